@@ -1,0 +1,41 @@
+# sitecensus — two commands: `make run` (demo on SQLite) and `make test` (every test).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test install demo bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "需要 Python 3.11 或更高版本")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	DEBUG=1 $(BIN)/sitecensus migrate --noinput
+	DEBUG=1 $(BIN)/sitecensus load-divisions
+	DEBUG=1 $(BIN)/sitecensus load-demo
+
+run: demo
+	@echo ""
+	@echo "sitecensus 已启动： http://$(HOST):$(PORT)/   （Ctrl+C 停止）"
+	DEBUG=1 $(BIN)/sitecensus runserver $(HOST):$(PORT)
+
+# Browser tests drive Debian's Chromium; install it when missing and we may.
+chromium:
+	@test -x /usr/bin/chromium || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) || echo "提示：未找到 /usr/bin/chromium，浏览器测试将失败（请安装 Debian 的 chromium 软件包）"; }
+
+test: $(STAMP) chromium
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

@@ -1,0 +1,59 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from sitecensus.orgs.models import Unit
+
+from . import services
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "账号或密码不正确。连续失败 5 次，账号将被锁定 15 分钟。",
+        "inactive": "该账号已停用，请联系上级组织单位。",
+        "expired": "初始密码已过期，请联系上级组织单位重置密码。",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "账号"
+        self.fields["password"].label = "密码"
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if services.initial_password_expired(user):
+            raise forms.ValidationError(self.error_messages["expired"], code="expired")
+
+
+class PasswordChangeForm(forms.Form):
+    old_password = forms.CharField(label="原密码", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    new_password = forms.CharField(label="新密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    new_password2 = forms.CharField(label="确认新密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+
+class UnitWithAccountForm(forms.Form):
+    """A unit one level down and its first account."""
+
+    name = forms.CharField(label="单位名称", max_length=200)
+    kind = forms.ChoiceField(label="单位类型")
+    division_code = forms.CharField(label="行政区划代码", max_length=9, required=False,
+                                    help_text="地方政府办公厅（室）与乡镇人民政府必填，如 130623")
+    org_code = forms.CharField(label="组织单位代码", max_length=6, required=False,
+                               help_text="国务院部门填 bm 加 4 位数字；留空则自动分配")
+    vertical_system_name = forms.CharField(label="垂直管理系统名称", max_length=100, required=False,
+                                           help_text="仅实行垂直管理的国务院部门填写，如 税务系统")
+    username = forms.CharField(label="账号", max_length=150)
+    full_name = forms.CharField(label="联系人", max_length=150, required=False)
+    email = forms.CharField(label="电子邮箱", max_length=254, required=False)
+    phone = forms.CharField(label="联系电话", max_length=32, required=False)
+
+    def __init__(self, *args, kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(Unit.Kind.choices)
+        self.fields["kind"].choices = [(k, labels[k]) for k in kinds]
+
+
+class AccountForm(forms.Form):
+    username = forms.CharField(label="账号", max_length=150)
+    full_name = forms.CharField(label="联系人", max_length=150, required=False)
+    email = forms.CharField(label="电子邮箱", max_length=254, required=False)
+    phone = forms.CharField(label="联系电话", max_length=32, required=False)

@@ -1,0 +1,229 @@
+"""Account writes: issuance one level down, resets, disabling, password changes,
+unlocks. Each one transaction and one audit event; refusals are typed errors."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import string
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import password_validation, update_session_auth_hash
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from sitecensus.audit.services import record
+from sitecensus.core import scope
+from sitecensus.core.errors import Duplicate, InvalidInput, InvalidState, NotAllowed
+from sitecensus.orgs import services as org_services
+from sitecensus.orgs.models import Unit
+
+from . import roles
+from .models import User
+
+USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{3,150}$")
+PHONE = re.compile(r"^[0-9+\-() ]{7,32}$")
+_ALPHABET = string.ascii_letters + string.digits + "@#%*+=?"
+
+
+def generate_initial_password(length: int = 14) -> str:
+    """A random one-time password that satisfies every password rule."""
+    while True:
+        candidate = "".join(secrets.choice(_ALPHABET) for _ in range(length))
+        if (any(c.islower() for c in candidate) and any(c.isupper() for c in candidate)
+                and any(c.isdigit() for c in candidate) and any(c in "@#%*+=?" for c in candidate)):
+            return candidate
+
+
+def _validate_contact(username: str, email: str, phone: str) -> None:
+    if not USERNAME.match(username):
+        raise InvalidInput("账号名须为 3 至 150 位字母、数字或 _ . @ -", field="username")
+    if User.objects.filter(username__iexact=username).exists():
+        raise Duplicate(f"账号名“{username}”已存在", field="username")
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise InvalidInput(f"电子邮箱“{email}”格式不正确", field="email") from None
+    if phone and not PHONE.match(phone):
+        raise InvalidInput(f"联系电话“{phone}”格式不正确", field="phone")
+
+
+@transaction.atomic
+def issue_account(*, actor, unit: Unit, username: str, email: str = "", phone: str = "",
+                  full_name: str = "", role: str | None = None, request=None) -> tuple[User, str]:
+    """Issue an account for a unit directly below the actor's unit (逐级开设账号).
+    Returns the account and its one-time initial password."""
+    scope.check_manage_unit(actor, unit)
+    if unit.closed_at is not None:
+        raise InvalidState(f"“{unit.name}”已撤销，不能发放账号")
+    role = role or roles.role_for_unit(unit)
+    if role not in roles.GRANTABLE.get(actor.role, set()):
+        raise NotAllowed(f"您无权授予“{roles.LABELS.get(role, role)}”角色", field="role")
+    if role == roles.ORGANIZER and not unit.is_organizer:
+        raise InvalidInput(f"“{unit.name}”是填报单位，只能发放填报单位操作员账号", field="role")
+    if role == roles.REPORTER and unit.is_organizer:
+        raise InvalidInput(f"“{unit.name}”是组织单位，应发放组织单位操作员账号", field="role")
+    username, email, phone = username.strip(), (email or "").strip(), (phone or "").strip()
+    _validate_contact(username, email, phone)
+    password = generate_initial_password()
+    now = timezone.now()
+    user = User(username=username, email=email, phone=phone, first_name=(full_name or "").strip()[:150],
+                unit=unit, role=role, must_change_password=True, password_changed_at=now,
+                issued_by=actor, issued_at=now)
+    user.set_password(password)
+    user.save()
+    record("account_issued", actor=actor, request=request, obj=user, unit=unit.name, role=role)
+    return user, password
+
+
+@transaction.atomic
+def create_unit_with_account(*, actor, parent: Unit, name: str, kind: str, username: str,
+                             division_code: str | None = None, org_code: str | None = None,
+                             vertical_system_name: str | None = None, email: str = "",
+                             phone: str = "", full_name: str = "",
+                             request=None) -> tuple[Unit, User, str]:
+    """Create a unit one level down and its first account, all or nothing."""
+    unit = org_services.create_unit(actor=actor, parent=parent, name=name, kind=kind,
+                                    division_code=division_code, org_code=org_code,
+                                    vertical_system_name=vertical_system_name, request=request)
+    user, password = issue_account(actor=actor, unit=unit, username=username, email=email,
+                                   phone=phone, full_name=full_name, request=request)
+    return unit, user, password
+
+
+def _reset(account: User) -> str:
+    password = generate_initial_password()
+    account.set_password(password)  # a new hash also ends the account's other sessions
+    account.must_change_password = True
+    account.password_changed_at = timezone.now()
+    return password
+
+
+def _check_account_action(actor, account: User) -> None:
+    if actor.role == roles.SECURITY_ADMIN:
+        return
+    if actor.role not in roles.GRANTABLE:
+        raise NotAllowed("您无权管理账号")
+    scope.check_manage_unit(actor, account.unit)
+
+
+@transaction.atomic
+def reset_password(*, actor, account: User, request=None) -> str:
+    _check_account_action(actor, account)
+    account = User.objects.select_for_update().get(pk=account.pk)
+    password = _reset(account)
+    account.save(update_fields=["password", "must_change_password", "password_changed_at"])
+    record("password_reset", actor=actor, request=request, obj=account)
+    return password
+
+
+@transaction.atomic
+def set_active(*, actor, account: User, active: bool, request=None) -> User:
+    _check_account_action(actor, account)
+    account = User.objects.select_for_update().get(pk=account.pk)
+    if account.is_active == active:
+        raise InvalidState(f"账号“{account.username}”已{'启用' if active else '停用'}")
+    if active and account.unit.closed_at is not None:
+        raise InvalidState(f"“{account.unit.name}”已撤销，不能启用其账号")
+    account.is_active = active
+    account.disabled_at = None if active else timezone.now()
+    account.save(update_fields=["is_active", "disabled_at"])
+    record("account_enabled" if active else "account_disabled", actor=actor, request=request, obj=account)
+    return account
+
+
+def disable_accounts_of_unit(*, unit: Unit) -> int:
+    return User.objects.filter(unit=unit, is_active=True).update(is_active=False, disabled_at=timezone.now())
+
+
+@transaction.atomic
+def change_password(*, user: User, old_password: str, new_password: str, new_password2: str,
+                    request=None) -> User:
+    if not user.check_password(old_password or ""):
+        raise InvalidInput("原密码不正确", field="old_password")
+    if new_password != new_password2:
+        raise InvalidInput("两次输入的新密码不一致", field="new_password2")
+    if new_password == old_password:
+        raise InvalidInput("新密码不能与原密码相同", field="new_password")
+    try:
+        password_validation.validate_password(new_password, user)
+    except ValidationError as exc:
+        raise InvalidInput("；".join(exc.messages), field="new_password") from None
+    user.set_password(new_password)
+    user.must_change_password = False
+    user.password_changed_at = timezone.now()
+    user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+    if request is not None:
+        update_session_auth_hash(request, user)
+    record("password_changed", actor=user, request=request, obj=user)
+    return user
+
+
+def initial_password_expired(user: User) -> bool:
+    if not user.must_change_password or user.password_changed_at is None:
+        return False
+    return timezone.now() - user.password_changed_at > timedelta(days=settings.INITIAL_PASSWORD_DAYS)
+
+
+@transaction.atomic
+def handover_rows(*, actor, request=None) -> list[list]:
+    """The account hand-over sheet (as in 2015): every account the actor's unit
+    issued; accounts not yet used get a fresh initial password, so the sheet is
+    the only place it exists (the previous one stops working)."""
+    if actor.role not in roles.GRANTABLE:
+        raise NotAllowed("您无权导出账号交接表")
+    rows = []
+    accounts = (scope.visible_accounts(actor).exclude(pk=actor.pk)
+                .select_for_update(of=("self",)).order_by("unit__path", "username"))
+    regenerated = 0
+    for account in accounts:
+        password = ""
+        if account.is_active and account.must_change_password:
+            password = _reset(account)
+            account.save(update_fields=["password", "must_change_password", "password_changed_at"])
+            regenerated += 1
+        rows.append([account.unit.name, account.unit.org_code or "", account.username, password,
+                     account.role_label, account.first_name, account.email, account.phone,
+                     account.status_label, account.issued_at])
+    record("accounts_exported", actor=actor, request=request, count=len(rows), regenerated=regenerated)
+    return rows
+
+
+HANDOVER_HEADERS = ["单位名称", "组织单位代码", "账号", "初始密码", "角色", "联系人", "电子邮箱",
+                    "联系电话", "状态", "发放时间"]
+
+
+@transaction.atomic
+def unlock(*, actor, account: User, request=None) -> None:
+    """Lift a lockout (the security administrator's job)."""
+    if actor.role != roles.SECURITY_ADMIN:
+        raise NotAllowed("只有安全管理员可以解除锁定")
+    from axes.utils import reset
+
+    reset(username=account.username)
+    record("account_unlocked", actor=actor, request=request, obj=account)
+
+
+@transaction.atomic
+def bootstrap(*, admin_usernames: dict[str, str] | None = None) -> list[tuple[User, str]]:
+    """First start: the national office, its administrator and the three
+    separated administrators (三员), each with a one-time password."""
+    root = org_services.create_national_office()
+    names = admin_usernames or {roles.NATIONAL_ADMIN: "guoban", roles.SYSTEM_ADMIN: "sysadmin",
+                                roles.SECURITY_ADMIN: "secadmin", roles.AUDIT_ADMIN: "auditadmin"}
+    created = []
+    for role, username in names.items():
+        if User.objects.filter(username=username).exists():
+            continue
+        password = generate_initial_password()
+        user = User(username=username, unit=root, role=role, must_change_password=True,
+                    password_changed_at=timezone.now(), issued_at=timezone.now())
+        user.set_password(password)
+        user.save()
+        record("account_issued", obj=user, role=role, bootstrap=True)
+        created.append((user, password))
+    return created

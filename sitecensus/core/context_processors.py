@@ -1,0 +1,20 @@
+from sitecensus.accounts import roles
+
+
+def navigation(request):
+    """Navigation entries by role (the header shows unit and role)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or user.must_change_password:
+        return {"nav": []}
+    nav = [("core:home", "首页")]
+    if user.role in (roles.NATIONAL_ADMIN, roles.ORGANIZER, roles.SYSTEM_ADMIN, roles.SECURITY_ADMIN):
+        nav.append(("orgs:unit_list", "单位树"))
+    if user.role in roles.GRANTABLE:
+        nav.append(("accounts:issued", "账号发放"))
+    if user.role == roles.SECURITY_ADMIN:
+        nav.append(("accounts:security", "账号安全"))
+    if user.role == roles.AUDIT_ADMIN:
+        nav.append(("audit:event_list", "审计日志"))
+    if user.role == roles.REPORTER:
+        nav.append(("orgs:my_unit", "本单位"))
+    return {"nav": nav}

@@ -1,0 +1,37 @@
+from django.shortcuts import render
+
+from .errors import CensusError
+
+
+class NoStoreMiddleware:
+    """Authenticated pages must not be kept in shared caches (ASVS 14.3.2)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+            response["Cache-Control"] = "no-store"
+        return response
+
+
+class TypedErrorMiddleware:
+    """A typed error that escapes a view becomes a Chinese error page, never a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, CensusError):
+            return render(
+                request,
+                "core/error.html",
+                {"error": exception},
+                status=exception.http_status,
+            )
+        return None

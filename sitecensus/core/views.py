@@ -1,0 +1,23 @@
+from django.shortcuts import render
+
+from sitecensus.accounts import roles
+from sitecensus.core import scope
+from sitecensus.orgs import selectors as org_selectors
+
+
+def bind_error(form, error) -> None:
+    """Show a service's typed error on the form field it names (or the form)."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+def home(request):
+    user = request.user
+    context = {"role_label": user.role_label}
+    if user.role in (roles.NATIONAL_ADMIN, roles.ORGANIZER):
+        children = org_selectors.children(user, user.unit)
+        context["children"] = children[:20]
+        context["children_count"] = children.count()
+        context["subtree_count"] = scope.visible_units(user).count()
+        context["issued_count"] = scope.visible_accounts(user).exclude(pk=user.pk).count()
+    return render(request, "core/home.html", context)
