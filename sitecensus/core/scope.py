@@ -57,6 +57,13 @@ def may_manage_children(user, unit) -> bool:
     )
 
 
+def check_manage_children(user, unit) -> None:
+    if not may_manage_children(user, unit):
+        if visible_units(user).filter(pk=unit.pk).exists():
+            raise NotAllowed("只能在本单位下直接设立下级单位")
+        raise NotFound("单位不存在或不在您的权限范围内")
+
+
 def may_manage_unit(user, unit) -> bool:
     """Act on a unit's accounts (reset, disable) and close it: its issuing parent only."""
     if not user.is_authenticated or user.role not in roles.GRANTABLE:

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from sitecensus.audit.services import record
 from sitecensus.core import scope
-from sitecensus.core.errors import Duplicate, InvalidInput, InvalidState, NotAllowed
+from sitecensus.core.errors import Duplicate, InvalidInput, InvalidState
 
 from .models import NATIONAL_OFFICE_CODE, Division, Unit, VerticalSystem
 from .selectors import division_by_code
@@ -192,10 +192,7 @@ def create_unit(*, actor, parent: Unit, name: str, kind: str, division_code: str
                 request=None) -> Unit:
     """Create a unit directly below the actor's own organizing unit."""
     parent = Unit.objects.select_for_update().get(pk=parent.pk)  # serialize siblings' paths
-    if not scope.may_manage_children(actor, parent):
-        if scope.visible_units(actor).filter(pk=parent.pk).exists():
-            raise NotAllowed("只能在本单位下直接设立下级单位")
-        scope.get_visible_unit(actor, parent.pk)  # raises NotFound
+    scope.check_manage_children(actor, parent)
     name = (name or "").strip()
     if not name:
         raise InvalidInput("请填写单位名称", field="name")

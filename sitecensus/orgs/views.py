@@ -88,6 +88,7 @@ def unit_detail(request, pk):
 @require_POST
 def unit_create(request, pk):
     parent = scope.get_visible_unit(request.user, pk)
+    scope.check_manage_children(request.user, parent)
     form = UnitWithAccountForm(request.POST, kinds=services.CHILD_KINDS.get(parent.kind, ()))
     if form.is_valid():
         try:
@@ -105,6 +106,7 @@ def unit_create(request, pk):
 @require_POST
 def account_create(request, pk):
     unit = scope.get_visible_unit(request.user, pk)
+    scope.check_manage_unit(request.user, unit)
     form = AccountForm(request.POST)
     if form.is_valid():
         try:

@@ -1,0 +1,65 @@
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+
+from sitecensus.audit.models import AuditEvent
+from sitecensus.audit.services import record
+
+pytestmark = pytest.mark.django_db
+TABLE = AuditEvent._meta.db_table
+
+
+@pytest.fixture
+def event():
+    return record("unit_changed", object_repr="测试", note="x")
+
+
+def test_raw_sql_update_is_refused(event):
+    with pytest.raises(DatabaseError, match="审计日志只允许追加"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {TABLE} SET action = 'tampered' WHERE id = %s", [event.pk])
+    event.refresh_from_db()
+    assert event.action == "unit_changed"
+
+
+def test_raw_sql_delete_is_refused(event):
+    with pytest.raises(DatabaseError, match="审计日志只允许追加"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {TABLE}")
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_orm_update_and_delete_are_refused(event):
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).update(outcome="failure")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        event.delete()
+    assert AuditEvent.objects.get(pk=event.pk).outcome == "success"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="TRUNCATE exists only on PostgreSQL")
+def test_truncate_is_refused_on_postgresql(event):
+    with pytest.raises(DatabaseError), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {TABLE}")
+
+
+def test_only_the_audit_administrator_reads_it(client, demo_users):
+    for username in ("guoban", "sysadmin", "secadmin", "hebei", "laishui_lsz"):
+        client.force_login(demo_users[username])
+        assert client.get(reverse("audit:event_list")).status_code == 404
+        assert client.get(reverse("audit:event_export")).status_code == 404
+    assert AuditEvent.objects.filter(action="access_denied", actor_username="secadmin").exists()
+    client.force_login(demo_users["auditadmin"])
+    page = client.get(reverse("audit:event_list"), {"action": "account_issued"})
+    assert page.status_code == 200 and "发放账号" in page.content.decode()
+    export = client.get(reverse("audit:event_export"))
+    assert export.status_code == 200
+    assert AuditEvent.objects.filter(action="audit_exported", actor_username="auditadmin").exists()
+
+
+def test_audit_filters(client, demo_users):
+    client.force_login(demo_users["auditadmin"])
+    for params in ({"since": "2000-01-01", "until": "2999-12-31"}, {"since": "bad"}, {"outcome": "failure"},
+                   {"user": "hebei"}):
+        assert client.get(reverse("audit:event_list"), params).status_code == 200
