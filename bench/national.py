@@ -1,0 +1,190 @@
+"""National-scale data generator, on the real division data.
+
+    python bench/national.py [--reset] [--scale 1.0]
+
+Builds the whole unit tree the census plans for (DESIGN §6): the national office;
+31 provincial offices, 342 city offices (municipalities' pseudo-cities have none),
+~2,900 county offices, every one of the 41,352 townships as a people's government,
+departments and 参公 units at every level, State Council department offices with
+internal bodies, and vertical systems with provincial and city branches —
+about 150,000 units. Rows are written in bulk with their materialized paths,
+so the tree is exactly what the services would have built. Later benchmarks
+reuse it (`ensure_national_units`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+
+import _setup
+from django.db import transaction
+
+from sitecensus.orgs.models import Division, Unit, VerticalSystem
+from sitecensus.orgs.services import create_national_office, load_divisions
+
+K = Unit.Kind
+DEPARTMENTS = ["发展和改革委员会", "教育局", "科学技术局", "工业和信息化局", "公安局", "民政局", "司法局",
+               "财政局", "人力资源和社会保障局", "自然资源和规划局", "生态环境局", "住房和城乡建设局",
+               "交通运输局", "水利局", "农业农村局", "商务局", "文化广电和旅游局", "卫生健康委员会",
+               "退役军人事务局", "应急管理局", "审计局", "市场监督管理局", "统计局", "医疗保障局",
+               "行政审批局", "林业局", "体育局", "信访局", "地方金融监督管理局", "国有资产监督管理委员会",
+               "城市管理综合行政执法局", "粮食和物资储备局", "机关事务管理局", "乡村振兴局", "数据和政务服务局"]
+INSTITUTIONS = ["档案馆", "地方志编纂中心", "供销合作社联合社", "社会保险事业管理中心", "机关事务服务中心"]
+MINISTRIES = 62
+VERTICAL = ["税务", "海关", "市场监管（药品）", "气象", "地震", "统计调查", "国家安全", "邮政", "烟草", "金融监管"]
+
+
+class TreeWriter:
+    """Collects nodes with their paths and bulk-inserts them."""
+
+    def __init__(self):
+        self.rows: list[Unit] = []
+        self.children: dict[str, int] = {}
+        self.org_codes: set[str] = set()
+
+    def add(self, parent: Unit, **fields) -> Unit:
+        n = self.children.get(parent.path, 0) + 1
+        self.children[parent.path] = n
+        # The model's own path function, so the tree is what treebeard would build.
+        node = Unit(path=Unit._get_path(parent.path, parent.depth + 1, n), depth=parent.depth + 1, numchild=0, **fields)
+        self.rows.append(node)
+        return node
+
+    def bm(self) -> str:
+        code = f"bm{len([c for c in self.org_codes if c.startswith('bm')]) + 101:04d}"
+        self.org_codes.add(code)
+        return code
+
+    def flush(self):
+        for node in self.rows:
+            node.numchild = self.children.get(node.path, 0)
+        Unit.objects.bulk_create(self.rows, batch_size=5000)
+        self.rows = []
+
+
+def _departments(writer, office, level, division, prefix, rng, scale):
+    count = max(1, int(len(DEPARTMENTS) * scale * rng.uniform(0.65, 1.0)))
+    for name in DEPARTMENTS[:count]:
+        writer.add(office, name=prefix + name, kind=K.DEPARTMENT, level=level, division=division)
+    for name in INSTITUTIONS[: max(1, int(len(INSTITUTIONS) * scale * rng.uniform(0.3, 1.0)))]:
+        writer.add(office, name=prefix + name, kind=K.INSTITUTION, level=level, division=division)
+
+
+def _township_name(name: str) -> str:
+    if name.endswith(("镇", "乡")):
+        return f"{name}人民政府"
+    if name.endswith("街道"):
+        return f"{name}办事处"
+    return name
+
+
+@transaction.atomic
+def generate_units(*, scale: float = 1.0, seed: int = 2015) -> int:
+    rng = random.Random(seed)
+    if not Division.objects.exists():
+        load_divisions()
+    root = create_national_office()
+    writer = TreeWriter()
+    writer.org_codes.add(root.org_code)
+    divisions = list(Division.objects.all())
+    kids: dict[int | None, list[Division]] = {}
+    for d in divisions:
+        kids.setdefault(d.parent_id, []).append(d)
+
+    provinces = [d for d in divisions if d.level == Division.Level.PROVINCE]
+    for province in provinces:
+        p_office = writer.add(root, name=f"{province.name}人民政府办公厅", kind=K.PROVINCIAL_OFFICE,
+                              level=Unit.Level.PROVINCE, division=province, is_organizer=True,
+                              org_code=province.code6)
+        _departments(writer, p_office, Unit.Level.PROVINCE, province, province.name, rng, scale)
+        for city in kids.get(province.id, []):
+            if city.is_pseudo_city:
+                c_office, c_prefix = p_office, ""
+            else:
+                c_office = writer.add(p_office, name=f"{city.name}人民政府办公室", kind=K.CITY_OFFICE,
+                                      level=Unit.Level.CITY, division=city, is_organizer=True,
+                                      org_code=city.code6)
+                _departments(writer, c_office, Unit.Level.CITY, city, city.name, rng, scale)
+            for county in kids.get(city.id, []):
+                if county.code6 == city.code6:  # cities without counties: towns hang under the city
+                    k_office = c_office
+                else:
+                    k_office = writer.add(c_office, name=f"{county.name}人民政府办公室", kind=K.COUNTY_OFFICE,
+                                          level=Unit.Level.COUNTY, division=county, is_organizer=True,
+                                          org_code=county.code6)
+                    _departments(writer, k_office, Unit.Level.COUNTY, county, county.name, rng, scale)
+                for town in kids.get(county.id, []):
+                    writer.add(k_office, name=_township_name(town.name), kind=K.GOVERNMENT,
+                               level=Unit.Level.TOWNSHIP, division=town)
+    writer.flush()
+
+    # State Council departments, some with a vertical system down to the cities.
+    systems = []
+    for i in range(MINISTRIES):
+        vertical = VERTICAL[i] if i < len(VERTICAL) else None
+        office = writer.add(root, name=f"国务院部门{i + 1:02d}办公厅" if not vertical else f"国家{vertical}总局办公厅",
+                            kind=K.MINISTRY_OFFICE, level=Unit.Level.NATIONAL, is_organizer=True,
+                            org_code=writer.bm())
+        for j in range(3):
+            writer.add(office, name=f"{office.name[:-3]}第{j + 1}司", kind=K.INTERNAL_BODY, level=Unit.Level.NATIONAL)
+        writer.add(office, name=f"{office.name[:-3]}信息中心", kind=K.INSTITUTION, level=Unit.Level.NATIONAL)
+        if vertical:
+            systems.append((vertical, office))
+    writer.flush()
+    for vertical, office in systems:
+        office = Unit.objects.get(path=office.path)
+        system = VerticalSystem.objects.create(name=f"{vertical}系统", department=office)
+        writer = _vertical_branches(writer, office, system, provinces, kids)
+    root.numchild = Unit.objects.filter(depth=2).count()
+    root.save(update_fields=["numchild"])
+    return Unit.objects.count()
+
+
+def _vertical_branches(writer, office, system, provinces, kids):
+    writer.children[office.path] = office.numchild
+    branch_kwargs = dict(kind=K.VERTICAL_BRANCH, is_organizer=True, system=system)
+    for province in provinces:
+        p_branch = writer.add(office, name=f"{office.name[:-3]}{province.name}局", level=Unit.Level.PROVINCE,
+                              division=province, org_code=writer.bm(), **branch_kwargs)
+        for city in kids.get(province.id, []):
+            if city.is_pseudo_city:
+                continue
+            writer.add(p_branch, name=f"{office.name[:-3]}{city.name}局", kind=K.VERTICAL_UNIT,
+                       level=Unit.Level.CITY, division=city, system=system)
+    rows = writer.rows
+    writer.flush()
+    Unit.objects.filter(pk=office.pk).update(numchild=writer.children[office.path])
+    del rows
+    return writer
+
+
+def ensure_national_units() -> int:
+    """The national tree, generated once per benchmark database."""
+    if Unit.objects.filter(kind=K.COUNTY_OFFICE).count() > 1000:
+        return Unit.objects.count()
+    return generate_units()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--reset", action="store_true", help="drop and rebuild the benchmark database")
+    parser.add_argument("--scale", type=float, default=1.0, help="share of departments per office")
+    args = parser.parse_args()
+    if args.reset:
+        from django.core.management import call_command
+
+        call_command("flush", interactive=False, verbosity=0)
+    _setup.migrate()
+    started = time.perf_counter()
+    total = ensure_national_units() if args.scale == 1.0 else generate_units(scale=args.scale)
+    elapsed = time.perf_counter() - started
+    print(f"database: {_setup.describe_database()}")
+    print(f"units: {total:,} in {elapsed:.1f} s")
+    for kind, label in K.choices:
+        print(f"  {label:<14}{Unit.objects.filter(kind=kind).count():>9,}")
+
+
+if __name__ == "__main__":
+    main()
