@@ -252,3 +252,23 @@ def close_unit(*, actor, unit: Unit, reason: str, request=None) -> Unit:
     disable_accounts_of_unit(unit=unit)
     record("unit_closed", actor=actor, request=request, obj=unit, reason=reason)
     return unit
+
+
+@transaction.atomic
+def rename_unit(*, actor, unit: Unit, name: str, request=None) -> Unit:
+    """Correct a unit's name (its issuing parent only); the old name stays in the audit log."""
+    scope.check_manage_unit(actor, unit)
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    name = (name or "").strip()
+    if not name or len(name) > 200:
+        raise InvalidInput("单位名称不能为空，且不超过 200 字", field="name")
+    if name == unit.name:
+        raise InvalidState("名称没有变化", field="name")
+    if Unit.objects.filter(path__startswith=unit.parent_path, depth=unit.depth, name=name,
+                           closed_at__isnull=True).exclude(pk=unit.pk).exists():
+        raise Duplicate(f"同级已有名为“{name}”的单位", field="name")
+    old = unit.name
+    unit.name = name
+    unit.save(update_fields=["name"])
+    record("unit_changed", actor=actor, request=request, obj=unit, old_name=old, new_name=name)
+    return unit

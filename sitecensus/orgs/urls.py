@@ -10,5 +10,6 @@ urlpatterns = [
     path("<int:pk>/", views.unit_detail, name="unit_detail"),
     path("<int:pk>/new/", views.unit_create, name="unit_create"),
     path("<int:pk>/close/", views.unit_close, name="unit_close"),
+    path("<int:pk>/rename/", views.unit_rename, name="unit_rename"),
     path("<int:pk>/account/", views.account_create, name="account_create"),
 ]

@@ -127,3 +127,11 @@ def unit_close(request, pk):
     services.close_unit(actor=request.user, unit=unit, reason=request.POST.get("reason", ""), request=request)
     messages.success(request, f"“{unit.name}”已撤销，其账号已停用")
     return redirect("orgs:unit_detail", pk=unit.pk)
+
+
+@require_POST
+def unit_rename(request, pk):
+    unit = scope.get_visible_unit(request.user, pk)
+    services.rename_unit(actor=request.user, unit=unit, name=request.POST.get("name", ""), request=request)
+    messages.success(request, "单位名称已修改")
+    return redirect("orgs:unit_detail", pk=unit.pk)

@@ -135,3 +135,20 @@ def test_units_are_closed_never_deleted(demo_users):
     assert AuditEvent.objects.filter(action="unit_closed", object_id=str(jyj.pk)).exists()
     with pytest.raises(InvalidState, match="已撤销"):
         services.close_unit(actor=laishui, unit=jyj, reason="again")
+
+
+def test_rename_is_audited_and_checked(demo_users, client):
+    laishui = demo_users["laishui"]
+    jyj = unit("涞水县教育局")
+    services.rename_unit(actor=laishui, unit=jyj, name="涞水县教育和体育局")
+    event = AuditEvent.objects.get(action="unit_changed", object_id=str(jyj.pk))
+    assert event.details == {"old_name": "涞水县教育局", "new_name": "涞水县教育和体育局"}
+    with pytest.raises(Duplicate):
+        services.rename_unit(actor=laishui, unit=jyj, name="涞水县卫生健康局")
+    with pytest.raises(NotAllowed):
+        services.rename_unit(actor=demo_users["baoding"], unit=jyj, name="x")
+    client.force_login(demo_users["baoding"])
+    response = client.post(f"/units/{jyj.pk}/rename/", {"name": "伪造"})
+    assert response.status_code == 403
+    jyj.refresh_from_db()
+    assert jyj.name == "涞水县教育和体育局"
