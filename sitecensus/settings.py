@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "sitecensus.audit",
     "sitecensus.orgs",
     "sitecensus.accounts",
+    "sitecensus.registry",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,8 @@ REPORTER = "reporter"
 SYSTEM_ADMIN = "system_admin"
 SECURITY_ADMIN = "security_admin"
 AUDIT_ADMIN = "audit_admin"
+# Created at final approval: log in with the site's identifier code + verification code.
+SITE = "site"
 
 CHOICES = [
     (NATIONAL_ADMIN, "国办管理员"),
@@ -15,6 +17,7 @@ CHOICES = [
     (SYSTEM_ADMIN, "系统管理员"),
     (SECURITY_ADMIN, "安全管理员"),
     (AUDIT_ADMIN, "审计管理员"),
+    (SITE, "网站账号（标识码登录）"),
 ]
 LABELS = dict(CHOICES)
 

@@ -108,3 +108,49 @@ def get_managed_account(user, pk):
 
 def may_read_audit(user) -> bool:
     return user.is_authenticated and user.role == roles.AUDIT_ADMIN
+
+
+# ---------------------------------------------------------------- websites
+
+def website_filter(user) -> Q:
+    """Which websites a user may see: the sites of the units it may see; a site
+    account (identifier code + verification code) only its own site."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if user.role == roles.SITE:
+        return Q(site_code=user.username)
+    if user.role == roles.NATIONAL_ADMIN:
+        return Q()
+    if user.role == roles.ORGANIZER:
+        return Q(unit__path__startswith=user.unit.path)
+    if user.role == roles.REPORTER:
+        return Q(unit_id=user.unit_id)
+    return Q(pk__in=[])
+
+
+def visible_websites(user) -> QuerySet:
+    from sitecensus.registry.models import Website
+
+    return Website.objects.filter(website_filter(user))
+
+
+def get_visible_website(user, pk):
+    from sitecensus.registry.models import Website
+
+    try:
+        return visible_websites(user).select_related("unit", "organizer", "pending_at").get(pk=pk)
+    except (ValueError, TypeError, Website.DoesNotExist):
+        raise NotFound("网站不存在或不在您的权限范围内") from None
+
+
+def may_file_for(user, unit) -> bool:
+    """Fill and submit a unit's forms online (直报): its own accounts."""
+    return (user.is_authenticated and unit.closed_at is None and unit.pk == user.unit_id
+            and user.role in (roles.REPORTER, roles.ORGANIZER, roles.NATIONAL_ADMIN))
+
+
+def may_import_for(user, unit) -> bool:
+    """Import a unit's workbook: the organizing unit directly above it, or its own."""
+    if unit.closed_at is not None or user.role not in roles.GRANTABLE:
+        return False
+    return unit.pk == user.unit_id or unit.parent_path == user.unit.path

@@ -1,0 +1,225 @@
+"""The national website database: websites, their columns, every version, the
+level-by-level review, identifier codes, and the campaign's deadlines."""
+
+from django.conf import settings
+from django.db import models
+
+from sitecensus.orgs.models import Unit
+
+
+class Campaign(models.Model):
+    """A census campaign with phases and dates (deadlines are data, not code)."""
+
+    name = models.CharField("普查名称", max_length=100, unique=True)
+    is_active = models.BooleanField("当前普查", default=True)
+
+    class Meta:
+        verbose_name = "普查"
+        verbose_name_plural = "普查"
+
+    def __str__(self):
+        return self.name
+
+
+class Phase(models.Model):
+    class Kind(models.TextChoices):
+        INVENTORY = "inventory", "统计摸底"
+        INSPECTION = "inspection", "检查整改"
+        SPOTCHECK = "spotcheck", "抽查核查"
+        SUMMARY = "summary", "通报总结"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="phases")
+    kind = models.CharField("阶段", max_length=16, choices=Kind.choices)
+    opens_on = models.DateField("开始日期")
+    closes_on = models.DateField("截止日期")
+
+    class Meta:
+        verbose_name = "阶段"
+        verbose_name_plural = "阶段"
+        constraints = [models.UniqueConstraint(fields=["campaign", "kind"], name="phase_unique_kind")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}（{self.opens_on:%m月%d日}—{self.closes_on:%m月%d日}）"
+
+
+class WindowException(models.Model):
+    """Writes after a phase closes need an exception granted by the organizing unit above."""
+
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="exceptions")
+    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="window_exceptions")
+    until = models.DateField("延至")
+    reason = models.CharField("原因", max_length=300)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "补报许可"
+        verbose_name_plural = "补报许可"
+
+
+class Website(models.Model):
+    """One government website, reported by its competent unit (填报单位)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        SUBMITTED = "submitted", "审核中"
+        RETURNED = "returned", "已退回"
+        APPROVED = "approved", "已通过"
+
+    class Life(models.TextChoices):
+        OPEN = "open", "正常运行"
+        EXCEPTION = "exception", "例外"
+        CLOSED = "closed", "关停"
+        MERGED = "merged", "整合"
+        MIGRATED = "migrated", "迁移"
+
+    unit = models.ForeignKey(Unit, verbose_name="填报单位", on_delete=models.PROTECT, related_name="websites")
+    organizer = models.ForeignKey(Unit, verbose_name="组织单位", on_delete=models.PROTECT, related_name="+",
+                                  help_text="负责审核并以其代码生成网站标识码的组织单位")
+    name = models.CharField("网站名称", max_length=100)
+    homepage_url = models.CharField("首页网址", max_length=500)
+    url_key = models.CharField("规范化网址", max_length=500, db_index=True)
+    site_class = models.CharField("网站类别", max_length=32, blank=True, db_index=True)
+    is_portal = models.BooleanField("门户网站", default=False)
+    data = models.JSONField("基本信息", default=dict)
+    status = models.CharField("审核状态", max_length=16, choices=Status.choices, default=Status.DRAFT,
+                              db_index=True)
+    # The organizing unit whose review the record waits for (None when not in review).
+    pending_at = models.ForeignKey(Unit, verbose_name="待审单位", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    return_reason = models.CharField("退回原因", max_length=500, blank=True)
+    site_code = models.CharField("网站标识码", max_length=10, null=True, blank=True, unique=True)
+    verification_hash = models.CharField("校验码（散列）", max_length=200, blank=True)
+    life = models.CharField("运行状态", max_length=16, choices=Life.choices, default=Life.OPEN, db_index=True)
+    life_reason = models.CharField("状态说明", max_length=300, blank=True)
+    merged_into = models.ForeignKey("self", verbose_name="整合至", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="merged_sites")
+    version = models.PositiveIntegerField("当前版本", default=0)
+    submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
+    approved_at = models.DateTimeField("通过时间", null=True, blank=True)
+    is_late = models.BooleanField("逾期报送", default=False)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "政府网站"
+        verbose_name_plural = "政府网站"
+        constraints = [models.UniqueConstraint(fields=["unit", "url_key"], name="website_unit_url_unique")]
+        indexes = [models.Index(fields=["pending_at", "status"]), models.Index(fields=["organizer", "status"])]
+
+    def __str__(self):
+        return f"{self.name}（{self.site_code}）" if self.site_code else self.name
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+
+class WebsiteColumn(models.Model):
+    """A column or online system of a website (the second form); homepage columns first."""
+
+    website = models.ForeignKey(Website, on_delete=models.CASCADE, related_name="columns")
+    position = models.PositiveIntegerField("顺序")
+    name = models.CharField("栏目名称", max_length=100)
+    url = models.CharField("栏目网址", max_length=500)
+    parent_name = models.CharField("上级栏目", max_length=100, blank=True)
+    is_homepage = models.BooleanField("首页栏目", default=False)
+    column_class = models.CharField("栏目类别", max_length=32)
+    update_period = models.CharField("更新周期", max_length=16, blank=True)
+    remarks = models.CharField("备注", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "栏目（系统）"
+        verbose_name_plural = "栏目（系统）"
+        ordering = ["website", "position"]
+        indexes = [models.Index(fields=["website", "position"])]
+
+    def __str__(self):
+        return self.name
+
+
+class WebsiteVersion(models.Model):
+    """Every version of a record is kept; approved ones are never overwritten."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "待审核"
+        CURRENT = "current", "现行"
+        SUPERSEDED = "superseded", "已被替代"
+        REJECTED = "rejected", "已退回"
+
+    website = models.ForeignKey(Website, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField("版本号")
+    data = models.JSONField("基本信息")
+    columns = models.JSONField("栏目")
+    source = models.CharField("来源", max_length=16)  # online, import, change, life
+    state = models.CharField("状态", max_length=16, choices=State.choices, default=State.PENDING)
+    note = models.CharField("说明", max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "版本"
+        verbose_name_plural = "版本"
+        ordering = ["website", "-number"]
+        constraints = [models.UniqueConstraint(fields=["website", "number"], name="version_unique_number")]
+
+
+class ReviewEvent(models.Model):
+    """The history of a record: submissions, approvals, returns, undos, codes."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", "报送"
+        APPROVE = "approve", "审核通过"
+        FINAL = "final", "终审通过"
+        RETURN = "return", "退回"
+        UNDO = "undo", "撤销审核"
+        CHANGE = "change", "提交变更"
+        LIFE = "life", "申请状态变更"
+        IMPORT = "import", "导入"
+
+    website = models.ForeignKey(Website, on_delete=models.CASCADE, related_name="events")
+    version = models.PositiveIntegerField("版本号", default=0)
+    action = models.CharField("操作", max_length=16, choices=Action.choices)
+    level = models.ForeignKey(Unit, verbose_name="审核单位", null=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField("说明", max_length=500, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "审核记录"
+        verbose_name_plural = "审核记录"
+        ordering = ["website", "at", "id"]
+
+
+class CodeSequence(models.Model):
+    """The last identifier-code sequence number per organizing unit."""
+
+    organizer = models.OneToOneField(Unit, on_delete=models.PROTECT, related_name="code_sequence")
+    last = models.PositiveIntegerField(default=0)
+
+
+class ImportBatch(models.Model):
+    """An upload of one or many workbooks: dry run, then confirm."""
+
+    class State(models.TextChoices):
+        DRY_RUN = "dry_run", "待确认"
+        COMMITTED = "committed", "已导入"
+        CANCELLED = "cancelled", "已取消"
+
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.DRY_RUN)
+    summary = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "导入批次"
+        verbose_name_plural = "导入批次"
+
+
+class ImportFile(models.Model):
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="files")
+    filename = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    content = models.BinaryField()

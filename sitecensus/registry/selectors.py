@@ -1,0 +1,84 @@
+"""Reads of the website database, always through the scope policy."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from sitecensus.core import scope
+from sitecensus.orgs.models import Unit
+
+from .models import ReviewEvent, Website, WebsiteVersion
+
+
+def website_list(user, *, query: str = "", status: str = "", life: str = "", site_class: str = "",
+                 region: str = "", unit: Unit | None = None) -> QuerySet:
+    qs = scope.visible_websites(user).select_related("unit", "organizer", "unit__division")
+    query = (query or "").strip()
+    if query:
+        qs = qs.filter(Q(name__icontains=query) | Q(homepage_url__icontains=query)
+                       | Q(site_code__iexact=query) | Q(unit__name__icontains=query))
+    if status:
+        qs = qs.filter(status=status)
+    if life:
+        qs = qs.filter(life=life)
+    if site_class:
+        qs = qs.filter(site_class=site_class)
+    if region:
+        prefix = region.rstrip("0")
+        if len(prefix) % 2:
+            prefix += "0"
+        qs = qs.filter(unit__division__code__startswith=prefix, unit__system__isnull=True)
+    if unit is not None:
+        qs = qs.filter(unit__path__startswith=unit.path)
+    return qs.order_by("unit__path", "id")
+
+
+def get_website(user, pk) -> Website:
+    return scope.get_visible_website(user, pk)
+
+
+def review_queue(user, *, query: str = "", changes_only: bool = False) -> QuerySet:
+    """Records waiting for the user's organizing unit."""
+    qs = (Website.objects.filter(pending_at=user.unit, status=Website.Status.SUBMITTED)
+          .select_related("unit", "organizer"))
+    if query:
+        qs = qs.filter(Q(name__icontains=query) | Q(unit__name__icontains=query) | Q(homepage_url__icontains=query))
+    if changes_only:
+        qs = qs.filter(site_code__isnull=False)
+    return qs.order_by("submitted_at", "id")
+
+
+def history(website: Website) -> QuerySet:
+    return ReviewEvent.objects.filter(website=website).select_related("level", "actor").order_by("at", "id")
+
+
+def versions(website: Website) -> QuerySet:
+    return WebsiteVersion.objects.filter(website=website).select_related("created_by").order_by("-number")
+
+
+def progress(user, organizer: Unit) -> dict:
+    """Inventory progress for one organizing unit: its direct reporting units."""
+    children = Unit.objects.filter(path__startswith=organizer.path, depth=organizer.depth + 1,
+                                   closed_at__isnull=True, is_organizer=False)
+    expected = children.count()
+    sites = Website.objects.filter(unit__in=children)
+    by_status = dict(sites.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    reported = children.filter(websites__status__in=[Website.Status.SUBMITTED, Website.Status.APPROVED,
+                                                      Website.Status.RETURNED]).distinct().count()
+    return {
+        "expected": expected,
+        "reported": reported,
+        "not_reported": expected - reported,
+        "in_review": by_status.get(Website.Status.SUBMITTED, 0),
+        "approved": by_status.get(Website.Status.APPROVED, 0),
+        "returned": by_status.get(Website.Status.RETURNED, 0),
+        "draft": by_status.get(Website.Status.DRAFT, 0),
+        "late": sites.filter(is_late=True).count(),
+    }
+
+
+def units_not_reported(organizer: Unit) -> QuerySet:
+    children = Unit.objects.filter(path__startswith=organizer.path, depth=organizer.depth + 1,
+                                   closed_at__isnull=True, is_organizer=False)
+    reported = Website.objects.filter(unit__in=children).exclude(status=Website.Status.DRAFT).values("unit_id")
+    return children.exclude(pk__in=reported).order_by("path")
