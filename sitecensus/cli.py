@@ -1,7 +1,7 @@
 """The `sitecensus` console command: a thin wrapper over the management commands.
 
-`sitecensus load-divisions` runs `manage.py load_divisions`; the scanner's
-`page` and `scan` sub-commands run without Django at all.
+`sitecensus load-divisions` runs `manage.py load_divisions`; `forms check` and the
+scanner's `page` and `scan` sub-commands run without Django at all.
 """
 
 import os
@@ -12,6 +12,11 @@ ENGINE_COMMANDS = {"page", "scan"}
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:2] == ["forms", "check"]:
+        # Runs offline on a clerk's PC: no Django, no database.
+        from sitecensus.registry.formspec.check import check_main
+
+        return check_main(argv[2:])
     if argv and argv[0] in ENGINE_COMMANDS:
         from sitecensus.scanner.engine import cli as engine_cli
 

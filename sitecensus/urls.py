@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("sitecensus.accounts.urls")),
     path("units/", include("sitecensus.orgs.urls")),
     path("audit/", include("sitecensus.audit.urls")),
+    path("sites/", include("sitecensus.registry.urls")),
 ]
 # The home page is namespaced 'core' for templates.
 core_patterns = ([path("", core_views.home, name="home")], "core")

@@ -7,6 +7,12 @@ def navigation(request):
     if user is None or not user.is_authenticated or user.must_change_password:
         return {"nav": []}
     nav = [("core:home", "首页")]
+    if user.role in (roles.NATIONAL_ADMIN, roles.ORGANIZER, roles.REPORTER, roles.SITE):
+        nav.append(("registry:site_list", "政府网站"))
+    if user.role in (roles.NATIONAL_ADMIN, roles.ORGANIZER):
+        nav.append(("registry:review_queue", "待审核"))
+        nav.append(("registry:import_upload", "导入"))
+        nav.append(("registry:progress", "进度"))
     if user.role in (roles.NATIONAL_ADMIN, roles.ORGANIZER, roles.SYSTEM_ADMIN, roles.SECURITY_ADMIN):
         nav.append(("orgs:unit_list", "单位树"))
     if user.role in roles.GRANTABLE:

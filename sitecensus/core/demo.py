@@ -90,4 +90,7 @@ def load_demo() -> list[User] | None:
           division_code="130623")
     edu_office, edu = _unit(guoban, root, "教育部办公厅", K.MINISTRY_OFFICE, "jiaoyubu")
     _unit(edu, edu_office, "教育部教育管理信息中心", K.INSTITUTION, "jiaoyubu_xxzx")
-    return list(User.objects.select_related("unit").order_by("unit__path", "username"))
+    from sitecensus.registry.demo import load_registry_demo
+
+    load_registry_demo({u.username: u for u in User.objects.select_related("unit")})
+    return list(User.objects.select_related("unit").exclude(role="site").order_by("unit__path", "username"))

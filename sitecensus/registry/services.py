@@ -142,6 +142,35 @@ def _columns_snapshot(website: Website) -> list[dict]:
     return [{k: getattr(c, k) for k in COLUMN_FIELDS} for c in website.columns.order_by("position")]
 
 
+def is_unchanged(website: Website, filing: Filing) -> bool:
+    return filing.basic == website.data and _ordered_columns(filing.columns) == _columns_snapshot(website)
+
+
+@transaction.atomic
+def replace_pending(*, actor, website: Website, filing: Filing, request=None) -> Website:
+    """A corrected file re-imported while the record still waits at the importer's
+    own level: the new data replaces the pending version (nobody has approved it)."""
+    website = _locked(website.pk)
+    if website.site_code or website.status != S.SUBMITTED or website.pending_at_id != actor.unit_id:
+        raise InvalidState("该网站正在上级审核中，不能导入覆盖")
+    if ReviewEvent.objects.filter(website=website, version=website.version, action=A.APPROVE).exists():
+        raise InvalidState("该网站已有审核通过记录，请先撤销审核或退回后再导入")
+    fields = _site_fields(filing.basic)
+    _check_identity(website.unit, fields["url_key"], exclude_pk=website.pk)
+    for key, value in fields.items():
+        setattr(website, key, value)
+    website.data = dict(filing.basic)
+    website.save()
+    columns = _ordered_columns(filing.columns)
+    _replace_columns(website, columns)
+    WebsiteVersion.objects.filter(website=website, state=WebsiteVersion.State.PENDING).update(
+        data=website.data, columns=columns, source="import")
+    ReviewEvent.objects.create(website=website, version=website.version, action=A.IMPORT, actor=actor,
+                               level=actor.unit, reason="导入更正后的数据")
+    record("website_saved", actor=actor, request=request, obj=website, via="import")
+    return website
+
+
 def _check_identity(unit: Unit, url_key: str, exclude_pk=None) -> None:
     if not url_key:
         raise InvalidInput("请填写首页网址", field="homepage_url")
@@ -400,8 +429,8 @@ def bulk(*, actor, websites, action: str, reason: str = "", request=None) -> Bul
 def _check_owner(actor, website: Website) -> None:
     if actor.role == roles.SITE and website.site_code == actor.username:
         return
-    if not scope.may_file_for(actor, website.unit):
-        raise NotAllowed("只有网站的填报单位可以提交变更")
+    if not (scope.may_file_for(actor, website.unit) or scope.may_import_for(actor, website.unit)):
+        raise NotAllowed("只有网站的填报单位或其直属组织单位可以提交变更")
 
 
 def _start_review(actor, website: Website, version: WebsiteVersion, action: str, request, event: str):
@@ -418,16 +447,18 @@ def _start_review(actor, website: Website, version: WebsiteVersion, action: str,
 
 
 @transaction.atomic
-def request_change(*, actor, website: Website, filing: Filing, note: str = "", request=None) -> Website:
+def request_change(*, actor, website: Website, filing: Filing, note: str = "", request=None,
+                   via: str = "online") -> Website:
     """Any edit after approval: a new version through the same review."""
     website = _locked(website.pk)
-    _check_owner(actor, website)
+    if via == "online":
+        _check_owner(actor, website)
     if not website.site_code or website.status != S.APPROVED:
         raise InvalidState("只有已通过审核且没有待审变更的网站可以提交变更")
     fields = _site_fields(filing.basic)
     _check_identity(website.unit, fields["url_key"], exclude_pk=website.pk)
     columns = _ordered_columns(filing.columns)
-    if filing.basic == website.data and columns == _columns_snapshot(website):
+    if is_unchanged(website, filing):
         raise InvalidState("内容没有变化")
     version = _new_version(website, actor=actor, data=dict(filing.basic), columns=columns, source="change",
                            note=note or "变更申请")

@@ -16,7 +16,15 @@ pytestmark = pytest.mark.django_db
 S = Website.Status
 
 
-def town_site(users, url="http://lsz.laishui.gov.cn"):
+def next_code(organizer_name):
+    from sitecensus.registry.models import CodeSequence
+
+    unit = Unit.objects.get(name=organizer_name)
+    last = CodeSequence.objects.filter(organizer=unit).values_list("last", flat=True).first() or 0
+    return f"{unit.org_code}{last + 1:04d}"
+
+
+def town_site(users, url="http://new.lsz.laishui.gov.cn"):
     actor = users["laishui_lsz"]
     filing = sample_filing(name="涞水镇人民政府网站", url=url, unit_name=actor.unit.name)
     return services.save_draft(actor=actor, unit=actor.unit, filing=filing)
@@ -56,8 +64,9 @@ def test_the_whole_path_with_a_return(demo_users, django_capture_on_commit_callb
     site.refresh_from_db()
     assert (site.status, site.return_reason, site.pending_at) == (S.RETURNED, "栏目网址不完整", None)
 
-    filing = sample_filing(name="涞水镇人民政府网站", url="http://lsz.laishui.gov.cn", unit_name="涞水镇人民政府",
+    filing = sample_filing(name="涞水镇人民政府网站", url="http://new.lsz.laishui.gov.cn", unit_name="涞水镇人民政府",
                            columns=8)
+    expected_code = next_code("涞水县人民政府办公室")
     services.save_draft(actor=u["laishui_lsz"], unit=site.unit, filing=filing, website=site)
     services.submit(actor=u["laishui_lsz"], website=site)
     for level in ("laishui", "baoding"):
@@ -65,14 +74,14 @@ def test_the_whole_path_with_a_return(demo_users, django_capture_on_commit_callb
     with django_capture_on_commit_callbacks(execute=True):
         services.approve(actor=u["hebei"], website=site)
     site.refresh_from_db()
-    assert site.status == S.APPROVED and site.site_code == "1306230001"
+    assert site.status == S.APPROVED and site.site_code == expected_code
     assert site.columns.count() == 8
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert set(message.to) == {"fuzeren@example.gov.cn", "lianxiren@example.gov.cn"}
-    assert "1306230001" in message.body
+    assert expected_code in message.body
     verification = message.body.split("校验码：")[1].split()[0]
-    account = User.objects.get(username="1306230001")
+    account = User.objects.get(username=expected_code)
     assert account.role == "site" and account.check_password(verification)
     actions = list(selectors.history(site).values_list("action", flat=True))
     assert actions == ["submit", "approve", "return", "submit", "approve", "approve", "final"]
@@ -112,7 +121,7 @@ def test_reviewers_and_owners_only(demo_users):
 def test_duplicate_homepage_in_one_unit(demo_users):
     town_site(demo_users)
     with pytest.raises(Duplicate, match="首页网址相同"):
-        town_site(demo_users, url="HTTP://LSZ.laishui.gov.cn:80/")
+        town_site(demo_users, url="HTTP://NEW.LSZ.laishui.gov.cn:80/")
 
 
 def test_change_request_keeps_every_version(demo_users):
@@ -123,7 +132,7 @@ def test_change_request_keeps_every_version(demo_users):
         services.approve(actor=u[level], website=site)
     site.refresh_from_db()
     code = site.site_code
-    changed = sample_filing(name="涞水镇政府网", url="http://lsz.laishui.gov.cn", unit_name="涞水镇人民政府",
+    changed = sample_filing(name="涞水镇政府网", url="http://new.lsz.laishui.gov.cn", unit_name="涞水镇人民政府",
                             columns=4)
     services.request_change(actor=u["laishui_lsz"], website=site, filing=changed, note="网站更名")
     site.refresh_from_db()
@@ -156,14 +165,16 @@ def test_closing_a_site_needs_approval_and_keeps_the_code(demo_users):
     assert site.life == "open" and site in services.active_websites()
     for level in ("laishui", "baoding", "hebei"):
         services.approve(actor=u[level], website=site)
+    code = site.site_code
     site.refresh_from_db()
-    assert site.life == "closed" and site.site_code == "1306230001"
+    assert site.life == "closed" and site.site_code == code
     assert site not in services.active_websites()
     assert not User.objects.get(username=site.site_code).is_active
 
 
 def test_deadline_and_exception(demo_users):
     u = demo_users
+    Campaign.objects.update(is_active=False)
     campaign = Campaign.objects.create(name="测试普查")
     Phase.objects.create(campaign=campaign, kind="inventory", opens_on=date(2015, 3, 24),
                          closes_on=date.today() - timedelta(days=1))
@@ -191,10 +202,11 @@ def test_bulk_approve_and_return(demo_users):
         site = services.save_draft(actor=actor, unit=actor.unit, filing=filing)
         services.submit(actor=actor, website=site)
         sites.append(site)
+    first = next_code("河北省人民政府办公厅")
     result = services.bulk(actor=hebei, websites=sites, action="approve")
     assert len(result.done) == 2 and not result.refused
     codes = sorted(Website.objects.filter(pk__in=[s.pk for s in sites]).values_list("site_code", flat=True))
-    assert codes == ["1300000001", "1300000002"]
+    assert codes == [first, first[:6] + f"{int(first[6:]) + 1:04d}"]
     again = services.bulk(actor=hebei, websites=sites, action="approve")
     assert len(again.refused) == 2 and "没有待审核" in again.refused[0][1]
     with pytest.raises(InvalidInput):
@@ -204,15 +216,15 @@ def test_bulk_approve_and_return(demo_users):
 def test_vertical_site_code_uses_the_branch_code(demo_users):
     u = demo_users
     actor = u["laishui_tax"]
-    filing = sample_filing(name="涞水县税务局网站", url="http://laishui.hebei.chinatax.gov.cn",
+    filing = sample_filing(name="涞水县税务局网站", url="http://new.laishui.hebei.chinatax.gov.cn",
                            unit_name=actor.unit.name, site_class="县级政府部门网站")
     site = services.save_draft(actor=actor, unit=actor.unit, filing=filing)
     services.submit(actor=actor, website=site)
+    expected = next_code("国家税务总局保定市税务局")
     for level in ("baoding_tax", "hebei_tax", "shuiwu"):
         services.approve(actor=u[level], website=site)
     site.refresh_from_db()
-    branch = Unit.objects.get(name="国家税务总局保定市税务局")
-    assert site.site_code == f"{branch.org_code}0001"
+    assert site.site_code == expected and expected.startswith("bm")
     assert not selectors.website_list(u["hebei"]).filter(pk=site.pk).exists()
     assert not selectors.website_list(u["guoban"], region="130000").filter(pk=site.pk).exists()
 
@@ -233,6 +245,7 @@ def test_parallel_final_approvals_never_duplicate_a_code():
         site = services.save_draft(actor=users["hebei"], unit=hebei_office, filing=filing)
         services.submit(actor=users["hebei"], website=site)
         sites.append(site)
+    first = int(next_code("河北省人民政府办公厅")[6:])
     errors, barrier = [], threading.Barrier(8)
 
     def worker(chunk):
@@ -255,5 +268,5 @@ def test_parallel_final_approvals_never_duplicate_a_code():
     assert errors == []
     codes = list(Website.objects.filter(pk__in=[s.pk for s in sites]).values_list("site_code", flat=True))
     assert len(codes) == 24 and len(set(codes)) == 24 and all(codes)
-    assert sorted(codes) == [f"130000{n:04d}" for n in range(1, 25)]
-    assert ReviewEvent.objects.filter(action="final").count() == 24
+    assert sorted(codes) == [f"130000{n:04d}" for n in range(first, first + 24)]
+    assert ReviewEvent.objects.filter(action="final", website__in=sites).count() == 24

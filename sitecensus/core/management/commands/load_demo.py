@@ -11,7 +11,7 @@ class Command(BaseCommand):
         users = load_demo()
         if users is None:
             self.stdout.write("演示数据已存在，没有变化。")
-            users = list(User.objects.select_related("unit").order_by("unit__path", "username"))
+            users = list(User.objects.select_related("unit").exclude(role="site").order_by("unit__path", "username"))
         self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
         for user in users:
             self.stdout.write(f"  {user.username:<16}{user.role_label:<10}{user.unit.name}")

@@ -1,0 +1,105 @@
+"""Demo records along the seed's Hebei chain, one in every state, built through
+the same services as the UI (filing, import, review, change, closure)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from sitecensus.orgs.models import Unit
+
+from . import services
+from .models import Campaign, Phase, Website
+from .testing import sample_filing
+
+CAMPAIGN_FILE = Path(__file__).resolve().parent / "data" / "campaign.json"
+
+
+def create_campaign(*, year: int | None = None) -> Campaign:
+    """The campaign from its data file; by default in the year whose inventory
+    deadline is still ahead, so that the demo can be filed."""
+    spec = json.loads(CAMPAIGN_FILE.read_text(encoding="utf-8"))
+    inventory = next(p for p in spec["phases"] if p["kind"] == "inventory")
+    today = timezone.localdate()
+    if year is None:
+        month, day = map(int, inventory["closes"].split("-"))
+        year = today.year if date(today.year, month, day) >= today else today.year + 1
+    campaign, _ = Campaign.objects.get_or_create(name=f"{spec['name']}（{year}年）")
+    for phase in spec["phases"]:
+        opens = date(year, *map(int, phase["opens"].split("-")))
+        closes = date(year, *map(int, phase["closes"].split("-")))
+        Phase.objects.update_or_create(campaign=campaign, kind=phase["kind"],
+                                       defaults={"opens_on": opens, "closes_on": closes})
+    return campaign
+
+
+def _file(users, username, name, url, site_class, *, unit=None, portal=False, columns=8):
+    actor = users[username]
+    unit = unit or actor.unit
+    filing = sample_filing(name=name, url=url, unit_name=unit.name, site_class=site_class, columns=columns,
+                           email=f"{username}@example.gov.cn", portal=portal)
+    via = "online" if unit == actor.unit else "import"
+    return services.save_draft(actor=actor, unit=unit, filing=filing, via=via)
+
+
+def _through(users, site, levels, *, submitter):
+    services.submit(actor=users[submitter], website=site, via="online" if users[submitter].unit == site.unit
+                    else "import")
+    for level in levels:
+        services.approve(actor=users[level], website=site)
+    site.refresh_from_db()
+    return site
+
+
+@override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
+def load_registry_demo(users: dict) -> None:
+    create_campaign()
+    unit = Unit.objects.get
+    chain_town = ["laishui", "baoding", "hebei"]
+    portal = _file(users, "laishui", "涞水县人民政府", "http://www.laishui.gov.cn", "县级政府门户", portal=True)
+    _through(users, portal, chain_town, submitter="laishui")
+    town = _file(users, "laishui_lsz", "涞水镇人民政府网站", "http://lsz.laishui.gov.cn", "乡镇街道网站")
+    _through(users, town, chain_town, submitter="laishui_lsz")
+    edu = _file(users, "laishui_jyj", "涞水县教育局", "http://jyj.laishui.gov.cn", "县级政府部门网站")
+    _through(users, edu, ["laishui"], submitter="laishui_jyj")  # waits at Baoding
+    yongyang = _file(users, "laishui", "永阳镇人民政府网站", "http://yyz.laishui.gov.cn", "乡镇街道网站",
+                     unit=unit(name="永阳镇人民政府"))
+    _through(users, yongyang, [], submitter="laishui")  # waits at Laishui
+    yian = _file(users, "laishui", "义安镇人民政府网站", "http://yaz.laishui.gov.cn", "乡镇街道网站",
+                 unit=unit(name="义安镇人民政府"))
+    _through(users, yian, ["laishui"], submitter="laishui")
+    services.return_record(actor=users["baoding"], website=yian, reason="栏目网址与实际不符，请核实后重报")
+    _file(users, "laishui", "石亭镇人民政府网站", "http://stz.laishui.gov.cn", "乡镇街道网站",
+          unit=unit(name="石亭镇人民政府"))  # still a draft
+    sanpo = _file(users, "laishui", "三坡镇人民政府网站", "http://spz.laishui.gov.cn", "乡镇街道网站",
+                  unit=unit(name="三坡镇人民政府"))
+    _through(users, sanpo, chain_town, submitter="laishui")
+    services.request_life_change(actor=users["laishui"], website=sanpo, life=Website.Life.CLOSED,
+                                 reason="集约化：内容迁入县政府门户")
+    sanpo = Website.objects.get(pk=sanpo.pk)
+    for level in chain_town:
+        services.approve(actor=users[level], website=sanpo)
+
+    baoding_portal = _file(users, "baoding", "保定市人民政府", "http://www.baoding.gov.cn", "市级政府门户", portal=True)
+    _through(users, baoding_portal, ["baoding", "hebei"], submitter="baoding")
+    bd_edu = _file(users, "baoding_jyj", "保定市教育局", "http://jyj.baoding.gov.cn", "市级政府部门网站")
+    _through(users, bd_edu, ["baoding", "hebei"], submitter="baoding_jyj")
+    hebei_portal = _file(users, "hebei", "河北省人民政府", "http://www.hebei.gov.cn", "省部级政府门户", portal=True,
+                         columns=12)
+    _through(users, hebei_portal, ["hebei"], submitter="hebei")
+    fgw = _file(users, "hebei_fgw", "河北省发展和改革委员会", "http://hbdrc.hebei.gov.cn", "省级政府部门网站")
+    fgw = _through(users, fgw, ["hebei"], submitter="hebei_fgw")
+    changed = sample_filing(name="河北省发展和改革委员会", url="http://hbdrc.hebei.gov.cn", unit_name=fgw.unit.name,
+                            site_class="省级政府部门网站", columns=10, email="hebei_fgw@example.gov.cn")
+    services.request_change(actor=users["hebei_fgw"], website=fgw, filing=changed, note="新增两个栏目")
+    jyt = _file(users, "hebei_jyt", "河北省教育厅", "http://jyt.hebei.gov.cn", "省级政府部门网站")
+    _through(users, jyt, [], submitter="hebei_jyt")
+    tax = _file(users, "laishui_tax", "国家税务总局涞水县税务局", "http://hebei.chinatax.gov.cn/laishui",
+                "县级政府部门网站")
+    _through(users, tax, ["baoding_tax", "hebei_tax", "shuiwu"], submitter="laishui_tax")
+    center = _file(users, "jiaoyubu_xxzx", "教育部教育管理信息中心", "http://www.emic.edu.cn", "省级政府部门网站")
+    _through(users, center, ["jiaoyubu"], submitter="jiaoyubu_xxzx")

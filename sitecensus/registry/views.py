@@ -1,0 +1,317 @@
+from datetime import datetime
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from sitecensus.accounts import roles
+from sitecensus.audit.services import record
+from sitecensus.core import scope
+from sitecensus.core.errors import CensusError, InvalidInput, NotAllowed
+from sitecensus.core.excel import excel_response
+from sitecensus.core.views import bind_error
+
+from . import imports, selectors, services
+from .models import ImportBatch, Website
+from .presentation import basic_rows, column_rows, diff_versions, spec_choices
+from .webforms import FilingForms
+
+PAGE = 50
+
+
+def _reviewer(request):
+    if request.user.role not in (roles.ORGANIZER, roles.NATIONAL_ADMIN):
+        raise NotAllowed("只有组织单位可以审核")
+
+
+# ---------------------------------------------------------------- database
+
+def _filters(request):
+    g = request.GET
+    return dict(query=g.get("q", ""), status=g.get("status", ""), life=g.get("life", ""),
+                site_class=g.get("class", ""), region=g.get("region", "").strip())
+
+
+def site_list(request):
+    sites = selectors.website_list(request.user, **_filters(request))
+    page = Paginator(sites, PAGE).get_page(request.GET.get("page"))
+    return render(request, "registry/site_list.html", {
+        "page": page, "params": request.GET, "statuses": Website.Status.choices, "lives": Website.Life.choices,
+        "classes": spec_choices("site_class"),
+        "may_file": scope.may_file_for(request.user, request.user.unit) and request.user.role != roles.SITE,
+    })
+
+
+EXPORT_HEADERS = ["网站标识码", "网站名称", "首页网址", "填报单位", "组织单位", "行政区划代码", "网站类别", "门户",
+                  "审核状态", "运行状态", "报送时间", "通过时间", "逾期"]
+
+
+def site_export(request):
+    sites = selectors.website_list(request.user, **_filters(request))
+    record("websites_exported", actor=request.user, request=request, filters=dict(request.GET.items()))
+    rows = ([s.site_code or "", s.name, s.homepage_url, s.unit.name, s.organizer.name,
+             s.unit.division.code6 if s.unit.division_id else "", s.site_class, s.is_portal,
+             s.get_status_display(), s.get_life_display(), s.submitted_at, s.approved_at, s.is_late]
+            for s in sites.iterator(chunk_size=2000))
+    return excel_response(f"政府网站-{timezone.localdate():%Y%m%d}.xlsx", "政府网站", EXPORT_HEADERS, rows)
+
+
+def site_detail(request, pk):
+    site = selectors.get_website(request.user, pk)
+    user = request.user
+    chain = services.review_chain(site.unit)
+    levels = [u.pk for u in chain]
+    pending_here = site.status == Website.Status.SUBMITTED and site.pending_at_id == user.unit_id \
+        and user.role in (roles.ORGANIZER, roles.NATIONAL_ADMIN)
+    may_undo = (site.status == Website.Status.SUBMITTED and user.unit_id in levels
+                and levels.index(user.unit_id) + 1 < len(levels)
+                and levels[levels.index(user.unit_id) + 1] == site.pending_at_id)
+    owner = scope.may_file_for(user, site.unit) or (user.role == roles.SITE and user.username == site.site_code)
+    pending_version = services._pending_version(site)
+    return render(request, "registry/site_detail.html", {
+        "site": site, "basic": basic_rows(site.data), "columns": column_rows(site),
+        "history": selectors.history(site), "versions": selectors.versions(site), "chain": chain,
+        "pending_here": pending_here, "may_undo": may_undo, "owner": owner,
+        "pending_version": pending_version,
+        "may_edit": owner and site.status in (Website.Status.DRAFT, Website.Status.RETURNED) and not site.site_code,
+        "may_change": owner and site.site_code and site.status == Website.Status.APPROVED,
+        "lives": [c for c in Website.Life.choices if c[0] != site.life],
+        "may_reset_code": site.site_code and user.role in roles.GRANTABLE and (
+            scope.may_manage_unit(user, site.unit) or site.unit_id == user.unit_id),
+    })
+
+
+def version_diff(request, pk, number):
+    site = selectors.get_website(request.user, pk)
+    versions = {v.number: v for v in selectors.versions(site)}
+    if number not in versions:
+        from sitecensus.core.errors import NotFound
+
+        raise NotFound("版本不存在")
+    new = versions[number]
+    old = max((v for n, v in versions.items() if n < number and v.source != "life" and new.source != "life"),
+              key=lambda v: v.number, default=None)
+    return render(request, "registry/version_diff.html",
+                  {"site": site, "new": new, "old": old, "diff": diff_versions(old, new)})
+
+
+# ---------------------------------------------------------------- online filing
+
+def _filing_page(request, *, unit, site=None, mode="new"):
+    initial_basic = site.data if site else {"competent_unit": unit.name}
+    initial_columns = list(site.columns.order_by("position").values()) if site else []
+    forms_ = FilingForms(request.POST or None, initial_basic=initial_basic, initial_columns=initial_columns)
+    if request.method == "POST" and forms_.is_valid():
+        filing = forms_.filing()
+        try:
+            if mode == "change":
+                site = services.request_change(actor=request.user, website=site, filing=filing,
+                                               note=request.POST.get("note", ""), request=request)
+                messages.success(request, "变更申请已提交，待组织单位审核")
+            else:
+                site = services.save_draft(actor=request.user, unit=unit, filing=filing, website=site,
+                                           request=request)
+                if request.POST.get("then") == "submit":
+                    services.submit(actor=request.user, website=site, request=request)
+                    messages.success(request, "已报送，待组织单位审核")
+                else:
+                    messages.success(request, "草稿已保存")
+            return redirect("registry:site_detail", pk=site.pk)
+        except CensusError as error:
+            forms_.add_error(error)
+    return render(request, "registry/site_form.html", {"forms": forms_, "site": site, "unit": unit, "mode": mode},
+                  status=400 if request.method == "POST" else 200)
+
+
+def site_new(request):
+    unit = request.user.unit
+    if not scope.may_file_for(request.user, unit):
+        raise NotAllowed("只能填报本单位的网站")
+    return _filing_page(request, unit=unit)
+
+
+def site_edit(request, pk):
+    site = selectors.get_website(request.user, pk)
+    if site.site_code:
+        return _filing_page(request, unit=site.unit, site=site, mode="change")
+    if not scope.may_file_for(request.user, site.unit):
+        raise NotAllowed("只能修改本单位的网站")
+    return _filing_page(request, unit=site.unit, site=site, mode="edit")
+
+
+@require_POST
+def site_submit(request, pk):
+    site = selectors.get_website(request.user, pk)
+    services.submit(actor=request.user, website=site, request=request)
+    messages.success(request, "已报送，待组织单位审核")
+    return redirect("registry:site_detail", pk=site.pk)
+
+
+@require_POST
+def site_review(request, pk):
+    _reviewer(request)
+    site = selectors.get_website(request.user, pk)
+    action = request.POST.get("action")
+    if action == "approve":
+        site = services.approve(actor=request.user, website=site, request=request)
+        messages.success(request, f"已终审通过，网站标识码 {site.site_code}" if site.status == Website.Status.APPROVED
+                         else "已审核通过，报上级审核")
+    elif action == "return":
+        services.return_record(actor=request.user, website=site, reason=request.POST.get("reason", ""),
+                               request=request)
+        messages.success(request, "已退回填报单位")
+    elif action == "undo":
+        services.undo_approval(actor=request.user, website=site, request=request)
+        messages.success(request, "已撤销本级审核")
+    else:
+        raise InvalidInput("未知的审核操作")
+    if request.POST.get("next") == "queue":
+        return redirect("registry:review_queue")
+    return redirect("registry:site_detail", pk=site.pk)
+
+
+class LifeForm(forms.Form):
+    life = forms.ChoiceField(label="新的运行状态", choices=Website.Life.choices)
+    reason = forms.CharField(label="原因", max_length=300)
+    merged_into = forms.CharField(label="整合至（目标网站标识码）", max_length=10, required=False)
+
+
+@require_POST
+def site_life(request, pk):
+    site = selectors.get_website(request.user, pk)
+    form = LifeForm(request.POST)
+    if not form.is_valid():
+        raise InvalidInput("请选择新的运行状态并填写原因")
+    target = None
+    if form.cleaned_data["merged_into"]:
+        target = Website.objects.filter(site_code=form.cleaned_data["merged_into"].strip()).first()
+        if target is None:
+            raise InvalidInput(f"网站标识码“{form.cleaned_data['merged_into']}”不存在", field="merged_into")
+    services.request_life_change(actor=request.user, website=site, life=form.cleaned_data["life"],
+                                 reason=form.cleaned_data["reason"], merged_into=target, request=request)
+    messages.success(request, "状态变更申请已提交，待组织单位审核")
+    return redirect("registry:site_detail", pk=site.pk)
+
+
+@require_POST
+def site_verification(request, pk):
+    site = selectors.get_website(request.user, pk)
+    code = services.reset_verification_code(actor=request.user, website=site, request=request)
+    messages.success(request, f"新的校验码已发送给网站负责人和联系人：{code}")
+    return redirect("registry:site_detail", pk=site.pk)
+
+
+# ---------------------------------------------------------------- review queue
+
+def review_queue(request):
+    _reviewer(request)
+    q = request.GET.get("q", "")
+    changes = request.GET.get("changes") == "1"
+    queue = selectors.review_queue(request.user, query=q, changes_only=changes)
+    page = Paginator(queue, PAGE).get_page(request.GET.get("page"))
+    return render(request, "registry/review_queue.html", {"page": page, "q": q, "changes": changes})
+
+
+@require_POST
+def review_bulk(request):
+    _reviewer(request)
+    ids = request.POST.getlist("site")
+    sites = selectors.review_queue(request.user).filter(pk__in=[i for i in ids if i.isdigit()])
+    if not ids:
+        messages.warning(request, "请先勾选网站")
+        return redirect("registry:review_queue")
+    action = "approve" if request.POST.get("action") == "approve" else "return"
+    result = services.bulk(actor=request.user, websites=list(sites), action=action,
+                           reason=request.POST.get("reason", ""), request=request)
+    verb = "审核通过" if action == "approve" else "退回"
+    messages.success(request, f"已{verb} {len(result.done)} 个网站")
+    for site, why in result.refused:
+        messages.warning(request, f"{site.name}：{why}")
+    return redirect("registry:review_queue")
+
+
+# ---------------------------------------------------------------- progress
+
+def progress(request):
+    if request.user.role not in roles.GRANTABLE:
+        raise NotAllowed("只有组织单位可以查看报送进度")
+    unit = request.user.unit
+    return render(request, "registry/progress.html", {
+        "figures": selectors.progress(request.user, unit),
+        "not_reported": selectors.units_not_reported(unit)[:500],
+        "phase": services.inventory_phase(),
+    })
+
+
+@require_POST
+def remind(request):
+    sent = services.remind_not_reported(actor=request.user, request=request)
+    messages.success(request, f"已向未报送单位发送 {sent} 封催报邮件")
+    return redirect("registry:progress")
+
+
+@require_POST
+def exception_grant(request):
+    unit = scope.get_visible_unit(request.user, request.POST.get("unit"))
+    try:
+        until = datetime.strptime(request.POST.get("until", ""), "%Y-%m-%d").date()
+    except ValueError:
+        raise InvalidInput("请填写补报截止日期（年-月-日）", field="until") from None
+    services.grant_exception(actor=request.user, unit=unit, until=until, reason=request.POST.get("reason", ""),
+                             request=request)
+    messages.success(request, f"已批准“{unit.name}”补报至 {until:%Y-%m-%d}")
+    return redirect("registry:progress")
+
+
+# ---------------------------------------------------------------- offline filing
+
+def workbook_download(request, unit_pk):
+    unit = scope.get_visible_unit(request.user, unit_pk)
+    if not (scope.may_import_for(request.user, unit) or scope.may_file_for(request.user, unit)):
+        raise NotAllowed("只能下载本单位或直属下级单位的填报模板")
+    data = imports.workbook_for(unit)
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(unit.name + '-填报模板.xlsx')}"
+    return response
+
+
+def import_upload(request):
+    if request.user.role not in roles.GRANTABLE:
+        raise NotAllowed("只有组织单位可以导入")
+    error = None
+    if request.method == "POST":
+        files = request.FILES.getlist("files")
+        try:
+            batch = imports.dry_run(actor=request.user, uploads=[(f.name, f) for f in files], request=request)
+        except CensusError as exc:
+            error = exc.message
+        else:
+            return redirect("registry:import_batch", pk=batch.pk)
+    units = scope.visible_units(request.user).filter(
+        path__startswith=request.user.unit.path, depth=request.user.unit.depth + 1, is_organizer=False,
+        closed_at__isnull=True).order_by("path")
+    recent = ImportBatch.objects.filter(uploaded_by=request.user).order_by("-created_at")[:10]
+    return render(request, "registry/import_upload.html",
+                  {"error": error, "units": units, "recent": recent, "limits": imports.LIMITS},
+                  status=400 if error else 200)
+
+
+def import_batch(request, pk):
+    batch = imports.get_batch(request.user, pk)
+    if request.method == "POST":
+        if request.POST.get("action") == "cancel":
+            imports.cancel(actor=request.user, batch=batch, request=request)
+            messages.success(request, "已取消本次导入，没有保存任何数据")
+        else:
+            result = imports.commit(actor=request.user, batch=batch,
+                                    valid_only=request.POST.get("valid_only") == "1", request=request)
+            messages.success(request, f"导入完成：新增 {result['created']} 个，更新 {result['updated']} 个，"
+                                      f"未变 {result['unchanged']} 个网站")
+        return redirect("registry:import_batch", pk=batch.pk)
+    return render(request, "registry/import_batch.html", {"batch": batch, "summary": batch.summary})
