@@ -27,3 +27,37 @@ def sample_filing(*, name: str, url: str, unit_name: str, site_class: str = "乡
                      "is_homepage": i < columns // 2, "column_class": cls, "update_period": "每周",
                      "remarks": ""})
     return Filing(basic=basic, columns=cols)
+
+
+def _cell(value):
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (list, tuple)):
+        return "；".join(value)
+    return value
+
+
+def fill_workbook(data: bytes, filings: list[Filing]) -> bytes:
+    """Fill a downloaded workbook as a clerk would: one row per site on the
+    basic sheet, one row per column on the column sheet (codes in row 2)."""
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    basic, columns = book["基本信息表"], book["栏目信息表"]
+    basic_codes = {c.value: c.column for c in basic[2] if c.value}
+    column_codes = {c.value: c.column for c in columns[2] if c.value}
+    stored = {"column_name": "name", "column_url": "url", "parent_column": "parent_name"}
+    col_row = 3
+    for row, filing in enumerate(filings, start=3):
+        for code, column in basic_codes.items():
+            basic.cell(row=row, column=column, value=_cell(filing.basic.get(code, "")) or None)
+        for col in filing.columns:
+            for code, column in column_codes.items():
+                value = filing.basic["homepage_url"] if code == "site_url" else col.get(stored.get(code, code), "")
+                columns.cell(row=col_row, column=column, value=_cell(value) if value != "" else None)
+            col_row += 1
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
