@@ -1,6 +1,6 @@
 """National-scale data generator, on the real division data.
 
-    python bench/national.py [--reset] [--scale 1.0]
+    python bench/national.py [--reset] [--scale 1.0] [--sites]
 
 Builds the whole unit tree the census plans for (DESIGN §6): the national office;
 31 provincial offices, 342 city offices (municipalities' pseudo-cities have none),
@@ -20,6 +20,7 @@ import time
 
 import _setup
 from django.db import transaction
+from django.utils import timezone
 
 from sitecensus.orgs.models import Division, Unit, VerticalSystem
 from sitecensus.orgs.services import create_national_office, load_divisions
@@ -171,6 +172,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reset", action="store_true", help="drop and rebuild the benchmark database")
     parser.add_argument("--scale", type=float, default=1.0, help="share of departments per office")
+    parser.add_argument("--sites", action="store_true", help="also ~85,000 websites with ~2,500,000 columns")
     args = parser.parse_args()
     if args.reset:
         from django.core.management import call_command
@@ -184,6 +186,117 @@ def main():
     print(f"units: {total:,} in {elapsed:.1f} s")
     for kind, label in K.choices:
         print(f"  {label:<14}{Unit.objects.filter(kind=kind).count():>9,}")
+    if args.sites:
+        from django.db.models import Count
+
+        from sitecensus.registry.models import Website, WebsiteColumn
+
+        started = time.perf_counter()
+        ensure_national_sites()
+        print(f"websites: {Website.objects.count():,}, columns: {WebsiteColumn.objects.count():,} "
+              f"in {time.perf_counter() - started:.1f} s")
+        for row in Website.objects.values("status", "life").annotate(n=Count("id")).order_by("status", "life"):
+            print(f"  {row['status']:<10}{row['life']:<10}{row['n']:>9,}")
+
+
+
+# ---------------------------------------------------------------- websites
+
+# Share of units of each kind that run a website (2015: 85,890 sites in all).
+SITE_SHARE = {K.PROVINCIAL_OFFICE: 1.0, K.CITY_OFFICE: 1.0, K.COUNTY_OFFICE: 1.0, K.MINISTRY_OFFICE: 1.0,
+              K.DEPARTMENT: 0.50, K.INSTITUTION: 0.35, K.GOVERNMENT: 0.70, K.VERTICAL_BRANCH: 0.9,
+              K.VERTICAL_UNIT: 0.8, K.INTERNAL_BODY: 0.3}
+SITE_CLASS = {K.PROVINCIAL_OFFICE: "省部级政府门户", K.MINISTRY_OFFICE: "省部级政府门户", K.CITY_OFFICE: "市级政府门户",
+              K.COUNTY_OFFICE: "县级政府门户", K.GOVERNMENT: "乡镇街道网站"}
+LEVEL_CLASS = {1: "省级政府部门网站", 2: "市级政府部门网站", 3: "县级政府部门网站", 0: "省级政府部门网站"}
+COLUMN_CLASSES = ["工作动态/要闻", "通知公告", "政策文件", "人事", "规划计划", "领导", "机构", "地区介绍", "财政",
+                  "重大项目", "统计", "信息公开目录", "政务咨询", "调查征集", "互动访谈", "办事指南", "在线系统", "其他"]
+COLUMNS_PER_SITE = 30
+QUEUE_PROVINCE = "130000"
+QUEUE_SIZE = 5000
+
+
+def _state(rng):
+    """Inventory states spread as in a census in its last weeks."""
+    r = rng.random()
+    if r < 0.70:
+        return "approved", "open"
+    if r < 0.74:
+        return "approved", "closed"
+    if r < 0.76:
+        return "approved", "merged"
+    if r < 0.77:
+        return "approved", "exception"
+    if r < 0.87:
+        return "submitted", "open"
+    if r < 0.92:
+        return "returned", "open"
+    return "draft", "open"
+
+
+@transaction.atomic
+def generate_sites(*, seed: int = 85890) -> int:
+    from sitecensus.registry.models import CodeSequence, Website, WebsiteColumn
+
+    rng = random.Random(seed)
+    units = list(Unit.objects.exclude(kind=K.NATIONAL_OFFICE).values(
+        "id", "path", "depth", "kind", "level", "is_organizer", "org_code", "name"))
+    by_path = {u["path"]: u for u in units}
+    root = Unit.objects.get(depth=1)
+    by_path[root.path] = {"id": root.id, "path": root.path, "depth": 1, "org_code": root.org_code}
+    hebei_office = Unit.objects.get(org_code=QUEUE_PROVINCE)
+    sequences: dict[int, int] = {}
+    sites, queue_left = [], QUEUE_SIZE
+    now = timezone.now()
+    for u in units:
+        if rng.random() >= SITE_SHARE.get(u["kind"], 0):
+            continue
+        organizer = u if u["is_organizer"] else by_path[u["path"][:-Unit.steplen]]
+        status, life = _state(rng)
+        pending = None
+        if u["path"].startswith(hebei_office.path) and queue_left > 0 and u["depth"] > 2:
+            status, life, pending = "submitted", "open", hebei_office.id  # the province's big queue
+            queue_left -= 1
+        elif status == "submitted":
+            # Waiting somewhere on the chain between the organizer and the top.
+            depth = rng.randint(2, max(2, organizer["depth"]))
+            pending = by_path[organizer["path"][: Unit.steplen * depth]]["id"]
+        code = None
+        if status == "approved":
+            sequences[organizer["id"]] = sequences.get(organizer["id"], 0) + 1
+            code = f"{organizer['org_code']}{sequences[organizer['id']]:04d}"
+        host = f"s{len(sites):05d}.{(organizer['org_code'] or 'x')}.gov.cn"
+        sites.append(Website(
+            unit_id=u["id"], organizer_id=organizer["id"], name=f"{u['name']}网站", homepage_url=f"http://{host}/",
+            url_key=f"http://{host}", site_class=SITE_CLASS.get(u["kind"], LEVEL_CLASS.get(u["level"], "县级政府部门网站")),
+            is_portal=u["kind"] in SITE_CLASS and u["kind"] != K.GOVERNMENT, status=status, life=life,
+            pending_at_id=pending, site_code=code, data={"site_name": f"{u['name']}网站", "homepage_url": f"http://{host}/"},
+            submitted_at=now if status != "draft" else None, approved_at=now if code else None,
+            is_late=rng.random() < 0.04, version=1 if status != "draft" else 0))
+    Website.objects.bulk_create(sites, batch_size=5000)
+    CodeSequence.objects.bulk_create([CodeSequence(organizer_id=k, last=v) for k, v in sequences.items()],
+                                     batch_size=5000)
+    site_ids = list(Website.objects.values_list("id", "url_key"))
+    batch = []
+    for site_id, url in site_ids:
+        for i in range(COLUMNS_PER_SITE):
+            batch.append(WebsiteColumn(website_id=site_id, position=i + 1, name=f"栏目{i + 1}",
+                                       url=f"{url}/c{i + 1}/", is_homepage=i < 20,
+                                       column_class=COLUMN_CLASSES[i % len(COLUMN_CLASSES)], update_period="每周"))
+        if len(batch) >= 20000:
+            WebsiteColumn.objects.bulk_create(batch)
+            batch = []
+    WebsiteColumn.objects.bulk_create(batch)
+    return len(site_ids)
+
+
+def ensure_national_sites() -> int:
+    from sitecensus.registry.models import Website
+
+    ensure_national_units()
+    if Website.objects.count() > 50000:
+        return Website.objects.count()
+    return generate_sites()
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from datetime import date
-from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -21,6 +20,7 @@ from sitecensus.core import scope
 from sitecensus.core.errors import Duplicate, InvalidInput, InvalidState, NotAllowed
 from sitecensus.orgs.models import Unit
 
+from .formspec.spec import normalize_url  # noqa: F401  (the one identity of a homepage)
 from .models import (Campaign, CodeSequence, Phase, ReviewEvent, Website, WebsiteColumn, WebsiteVersion,
                      WindowException)
 
@@ -28,21 +28,6 @@ S = Website.Status
 A = ReviewEvent.Action
 COLUMN_FIELDS = ("name", "url", "parent_name", "is_homepage", "column_class", "update_period", "remarks")
 VERIFICATION_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
-
-
-def normalize_url(url: str) -> str:
-    """The identity of a homepage: scheme and host lower-cased, default port and a
-    bare trailing slash dropped."""
-    url = (url or "").strip()
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return url.lower()
-    host = (parts.hostname or "").lower()
-    port = parts.port if parts.port not in (None, 80, 443) else None
-    netloc = f"{host}:{port}" if port else host
-    path = parts.path if parts.path not in ("", "/") else ""
-    return urlunsplit((parts.scheme.lower(), netloc, path, parts.query, ""))
 
 
 # ---------------------------------------------------------------- the chain

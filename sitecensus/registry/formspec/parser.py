@@ -1,0 +1,400 @@
+"""Reading a filled-in workbook back: structure checks, then every cell.
+
+``parse_workbook`` never raises for a bad file: every problem becomes a
+``CellError`` in ``ParsedWorkbook.errors``. A file-level problem (not an
+.xlsx, too large, foreign or tampered template, expired version, another
+unit's file, too many rows) returns a workbook with no sites and that one error.
+
+The workbook is read with openpyxl in read-only mode with formulas *not*
+evaluated (``data_only=False``): a formula cell is an error naming the cell,
+its cached value is never used. No Django here.
+"""
+
+from __future__ import annotations
+
+import hmac
+import io
+import zipfile
+import zlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from .spec import CURRENT_VERSION, FormSpec, check_rules, load_forms, normalize_url, validate_value
+from .workbook import CODE_ROW, FIRST_DATA_ROW, META_SHEET, header_checksum
+
+MB = 1024 * 1024
+MAX_FILE_BYTES = 20 * MB  # one .xlsx file
+MAX_XLSX_UNCOMPRESSED = 200 * MB  # the .xlsx container's declared unpacked size
+MAX_SITE_ROWS = 500  # filled rows on 基本信息表
+MAX_COLUMN_ROWS = 20_000  # filled rows on 栏目信息表
+
+MSG_NOT_XLSX = "不是有效的 Excel（.xlsx）文件"
+MSG_FOREIGN = "不是本系统生成的填报模板或模板结构已被修改，请重新下载模板后填写"
+
+
+@dataclass
+class CellError:
+    """One problem, located as Excel shows it. ``row`` is 1-based, ``column``
+    the Excel letter, ``field`` the Chinese label; any of sheet/row/column/
+    field is None for file-level problems."""
+
+    file: str | None
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    field: str | None = None
+    message: str = ""
+
+    def location(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(f"文件 {self.file}")
+        if self.sheet:
+            parts.append(f"工作表“{self.sheet}”")
+        if self.row is not None:
+            parts.append(f"第 {self.row} 行")
+        if self.column:
+            parts.append(f"{self.column} 列（{self.field}）" if self.field else f"{self.column} 列")
+        elif self.field:
+            parts.append(f"“{self.field}”")
+        return "，".join(parts)
+
+    def __str__(self) -> str:
+        where = self.location()
+        return f"{where}：{self.message}" if where else self.message
+
+    def sort_key(self):
+        col = self.column or ""
+        return (self.row or 0, len(col), col)
+
+
+@dataclass
+class ParsedColumn:
+    row: int
+    values: dict  # column field code -> clean value (None when empty or invalid)
+
+
+@dataclass
+class ParsedSite:
+    row: int
+    values: dict  # basic-info field code -> clean value (None when empty or invalid)
+    columns: list[ParsedColumn] = field(default_factory=list)
+    errors: list[CellError] = field(default_factory=list)  # its row's and its column rows'
+
+
+@dataclass
+class ParsedWorkbook:
+    filename: str
+    unit_code: str | None = None
+    version: str | None = None
+    sites: list[ParsedSite] = field(default_factory=list)
+    errors: list[CellError] = field(default_factory=list)  # every error, file-level and per site
+    unit_name: str | None = None
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def column_count(self) -> int:
+        return sum(len(s.columns) for s in self.sites)
+
+
+def _file_error(filename: str, message: str, sheet: str | None = None) -> ParsedWorkbook:
+    return ParsedWorkbook(filename=filename, errors=[CellError(filename, sheet, message=message)])
+
+
+def precheck_xlsx_bytes(data: bytes, filename: str) -> str | None:
+    """A cheap look at the bytes before openpyxl: a message, or None if it may be an .xlsx."""
+    if len(data) > MAX_FILE_BYTES:
+        return f"文件大小超过单个文件 {MAX_FILE_BYTES // MB} MB 的上限，请拆分后再报送"
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return f"{MSG_NOT_XLSX}：文件是旧版 Excel（.xls）格式或设置了打开密码，请使用本系统生成的 .xlsx 模板且不要加密"
+    if data[:4] != b"PK\x03\x04":
+        return MSG_NOT_XLSX
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+            names = {i.filename for i in infos}
+            if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+                return MSG_NOT_XLSX
+            if any(i.flag_bits & 0x1 for i in infos):
+                return MSG_NOT_XLSX
+            if sum(i.file_size for i in infos) > MAX_XLSX_UNCOMPRESSED:
+                return f"{MSG_NOT_XLSX}：文件解压后超过 {MAX_XLSX_UNCOMPRESSED // MB} MB，请拆分后再报送"
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        return MSG_NOT_XLSX
+    return None
+
+
+class _Limit(Exception):
+    def __init__(self, message: str, sheet: str):
+        self.message = message
+        self.sheet = sheet
+
+
+def _read_meta(ws) -> dict:
+    meta = {}
+    for row in ws.iter_rows(min_row=1, max_row=50, max_col=2, values_only=True):
+        if row and row[0] is not None:
+            meta[str(row[0]).strip()] = "" if len(row) < 2 or row[1] is None else str(row[1]).strip()
+    return meta
+
+
+def _read_codes(ws) -> list[str]:
+    for row in ws.iter_rows(min_row=CODE_ROW, max_row=CODE_ROW, values_only=True):
+        codes = ["" if v is None else str(v).strip() for v in row]
+        while codes and not codes[-1]:
+            codes.pop()
+        return codes
+    return []
+
+
+class _SheetReader:
+    """Raw rows of one data sheet: ``(row_number, raw_values, cell_errors)``."""
+
+    def __init__(self, filename: str, form: FormSpec, codes: list[str]):
+        self.filename = filename
+        self.form = form
+        self.sheet = form.sheet
+        self.codes = codes
+        index = {code: i for i, code in enumerate(codes)}
+        # (field, column index in the row, column letter) in form order.
+        self.layout = [(f, index[f.code], get_column_letter(index[f.code] + 1)) for f in form.fields]
+        self.prefill_idx = {index[f.code] for f in form.fields if f.prefill}
+
+    def rows(self, ws, limit: int):
+        width = len(self.codes)
+        prefill = self.prefill_idx
+        count = 0
+        out = []
+        for r, cells in enumerate(ws.iter_rows(min_row=FIRST_DATA_ROW, max_col=width), start=FIRST_DATA_ROW):
+            values = [None] * width
+            special = None
+            blank = True
+            for i, cell in enumerate(cells):
+                v = cell.value
+                if v is None:
+                    continue
+                dt = cell.data_type
+                if dt == "f" or dt == "e":
+                    special = special or {}
+                    special[i] = (dt, v)
+                    blank = False
+                    continue
+                if isinstance(v, str):
+                    if not v.strip():
+                        continue
+                if i not in prefill:
+                    blank = False
+                values[i] = v
+            if blank:
+                continue  # empty, or only the pre-filled 主管单位
+            count += 1
+            if count > limit:
+                raise _Limit(
+                    f"工作表“{self.sheet}”填写的数据超过 {limit} 行的上限，文件未导入，请拆分为多个文件后再报送",
+                    self.sheet,
+                )
+            out.append((r, values, special))
+        return out
+
+    def validate(self, r: int, values: list, special: dict | None):
+        clean = {}
+        errors = []
+        errored = set()
+        for f, i, letter in self.layout:
+            if special and i in special:
+                kind, text = special[i]
+                if kind == "f":
+                    shown = str(text)
+                    shown = shown if len(shown) <= 40 else shown[:39] + "…"
+                    msg = f"单元格 {letter}{r} 含有公式“{shown}”，本系统不计算公式，请改为直接填写内容"
+                else:
+                    msg = f"单元格 {letter}{r} 显示错误值“{text}”，请改为直接填写内容"
+                errors.append(CellError(self.filename, self.sheet, r, letter, f.label, msg))
+                clean[f.code] = None
+                errored.add(f.code)
+                continue
+            value, msg = validate_value(f, values[i])
+            clean[f.code] = value
+            if msg:
+                errors.append(CellError(self.filename, self.sheet, r, letter, f.label, msg))
+                errored.add(f.code)
+        for code, msg in check_rules(self.form, clean, errored):
+            errors.append(self.error(r, code, msg))
+        return clean, errors, errored
+
+    def letter(self, code: str) -> str:
+        for f, _i, letter in self.layout:
+            if f.code == code:
+                return letter
+        raise KeyError(code)
+
+    def error(self, r: int, code: str, message: str) -> CellError:
+        return CellError(self.filename, self.sheet, r, self.letter(code), self.form.field(code).label, message)
+
+
+def _raw_key(raw) -> str:
+    if raw is None:
+        return ""
+    return normalize_url(str(raw).strip())
+
+
+def parse_workbook(
+    data: bytes,
+    *,
+    filename: str,
+    expected_unit_code: str | None = None,
+    max_site_rows: int | None = None,
+    max_column_rows: int | None = None,
+) -> ParsedWorkbook:
+    """Parse one filled-in workbook. Never raises for bad input.
+
+    ``max_site_rows`` / ``max_column_rows`` default to ``MAX_SITE_ROWS`` /
+    ``MAX_COLUMN_ROWS`` (read at call time)."""
+    problem = precheck_xlsx_bytes(data, filename)
+    if problem:
+        return _file_error(filename, problem)
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
+    except Exception:  # openpyxl raises many kinds for a broken package
+        return _file_error(filename, MSG_NOT_XLSX)
+    try:
+        return _parse_loaded(
+            wb,
+            filename,
+            expected_unit_code,
+            MAX_SITE_ROWS if max_site_rows is None else max_site_rows,
+            MAX_COLUMN_ROWS if max_column_rows is None else max_column_rows,
+        )
+    except _Limit as exc:
+        return _file_error(filename, exc.message, exc.sheet)
+    except (KeyError, IndexError, ValueError, TypeError, SyntaxError, zipfile.BadZipFile, zlib.error, OSError, EOFError):
+        # A sheet part that cannot be read (SyntaxError covers XML ParseError).
+        return _file_error(filename, MSG_NOT_XLSX)
+    finally:
+        wb.close()
+
+
+def _parse_loaded(wb, filename, expected_unit_code, max_site_rows, max_column_rows) -> ParsedWorkbook:
+    if META_SHEET not in wb.sheetnames:
+        return _file_error(filename, MSG_FOREIGN)
+    meta_ws = wb[META_SHEET]
+    if getattr(meta_ws, "sheet_state", "veryHidden") not in ("hidden", "veryHidden"):
+        return _file_error(filename, MSG_FOREIGN)  # our _meta is never visible
+    meta = _read_meta(meta_ws)
+    version = meta.get("version") or ""
+    if not version or not meta.get("checksum") or meta.get("generator") != "sitecensus":
+        return _file_error(filename, MSG_FOREIGN)
+    if version != CURRENT_VERSION:
+        return _file_error(filename, f"模板版本 {version} 已过期，请下载最新模板（当前版本 {CURRENT_VERSION}）")
+    forms = load_forms(version)
+    basic, cols = forms["basic_info"], forms["columns"]
+    if basic.sheet not in wb.sheetnames or cols.sheet not in wb.sheetnames:
+        return _file_error(filename, MSG_FOREIGN)
+    ws_basic, ws_cols = wb[basic.sheet], wb[cols.sheet]
+    basic_codes, col_codes = _read_codes(ws_basic), _read_codes(ws_cols)
+    unit_code = meta.get("unit_code", "")
+    expected = header_checksum(version, unit_code, basic_codes, col_codes)
+    if not hmac.compare_digest(expected, meta["checksum"]):
+        return _file_error(filename, MSG_FOREIGN)
+    if sorted(basic_codes) != sorted(basic.codes) or sorted(col_codes) != sorted(cols.codes):
+        return _file_error(filename, MSG_FOREIGN)
+    unit_name = meta.get("unit_name") or unit_code
+    if expected_unit_code is not None and str(expected_unit_code).strip() != unit_code:
+        return _file_error(filename, f"该文件是“{unit_name}”的填报模板，不是本单位的")
+
+    result = ParsedWorkbook(filename=filename, unit_code=unit_code, version=version, unit_name=unit_name)
+    site_reader = _SheetReader(filename, basic, basic_codes)
+    col_reader = _SheetReader(filename, cols, col_codes)
+    site_rows = site_reader.rows(ws_basic, max_site_rows)
+    col_rows = col_reader.rows(ws_cols, max_column_rows)
+
+    basic_errors: list[CellError] = []
+    if not site_rows:
+        basic_errors.append(CellError(filename, basic.sheet, message=f"“{basic.sheet}”中没有填写任何网站"))
+    col_errors: list[CellError] = []
+
+    # Sites.
+    url_idx = basic_codes.index("homepage_url")
+    by_key: dict[str, ParsedSite] = {}
+    for r, raw, special in site_rows:
+        values, errors, _errored = site_reader.validate(r, raw, special)
+        site = ParsedSite(row=r, values=values, errors=errors)
+        url = values.get("homepage_url")
+        key = normalize_url(url) if url else _raw_key(raw[url_idx])
+        if key:
+            first = by_key.get(key)
+            if first is not None:
+                err = site_reader.error(
+                    r, "homepage_url", f"与第 {first.row} 行的网站重复（首页网址相同：“{url or raw[url_idx]}”），同一网站只填一行"
+                )
+                errors.append(err)
+            else:
+                by_key[key] = site
+        basic_errors.extend(errors)
+        result.sites.append(site)
+
+    # Columns.
+    site_url_idx = col_codes.index("site_url")
+    seen_cols: dict[tuple, int] = {}
+    per_site: dict[int, list[ParsedColumn]] = defaultdict(list)
+    for r, raw, special in col_rows:
+        values, errors, errored = col_reader.validate(r, raw, special)
+        column = ParsedColumn(row=r, values=values)
+        site_url = values.get("site_url")
+        key = normalize_url(site_url) if site_url else _raw_key(raw[site_url_idx])
+        site = by_key.get(key) if key else None
+        if site is None and key and "site_url" not in errored:
+            errors.append(
+                col_reader.error(
+                    r,
+                    "site_url",
+                    f"所属网站首页网址“{site_url}”在“{basic.sheet}”中没有对应的网站，请先在“{basic.sheet}”中填写该网站",
+                )
+            )
+        if site is not None:
+            name = values.get("column_name")
+            curl = values.get("column_url")
+            if name and curl:
+                dkey = (key, normalize_url(curl), name)
+                first_row = seen_cols.get(dkey)
+                if first_row is not None:
+                    errors.append(
+                        col_reader.error(
+                            r, "column_name", f"与第 {first_row} 行的栏目重复（所属网站、栏目名称和栏目网址均相同）"
+                        )
+                    )
+                else:
+                    seen_cols[dkey] = r
+            per_site[id(site)].append(column)
+            site.errors.extend(errors)
+        col_errors.extend(errors)
+
+    # Parent columns, homepage columns first.
+    for site in result.sites:
+        columns = per_site.get(id(site), [])
+        names: dict[str, list[int]] = defaultdict(list)
+        for c in columns:
+            if c.values.get("column_name"):
+                names[c.values["column_name"]].append(c.row)
+        for c in columns:
+            parent = c.values.get("parent_column")
+            if parent and not any(row != c.row for row in names.get(parent, ())):
+                err = col_reader.error(
+                    c.row, "parent_column", f"上级栏目“{parent}”不是本网站已填写的另一个栏目，请填写本网站已有栏目的名称"
+                )
+                site.errors.append(err)
+                col_errors.append(err)
+        site.columns = sorted(columns, key=lambda c: c.values.get("is_homepage") is not True)
+        site.errors.sort(key=lambda e: (e.sheet != basic.sheet, *e.sort_key()))
+
+    basic_errors.sort(key=CellError.sort_key)
+    col_errors.sort(key=CellError.sort_key)
+    result.errors = basic_errors + col_errors
+    return result

@@ -1,0 +1,445 @@
+"""Form definitions as data, and the one validator shared by the workbook
+parser and the web form.
+
+The forms live in ``definitions/*.json`` (one file per form plus the choice
+lists). ``load_forms()`` turns them into frozen dataclasses; ``validate_value``
+converts one raw value (a cell read by openpyxl or a POSTed string) into a
+clean Python value or a Chinese error message; ``check_rules`` applies the
+cross-field rules of a form (the contacts rule) to a row of clean values.
+
+No Django here: this module runs on a clerk's PC in ``sitecensus forms check``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import ipaddress
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+DEFINITIONS_DIR = Path(__file__).resolve().parent / "definitions"
+CURRENT_VERSION = "2015.1"
+FORM_FILES = {"basic_info": "basic_info.json", "columns": "columns.json"}
+FIELD_TYPES = frozenset(
+    {"text", "url", "urls", "email", "phone", "mobile", "ip", "icp", "psb", "choice", "yesno", "integer"}
+)
+
+# Values are echoed in messages; long ones are shortened.
+_ECHO_MAX = 60
+
+
+class UnknownVersionError(ValueError):
+    """No form definitions exist for the requested version."""
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    code: str
+    label: str
+    type: str
+    required: bool = False
+    max_length: int | None = None
+    choices: str | None = None  # name of a list in choices.json
+    help: str = ""
+    link: dict | None = None  # e.g. {"form": "basic_info", "field": "homepage_url"}
+    prefill: str | None = None  # "unit_name": pre-filled in the workbook
+    choice_values: tuple[str, ...] = ()  # the resolved choice list
+
+    @property
+    def is_multi(self) -> bool:
+        return self.type in ("urls", "ip")
+
+
+@dataclass(frozen=True, slots=True)
+class FormSpec:
+    form_id: str
+    version: str
+    title: str
+    sheet: str
+    description: str
+    fields: tuple[FieldSpec, ...]
+    rules: tuple[dict, ...] = ()
+    _by_code: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def field(self, code: str) -> FieldSpec:
+        return self._by_code[code]
+
+    @property
+    def codes(self) -> list[str]:
+        return [f.code for f in self.fields]
+
+
+def _read_json(name: str) -> dict:
+    with open(DEFINITIONS_DIR / name, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@lru_cache(maxsize=None)
+def load_choices(version: str | None = None) -> dict[str, tuple[str, ...]]:
+    """Choice lists by name: {"site_class": ("省部级政府门户", ...), ...}."""
+    version = version or CURRENT_VERSION
+    data = _read_json("choices.json")
+    if data.get("version") != version:
+        raise UnknownVersionError(version)
+    return {name: tuple(spec["values"]) for name, spec in data["lists"].items()}
+
+
+@lru_cache(maxsize=None)
+def choice_labels(version: str | None = None) -> dict[str, str]:
+    version = version or CURRENT_VERSION
+    data = _read_json("choices.json")
+    return {name: spec.get("label", name) for name, spec in data["lists"].items()}
+
+
+def load_forms(version: str | None = None) -> dict[str, FormSpec]:
+    """The forms of a version (default: the current one), keyed by form id:
+    ``{"basic_info": FormSpec, "columns": FormSpec}``. Cached; do not mutate.
+    Raises ``UnknownVersionError`` for a version with no definitions."""
+    return _load_forms(version or CURRENT_VERSION)
+
+
+@lru_cache(maxsize=None)
+def _load_forms(version: str) -> dict[str, FormSpec]:
+    choices = load_choices(version)
+    forms: dict[str, FormSpec] = {}
+    for form_id, filename in FORM_FILES.items():
+        data = _read_json(filename)
+        if data.get("version") != version:
+            raise UnknownVersionError(version)
+        if data["form_id"] != form_id:
+            raise ValueError(f"{filename}: form_id {data['form_id']!r} != {form_id!r}")
+        fields = []
+        for raw in data["fields"]:
+            if raw["type"] not in FIELD_TYPES:
+                raise ValueError(f"{filename}: field {raw['code']}: unknown type {raw['type']!r}")
+            list_name = raw.get("choices")
+            if raw["type"] == "choice" and not list_name:
+                raise ValueError(f"{filename}: field {raw['code']}: a choice field needs a list")
+            fields.append(
+                FieldSpec(
+                    code=raw["code"],
+                    label=raw["label"],
+                    type=raw["type"],
+                    required=bool(raw.get("required", False)),
+                    max_length=raw.get("max_length"),
+                    choices=list_name,
+                    help=raw.get("help", ""),
+                    link=raw.get("link"),
+                    prefill=raw.get("prefill"),
+                    choice_values=choices[list_name] if list_name else (),
+                )
+            )
+        by_code = {f.code: f for f in fields}
+        if len(by_code) != len(fields):
+            raise ValueError(f"{filename}: duplicate field codes")
+        forms[form_id] = FormSpec(
+            form_id=form_id,
+            version=version,
+            title=data["title"],
+            sheet=data["sheet"],
+            description=data.get("description", ""),
+            fields=tuple(fields),
+            rules=tuple(data.get("rules", ())),
+            _by_code=by_code,
+        )
+    return forms
+
+
+# --------------------------------------------------------------------------
+# Value validation
+
+_SPLIT_MULTI = re.compile(r"[;；\r\n]+")
+_SPLIT_IP = re.compile(r"[;；,，、\s]+")
+_HOST_LABEL = re.compile(r"^(?!-)[0-9a-z\u00a1-\uffff-]{1,63}(?<!-)$")
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
+)
+_PHONE = re.compile(r"^(?:\((0\d{2,3})\)|(0\d{2,3}))[-\s]?(\d{7,8})(?:(?:-|转|\s*ext\.?\s*|\s+)(\d{1,6}))?$", re.I)
+_MOBILE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9})$")
+_PROVINCES = "京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川蜀黔贵云滇藏陕秦甘陇青宁新港澳台"
+_ICP = re.compile(rf"^([{_PROVINCES}])ICP(备|证)(\d{{4,12}})号(?:-(\d{{1,4}}))?$")
+_PSB = re.compile(rf"^([{_PROVINCES}])公网安备\s*(\d{{14}})号?$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _echo(text: str) -> str:
+    text = str(text)
+    return text if len(text) <= _ECHO_MAX else text[: _ECHO_MAX - 1] + "…"
+
+
+def _to_text(raw) -> str:
+    """Any raw cell/POST value as stripped text (numbers without '.0')."""
+    if raw is None:
+        return ""
+    if isinstance(raw, bool):  # Excel's TRUE/FALSE in a non-是/否 field
+        return "TRUE" if raw else "FALSE"
+    if isinstance(raw, int):
+        return str(raw)
+    if isinstance(raw, float):
+        if raw != raw or raw in (float("inf"), float("-inf")):
+            return str(raw)
+        return str(int(raw)) if raw.is_integer() else repr(raw)
+    if isinstance(raw, _dt.datetime):
+        if raw.time() == _dt.time(0):
+            return raw.date().isoformat()
+        return raw.isoformat(sep=" ", timespec="seconds")
+    if isinstance(raw, (_dt.date, _dt.time)):
+        return raw.isoformat()
+    return str(raw).replace("\r\n", "\n").strip()
+
+
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def _check_url(text: str) -> tuple[str | None, str | None]:
+    """(clean url, None) or (None, reason). Requires an http/https scheme."""
+    candidate = _nfkc(text).strip()
+    if any(ch.isspace() for ch in candidate):
+        return None, ""
+    try:
+        parts = urlsplit(candidate)
+        port = parts.port  # raises ValueError on a bad port
+    except ValueError:
+        return None, ""
+    scheme = parts.scheme.lower()
+    if not scheme:
+        return None, "，应以 http:// 或 https:// 开头"
+    if scheme not in ("http", "https") or not candidate.lower().startswith(scheme + "://"):
+        return None, ""
+    host = parts.hostname or ""
+    if parts.username is not None or parts.password is not None or not host:
+        return None, ""
+    if port == 0:
+        return None, ""
+    if host.startswith("[") or ":" in host:
+        try:
+            ipaddress.IPv6Address(host.strip("[]"))
+        except ValueError:
+            return None, ""
+    elif re.fullmatch(r"[\d.]+", host):
+        try:
+            ipaddress.IPv4Address(host)
+        except ValueError:
+            return None, ""
+    else:
+        labels = host.rstrip(".").split(".")
+        if len(labels) < 2 or not all(_HOST_LABEL.match(lab) for lab in labels):
+            if host != "localhost":
+                return None, ""
+        if len(labels) >= 2 and labels[-1].isdigit():
+            return None, ""
+    return candidate, None
+
+
+def normalize_url(url: str) -> str:
+    """Identity form of a URL: scheme and host lower-cased, default port and
+    the trailing slash of a bare path dropped, path and query kept, fragment
+    dropped. Text that is not a URL is returned stripped and lower-cased."""
+    text = _nfkc(str(url or "")).strip()
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        return text.lower()
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").rstrip(".")
+    if not scheme or not host:
+        return text.lower()
+    if ":" in host:
+        host = f"[{host}]"
+    if port is not None and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
+        host = f"{host}:{port}"
+    path = parts.path
+    if path == "/":
+        path = ""
+    return urlunsplit((scheme, host, path, parts.query, ""))
+
+
+def _required_message(spec: FieldSpec) -> str:
+    return "必填项，不能为空"
+
+
+def validate_value(spec: FieldSpec, raw) -> tuple[object, str | None]:
+    """Convert one raw value into a clean value, or return an error message.
+
+    Returns ``(value, None)`` on success and ``(None, message)`` on failure.
+    Clean values: ``None`` for an empty optional field; ``str`` for text, url,
+    email, phone ("0312-1234567" or "010-12345678-8001"), mobile (11 digits),
+    icp, psb ("冀公网安备 13062302000123号"), choice (the canonical option);
+    ``bool`` for yesno; ``list[str]`` for urls and ip; ``int`` for integer.
+    """
+    text = _to_text(raw)
+    if spec.type == "yesno" and isinstance(raw, bool):
+        return raw, None
+    if text == "":
+        return (None, _required_message(spec)) if spec.required else (None, None)
+    if _CONTROL.search(text):
+        return None, "含有不可见的控制字符，请删除后重新填写"
+    if spec.max_length is not None and len(text) > spec.max_length:
+        return None, f"内容过长：最多 {spec.max_length} 个字，当前 {len(text)} 个字"
+    checker = _CHECKERS[spec.type]
+    return checker(spec, text)
+
+
+def _v_text(spec, text):
+    return text, None
+
+
+def _v_url(spec, text):
+    value, hint = _check_url(text)
+    if value is None:
+        return None, f"网址格式不正确：“{_echo(text)}”{hint}"
+    return value, None
+
+
+def _v_urls(spec, text):
+    items, seen = [], set()
+    for part in _SPLIT_MULTI.split(text):
+        part = part.strip()
+        if not part:
+            continue
+        # A bare domain ("lsx.gov.cn") is accepted as a domain and kept as written.
+        probe = part if "://" in part else "http://" + part
+        value, _ = _check_url(probe)
+        if value is None:
+            return None, f"网址或域名格式不正确：“{_echo(part)}”（多个请用分号“；”分隔或换行）"
+        key = normalize_url(probe)
+        if key not in seen:
+            seen.add(key)
+            items.append(_nfkc(part))
+    if not items:
+        return (None, _required_message(spec)) if spec.required else (None, None)
+    return items, None
+
+
+def _v_email(spec, text):
+    candidate = _nfkc(text).strip()
+    if len(candidate) > 254 or not _EMAIL.match(candidate):
+        return None, f"电子邮箱格式不正确：“{_echo(text)}”"
+    return candidate, None
+
+
+def _v_phone(spec, text):
+    candidate = _nfkc(text).strip().replace("—", "-").replace("–", "-")
+    candidate = re.sub(r"\s*-\s*", "-", candidate)
+    m = _PHONE.match(candidate)
+    if not m:
+        return None, f"办公电话格式不正确：“{_echo(text)}”，应为“区号-号码”，如 0312-1234567"
+    area = m.group(1) or m.group(2)
+    value = f"{area}-{m.group(3)}"
+    if m.group(4):
+        value += f"-{m.group(4)}"
+    return value, None
+
+
+def _v_mobile(spec, text):
+    candidate = re.sub(r"[\s-]", "", _nfkc(text))
+    m = _MOBILE.match(candidate)
+    if not m:
+        return None, f"手机号码格式不正确：“{_echo(text)}”，应为 11 位手机号码"
+    return m.group(1), None
+
+
+def _v_ip(spec, text):
+    items = []
+    for part in _SPLIT_IP.split(_nfkc(text)):
+        if not part:
+            continue
+        try:
+            value = str(ipaddress.ip_address(part))
+        except ValueError:
+            return None, f"IP 地址格式不正确：“{_echo(part)}”（IPv4 或 IPv6，多个请用分号“；”分隔）"
+        if value not in items:
+            items.append(value)
+    if not items:
+        return (None, _required_message(spec)) if spec.required else (None, None)
+    return items, None
+
+
+def _v_icp(spec, text):
+    candidate = re.sub(r"\s+", "", _nfkc(text))
+    candidate = re.sub(r"icp", "ICP", candidate, flags=re.I)
+    m = _ICP.match(candidate)
+    if not m:
+        return None, f"ICP备案号格式不正确：“{_echo(text)}”，应如“冀ICP备05001234号”或“京ICP备05070218号-1”"
+    return candidate, None
+
+
+def _v_psb(spec, text):
+    candidate = _nfkc(text).strip()
+    m = _PSB.match(candidate)
+    if not m:
+        return None, f"公安机关备案号格式不正确：“{_echo(text)}”，应如“冀公网安备 13062302000123号”（14 位数字）"
+    return f"{m.group(1)}公网安备 {m.group(2)}号", None
+
+
+def _v_choice(spec, text):
+    wanted = _nfkc(text).strip()
+    for option in spec.choice_values:
+        if wanted == _nfkc(option):
+            return option, None
+    return None, f"“{_echo(text)}”不是有效选项，请从下拉列表中选择：{'、'.join(spec.choice_values)}"
+
+
+def _v_yesno(spec, text):
+    if text in ("是", "否"):
+        return text == "是", None
+    return None, f"应填写“是”或“否”，不能填写“{_echo(text)}”"
+
+
+def _v_integer(spec, text):
+    candidate = _nfkc(text).strip()
+    if re.fullmatch(r"[+-]?\d+", candidate):
+        return int(candidate), None
+    return None, f"应填写整数，不能填写“{_echo(text)}”"
+
+
+_CHECKERS = {
+    "text": _v_text,
+    "url": _v_url,
+    "urls": _v_urls,
+    "email": _v_email,
+    "phone": _v_phone,
+    "mobile": _v_mobile,
+    "ip": _v_ip,
+    "icp": _v_icp,
+    "psb": _v_psb,
+    "choice": _v_choice,
+    "yesno": _v_yesno,
+    "integer": _v_integer,
+}
+
+
+def _filled(value) -> bool:
+    return value is not None and value != "" and value != []
+
+
+def check_rules(form: FormSpec, values: dict, errored: frozenset | set = frozenset()) -> list[tuple[str, str]]:
+    """Cross-field rules of a form on a row of clean values.
+
+    Returns ``[(field_code, message), ...]``. Fields in ``errored`` already
+    failed their own validation and count as filled (so one mistake is not
+    reported twice)."""
+
+    def filled(code):
+        return code in errored or _filled(values.get(code))
+
+    problems = []
+    for rule in form.rules:
+        kind = rule["type"]
+        if kind == "require_any_if":
+            if filled(rule["if_filled"]) and not any(filled(c) for c in rule["require_any"]):
+                problems.append((rule.get("target", rule["require_any"][0]), rule["message"]))
+        elif kind == "require_if_any":
+            if not filled(rule["field"]) and any(filled(c) for c in rule["if_any_filled"]):
+                problems.append((rule["field"], rule["message"]))
+        else:  # pragma: no cover - a definitions error
+            raise ValueError(f"unknown rule type {kind!r}")
+    return problems

@@ -1,0 +1,89 @@
+"""Django forms generated from the same spec as the workbook.
+
+Every field is a plain ``CharField`` (``strip=False``) whose ``clean_<code>``
+calls ``spec.validate_value``; ``clean()`` applies ``spec.check_rules``. The
+web form therefore accepts exactly the values the workbook parser accepts,
+with the same Chinese messages and the same clean values (bool for 是/否,
+lists for several URLs/IPs, canonical phone/PSB formats).
+
+This is the only module of the package that imports Django.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from django import forms
+
+from .spec import FieldSpec, FormSpec, check_rules, load_forms, validate_value
+
+_INPUT_TYPES = {"url": "url", "email": "email", "phone": "tel", "mobile": "tel"}
+
+
+def _widget(spec: FieldSpec):
+    attrs = {}
+    if spec.max_length:
+        attrs["maxlength"] = str(spec.max_length)
+    if spec.type in ("choice", "yesno"):
+        options = [("", "请选择")] + [(v, v) for v in (spec.choice_values or ("是", "否"))]
+        return forms.Select(choices=options, attrs=attrs)
+    if spec.type in ("urls", "ip") or (spec.max_length or 0) >= 500:
+        attrs["rows"] = 3
+        return forms.Textarea(attrs=attrs)
+    if spec.type in _INPUT_TYPES:
+        attrs["type"] = _INPUT_TYPES[spec.type]
+    return forms.TextInput(attrs=attrs)
+
+
+def _form_field(spec: FieldSpec) -> forms.Field:
+    # strip=False / no max_length: validate_value does both, with the parser's messages.
+    return forms.CharField(
+        label=spec.label,
+        required=spec.required,
+        help_text=spec.help,
+        strip=False,
+        widget=_widget(spec),
+        error_messages={"required": "必填项，不能为空"},
+    )
+
+
+def _clean_method(spec: FieldSpec):
+    def clean(self):
+        value, message = validate_value(spec, self.cleaned_data.get(spec.code))
+        if message:
+            raise forms.ValidationError(message, code="invalid")
+        return value
+
+    clean.__name__ = f"clean_{spec.code}"
+    return clean
+
+
+def _make_form(form_spec: FormSpec) -> type[forms.Form]:
+    attrs: dict = {"form_spec": form_spec}
+    for spec in form_spec.fields:
+        attrs[spec.code] = _form_field(spec)
+        attrs[f"clean_{spec.code}"] = _clean_method(spec)
+
+    def clean(self):
+        cleaned = super(form_class, self).clean()
+        errored = set(self.errors)
+        for code, message in check_rules(form_spec, cleaned, errored):
+            self.add_error(code, message)
+        return cleaned
+
+    attrs["clean"] = clean
+    name = "".join(part.title() for part in form_spec.form_id.split("_")) + "Form"
+    form_class = type(name, (forms.Form,), attrs)
+    return form_class
+
+
+@lru_cache(maxsize=None)
+def basic_info_form_class(version: str | None = None) -> type[forms.Form]:
+    """《政府网站基本信息表》 as a Django form."""
+    return _make_form(load_forms(version)["basic_info"])
+
+
+@lru_cache(maxsize=None)
+def column_form_class(version: str | None = None) -> type[forms.Form]:
+    """《政府网站栏目（系统）基本信息表》 as a Django form (one column or system)."""
+    return _make_form(load_forms(version)["columns"])
