@@ -26,3 +26,20 @@ def migrate() -> None:
 def describe_database() -> str:
     settings = connection.settings_dict
     return f"{connection.vendor} ({settings['NAME']})"
+
+
+def measure(fn, runs: int = 7) -> tuple[float, int]:
+    """Median milliseconds of `runs` calls, and the queries of the last one."""
+    import statistics
+    import time
+
+    from django.test.utils import CaptureQueriesContext
+
+    times, queries = [], 0
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - started) * 1000)
+        queries = len(ctx.captured_queries)
+    return statistics.median(times), queries

@@ -22,6 +22,7 @@ import _setup
 from django.db import transaction
 from django.utils import timezone
 
+from sitecensus.core.demo import town_unit_name
 from sitecensus.orgs.models import Division, Unit, VerticalSystem
 from sitecensus.orgs.services import create_national_office, load_divisions
 
@@ -73,14 +74,6 @@ def _departments(writer, office, level, division, prefix, rng, scale):
         writer.add(office, name=prefix + name, kind=K.INSTITUTION, level=level, division=division)
 
 
-def _township_name(name: str) -> str:
-    if name.endswith(("镇", "乡")):
-        return f"{name}人民政府"
-    if name.endswith("街道"):
-        return f"{name}办事处"
-    return name
-
-
 @transaction.atomic
 def generate_units(*, scale: float = 1.0, seed: int = 2015) -> int:
     rng = random.Random(seed)
@@ -102,7 +95,7 @@ def generate_units(*, scale: float = 1.0, seed: int = 2015) -> int:
         _departments(writer, p_office, Unit.Level.PROVINCE, province, province.name, rng, scale)
         for city in kids.get(province.id, []):
             if city.is_pseudo_city:
-                c_office, c_prefix = p_office, ""
+                c_office = p_office
             else:
                 c_office = writer.add(p_office, name=f"{city.name}人民政府办公室", kind=K.CITY_OFFICE,
                                       level=Unit.Level.CITY, division=city, is_organizer=True,
@@ -117,7 +110,7 @@ def generate_units(*, scale: float = 1.0, seed: int = 2015) -> int:
                                           org_code=county.code6)
                     _departments(writer, k_office, Unit.Level.COUNTY, county, county.name, rng, scale)
                 for town in kids.get(county.id, []):
-                    writer.add(k_office, name=_township_name(town.name), kind=K.GOVERNMENT,
+                    writer.add(k_office, name=town_unit_name(town.name), kind=K.GOVERNMENT,
                                level=Unit.Level.TOWNSHIP, division=town)
     writer.flush()
 
@@ -249,12 +242,13 @@ def generate_sites(*, seed: int = 85890) -> int:
     sites, queue_left = [], QUEUE_SIZE
     now = timezone.now()
     for u in units:
-        if rng.random() >= SITE_SHARE.get(u["kind"], 0):
+        in_queue_province = u["path"].startswith(hebei_office.path) and u["depth"] > 2 and queue_left > 0
+        if rng.random() >= SITE_SHARE.get(u["kind"], 0) and not in_queue_province:
             continue
         organizer = u if u["is_organizer"] else by_path[u["path"][:-Unit.steplen]]
         status, life = _state(rng)
         pending = None
-        if u["path"].startswith(hebei_office.path) and queue_left > 0 and u["depth"] > 2:
+        if in_queue_province:
             status, life, pending = "submitted", "open", hebei_office.id  # the province's big queue
             queue_left -= 1
         elif status == "submitted":

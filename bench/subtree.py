@@ -12,17 +12,13 @@ province's organizing-unit operator, times (median of 7 runs) and counts queries
   - the subtree's count.
 """
 
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _setup  # noqa: E402
-from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from national import ensure_national_units  # noqa: E402
 
 from sitecensus.accounts import roles  # noqa: E402
@@ -31,17 +27,6 @@ from sitecensus.orgs import selectors  # noqa: E402
 from sitecensus.orgs.models import Unit  # noqa: E402
 
 RUNS = 7
-
-
-def measure(fn):
-    times, queries = [], 0
-    for _ in range(RUNS):
-        with CaptureQueriesContext(connection) as ctx:
-            started = time.perf_counter()
-            fn()
-            times.append((time.perf_counter() - started) * 1000)
-        queries = len(ctx.captured_queries)
-    return statistics.median(times), queries
 
 
 def operator_for(office: Unit) -> User:
@@ -68,13 +53,13 @@ def main():
         office = Unit.objects.get(org_code=code)
         user = operator_for(office)
         size = Unit.objects.filter(path__startswith=office.path).count()
-        list_ms, list_q = measure(lambda: list(selectors.unit_list(user, root=office)))
+        list_ms, list_q = _setup.measure(lambda: list(selectors.unit_list(user, root=office)))
         client = Client()
         client.force_login(user)
-        rows_ms, rows_q = measure(lambda: list(selectors.unit_list(user, root=office).values(
+        rows_ms, rows_q = _setup.measure(lambda: list(selectors.unit_list(user, root=office).values(
             "name", "kind", "level", "org_code", "numchild", "closed_at", "division__code", "division__name")))
-        page_ms, page_q = measure(lambda: client.get("/units/", {"root": office.pk, "q": "局"}))
-        count_ms, count_q = measure(lambda: selectors.unit_list(user, root=office).count())
+        page_ms, page_q = _setup.measure(lambda: client.get("/units/", {"root": office.pk, "q": "局"}))
+        count_ms, count_q = _setup.measure(lambda: selectors.unit_list(user, root=office).count())
         print(f"{office.division.name:<10}{size:>8,}  {list_ms:>13.1f}{list_q:>4}  {rows_ms:>10.1f}{rows_q:>4}  "
               f"{page_ms:>10.1f}{page_q:>4}  "
               f"{count_ms:>11.1f}{count_q:>4}")

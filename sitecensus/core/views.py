@@ -20,4 +20,7 @@ def home(request):
         context["children_count"] = children.count()
         context["subtree_count"] = scope.visible_units(user).count()
         context["issued_count"] = scope.visible_accounts(user).exclude(pk=user.pk).count()
+        from sitecensus.registry.selectors import review_queue
+
+        context["pending_count"] = review_queue(user).count()
     return render(request, "core/home.html", context)

@@ -20,6 +20,15 @@ def display(value) -> str:
     return str(value)
 
 
+def form_text(value):
+    """A stored value as typed in a form or a workbook cell."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (list, tuple)):
+        return "；".join(value)
+    return value
+
+
 def basic_rows(data: dict) -> list[tuple[str, str]]:
     form = load_forms()["basic_info"]
     return [(f.label, display((data or {}).get(f.code))) for f in form.fields]

@@ -82,3 +82,8 @@ def units_not_reported(organizer: Unit) -> QuerySet:
                                    closed_at__isnull=True, is_organizer=False)
     reported = Website.objects.filter(unit__in=children).exclude(status=Website.Status.DRAFT).values("unit_id")
     return children.exclude(pk__in=reported).order_by("path")
+
+
+def pending_version(website: Website) -> WebsiteVersion | None:
+    return (WebsiteVersion.objects.filter(website=website, state=WebsiteVersion.State.PENDING)
+            .order_by("-number").first())

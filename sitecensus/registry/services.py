@@ -21,8 +21,8 @@ from sitecensus.core.errors import Duplicate, InvalidInput, InvalidState, NotAll
 from sitecensus.orgs.models import Unit
 
 from .formspec.spec import normalize_url  # noqa: F401  (the one identity of a homepage)
-from .models import (Campaign, CodeSequence, Phase, ReviewEvent, Website, WebsiteColumn, WebsiteVersion,
-                     WindowException)
+from .models import Campaign, CodeSequence, Phase, ReviewEvent, Website, WebsiteColumn, WebsiteVersion, WindowException
+from .selectors import pending_version
 
 S = Website.Status
 A = ReviewEvent.Action
@@ -197,11 +197,6 @@ def _new_version(website: Website, *, actor, data: dict, columns: list[dict], so
                                          source=source, note=note[:300], created_by=actor)
 
 
-def _pending_version(website: Website) -> WebsiteVersion | None:
-    return (WebsiteVersion.objects.filter(website=website, state=WebsiteVersion.State.PENDING)
-            .order_by("-number").first())
-
-
 @transaction.atomic
 def submit(*, actor, website: Website, request=None, via: str = "online") -> Website:
     """Submit a draft or returned record into review at its organizing unit."""
@@ -312,7 +307,7 @@ def approve(*, actor, website: Website, request=None) -> Website:
     chain = review_chain(website.unit)
     levels = [u.pk for u in chain]
     here = levels.index(actor.unit_id)
-    version = _pending_version(website)
+    version = pending_version(website)
     if here + 1 < len(chain):
         website.pending_at = chain[here + 1]
         website.save(update_fields=["pending_at", "updated_at"])
@@ -354,7 +349,7 @@ def return_record(*, actor, website: Website, reason: str, request=None) -> Webs
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("退回时请填写原因", field="reason")
-    version = _pending_version(website)
+    version = pending_version(website)
     if version is not None:
         version.state = WebsiteVersion.State.REJECTED
         version.save(update_fields=["state"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .presentation import form_text
 from .services import Filing
 
 CLASSES = ["工作动态/要闻", "通知公告", "政策文件", "信息公开目录", "政务咨询", "办事指南", "在线系统", "领导", "机构"]
@@ -29,14 +30,6 @@ def sample_filing(*, name: str, url: str, unit_name: str, site_class: str = "乡
     return Filing(basic=basic, columns=cols)
 
 
-def _cell(value):
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, (list, tuple)):
-        return "；".join(value)
-    return value
-
-
 def fill_workbook(data: bytes, filings: list[Filing]) -> bytes:
     """Fill a downloaded workbook as a clerk would: one row per site on the
     basic sheet, one row per column on the column sheet (codes in row 2)."""
@@ -52,11 +45,11 @@ def fill_workbook(data: bytes, filings: list[Filing]) -> bytes:
     col_row = 3
     for row, filing in enumerate(filings, start=3):
         for code, column in basic_codes.items():
-            basic.cell(row=row, column=column, value=_cell(filing.basic.get(code, "")) or None)
+            basic.cell(row=row, column=column, value=form_text(filing.basic.get(code, "")) or None)
         for col in filing.columns:
             for code, column in column_codes.items():
                 value = filing.basic["homepage_url"] if code == "site_url" else col.get(stored.get(code, code), "")
-                columns.cell(row=col_row, column=column, value=_cell(value) if value != "" else None)
+                columns.cell(row=col_row, column=column, value=form_text(value) if value != "" else None)
             col_row += 1
     out = io.BytesIO()
     book.save(out)

@@ -1,4 +1,5 @@
 from datetime import datetime
+from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
@@ -13,7 +14,6 @@ from sitecensus.audit.services import record
 from sitecensus.core import scope
 from sitecensus.core.errors import CensusError, InvalidInput, NotAllowed
 from sitecensus.core.excel import excel_response
-from sitecensus.core.views import bind_error
 
 from . import imports, selectors, services
 from .models import ImportBatch, Website
@@ -71,7 +71,7 @@ def site_detail(request, pk):
                 and levels.index(user.unit_id) + 1 < len(levels)
                 and levels[levels.index(user.unit_id) + 1] == site.pending_at_id)
     owner = scope.may_file_for(user, site.unit) or (user.role == roles.SITE and user.username == site.site_code)
-    pending_version = services._pending_version(site)
+    pending_version = selectors.pending_version(site)
     return render(request, "registry/site_detail.html", {
         "site": site, "basic": basic_rows(site.data), "columns": column_rows(site),
         "history": selectors.history(site), "versions": selectors.versions(site), "chain": chain,
@@ -275,8 +275,6 @@ def workbook_download(request, unit_pk):
         raise NotAllowed("只能下载本单位或直属下级单位的填报模板")
     data = imports.workbook_for(unit)
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    from urllib.parse import quote
-
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(unit.name + '-填报模板.xlsx')}"
     return response
 

@@ -7,6 +7,7 @@ from django import forms
 from django.forms import formset_factory
 
 from .formspec.webform import basic_info_form_class, column_form_class
+from .presentation import form_text
 from .services import Filing
 
 # Column form codes ↔ the stored column fields.
@@ -35,7 +36,7 @@ class FilingForms:
                                         can_order=True, max_num=1000, validate_max=True)
         self.basic = BasicForm(data, initial=_initial_basic(BasicForm, initial_basic or {}), prefix="basic")
         self.columns = ColumnFormSet(data, prefix="col", initial=[
-            {STORED_TO_CODE[k]: _form_value(v) for k, v in c.items() if k in STORED_TO_CODE}
+            {STORED_TO_CODE[k]: form_text(v) for k, v in c.items() if k in STORED_TO_CODE}
             for c in (initial_columns or [])])
         self.errors: list[str] = []
 
@@ -73,16 +74,8 @@ class FilingForms:
             self.errors.append(error.message)
 
 
-def _form_value(value):
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, (list, tuple)):
-        return "；".join(value)
-    return value
-
-
 def _initial_basic(form_class, data: dict) -> dict:
-    return {k: _form_value(v) for k, v in data.items()}
+    return {k: form_text(v) for k, v in data.items()}
 
 
 class UploadForm(forms.Form):

@@ -77,7 +77,7 @@ def test_competent_unit_prefilled_on_every_entry_row():
     values = [ws[f"{letter}{r}"].value for r in range(3, 3 + SITE_ENTRY_ROWS)]
     assert values == [UNIT_NAME] * SITE_ENTRY_ROWS
     assert ws[f"{letter}{3 + SITE_ENTRY_ROWS}"].value is None
-    assert ws[f"A3"].value is None
+    assert ws["A3"].value is None
 
 
 def test_drop_downs_on_choice_and_yes_no_columns():

@@ -1,0 +1,327 @@
+"""Polite, bounded HTTP fetching: limits, manual redirects, byte caps, retries, SSRF guard."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import contextvars
+import errno
+import ipaddress
+import socket
+import ssl
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+import aiohttp
+from aiohttp.abc import AbstractResolver
+from yarl import URL
+
+from .config import ScanConfig
+
+# Error classes (English enum codes) with the Chinese message shown to users.
+ERROR_MESSAGES = {
+    "dns": "域名解析失败",
+    "connect": "无法建立连接",
+    "tls": "HTTPS证书或TLS握手错误",
+    "timeout": "访问超时",
+    "http_status": "HTTP状态码异常",
+    "too_many_redirects": "重定向次数过多",
+    "too_large": "页面过大，超过读取上限",
+    "ssrf_refused": "目标地址为内网/保留地址，已拒绝访问",
+    "invalid_url": "网址无效",
+    "reset": "连接被重置或中断",
+    "not_html": "返回内容不是网页",
+    "protocol": "HTTP协议错误",
+    "other": "未知错误",
+}
+
+_REDIRECTS = {301, 302, 303, 307, 308}
+_TRANSIENT_STATUS = {429, 500, 502, 503, 504}
+
+
+# Per-site request counter: tasks spawned inside one site's scan inherit the same list.
+REQUEST_COUNTER: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("sitecensus_requests", default=None)
+
+
+class SSRFRefused(OSError):
+    """Resolved address is private/loopback/link-local/reserved."""
+
+
+class ReservedName(OSError):
+    """Reserved test TLD (RFC 6761) not in the host map: fail fast, never ask real DNS."""
+
+
+def ip_is_public(ip: str) -> bool:
+    try:
+        a = ipaddress.ip_address(ip.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(a, ipaddress.IPv6Address) and a.ipv4_mapped:
+        a = a.ipv4_mapped
+    return a.is_global and not a.is_multicast
+
+
+_RESERVED_TLDS = (".test", ".invalid", ".example", ".localhost")
+
+
+class GuardedResolver(AbstractResolver):
+    """Static host map first, then system DNS; refuses non-public addresses unless allowed.
+
+    The check happens here, on the addresses actually connected to, so every redirect hop
+    (each new connection) is re-checked and DNS answers cannot be swapped after a check.
+    """
+
+    def __init__(self, host_map: dict[str, str] | None = None, allow_private: bool = False):
+        self.host_map = {k.lower().rstrip("."): v for k, v in (host_map or {}).items()}
+        self.allow_private = allow_private
+        self._default = aiohttp.ThreadedResolver()
+
+    async def resolve(self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET):
+        h = host.lower().rstrip(".")
+        if h in self.host_map:
+            ip = self.host_map[h]
+            fam = socket.AF_INET6 if ":" in ip else socket.AF_INET
+            res = [{"hostname": host, "host": ip, "port": port, "family": fam, "proto": 0,
+                    "flags": socket.AI_NUMERICHOST}]
+        elif h.endswith(_RESERVED_TLDS) or h == "localhost":
+            raise ReservedName(errno.ENOENT, f"reserved name not mapped: {h}")
+        else:
+            res = await self._default.resolve(h, port, family)
+        if not self.allow_private:
+            bad = [r["host"] for r in res if not ip_is_public(r["host"])]
+            if bad:
+                raise SSRFRefused(errno.EACCES, f"refused non-public address {bad[0]} for {h}")
+        return res
+
+    async def close(self) -> None:
+        await self._default.close()
+
+
+class HostLimiter:
+    """Per-hostname concurrency cap plus optional request rate; idle hosts are forgotten."""
+
+    def __init__(self, per_host: int, rate: float | None):
+        self.per_host = max(1, per_host)
+        self.interval = (1.0 / rate) if rate else 0.0
+        self._slots: dict[str, list] = {}  # host -> [semaphore, users, next_time]
+
+    @contextlib.asynccontextmanager
+    async def slot(self, host: str):
+        s = self._slots.get(host)
+        if s is None:
+            s = self._slots[host] = [asyncio.Semaphore(self.per_host), 0, 0.0]
+        s[1] += 1
+        try:
+            async with s[0]:
+                if self.interval:
+                    now = time.monotonic()
+                    wait = s[2] - now
+                    s[2] = max(now, s[2]) + self.interval
+                    if wait > 0:
+                        await asyncio.sleep(wait)
+                yield
+        finally:
+            s[1] -= 1
+            if s[1] == 0 and s[2] <= time.monotonic():
+                self._slots.pop(host, None)
+
+
+@dataclass
+class FetchResult:
+    url: str
+    final_url: str
+    status: int | None = None
+    error: str | None = None
+    detail: str | None = None
+    latency_ms: int | None = None      # start to final response headers (redirects included)
+    elapsed_ms: int = 0
+    redirects: list[str] = field(default_factory=list)  # URLs visited before final_url
+    body: bytes | None = None
+    truncated: bool = False
+    content_type: str | None = None
+    attempts: int = 1
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.status is not None and self.status < 400
+
+    @property
+    def message(self) -> str | None:
+        if self.error is None:
+            return None
+        m = ERROR_MESSAGES.get(self.error, ERROR_MESSAGES["other"])
+        return f"{m}（{self.status}）" if self.error == "http_status" else m
+
+
+def _chain(exc: BaseException):
+    seen = 0
+    while exc is not None and seen < 8:
+        yield exc
+        exc = getattr(exc, "os_error", None) or exc.__cause__ or exc.__context__
+        seen += 1
+
+
+def classify(exc: BaseException) -> str:
+    chain = list(_chain(exc))
+    if any(isinstance(e, SSRFRefused) for e in chain):
+        return "ssrf_refused"
+    if isinstance(exc, aiohttp.ClientConnectorDNSError) or any(isinstance(e, (ReservedName, socket.gaierror)) for e in chain):
+        return "dns"
+    if isinstance(exc, (aiohttp.ClientSSLError, ssl.SSLError)) or any(isinstance(e, ssl.SSLError) for e in chain):
+        return "tls"
+    if isinstance(exc, (TimeoutError, asyncio.TimeoutError, aiohttp.ServerTimeoutError)):
+        return "timeout"
+    if isinstance(exc, (aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError, ConnectionResetError,
+                        BrokenPipeError, aiohttp.ClientConnectionResetError)):
+        return "reset"
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return "connect"
+    if isinstance(exc, aiohttp.ClientOSError):
+        return "reset" if exc.errno in (errno.ECONNRESET, errno.EPIPE) else "connect"
+    if isinstance(exc, (aiohttp.InvalidURL, ValueError)):
+        return "invalid_url"
+    if isinstance(exc, aiohttp.ClientResponseError):
+        return "protocol"
+    return "other"
+
+
+class Fetcher:
+    """One per scan: shares the connection pool, DNS cache and limits across all sites."""
+
+    def __init__(self, config: ScanConfig):
+        self.config = config
+        self.limiter = HostLimiter(config.per_host, config.per_host_rate)
+        self._global = asyncio.Semaphore(max(1, config.concurrency))
+        self.resolver = GuardedResolver(config.host_map, config.allow_private)
+        self.session: aiohttp.ClientSession | None = None
+        self.requests = 0
+
+    async def __aenter__(self) -> "Fetcher":
+        conn = aiohttp.TCPConnector(
+            limit=max(1, self.config.concurrency), limit_per_host=0, resolver=self.resolver,
+            ttl_dns_cache=300, keepalive_timeout=3, enable_cleanup_closed=True,
+        )
+        self.session = aiohttp.ClientSession(
+            connector=conn,
+            cookie_jar=aiohttp.DummyCookieJar(),  # never send or keep cookies
+            headers={"User-Agent": self.config.user_agent, "Accept": "text/html,*/*;q=0.8",
+                     "Accept-Language": "zh-CN,zh;q=0.9"},
+            timeout=aiohttp.ClientTimeout(total=None, sock_connect=self.config.connect_timeout),
+            auto_decompress=True,
+        )
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        if self.session is not None:
+            await self.session.close()
+
+    async def fetch(self, url: str, *, method: str = "GET", max_bytes: int | None = None,
+                    timeout: float | None = None, headers: dict | None = None,
+                    retries: int | None = None) -> FetchResult:
+        """Fetch with retries for transient failures only. Never raises (except cancellation)."""
+        cfg = self.config
+        retries = cfg.retries if retries is None else retries
+        attempt = 0
+        while True:
+            attempt += 1
+            res = await self._fetch_once(url, method, max_bytes or cfg.max_bytes, timeout or cfg.timeout, headers)
+            res.attempts = attempt
+            transient = (res.error in ("connect", "reset")
+                         or (res.error == "http_status" and res.status in _TRANSIENT_STATUS)
+                         or (res.error == "timeout" and cfg.retry_on_timeout))
+            if not transient or attempt > retries:
+                return res
+            await asyncio.sleep(cfg.retry_backoff * (2 ** (attempt - 1)))
+
+    async def _fetch_once(self, url: str, method: str, max_bytes: int, timeout: float,
+                          headers: dict | None) -> FetchResult:
+        loop = asyncio.get_running_loop()
+        t0 = loop.time()
+        res = FetchResult(url=url, final_url=url)
+        current = url
+        try:
+            async with asyncio.timeout(timeout):
+                for _hop in range(self.config.max_redirects + 1):
+                    u = self._check_url(current)
+                    if isinstance(u, str):
+                        res.error, res.detail = u, current
+                        return res
+                    res.final_url = current
+                    nxt = await self._one_hop(u, method, max_bytes, headers, res, t0)
+                    if nxt is None:
+                        return res
+                    res.redirects.append(current)
+                    current = nxt
+                    if method == "POST":
+                        method = "GET"
+                res.final_url = current
+                res.error, res.detail = "too_many_redirects", f"> {self.config.max_redirects} hops"
+                return res
+        except asyncio.CancelledError:
+            raise
+        except BaseException as e:  # noqa: BLE001 - every failure becomes a classified finding
+            if isinstance(e, (KeyboardInterrupt, SystemExit)):
+                raise
+            res.error = classify(e)
+            res.detail = f"{type(e).__name__}: {e}"[:300]
+            res.body = None
+            return res
+        finally:
+            res.elapsed_ms = int((loop.time() - t0) * 1000)
+
+    def _check_url(self, url: str) -> URL | str:
+        try:
+            u = URL(url)
+        except (ValueError, TypeError):
+            return "invalid_url"
+        if u.scheme not in ("http", "https") or not u.host:
+            return "invalid_url"
+        host = u.host
+        try:
+            ipaddress.ip_address(host.strip("[]").split("%", 1)[0])
+            is_ip = True
+        except ValueError:
+            is_ip = False
+        # IP literals bypass the resolver, so they are checked here.
+        if is_ip and not self.config.allow_private and not ip_is_public(host.strip("[]")):
+            return "ssrf_refused"
+        return u
+
+    async def _one_hop(self, u: URL, method: str, max_bytes: int, headers: dict | None,
+                       res: FetchResult, t0: float) -> str | None:
+        """Do one request; return the next URL for a redirect, else fill res and return None."""
+        assert self.session is not None
+        async with self.limiter.slot(u.host or ""), self._global:
+            self.requests += 1
+            c = REQUEST_COUNTER.get()
+            if c is not None:
+                c[0] += 1
+            async with self.session.request(method, u, allow_redirects=False, headers=headers) as resp:
+                res.status = resp.status
+                res.latency_ms = int((asyncio.get_running_loop().time() - t0) * 1000)
+                loc = resp.headers.get("Location")
+                if resp.status in _REDIRECTS and loc:
+                    try:
+                        return urljoin(str(u), loc.strip())
+                    except ValueError:
+                        res.error, res.detail = "invalid_url", loc[:200]
+                        return None
+                res.content_type = resp.headers.get("Content-Type")
+                if resp.status >= 400:
+                    res.error = "http_status"
+                if method == "HEAD":
+                    return None
+                cl = resp.content_length
+                if cl is not None and cl > max_bytes:
+                    res.error, res.truncated = res.error or "too_large", True
+                    return None
+                buf = bytearray()
+                async for chunk in resp.content.iter_chunked(65536):
+                    buf += chunk
+                    if len(buf) > max_bytes:
+                        res.truncated = True
+                        res.error = res.error or "too_large"
+                        del buf[max_bytes:]
+                        break
+                res.body = bytes(buf)
+                return None
