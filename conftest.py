@@ -67,3 +67,10 @@ def live_demo(transactional_db):
 
 def pytest_report_header(config):
     return f"database: {connections['default'].vendor}"
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Browser tests last: Playwright keeps an event loop in the main thread for
+    the rest of the session, which asyncio.run() in later tests would trip on."""
+    items.sort(key=lambda item: "e2e" in item.nodeid.split("::")[0].split("/"))
