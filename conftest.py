@@ -31,9 +31,8 @@ def _flush_with_triggers_lifted(self, sql_list):
         _original_flush(self, sql_list)
     finally:
         with self.connection.cursor() as cursor:
-            for table, spec in dbtriggers.PROTECTED_TABLES.items():
-                when = spec["when_sqlite"] if vendor == "sqlite" else spec["when_postgresql"]
-                for statement in dbtriggers.create_sql(vendor, table, spec["message"], when=when):
+            for table in dbtriggers.PROTECTED_TABLES:
+                for statement in dbtriggers.create_registered_sql(vendor, table):
                     cursor.execute(statement)
 
 

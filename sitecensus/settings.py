@@ -53,6 +53,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
+    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "sitecensus.orgs",
     "sitecensus.accounts",
     "sitecensus.registry",
+    "sitecensus.scoring",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +205,9 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sitecensus@localhost")
+
+# The scoring table in force (a file in sitecensus/scoring/data): 2015 census or 2019 indicators.
+SCORING_RUBRIC = os.environ.get("SCORING_RUBRIC", "2015")
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 CSRF_FAILURE_VIEW = "sitecensus.core.errorviews.csrf_failure"

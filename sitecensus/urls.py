@@ -1,3 +1,4 @@
+from django.contrib import admin
 from django.urls import include, path
 
 from sitecensus.core import views as core_views
@@ -10,6 +11,8 @@ urlpatterns = [
     path("units/", include("sitecensus.orgs.urls")),
     path("audit/", include("sitecensus.audit.urls")),
     path("sites/", include("sitecensus.registry.urls")),
+    path("checks/", include("sitecensus.scoring.urls")),
+    path("admin/", admin.site.urls),
 ]
 
 handler404 = "sitecensus.core.errorviews.not_found"

@@ -13,6 +13,8 @@ def navigation(request):
         nav.append(("registry:review_queue", "待审核"))
         nav.append(("registry:import_upload", "导入"))
         nav.append(("registry:progress", "进度"))
+    if user.role in (roles.NATIONAL_ADMIN, roles.ORGANIZER, roles.REPORTER, roles.SITE):
+        nav.append(("scoring:index", "检查整改"))
     if user.role in (roles.NATIONAL_ADMIN, roles.ORGANIZER, roles.SYSTEM_ADMIN, roles.SECURITY_ADMIN):
         nav.append(("orgs:unit_list", "单位树"))
     if user.role in roles.GRANTABLE:

@@ -12,27 +12,39 @@ def _names(table: str) -> tuple[str, str, str]:
     return f"{table}_no_update", f"{table}_no_delete", f"{table}_protect_fn"
 
 
-def create_sql(vendor: str, table: str, message: str, *, when: str | None = None) -> list[str]:
+def create_sql(vendor: str, table: str, message: str, *, when: str | None = None,
+               insert_when: str | None = None) -> list[str]:
+    """`when` is SQL over OLD (rows under protection); `insert_when`, over NEW,
+    also refuses new rows (e.g. entries added to a submitted scorecard)."""
     upd, dele, fn = _names(table)
+    ins = f"{table}_no_insert"
     msg = message.replace("'", "''")
     if vendor == "sqlite":
         cond = f" WHEN {when}" if when else ""
-        return [
+        statements = [
             f"CREATE TRIGGER {upd} BEFORE UPDATE ON {table} FOR EACH ROW{cond} "
             f"BEGIN SELECT RAISE(ABORT, '{msg}'); END;",
             f"CREATE TRIGGER {dele} BEFORE DELETE ON {table} FOR EACH ROW{cond} "
             f"BEGIN SELECT RAISE(ABORT, '{msg}'); END;",
         ]
+        if insert_when:
+            statements.append(f"CREATE TRIGGER {ins} BEFORE INSERT ON {table} FOR EACH ROW WHEN {insert_when} "
+                              f"BEGIN SELECT RAISE(ABORT, '{msg}'); END;")
+        return statements
     if vendor == "postgresql":
-        cond = f"IF {when} THEN " if when else ""
-        end = " END IF;" if when else ""
+        raise_ = f"RAISE EXCEPTION '{msg}' USING ERRCODE = 'integrity_constraint_violation';"
+        on_insert = f"IF TG_OP = 'INSERT' THEN IF {insert_when} THEN {raise_} END IF; RETURN NEW; END IF; " \
+            if insert_when else ""
+        guarded = f"IF {when} THEN {raise_} END IF; " if when else raise_ + " "
         statements = [
             f"CREATE OR REPLACE FUNCTION {fn}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-            f"BEGIN {cond}RAISE EXCEPTION '{msg}' USING ERRCODE = 'integrity_constraint_violation';{end} "
+            f"BEGIN {on_insert}{guarded}"
             f"IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END; $$;",
             f"CREATE TRIGGER {upd} BEFORE UPDATE ON {table} FOR EACH ROW EXECUTE FUNCTION {fn}();",
             f"CREATE TRIGGER {dele} BEFORE DELETE ON {table} FOR EACH ROW EXECUTE FUNCTION {fn}();",
         ]
+        if insert_when:
+            statements.append(f"CREATE TRIGGER {ins} BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION {fn}();")
         if not when:
             statements.append(
                 f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
@@ -45,10 +57,12 @@ def create_sql(vendor: str, table: str, message: str, *, when: str | None = None
 def drop_sql(vendor: str, table: str) -> list[str]:
     upd, dele, fn = _names(table)
     if vendor == "sqlite":
-        return [f"DROP TRIGGER IF EXISTS {upd};", f"DROP TRIGGER IF EXISTS {dele};"]
+        return [f"DROP TRIGGER IF EXISTS {upd};", f"DROP TRIGGER IF EXISTS {dele};",
+                f"DROP TRIGGER IF EXISTS {table}_no_insert;"]
     return [
         f"DROP TRIGGER IF EXISTS {upd} ON {table};",
         f"DROP TRIGGER IF EXISTS {dele} ON {table};",
+        f"DROP TRIGGER IF EXISTS {table}_no_insert ON {table};",
         f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table};",
         f"DROP FUNCTION IF EXISTS {fn}();",
     ]
@@ -58,13 +72,15 @@ class ProtectTable:
     """A migration operation installing the triggers for whichever database runs it."""
 
     def __new__(cls, table: str, message: str, *, when_sqlite: str | None = None,
-                when_postgresql: str | None = None):
+                when_postgresql: str | None = None, insert_when_sqlite: str | None = None,
+                insert_when_postgresql: str | None = None):
         from django.db import migrations
 
         def forwards(apps, schema_editor):
             vendor = schema_editor.connection.vendor
             when = when_sqlite if vendor == "sqlite" else when_postgresql
-            for statement in create_sql(vendor, table, message, when=when):
+            insert_when = insert_when_sqlite if vendor == "sqlite" else insert_when_postgresql
+            for statement in create_sql(vendor, table, message, when=when, insert_when=insert_when):
                 schema_editor.execute(statement)
 
         def backwards(apps, schema_editor):
@@ -80,7 +96,12 @@ class ProtectTable:
 PROTECTED_TABLES: dict[str, dict] = {}
 
 
-def protect(table: str, message: str, *, when_sqlite: str | None = None,
-            when_postgresql: str | None = None) -> None:
-    PROTECTED_TABLES[table] = {"message": message, "when_sqlite": when_sqlite,
-                               "when_postgresql": when_postgresql}
+def protect(table: str, message: str, **conditions) -> None:
+    """Declare a protected table; `conditions` are ProtectTable's when_* arguments."""
+    PROTECTED_TABLES[table] = {"message": message, **conditions}
+
+
+def create_registered_sql(vendor: str, table: str) -> list[str]:
+    spec = PROTECTED_TABLES[table]
+    return create_sql(vendor, table, spec["message"], when=spec.get(f"when_{vendor}"),
+                      insert_when=spec.get(f"insert_when_{vendor}"))

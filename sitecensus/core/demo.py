@@ -92,5 +92,9 @@ def load_demo() -> list[User] | None:
     _unit(edu, edu_office, "教育部教育管理信息中心", K.INSTITUTION, "jiaoyubu_xxzx")
     from sitecensus.registry.demo import load_registry_demo
 
-    load_registry_demo({u.username: u for u in User.objects.select_related("unit")})
+    users = {u.username: u for u in User.objects.select_related("unit")}
+    load_registry_demo(users)
+    from sitecensus.scoring.demo import load_scoring_demo
+
+    load_scoring_demo(users)
     return list(User.objects.select_related("unit").exclude(role="site").order_by("unit__path", "username"))

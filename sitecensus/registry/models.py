@@ -24,6 +24,7 @@ class Campaign(models.Model):
 class Phase(models.Model):
     class Kind(models.TextChoices):
         INVENTORY = "inventory", "统计摸底"
+        SELFCHECK = "selfcheck", "自查"
         INSPECTION = "inspection", "检查整改"
         SPOTCHECK = "spotcheck", "抽查核查"
         SUMMARY = "summary", "通报总结"

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ScoringConfig(AppConfig):
+    name = "sitecensus.scoring"
+    label = "scoring"
+    verbose_name = "检查整改"

@@ -1,0 +1,173 @@
+"""Scorecards (self-check, inspection, spot check), their entries,
+rectification notices and the inspection & rectification reports upward."""
+
+from django.conf import settings
+from django.db import models
+
+from sitecensus.core import dbtriggers
+from sitecensus.orgs.models import Unit
+from sitecensus.registry.models import Campaign, Website
+
+IMMUTABLE = "评分表一旦提交不可更改"
+REPORT_IMMUTABLE = "已报送的检查整改情况报告不可更改"
+# A submitted card and its entries are refused UPDATE/DELETE (and new entries) by the database.
+dbtriggers.protect("scoring_scorecard", IMMUTABLE, when_sqlite="OLD.status = 'submitted'",
+                   when_postgresql="OLD.status = 'submitted'")
+_ENTRY_OF_SUBMITTED = "(SELECT status FROM scoring_scorecard WHERE id = {}.scorecard_id) = 'submitted'"
+dbtriggers.protect("scoring_scoreentry", IMMUTABLE,
+                   when_sqlite=_ENTRY_OF_SUBMITTED.format("OLD"), when_postgresql=_ENTRY_OF_SUBMITTED.format("OLD"),
+                   insert_when_sqlite=_ENTRY_OF_SUBMITTED.format("NEW"),
+                   insert_when_postgresql=_ENTRY_OF_SUBMITTED.format("NEW"))
+dbtriggers.protect("scoring_inspectionreport", REPORT_IMMUTABLE, when_sqlite="OLD.status = 'submitted'",
+                   when_postgresql="OLD.status = 'submitted'")
+
+
+class RubricTable(models.Model):
+    """A scoring table loaded from its data file (sitecensus/scoring/data)."""
+
+    code = models.CharField("版本", max_length=16, unique=True)
+    name = models.CharField("名称", max_length=100)
+    source = models.CharField("依据", max_length=200, blank=True)
+    spec = models.JSONField("评分表")
+    loaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "评分表"
+        verbose_name_plural = "评分表"
+
+    def __str__(self):
+        return self.name
+
+
+class IndicatorRow(models.Model):
+    rubric = models.ForeignKey(RubricTable, on_delete=models.CASCADE, related_name="indicators")
+    code = models.CharField("编号", max_length=16)
+    kind = models.CharField("类型", max_length=16)
+    group = models.CharField("一级指标", max_length=50)
+    name = models.CharField("二级指标", max_length=100)
+    position = models.PositiveIntegerField()
+    confirmed = models.BooleanField("已证实", default=False)
+    spec = models.JSONField()
+
+    class Meta:
+        verbose_name = "指标"
+        verbose_name_plural = "指标"
+        ordering = ["rubric", "position"]
+        constraints = [models.UniqueConstraint(fields=["rubric", "code"], name="indicator_unique_code")]
+
+
+class Scorecard(models.Model):
+    class Stage(models.TextChoices):
+        SELF = "self", "自查"
+        INSPECTION = "inspection", "检查"
+        SPOTCHECK = "spotcheck", "抽查"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "填写中"
+        SUBMITTED = "submitted", "已提交"
+
+    website = models.ForeignKey(Website, verbose_name="网站", on_delete=models.PROTECT, related_name="scorecards")
+    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    stage = models.CharField("环节", max_length=16, choices=Stage.choices)
+    rubric = models.ForeignKey(RubricTable, verbose_name="评分表", on_delete=models.PROTECT, related_name="+")
+    scorer_unit = models.ForeignKey(Unit, verbose_name="评分单位", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    score = models.DecimalField("得分", max_digits=6, decimal_places=2, null=True, blank=True)
+    result = models.CharField("结果", max_length=16, blank=True, db_index=True)
+    no_self_check_reason = models.CharField("未自查即检查的原因", max_length=300, blank=True)
+    is_late = models.BooleanField("逾期", default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "评分表"
+        verbose_name_plural = "评分表"
+        constraints = [models.UniqueConstraint(
+            fields=["website", "stage", "campaign"], condition=models.Q(stage__in=["self", "inspection"]),
+            name="scorecard_one_per_stage")]
+        indexes = [models.Index(fields=["stage", "status", "website"])]
+
+    def __str__(self):
+        return f"{self.website.name} · {self.get_stage_display()}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+
+class ScoreEntry(models.Model):
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.PROTECT, related_name="entries")
+    indicator = models.CharField("指标", max_length=16)
+    data = models.JSONField("填写内容", default=dict)
+    points = models.DecimalField("扣分", max_digits=6, decimal_places=2, null=True, blank=True)
+    is_veto = models.BooleanField("单项否决", default=False)
+
+    class Meta:
+        verbose_name = "评分项"
+        verbose_name_plural = "评分项"
+        constraints = [models.UniqueConstraint(fields=["scorecard", "indicator"], name="entry_unique_indicator")]
+
+
+class Rectification(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "待整改"
+        ANSWERED = "answered", "已反馈"
+        CLOSED = "closed", "已完成"
+
+    website = models.ForeignKey(Website, on_delete=models.PROTECT, related_name="rectifications")
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.PROTECT, related_name="rectifications")
+    indicator = models.CharField("指标", max_length=16)
+    indicator_name = models.CharField("问题", max_length=100)
+    requirement = models.TextField("整改要求")
+    deadline = models.DateField("整改期限", db_index=True)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.OPEN, db_index=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issuer_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(auto_now_add=True)
+    answer = models.TextField("整改情况", blank=True)
+    answer_evidence = models.JSONField("整改证据", default=list, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    reopened = models.PositiveIntegerField("退回次数", default=0)
+
+    class Meta:
+        verbose_name = "整改通知"
+        verbose_name_plural = "整改通知"
+
+
+class RectificationEvent(models.Model):
+    rectification = models.ForeignKey(Rectification, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=16)
+    text = models.TextField(blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class InspectionReport(models.Model):
+    """An organizing unit's inspection & rectification report to its parent."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        SUBMITTED = "submitted", "已报送"
+
+    organizer = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="inspection_reports")
+    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    figures = models.JSONField("统计数据", default=dict)
+    narrative = models.TextField("情况说明", blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    is_late = models.BooleanField("逾期", default=False)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "检查整改情况报告"
+        verbose_name_plural = "检查整改情况报告"
+        constraints = [models.UniqueConstraint(fields=["organizer", "campaign"], name="report_one_per_campaign")]

@@ -1,0 +1,153 @@
+"""Reads for inspection & rectification, through the scope policy."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from sitecensus.core import scope
+from sitecensus.orgs.models import Unit
+from sitecensus.registry.models import Phase, Website
+from sitecensus.registry.services import active_websites
+
+from .models import InspectionReport, Rectification, Scorecard, ScoreEntry
+
+S = Scorecard.Stage
+
+
+def inspection_scope(organizer: Unit) -> QuerySet:
+    """Sites an organizing unit inspects: those of the units directly below it —
+    its own level's departments and 参公 units, and the organizing units one
+    level down (保定 inspects Baoding's departments and the county portals)."""
+    return active_websites().filter(unit__path__startswith=organizer.path, unit__depth=organizer.depth + 1)
+
+
+def inspector_of(website: Website) -> Unit | None:
+    return Unit.objects.filter(path=website.unit.parent_path).first() if website.unit.depth > 1 else None
+
+
+def _submitted(stage: str):
+    return Scorecard.objects.filter(website=OuterRef("pk"), stage=stage, status=Scorecard.Status.SUBMITTED)
+
+
+def inspection_queue(organizer: Unit) -> QuerySet:
+    """Waiting for inspection: self-check submitted, inspection not yet submitted."""
+    return (inspection_scope(organizer).annotate(self_done=Exists(_submitted(S.SELF)),
+                                                 inspected=Exists(_submitted(S.INSPECTION)))
+            .filter(self_done=True, inspected=False).select_related("unit").order_by("unit__path", "id"))
+
+
+def selfcheck_overdue(organizer: Unit, *, today=None) -> QuerySet:
+    """Sites whose self-check is past its deadline; they may be inspected anyway, with a reason."""
+    phase = _phase(Phase.Kind.SELFCHECK)
+    today = today or timezone.localdate()
+    if phase is None or today <= phase.closes_on:
+        return Website.objects.none()
+    return (inspection_scope(organizer).annotate(self_done=Exists(_submitted(S.SELF)),
+                                                 inspected=Exists(_submitted(S.INSPECTION)))
+            .filter(self_done=False, inspected=False).select_related("unit").order_by("unit__path", "id"))
+
+
+def _phase(kind):
+    from sitecensus.registry.services import inventory_phase
+
+    inventory = inventory_phase()
+    return inventory.campaign.phases.filter(kind=kind).first() if inventory else None
+
+
+def card(website: Website, stage: str) -> Scorecard | None:
+    return Scorecard.objects.filter(website=website, stage=stage).order_by("-id").first()
+
+
+def entries_of(scorecard: Scorecard | None) -> dict[str, dict]:
+    if scorecard is None:
+        return {}
+    return {e.indicator: e.data for e in ScoreEntry.objects.filter(scorecard=scorecard)}
+
+
+def visible_scorecards(user) -> QuerySet:
+    return Scorecard.objects.filter(website__in=scope.visible_websites(user))
+
+
+def results(user, *, result: str = "", indicator: str = "", stage: str = S.INSPECTION) -> QuerySet:
+    """Submitted scorecards a user may see, by result and by problem."""
+    qs = (visible_scorecards(user).filter(stage=stage, status=Scorecard.Status.SUBMITTED)
+          .select_related("website", "website__unit", "scorer_unit"))
+    if result:
+        qs = qs.filter(result=result)
+    if indicator:
+        qs = qs.filter(entries__indicator=indicator).filter(Q(entries__is_veto=True) | Q(entries__points__gt=0))
+    return qs.order_by("website__unit__path", "id").distinct()
+
+
+def rectifications(user, *, status: str = "", overdue: bool = False) -> QuerySet:
+    qs = Rectification.objects.filter(website__in=scope.visible_websites(user)).select_related(
+        "website", "website__unit", "issuer_unit")
+    if status:
+        qs = qs.filter(status=status)
+    if overdue:
+        qs = qs.exclude(status=Rectification.Status.CLOSED).filter(deadline__lt=timezone.localdate())
+    return qs.order_by("deadline", "id")
+
+
+def get_rectification(user, pk) -> Rectification:
+    from sitecensus.core.errors import NotFound
+
+    found = rectifications(user).filter(pk=pk).first() if str(pk).isdigit() else None
+    if found is None:
+        raise NotFound("整改通知不存在或不在您的权限范围内")
+    return found
+
+
+def report_figures(organizer: Unit) -> dict:
+    """Figures of an organizing unit's inspection & rectification report, by
+    aggregation over its inspection scope (no Python loop over rows)."""
+    scope_sites = inspection_scope(organizer)
+    everything = Website.objects.filter(unit__path__startswith=organizer.path, unit__depth=organizer.depth + 1,
+                                        site_code__isnull=False)
+    inspections = Scorecard.objects.filter(website__in=scope_sites, stage=S.INSPECTION,
+                                           status=Scorecard.Status.SUBMITTED)
+    by_result = dict(inspections.values_list("result").annotate(n=Count("id")).values_list("result", "n"))
+    inspected = sum(by_result.values())
+    passed = by_result.get("合格", 0)
+    problems = list(ScoreEntry.objects.filter(scorecard__in=inspections).filter(Q(is_veto=True) | Q(points__gt=0))
+                    .values("indicator").annotate(n=Count("id")).order_by("-n", "indicator"))
+    return {
+        "sites": scope_sites.count(),
+        "self_checked": Scorecard.objects.filter(website__in=scope_sites, stage=S.SELF,
+                                                 status=Scorecard.Status.SUBMITTED).count(),
+        "inspected": inspected,
+        "passed": passed,
+        "failed": by_result.get("不合格", 0),
+        "vetoed": by_result.get("单项否决", 0),
+        "pass_rate": round(passed * 100 / inspected, 1) if inspected else None,
+        "problems": {p["indicator"]: p["n"] for p in problems},
+        "closed": everything.filter(life=Website.Life.CLOSED).count(),
+        "merged": everything.filter(life=Website.Life.MERGED).count(),
+        "open_rectifications": Rectification.objects.filter(website__in=everything).exclude(
+            status=Rectification.Status.CLOSED).count(),
+    }
+
+
+def child_reports(organizer: Unit) -> list[tuple[Unit, InspectionReport | None]]:
+    children = list(Unit.objects.filter(path__startswith=organizer.path, depth=organizer.depth + 1,
+                                        is_organizer=True, closed_at__isnull=True).order_by("path"))
+    reports = {r.organizer_id: r for r in InspectionReport.objects.filter(organizer__in=children)}
+    return [(child, reports.get(child.pk)) for child in children]
+
+
+def rolled_up(organizer: Unit, own: dict) -> dict:
+    """The unit's own figures plus its children's submitted reports."""
+    total = {k: v for k, v in own.items() if isinstance(v, int)}
+    problems = dict(own.get("problems", {}))
+    for _, report in child_reports(organizer):
+        if report is None or report.status != InspectionReport.Status.SUBMITTED:
+            continue
+        for key, value in report.figures.items():
+            if isinstance(value, int) and key in total:
+                total[key] += value
+        for code, n in report.figures.get("problems", {}).items():
+            problems[code] = problems.get(code, 0) + n
+    total["pass_rate"] = round(total["passed"] * 100 / total["inspected"], 1) if total.get("inspected") else None
+    total["problems"] = problems
+    return total

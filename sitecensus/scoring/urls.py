@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+app_name = "scoring"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("site/<int:site_pk>/selfcheck/", views.start_self_check, name="start_self_check"),
+    path("site/<int:site_pk>/inspect/", views.start_inspection, name="start_inspection"),
+    path("card/<int:pk>/", views.card_page, name="card"),
+    path("card/<int:pk>/preview/", views.card_preview, name="card_preview"),
+    path("card/<int:pk>/entries.json", views.card_api, name="card_api"),
+    path("card/<int:pk>/rectify/", views.rectify, name="rectify"),
+    path("rectifications/", views.rectification_list, name="rectification_list"),
+    path("rectifications/export/", views.rectification_export, name="rectification_export"),
+    path("rectifications/remind/", views.rectification_remind, name="rectification_remind"),
+    path("rectifications/<int:pk>/", views.rectification_detail, name="rectification_detail"),
+    path("results/", views.result_list, name="result_list"),
+    path("results/export/", views.result_export, name="result_export"),
+    path("report/", views.report, name="report"),
+]

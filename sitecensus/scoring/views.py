@@ -1,0 +1,297 @@
+import json
+from datetime import datetime
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from sitecensus.accounts import roles
+from sitecensus.core import scope
+from sitecensus.core.errors import CensusError, InvalidInput, NotAllowed, NotFound
+from sitecensus.core.excel import excel_response
+from sitecensus.registry.services import active_websites
+
+from . import selectors, services
+from .models import Rectification, Scorecard
+
+PAGE = 50
+S = Scorecard.Stage
+
+
+def _get_card(user, pk) -> Scorecard:
+    card = selectors.visible_scorecards(user).select_related("website", "website__unit", "rubric").filter(
+        pk=pk).first() if str(pk).isdigit() else None
+    if card is None:
+        raise NotFound("评分表不存在或不在您的权限范围内")
+    if card.stage == S.INSPECTION and card.scorer_unit_id != user.unit_id and not services.may_self_check(
+            user, card.website) and user.role not in (roles.ORGANIZER, roles.NATIONAL_ADMIN):
+        raise NotFound("评分表不存在或不在您的权限范围内")
+    return card
+
+
+def index(request):
+    user = request.user
+    context = {}
+    if user.role in (roles.REPORTER, roles.SITE) or user.role in roles.GRANTABLE:
+        own = scope.visible_websites(user).filter(pk__in=active_websites())
+        if user.role != roles.SITE:
+            own = own.filter(unit=user.unit)
+        context["own"] = [(site, selectors.card(site, S.SELF)) for site in own.order_by("id")[:200]]
+    if user.role in (roles.ORGANIZER, roles.NATIONAL_ADMIN):
+        queue = selectors.inspection_queue(user.unit)
+        context["queue"] = Paginator(queue, PAGE).get_page(request.GET.get("page"))
+        context["overdue"] = selectors.selfcheck_overdue(user.unit)[:200]
+        context["in_progress"] = Scorecard.objects.filter(scorer_unit=user.unit, stage=S.INSPECTION,
+                                                          status=Scorecard.Status.DRAFT).select_related("website")
+    return render(request, "scoring/index.html", context)
+
+
+@require_POST
+def start_self_check(request, site_pk):
+    site = scope.get_visible_website(request.user, site_pk)
+    card = services.open_self_check(actor=request.user, website=site, request=request)
+    return redirect("scoring:card", pk=card.pk)
+
+
+@require_POST
+def start_inspection(request, site_pk):
+    site = scope.get_visible_website(request.user, site_pk)
+    card = services.open_inspection(actor=request.user, website=site, reason=request.POST.get("reason", ""),
+                                    request=request)
+    return redirect("scoring:card", pk=card.pk)
+
+
+def raw_entries_from(post, rubric) -> dict:
+    """The card page's inputs (e-<code>-<part>) as raw entries per indicator."""
+    raw = {}
+    for indicator in rubric.indicators:
+        prefix = f"e-{indicator.code}-"
+        entry = {"evidence": [line.strip() for line in post.get(prefix + "evidence", "").splitlines()],
+                 "note": post.get(prefix + "note", "")}
+        if indicator.kind == "veto":
+            entry["veto"] = post.get(prefix + "veto") == "1"
+        elif indicator.kind == "veto_counts":
+            entry["counts"] = {c.code: post.get(f"{prefix}counts-{c.code}", "") for c in indicator.counts}
+        elif indicator.kind == "band":
+            entry["value"] = post.get(prefix + "value", "")
+        else:
+            entry["count"] = post.get(prefix + "count", "")
+        raw[indicator.code] = entry
+    return raw
+
+
+def _rows(rubric, entries: dict, other: dict | None, deductions: dict):
+    """Indicators with this card's entry, the other card's (self-check beside the
+    inspection) and whether they differ."""
+    rows = []
+    for indicator in rubric.indicators:
+        mine, theirs = entries.get(indicator.code) or {}, (other or {}).get(indicator.code) or {}
+        keys = ("veto", "count", "value", "counts")
+        differs = other is not None and any((mine.get(k) or None) != (theirs.get(k) or None) for k in keys)
+        rows.append({"i": indicator, "e": mine, "other": theirs if other is not None else None,
+                     "differs": differs, "points": deductions.get(indicator.code),
+                     "evidence": "\n".join(mine.get("evidence") or [])})
+    return rows
+
+
+def card_page(request, pk):
+    card = _get_card(request.user, pk)
+    rubric = services.rubric_of(card)
+    error = None
+    if request.method == "POST":
+        raw = raw_entries_from(request.POST, rubric)
+        try:
+            if request.POST.get("action") == "submit":
+                services.submit_card(actor=request.user, card=card, raw_entries=raw, request=request)
+                messages.success(request, "评分表已提交")
+            else:
+                services.save_entries(actor=request.user, card=card, raw_entries=raw, request=request)
+                messages.success(request, "已保存")
+            return redirect("scoring:card", pk=card.pk)
+        except CensusError as exc:
+            error = exc
+            entries = {code: {"veto": r.get("veto"), "count": r.get("count"), "value": r.get("value"),
+                              "counts": r.get("counts"), "evidence": r.get("evidence"), "note": r.get("note")}
+                       for code, r in raw.items()}
+    else:
+        entries = selectors.entries_of(card)
+    card.refresh_from_db()
+    other = selectors.entries_of(selectors.card(card.website, S.SELF)) if card.stage == S.INSPECTION else None
+    deductions = {e.indicator: e.points for e in card.entries.all()}
+    editable = not card.is_submitted and _may_score(request.user, card)
+    return render(request, "scoring/card.html", {
+        "card": card, "rubric": rubric, "rows": _rows(rubric, entries, other, deductions), "error": error,
+        "editable": editable, "rectifications": card.rectifications.all(),
+        "may_rectify": card.is_submitted and card.stage != S.SELF and card.scorer_unit_id == request.user.unit_id,
+        "today": timezone.localdate(),
+    }, status=400 if error else 200)
+
+
+def _may_score(user, card):
+    if card.stage == S.SELF:
+        return services.may_self_check(user, card.website)
+    return card.scorer_unit_id == user.unit_id
+
+
+def _result_json(result):
+    return {"result": result.result, "score": str(result.score) if result.score is not None else None,
+            "vetoes": result.vetoes, "deductions": {k: str(v) for k, v in result.deductions.items()},
+            "bonus": str(result.bonus)}
+
+
+@require_POST
+def card_preview(request, pk):
+    """The score as the person types (nothing saved)."""
+    card = _get_card(request.user, pk)
+    try:
+        result = services.preview(card, raw_entries_from(request.POST, services.rubric_of(card)))
+    except CensusError as exc:
+        return JsonResponse({"error": exc.message, "field": exc.field}, status=400)
+    return JsonResponse(_result_json(result))
+
+
+def card_api(request, pk):
+    """JSON: GET the entries; POST {"entries": {...}, "submit": false} to save (or submit)."""
+    card = _get_card(request.user, pk)
+    if request.method == "POST":
+        try:
+            body = json.loads(request.body or b"{}")
+            raw = body.get("entries") or {}
+            if not isinstance(raw, dict):
+                raise InvalidInput("entries 应为对象")
+            if body.get("submit"):
+                services.submit_card(actor=request.user, card=card, raw_entries=raw, request=request)
+            else:
+                services.save_entries(actor=request.user, card=card, raw_entries=raw, request=request)
+        except (ValueError, AttributeError):
+            return JsonResponse({"error": "请求内容不是有效的 JSON"}, status=400)
+        except CensusError as exc:
+            return JsonResponse({"error": exc.message, "field": exc.field}, status=exc.http_status)
+        card.refresh_from_db()
+    return JsonResponse({"id": card.pk, "stage": card.stage, "status": card.status, "result": card.result,
+                         "score": str(card.score) if card.score is not None else None,
+                         "entries": selectors.entries_of(card)})
+
+
+@require_POST
+def rectify(request, pk):
+    card = _get_card(request.user, pk)
+    try:
+        deadline = datetime.strptime(request.POST.get("deadline", ""), "%Y-%m-%d").date()
+    except ValueError:
+        raise InvalidInput("请填写整改期限（年-月-日）", field="deadline") from None
+    notice = services.issue_rectification(actor=request.user, card=card, indicator=request.POST.get("indicator", ""),
+                                          requirement=request.POST.get("requirement", ""), deadline=deadline,
+                                          request=request)
+    messages.success(request, f"已下发整改通知：{notice.indicator_name}")
+    return redirect("scoring:card", pk=card.pk)
+
+
+def rectification_list(request):
+    status = request.GET.get("status", "")
+    overdue = request.GET.get("overdue") == "1"
+    notices = selectors.rectifications(request.user, status=status, overdue=overdue)
+    page = Paginator(notices, PAGE).get_page(request.GET.get("page"))
+    return render(request, "scoring/rectification_list.html", {
+        "page": page, "status": status, "overdue": overdue, "statuses": Rectification.Status.choices,
+        "today": timezone.localdate()})
+
+
+RECT_HEADERS = ["网站标识码", "网站名称", "填报单位", "问题", "整改要求", "整改期限", "状态", "下发单位", "反馈时间"]
+
+
+def rectification_export(request):
+    notices = selectors.rectifications(request.user, status=request.GET.get("status", ""),
+                                       overdue=request.GET.get("overdue") == "1")
+    rows = ([n.website.site_code, n.website.name, n.website.unit.name, n.indicator_name, n.requirement, n.deadline,
+             n.get_status_display(), n.issuer_unit.name, n.answered_at] for n in notices.iterator(chunk_size=2000))
+    return excel_response(f"整改通知-{timezone.localdate():%Y%m%d}.xlsx", "整改通知", RECT_HEADERS, rows)
+
+
+@require_POST
+def rectification_remind(request):
+    if request.user.role not in (roles.ORGANIZER, roles.NATIONAL_ADMIN):
+        raise NotAllowed("只有组织单位可以发送整改提醒")
+    sent = services.remind_overdue(actor=request.user, request=request)
+    messages.success(request, f"已发送 {sent} 封整改逾期提醒")
+    return redirect("scoring:rectification_list")
+
+
+def rectification_detail(request, pk):
+    notice = selectors.get_rectification(request.user, pk)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "answer":
+                services.answer_rectification(actor=request.user, notice=notice, answer=request.POST.get("answer", ""),
+                                              evidence=request.POST.get("evidence", "").splitlines(), request=request)
+                messages.success(request, "整改情况已反馈")
+            elif action in ("close", "reopen"):
+                services.recheck_rectification(actor=request.user, notice=notice, close=action == "close",
+                                               comment=request.POST.get("comment", ""), request=request)
+                messages.success(request, "已完成复查" if action == "close" else "已退回重新整改")
+            else:
+                raise InvalidInput("未知的操作")
+        except CensusError as exc:
+            return render(request, "scoring/rectification_detail.html", {
+                "notice": notice, "error": exc, "events": notice.events.select_related("actor"),
+                "owner": services.may_self_check(request.user, notice.website),
+                "issuer": notice.issuer_unit_id == request.user.unit_id}, status=exc.http_status)
+        return redirect("scoring:rectification_detail", pk=notice.pk)
+    return render(request, "scoring/rectification_detail.html", {
+        "notice": notice, "events": notice.events.select_related("actor"),
+        "owner": services.may_self_check(request.user, notice.website),
+        "issuer": notice.issuer_unit_id == request.user.unit_id})
+
+
+def _result_filters(request):
+    return dict(result=request.GET.get("result", ""), indicator=request.GET.get("indicator", ""),
+                stage=request.GET.get("stage", S.INSPECTION))
+
+
+def result_list(request):
+    cards = selectors.results(request.user, **_result_filters(request))
+    table = services.current_table()
+    return render(request, "scoring/result_list.html", {
+        "page": Paginator(cards, PAGE).get_page(request.GET.get("page")), "params": request.GET,
+        "indicators": services.rubric_of_table(table).indicators, "stages": Scorecard.Stage.choices,
+        "results": ["合格", "不合格", "单项否决"]})
+
+
+RESULT_HEADERS = ["网站标识码", "网站名称", "填报单位", "环节", "评分单位", "得分", "结果", "提交时间", "逾期"]
+
+
+def result_export(request):
+    cards = selectors.results(request.user, **_result_filters(request))
+    rows = ([c.website.site_code, c.website.name, c.website.unit.name, c.get_stage_display(), c.scorer_unit.name,
+             float(c.score) if c.score is not None else "", c.result, c.submitted_at, c.is_late]
+            for c in cards.iterator(chunk_size=2000))
+    return excel_response(f"检查结果-{timezone.localdate():%Y%m%d}.xlsx", "检查结果", RESULT_HEADERS, rows)
+
+
+def report(request):
+    if request.user.role not in (roles.ORGANIZER, roles.NATIONAL_ADMIN):
+        raise NotAllowed("只有组织单位报送检查整改情况")
+    unit = request.user.unit
+    from .models import InspectionReport
+
+    existing = InspectionReport.objects.filter(organizer=unit).order_by("-id").first()
+    error = None
+    if request.method == "POST":
+        try:
+            services.save_report(actor=request.user, narrative=request.POST.get("narrative", ""),
+                                 submit=request.POST.get("action") == "submit", request=request)
+            messages.success(request, "已报送" if request.POST.get("action") == "submit" else "已保存")
+            return redirect("scoring:report")
+        except CensusError as exc:
+            error = exc
+    figures = selectors.report_figures(unit)
+    table = services.current_table()
+    names = {i.code: i.name for i in services.rubric_of_table(table).indicators}
+    return render(request, "scoring/report.html", {
+        "report": existing, "figures": figures, "rolled": selectors.rolled_up(unit, figures),
+        "children": selectors.child_reports(unit), "names": names, "error": error,
+        "phase": services.phase_of(S.INSPECTION)}, status=400 if error else 200)
