@@ -42,10 +42,11 @@ class ScoreResult:
     bonus: Decimal = Decimal(0)
 
 
-def _count(indicator: Indicator, raw, label: str | None = None) -> int:
+def _count(indicator: Indicator, raw, label: str | None = None) -> int | None:
+    """A non-negative whole number, or None when left empty (not assessed)."""
     name = f"“{indicator.name}”" + (f"的“{label}”" if label else "")
     if raw is None or raw == "":
-        return 0
+        return None
     if isinstance(raw, bool):
         raise EntryError(f"{name}应填写次数（非负整数）")
     try:
@@ -74,7 +75,7 @@ def clean_entry(indicator: Indicator, raw: dict) -> Entry:
     if indicator.kind == "veto":
         entry.veto = bool(raw.get("veto"))
     elif indicator.kind == "veto_counts":
-        entry.counts = {c.code: _count(indicator, (raw.get("counts") or {}).get(c.code), c.label)
+        entry.counts = {c.code: _count(indicator, (raw.get("counts") or {}).get(c.code), c.label) or 0
                         for c in indicator.counts}
         entry.veto = any(entry.counts[c.code] >= c.threshold for c in indicator.counts)
     elif indicator.kind == "band":
