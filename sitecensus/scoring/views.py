@@ -3,6 +3,7 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -39,7 +40,10 @@ def index(request):
         own = scope.visible_websites(user).filter(pk__in=active_websites())
         if user.role != roles.SITE:
             own = own.filter(unit=user.unit)
-        context["own"] = [(site, selectors.card(site, S.SELF)) for site in own.order_by("id")[:200]]
+        own = own.prefetch_related(Prefetch("scorecards", to_attr="self_cards",
+                                            queryset=Scorecard.objects.filter(stage=S.SELF).order_by("-id")))
+        context["own"] = [(site, site.self_cards[0] if site.self_cards else None)
+                          for site in own.order_by("id")[:200]]
     if user.role in (roles.ORGANIZER, roles.NATIONAL_ADMIN):
         queue = selectors.inspection_queue(user.unit)
         context["queue"] = Paginator(queue, PAGE).get_page(request.GET.get("page"))
