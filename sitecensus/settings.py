@@ -68,6 +68,10 @@ INSTALLED_APPS = [
     "sitecensus.accounts",
     "sitecensus.registry",
     "sitecensus.scoring",
+    "sitecensus.reports",
+    "sitecensus.public",
+    "sitecensus.api",
+    "captcha",
 ]
 
 MIDDLEWARE = [
