@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "sitecensus.accounts",
     "sitecensus.registry",
     "sitecensus.scoring",
+    "sitecensus.scanner",
     "sitecensus.reports",
     "sitecensus.public",
     "sitecensus.api",
@@ -212,6 +213,28 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sitecensus@localhost"
 
 # The scoring table in force (a file in sitecensus/scoring/data): 2015 census or 2019 indicators.
 SCORING_RUBRIC = os.environ.get("SCORING_RUBRIC", "2015")
+
+# The scanner (engine settings; see sitecensus/scanner/engine/config.py).
+SCANNER_CONCURRENCY = env_int("SCANNER_CONCURRENCY", 64)
+SCANNER_PER_HOST = env_int("SCANNER_PER_HOST", 2)
+SCANNER_TIMEOUT = env_int("SCANNER_TIMEOUT", 15)
+SCANNER_ALLOW_PRIVATE = env_bool("SCANNER_ALLOW_PRIVATE", False)
+SCANNER_HOST_MAP: dict[str, str] = {}  # hostname → address, for test webs only
+SCANNER_BATCH = env_int("SCANNER_BATCH", 200)  # sites per stored batch (bounds memory)
+PROBES_PER_DAY = env_int("PROBES_PER_DAY", 24)  # the rule asks for ≥ 20
+SCAN_HOUR = env_int("SCAN_HOUR", 2)  # daily freshness and link scans start at this hour
+# Count an availability failure only when every vantage point of that round failed.
+AVAILABILITY_REQUIRE_AGREEMENT = env_bool("AVAILABILITY_REQUIRE_AGREEMENT", False)
+SITECENSUS_VANTAGE = os.environ.get("SITECENSUS_VANTAGE", "")
+
+# Jobs: embedded (no broker: run in-process) unless a broker is configured.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "") or None
+CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task loses no task: the broker redelivers it
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "sitecensus")
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 CSRF_FAILURE_VIEW = "sitecensus.core.errorviews.csrf_failure"

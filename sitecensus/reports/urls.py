@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reports"
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("export/<slug:key>.xlsx", views.export, name="export"),
+]

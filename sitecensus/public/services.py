@@ -1,0 +1,190 @@
+"""Writes of the public census pages: news by the national office, problem
+reports from the public and the units' answers. One transaction, one audit
+event and a typed error on every refusal."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from sitecensus.accounts import roles
+from sitecensus.audit.services import record
+from sitecensus.core import scope
+from sitecensus.core.errors import InvalidInput, InvalidState, NotAllowed, NotFound
+from sitecensus.registry.services import active_websites
+
+from .models import NewsPost, PublicReport
+
+RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
+DESCRIPTION_MAX = 1000
+CONTACT_MAX = 100
+PAGE_URL_MAX = 500
+ANSWER_MAX = 2000
+TITLE_MAX = 100
+BODY_MAX = 20000
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+class RateLimited(InvalidState):
+    """Too many reports from one address within the window."""
+
+    code = "rate_limited"
+    http_status = 429
+
+
+# ---------------------------------------------------------------- settings
+
+def report_rate() -> tuple[int, int]:
+    """PUBLIC_REPORT_RATE "N/unit" (unit s, m, h or d) → (N, seconds); default 5 per hour."""
+    raw = str(getattr(settings, "PUBLIC_REPORT_RATE", "5/h")).strip().lower()
+    match = re.fullmatch(r"(\d+)\s*/\s*(\d*)\s*([smhd])", raw)
+    if not match:
+        return 5, 3600
+    count, mult, unit = match.groups()
+    return int(count), int(mult or 1) * _UNITS[unit]
+
+
+def report_days() -> int:
+    return max(1, int(getattr(settings, "PUBLIC_REPORT_DAYS", 5)))
+
+
+def add_working_days(start: date, days: int) -> date:
+    """Working days are Monday to Friday; statutory holidays are not in the calendar."""
+    current = start
+    while days > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current
+
+
+def new_receipt(today: date | None = None) -> str:
+    today = today or timezone.localdate()
+    return "ZC" + today.strftime("%Y%m%d") + "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(10))
+
+
+# ---------------------------------------------------------------- reports from the public
+
+def client_ip(request) -> str | None:
+    # REMOTE_ADDR only: a forwarded header is set by the client and would let it dodge the limit.
+    return (request.META.get("REMOTE_ADDR") or None) if request is not None else None
+
+
+def check_rate(ip: str | None) -> None:
+    limit, seconds = report_rate()
+    since = timezone.now() - timedelta(seconds=seconds)
+    if PublicReport.objects.filter(ip=ip, created_at__gte=since).count() >= limit:
+        minutes = max(1, seconds // 60)
+        raise RateLimited(f"提交过于频繁：同一网络地址每 {minutes} 分钟最多提交 {limit} 条，请稍后再试")
+
+
+def _clean_text(value, *, label: str, limit: int, field: str, required: bool = False) -> str:
+    text = str(value or "").replace("\x00", "").strip()
+    if required and not text:
+        raise InvalidInput(f"请填写{label}", field=field)
+    if len(text) > limit:
+        raise InvalidInput(f"{label}不能超过 {limit} 字（当前 {len(text)} 字）", field=field)
+    return text
+
+
+def listed_site(pk):
+    """A site the public may see: approved, and neither closed nor merged."""
+    try:
+        return active_websites().select_related("unit").get(pk=pk)
+    except (ValueError, TypeError, active_websites().model.DoesNotExist):
+        raise NotFound("网站不存在或未在政府网站目录中公开") from None
+
+
+@transaction.atomic
+def submit_report(*, website_pk, category: str, description: str, contact: str = "", page_url: str = "",
+                  request=None) -> PublicReport:
+    ip = client_ip(request)
+    check_rate(ip)
+    website = listed_site(website_pk)
+    if category not in PublicReport.Category.values:
+        raise InvalidInput("请选择问题类型", field="category")
+    description = _clean_text(description, label="问题描述", limit=DESCRIPTION_MAX, field="description",
+                              required=True)
+    contact = _clean_text(contact, label="联系方式", limit=CONTACT_MAX, field="contact")
+    page_url = _clean_text(page_url, label="问题页面网址", limit=PAGE_URL_MAX, field="page_url")
+    if page_url and not re.match(r"^https?://", page_url, re.I):
+        raise InvalidInput("问题页面网址须以 http:// 或 https:// 开头", field="page_url")
+    today = timezone.localdate()
+    report = PublicReport.objects.create(
+        receipt=new_receipt(today), website=website, unit=website.unit, category=category,
+        description=description, contact=contact, page_url=page_url, ip=ip,
+        deadline=add_working_days(today, report_days()))
+    record("public_report_submitted", request=request, obj=report, username="（公众）",
+           website=website.site_code, unit=website.unit.name, category=category)
+    return report
+
+
+def lookup(receipt: str) -> PublicReport:
+    receipt = (receipt or "").strip().upper()
+    found = (PublicReport.objects.select_related("website").filter(receipt=receipt).first()
+             if re.fullmatch(r"ZC\d{8}[A-Z0-9]{10}", receipt) else None)
+    if found is None:
+        raise NotFound("未找到该受理编号，请核对后重新输入", field="receipt")
+    return found
+
+
+@transaction.atomic
+def answer_report(*, actor, report: PublicReport, answer: str, status: str, request=None) -> PublicReport:
+    report = PublicReport.objects.select_for_update().get(pk=report.pk)
+    if not scope.visible_units(actor).filter(pk=report.unit_id).exists():
+        raise NotFound("网民找错记录不存在或不在您的权限范围内")
+    if actor.unit_id != report.unit_id or actor.role not in (roles.REPORTER, roles.ORGANIZER, roles.NATIONAL_ADMIN):
+        raise NotAllowed("只有网站的填报单位可以答复")
+    if report.status == PublicReport.Status.DONE:
+        raise InvalidState("该问题已办结，不能再次答复")
+    if status not in (PublicReport.Status.PROCESSING, PublicReport.Status.DONE):
+        raise InvalidInput("请选择办理状态：处理中或已办结", field="status")
+    report.answer = _clean_text(answer, label="答复", limit=ANSWER_MAX, field="answer", required=True)
+    report.status = status
+    report.answered_at = timezone.now()
+    report.answered_by = actor
+    report.save(update_fields=["answer", "status", "answered_at", "answered_by"])
+    record("public_report_answered", actor=actor, request=request, obj=report, status=status)
+    return report
+
+
+# ---------------------------------------------------------------- news
+
+def _check_editor(actor) -> None:
+    if not actor.is_authenticated or actor.role != roles.NATIONAL_ADMIN:
+        raise NotAllowed("只有国办管理员可以发布工作动态")
+
+
+def _news_fields(title, body):
+    return (_clean_text(title, label="标题", limit=TITLE_MAX, field="title", required=True),
+            _clean_text(body, label="正文", limit=BODY_MAX, field="body", required=True))
+
+
+@transaction.atomic
+def create_news(*, actor, title: str, body: str, publish: bool, request=None) -> NewsPost:
+    _check_editor(actor)
+    title, body = _news_fields(title, body)
+    post = NewsPost.objects.create(title=title, body=body, author=actor, is_published=bool(publish),
+                                   published_at=timezone.now() if publish else None)
+    record("news_created", actor=actor, request=request, obj=post, published=post.is_published)
+    return post
+
+
+@transaction.atomic
+def update_news(*, actor, post: NewsPost, title: str, body: str, publish: bool, request=None) -> NewsPost:
+    _check_editor(actor)
+    post = NewsPost.objects.select_for_update().get(pk=post.pk)
+    post.title, post.body = _news_fields(title, body)
+    if publish and not post.is_published:
+        post.published_at = timezone.now()
+    if not publish:
+        post.published_at = None
+    post.is_published = bool(publish)
+    post.save()
+    record("news_updated", actor=actor, request=request, obj=post, published=post.is_published)
+    return post

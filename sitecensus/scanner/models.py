@@ -1,0 +1,131 @@
+"""Scan history: every probe and every scan is kept as a time series per site
+and per column (not only the latest state), and findings become suggested
+scorecard entries that an inspector accepts or rejects."""
+
+from django.conf import settings
+from django.db import models
+
+from sitecensus.registry.models import Website, WebsiteColumn
+from sitecensus.scoring.models import Scorecard
+
+
+class ScanRun(models.Model):
+    class Kind(models.TextChoices):
+        PROBE = "probe", "可用性探测"
+        SCAN = "scan", "全面扫描"
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "进行中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    kind = models.CharField("类型", max_length=8, choices=Kind.choices)
+    status = models.CharField("状态", max_length=8, choices=Status.choices, default=Status.RUNNING)
+    trigger = models.CharField("触发方式", max_length=16, default="manual")
+    vantage = models.CharField("监测点", max_length=32, blank=True)
+    total = models.PositiveIntegerField("网站数", default=0)
+    done = models.PositiveIntegerField("已完成", default=0)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "扫描任务"
+        verbose_name_plural = "扫描任务"
+
+
+class Probe(models.Model):
+    """One availability probe of a homepage (≥ 20 a day per site)."""
+
+    website = models.ForeignKey(Website, on_delete=models.CASCADE, related_name="probes")
+    at = models.DateTimeField("时间")
+    round = models.CharField("轮次", max_length=32, blank=True)
+    vantage = models.CharField("监测点", max_length=32, blank=True)
+    success = models.BooleanField("成功")
+    latency_ms = models.PositiveIntegerField("耗时（毫秒）", null=True, blank=True)
+    status = models.PositiveSmallIntegerField("状态码", null=True, blank=True)
+    error = models.CharField("错误类型", max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = "可用性探测"
+        verbose_name_plural = "可用性探测"
+        indexes = [models.Index(fields=["website", "at"])]
+
+
+class SiteScan(models.Model):
+    run = models.ForeignKey(ScanRun, null=True, on_delete=models.SET_NULL, related_name="site_scans")
+    website = models.ForeignKey(Website, on_delete=models.CASCADE, related_name="scans")
+    at = models.DateTimeField("扫描时间", db_index=True)
+    as_of = models.DateField("判定日期")
+    reachable = models.BooleanField("可访问", default=False)
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=32, blank=True)
+    latency_ms = models.PositiveIntegerField(null=True, blank=True)
+    encoding = models.CharField(max_length=32, blank=True)
+    latest_date = models.DateField("首页最新信息日期", null=True, blank=True)
+    stale = models.BooleanField("首页不更新", null=True)
+    site_id_code = models.CharField("页面标识码", max_length=16, blank=True)
+    site_id_shown = models.BooleanField(default=False)
+    icp = models.CharField(max_length=64, blank=True)
+    https_ok = models.BooleanField(null=True)
+    dead_link_count = models.PositiveIntegerField("失效链接", default=0)
+    links_checked = models.PositiveIntegerField(default=0)
+    column_counts = models.JSONField(default=dict)
+    vetoes = models.JSONField(default=list)
+    summary = models.JSONField("扫描结果", default=dict)  # homepage, systems, interaction (lists kept small)
+
+    class Meta:
+        verbose_name = "网站扫描"
+        verbose_name_plural = "网站扫描"
+        indexes = [models.Index(fields=["website", "at"])]
+
+
+class ColumnScan(models.Model):
+    site_scan = models.ForeignKey(SiteScan, on_delete=models.CASCADE, related_name="columns")
+    column = models.ForeignKey(WebsiteColumn, null=True, blank=True, on_delete=models.SET_NULL, related_name="scans")
+    name = models.CharField(max_length=100)
+    url = models.CharField(max_length=500)
+    reachable = models.BooleanField(default=False)
+    latest_date = models.DateField(null=True, blank=True)
+    item_count = models.PositiveIntegerField(default=0)
+    blank = models.BooleanField(default=False)
+    stale = models.BooleanField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["column", "site_scan"])]
+
+
+class DeadLink(models.Model):
+    site_scan = models.ForeignKey(SiteScan, on_delete=models.CASCADE, related_name="dead_links")
+    url = models.CharField(max_length=1000)
+    found_on = models.CharField(max_length=1000)
+    kind = models.CharField(max_length=16, blank=True)
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=32, blank=True)
+
+
+class Suggestion(models.Model):
+    """A scanner finding offered as a scorecard entry; a person decides."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待确认"
+        ACCEPTED = "accepted", "已采纳"
+        REJECTED = "rejected", "未采纳"
+
+    website = models.ForeignKey(Website, on_delete=models.CASCADE, related_name="suggestions")
+    site_scan = models.ForeignKey(SiteScan, null=True, on_delete=models.SET_NULL, related_name="suggestions")
+    indicator = models.CharField("指标", max_length=16)
+    entry = models.JSONField("建议的评分内容")
+    summary = models.CharField("依据", max_length=500)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    scorecard = models.ForeignKey(Scorecard, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "扫描建议"
+        verbose_name_plural = "扫描建议"

@@ -1,0 +1,238 @@
+"""The Django side of the scanner: targets from the website database, runs
+stored as history, availability from stored probes, and findings turned into
+suggested scorecard entries that a person accepts or rejects."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from sitecensus.audit.services import record
+from sitecensus.core.errors import InvalidState, NotAllowed
+from sitecensus.registry.models import Website
+from sitecensus.registry.services import active_websites
+from sitecensus.scoring import selectors as scoring_selectors
+from sitecensus.scoring import services as scoring_services
+from sitecensus.scoring.models import Scorecard
+
+from .engine import ScanConfig, parse_targets, probe_sites, scan_sites_sync
+from .engine.checks import Probe as EngineProbe
+from .engine.checks import availability_verdict
+from .models import ColumnScan, DeadLink, Probe, ScanRun, SiteScan, Suggestion
+
+INDICATOR_MAP = json.loads((Path(__file__).resolve().parent / "data" / "indicator_map.json").read_text("utf-8"))
+
+
+def engine_config(**overrides) -> ScanConfig:
+    config = ScanConfig(concurrency=settings.SCANNER_CONCURRENCY, per_host=settings.SCANNER_PER_HOST,
+                        timeout=float(settings.SCANNER_TIMEOUT), allow_private=settings.SCANNER_ALLOW_PRIVATE,
+                        host_map=dict(settings.SCANNER_HOST_MAP))
+    return replace(config, **overrides)
+
+
+def target_of(website: Website) -> dict:
+    """The engine's target for a registered site: its homepage, its columns
+    (with the scoring table's column class) and its online systems."""
+    columns, systems = [], []
+    for column in website.columns.order_by("position"):
+        if column.column_class == "在线系统":
+            systems.append(column.url)
+        else:
+            columns.append({"name": column.name, "url": column.url,
+                            "class": column.column_class.split("/")[0] or None})
+    return {"site_code": website.site_code or f"id{website.pk}", "homepage": website.homepage_url,
+            "columns": columns, "systems": systems}
+
+
+# ---------------------------------------------------------------- runs
+
+def _start_run(kind: str, total: int, *, trigger: str, vantage: str, requested_by=None) -> ScanRun:
+    return ScanRun.objects.create(kind=kind, total=total, trigger=trigger, vantage=vantage,
+                                  requested_by=requested_by)
+
+
+def _finish(run: ScanRun, error: str = "") -> None:
+    run.status = ScanRun.Status.FAILED if error else ScanRun.Status.DONE
+    run.error, run.finished_at = error[:2000], timezone.now()
+    run.save(update_fields=["status", "error", "finished_at"])
+
+
+def scan(website_ids: list[int], *, trigger: str = "manual", vantage: str | None = None, as_of: date | None = None,
+         requested_by=None, run: ScanRun | None = None) -> ScanRun:
+    """Scan sites in batches (bounded memory); each site's result is stored as
+    it is ready, with its suggestions. One bad site never stalls the others:
+    the engine classifies every failure as a finding."""
+    vantage = settings.SITECENSUS_VANTAGE if vantage is None else vantage
+    run = run or _start_run(ScanRun.Kind.SCAN, len(website_ids), trigger=trigger, vantage=vantage,
+                            requested_by=requested_by)
+    config = engine_config(as_of=as_of)
+    try:
+        for start in range(0, len(website_ids), settings.SCANNER_BATCH):
+            sites = {w.site_code or f"id{w.pk}": w for w in
+                     Website.objects.filter(pk__in=website_ids[start:start + settings.SCANNER_BATCH])}
+            targets = parse_targets([target_of(w) for w in sites.values()])
+            for result in scan_sites_sync(targets, config):
+                store_result(run, sites[result.site_code], result)
+            ScanRun.objects.filter(pk=run.pk).update(done=min(run.total, start + len(sites)))
+    except Exception as exc:  # noqa: BLE001 - the run records why it stopped
+        _finish(run, f"{type(exc).__name__}: {exc}")
+        raise
+    _finish(run)
+    return run
+
+
+@transaction.atomic
+def store_result(run: ScanRun, website: Website, result) -> SiteScan:
+    data = result.to_dict()
+    home = result.homepage
+    site_scan = SiteScan.objects.create(
+        run=run, website=website, at=timezone.now(), as_of=result.as_of, reachable=home.reachable,
+        status=home.status, error=home.error or "", latency_ms=home.latency_ms, encoding=home.encoding or "",
+        latest_date=home.latest_date, stale=home.stale, site_id_code=home.site_id_code or "",
+        site_id_shown=home.site_id_shown, icp=home.icp or "", https_ok=home.https_ok,
+        dead_link_count=len(result.dead_links), links_checked=result.links_checked,
+        column_counts=result.column_counts, vetoes=result.vetoes,
+        summary={"homepage": data["homepage"], "systems": data.get("systems", []),
+                 "interaction": data.get("interaction", []), "error": result.error})
+    by_url = {c.url: c.pk for c in website.columns.all()}
+    ColumnScan.objects.bulk_create([
+        ColumnScan(site_scan=site_scan, column_id=by_url.get(c.url), name=c.name[:100], url=c.url[:500],
+                   reachable=c.reachable, latest_date=c.latest_date, item_count=c.item_count, blank=c.blank,
+                   stale=c.stale) for c in result.columns])
+    DeadLink.objects.bulk_create([
+        DeadLink(site_scan=site_scan, url=d.url[:1000], found_on=d.found_on[:1000], kind=d.kind or "",
+                 status=d.status, error=d.error or "") for d in result.dead_links])
+    suggest(website, site_scan, result)
+    return site_scan
+
+
+# ---------------------------------------------------------------- availability
+
+def probe(website_ids: list[int], *, round_id: str = "", vantage: str | None = None,
+          trigger: str = "schedule") -> ScanRun:
+    vantage = settings.SITECENSUS_VANTAGE if vantage is None else vantage
+    sites = list(Website.objects.filter(pk__in=website_ids).only("id", "homepage_url"))
+    run = _start_run(ScanRun.Kind.PROBE, len(sites), trigger=trigger, vantage=vantage)
+    results = asyncio.run(probe_sites([s.homepage_url for s in sites], engine_config(check_links=False)))
+    Probe.objects.bulk_create([
+        Probe(website=s, at=r.at, round=round_id, vantage=vantage, success=r.success, latency_ms=r.latency_ms,
+              status=r.status, error=r.error or "") for s, r in zip(sites, results)])
+    ScanRun.objects.filter(pk=run.pk).update(done=len(sites))
+    _finish(run)
+    return run
+
+
+def availability(website: Website, *, end: datetime | None = None):
+    """The verdict over the stored window; with several vantage points and
+    agreement required, a round fails only if every vantage point failed."""
+    since = (end or timezone.now()) - timedelta(days=8)
+    rows = list(Probe.objects.filter(website=website, at__gte=since).values(
+        "at", "round", "vantage", "success", "latency_ms", "error", "status"))
+    if settings.AVAILABILITY_REQUIRE_AGREEMENT:
+        rounds: dict[str, list[dict]] = {}
+        for row in rows:
+            rounds.setdefault(row["round"] or row["at"].isoformat(), []).append(row)
+        rows = [min(group, key=lambda r: r["success"]) | {"success": any(r["success"] for r in group)}
+                for group in rounds.values()]
+    probes = [EngineProbe(at=r["at"], success=r["success"], latency_ms=r["latency_ms"], error=r["error"] or None,
+                          status=r["status"]) for r in rows]
+    return availability_verdict(probes, end=end)
+
+
+# ---------------------------------------------------------------- suggestions
+
+def _codes() -> dict:
+    return INDICATOR_MAP.get(settings.SCORING_RUBRIC, {})
+
+
+def suggest(website: Website, site_scan: SiteScan, result) -> list[Suggestion]:
+    """Findings as suggested entries, replacing the site's undecided ones."""
+    codes = _codes()
+    made: list[tuple[str, dict, str]] = []
+    home = result.homepage
+    if "homepage_stale" in codes and home.stale:
+        made.append((codes["homepage_stale"], {"veto": True, "evidence": [home.url]},
+                     f"首页最新信息日期 {home.latest_date or '无'}，超过 2 周未更新（判定日 {result.as_of}）"))
+    if "columns" in codes and result.columns:
+        stale_key = [c.url for c in result.columns if c.stale and c.cls in ("动态要闻", "通知公告", "政策文件")]
+        stale_should = [c.url for c in result.columns if c.stale]
+        blank = [c.url for c in result.columns if c.blank]
+        if stale_key or stale_should or blank:
+            counts = {"stale_key": len(stale_key), "stale_should": len(stale_should), "blank": len(blank)}
+            made.append((codes["columns"], {"counts": counts, "evidence": (stale_key + stale_should + blank)[:20],
+                                            "count_items": {"stale_key": stale_key, "stale_should": stale_should,
+                                                            "blank": blank}},
+                         f"不更新栏目 {len(stale_should)} 个（其中动态要闻、通知公告、政策文件 {len(stale_key)} 个），"
+                         f"空白栏目 {len(blank)} 个"))
+    home_dead = sorted({d.url for d in result.dead_links if d.found_on == home.url or d.found_on == home.final_url})
+    other_dead = sorted({d.url for d in result.dead_links} - set(home_dead))
+    if "dead_home" in codes and home_dead:
+        made.append((codes["dead_home"], {"count": len(home_dead), "items": home_dead, "evidence": home_dead[:20]},
+                     f"首页失效链接 {len(home_dead)} 个"))
+    if "dead_other" in codes and other_dead and codes.get("dead_other") != codes.get("dead_home"):
+        made.append((codes["dead_other"], {"count": len(other_dead), "items": other_dead,
+                                           "evidence": other_dead[:20]}, f"其他页面失效链接 {len(other_dead)} 个"))
+    down = [s.url for s in result.systems if not s.reachable]
+    if "systems" in codes and down:
+        made.append((codes["systems"], {"count": len(down), "evidence": down}, f"在线系统无法访问 {len(down)} 个"))
+    overdue = [i for i in result.interaction if i.unanswered_veto_evidence]
+    if "interaction" in codes and overdue:
+        made.append((codes["interaction"], {"veto": True, "evidence": [i.url for i in overdue]},
+                     f"政务咨询栏目有超过 3 个月未答复的留言（{len(overdue)} 个栏目）"))
+    Suggestion.objects.filter(website=website, status=Suggestion.Status.PENDING).delete()
+    return Suggestion.objects.bulk_create([
+        Suggestion(website=website, site_scan=site_scan, indicator=code, entry=entry, summary=summary[:500])
+        for code, entry, summary in made])
+
+
+def suggest_availability(website: Website) -> Suggestion | None:
+    """The window's verdict as a suggestion (veto or the share band)."""
+    verdict = availability(website)
+    codes = _codes()
+    if verdict.verdict == "veto" and "availability_veto" in codes:
+        code, entry = codes["availability_veto"], {"veto": True, "evidence": [website.homepage_url]}
+    elif verdict.verdict == "deduct" and "availability_share" in codes:
+        code, entry = codes["availability_share"], {"value": f"{verdict.failure_share * 100:.2f}"}
+    else:
+        return None
+    Suggestion.objects.filter(website=website, indicator=code, status=Suggestion.Status.PENDING).delete()
+    return Suggestion.objects.create(website=website, indicator=code, entry=entry, summary=(
+        f"监测 {verdict.days_covered:.1f} 天共 {verdict.probes} 次，失败 {verdict.failures} 次"
+        f"（{verdict.failure_share:.1%}）"))
+
+
+def pending_suggestions(website: Website):
+    return Suggestion.objects.filter(website=website, status=Suggestion.Status.PENDING).order_by("indicator")
+
+
+@transaction.atomic
+def decide(*, actor, suggestion: Suggestion, accept: bool, request=None) -> Suggestion:
+    """The inspector takes a finding into its draft inspection card, or not."""
+    suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    if suggestion.status != Suggestion.Status.PENDING:
+        raise InvalidState("该建议已处理")
+    card = scoring_selectors.card(suggestion.website, Scorecard.Stage.INSPECTION)
+    if card is None or card.scorer_unit_id != actor.unit_id:
+        raise NotAllowed("请先由检查单位开始检查打分，再处理扫描建议")
+    if accept:
+        entries = scoring_selectors.entries_of(card)
+        entries[suggestion.indicator] = {**entries.get(suggestion.indicator, {}), **suggestion.entry}
+        scoring_services.save_entries(actor=actor, card=card, raw_entries=entries, request=request)
+    suggestion.status = Suggestion.Status.ACCEPTED if accept else Suggestion.Status.REJECTED
+    suggestion.decided_by, suggestion.decided_at, suggestion.scorecard = actor, timezone.now(), card
+    suggestion.save()
+    record("suggestion_accepted" if accept else "suggestion_rejected", actor=actor, request=request,
+           obj=suggestion, indicator=suggestion.indicator)
+    return suggestion
+
+
+def sites_to_scan():
+    """Every site taking part (approved, not closed or merged)."""
+    return active_websites()
