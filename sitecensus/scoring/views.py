@@ -126,7 +126,14 @@ def card_page(request, pk):
     other = selectors.entries_of(selectors.card(card.website, S.SELF)) if card.stage == S.INSPECTION else None
     deductions = {e.indicator: e.points for e in card.entries.all()}
     editable = not card.is_submitted and _may_score(request.user, card)
+    suggestions = []
+    if editable and card.stage == S.INSPECTION:
+        # The scanner's evidence, offered one finding at a time (the scanner builds on scoring).
+        from sitecensus.scanner.services import pending_suggestions
+
+        suggestions = pending_suggestions(card.website)
     return render(request, "scoring/card.html", {
+        "suggestions": suggestions,
         "card": card, "rubric": rubric, "rows": _rows(rubric, entries, other, deductions), "error": error,
         "editable": editable, "rectifications": card.rectifications.all(),
         "may_rectify": card.is_submitted and card.stage != S.SELF and card.scorer_unit_id == request.user.unit_id,

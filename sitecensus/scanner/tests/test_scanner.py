@@ -165,3 +165,45 @@ def test_targets_come_from_the_column_form(sites):
     assert all(c["class"] != "在线系统" for c in target["columns"])
     assert target["systems"] == list(Website.objects.get(pk=sites[0].pk).columns.filter(
         column_class="在线系统").values_list("url", flat=True))
+
+
+def test_site_page_charts_and_suggestions_on_the_card(client, web, sites, demo_users):
+    services.scan([sites[0].pk], as_of=AS_OF)
+    client.force_login(demo_users["laishui"])
+    page = client.get(f"/scans/site/{sites[0].pk}/").content.decode()
+    assert 'data-chart="chart-availability"' in page and "echarts.min.js" in page and "栏目更新" in page
+    client.force_login(demo_users["hebei_jyt"])
+    assert client.get(f"/scans/site/{sites[0].pk}/").status_code == 404
+    if Suggestion.objects.filter(website=sites[0]).exists():
+        card = _inspection(demo_users["laishui_lsz"], demo_users["laishui"], sites[0])
+        client.force_login(demo_users["laishui"])
+        page = client.get(f"/checks/card/{card.pk}/").content.decode()
+        assert "系统扫描发现" in page
+        suggestion = Suggestion.objects.filter(website=sites[0]).first()
+        response = client.post(f"/scans/suggestion/{suggestion.pk}/", {"accept": "1", "back": "card"})
+        assert response.status_code == 302 and response["Location"] == f"/checks/card/{card.pk}/"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_scan_now_runs_in_the_background(client, web, settings, live_demo):
+    """The scan runs in another thread with its own connection: committed data only."""
+    import time
+
+    from sitecensus.accounts.models import User
+
+    demo_users = {u.username: u for u in User.objects.select_related("unit")}
+    settings.SCANNER_HOST_MAP = web.host_map()
+    settings.SCANNER_ALLOW_PRIVATE = True
+    sites = register_synthetic(web, demo_users["laishui_lsz"].unit, demo_users["laishui"].unit)
+    client.force_login(demo_users["laishui"])
+    response = client.post(f"/scans/site/{sites[0].pk}/scan/")
+    assert response.status_code == 302
+    status_url = response["Location"].rstrip("/") + ".json"
+    for _ in range(100):
+        status = client.get(status_url).json()
+        if status["status"] != "running":
+            break
+        time.sleep(0.2)
+    assert status["status"] == "done" and status["done"] == 1
+    client.force_login(demo_users["baoding"])
+    assert client.get(status_url).status_code == 404

@@ -1,0 +1,45 @@
+"""Reads of scan history for the site page (charts and tables)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Count, Max, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from .models import ColumnScan, Probe, SiteScan
+
+
+def availability_by_day(website, days: int = 30) -> list[dict]:
+    since = timezone.now() - timedelta(days=days)
+    rows = (Probe.objects.filter(website=website, at__gte=since).annotate(day=TruncDate("at"))
+            .values("day").annotate(total=Count("id"), failed=Count("id", filter=Q(success=False))).order_by("day"))
+    return [{"day": r["day"].isoformat(), "total": r["total"], "failed": r["failed"],
+             "share": round(r["failed"] * 100 / r["total"], 2) if r["total"] else 0} for r in rows]
+
+
+def history(website, limit: int = 30):
+    return SiteScan.objects.filter(website=website).order_by("-at")[:limit]
+
+
+def latest(website) -> SiteScan | None:
+    return SiteScan.objects.filter(website=website).order_by("-at", "-id").first()
+
+
+def columns_latest(site_scan: SiteScan | None):
+    if site_scan is None:
+        return []
+    return list(ColumnScan.objects.filter(site_scan=site_scan).order_by("id"))
+
+
+def column_series(website, days: int = 90) -> dict[str, list]:
+    """Per column, the newest item date seen at each scan (freshness over time)."""
+    since = timezone.now() - timedelta(days=days)
+    rows = (ColumnScan.objects.filter(site_scan__website=website, site_scan__at__gte=since)
+            .values("name", "site_scan__at").annotate(latest=Max("latest_date")).order_by("site_scan__at"))
+    series: dict[str, list] = {}
+    for r in rows:
+        series.setdefault(r["name"], []).append(
+            [r["site_scan__at"].date().isoformat(), r["latest"].isoformat() if r["latest"] else None])
+    return series

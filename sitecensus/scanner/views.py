@@ -1,0 +1,100 @@
+import threading
+
+from django.contrib import messages
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from sitecensus.accounts import roles
+from sitecensus.core import scope
+from sitecensus.core.errors import NotAllowed, NotFound
+
+from . import selectors, services
+from .models import ScanRun, Suggestion
+
+
+def site_page(request, pk):
+    site = scope.get_visible_website(request.user, pk)
+    latest = selectors.latest(site)
+    by_day = selectors.availability_by_day(site)
+    columns = selectors.columns_latest(latest)
+    availability_chart = {
+        "tooltip": {"trigger": "axis"}, "grid": {"left": 50, "right": 20, "top": 30, "bottom": 30},
+        "xAxis": {"type": "category", "data": [d["day"] for d in by_day]},
+        "yAxis": {"type": "value", "name": "失败比例（%）", "min": 0},
+        "series": [{"type": "line", "name": "打不开的比例", "data": [d["share"] for d in by_day],
+                    "markLine": {"data": [{"yAxis": 5, "name": "否决线 5%"}], "symbol": "none"}}],
+    }
+    as_of = latest.as_of if latest else None
+    freshness_chart = {
+        "tooltip": {}, "grid": {"left": 140, "right": 20, "top": 20, "bottom": 30},
+        "xAxis": {"type": "value", "name": "天"},
+        "yAxis": {"type": "category", "data": [c.name for c in columns]},
+        "series": [{"type": "bar", "name": "距最新信息天数",
+                    "data": [(as_of - c.latest_date).days if (as_of and c.latest_date) else None for c in columns]}],
+    }
+    return render(request, "scanner/site.html", {
+        "site": site, "latest": latest, "by_day": by_day, "columns": columns,
+        "dead_links": latest.dead_links.all()[:300] if latest else [], "history": selectors.history(site),
+        "availability": services.availability(site), "charts": {"availability": availability_chart,
+                                                                 "freshness": freshness_chart},
+        "may_scan": request.user.role in (roles.ORGANIZER, roles.NATIONAL_ADMIN),
+        "suggestions": services.pending_suggestions(site),
+    })
+
+
+@require_POST
+def scan_now(request, pk):
+    """Start a scan of one site in the background and follow its progress."""
+    if request.user.role not in (roles.ORGANIZER, roles.NATIONAL_ADMIN):
+        raise NotAllowed("只有组织单位可以发起扫描")
+    site = scope.get_visible_website(request.user, pk)
+    run = ScanRun.objects.create(kind=ScanRun.Kind.SCAN, total=1, trigger="manual", requested_by=request.user)
+
+    def work():
+        from django.db import connection
+
+        try:
+            services.scan([site.pk], trigger="manual", run=run)
+        except Exception:  # noqa: BLE001 - recorded on the run by services.scan
+            pass
+        finally:
+            connection.close()
+
+    threading.Thread(target=work, daemon=True).start()
+    return redirect("scanner:run", pk=run.pk)
+
+
+def _run(request, pk) -> ScanRun:
+    run = ScanRun.objects.filter(pk=pk, requested_by=request.user).first() if str(pk).isdigit() else None
+    if run is None:
+        raise NotFound("扫描任务不存在或不在您的权限范围内")
+    return run
+
+
+def run_page(request, pk):
+    run = _run(request, pk)
+    site = run.site_scans.select_related("website").first()
+    return render(request, "scanner/run.html", {"run": run, "site": site.website if site else None})
+
+
+def run_status(request, pk):
+    run = _run(request, pk)
+    scan = run.site_scans.first()
+    return JsonResponse({"status": run.status, "label": run.get_status_display(), "done": run.done,
+                         "total": run.total, "error": run.error,
+                         "site": scan.website_id if scan else None})
+
+
+@require_POST
+def decide(request, pk):
+    suggestion = Suggestion.objects.filter(pk=pk, website__in=scope.visible_websites(request.user)).first() \
+        if str(pk).isdigit() else None
+    if suggestion is None:
+        raise NotFound("扫描建议不存在或不在您的权限范围内")
+    accept = request.POST.get("accept") == "1"
+    decided = services.decide(actor=request.user, suggestion=suggestion, accept=accept, request=request)
+    messages.success(request, f"已{'采纳' if accept else '不采纳'}扫描建议：{decided.summary}")
+    if request.POST.get("back") == "card" and decided.scorecard_id:
+        return redirect("scoring:card", pk=decided.scorecard_id)
+    return redirect("scanner:site", pk=suggestion.website_id)
