@@ -12,6 +12,7 @@ urlpatterns = [
     path("audit/", include("sitecensus.audit.urls")),
     path("sites/", include("sitecensus.registry.urls")),
     path("checks/", include("sitecensus.scoring.urls")),
+    path("scans/", include("sitecensus.scanner.urls")),
     path("stats/", include("sitecensus.reports.urls")),
     path("pucha/", include("sitecensus.public.urls")),
     path("api/", include("sitecensus.api.urls")),
