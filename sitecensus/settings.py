@@ -4,6 +4,7 @@ Everything an operator may change (lockout, timeouts, password rules) is an
 environment variable with a documented default; nothing secret lives in the repo.
 """
 
+import json
 import os
 import secrets
 from datetime import timedelta
@@ -219,7 +220,8 @@ SCANNER_CONCURRENCY = env_int("SCANNER_CONCURRENCY", 64)
 SCANNER_PER_HOST = env_int("SCANNER_PER_HOST", 2)
 SCANNER_TIMEOUT = env_int("SCANNER_TIMEOUT", 15)
 SCANNER_ALLOW_PRIVATE = env_bool("SCANNER_ALLOW_PRIVATE", False)
-SCANNER_HOST_MAP: dict[str, str] = {}  # hostname → address, for test webs only
+# hostname → address, for test webs only (JSON in the environment for workers).
+SCANNER_HOST_MAP: dict[str, str] = json.loads(os.environ.get("SCANNER_HOST_MAP_JSON") or "{}")
 SCANNER_BATCH = env_int("SCANNER_BATCH", 200)  # sites per stored batch (bounds memory)
 PROBES_PER_DAY = env_int("PROBES_PER_DAY", 24)  # the rule asks for ≥ 20
 SCAN_HOUR = env_int("SCAN_HOUR", 2)  # daily freshness and link scans start at this hour
@@ -233,7 +235,10 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "") or None
 CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task loses no task: the broker redelivers it
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+# A killed worker's task returns to the queue after the visibility timeout; workers
+# look for such tasks every ~10 s × the restore throttle.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+                                   "unacked_restore_throttle": env_int("CELERY_RESTORE_THROTTLE", 10)}
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "sitecensus")
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
