@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "sitecensus.registry",
     "sitecensus.scoring",
     "sitecensus.scanner",
+    "sitecensus.spotcheck",
     "sitecensus.reports",
     "sitecensus.public",
     "sitecensus.api",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("sites/", include("sitecensus.registry.urls")),
     path("checks/", include("sitecensus.scoring.urls")),
     path("scans/", include("sitecensus.scanner.urls")),
+    path("spotcheck/", include("sitecensus.spotcheck.urls")),
     path("stats/", include("sitecensus.reports.urls")),
     path("pucha/", include("sitecensus.public.urls")),
     path("api/", include("sitecensus.api.urls")),

@@ -52,6 +52,11 @@ def load_demo() -> list[User] | None:
         _demo_password(user)
     guoban = User.objects.get(username="guoban")
     root = guoban.unit
+    # A second national reviewer: spot-check results are signed off by a second person.
+    second = User(username="guoban_fh", unit=root, role=guoban.role, email="guoban_fh@example.gov.cn")
+    second.set_unusable_password()
+    second.save()
+    _demo_password(second)
 
     hebei_office, hebei = _unit(guoban, root, "河北省人民政府办公厅", K.PROVINCIAL_OFFICE, "hebei",
                                 division_code="130000")

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "spotcheck"
+urlpatterns = [
+    path("", views.batch_list, name="batch_list"),
+    path("<int:pk>/", views.batch_detail, name="batch"),
+    path("<int:pk>/action/", views.batch_action, name="batch_action"),
+    path("<int:pk>/assign/", views.batch_assign, name="assign"),
+    path("site/<int:pk>/", views.site_review, name="site"),
+    path("<int:pk>/notice/", views.notice_page, name="notice"),
+    path("<int:pk>/notice.xlsx", views.notice_excel, name="notice_excel"),
+    path("<int:pk>/notice.pdf", views.notice_pdf_view, name="notice_pdf"),
+]

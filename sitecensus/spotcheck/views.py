@@ -1,0 +1,145 @@
+from datetime import datetime
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from sitecensus.core.errors import CensusError, InvalidInput, NotAllowed, NotFound
+from sitecensus.core.excel import excel_response
+
+from . import services
+from .models import Batch, BatchSite, Notice
+from .pdf import notice_pdf
+
+
+def _batch(request, pk) -> Batch:
+    if not services.may_organize(request.user):
+        raise NotAllowed("只有国务院办公厅或省级政府办公厅可以组织抽查")
+    batch = Batch.objects.filter(pk=pk, organizer=request.user.unit).first() if str(pk).isdigit() else None
+    if batch is None:
+        raise NotFound("抽查批次不存在或不在您的权限范围内")
+    return batch
+
+
+def _date(value, field):
+    try:
+        return datetime.strptime(value or "", "%Y-%m-%d").date()
+    except ValueError:
+        raise InvalidInput("请填写日期（年-月-日）", field=field) from None
+
+
+def batch_list(request):
+    if not services.may_organize(request.user):
+        raise NotAllowed("只有国务院办公厅或省级政府办公厅可以组织抽查")
+    error = None
+    if request.method == "POST":
+        try:
+            p = request.POST
+            batch = services.create_batch(
+                actor=request.user, name=p.get("name", ""), strata_by=p.getlist("strata_by"),
+                ratio=p.get("ratio") or None, per_stratum=p.get("per_stratum") or None,
+                seed=int(p["seed"]) if p.get("seed", "").strip().isdigit() else None,
+                window_start=_date(p.get("window_start"), "window_start"),
+                window_end=_date(p.get("window_end"), "window_end"), request=request)
+            return redirect("spotcheck:batch", pk=batch.pk)
+        except CensusError as exc:
+            error = exc
+    return render(request, "spotcheck/batch_list.html", {
+        "batches": Batch.objects.filter(organizer=request.user.unit).order_by("-created_at"),
+        "strata": services.STRATA, "error": error}, status=400 if error else 200)
+
+
+def batch_detail(request, pk):
+    batch = _batch(request, pk)
+    sites = batch.sites.select_related("website", "website__unit", "reviewer", "second_reviewer", "scorecard")
+    return render(request, "spotcheck/batch.html", {
+        "batch": batch, "sites": sites.order_by("stratum", "id")[:1000], "reviewers": services._reviewers(batch),
+        "notice": Notice.objects.filter(batch=batch).first(), "strata_labels": services.STRATA})
+
+
+@require_POST
+def batch_action(request, pk):
+    batch = _batch(request, pk)
+    action = request.POST.get("action")
+    if action == "draw":
+        batch = services.draw(actor=request.user, batch=batch, request=request)
+        messages.success(request, f"已抽取 {batch.sites.count()} 个网站（随机种子 {batch.seed}）")
+    elif action == "start":
+        services.start(actor=request.user, batch=batch, request=request)
+        messages.success(request, "抽查已启动，进入监测")
+    elif action == "scan":
+        run = services.scan(actor=request.user, batch=batch, request=request)
+        messages.success(request, f"扫描完成：{run.total} 个网站")
+    elif action == "notice":
+        services.compose_notice(actor=request.user, batch=batch, request=request)
+        return redirect("spotcheck:notice", pk=batch.pk)
+    elif action == "publish":
+        notice = Notice.objects.filter(batch=batch).first()
+        if notice is None:
+            raise InvalidInput("请先生成通报")
+        services.publish(actor=request.user, notice=notice, request=request)
+        messages.success(request, "通报已发布，整改通知已发送给相关单位")
+        return redirect("spotcheck:notice", pk=batch.pk)
+    else:
+        raise InvalidInput("未知的操作")
+    return redirect("spotcheck:batch", pk=batch.pk)
+
+
+@require_POST
+def batch_assign(request, pk):
+    batch = _batch(request, pk)
+    reviewer = services._reviewers(batch).filter(pk=request.POST.get("reviewer") or 0).first()
+    if reviewer is None:
+        raise InvalidInput("请选择复核人", field="reviewer")
+    count = services.assign(actor=request.user, batch=batch, reviewer=reviewer,
+                            region=request.POST.get("region", "").strip(), request=request)
+    messages.success(request, f"已为 {count} 个网站指定复核人 {reviewer.username}")
+    return redirect("spotcheck:batch", pk=batch.pk)
+
+
+def site_review(request, pk):
+    bsite = BatchSite.objects.filter(pk=pk, batch__organizer=request.user.unit).select_related(
+        "batch", "website").first() if str(pk).isdigit() else None
+    if bsite is None:
+        raise NotFound("抽查网站不存在或不在您的权限范围内")
+    if request.method == "POST":
+        if request.POST.get("action") == "sign":
+            services.sign_off(actor=request.user, bsite=bsite, request=request)
+            messages.success(request, "已签发")
+            return redirect("spotcheck:batch", pk=bsite.batch_id)
+        card = services.review_card(actor=request.user, bsite=bsite, request=request)
+        return redirect("scoring:card", pk=card.pk)
+    from sitecensus.scanner import selectors as scans
+    from sitecensus.scanner.services import pending_suggestions
+
+    return render(request, "spotcheck/site.html", {"bsite": bsite, "latest": scans.latest(bsite.website),
+                                                    "suggestions": pending_suggestions(bsite.website)})
+
+
+def _notice(request, pk) -> Notice:
+    batch = _batch(request, pk)
+    notice = Notice.objects.filter(batch=batch).first()
+    if notice is None:
+        raise NotFound("通报尚未生成")
+    return notice
+
+
+def notice_page(request, pk):
+    return render(request, "spotcheck/notice.html", {"notice": _notice(request, pk)})
+
+
+def notice_excel(request, pk):
+    notice = _notice(request, pk)
+    rows = ([u["site_code"], u["name"], u["url"], u["unit"], u["result"], u["score"], "、".join(u["problems"])]
+            for u in notice.unqualified)
+    return excel_response(f"{notice.title}-不合格网站.xlsx", "不合格网站",
+                          ["网站标识码", "网站名称", "首页网址", "主管单位", "结果", "得分", "主要问题"], rows)
+
+
+def notice_pdf_view(request, pk):
+    notice = _notice(request, pk)
+    response = HttpResponse(notice_pdf(notice), content_type="application/pdf")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(notice.title + '.pdf')}"
+    return response
