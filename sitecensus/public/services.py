@@ -112,7 +112,7 @@ def submit_report(*, website_pk, category: str, description: str, contact: str =
                               required=True)
     contact = _clean_text(contact, label="联系方式", limit=CONTACT_MAX, field="contact")
     page_url = _clean_text(page_url, label="问题页面网址", limit=PAGE_URL_MAX, field="page_url")
-    if page_url and not re.match(r"^https?://", page_url, re.I):
+    if page_url and not re.match(r"^https?://", page_url, re.IGNORECASE):
         raise InvalidInput("问题页面网址须以 http:// 或 https:// 开头", field="page_url")
     today = timezone.localdate()
     report = PublicReport.objects.create(

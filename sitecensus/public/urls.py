@@ -1,4 +1,21 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "public"
-urlpatterns = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("sites/", views.directory, name="directory"),
+    path("sites/<int:site_pk>/report/", views.report_new, name="report_new"),
+    path("lookup/", views.lookup, name="lookup"),
+    path("news/", views.news_list, name="news_list"),
+    path("news/<int:pk>/", views.news_detail, name="news_detail"),
+    path("notices/", views.notices, name="notices"),
+    path("notices/<int:pk>/", views.notice_detail, name="notice_detail"),
+    # Logged in: the units' list of reports, and news editing by the national office.
+    path("reports/", views.report_list, name="report_list"),
+    path("reports/<int:pk>/", views.report_detail, name="report_detail"),
+    path("news/manage/", views.news_manage, name="news_manage"),
+    path("news/new/", views.news_edit, name="news_new"),
+    path("news/<int:pk>/edit/", views.news_edit, name="news_edit"),
+]

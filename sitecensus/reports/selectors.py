@@ -5,20 +5,32 @@ and orders the grouped rows, it never loops over websites."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import Substr, TruncWeek
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from sitecensus.accounts import roles
 from sitecensus.core import scope
 from sitecensus.core.errors import NotAllowed, NotFound
-from sitecensus.orgs.models import Unit
+from sitecensus.orgs.models import Unit, VerticalSystem
 from sitecensus.registry.models import ReviewEvent, Website, WebsiteVersion
 from sitecensus.scoring.models import IndicatorRow, Rectification, Scorecard, ScoreEntry
 
-from . import charts
+from . import charts, services
+from .models import SiteTally, UnitTally
 
 S = Website.Status
 L = Website.Life
@@ -43,6 +55,7 @@ class Stats:
     unit: Unit
     summary: dict
     tables: list[Table]
+    as_of: object = None
 
     def table(self, key: str) -> Table:
         for t in self.tables:
@@ -68,17 +81,7 @@ def _group_len(user) -> int:
     return len(unit.path) + Unit.steplen
 
 
-SITE_COUNTS = dict(
-    total=Count("id"),
-    approved=Count("id", filter=Q(status=S.APPROVED)),
-    active=Count("id", filter=Q(status=S.APPROVED) & ~Q(life__in=GONE)),
-    gone=Count("id", filter=Q(status=S.APPROVED, life__in=GONE)),
-    submitted=Count("id", filter=Q(status=S.SUBMITTED)),
-    returned=Count("id", filter=Q(status=S.RETURNED)),
-    draft=Count("id", filter=Q(status=S.DRAFT)),
-    late=Count("id", filter=Q(is_late=True) & ~Q(status=S.DRAFT)),
-    reported_units=Count("unit_id", distinct=True, filter=~Q(status=S.DRAFT)),
-)
+FOLDED = ("total", "approved", "active", "gone", "submitted", "returned", "draft", "late")
 SITE_HEADERS = ["网站总数", "已通过", "其中正常运行", "关停/整合", "审核中", "已退回", "草稿"]
 
 
@@ -94,20 +97,45 @@ def _stacked(names, g_rows, title):
                               ("草稿", [g["draft"] for g in g_rows])], title=title, stack=True)
 
 
-def statistics(user) -> Stats:
-    check_stats_user(user)
-    unit = user.unit
-    sites = Website.objects.filter(scope.website_filter(user))
+def _live_figures(user, sites, glen: int):
+    """Grouped site cells and unit counts straight from the tables (small scopes)."""
     units = Unit.objects.filter(scope.unit_filter(user), closed_at__isnull=True)
     if user.role == roles.REPORTER:
         units = units.filter(pk=user.unit_id)
-    glen = _group_len(user)
+    cells = list(sites.order_by().annotate(g=Substr("unit__path", 1, glen))
+                 .values("g", "site_class", "status", "life", "is_late", level=F("unit__level"),
+                         system_id=F("unit__system_id")).annotate(n=Count("id")))
+    reported = Website.objects.filter(unit_id=OuterRef("pk")).exclude(status=S.DRAFT)
+    unit_rows = list(units.order_by().annotate(g=Substr("path", 1, glen)).values("g")
+                     .annotate(units=Count("id"), reported=Count("id", filter=Q(Exists(reported)))))
+    return cells, unit_rows
 
-    # 1. Sites and progress by the next level down (one query for sites, one for units).
-    by_group = {g["g"]: g for g in sites.annotate(g=Substr("unit__path", 1, glen)).values("g")
-                .annotate(**SITE_COUNTS).order_by("g")}
-    unit_counts = dict(units.annotate(g=Substr("path", 1, glen)).values("g").annotate(n=Count("id"))
-                       .values_list("g", "n"))
+
+def _tallied_figures(user, glen: int):
+    """The same from the summary tables (grouped by responsible organizing unit)."""
+    where = Q() if user.role == roles.NATIONAL_ADMIN else Q(organizer_path__startswith=user.unit.path)
+    cells = list(SiteTally.objects.filter(where).annotate(g=Substr("organizer_path", 1, glen))
+                 .values("g", "site_class", "status", "life", "is_late", "level", "system_id").annotate(n=Sum("n")))
+    unit_rows = list(UnitTally.objects.filter(where).annotate(g=Substr("organizer_path", 1, glen)).values("g")
+                     .annotate(units=Sum("units"), reported=Sum("reported")))
+    return cells, unit_rows
+
+
+def statistics(user, *, live: bool | None = None) -> Stats:
+    """All tables for the user's scope. Organizing units and the national office read
+    the summary tables (at most STATISTICS_MAX_AGE seconds old); a reporting unit's
+    own figures, or live=True, come straight from the tables."""
+    check_stats_user(user)
+    unit = user.unit
+    sites = Website.objects.filter(scope.website_filter(user))
+    glen = _group_len(user)
+    live = user.role == roles.REPORTER if live is None else live
+    as_of = timezone.now() if live else services.tallies_time()
+    cells, unit_rows = _live_figures(user, sites, glen) if live else _tallied_figures(user, glen)
+
+    # 1. Sites and progress by the next level down, folded from the grouped cells.
+    by_group = _fold(cells, "g")
+    unit_counts = {r["g"]: r for r in unit_rows}
     children = {u["path"]: u for u in Unit.objects.filter(path__in=set(by_group) | set(unit_counts))
                 .values("path", "name", "kind", "is_organizer")}
     groups: dict[str, dict] = {}
@@ -117,10 +145,11 @@ def statistics(user) -> Stats:
         own = (child is None or len(key) < glen or not child["is_organizer"]) and user.role != roles.REPORTER
         label = OWN_LEVEL if own else (child["name"] if child else unit.name)
         kind = "own" if own else (child["kind"] if child else "")
-        row = groups.setdefault(label, {"label": label, "kind": kind, "units": 0,
-                                        **{k: 0 for k in SITE_COUNTS}})
-        row["units"] += unit_counts.get(key, 0)
-        for k in SITE_COUNTS:
+        row = groups.setdefault(label, {"label": label, "kind": kind, "units": 0, "reported_units": 0,
+                                        **{k: 0 for k in FOLDED}})
+        row["units"] += unit_counts.get(key, {}).get("units", 0)
+        row["reported_units"] += unit_counts.get(key, {}).get("reported", 0)
+        for k in FOLDED:
             row[k] += by_group.get(key, {}).get(k, 0)
     ordered = sorted(groups.values(), key=lambda r: (r["kind"] == "own", r["kind"] == Unit.Kind.MINISTRY_OFFICE,
                                                     r["label"]))
@@ -135,15 +164,7 @@ def statistics(user) -> Stats:
         tables.append(Table("ministry", "国务院部门（含垂直管理系统）", ["部门", *SITE_HEADERS],
                             [[r["label"], *_site_cells(r)] for r in ministries],
                             _stacked([r["label"] for r in ministries], ministries, "网站数")))
-    vertical = list(sites.filter(unit__system__isnull=False)
-                    .values("unit__system__name", "unit__system__department__name")
-                    .annotate(**SITE_COUNTS).order_by("unit__system__name"))
-    if vertical:
-        tables.append(Table("vertical", "垂直管理系统", ["系统", "主管部门", *SITE_HEADERS],
-                            [[v["unit__system__name"], v["unit__system__department__name"], *_site_cells(v)]
-                             for v in vertical]))
-
-    totals = {k: sum(r[k] for r in ordered) for k in ["units", *SITE_COUNTS]}
+    totals = {k: sum(r[k] for r in ordered) for k in ["units", "reported_units", *FOLDED]}
     tables.append(Table(
         "progress", "统计摸底进度", ["地区/单位", "应报单位", "已报单位", "报送率", "已通过网站", "已退回网站",
                                 "逾期报送", "按时报送"],
@@ -154,24 +175,26 @@ def statistics(user) -> Stats:
                    title="单位数"),
         note="应报单位为范围内未撤销的全部单位；已报单位为至少报送过一个网站的单位"))
 
-    # 2. By level and by site class.
-    level_rows = list(sites.values("unit__level").annotate(**SITE_COUNTS).order_by("unit__level"))
+    # 2.–3. Level, site class, inventory status and life status: one grouped query;
+    # Python folds its (at most a few hundred) groups, never the websites.
+    by_system = {k: g for k, g in _fold(cells, "system_id").items() if k is not None}
+    if by_system:
+        systems = VerticalSystem.objects.filter(pk__in=by_system).select_related("department").order_by("name")
+        tables.append(Table("vertical", "垂直管理系统", ["系统", "主管部门", *SITE_HEADERS],
+                            [[v.name, v.department.name, *_site_cells(by_system[v.pk])] for v in systems]))
     level_names = dict(Unit.Level.choices)
+    by_level = _fold(cells, "level")
     tables.append(Table("level", "按层级统计", ["层级", *SITE_HEADERS],
-                        [[level_names.get(g["unit__level"], g["unit__level"]), *_site_cells(g)] for g in level_rows],
-                        charts.pie([(level_names.get(g["unit__level"], ""), g["total"]) for g in level_rows],
+                        [[level_names.get(k, k), *_site_cells(g)] for k, g in sorted(by_level.items())],
+                        charts.pie([(level_names.get(k, ""), g["total"]) for k, g in sorted(by_level.items())],
                                    title="网站数")))
-    class_rows = list(sites.values("site_class").annotate(**SITE_COUNTS).order_by("-total"))
+    by_class = sorted(_fold(cells, "site_class").items(), key=lambda kv: (-kv[1]["total"], kv[0] or ""))
     tables.append(Table("class", "按网站类别统计", ["网站类别", *SITE_HEADERS],
-                        [[g["site_class"] or "（未填）", *_site_cells(g)] for g in class_rows],
-                        charts.pie([(g["site_class"] or "（未填）", g["total"]) for g in class_rows], title="网站数")))
-
-    # 3. Inventory status and life status (one query).
-    status_life = list(sites.values("status", "life").annotate(n=Count("id")))
+                        [[k or "（未填）", *_site_cells(g)] for k, g in by_class],
+                        charts.pie([(k or "（未填）", g["total"]) for k, g in by_class], title="网站数")))
     status_names, life_names = dict(S.choices), dict(L.choices)
-    by_status = {}
-    by_life = {}
-    for g in status_life:  # grouped rows (at most 20), not websites
+    by_status, by_life = {}, {}
+    for g in cells:
         by_status[g["status"]] = by_status.get(g["status"], 0) + g["n"]
         if g["status"] == S.APPROVED:
             by_life[g["life"]] = by_life.get(g["life"], 0) + g["n"]
@@ -188,7 +211,7 @@ def statistics(user) -> Stats:
 
     # 4. Self-check, inspection, spot check, rectification.
     active = totals["active"]
-    card_rows = {g["stage"]: g for g in Scorecard.objects.filter(website__in=sites).values("stage").annotate(
+    card_rows = {g["stage"]: g for g in _scoped(Scorecard.objects.all(), sites, "website").values("stage").annotate(
         total=Count("id"), submitted=Count("id", filter=Q(status=Scorecard.Status.SUBMITTED)),
         passed=Count("id", filter=Q(status=Scorecard.Status.SUBMITTED, result="合格")),
         failed=Count("id", filter=Q(status=Scorecard.Status.SUBMITTED, result="不合格")),
@@ -199,7 +222,7 @@ def statistics(user) -> Stats:
         check_rows.append([label, active if stage != Scorecard.Stage.SPOTCHECK else "—", g["total"], g["submitted"],
                            _pct(g["submitted"], active) if stage != Scorecard.Stage.SPOTCHECK else "—",
                            g["passed"], g["failed"], g["veto"], _pct(g["passed"], g["submitted"])])
-    rect = Rectification.objects.filter(website__in=sites).aggregate(
+    rect = _scoped(Rectification.objects.all(), sites, "website").aggregate(
         total=Count("id"), open=Count("id", filter=Q(status=Rectification.Status.OPEN)),
         answered=Count("id", filter=Q(status=Rectification.Status.ANSWERED)),
         closed=Count("id", filter=Q(status=Rectification.Status.CLOSED)),
@@ -220,10 +243,10 @@ def statistics(user) -> Stats:
                                     ("已完成", rect["closed"])], title="整改通知")))
 
     # 5. Problems by indicator on submitted inspection cards.
-    problems = list(ScoreEntry.objects.filter(
-        scorecard__website__in=sites, scorecard__stage=Scorecard.Stage.INSPECTION,
+    problems = list(_scoped(ScoreEntry.objects.all(), sites, "scorecard__website").filter(
+        scorecard__stage=Scorecard.Stage.INSPECTION,
         scorecard__status=Scorecard.Status.SUBMITTED).filter(Q(points__gt=0) | Q(is_veto=True))
-        .values("indicator").annotate(n=Count("id"), veto=Count("id", filter=Q(is_veto=True))).order_by("-n"))
+        .values("indicator").annotate(n=Count("id"), veto=Count("id", filter=Q(is_veto=True))).order_by("-n", "indicator"))
     names = {i["code"]: f'{i["group"]} · {i["name"]}' for i in IndicatorRow.objects.filter(
         code__in=[p["indicator"] for p in problems]).order_by("-rubric_id").values("code", "group", "name")}
     tables.append(Table("problems", "检查发现问题（按指标）", ["指标", "名称", "问题网站数", "其中单项否决"],
@@ -231,32 +254,32 @@ def statistics(user) -> Stats:
                         charts.bar([p["indicator"] for p in problems], [("问题网站数", [p["n"] for p in problems])],
                                    title="问题数", horizontal=True)))
 
-    # 6. Trends per week.
-    since = timezone.now() - timedelta(weeks=TREND_WEEKS)
-    approvals = dict(sites.filter(approved_at__gte=since).annotate(w=TruncWeek("approved_at")).values("w")
-                     .annotate(n=Count("id")).values_list("w", "n"))
-    submissions = dict(sites.filter(submitted_at__gte=since).annotate(w=TruncWeek("submitted_at")).values("w")
-                       .annotate(n=Count("id")).values_list("w", "n"))
+    # 6. Trends per week: the week of each row is a CASE over the week boundaries (plain
+    # comparisons, newest first, fast on both databases; no per-row date function).
+    weeks = _week_starts(TREND_WEEKS)
     life_version = WebsiteVersion.objects.filter(website=OuterRef("website_id"), number=OuterRef("version"),
                                                  source="life", data__life__in=GONE)
-    closures = dict(ReviewEvent.objects.filter(website__in=sites, action=ReviewEvent.Action.FINAL, at__gte=since)
-                    .filter(Exists(life_version)).annotate(w=TruncWeek("at")).values("w")
-                    .annotate(n=Count("id")).values_list("w", "n"))
-    weeks = sorted({_day(w) for w in (*approvals, *submissions, *closures)})
-
-    def per_week(d):
-        out = {}
-        for w, n in d.items():
-            out[_day(w)] = out.get(_day(w), 0) + n
-        return out
-
-    a, s, c = per_week(approvals), per_week(submissions), per_week(closures)
-    week_labels = [f"{w:%Y-%m-%d}" for w in weeks]
+    flows_by_pair = (sites.order_by().filter(Q(submitted_at__gte=weeks[0]) | Q(approved_at__gte=weeks[0]))
+                     .annotate(ws=_week_case("submitted_at", weeks), wa=_week_case("approved_at", weeks))
+                     .values("ws", "wa").annotate(n=Count("id")))
+    submitted, approved = {}, {}
+    for g in flows_by_pair:  # at most (weeks + 1)² groups
+        submitted[g["ws"]] = submitted.get(g["ws"], 0) + g["n"]
+        approved[g["wa"]] = approved.get(g["wa"], 0) + g["n"]
+    closed = _weekly(_scoped(ReviewEvent.objects.all(), sites, "website").filter(
+        action=ReviewEvent.Action.FINAL).filter(Exists(life_version)), "at", weeks)
+    flows = {**{f"s{i}": n for i, n in submitted.items()}, **{f"a{i}": n for i, n in approved.items()}}
+    closures = {f"c{i}": n for i, n in closed.items()}
+    trend_rows = [[f"{timezone.localtime(w):%Y-%m-%d}", flows.get(f"s{i}", 0), flows.get(f"a{i}", 0),
+                   closures.get(f"c{i}", 0)]
+                  for i, w in enumerate(weeks)]
+    while trend_rows and not any(trend_rows[0][1:]):  # drop the empty weeks before the first activity
+        trend_rows.pop(0)
     tables.append(Table("trend", f"按周趋势（近{TREND_WEEKS}周）", ["周（起始日）", "报送", "审核通过", "关停/整合"],
-                        [[label, s.get(w, 0), a.get(w, 0), c.get(w, 0)] for label, w in zip(week_labels, weeks)],
-                        charts.line(week_labels, [("报送", [s.get(w, 0) for w in weeks]),
-                                                  ("审核通过", [a.get(w, 0) for w in weeks]),
-                                                  ("关停/整合", [c.get(w, 0) for w in weeks])]),
+                        trend_rows,
+                        charts.line([r[0] for r in trend_rows], [("报送", [r[1] for r in trend_rows]),
+                                                                 ("审核通过", [r[2] for r in trend_rows]),
+                                                                 ("关停/整合", [r[3] for r in trend_rows])]),
                         note="报送按最近一次报送时间、审核通过按终审时间统计"))
 
     summary = {
@@ -266,11 +289,48 @@ def statistics(user) -> Stats:
         "submitted": by_status.get(S.SUBMITTED, 0), "returned": by_status.get(S.RETURNED, 0),
         "late": totals["late"], "rect_overdue": rect["overdue"],
     }
-    return Stats(unit=unit, summary=summary, tables=tables)
+    return Stats(unit=unit, summary=summary, tables=tables, as_of=as_of)
 
 
-def _day(value):
-    """TruncWeek gives a datetime on PostgreSQL and SQLite; weeks are keyed by date."""
-    if hasattr(value, "date"):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return value
+def _fold(cells: list[dict], key: str) -> dict:
+    """Sum grouped counts into the site columns, per value of `key` (groups, not websites)."""
+    out: dict = {}
+    for g in cells:
+        row = out.setdefault(g[key], {k: 0 for k in FOLDED})
+        n, status = g["n"], g["status"]
+        row["total"] += n
+        if status == S.APPROVED:
+            row["approved"] += n
+            row["gone" if g["life"] in GONE else "active"] += n
+        elif status in (S.SUBMITTED, S.RETURNED, S.DRAFT):
+            row[status] += n
+        if g["is_late"] and status != S.DRAFT:
+            row["late"] += n
+    return out
+
+
+def _scoped(qs, sites, prefix: str):
+    """Restrict to the user's websites; a whole-tree user needs no subquery."""
+    if not sites.query.where:
+        return qs
+    return qs.filter(**{f"{prefix}__in": sites})
+
+
+def _week_case(name: str, weeks: list) -> Case:
+    """The week index (0 = oldest) of a date column, -1 before the first week or NULL."""
+    return Case(*[When(**{f"{name}__gte": start}, then=Value(i)) for i, start in reversed(list(enumerate(weeks)))],
+                default=Value(-1), output_field=IntegerField())
+
+
+def _weekly(qs, name: str, weeks: list) -> dict:
+    """Rows per week index (0 = oldest week) in one grouped query."""
+    return dict(qs.order_by().filter(**{f"{name}__gte": weeks[0]}).annotate(wk=_week_case(name, weeks)).values("wk")
+                .annotate(n=Count("id")).values_list("wk", "n"))
+
+
+def _week_starts(count: int) -> list:
+    """Local Mondays 00:00, oldest first, the last one being this week's."""
+    tz = timezone.get_current_timezone()
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday())
+    return [datetime.combine(monday - timedelta(weeks=i), time.min, tzinfo=tz) for i in range(count - 1, -1, -1)]

@@ -1,0 +1,222 @@
+"""Reads for the public pages (approved data only) and the logged-in list of
+reports from the public (scoped through sitecensus.core.scope)."""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from sitecensus.accounts import roles
+from sitecensus.core import scope
+from sitecensus.core.errors import NotAllowed, NotFound
+from sitecensus.orgs.models import Division
+from sitecensus.registry.models import Website
+from sitecensus.registry.services import active_websites
+
+from .models import NewsPost, PublicReport
+
+DEPARTMENTS_KEY = "bm"
+DEPARTMENTS_LABEL = "国务院部门（含垂直管理系统）"
+
+
+def _clean(query) -> str:
+    """Search text as the database takes it (PostgreSQL refuses NUL characters)."""
+    return str(query or "").replace("\x00", "").strip()[:100]
+
+
+def approved_websites() -> QuerySet:
+    """Every site that passed final review (closed and merged ones included, for counts).
+    A coded site with a change in review still shows its approved fields: the change
+    is applied only at final approval."""
+    return Website.objects.filter(site_code__isnull=False)
+
+
+def progress_by_province(*, live: bool = False) -> dict:
+    """Coded (approved) sites per province. Vertical-system units and State Council
+    departments form their own row, never a province's. Read from the statistics
+    summary tables (at most STATISTICS_MAX_AGE seconds old) unless live=True."""
+    return _progress_live() if live else _progress_tallied()
+
+
+def _row(code, label, g) -> dict:
+    return {"code": code, "name": label, **{k: g.get(k, 0) for k in ("approved", "active", "gone", "units")}}
+
+
+def _finish(rows: list[dict]) -> dict:
+    rows = [r for r in rows if r["approved"] or r["units"]]
+    rows.sort(key=lambda r: (r["code"] == DEPARTMENTS_KEY, r["code"] or ""))
+    totals = {k: sum(r[k] for r in rows) for k in ("approved", "active", "gone", "units")}
+    return {"rows": rows, "totals": totals}
+
+
+def _progress_tallied() -> dict:
+    from sitecensus.orgs.models import Unit
+    from sitecensus.reports.models import SiteTally, UnitTally
+    from sitecensus.reports.services import tallies_time
+
+    tallies_time()  # rebuilt first if too old
+    glen = 2 * Unit.steplen  # the national office's children: provinces and ministries
+    gone = [Website.Life.CLOSED, Website.Life.MERGED]
+    cells = (SiteTally.objects.filter(coded=True).annotate(g=Substr("organizer_path", 1, glen))
+             .values("g", vertical=ExpressionWrapper(Q(system_id__isnull=False), output_field=BooleanField()))
+             .annotate(approved=Sum("n"), gone=Sum("n", filter=Q(life__in=gone))))
+    units = dict(UnitTally.objects.filter(coded__gt=0).annotate(g=Substr("organizer_path", 1, glen)).values("g")
+                 .annotate(n=Sum("coded")).values_list("g", "n"))
+    provinces = dict(Unit.objects.filter(depth=2, kind=Unit.Kind.PROVINCIAL_OFFICE, division__isnull=False)
+                     .values_list("path", "division__province_code"))
+    names = dict(Division.objects.filter(level=Division.Level.PROVINCE).values_list("code", "name"))
+    by_code: dict[str, dict] = {}
+    for c in cells:  # grouped rows (about a hundred), not websites
+        code = DEPARTMENTS_KEY if c["vertical"] or c["g"] not in provinces else provinces[c["g"]]
+        row = by_code.setdefault(code, {"approved": 0, "gone": 0, "units": 0})
+        row["approved"] += c["approved"] or 0
+        row["gone"] += c["gone"] or 0
+    for g, n in units.items():
+        code = provinces.get(g, DEPARTMENTS_KEY)
+        by_code.setdefault(code, {"approved": 0, "gone": 0, "units": 0})["units"] += n or 0
+    rows = [_row(code, DEPARTMENTS_LABEL if code == DEPARTMENTS_KEY else names.get(code, code),
+                 {**g, "active": g["approved"] - g["gone"]}) for code, g in by_code.items()]
+    return _finish(rows)
+
+
+def _progress_live() -> dict:
+    gone = [Website.Life.CLOSED, Website.Life.MERGED]
+    region = Case(When(unit__system__isnull=False, then=Value(DEPARTMENTS_KEY)),
+                  When(unit__division__isnull=True, then=Value(DEPARTMENTS_KEY)),
+                  default=F("unit__division__province_code"), output_field=CharField())
+    grouped = list(approved_websites().annotate(region=region).values("region").annotate(
+        approved=Count("id"), active=Count("id", filter=~Q(life__in=gone)),
+        gone=Count("id", filter=Q(life__in=gone)), units=Count("unit_id", distinct=True)).order_by("region"))
+    names = dict(Division.objects.filter(level=Division.Level.PROVINCE).values_list("code", "name"))
+    return _finish([_row(g["region"], DEPARTMENTS_LABEL if g["region"] == DEPARTMENTS_KEY
+                         else names.get(g["region"], g["region"]), g) for g in grouped])
+
+
+CODE_RE = re.compile(r"[0-9A-Za-z]{10}")
+
+
+def directory(query: str = "") -> QuerySet:
+    qs = active_websites().select_related("unit")
+    query = _clean(query)
+    if CODE_RE.fullmatch(query):
+        # An identifier code: the unique index answers at once.
+        exact = qs.filter(site_code=query)
+        if exact.exists():
+            return exact.order_by("site_code")
+    if query:
+        qs = qs.filter(Q(name__icontains=query) | Q(homepage_url__icontains=query) | Q(site_code__iexact=query)
+                       | Q(unit__name__icontains=query))
+    return qs.order_by("site_code")
+
+
+def published_news() -> QuerySet:
+    return NewsPost.objects.filter(is_published=True, published_at__isnull=False,
+                                   published_at__lte=timezone.now()).order_by("-published_at", "-id")
+
+
+def get_published_news(pk) -> NewsPost:
+    try:
+        return published_news().get(pk=pk)
+    except (ValueError, TypeError, NewsPost.DoesNotExist):
+        raise NotFound("文章不存在或尚未发布") from None
+
+
+def all_news(user) -> QuerySet:
+    if user.role != roles.NATIONAL_ADMIN:
+        raise NotAllowed("只有国办管理员可以管理工作动态")
+    return NewsPost.objects.select_related("author").order_by("-created_at", "-id")
+
+
+def get_news_for_edit(user, pk) -> NewsPost:
+    try:
+        return all_news(user).get(pk=pk)
+    except (ValueError, TypeError, NewsPost.DoesNotExist):
+        raise NotFound("文章不存在") from None
+
+
+def _notice_model():
+    """The spot-check app's Notice, when that app is installed (import guarded)."""
+    try:
+        from sitecensus.spotcheck.models import Notice
+    except Exception:  # noqa: BLE001  (the app is not there)
+        return None
+    return Notice
+
+
+def _published(Notice):
+    return Notice.objects.filter(published_at__isnull=False, published_at__lte=timezone.now()).order_by(
+        "-published_at", "-pk")
+
+
+def published_notices(limit: int | None = None) -> list:
+    """Published notices (通报); none while the spot-check app is absent."""
+    Notice = _notice_model()
+    if Notice is None:
+        return []
+    try:
+        return list(_published(Notice)[: limit or 200])
+    except Exception:  # noqa: BLE001  (its table may not be migrated yet on this database)
+        return []
+
+
+def get_published_notice(pk):
+    Notice = _notice_model()
+    found = None
+    if Notice is not None:
+        try:
+            found = _published(Notice).filter(pk=pk).first()
+        except (ValueError, TypeError):
+            found = None
+    if found is None:
+        raise NotFound("通报不存在或尚未发布")
+    return found
+
+
+# ---------------------------------------------------------------- logged-in list
+
+REPORT_ROLES = {roles.NATIONAL_ADMIN, roles.ORGANIZER, roles.REPORTER}
+
+
+def reports(user, *, status: str = "", overdue: bool = False, query: str = "") -> QuerySet:
+    if user.role not in REPORT_ROLES:
+        raise NotAllowed("只有国办、组织单位和填报单位可以查看网民找错")
+    qs = PublicReport.objects.filter(scope.unit_filter(user, "unit__")).select_related("website", "unit")
+    if status in PublicReport.Status.values:
+        qs = qs.filter(status=status)
+    if overdue:
+        qs = qs.exclude(status=PublicReport.Status.DONE).filter(deadline__lt=timezone.localdate())
+    query = _clean(query)
+    if query:
+        qs = qs.filter(Q(receipt__iexact=query) | Q(website__name__icontains=query) | Q(unit__name__icontains=query))
+    unfinished_first = Case(When(status=PublicReport.Status.DONE, then=Value(1)), default=Value(0))
+    return qs.order_by(unfinished_first, "deadline", "id")
+
+
+def report_counts(user) -> dict:
+    return reports(user).aggregate(
+        total=Count("id"), new=Count("id", filter=Q(status=PublicReport.Status.NEW)),
+        processing=Count("id", filter=Q(status=PublicReport.Status.PROCESSING)),
+        done=Count("id", filter=Q(status=PublicReport.Status.DONE)),
+        overdue=Count("id", filter=~Q(status=PublicReport.Status.DONE) & Q(deadline__lt=timezone.localdate())))
+
+
+def get_report(user, pk) -> PublicReport:
+    try:
+        return reports(user).get(pk=pk)
+    except (ValueError, TypeError, PublicReport.DoesNotExist):
+        raise NotFound("网民找错记录不存在或不在您的权限范围内") from None

@@ -1,0 +1,164 @@
+"""普查专题 pages. Anonymous views are marked login_not_required and read only
+approved data; the report list and news editing are for logged-in users."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from sitecensus.core.errors import CensusError
+
+from . import selectors, services
+from .forms import AnswerForm, LookupForm, NewsForm, ReportForm
+from .models import PublicReport
+
+PAGE = 20
+
+
+def _page(request, qs, size=PAGE):
+    return Paginator(qs, size).get_page(request.GET.get("page"))
+
+
+def _form_error(form, error: CensusError):
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+@login_not_required
+def home(request):
+    return render(request, "public/home.html", {
+        "progress": selectors.progress_by_province(),
+        "news": list(selectors.published_news()[:6]),
+        "notices": selectors.published_notices(limit=6),
+    })
+
+
+@login_not_required
+def directory(request):
+    query = request.GET.get("q", "")
+    return render(request, "public/directory.html", {"page": _page(request, selectors.directory(query)),
+                                                     "query": query})
+
+
+@login_not_required
+def news_list(request):
+    return render(request, "public/news_list.html", {"page": _page(request, selectors.published_news())})
+
+
+@login_not_required
+def news_detail(request, pk):
+    return render(request, "public/news_detail.html", {"post": selectors.get_published_news(pk)})
+
+
+@login_not_required
+def notices(request):
+    return render(request, "public/notices.html", {"notices": selectors.published_notices()})
+
+
+@login_not_required
+def notice_detail(request, pk):
+    return render(request, "public/notice_detail.html", {"notice": selectors.get_published_notice(pk)})
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def report_new(request, site_pk):
+    website = services.listed_site(site_pk)
+    form = ReportForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        try:
+            services.check_rate(services.client_ip(request))  # before the captcha: a flood gets nowhere
+            if form.is_valid():
+                d = form.cleaned_data
+                report = services.submit_report(website_pk=website.pk, category=d["category"],
+                                                description=d["description"], contact=d["contact"],
+                                                page_url=d["page_url"], request=request)
+                # The receipt is shown once, in this response; it is never put in a URL.
+                return render(request, "public/report_receipt.html", {"report": report})
+            status = 400
+        except CensusError as error:
+            _form_error(form, error)
+            status = error.http_status
+    return render(request, "public/report_form.html", {"form": form, "website": website}, status=status)
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def lookup(request):
+    form = LookupForm(request.POST or None)
+    report = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.lookup(form.cleaned_data["receipt"])
+        except CensusError as error:
+            _form_error(form, error)
+            status = error.http_status
+    elif request.method == "POST":
+        status = 400
+    return render(request, "public/lookup.html", {"form": form, "report": report}, status=status)
+
+
+# ---------------------------------------------------------------- logged in
+
+def report_list(request):
+    overdue = request.GET.get("overdue") == "1"
+    qs = selectors.reports(request.user, status=request.GET.get("status", ""), overdue=overdue,
+                           query=request.GET.get("q", ""))
+    return render(request, "public/report_list.html", {
+        "page": _page(request, qs, 50), "counts": selectors.report_counts(request.user),
+        "statuses": PublicReport.Status.choices, "overdue": overdue})
+
+
+@require_http_methods(["GET", "POST"])
+def report_detail(request, pk):
+    report = selectors.get_report(request.user, pk)
+    may_answer = report.unit_id == request.user.unit_id and report.status != PublicReport.Status.DONE
+    form = AnswerForm(request.POST or None, initial={"status": "done", "answer": report.answer})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.answer_report(actor=request.user, report=report, answer=form.cleaned_data["answer"],
+                                       status=form.cleaned_data["status"], request=request)
+                messages.success(request, "答复已保存")
+                return redirect("public:report_detail", pk=report.pk)
+            except CensusError as error:
+                _form_error(form, error)
+                status = error.http_status
+        else:
+            status = 400
+    return render(request, "public/report_detail.html", {"report": report, "form": form,
+                                                          "may_answer": may_answer}, status=status)
+
+
+def news_manage(request):
+    return render(request, "public/news_manage.html", {"page": _page(request, selectors.all_news(request.user), 50)})
+
+
+@require_http_methods(["GET", "POST"])
+def news_edit(request, pk=None):
+    post = selectors.get_news_for_edit(request.user, pk) if pk is not None else None
+    selectors.all_news(request.user)  # refuses anyone but the national admin, also for a new post
+    initial = {"title": post.title, "body": post.body, "publish": post.is_published} if post else {}
+    form = NewsForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                if post is None:
+                    post = services.create_news(actor=request.user, title=d["title"], body=d["body"],
+                                                publish=d["publish"], request=request)
+                else:
+                    services.update_news(actor=request.user, post=post, title=d["title"], body=d["body"],
+                                         publish=d["publish"], request=request)
+                messages.success(request, "工作动态已保存" + ("并发布" if d["publish"] else "（未发布）"))
+                return redirect("public:news_manage")
+            except CensusError as error:
+                _form_error(form, error)
+                status = error.http_status
+        else:
+            status = 400
+    return render(request, "public/news_form.html", {"form": form, "post": post}, status=status)

@@ -1,0 +1,164 @@
+import io
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
+
+from sitecensus.core.errors import NotAllowed
+from sitecensus.reports import selectors
+
+pytestmark = pytest.mark.django_db
+
+
+def rows_of(stats, key):
+    return {r[0]: r for r in stats.table(key).rows}
+
+
+def test_national_sees_provinces_and_ministries_with_vertical_units_apart(demo_users):
+    stats = selectors.statistics(demo_users["guoban"])
+    region = rows_of(stats, "region")
+    assert "河北省人民政府办公厅" in region
+    # The tax system's county site is not counted in Hebei, but under its ministry.
+    ministries = rows_of(stats, "ministry")
+    assert ministries["国家税务总局办公厅"][1] == 1
+    vertical = rows_of(stats, "vertical")
+    assert vertical["税务系统"][1] == "国家税务总局办公厅" and vertical["税务系统"][2] == 1
+    hebei = region["河北省人民政府办公厅"]
+    from sitecensus.registry.models import Website
+
+    assert hebei[1] == Website.objects.filter(unit__path__startswith=demo_users["hebei"].unit.path).count()
+    assert stats.summary["sites"] == Website.objects.count()
+
+
+def test_organizer_sees_its_subtree_by_the_next_level(demo_users):
+    from sitecensus.registry.models import Website
+
+    stats = selectors.statistics(demo_users["baoding"])
+    region = rows_of(stats, "region")
+    assert "涞水县人民政府办公室" in region and selectors.OWN_LEVEL in region
+    assert "河北省人民政府办公厅" not in region
+    baoding_path = demo_users["baoding"].unit.path
+    assert stats.summary["sites"] == Website.objects.filter(unit__path__startswith=baoding_path).count()
+    assert "ministry" not in [t.key for t in stats.tables]
+
+
+def test_reporter_sees_only_its_own_unit(demo_users):
+    from sitecensus.registry.models import Website
+
+    user = demo_users["laishui_jyj"]
+    stats = selectors.statistics(user)
+    assert stats.summary["sites"] == Website.objects.filter(unit=user.unit).count() == 1
+    assert list(rows_of(stats, "region")) == [user.unit.name]
+    assert stats.summary["units"] == 1
+
+
+def test_status_life_checks_problems_and_trend_tables(demo_users):
+    stats = selectors.statistics(demo_users["guoban"])
+    status = rows_of(stats, "status")
+    assert sum(r[1] for r in status.values()) == stats.summary["sites"]
+    life = rows_of(stats, "life")
+    assert life["关停"][1] >= 1  # 三坡镇 closed in the demo
+    checks = rows_of(stats, "checks")
+    assert set(checks) == {"自查", "检查", "抽查"}
+    trend = stats.table("trend")
+    from sitecensus.registry.models import Website
+
+    # Sites with a change request in review keep their approval date.
+    assert trend.rows and sum(r[2] for r in trend.rows) == Website.objects.filter(approved_at__isnull=False).count()
+    assert sum(r[3] for r in trend.rows) >= 1  # the closure
+    for table in stats.tables:
+        if table.chart:
+            json.dumps(table.chart)  # every option is plain JSON
+
+
+def test_queries_are_a_constant_number_of_aggregates(demo_users):
+    from sitecensus.reports.services import refresh_tallies
+
+    refresh_tallies(force=True)
+    with CaptureQueriesContext(connection) as national:
+        selectors.statistics(demo_users["guoban"])
+    with CaptureQueriesContext(connection) as county:
+        selectors.statistics(demo_users["laishui"])
+    assert len(national.captured_queries) <= 12
+    assert len(county.captured_queries) <= len(national.captured_queries)
+
+
+@pytest.mark.parametrize("username", ["auditadmin", "sysadmin", "secadmin"])
+def test_administrators_have_no_statistics(demo_users, username):
+    with pytest.raises(NotAllowed):
+        selectors.statistics(demo_users[username])
+
+
+def test_page_renders_charts_and_tables(client, demo_users):
+    client.force_login(demo_users["hebei"])
+    page = client.get("/stats/")
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert 'data-chart="chart-region"' in body and 'id="chart-region"' in body
+    assert "vendor/echarts/echarts.min.js" in body and "js/charts.js" in body
+    assert "按下级地区（单位）统计" in body and "保定市人民政府办公室" in body
+
+
+def test_every_table_exports_to_excel(client, demo_users):
+    client.force_login(demo_users["guoban"])
+    stats = selectors.statistics(demo_users["guoban"])
+    for table in stats.tables:
+        response = client.get(f"/stats/export/{table.key}.xlsx")
+        assert response.status_code == 200, table.key
+        book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+        sheet = book.active
+        assert [c.value for c in sheet[1]] == table.headers
+        assert sheet.max_row == len(table.rows) + 1
+
+
+def test_unknown_table_is_404_and_no_500(client, demo_users):
+    client.force_login(demo_users["guoban"])
+    assert client.get("/stats/export/nothing.xlsx").status_code == 404
+
+
+def test_anonymous_and_admins_are_refused(client, demo_users):
+    assert client.get("/stats/").status_code == 302
+    client.force_login(demo_users["auditadmin"])
+    assert client.get("/stats/").status_code == 403
+
+
+@pytest.mark.parametrize("username", ["guoban", "hebei", "baoding", "laishui", "shuiwu", "jiaoyubu"])
+def test_summary_tables_give_the_live_figures(demo_users, username):
+    from sitecensus.reports.services import refresh_tallies
+
+    refresh_tallies(force=True)
+    user = demo_users[username]
+    tallied, live = selectors.statistics(user), selectors.statistics(user, live=True)
+    assert tallied.summary == live.summary
+    for a, b in zip(tallied.tables, live.tables, strict=True):
+        assert (a.key, a.rows) == (b.key, b.rows)
+
+
+def test_summary_is_rebuilt_when_older_than_the_max_age(demo_users, settings):
+    from sitecensus.registry.models import Website
+    from sitecensus.reports.services import refresh_tallies
+
+    settings.STATISTICS_MAX_AGE = 300
+    refresh_tallies(force=True)
+    before = selectors.statistics(demo_users["guoban"]).summary["sites"]
+    Website.objects.filter(name="石亭镇人民政府网站").update(status="submitted")  # a draft moves on
+    cached = selectors.statistics(demo_users["guoban"])
+    assert cached.summary["sites"] == before and cached.summary["submitted"] == \
+        selectors.statistics(demo_users["guoban"], live=True).summary["submitted"] - 1
+    settings.STATISTICS_MAX_AGE = 0
+    fresh = selectors.statistics(demo_users["guoban"])
+    assert fresh.summary == selectors.statistics(demo_users["guoban"], live=True).summary
+
+
+def test_refresh_command(demo_users):
+    from django.core.management import call_command
+
+    from sitecensus.reports.models import SiteTally, TallyState
+
+    call_command("refresh_statistics")
+    from sitecensus.registry.models import Website
+
+    assert sum(SiteTally.objects.values_list("n", flat=True)) == Website.objects.count()
+    assert TallyState.objects.get(pk=1).refreshed_at is not None
