@@ -198,7 +198,7 @@ def assign(*, actor, batch: Batch, reviewer, region: str = "", request=None) -> 
 @transaction.atomic
 def review_card(*, actor, bsite: BatchSite, request=None) -> Scorecard:
     """The reviewer's spot-check scorecard for one sampled site."""
-    bsite = BatchSite.objects.select_for_update().select_related("batch", "website").get(pk=bsite.pk)
+    bsite = BatchSite.objects.select_for_update(of=("self",)).select_related("batch", "website").get(pk=bsite.pk)
     if bsite.batch.status not in (Batch.Status.MONITORING, Batch.Status.SCANNED):
         raise InvalidState("批次尚未启动或已完成")
     if bsite.reviewer_id and bsite.reviewer_id != actor.pk:
@@ -218,7 +218,7 @@ def review_card(*, actor, bsite: BatchSite, request=None) -> Scorecard:
 @transaction.atomic
 def sign_off(*, actor, bsite: BatchSite, request=None) -> BatchSite:
     """A second reviewer confirms the result before it is final."""
-    bsite = BatchSite.objects.select_for_update().select_related("batch", "scorecard").get(pk=bsite.pk)
+    bsite = BatchSite.objects.select_for_update(of=("self",)).select_related("batch", "scorecard").get(pk=bsite.pk)
     if actor.unit_id != bsite.batch.organizer_id:
         raise NotAllowed("只有抽查组织单位的账号可以签发")
     card = bsite.scorecard
