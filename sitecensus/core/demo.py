@@ -102,4 +102,9 @@ def load_demo() -> list[User] | None:
     from sitecensus.scoring.demo import load_scoring_demo
 
     load_scoring_demo(users)
+    from sitecensus.public.services import create_news
+
+    create_news(actor=users["guoban"], publish=True, title="全国政府网站普查统计摸底工作有序推进",
+                body="各地区、各部门按照通知要求，组织填报单位填报《政府网站基本信息表》和《政府网站栏目（系统）"
+                     "基本信息表》，逐级审核上报。河北省保定市涞水县已完成乡镇网站的统计摸底和自查。")
     return list(User.objects.select_related("unit").exclude(role="site").order_by("unit__path", "username"))
