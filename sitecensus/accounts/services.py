@@ -32,7 +32,9 @@ _ALPHABET = string.ascii_letters + string.digits + "@#%*+=?"
 def generate_initial_password(length: int = 14) -> str:
     """A random one-time password that satisfies every password rule."""
     while True:
-        candidate = "".join(secrets.choice(_ALPHABET) for _ in range(length))
+        # A letter or digit first: exported sheets escape cells starting with = + - @.
+        candidate = secrets.choice(string.ascii_letters + string.digits) + "".join(
+            secrets.choice(_ALPHABET) for _ in range(length - 1))
         if (any(c.islower() for c in candidate) and any(c.isupper() for c in candidate)
                 and any(c.isdigit() for c in candidate) and any(c in "@#%*+=?" for c in candidate)):
             return candidate

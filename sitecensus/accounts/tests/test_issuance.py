@@ -136,3 +136,12 @@ def test_export_escapes_formula_cells(client, demo_users):
     names = [row[0] for row in book.active.iter_rows(min_row=2, values_only=True)]
     assert "'=HYPERLINK(\"x\")局" in names
     assert all(not str(n).startswith("=") for n in names)
+
+
+def test_initial_passwords_survive_the_excel_sheet():
+    """Never starting with a character the export escapes against formula injection."""
+    from sitecensus.core.excel import safe_cell
+
+    for _ in range(2000):
+        password = services.generate_initial_password()
+        assert safe_cell(password) == password
