@@ -5,6 +5,7 @@ departments and 参公 units at each level, and the tax system as a vertical sys
 from __future__ import annotations
 
 from django.db import transaction
+from django.test.utils import override_settings
 
 from sitecensus.accounts import services as account_services
 from sitecensus.accounts.models import User
@@ -40,6 +41,7 @@ def town_unit_name(name: str) -> str:
     return name
 
 
+@override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")  # demo codes are not mailed
 @transaction.atomic
 def load_demo() -> list[User] | None:
     """Build the demo tree; returns the demo accounts, or None when it exists."""

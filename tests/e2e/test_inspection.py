@@ -22,6 +22,7 @@ def test_self_check_inspection_rectification_report(page, site):
     page.click("nav.mainnav >> text=检查整改")
     page.get_by_test_id("own-sites").get_by_role("button", name="开始自查").click()
     expect(page.get_by_test_id("immutable-warning")).to_contain_text("评分表一旦提交不可更改")
+    page.wait_for_load_state()
     page.get_by_label("链接可用性（首页）", exact=True).fill("2")
     expect(page.locator("#score-value")).to_have_text("98.00")
     page.get_by_test_id("submit-card").click()

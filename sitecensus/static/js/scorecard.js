@@ -21,4 +21,6 @@
       });
   }
   form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(refresh, 250); });
+  // Values typed (or restored by the browser) before this script ran count too.
+  if (form.querySelector("button[type=submit]")) refresh();
 })();
