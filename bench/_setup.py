@@ -43,3 +43,11 @@ def measure(fn, runs: int = 7) -> tuple[float, int]:
             times.append((time.perf_counter() - started) * 1000)
         queries = len(ctx.captured_queries)
     return statistics.median(times), queries
+
+
+def serve_pages() -> None:
+    """Let the test client render pages here (no HTTPS redirect, any host)."""
+    from django.conf import settings
+
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.SECURE_SSL_REDIRECT = False

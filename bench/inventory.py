@@ -122,8 +122,7 @@ def bench_export():
 def main():
     _setup.migrate()
     ensure_national_sites()
-    settings.ALLOWED_HOSTS = ["*"]
-    settings.SECURE_SSL_REDIRECT = False
+    _setup.serve_pages()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # bench accounts only
     print(f"database: {_setup.describe_database()}; websites {Website.objects.count():,}")
     bench_queue()

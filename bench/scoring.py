@@ -165,8 +165,7 @@ def bench_scoring():
 def main():
     _setup.migrate()
     ensure_national_sites()
-    settings.ALLOWED_HOSTS = ["*"]
-    settings.SECURE_SSL_REDIRECT = False
+    _setup.serve_pages()
     print(f"database: {_setup.describe_database()}")
     bench_queue()
     bench_scoring()

@@ -18,7 +18,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _setup
-from django.conf import settings
 from django.test import Client
 from national import QUEUE_PROVINCE, ensure_national_sites
 
@@ -47,8 +46,7 @@ def show(label, fn, target=None):
 def main():
     _setup.migrate()
     ensure_national_sites()
-    settings.ALLOWED_HOSTS = ["*"]
-    settings.SECURE_SSL_REDIRECT = False
+    _setup.serve_pages()
     print(f"database: {_setup.describe_database()}")
     print(f"units: {Unit.objects.count():,}; websites: {Website.objects.count():,} "
           f"(listed publicly: {active_websites().count():,}); scorecards: {Scorecard.objects.count():,}")

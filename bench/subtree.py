@@ -42,10 +42,7 @@ def operator_for(office: Unit) -> User:
 def main():
     _setup.migrate()
     ensure_national_units()
-    from django.conf import settings
-
-    settings.ALLOWED_HOSTS = ["*"]
-    settings.SECURE_SSL_REDIRECT = False
+    _setup.serve_pages()
     print(f"database: {_setup.describe_database()}; units: {Unit.objects.count():,}")
     print(f"{'province':<10}{'units':>8}  {'objects (ms)':>13}{'q':>4}  {'rows (ms)':>10}{'q':>4}  "
           f"{'page (ms)':>10}{'q':>4}  {'count (ms)':>11}{'q':>4}")
