@@ -61,16 +61,17 @@ def filing_of(parsed_site) -> services.Filing:
     return services.Filing(basic=dict(parsed_site.values), columns=columns)
 
 
-def _classify(actor, unit: Unit, parsed_site, seen: dict) -> tuple[str, Website | None, str]:
+def _classify(actor, unit: Unit, parsed_site, seen: dict[str, str]) -> tuple[str, Website | None, str]:
     """What confirming would do with one parsed site: create, update, change,
     unchanged, or error (with the reason)."""
     if parsed_site.errors:
         return "error", None, "；".join(str(e) for e in parsed_site.errors[:5])
-    key = (unit.pk, services.normalize_url(parsed_site.values.get("homepage_url", "")))
+    url_key = services.normalize_url(parsed_site.values.get("homepage_url", ""))
+    key = f"{unit.pk}|{url_key}"  # kept in the batch between analysis steps
     if key in seen:
         return "error", None, f"与 {seen[key]} 是同一网站（首页网址相同），同一批次只能导入一次"
     seen[key] = f"第 {parsed_site.row} 行"
-    existing = Website.objects.filter(unit=unit, url_key=key[1]).first()
+    existing = Website.objects.filter(unit=unit, url_key=url_key).first()
     if existing is None:
         return "create", None, ""
     filing = filing_of(parsed_site)
@@ -85,8 +86,8 @@ def _classify(actor, unit: Unit, parsed_site, seen: dict) -> tuple[str, Website 
     return "update", existing, ""
 
 
-def _analyse(actor, workbooks) -> list[dict]:
-    files, seen = [], {}
+def _analyse(actor, workbooks, seen: dict | None = None) -> list[dict]:
+    files, seen = [], ({} if seen is None else seen)
     for parsed in workbooks:
         entry = {"name": parsed.filename, "unit": "", "unit_id": None, "sites": len(parsed.sites),
                  "columns": sum(len(s.columns) for s in parsed.sites), "create": 0, "update": 0, "change": 0,
@@ -122,14 +123,14 @@ def _totals(files: list[dict]) -> dict:
 
 
 @transaction.atomic
-def dry_run(*, actor, uploads: list[tuple[str, object]], request=None) -> ImportBatch:
-    """Read every upload, say what confirming would do; save nothing but the batch."""
+def receive(*, actor, uploads: list[tuple[str, object]], request=None) -> ImportBatch:
+    """Store the uploaded files; the analysis then runs file by file (analyse_next),
+    so a large batch shows its progress."""
     if not uploads:
         raise InvalidInput("请选择要导入的文件（.xlsx 或 .zip）", field="files")
     if len(uploads) > LIMITS["files"]:
         raise InvalidInput(f"一次最多上传 {LIMITS['files']} 个文件，请分批上传", field="files")
-    batch = ImportBatch.objects.create(uploaded_by=actor, unit=actor.unit)
-    workbooks = []
+    batch = ImportBatch.objects.create(uploaded_by=actor, unit=actor.unit, state=ImportBatch.State.ANALYSING)
     for name, fileobj in uploads:
         size = getattr(fileobj, "size", None)
         limit = LIMITS["zip_bytes"] if name.lower().endswith(".zip") else LIMITS["file_bytes"]
@@ -141,11 +142,40 @@ def dry_run(*, actor, uploads: list[tuple[str, object]], request=None) -> Import
             raise InvalidInput(f"文件 {name} 超过大小上限 {limit // 1048576} MB", file=name)
         ImportFile.objects.create(batch=batch, filename=name[:255], sha256=hashlib.sha256(data).hexdigest(),
                                   content=data)
-        workbooks.extend(read_upload(data, filename=name))
-    files = _analyse(actor, workbooks)
-    batch.summary = {"files": files, "totals": _totals(files)}
+    batch.summary = {"files": [], "seen": {}, "progress": {"done": 0, "total": len(uploads)}}
     batch.save(update_fields=["summary"])
-    record("import_dry_run", actor=actor, request=request, obj=batch, **batch.summary["totals"])
+    return batch
+
+
+@transaction.atomic
+def analyse_next(*, actor, batch: ImportBatch, request=None) -> ImportBatch:
+    """Dry-run the next stored file; the last one completes the summary."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.state != ImportBatch.State.ANALYSING:
+        return batch
+    stored = batch.files.filter(analysed=False).order_by("id").first()
+    summary = batch.summary
+    if stored is not None:
+        seen = summary.get("seen", {})
+        summary["files"] += _analyse(actor, read_upload(bytes(stored.content), filename=stored.filename), seen)
+        summary["seen"] = seen
+        summary["progress"]["done"] += 1
+        stored.analysed = True
+        stored.save(update_fields=["analysed"])
+    if not batch.files.filter(analysed=False).exists():
+        summary["totals"] = _totals(summary["files"])
+        batch.state = ImportBatch.State.DRY_RUN
+        record("import_dry_run", actor=actor, request=request, obj=batch, **summary["totals"])
+    batch.summary = summary
+    batch.save(update_fields=["summary", "state"])
+    return batch
+
+
+def dry_run(*, actor, uploads: list[tuple[str, object]], request=None) -> ImportBatch:
+    """Receive and analyse everything at once (the command line, tests and benchmarks)."""
+    batch = receive(actor=actor, uploads=uploads, request=request)
+    while batch.state == ImportBatch.State.ANALYSING:
+        batch = analyse_next(actor=actor, batch=batch, request=request)
     return batch
 
 
@@ -162,7 +192,7 @@ def commit(*, actor, batch: ImportBatch, valid_only: bool = False, request=None)
     was stored, so what is saved is exactly what the summary showed."""
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.state != ImportBatch.State.DRY_RUN:
-        raise InvalidState("该批次已导入或已取消")
+        raise InvalidState("该批次尚在预检，或已导入、已取消")
     workbooks = []
     for stored in batch.files.order_by("id"):
         workbooks.extend(read_upload(bytes(stored.content), filename=stored.filename))
@@ -215,7 +245,7 @@ def _apply(actor, unit: Unit, parsed_site, outcome: str, request) -> None:
 
 @transaction.atomic
 def cancel(*, actor, batch: ImportBatch, request=None) -> None:
-    if batch.state != ImportBatch.State.DRY_RUN:
+    if batch.state not in (ImportBatch.State.DRY_RUN, ImportBatch.State.ANALYSING):
         raise InvalidState("该批次已导入或已取消")
     batch.state = ImportBatch.State.CANCELLED
     batch.save(update_fields=["state"])

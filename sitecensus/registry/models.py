@@ -203,6 +203,7 @@ class ImportBatch(models.Model):
     """An upload of one or many workbooks: dry run, then confirm."""
 
     class State(models.TextChoices):
+        ANALYSING = "analysing", "预检中"
         DRY_RUN = "dry_run", "待确认"
         COMMITTED = "committed", "已导入"
         CANCELLED = "cancelled", "已取消"
@@ -224,3 +225,4 @@ class ImportFile(models.Model):
     filename = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64)
     content = models.BinaryField()
+    analysed = models.BooleanField(default=False)

@@ -21,5 +21,6 @@ urlpatterns = [
     path("progress/exception/", views.exception_grant, name="exception_grant"),
     path("import/", views.import_upload, name="import_upload"),
     path("import/<int:pk>/", views.import_batch, name="import_batch"),
+    path("import/<int:pk>/step/", views.import_step, name="import_step"),
     path("workbook/<int:unit_pk>/", views.workbook_download, name="workbook_download"),
 ]

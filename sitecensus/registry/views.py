@@ -4,7 +4,7 @@ from urllib.parse import quote
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -286,7 +286,7 @@ def import_upload(request):
     if request.method == "POST":
         files = request.FILES.getlist("files")
         try:
-            batch = imports.dry_run(actor=request.user, uploads=[(f.name, f) for f in files], request=request)
+            batch = imports.receive(actor=request.user, uploads=[(f.name, f) for f in files], request=request)
         except CensusError as exc:
             error = exc.message
         else:
@@ -298,6 +298,16 @@ def import_upload(request):
     return render(request, "registry/import_upload.html",
                   {"error": error, "units": units, "recent": recent, "limits": imports.LIMITS},
                   status=400 if error else 200)
+
+
+@require_POST
+def import_step(request, pk):
+    """Dry-run the next file of a batch (the page calls this until done)."""
+    batch = imports.analyse_next(actor=request.user, batch=imports.get_batch(request.user, pk), request=request)
+    progress = batch.summary.get("progress", {})
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"state": batch.state, "done": progress.get("done", 0), "total": progress.get("total", 0)})
+    return redirect("registry:import_batch", pk=batch.pk)
 
 
 def import_batch(request, pk):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -31,15 +31,3 @@ def columns_latest(site_scan: SiteScan | None):
     if site_scan is None:
         return []
     return list(ColumnScan.objects.filter(site_scan=site_scan).order_by("id"))
-
-
-def column_series(website, days: int = 90) -> dict[str, list]:
-    """Per column, the newest item date seen at each scan (freshness over time)."""
-    since = timezone.now() - timedelta(days=days)
-    rows = (ColumnScan.objects.filter(site_scan__website=website, site_scan__at__gte=since)
-            .values("name", "site_scan__at").annotate(latest=Max("latest_date")).order_by("site_scan__at"))
-    series: dict[str, list] = {}
-    for r in rows:
-        series.setdefault(r["name"], []).append(
-            [r["site_scan__at"].date().isoformat(), r["latest"].isoformat() if r["latest"] else None])
-    return series

@@ -38,7 +38,7 @@ def test_dry_run_then_confirm_then_reimport(demo_users):
     assert result["created"] == 2
     sites = Website.objects.filter(unit=town)
     assert sites.count() == 2 and all(s.status == "submitted" and s.pending_at == laishui.unit for s in sites)
-    with pytest.raises(InvalidState, match="已导入或已取消"):
+    with pytest.raises(InvalidState, match="已导入、已取消"):
         imports.commit(actor=laishui, batch=batch)
     again = imports.dry_run(actor=laishui, uploads=[upload("赵各庄镇.xlsx", data)])
     assert again.summary["totals"]["unchanged"] == 2
@@ -133,13 +133,33 @@ def test_import_pages(client, demo_users):
     response = client.get(f"/sites/workbook/{town.pk}/")
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
     data = fill_workbook(response.content, town_filings(town, 1, prefix="qzk"))
-    response = client.post("/sites/import/", {"files": [SimpleUploadedFile("其中口乡.xlsx", data)]})
+    response = client.post("/sites/import/", {"files": [SimpleUploadedFile("其中口乡.xlsx", data),
+                                                        SimpleUploadedFile("copy.xlsx", data)]})
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
-    assert "将新增" in page and "其中口乡.xlsx" in page
-    response = client.post(response["Location"], {"action": "commit"})
+    assert "正在预检" in page and "0</strong> / 2" in page  # progress, file by file
+    step = response["Location"] + "step/"
+    progress = client.post(step, HTTP_ACCEPT="application/json").json()
+    assert progress == {"state": "analysing", "done": 1, "total": 2}
+    assert client.post(step, HTTP_ACCEPT="application/json").json()["state"] == "dry_run"
+    page = client.get(response["Location"]).content.decode()
+    assert "将新增" in page and "其中口乡.xlsx" in page and "同一批次只能导入一次" in page
+    response = client.post(response["Location"], {"action": "commit", "valid_only": "1"})
     assert Website.objects.filter(unit=town, status="submitted").count() == 1
     # Another organizing unit cannot see the batch nor download the workbook.
     client.force_login(demo_users["baoding"])
     assert client.get(response["Location"]).status_code == 404
     assert client.get(f"/sites/workbook/{town.pk}/").status_code == 403
+
+
+def test_a_batch_in_analysis_cannot_be_confirmed(demo_users):
+    laishui = demo_users["laishui"]
+    town = Unit.objects.get(name="胡家庄乡人民政府")
+    data = workbook(town, town_filings(town, 1, prefix="hjz"))
+    batch = imports.receive(actor=laishui, uploads=[upload("a.xlsx", data), upload("b.xlsx", data)])
+    batch = imports.analyse_next(actor=laishui, batch=batch)
+    assert batch.state == "analysing" and batch.summary["progress"] == {"done": 1, "total": 2}
+    with pytest.raises(InvalidState, match="尚在预检"):
+        imports.commit(actor=laishui, batch=batch)
+    imports.cancel(actor=laishui, batch=batch)
+    assert not Website.objects.filter(unit=town).exists()
