@@ -1,4 +1,5 @@
 from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
@@ -26,8 +27,6 @@ class CensusLoginView(auth_views.LoginView):
 def lockout_response(request, original_response=None, credentials=None):
     """Axes calls this once a username is locked: the login page, with why."""
     form = LoginForm(request)
-    from django.conf import settings
-
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     message = f"登录失败次数过多，账号已被锁定 {minutes} 分钟。请稍后再试，或联系安全管理员解除锁定。"
     return render(request, "accounts/login.html", {"form": form, "lockout": message}, status=429)

@@ -56,10 +56,15 @@ def versions(website: Website) -> QuerySet:
     return WebsiteVersion.objects.filter(website=website).select_related("created_by").order_by("-number")
 
 
+def reporting_children(organizer: Unit) -> QuerySet:
+    """The open reporting units directly below an organizing unit (who should report)."""
+    return Unit.objects.filter(path__startswith=organizer.path, depth=organizer.depth + 1,
+                               closed_at__isnull=True, is_organizer=False)
+
+
 def progress(user, organizer: Unit) -> dict:
     """Inventory progress for one organizing unit: its direct reporting units."""
-    children = Unit.objects.filter(path__startswith=organizer.path, depth=organizer.depth + 1,
-                                   closed_at__isnull=True, is_organizer=False)
+    children = reporting_children(organizer)
     expected = children.count()
     sites = Website.objects.filter(unit__in=children)
     by_status = dict(sites.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
@@ -78,8 +83,7 @@ def progress(user, organizer: Unit) -> dict:
 
 
 def units_not_reported(organizer: Unit) -> QuerySet:
-    children = Unit.objects.filter(path__startswith=organizer.path, depth=organizer.depth + 1,
-                                   closed_at__isnull=True, is_organizer=False)
+    children = reporting_children(organizer)
     reported = Website.objects.filter(unit__in=children).exclude(status=Website.Status.DRAFT).values("unit_id")
     return children.exclude(pk__in=reported).order_by("path")
 

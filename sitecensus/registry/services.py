@@ -52,11 +52,14 @@ def review_chain(unit: Unit) -> list[Unit]:
 
 # ---------------------------------------------------------------- deadlines
 
-def inventory_phase() -> Phase | None:
+def campaign_phase(kind: str) -> Phase | None:
+    """A phase of the active campaign (None when no campaign is configured)."""
     campaign = Campaign.objects.filter(is_active=True).first()
-    if campaign is None:
-        return None
-    return campaign.phases.filter(kind=Phase.Kind.INVENTORY).first()
+    return campaign.phases.filter(kind=kind).first() if campaign else None
+
+
+def inventory_phase() -> Phase | None:
+    return campaign_phase(Phase.Kind.INVENTORY)
 
 
 def check_window(unit: Unit, *, today: date | None = None) -> bool:
@@ -364,15 +367,24 @@ def return_record(*, actor, website: Website, reason: str, request=None) -> Webs
     return website
 
 
+def may_undo(actor, website: Website, chain: list[Unit] | None = None) -> bool:
+    """The actor's level approved and the level just above has not decided yet."""
+    if website.status != S.SUBMITTED:
+        return False
+    levels = [u.pk for u in (chain if chain is not None else review_chain(website.unit))]
+    if actor.unit_id not in levels:
+        return False
+    above = levels.index(actor.unit_id) + 1
+    return above < len(levels) and levels[above] == website.pending_at_id
+
+
 @transaction.atomic
 def undo_approval(*, actor, website: Website, request=None) -> Website:
     """A level may undo its approval while the level above has not decided."""
     website = _locked(website.pk)
     if website.status != S.SUBMITTED or website.pending_at_id is None:
         raise InvalidState("只有审核中的网站可以撤销审核")
-    levels = [u.pk for u in review_chain(website.unit)]
-    if actor.unit_id not in levels or levels.index(actor.unit_id) + 1 >= len(levels) \
-            or levels[levels.index(actor.unit_id) + 1] != website.pending_at_id:
+    if not may_undo(actor, website):
         raise InvalidState("上级已审核或本级未审核该网站，不能撤销审核")
     website.pending_at = actor.unit
     website.save(update_fields=["pending_at", "updated_at"])

@@ -64,18 +64,14 @@ def site_detail(request, pk):
     site = selectors.get_website(request.user, pk)
     user = request.user
     chain = services.review_chain(site.unit)
-    levels = [u.pk for u in chain]
     pending_here = site.status == Website.Status.SUBMITTED and site.pending_at_id == user.unit_id \
         and user.role in (roles.ORGANIZER, roles.NATIONAL_ADMIN)
-    may_undo = (site.status == Website.Status.SUBMITTED and user.unit_id in levels
-                and levels.index(user.unit_id) + 1 < len(levels)
-                and levels[levels.index(user.unit_id) + 1] == site.pending_at_id)
     owner = scope.may_file_for(user, site.unit) or (user.role == roles.SITE and user.username == site.site_code)
     pending_version = selectors.pending_version(site)
     return render(request, "registry/site_detail.html", {
         "site": site, "basic": basic_rows(site.data), "columns": column_rows(site),
         "history": selectors.history(site), "versions": selectors.versions(site), "chain": chain,
-        "pending_here": pending_here, "may_undo": may_undo, "owner": owner,
+        "pending_here": pending_here, "may_undo": services.may_undo(user, site, chain), "owner": owner,
         "pending_version": pending_version,
         "may_edit": owner and site.status in (Website.Status.DRAFT, Website.Status.RETURNED) and not site.site_code,
         "may_change": owner and site.site_code and site.status == Website.Status.APPROVED,

@@ -100,10 +100,13 @@ def parse_rubric(data: dict) -> Rubric:
         notes=tuple(data.get("notes", ())), _by_code=by_code)
 
 
+def read_rubric_data(code: str) -> dict:
+    return json.loads((DATA_DIR / f"rubric_{code}.json").read_text(encoding="utf-8"))
+
+
 @lru_cache(maxsize=8)
 def load_rubric(code: str) -> Rubric:
-    path = DATA_DIR / f"rubric_{code}.json"
-    return parse_rubric(json.loads(path.read_text(encoding="utf-8")))
+    return parse_rubric(read_rubric_data(code))
 
 
 def rubric_codes() -> list[str]:

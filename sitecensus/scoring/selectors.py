@@ -8,7 +8,7 @@ from django.utils import timezone
 from sitecensus.core import scope
 from sitecensus.orgs.models import Unit
 from sitecensus.registry.models import Phase, Website
-from sitecensus.registry.services import active_websites
+from sitecensus.registry.services import active_websites, campaign_phase
 
 from .models import InspectionReport, Rectification, Scorecard, ScoreEntry
 
@@ -39,20 +39,13 @@ def inspection_queue(organizer: Unit) -> QuerySet:
 
 def selfcheck_overdue(organizer: Unit, *, today=None) -> QuerySet:
     """Sites whose self-check is past its deadline; they may be inspected anyway, with a reason."""
-    phase = _phase(Phase.Kind.SELFCHECK)
+    phase = campaign_phase(Phase.Kind.SELFCHECK)
     today = today or timezone.localdate()
     if phase is None or today <= phase.closes_on:
         return Website.objects.none()
     return (inspection_scope(organizer).annotate(self_done=Exists(_submitted(S.SELF)),
                                                  inspected=Exists(_submitted(S.INSPECTION)))
             .filter(self_done=False, inspected=False).select_related("unit").order_by("unit__path", "id"))
-
-
-def _phase(kind):
-    from sitecensus.registry.services import inventory_phase
-
-    inventory = inventory_phase()
-    return inventory.campaign.phases.filter(kind=kind).first() if inventory else None
 
 
 def card(website: Website, stage: str) -> Scorecard | None:

@@ -16,12 +16,12 @@ from sitecensus.audit.services import record
 from sitecensus.core import scope
 from sitecensus.core.errors import InvalidInput, InvalidState, NotAllowed
 from sitecensus.registry.models import Phase, Website
-from sitecensus.registry.services import active_websites, inventory_phase
+from sitecensus.registry.services import active_websites, campaign_phase, inventory_phase
 
 from . import engine, selectors
 from .models import (IMMUTABLE, InspectionReport, IndicatorRow, Rectification, RectificationEvent, RubricTable,
                      Scorecard, ScoreEntry)
-from .rubric import Rubric, load_rubric, parse_rubric
+from .rubric import Rubric, parse_rubric, read_rubric_data
 
 S = Scorecard.Stage
 
@@ -31,12 +31,8 @@ S = Scorecard.Stage
 @transaction.atomic
 def load_rubric_table(code: str | None = None) -> RubricTable:
     """Load (or refresh) a scoring table from its data file into the database."""
-    spec_rubric = load_rubric(code or settings.SCORING_RUBRIC)
-    import json
-
-    from .rubric import DATA_DIR
-
-    raw = json.loads((DATA_DIR / f"rubric_{spec_rubric.code}.json").read_text(encoding="utf-8"))
+    raw = read_rubric_data(code or settings.SCORING_RUBRIC)
+    spec_rubric = parse_rubric(raw)
     table, _ = RubricTable.objects.update_or_create(code=spec_rubric.code, defaults={
         "name": spec_rubric.name, "source": spec_rubric.source, "spec": raw})
     IndicatorRow.objects.filter(rubric=table).delete()
@@ -121,10 +117,14 @@ def open_inspection(*, actor, website: Website, reason: str = "", request=None) 
     return card
 
 
+def may_score(user, card: Scorecard) -> bool:
+    if card.stage == S.SELF:
+        return may_self_check(user, card.website)
+    return card.scorer_unit_id == user.unit_id and user.role in (roles.ORGANIZER, roles.NATIONAL_ADMIN)
+
+
 def _check_scorer(actor, card: Scorecard) -> None:
-    allowed = may_self_check(actor, card.website) if card.stage == S.SELF else (
-        card.scorer_unit_id == actor.unit_id and actor.role in (roles.ORGANIZER, roles.NATIONAL_ADMIN))
-    if not allowed:
+    if not may_score(actor, card):
         raise NotAllowed("您不能填写这份评分表")
 
 
@@ -203,11 +203,7 @@ def submit_card(*, actor, card: Scorecard, raw_entries: dict | None = None, requ
 
 
 def phase_of(stage: str):
-    campaign = _campaign()
-    if campaign is None:
-        return None
-    kind = Phase.Kind.SELFCHECK if stage == S.SELF else Phase.Kind.INSPECTION
-    return campaign.phases.filter(kind=kind).first()
+    return campaign_phase(Phase.Kind.SELFCHECK if stage == S.SELF else Phase.Kind.INSPECTION)
 
 
 # ---------------------------------------------------------------- rectification

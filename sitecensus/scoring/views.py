@@ -125,7 +125,7 @@ def card_page(request, pk):
     card.refresh_from_db()
     other = selectors.entries_of(selectors.card(card.website, S.SELF)) if card.stage == S.INSPECTION else None
     deductions = {e.indicator: e.points for e in card.entries.all()}
-    editable = not card.is_submitted and _may_score(request.user, card)
+    editable = not card.is_submitted and services.may_score(request.user, card)
     suggestions = []
     if editable and card.stage == S.INSPECTION:
         # The scanner's evidence, offered one finding at a time (the scanner builds on scoring).
@@ -139,12 +139,6 @@ def card_page(request, pk):
         "may_rectify": card.is_submitted and card.stage != S.SELF and card.scorer_unit_id == request.user.unit_id,
         "today": timezone.localdate(),
     }, status=400 if error else 200)
-
-
-def _may_score(user, card):
-    if card.stage == S.SELF:
-        return services.may_self_check(user, card.website)
-    return card.scorer_unit_id == user.unit_id
 
 
 def _result_json(result):
