@@ -11,6 +11,7 @@ urlpatterns = [
     path("units/", include("sitecensus.orgs.urls")),
     path("audit/", include("sitecensus.audit.urls")),
     path("sites/", include("sitecensus.registry.urls")),
+    path("campaigns/", include("sitecensus.registry.campaign_urls")),
     path("checks/", include("sitecensus.scoring.urls")),
     path("scans/", include("sitecensus.scanner.urls")),
     path("spotcheck/", include("sitecensus.spotcheck.urls")),

@@ -13,7 +13,10 @@ def bind_error(form, error) -> None:
 
 def home(request):
     user = request.user
-    context = {"role_label": user.role_label}
+    from sitecensus.registry import campaigns
+
+    context = {"role_label": user.role_label, "calendar": campaigns.calendar(),
+               "may_edit_calendar": campaigns.may_edit_calendar(user)}
     if user.role in (roles.NATIONAL_ADMIN, roles.ORGANIZER):
         children = org_selectors.children(user, user.unit)
         context["children"] = children[:20]

@@ -3,37 +3,25 @@ the same services as the UI (filing, import, review, change, closure)."""
 
 from __future__ import annotations
 
-import json
-from datetime import date
-from pathlib import Path
-
 from django.test.utils import override_settings
-from django.utils import timezone
 
 from sitecensus.orgs.models import Unit
 
-from . import services
-from .models import Campaign, Phase, Website
+from . import campaigns, services
+from .models import Campaign, Website
 from .testing import sample_filing
-
-CAMPAIGN_FILE = Path(__file__).resolve().parent / "data" / "campaign.json"
 
 
 def create_campaign(*, year: int | None = None) -> Campaign:
-    """The campaign from its data file; by default in the year whose inventory
-    deadline is still ahead, so that the demo can be filed."""
-    spec = json.loads(CAMPAIGN_FILE.read_text(encoding="utf-8"))
-    inventory = next(p for p in spec["phases"] if p["kind"] == "inventory")
-    today = timezone.localdate()
+    """The demo's campaign: dated relative to the day it is loaded, so that a new
+    user sees an open phase with a real deadline (with `year`: the 2015 calendar)."""
     if year is None:
-        month, day = map(int, inventory["closes"].split("-"))
-        year = today.year if date(today.year, month, day) >= today else today.year + 1
-    campaign, _ = Campaign.objects.get_or_create(name=f"{spec['name']}（{year}年）")
-    for phase in spec["phases"]:
-        opens = date(year, *map(int, phase["opens"].split("-")))
-        closes = date(year, *map(int, phase["closes"].split("-")))
-        Phase.objects.update_or_create(campaign=campaign, kind=phase["kind"],
-                                       defaults={"opens_on": opens, "closes_on": closes})
+        return campaigns.create_demo_campaign()
+    from django.conf import settings
+
+    campaign, _ = Campaign.objects.get_or_create(name=f"{campaigns.calendar_spec()['name']}（{year}年）",
+                                                 defaults={"year": year, "rubric_code": settings.SCORING_RUBRIC})
+    campaigns._save_phases(campaign, campaigns.default_phases(year))
     return campaign
 
 

@@ -10,8 +10,18 @@ from sitecensus.orgs.models import Unit
 class Campaign(models.Model):
     """A census campaign with phases and dates (deadlines are data, not code)."""
 
+    class Kind(models.TextChoices):
+        CENSUS = "census", "普查"
+        ROUND = "round", "抽查轮次"
+
     name = models.CharField("普查名称", max_length=100, unique=True)
     is_active = models.BooleanField("当前普查", default=True)
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices, default=Kind.CENSUS)
+    year = models.PositiveSmallIntegerField("年度", null=True, blank=True)
+    rubric_code = models.CharField("评分表版本", max_length=16, blank=True)
+    parent = models.ForeignKey("self", verbose_name="所属普查", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="rounds")
+    created_at = models.DateTimeField("创建时间", null=True, blank=True, auto_now_add=True)
 
     class Meta:
         verbose_name = "普查"
@@ -25,7 +35,9 @@ class Phase(models.Model):
     class Kind(models.TextChoices):
         INVENTORY = "inventory", "统计摸底"
         SELFCHECK = "selfcheck", "自查"
-        INSPECTION = "inspection", "检查整改"
+        INSPECTION = "inspection", "检查"
+        RECTIFICATION = "rectification", "整改"
+        REPORT = "report", "报送检查整改情况"
         SPOTCHECK = "spotcheck", "抽查核查"
         SUMMARY = "summary", "通报总结"
 
@@ -41,6 +53,12 @@ class Phase(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}（{self.opens_on:%m月%d日}—{self.closes_on:%m月%d日}）"
+
+    def is_open_on(self, day) -> bool:
+        return self.opens_on <= day <= self.closes_on
+
+    def days_left(self, day) -> int:
+        return (self.closes_on - day).days
 
 
 class WindowException(models.Model):

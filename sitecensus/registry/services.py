@@ -20,8 +20,9 @@ from sitecensus.core import scope
 from sitecensus.core.errors import Duplicate, InvalidInput, InvalidState, NotAllowed
 from sitecensus.orgs.models import Unit
 
+from . import campaigns
 from .formspec.spec import normalize_url  # noqa: F401  (the one identity of a homepage)
-from .models import Campaign, CodeSequence, Phase, ReviewEvent, Website, WebsiteColumn, WebsiteVersion, WindowException
+from .models import CodeSequence, Phase, ReviewEvent, Website, WebsiteColumn, WebsiteVersion, WindowException
 from .selectors import pending_version
 
 S = Website.Status
@@ -54,8 +55,7 @@ def review_chain(unit: Unit) -> list[Unit]:
 
 def campaign_phase(kind: str) -> Phase | None:
     """A phase of the active campaign (None when no campaign is configured)."""
-    campaign = Campaign.objects.filter(is_active=True).first()
-    return campaign.phases.filter(kind=kind).first() if campaign else None
+    return campaigns.campaign_phase(kind)
 
 
 def inventory_phase() -> Phase | None:
@@ -65,31 +65,23 @@ def inventory_phase() -> Phase | None:
 def check_window(unit: Unit, *, today: date | None = None) -> bool:
     """May the unit write now? Returns whether the write is late; refuses after the
     close unless the organizing unit above granted an exception."""
-    phase = inventory_phase()
-    today = today or timezone.localdate()
-    if phase is None or today <= phase.closes_on:
-        return False
-    ancestors = [unit.path[: unit.steplen * d] for d in range(1, unit.depth + 1)]
-    granted = WindowException.objects.filter(phase=phase, unit__path__in=ancestors, until__gte=today).exists()
-    if not granted:
-        raise InvalidState(f"统计摸底阶段已于 {phase.closes_on:%Y年%m月%d日} 截止，"
-                           f"请向上级组织单位申请补报许可")
-    return True
+    return campaigns.check_phase(Phase.Kind.INVENTORY, unit, today=today)
 
 
 @transaction.atomic
-def grant_exception(*, actor, unit: Unit, until: date, reason: str, request=None) -> WindowException:
+def grant_exception(*, actor, unit: Unit, until: date, reason: str, kind: str = Phase.Kind.INVENTORY,
+                    request=None) -> WindowException:
     scope.check_manage_unit(actor, unit)
-    phase = inventory_phase()
+    phase = campaign_phase(kind)
     if phase is None:
-        raise InvalidState("当前没有进行中的普查")
+        raise InvalidState("当前普查没有这个阶段" if campaigns.active_campaign() else "当前没有进行中的普查")
     if not (reason or "").strip():
         raise InvalidInput("请填写补报原因", field="reason")
     if until < timezone.localdate():
         raise InvalidInput("补报截止日期不能早于今天", field="until")
     exc = WindowException.objects.create(phase=phase, unit=unit, until=until, reason=reason.strip()[:300],
                                          granted_by=actor)
-    record("window_exception", actor=actor, request=request, obj=unit, until=str(until), reason=reason)
+    record("window_exception", actor=actor, request=request, obj=unit, until=str(until), reason=reason, phase=kind)
     return exc
 
 

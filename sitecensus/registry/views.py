@@ -257,8 +257,11 @@ def exception_grant(request):
         until = datetime.strptime(request.POST.get("until", ""), "%Y-%m-%d").date()
     except ValueError:
         raise InvalidInput("请填写补报截止日期（年-月-日）", field="until") from None
+    kind = request.POST.get("phase") or "inventory"
+    if kind not in ("inventory", "selfcheck"):
+        raise InvalidInput("补报阶段只能是统计摸底或自查", field="phase")
     services.grant_exception(actor=request.user, unit=unit, until=until, reason=request.POST.get("reason", ""),
-                             request=request)
+                             kind=kind, request=request)
     messages.success(request, f"已批准“{unit.name}”补报至 {until:%Y-%m-%d}")
     return redirect("registry:progress")
 

@@ -16,7 +16,8 @@ from sitecensus.audit.services import record
 from sitecensus.core import scope
 from sitecensus.core.errors import InvalidInput, InvalidState, NotAllowed
 from sitecensus.registry.models import Phase, Website
-from sitecensus.registry.services import active_websites, campaign_phase, inventory_phase
+from sitecensus.registry import campaigns
+from sitecensus.registry.services import active_websites, campaign_phase
 
 from . import engine, selectors
 from .models import (IMMUTABLE, InspectionReport, IndicatorRow, Rectification, RectificationEvent, RubricTable,
@@ -33,6 +34,13 @@ def load_rubric_table(code: str | None = None) -> RubricTable:
     """Load (or refresh) a scoring table from its data file into the database."""
     raw = read_rubric_data(code or settings.SCORING_RUBRIC)
     spec_rubric = parse_rubric(raw)
+    existing = RubricTable.objects.filter(code=spec_rubric.code).first()
+    if existing is not None and existing.spec != raw and Scorecard.objects.filter(rubric=existing).exists():
+        # A version in use is immutable: submitted cards keep displaying what they were scored on.
+        raise InvalidState(f"评分表“{spec_rubric.code}”已有评分表按其填写，不能修改；"
+                           f"请以新的版本号（code）另存为新评分表")
+    if existing is not None and existing.spec == raw:
+        return existing
     table, _ = RubricTable.objects.update_or_create(code=spec_rubric.code, defaults={
         "name": spec_rubric.name, "source": spec_rubric.source, "spec": raw})
     IndicatorRow.objects.filter(rubric=table).delete()
@@ -42,9 +50,16 @@ def load_rubric_table(code: str | None = None) -> RubricTable:
     return table
 
 
+def current_code() -> str:
+    """The scoring table of the active campaign (SCORING_RUBRIC when it names none)."""
+    campaign = campaigns.active_campaign()
+    return (campaign.rubric_code if campaign and campaign.rubric_code else None) or settings.SCORING_RUBRIC
+
+
 def current_table() -> RubricTable:
-    table = RubricTable.objects.filter(code=settings.SCORING_RUBRIC).first()
-    return table or load_rubric_table()
+    code = current_code()
+    table = RubricTable.objects.filter(code=code).first()
+    return table or load_rubric_table(code)
 
 
 def rubric_of(card: Scorecard) -> Rubric:
@@ -58,8 +73,7 @@ def rubric_of_table(table: RubricTable) -> Rubric:
 # ---------------------------------------------------------------- scorecards
 
 def _campaign():
-    phase = inventory_phase()
-    return phase.campaign if phase else None
+    return campaigns.active_campaign()
 
 
 def _check_site(website: Website) -> None:
@@ -187,15 +201,15 @@ def submit_card(*, actor, card: Scorecard, raw_entries: dict | None = None, requ
     if card.is_submitted:
         raise InvalidState(f"{IMMUTABLE}：这份评分表已经提交过")
     _check_scorer(actor, card)
+    late = _check_phase(card)
     rubric = rubric_of(card)
     stored = selectors.entries_of(card)
     result = engine.score(rubric, clean_entries(rubric, stored), portal=card.website.is_portal,
                           no_public_services=_no_public_services(card.website))
-    phase = phase_of(card.stage)
     card.status = Scorecard.Status.SUBMITTED
     card.score, card.result = result.score, result.result
     card.submitted_by, card.submitted_at = actor, timezone.now()
-    card.is_late = bool(phase and timezone.localdate() > phase.closes_on)
+    card.is_late = late
     card.save()
     record("scorecard_submitted", actor=actor, request=request, obj=card, stage=card.stage,
            result=result.result, score=str(result.score) if result.score is not None else None)
@@ -204,6 +218,17 @@ def submit_card(*, actor, card: Scorecard, raw_entries: dict | None = None, requ
 
 def phase_of(stage: str):
     return campaign_phase(Phase.Kind.SELFCHECK if stage == S.SELF else Phase.Kind.INSPECTION)
+
+
+def _check_phase(card: Scorecard) -> bool:
+    """The phase gate: a self-check only while its phase is open (afterwards with
+    an exception from above, marked late); an inspection once its phase opened
+    (late inspections are marked). Spot checks follow their own batches."""
+    if card.stage == S.SELF:
+        return campaigns.check_phase(Phase.Kind.SELFCHECK, card.website.unit)
+    if card.stage == S.INSPECTION:
+        return campaigns.check_phase(Phase.Kind.INSPECTION, card.scorer_unit, late_allowed=True)
+    return False
 
 
 # ---------------------------------------------------------------- rectification
@@ -311,10 +336,9 @@ def save_report(*, actor, narrative: str, submit: bool = False, request=None) ->
     report.figures = {**figures, "rolled_up": selectors.rolled_up(actor.unit, figures)}
     report.narrative = (narrative or "").strip()
     if submit:
-        phase = phase_of(S.INSPECTION)
+        report.is_late = campaigns.check_phase(Phase.Kind.REPORT, actor.unit, late_allowed=True)
         report.status = InspectionReport.Status.SUBMITTED
         report.submitted_by, report.submitted_at = actor, timezone.now()
-        report.is_late = bool(phase and timezone.localdate() > phase.closes_on)
     try:
         report.save()
     except IntegrityError:

@@ -1,0 +1,54 @@
+"""The national office creates a campaign in the browser; every home page shows
+the open phase and days left; a self-check after its phase closed goes in only
+with an exception and is marked late."""
+
+from datetime import date, timedelta
+
+from playwright.sync_api import expect
+
+from sitecensus.core.demo import DEMO_PASSWORD
+from sitecensus.registry import services as registry_services
+from sitecensus.accounts.models import User
+
+from .conftest import login
+
+
+def test_create_campaign_banner_and_late_self_check(page, site):
+    page.on("dialog", lambda dialog: dialog.accept())
+    today = date.today()
+    login(page, site, "guoban", DEMO_PASSWORD)
+    page.click("nav.mainnav >> text=普查日程")
+    page.click("text=新建普查")
+    # The 2015 calendar is the default: forms by 4月25日, reports by 8月31日.
+    expect(page.get_by_label("统计摸底 截止")).to_have_value(f"{today.year}-04-25")
+    expect(page.get_by_label("报送检查整改情况 截止")).to_have_value(f"{today.year}-08-31")
+    page.get_by_label("普查名称").fill("浏览器测试普查")
+    page.get_by_label("评分表版本").select_option("2015")
+    dates = {"统计摸底": (-60, -30), "自查": (-30, -1), "检查": (-30, 40), "整改": (-30, 50),
+             "报送检查整改情况": (-5, 60), "抽查核查": (61, 90), "通报总结": (91, 120)}
+    for label, (a, b) in dates.items():
+        page.get_by_label(f"{label} 开始", exact=True).fill((today + timedelta(days=a)).isoformat())
+        page.get_by_label(f"{label} 截止", exact=True).fill((today + timedelta(days=b)).isoformat())
+    page.click("button:has-text('保存')")
+    expect(page.get_by_test_id("campaign-form")).to_have_count(0)
+    expect(page.locator("body")).to_contain_text("已创建“浏览器测试普查”")
+
+    # The banner: the open phase, its deadline and the days left.
+    page.click("nav.mainnav >> text=首页")
+    banner = page.get_by_test_id("phase-banner")
+    expect(banner).to_contain_text("浏览器测试普查")
+    expect(banner.get_by_test_id("open-phase").filter(has_text="当前阶段：检查，")).to_contain_text("还剩 40 天")
+    page.click("text=退出")
+
+    # A self-check after its phase closed: refused, then late with the province's exception.
+    hebei = User.objects.get(username="hebei")
+    registry_services.grant_exception(actor=hebei, unit=User.objects.get(username="hebei_fgw").unit,
+                                      kind="selfcheck", until=today + timedelta(days=2), reason="补报")
+    login(page, site, "hebei_fgw", DEMO_PASSWORD)
+    expect(page.get_by_test_id("phase-banner")).to_contain_text("当前阶段")
+    page.click("text=对网站进行自查整改")
+    page.get_by_test_id("own-sites").get_by_role("button", name="开始自查").click()
+    page.get_by_label("链接可用性（首页）", exact=True).fill("1")
+    page.get_by_test_id("submit-card").click()
+    expect(page.get_by_test_id("submitted-banner")).to_contain_text("不可更改")
+    expect(page.get_by_test_id("late-mark")).to_have_text("逾期提交")
