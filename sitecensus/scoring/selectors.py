@@ -130,17 +130,34 @@ def child_reports(organizer: Unit) -> list[tuple[Unit, InspectionReport | None]]
 
 
 def rolled_up(organizer: Unit, own: dict) -> dict:
-    """The unit's own figures plus its children's submitted reports."""
-    total = {k: v for k, v in own.items() if isinstance(v, int)}
+    """The unit's own figures plus each child's submitted roll-up (which already
+    holds the grandchildren's), so that the total adds up at every depth."""
+    total = {k: v for k, v in own.items() if isinstance(v, int) and not isinstance(v, bool)}
     problems = dict(own.get("problems", {}))
     for _, report in child_reports(organizer):
         if report is None or report.status != InspectionReport.Status.SUBMITTED:
             continue
-        for key, value in report.figures.items():
+        figures = report.figures.get("rolled_up") or report.figures
+        for key, value in figures.items():
             if isinstance(value, int) and key in total:
                 total[key] += value
-        for code, n in report.figures.get("problems", {}).items():
+        for code, n in figures.get("problems", {}).items():
             problems[code] = problems.get(code, 0) + n
     total["pass_rate"] = round(total["passed"] * 100 / total["inspected"], 1) if total.get("inspected") else None
-    total["problems"] = problems
+    total["problems"] = dict(sorted(problems.items(), key=lambda item: (-item[1], item[0])))
     return total
+
+
+def visible_report(user, pk) -> InspectionReport:
+    """A submitted report, readable by the organizing units above its author."""
+    from sitecensus.core.errors import NotFound
+
+    found = InspectionReport.objects.select_related("organizer").filter(
+        pk=pk, status=InspectionReport.Status.SUBMITTED).first() if str(pk).isdigit() else None
+    unit = getattr(user, "unit", None)
+    from sitecensus.accounts import roles
+
+    if (found is None or unit is None or user.role not in (roles.ORGANIZER, roles.NATIONAL_ADMIN)
+            or not found.organizer.path.startswith(unit.path)):
+        raise NotFound("报告不存在或不在您的权限范围内")
+    return found

@@ -325,8 +325,11 @@ def remind_overdue(*, actor, request=None) -> int:
 def save_report(*, actor, narrative: str, submit: bool = False, request=None) -> InspectionReport:
     if actor.role not in (roles.ORGANIZER, roles.NATIONAL_ADMIN):
         raise NotAllowed("只有组织单位报送检查整改情况")
+    if actor.unit.depth == 1:
+        raise NotAllowed("国务院办公厅汇总全国情况，不向上级报送")
     campaign = _campaign()
     report, _ = InspectionReport.objects.get_or_create(organizer=actor.unit, campaign=campaign)
+    # The snapshot: what the unit reports is what its parent adds up, never recomputed later.
     report = InspectionReport.objects.select_for_update().get(pk=report.pk)
     if report.status == InspectionReport.Status.SUBMITTED:
         raise InvalidState("检查整改情况报告已报送，不能修改")

@@ -18,4 +18,5 @@ urlpatterns = [
     path("results/", views.result_list, name="result_list"),
     path("results/export/", views.result_export, name="result_export"),
     path("report/", views.report, name="report"),
+    path("report/<int:pk>/", views.report_detail, name="report_detail"),
 ]

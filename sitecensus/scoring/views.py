@@ -277,15 +277,27 @@ def result_export(request):
     return excel_response(f"检查结果-{timezone.localdate():%Y%m%d}.xlsx", "检查结果", RESULT_HEADERS, rows)
 
 
+def _names(table=None) -> dict:
+    table = table or services.current_table()
+    return {i.code: i.name for i in services.rubric_of_table(table).indicators}
+
+
+def _problems(figures: dict, names: dict) -> list[tuple[str, int]]:
+    """The problem breakdown by indicator name (never a bare code)."""
+    return [(names.get(code, code), n) for code, n in (figures.get("problems") or {}).items()]
+
+
 def report(request):
     if request.user.role not in (roles.ORGANIZER, roles.NATIONAL_ADMIN):
         raise NotAllowed("只有组织单位报送检查整改情况")
     unit = request.user.unit
     from .models import InspectionReport
 
-    existing = InspectionReport.objects.filter(organizer=unit).order_by("-id").first()
+    national = unit.depth == 1
+    existing = (InspectionReport.objects.filter(organizer=unit, campaign=services._campaign()).first()
+                or InspectionReport.objects.filter(organizer=unit).order_by("-id").first())
     error = None
-    if request.method == "POST":
+    if request.method == "POST" and not national:
         try:
             services.save_report(actor=request.user, narrative=request.POST.get("narrative", ""),
                                  submit=request.POST.get("action") == "submit", request=request)
@@ -293,10 +305,27 @@ def report(request):
             return redirect("scoring:report")
         except CensusError as exc:
             error = exc
-    figures = selectors.report_figures(unit)
-    table = services.current_table()
-    names = {i.code: i.name for i in services.rubric_of_table(table).indicators}
+    submitted = existing is not None and existing.status == InspectionReport.Status.SUBMITTED
+    if submitted:
+        # After submission the page shows what was reported, not today's figures.
+        figures = {k: v for k, v in existing.figures.items() if k != "rolled_up"}
+        rolled = existing.figures.get("rolled_up") or figures
+    else:
+        figures = selectors.report_figures(unit)
+        rolled = selectors.rolled_up(unit, figures)
     return render(request, "scoring/report.html", {
-        "report": existing, "figures": figures, "rolled": selectors.rolled_up(unit, figures),
-        "children": selectors.child_reports(unit), "names": names, "error": error,
-        "phase": services.phase_of(S.INSPECTION)}, status=400 if error else 200)
+        "report": existing, "submitted": submitted, "national": national, "figures": figures, "rolled": rolled,
+        "own_problems": _problems(figures, _names()), "rolled_problems": _problems(rolled, _names()),
+        "children": selectors.child_reports(unit), "error": error,
+        "phase": services.campaign_phase("report")}, status=400 if error else 200)
+
+
+def report_detail(request, pk):
+    """A child's (or grandchild's) submitted report: the figures snapshot, the
+    narrative and the problem breakdown."""
+    found = selectors.visible_report(request.user, pk)
+    rolled = found.figures.get("rolled_up") or found.figures
+    return render(request, "scoring/report_detail.html", {
+        "r": found, "figures": found.figures, "rolled": rolled,
+        "own_problems": _problems(found.figures, _names()), "rolled_problems": _problems(rolled, _names()),
+        "children": selectors.child_reports(found.organizer)})

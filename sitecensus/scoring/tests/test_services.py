@@ -6,6 +6,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from sitecensus.core.errors import InvalidInput, InvalidState, NotAllowed
 from sitecensus.registry.models import Campaign, Phase, Website
 from sitecensus.scoring import selectors, services
+from sitecensus.scoring.testing import four_levels
 from sitecensus.scoring.models import InspectionReport, Rectification, Scorecard, ScoreEntry
 
 pytestmark = pytest.mark.django_db
@@ -207,3 +208,47 @@ def test_report_upward_and_roll_up(demo_users):
     assert children[laishui.unit].status == "submitted"
     rolled = selectors.rolled_up(baoding.unit, selectors.report_figures(baoding.unit))
     assert rolled["inspected"] == 1 and rolled["open_rectifications"] >= 1
+
+
+def test_roll_up_adds_up_at_every_depth(demo_users):
+    u = demo_users
+    four_levels(u)
+    services.save_report(actor=u["laishui"], narrative="县级：乡镇网站检查完毕", submit=True)
+    services.save_report(actor=u["baoding"], narrative="市级", submit=True)
+    services.save_report(actor=u["hebei"], narrative="省级", submit=True)
+    reports = {r.organizer.name: r for r in InspectionReport.objects.select_related("organizer")}
+    county = reports["涞水县人民政府办公室"].figures["rolled_up"]
+    city = reports["保定市人民政府办公室"].figures["rolled_up"]
+    province = reports["河北省人民政府办公厅"].figures["rolled_up"]
+    assert (county["inspected"], city["inspected"], province["inspected"]) == (1, 2, 3)
+    # The county's problems reach the province through the city.
+    assert province["problems"]["C1"] == 1 and province["problems"]["A2"] == 2
+    assert city["vetoed"] == 1 and province["vetoed"] == 1
+    national = selectors.rolled_up(u["guoban"].unit, selectors.report_figures(u["guoban"].unit))
+    assert national["inspected"] == 4 and national["passed"] == 3
+    # The national office sums up; it reports to nobody.
+    with pytest.raises(NotAllowed, match="不向上级报送"):
+        services.save_report(actor=u["guoban"], narrative="x", submit=True)
+
+
+def test_parents_read_their_descendants_reports(client, demo_users):
+    u = demo_users
+    four_levels(u)
+    county = services.save_report(actor=u["laishui"], narrative="涞水县：整改通知 1 件", submit=True)
+    assert selectors.visible_report(u["baoding"], county.pk) == county
+    assert selectors.visible_report(u["hebei"], county.pk) == county
+    from sitecensus.core.errors import NotFound
+
+    for outsider in ("laishui_lsz", "shuiwu"):
+        with pytest.raises(NotFound):
+            selectors.visible_report(u[outsider], county.pk)
+    client.force_login(u["baoding"])
+    page = client.get(f"/checks/report/{county.pk}/").content.decode()
+    assert "涞水县：整改通知 1 件" in page and "政务咨询类栏目" in page
+    # After submission the page shows the snapshot, not live figures.
+    client.force_login(u["laishui"])
+    before = client.get("/checks/report/").content.decode()
+    assert 'data-testid="report-submitted"' in before and 'name="narrative"' not in before
+    client.force_login(u["guoban"])
+    national = client.get("/checks/report/").content.decode()
+    assert "全国汇总" in national and "报送上级" not in national
