@@ -117,12 +117,14 @@ class Suggestion(models.Model):
     website = models.ForeignKey(Website, on_delete=models.CASCADE, related_name="suggestions")
     site_scan = models.ForeignKey(SiteScan, null=True, on_delete=models.SET_NULL, related_name="suggestions")
     indicator = models.CharField("指标", max_length=16)
+    rubric_code = models.CharField("评分表版本", max_length=16, blank=True, db_index=True)
     entry = models.JSONField("建议的评分内容")
     summary = models.CharField("依据", max_length=500)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField("不采纳原因", max_length=300, blank=True)
     scorecard = models.ForeignKey(Scorecard, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

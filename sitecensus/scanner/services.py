@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sitecensus.audit.services import record
-from sitecensus.core.errors import InvalidState, NotAllowed
+from sitecensus.core.errors import InvalidInput, InvalidState, NotAllowed
 from sitecensus.registry.models import Website
 from sitecensus.registry.services import active_websites
 from sitecensus.scoring import selectors as scoring_selectors
@@ -148,8 +148,13 @@ def availability(website: Website, *, end: datetime | None = None):
 
 # ---------------------------------------------------------------- suggestions
 
+def _rubric_code() -> str:
+    """Suggestions are made for the scoring table in force (the active campaign's)."""
+    return scoring_services.current_code()
+
+
 def _codes() -> dict:
-    return INDICATOR_MAP.get(settings.SCORING_RUBRIC, {})
+    return INDICATOR_MAP.get(_rubric_code(), {})
 
 
 def suggest(website: Website, site_scan: SiteScan, result) -> list[Suggestion]:
@@ -187,8 +192,10 @@ def suggest(website: Website, site_scan: SiteScan, result) -> list[Suggestion]:
         made.append((codes["interaction"], {"veto": True, "evidence": [i.url for i in overdue]},
                      f"政务咨询栏目有超过 3 个月未答复的留言（{len(overdue)} 个栏目）"))
     Suggestion.objects.filter(website=website, status=Suggestion.Status.PENDING).delete()
+    rubric = _rubric_code()
     return Suggestion.objects.bulk_create([
-        Suggestion(website=website, site_scan=site_scan, indicator=code, entry=entry, summary=summary[:500])
+        Suggestion(website=website, site_scan=site_scan, indicator=code, entry=entry, summary=summary[:500],
+                   rubric_code=rubric)
         for code, entry, summary in made])
 
 
@@ -203,33 +210,49 @@ def suggest_availability(website: Website) -> Suggestion | None:
     else:
         return None
     Suggestion.objects.filter(website=website, indicator=code, status=Suggestion.Status.PENDING).delete()
-    return Suggestion.objects.create(website=website, indicator=code, entry=entry, summary=(
+    return Suggestion.objects.create(website=website, indicator=code, entry=entry, rubric_code=_rubric_code(), summary=(
         f"监测 {verdict.days_covered:.1f} 天共 {verdict.probes} 次，失败 {verdict.failures} 次"
         f"（{verdict.failure_share:.1%}）"))
 
 
-def pending_suggestions(website: Website):
-    return Suggestion.objects.filter(website=website, status=Suggestion.Status.PENDING).order_by("indicator")
+def pending_suggestions(website: Website, rubric_code: str | None = None):
+    """Undecided suggestions; with `rubric_code`, only those made for that scoring
+    table (a card is offered its own table's suggestions, never another's)."""
+    qs = Suggestion.objects.filter(website=website, status=Suggestion.Status.PENDING)
+    if rubric_code is not None:
+        qs = qs.filter(rubric_code=rubric_code)
+    return qs.order_by("indicator")
 
 
 @transaction.atomic
-def decide(*, actor, suggestion: Suggestion, accept: bool, request=None) -> Suggestion:
-    """The inspector takes a finding into its draft inspection card, or not."""
+def decide(*, actor, suggestion: Suggestion, accept: bool, reason: str = "", typed: dict | None = None,
+           request=None) -> Suggestion:
+    """The inspector takes a finding into its draft inspection card, or rejects it
+    with a reason. `typed`: the card's values as typed but not yet saved; they are
+    kept (saved with the decision) so that nothing typed is lost."""
     suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
     if suggestion.status != Suggestion.Status.PENDING:
         raise InvalidState("该建议已处理")
     card = scoring_selectors.card(suggestion.website, Scorecard.Stage.INSPECTION)
     if card is None or card.scorer_unit_id != actor.unit_id:
         raise NotAllowed("请先由检查单位开始检查打分，再处理扫描建议")
+    if suggestion.rubric_code and suggestion.rubric_code != card.rubric.code:
+        raise InvalidState(f"该建议是按评分表“{suggestion.rubric_code}”提出的，与本评分表（{card.rubric.code}）不符")
+    reason = (reason or "").strip()
+    if not accept and not reason:
+        raise InvalidInput("不采纳扫描建议时请填写原因", field="reason")
+    entries = typed if typed is not None else scoring_selectors.entries_of(card)
     if accept:
-        entries = scoring_selectors.entries_of(card)
+        entries = dict(entries)
         entries[suggestion.indicator] = {**entries.get(suggestion.indicator, {}), **suggestion.entry}
+    if accept or typed is not None:
         scoring_services.save_entries(actor=actor, card=card, raw_entries=entries, request=request)
     suggestion.status = Suggestion.Status.ACCEPTED if accept else Suggestion.Status.REJECTED
     suggestion.decided_by, suggestion.decided_at, suggestion.scorecard = actor, timezone.now(), card
+    suggestion.reason = reason[:300]
     suggestion.save()
     record("suggestion_accepted" if accept else "suggestion_rejected", actor=actor, request=request,
-           obj=suggestion, indicator=suggestion.indicator)
+           obj=suggestion, indicator=suggestion.indicator, reason=reason)
     return suggestion
 
 

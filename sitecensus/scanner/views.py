@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from sitecensus.accounts import roles
 from sitecensus.core import scope
-from sitecensus.core.errors import NotAllowed, NotFound
+from sitecensus.core.errors import CensusError, NotAllowed, NotFound
 
 from . import selectors, services
 from .models import ScanRun, Suggestion
@@ -93,7 +93,27 @@ def decide(request, pk):
     if suggestion is None:
         raise NotFound("扫描建议不存在或不在您的权限范围内")
     accept = request.POST.get("accept") == "1"
-    decided = services.decide(actor=request.user, suggestion=suggestion, accept=accept, request=request)
+    reason = request.POST.get(f"reason-{suggestion.pk}") or request.POST.get("reason", "")
+    typed = None
+    if any(key.startswith("e-") for key in request.POST):
+        # Sent from the inspection card with everything typed so far: kept, not lost.
+        from sitecensus.scoring import selectors as scoring_selectors
+        from sitecensus.scoring import services as scoring_services
+        from sitecensus.scoring.models import Scorecard
+        from sitecensus.scoring.views import raw_entries_from
+
+        card = scoring_selectors.card(suggestion.website, Scorecard.Stage.INSPECTION)
+        if card is not None:
+            typed = raw_entries_from(request.POST, scoring_services.rubric_of(card))
+    try:
+        decided = services.decide(actor=request.user, suggestion=suggestion, accept=accept, reason=reason,
+                                  typed=typed, request=request)
+    except CensusError as error:
+        if typed is None:
+            raise
+        from sitecensus.scoring.views import render_card
+
+        return render_card(request, card, typed=typed, error=error)
     messages.success(request, f"已{'采纳' if accept else '不采纳'}扫描建议：{decided.summary}")
     if request.POST.get("back") == "card" and decided.scorecard_id:
         return redirect("scoring:card", pk=decided.scorecard_id)

@@ -104,7 +104,6 @@ def _rows(rubric, entries: dict, other: dict | None, deductions: dict):
 def card_page(request, pk):
     card = _get_card(request.user, pk)
     rubric = services.rubric_of(card)
-    error = None
     if request.method == "POST":
         raw = raw_entries_from(request.POST, rubric)
         try:
@@ -116,25 +115,39 @@ def card_page(request, pk):
                 messages.success(request, "已保存")
             return redirect("scoring:card", pk=card.pk)
         except CensusError as exc:
-            error = exc
-            entries = {code: {"veto": r.get("veto"), "count": r.get("count"), "value": r.get("value"),
-                              "counts": r.get("counts"), "evidence": r.get("evidence"), "note": r.get("note")}
-                       for code, r in raw.items()}
+            return render_card(request, card, typed=raw, error=exc)
+    return render_card(request, card)
+
+
+def render_card(request, card: Scorecard, *, typed: dict | None = None, error=None):
+    """The card page; with `typed`, the values as the person typed them (an
+    error never loses what was typed)."""
+    rubric = services.rubric_of(card)
+    if typed is not None:
+        entries = {code: {"veto": r.get("veto"), "count": r.get("count"), "value": r.get("value"),
+                          "counts": r.get("counts"), "evidence": r.get("evidence"), "note": r.get("note")}
+                   for code, r in typed.items()}
     else:
         entries = selectors.entries_of(card)
     card.refresh_from_db()
-    other = selectors.entries_of(selectors.card(card.website, S.SELF)) if card.stage == S.INSPECTION else None
+    self_card = selectors.card(card.website, S.SELF) if card.stage == S.INSPECTION else None
+    other = selectors.entries_of(self_card) if card.stage == S.INSPECTION else None
     deductions = {e.indicator: e.points for e in card.entries.all()}
+    self_deductions = {e.indicator: e.points for e in self_card.entries.all()} if self_card else {}
     editable = not card.is_submitted and services.may_score(request.user, card)
     suggestions = []
     if editable and card.stage == S.INSPECTION:
-        # The scanner's evidence, offered one finding at a time (the scanner builds on scoring).
+        # The scanner's evidence, offered one finding at a time, for this card's own scoring table.
         from sitecensus.scanner.services import pending_suggestions
 
-        suggestions = pending_suggestions(card.website)
+        suggestions = [(s, rubric.indicator(s.indicator).name if s.indicator in rubric.codes else s.indicator)
+                       for s in pending_suggestions(card.website, rubric_code=card.rubric.code)]
+    rows = _rows(rubric, entries, other, deductions)
+    for row in rows:
+        row["other_points"] = self_deductions.get(row["i"].code)
     return render(request, "scoring/card.html", {
-        "suggestions": suggestions,
-        "card": card, "rubric": rubric, "rows": _rows(rubric, entries, other, deductions), "error": error,
+        "suggestions": suggestions, "self_card": self_card,
+        "card": card, "rubric": rubric, "rows": rows, "error": error,
         "editable": editable, "rectifications": card.rectifications.all(),
         "may_rectify": card.is_submitted and card.stage != S.SELF and card.scorer_unit_id == request.user.unit_id,
         "today": timezone.localdate(),

@@ -80,7 +80,9 @@ def test_inspector_accepts_or_rejects_one_by_one(web, sites, demo_users):
         services.decide(actor=laishui, suggestion=first, accept=True)
     card = _inspection(demo_users["laishui_lsz"], laishui, site)
     services.decide(actor=laishui, suggestion=first, accept=True)
-    services.decide(actor=laishui, suggestion=second, accept=False)
+    with pytest.raises(Exception, match="请填写原因"):
+        services.decide(actor=laishui, suggestion=second, accept=False)
+    services.decide(actor=laishui, suggestion=second, accept=False, reason="扫描时网站正在维护")
     entries = {e.indicator: e for e in card.entries.all()}
     assert first.indicator in entries and second.indicator not in entries
     first.refresh_from_db()
