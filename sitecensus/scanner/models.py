@@ -120,6 +120,8 @@ class Suggestion(models.Model):
     rubric_code = models.CharField("评分表版本", max_length=16, blank=True, db_index=True)
     entry = models.JSONField("建议的评分内容")
     summary = models.CharField("依据", max_length=500)
+    # What the finding rests on, shown beside accept/reject: page, element, date and where it came from.
+    evidence = models.JSONField("证据", default=list, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")

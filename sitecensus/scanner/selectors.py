@@ -31,3 +31,15 @@ def columns_latest(site_scan: SiteScan | None):
     if site_scan is None:
         return []
     return list(ColumnScan.objects.filter(site_scan=site_scan).order_by("id"))
+
+
+CHECK_LABELS = {"homepage": "首页更新", "column": "栏目更新", "interaction": "互动回应"}
+
+
+def undetermined(website) -> list[dict]:
+    """The latest scan's 无法判定 items (no verdict, no deduction): for a person to check by hand."""
+    scan = latest(website)
+    if scan is None:
+        return []
+    return [{**u, "check_label": CHECK_LABELS.get(u.get("check"), u.get("check"))}
+            for u in (scan.summary or {}).get("undetermined", [])]

@@ -100,7 +100,11 @@ def store_result(run: ScanRun, website: Website, result) -> SiteScan:
         dead_link_count=len(result.dead_links), links_checked=result.links_checked,
         column_counts=result.column_counts, vetoes=result.vetoes,
         summary={"homepage": data["homepage"], "systems": data.get("systems", []),
-                 "interaction": data.get("interaction", []), "error": result.error})
+                 "interaction": data.get("interaction", []), "error": result.error,
+                 "undetermined": data.get("undetermined", []), "verdict_confidence": data.get("verdict_confidence"),
+                 "column_evidence": {c["url"]: {"evidence": c.get("evidence"), "undetermined": c.get("undetermined"),
+                                                "verdict_confidence": c.get("verdict_confidence")}
+                                     for c in data.get("columns", [])[:200]}})
     by_url = {c.url: c.pk for c in website.columns.all()}
     ColumnScan.objects.bulk_create([
         ColumnScan(site_scan=site_scan, column_id=by_url.get(c.url), name=c.name[:100], url=c.url[:500],
@@ -157,46 +161,84 @@ def _codes() -> dict:
     return INDICATOR_MAP.get(_rubric_code(), {})
 
 
+SOURCE_LABELS = {
+    "visible_list": "页面列表中的日期", "sibling": "列表项相邻元素中的日期", "title_attr": "title 属性中的日期",
+    "url": "文章网址中的日期", "meta": "meta 标签", "label": "页面发布时间标签", "linked_article": "链接文章页的发布时间",
+    "rendered": "浏览器渲染后页面中的日期", "script_xml": "页面脚本数据（text/xml）中的日期",
+    "script_json": "页面脚本数据（JSON）中的日期", "document_write": "document.write 写出的列表中的日期",
+    "script_html": "脚本写出的列表中的日期", "empty_marker": "页面显示“暂无信息”", "no_entries": "页面没有任何条目",
+}
+
+
+def _ev(evidence, name: str | None = None) -> dict | None:
+    """An engine Evidence as a small JSON record for the suggestion display."""
+    if evidence is None:
+        return None
+    return {"url": evidence.url, "item_url": evidence.item_url, "name": name or "",
+            "date": evidence.date.isoformat() if evidence.date else None, "source": evidence.source or "",
+            "source_label": SOURCE_LABELS.get(evidence.source or "", evidence.source or ""),
+            "snippet": (evidence.snippet or "")[:160]}
+
+
 def suggest(website: Website, site_scan: SiteScan, result) -> list[Suggestion]:
-    """Findings as suggested entries, replacing the site's undecided ones."""
+    """Findings as suggested entries (with their evidence), replacing the site's undecided ones.
+    Checks the scanner could not judge (无法判定) are never suggested: they wait for a person."""
     codes = _codes()
-    made: list[tuple[str, dict, str]] = []
+    made: list[tuple[str, dict, str, list]] = []
     home = result.homepage
-    if "homepage_stale" in codes and home.stale:
+    if "homepage_stale" in codes and home.stale and home.evidence is not None:
+        ev = _ev(home.evidence)
         made.append((codes["homepage_stale"], {"veto": True, "evidence": [home.url]},
-                     f"首页最新信息日期 {home.latest_date or '无'}，超过 2 周未更新（判定日 {result.as_of}）"))
+                     f"首页最新信息日期 {home.latest_date or '无'}，超过 2 周未更新（判定日 {result.as_of}，"
+                     f"依据：{ev['source_label']}）", [ev]))
     if "columns" in codes and result.columns:
+        # Only columns judged on evidence count; 无法判定 columns have stale None and blank False.
         stale_key = [c.url for c in result.columns if c.stale and c.cls in ("动态要闻", "通知公告", "政策文件")]
         stale_should = [c.url for c in result.columns if c.stale]
         blank = [c.url for c in result.columns if c.blank]
         if stale_key or stale_should or blank:
             counts = {"stale_key": len(stale_key), "stale_should": len(stale_should), "blank": len(blank)}
+            evs = [_ev(c.evidence, c.name) or {"url": c.url, "name": c.name, "source_label": "", "snippet": ""}
+                   for c in result.columns if c.stale or c.blank][:20]
             made.append((codes["columns"], {"counts": counts, "evidence": (stale_key + stale_should + blank)[:20],
                                             "count_items": {"stale_key": stale_key, "stale_should": stale_should,
                                                             "blank": blank}},
                          f"不更新栏目 {len(stale_should)} 个（其中动态要闻、通知公告、政策文件 {len(stale_key)} 个），"
-                         f"空白栏目 {len(blank)} 个"))
+                         f"空白栏目 {len(blank)} 个", evs))
     home_dead = sorted({d.url for d in result.dead_links if d.found_on == home.url or d.found_on == home.final_url})
     other_dead = sorted({d.url for d in result.dead_links} - set(home_dead))
+
+    def dead_ev(urls):
+        by = {d.url: d for d in result.dead_links}
+        return [{"url": u, "item_url": u, "name": "", "date": None, "source": by[u].error or "",
+                 "source_label": f"所在页面 {by[u].found_on}", "snippet": by[u].message or str(by[u].status or "")}
+                for u in urls[:20]]
     if "dead_home" in codes and home_dead:
         made.append((codes["dead_home"], {"count": len(home_dead), "items": home_dead, "evidence": home_dead[:20]},
-                     f"首页失效链接 {len(home_dead)} 个"))
+                     f"首页失效链接 {len(home_dead)} 个", dead_ev(home_dead)))
     if "dead_other" in codes and other_dead and codes.get("dead_other") != codes.get("dead_home"):
         made.append((codes["dead_other"], {"count": len(other_dead), "items": other_dead,
-                                           "evidence": other_dead[:20]}, f"其他页面失效链接 {len(other_dead)} 个"))
-    down = [s.url for s in result.systems if not s.reachable]
+                                           "evidence": other_dead[:20]}, f"其他页面失效链接 {len(other_dead)} 个",
+                     dead_ev(other_dead)))
+    down = [s for s in result.systems if not s.reachable]
     if "systems" in codes and down:
-        made.append((codes["systems"], {"count": len(down), "evidence": down}, f"在线系统无法访问 {len(down)} 个"))
+        made.append((codes["systems"], {"count": len(down), "evidence": [s.url for s in down]},
+                     f"在线系统无法访问 {len(down)} 个",
+                     [{"url": s.url, "item_url": s.url, "name": "", "date": None, "source": s.error or "",
+                       "source_label": "", "snippet": f"{s.status or ''} {s.error or ''}".strip()} for s in down]))
     overdue = [i for i in result.interaction if i.unanswered_veto_evidence]
     if "interaction" in codes and overdue:
+        evs = [{"url": i.url, "item_url": m.url, "name": i.column, "date": m.asked.isoformat() if m.asked else None,
+                "source": "message", "source_label": "留言时间" + ("，回复时间 " + m.replied.isoformat() if m.replied else "，未回复"),
+                "snippet": m.title[:160]} for i in overdue for m in i.overdue[:10]]
         made.append((codes["interaction"], {"veto": True, "evidence": [i.url for i in overdue]},
-                     f"政务咨询栏目有超过 3 个月未答复的留言（{len(overdue)} 个栏目）"))
+                     f"政务咨询栏目有超过 3 个月未答复的留言（{len(overdue)} 个栏目）", evs[:20]))
     Suggestion.objects.filter(website=website, status=Suggestion.Status.PENDING).delete()
     rubric = _rubric_code()
     return Suggestion.objects.bulk_create([
         Suggestion(website=website, site_scan=site_scan, indicator=code, entry=entry, summary=summary[:500],
-                   rubric_code=rubric)
-        for code, entry, summary in made])
+                   rubric_code=rubric, evidence=[e for e in evidence if e])
+        for code, entry, summary, evidence in made])
 
 
 def suggest_availability(website: Website) -> Suggestion | None:

@@ -39,7 +39,7 @@ def site_page(request, pk):
         "availability": services.availability(site), "charts": {"availability": availability_chart,
                                                                  "freshness": freshness_chart},
         "may_scan": request.user.role in (roles.ORGANIZER, roles.NATIONAL_ADMIN),
-        "suggestions": services.pending_suggestions(site),
+        "suggestions": services.pending_suggestions(site), "undetermined": selectors.undetermined(site),
     })
 
 

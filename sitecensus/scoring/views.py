@@ -135,7 +135,12 @@ def render_card(request, card: Scorecard, *, typed: dict | None = None, error=No
     deductions = {e.indicator: e.points for e in card.entries.all()}
     self_deductions = {e.indicator: e.points for e in self_card.entries.all()} if self_card else {}
     editable = not card.is_submitted and services.may_score(request.user, card)
-    suggestions = []
+    suggestions, undetermined = [], []
+    if card.stage != S.SELF:
+        # Checks the scanner could not judge (无法判定), routed to the person scoring.
+        from sitecensus.scanner.selectors import undetermined as scan_undetermined
+
+        undetermined = scan_undetermined(card.website)
     if editable and card.stage == S.INSPECTION:
         # The scanner's evidence, offered one finding at a time, for this card's own scoring table.
         from sitecensus.scanner.services import pending_suggestions
@@ -146,7 +151,7 @@ def render_card(request, card: Scorecard, *, typed: dict | None = None, error=No
     for row in rows:
         row["other_points"] = self_deductions.get(row["i"].code)
     return render(request, "scoring/card.html", {
-        "suggestions": suggestions, "self_card": self_card,
+        "suggestions": suggestions, "self_card": self_card, "undetermined": undetermined,
         "card": card, "rubric": rubric, "rows": rows, "error": error,
         "editable": editable, "rectifications": card.rectifications.all(),
         "may_rectify": card.is_submitted and card.stage != S.SELF and card.scorer_unit_id == request.user.unit_id,

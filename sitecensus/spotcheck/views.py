@@ -115,7 +115,8 @@ def site_review(request, pk):
     from sitecensus.scanner.services import pending_suggestions
 
     return render(request, "spotcheck/site.html", {"bsite": bsite, "latest": scans.latest(bsite.website),
-                                                    "suggestions": pending_suggestions(bsite.website)})
+                                                    "suggestions": pending_suggestions(bsite.website),
+                                                    "undetermined": scans.undetermined(bsite.website)})
 
 
 def _notice(request, pk) -> Notice:

@@ -76,7 +76,7 @@ def is_stale(latest: date | None, as_of: date, period: dict[str, int]) -> bool:
 def judge_column(col: ColumnResult, *, dated_items: int, content_rows: int, empty_marker: bool,
                  as_of: date, rules: Rules) -> None:
     """Fill blank/stale/deadline for a reachable, parsed column list page."""
-    col.blank = dated_items == 0 and (empty_marker or content_rows == 0)
+    col.blank = dated_items == 0 and (empty_marker or content_rows == 0) and not col.soft404
     cc = rules.column_class(col.cls)
     if cc is None or cc.stale_after is None:
         col.stale = None
@@ -113,12 +113,25 @@ def judge_interaction(column: str, url: str, messages: list[Message], as_of: dat
         if m.asked is None or m.asked < since:
             continue
         r.messages_in_window += 1
-        if m.replied is None:
-            late = m.asked < overdue_before
-        else:
+        if m.replied is not None:
             late = subtract_period(m.replied, rules.interaction["unanswered_after"]) > m.asked
+        elif m.answered:
+            r.answered_by_status += 1   # 已回复/已办结 shown without a reply date: answered
+            late = False
+        elif m.marked_unanswered or m.answered is False or m.reply_column:
+            late = m.asked < overdue_before   # truly unanswered (status, or an empty reply-date column)
+        else:
+            late = False
+            if m.asked < overdue_before:
+                r.unknown_reply += 1         # the page does not show whether it was answered
         if late:
             r.overdue.append(MessageFinding(m.title, m.url, m.asked, m.replied, True))
     r.no_recent_messages = r.messages_in_window == 0
     r.unanswered_veto_evidence = bool(r.overdue)
+    if r.overdue:
+        r.verdict_confidence = "high"
+    elif r.unknown_reply:
+        r.verdict_confidence, r.undetermined = "undetermined", "no_reply_info"
+    else:
+        r.verdict_confidence = "high"
     return r

@@ -127,7 +127,17 @@ class ScanConfig:
     max_links_per_site: int = 300    # distinct URLs checked per site
     link_sample_pages: int = 3       # other pages (column lists) whose links are also checked
     link_timeout: float = 10.0
-    max_article_fetch: int = 5       # linked articles fetched when the homepage shows no dates
+    max_article_fetch: int = 5       # linked articles fetched when a list shows no dates
+    max_list_pages: int = 3          # extra list pages followed (last page, next page) for a stale/undated list
+    max_frames: int = 3              # frames / iframes / client redirects followed per page
+    soft404_link_checks: int = 30    # same-site links re-read with GET on sites that answer 200 for missing pages
+    # Render fallback (headless Chromium through Playwright), only where the static path failed.
+    render: bool = True
+    chromium_path: str = "/usr/bin/chromium"
+    render_pool: int = 2             # pages rendered at once per scan
+    render_timeout: float = 15.0     # seconds per rendered page
+    render_max_bytes: int = 3_000_000  # HTML kept from a rendered page; bigger resources are not loaded
+    render_max_pages: int = 50       # renders per scan run (all sites together)
     rules: Rules = field(default_factory=load_rules)
 
     def today(self) -> date:

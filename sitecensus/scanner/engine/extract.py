@@ -1,9 +1,10 @@
 """Parse one HTML page: list items with dates, article date, identity, links, interaction messages."""
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
@@ -25,7 +26,29 @@ _META_DATE_NAMES = ("pubdate", "publishdate", "firstpublishedtime", "publishedti
                     "dc.date", "dcterms.issued", "maketime", "lastmodifiedtime")
 _Q_LABEL = re.compile(r"(留言|提问|咨询|来信|提交)(时间|日期)\s*[:：]?\s*$")
 _R_LABEL = re.compile(r"(回复|答复|办结|反馈|处理)(时间|日期)\s*[:：]?\s*$")
-_UNANSWERED = re.compile(r"(未回复|待回复|办理中|未答复|待处理)")
+_UNANSWERED = re.compile(r"(未回复|待回复|办理中|未答复|待处理|未办结|正在办理|受理中)")
+_ANSWERED = re.compile(r"(已回复|已办结|已答复|已处理|已反馈|办结|已回)")
+_SOFT404 = re.compile(
+    r"(页面不存在|网页不存在|页面未找到|页面找不到|找不到(?:该|您要访问的|您所访问的|您访问的|相关)?(?:页面|网页)|"
+    r"(?:页面|网页|文章|信息|内容|文档|栏目)(?:已被|已经)?(?:删除|撤销|移除|下线|不存在)|404\s*Not\s*Found|"
+    r"HTTP\s*404|错误\s*404|Error\s*404|404\s*错误|您访问的(?:页面|网页|栏目|地址)(?:不存在|已删除|有误)|访问的页面不存在|"
+    r"抱歉.{0,10}(?:不存在|找不到)|无法找到(?:该|此)?(?:页面|网页))",
+    re.I,
+)
+_REFRESH = re.compile(r"url\s*=\s*['\"]?([^'\";\s]+)", re.I)
+_JS_REDIRECT = re.compile(
+    r"(?:window\.|top\.|self\.|document\.|parent\.)?location(?:\.href)?\s*=\s*(['\"])([^'\"]{1,300})\1"
+    r"|location\.(?:replace|assign)\(\s*(['\"])([^'\"]{1,300})\3\s*\)"
+)
+_CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
+_JS_STRING = re.compile(r"'((?:[^'\\\n]|\\.){0,4000})'|\"((?:[^\"\\\n]|\\.){0,4000})\"")
+_NEXT_TEXT = re.compile(r"^(下一页|下页|后一页|后页|>|>>|»|›)$")
+_LAST_TEXT = re.compile(r"^(尾页|末页|最后一页|最末页|>\||»\|)$")
+_TRS_PAGER = re.compile(r"createPage(?:HTML)?\(\s*['\"]?(?:[A-Za-z_]+['\"]?\s*,\s*)?(\d+)\s*,\s*(\d+)\s*,\s*['\"](\w+)['\"]\s*,\s*['\"](\w+)['\"]")
+_COUNT_PAGES = re.compile(r"var\s+countPage\s*=\s*(\d+)")
+_TITLE_KEYS = ("title", "name", "bt", "doctitle", "subject", "标题", "wzbt", "text")
+_URL_KEYS = ("url", "link", "href", "docurl", "path", "linkurl", "puburl", "src")
+_DATE_KEYS = ("date", "time", "rq", "pub", "sj", "day", "created", "publish", "日期", "时间")
 
 
 @dataclass
@@ -34,6 +57,10 @@ class Item:
     url: str | None
     date: date | None
     short_date: bool = False
+    source: str = "list"    # where the date came from: list, sibling, title_attr, url, script_xml, script_json,
+    #                         document_write, rendered (set by the scan)
+    snippet: str = ""       # the item's text as shown (evidence)
+    group: int = 0          # the list holding the row (items of one list share it)
 
 
 @dataclass
@@ -49,6 +76,8 @@ class Message:
     asked: date | None
     replied: date | None
     marked_unanswered: bool = False
+    answered: bool | None = None      # from a status column/label (已回复/已办结 vs 未回复); None: not shown
+    reply_column: bool = False        # the layout has a reply-date column/label (blank = unanswered)
 
 
 @dataclass
@@ -67,6 +96,16 @@ class PageInfo:
     content_links: int = 0             # long-titled links inside list rows
     empty_marker: bool = False
     text_chars: int = 0
+    page_date_source: str | None = None  # "label" | "source" | "meta"
+    page_date_snippet: str = ""
+    client_redirect: str | None = None  # meta refresh / location.href target (pages with little content)
+    frames: list[str] = field(default_factory=list)    # <frame src> of a frameset
+    iframes: list[str] = field(default_factory=list)   # same-page <iframe src>
+    soft404: bool = False               # a 200 page that says the page does not exist
+    next_pages: list[str] = field(default_factory=list)  # pagination: last page first, then next page
+    scripts: int = 0                    # inline/external scripts (a rendered page may differ)
+    script_items: int = 0               # dated items read from inside scripts
+    fingerprint: str = ""               # title + text length class, to compare with a not-found page
 
     @property
     def item_latest(self) -> date | None:
@@ -137,12 +176,17 @@ def parse_page(data: bytes | str, *, url: str | None = None, content_type: str |
     if b is not None and url:
         base = _resolve(url, b.attributes.get("href")) or url
 
-    # Meta tags: identity and declared dates (attribute names are lower-cased by the parser).
+    # Meta tags: identity, declared dates, refresh (attribute names are lower-cased by the parser).
     meta_dates: dict[str, date] = {}
+    refresh = None
     for m in tree.css("meta"):
         attrs = m.attributes
         name = (attrs.get("name") or attrs.get("property") or "").strip().lower()
         content = (attrs.get("content") or "").strip()
+        if (attrs.get("http-equiv") or "").strip().lower() == "refresh" and content:
+            mm = _REFRESH.search(content)
+            if mm:
+                refresh = _resolve(base, mm.group(1))
         if name == "siteidcode" and content and not info.site_id_code:
             info.site_id_code, info.site_id_source = content, "meta"
         elif name in _META_DATE_NAMES and content:
@@ -153,11 +197,46 @@ def parse_page(data: bytes | str, *, url: str | None = None, content_type: str |
         if n in meta_dates:
             info.meta_date = meta_dates[n]
             break
+    for fr in tree.css("frame[src]"):
+        u = _resolve(base, fr.attributes.get("src"))
+        if u and _is_http(u):
+            info.frames.append(u)
+    for fr in tree.css("iframe[src]"):
+        u = _resolve(base, fr.attributes.get("src"))
+        if u and _is_http(u) and not u.split("?", 1)[0].lower().endswith((".pdf", ".swf", ".mp4")):
+            info.iframes.append(u)
+
+    # Lists held inside scripts (Hanweb's text/xml datastore, document.write, inline JSON), read before
+    # the scripts are dropped from the tree.
+    fragments: list[tuple[str, str]] = []
+    json_items: list[Item] = []
+    js_redirect = None
+    for s in tree.css("script"):
+        info.scripts += 1
+        code = s.text() or ""
+        if not code.strip():
+            continue
+        typ = (s.attributes.get("type") or "").lower()
+        if "<record" in code or ("xml" in typ and "CDATA" in code):
+            recs = _CDATA.findall(code)
+            if recs:
+                fragments.append(("script_xml", "".join(recs)))
+                continue
+        if "json" in typ or "[{" in code.replace(" ", "")[:200000]:
+            json_items += _json_items(code, base, as_of)
+        if "document.write" in code or ("<a " in code and "href" in code):
+            frag = _js_html(code)
+            if frag:
+                fragments.append(("document_write" if "document.write" in code else "script_html", frag))
+        if js_redirect is None and "location" in code:
+            mm = _JS_REDIRECT.search(code)
+            if mm:
+                js_redirect = _resolve(base, mm.group(2) or mm.group(4))
 
     for n in tree.css("script, style, noscript, template"):
         n.decompose()
     root = tree.body or tree.root
-    vis = _norm(root.text(separator=" ")) if root is not None else ""
+    vis = D.normalize(_norm(root.text(separator=" "))) if root is not None else ""
     info.text_chars = len(vis)
 
     m = _SITE_ID.search(vis)
@@ -169,14 +248,190 @@ def parse_page(data: bytes | str, *, url: str | None = None, content_type: str |
     if m:
         info.icp = f"{m.group(1)}ICP备{m.group(2)}号" + (f"-{m.group(4)}" if m.group(4) else "")
     info.empty_marker = bool(_EMPTY_MARKER.search(vis))
+    info.soft404 = info.text_chars < 3000 and bool(_SOFT404.search(info.title + " " + vis[:800]))
+    info.fingerprint = f"{info.title}|{len(vis) // 200}"
 
-    # Article date: a labelled visible date, else a date stamped next to 来源, else meta.
-    lab = D.labelled_dates(vis, as_of) or D.source_adjacent_dates(vis, as_of)
-    info.page_date = lab[0].value if lab else info.meta_date
+    # Article date: the best-labelled visible date, else a date stamped next to 来源, else meta.
+    lab = D.labelled_dates(vis, as_of)
+    src = "label"
+    if not lab:
+        lab, src = D.source_adjacent_dates(vis, as_of), "source"
+    if lab:
+        f = lab[0]
+        info.page_date, info.page_date_source = f.value, src
+        info.page_date_snippet = vis[max(0, f.start - 12):f.end + 6]
+    elif info.meta_date:
+        info.page_date, info.page_date_source = info.meta_date, "meta"
 
-    _extract_links_and_items(tree, base, as_of, info)
+    # Reference date for month-day items: the page's own newest full date (visible or in a link URL).
+    ref_cands = [f.value for f in D.find_full_dates(vis, as_of)]
+    ref_cands += [D.url_date(a.attributes.get("href"), as_of) for a in tree.css("a[href]")[:2000]]
+    ref = D.newest(ref_cands, as_of)
+
+    _extract_links_and_items(tree, base, as_of, info, ref)
+    for source, frag in fragments:
+        ftree = LexborHTMLParser(f"<html><body>{frag}</body></html>")
+        extra = PageInfo(encoding=encoding)
+        _extract_links_and_items(ftree, base, as_of, extra, ref, source=source)
+        info.items += extra.items
+        info.content_links += extra.content_links
+        info.script_items += sum(1 for i in extra.items if i.date)
+    info.items += json_items
+    info.script_items += sum(1 for i in json_items if i.date)
     info.messages = _extract_messages(tree, base, as_of)
+    info.next_pages = _pagination(tree, base, text)
+
+    # A client-side redirect is followed only from a page that has little of its own.
+    target = refresh or js_redirect
+    if target and _is_http(target) and not info.item_latest and len(info.links) < 15:
+        info.client_redirect = target
     return info
+
+
+def _json_items(code: str, base, as_of: date) -> list[Item]:
+    """Objects of JSON arrays inside a script: title + url + a date value."""
+    out: list[Item] = []
+    pos = 0
+    for _ in range(20):
+        i = code.find("[", pos)
+        if i < 0:
+            break
+        j = i + 1
+        while j < len(code) and code[j] in " \t\r\n":
+            j += 1
+        if j >= len(code) or code[j] != "{":
+            pos = i + 1
+            continue
+        end = _match_bracket(code, i)
+        if end is None:
+            break
+        pos = end + 1
+        raw = code[i:end + 1]
+        try:
+            arr = json.loads(raw)
+        except ValueError:
+            try:
+                arr = json.loads(re.sub(r"([{,]\s*)([A-Za-z_]\w*)\s*:", r'\1"\2":', raw.replace("'", '"')))
+            except ValueError:
+                continue
+        for obj in _walk_objects(arr):
+            it = _json_item(obj, base, as_of)
+            if it:
+                out.append(it)
+    return out
+
+
+def _walk_objects(v, depth: int = 0):
+    if depth > 4:
+        return
+    if isinstance(v, dict):
+        yield v
+        for x in v.values():
+            if isinstance(x, (list, dict)):
+                yield from _walk_objects(x, depth + 1)
+    elif isinstance(v, list):
+        for x in v[:500]:
+            yield from _walk_objects(x, depth + 1)
+
+
+def _json_item(obj: dict, base, as_of: date) -> Item | None:
+    title = url = None
+    when = None
+    for k, v in obj.items():
+        if not isinstance(v, (str, int)):
+            continue
+        kl = str(k).lower()
+        sv = str(v)
+        if title is None and any(t == kl or kl.endswith(t) for t in _TITLE_KEYS) and len(sv) >= 4:
+            title = _norm(re.sub(r"<[^>]+>", "", sv))
+        elif url is None and any(kl == u or kl.endswith(u) for u in _URL_KEYS):
+            url = _resolve(base, sv)
+        elif when is None and any(d in kl for d in _DATE_KEYS):
+            when = D.parse_date_value(sv, as_of)
+            if when is None and sv.isdigit() and len(sv) == 13:  # epoch milliseconds
+                try:
+                    when = datetime.fromtimestamp(int(sv) / 1000, tz=timezone.utc).date()
+                except (OverflowError, OSError, ValueError):
+                    when = None
+                if when and when > as_of:
+                    when = None
+    if not title or (when is None and url is None):
+        return None
+    if when is None:
+        return None
+    return Item(title=title, url=url, date=when, source="script_json", snippet=f"{title} {when.isoformat()}"[:160])
+
+
+def _match_bracket(s: str, i: int) -> int | None:
+    depth = 0
+    q = None
+    k = i
+    n = min(len(s), i + 2_000_000)
+    while k < n:
+        c = s[k]
+        if q:
+            if c == "\\":
+                k += 2
+                continue
+            if c == q:
+                q = None
+        elif c in "\"'":
+            q = c
+        elif c in "[{":
+            depth += 1
+        elif c in "]}":
+            depth -= 1
+            if depth == 0:
+                return k
+        k += 1
+    return None
+
+
+def _js_html(code: str) -> str:
+    """HTML written by a script (document.write / innerHTML strings), string literals joined."""
+    parts = []
+    for m in _JS_STRING.finditer(code):
+        s = m.group(1) if m.group(1) is not None else m.group(2)
+        if "<" in s or parts:
+            parts.append(s)
+    if not parts:
+        return ""
+    html = "".join(parts)
+    if "<a" not in html:
+        return ""
+    return (html.replace("\\'", "'").replace('\\"', '"').replace("\\/", "/").replace("\\n", " ")
+            .replace("\\t", " "))
+
+
+def _pagination(tree, base, raw: str) -> list[str]:
+    """Pagination targets of a list page: the last page first (ascending lists), then the next page."""
+    last = nxt = None
+    for a in tree.css("a[href]"):
+        t = _norm(a.text()) or _norm(a.attributes.get("title") or "")
+        if not t or len(t) > 6:
+            continue
+        if last is None and _LAST_TEXT.match(t):
+            last = _resolve(base, a.attributes.get("href"))
+        elif nxt is None and _NEXT_TEXT.match(t):
+            nxt = _resolve(base, a.attributes.get("href"))
+    if (last is None or nxt is None) and base:
+        m = _TRS_PAGER.search(raw) or None
+        count = cur = None
+        if m:
+            count, cur, name, ext = int(m.group(1)), int(m.group(2)), m.group(3), m.group(4)
+        else:
+            mc = _COUNT_PAGES.search(raw)
+            if mc:
+                count, cur, name, ext = int(mc.group(1)), 0, "index", "html"
+        if count and count > 1:
+            folder = base.rsplit("/", 1)[0] + "/"
+            last = last or f"{folder}{name}_{count - 1}.{ext}"
+            nxt = nxt or f"{folder}{name}_{cur + 1}.{ext}"
+    out = []
+    for u in (last, nxt):
+        if u and _is_http(u) and u not in out and u != base:
+            out.append(u)
+    return out
 
 
 def _container(a):
@@ -197,7 +452,49 @@ def _container(a):
     return fallback, False
 
 
-def _extract_links_and_items(tree, base, as_of: date, info: PageInfo) -> None:
+def _one_link(node, limit: int = 1) -> bool:
+    n = 0
+    for x in node.css("a[href]"):
+        if len(_norm(x.text()) or (x.attributes.get("title") or "")) >= 4:
+            n += 1
+            if n > limit:
+                return False
+    return True
+
+
+def _sibling_date(a, node, title: str, as_of: date, ref):
+    """Date in a sibling element of the link's row (div layouts): climb while the block holds one entry."""
+    cur = node if node is not None else a
+    for _ in range(3):
+        cur = cur.parent
+        if cur is None or cur.tag in ("body", "html", "ul", "ol", "table", "tbody"):
+            return None, ""
+        text = _norm(cur.text(separator=" "))
+        if len(text) > 300 or not _one_link(cur):
+            return None, ""
+        fd = D.item_date(text.replace(title, " ", 1), as_of, ref=ref)
+        if fd:
+            return fd, text
+    return None, ""
+
+
+def _title_attr_date(a, node, as_of: date, ref):
+    vals = [a.attributes.get("title") or ""]
+    if node is not None:
+        vals.append(node.attributes.get("title") or "")
+        for x in node.css("[title]"):
+            if x is not a:
+                vals.append(x.attributes.get("title") or "")
+    for v in vals:
+        if v and len(v) < 200:
+            v = D.normalize(v)
+            full = D.find_full_dates(v, as_of)
+            if full:
+                return full[0], v
+    return None, ""
+
+
+def _extract_links_and_items(tree, base, as_of: date, info: PageInfo, ref=None, *, source: str = "list") -> None:
     origin = _origin(base)
     seen_links: set[str] = set()
     seen_items: set[tuple] = set()
@@ -208,37 +505,62 @@ def _extract_links_and_items(tree, base, as_of: date, info: PageInfo) -> None:
             seen_links.add(u)
             path = u.split("?", 1)[0].lower()
             info.links.append(Link(u, "attachment" if path.endswith(ATTACHMENT_EXT) else "link"))
-        title = _norm(a.text()) or _norm(a.attributes.get("title") or "")
+        raw_title = _norm(a.text())
+        title = raw_title or _norm(a.attributes.get("title") or "")
         if len(title) < 4:
             continue  # navigation ("首页", "更多")
         node, is_row = _container(a)
-        if node is None:
-            continue
-        ctext = _norm(node.text(separator=" "))
+        ctext = _norm(node.text(separator=" ")) if node is not None else title
         if len(ctext) > 300:
             continue  # a whole block, not one entry
         if is_row and len(title) >= 6:
             info.content_links += 1
         rest = ctext.replace(title, " ", 1)
-        fd = D.item_date(rest, as_of)
+        fd = D.item_date(rest, as_of, ref=ref)
+        src, snippet = source, ctext
+        if fd is None:
+            fd, sn = _sibling_date(a, node, title, as_of, ref)
+            if fd:
+                src, snippet = ("sibling" if source == "list" else source), sn
+        if fd is None:
+            fd, sn = _title_attr_date(a, node, as_of, ref)
+            if fd:
+                src, snippet = ("title_attr" if source == "list" else source), f"{title} title={sn}"
+        if fd is None and len(title) >= 8:
+            ud = D.url_date(u, as_of)
+            if ud:
+                fd = D.FoundDate(ud, 0, 0, "full")
+                src, snippet = ("url" if source == "list" else source), f"{title} {u}"
+        elif fd is not None and fd.kind == "short":
+            ud = D.url_date(u, as_of)  # the item's own URL gives the year of a month-day date
+            if ud and (ud.month, ud.day) == (fd.value.month, fd.value.day):
+                fd = D.FoundDate(ud, fd.start, fd.end, "full")
         if fd is None and not is_row:
-            continue
+            if node is None:
+                continue
         key = (u, title)
         if key in seen_items:
             continue
         seen_items.add(key)
-        items.append(Item(title=title, url=u, date=fd.value if fd else None, short_date=bool(fd and fd.kind == "short")))
+        holder = node.parent if node is not None else a.parent
+        items.append(Item(title=title, url=u, date=fd.value if fd else None,
+                          short_date=bool(fd and fd.kind == "short"), source=src, snippet=snippet[:160],
+                          group=holder.mem_id if holder is not None else 0))
     for img in tree.css("img[src]"):
         u = _resolve(base, img.attributes.get("src"), origin)
         if u and _is_http(u) and u not in seen_links:
             seen_links.add(u)
             info.links.append(Link(u, "image"))
-    # Short (month-day) dates are only safe when the page does not show the list is old.
-    full = [i.date for i in items if i.date and not i.short_date]
-    if any(i.short_date for i in items) and full and max(full) < subtract_period(as_of, {"years": 1}):
-        for i in items:
-            if i.short_date:
-                i.date, i.short_date = None, False
+    # Dates read only from URLs count when several content entries carry them and no link on the page
+    # shows a newer month (/202309/ paths): footer pages with old dated URLs decide nothing.
+    by_url = [i for i in items if i.source == "url" and i.date]
+    if by_url:
+        newest_ym = max(((i.date.year, i.date.month) for i in by_url))
+        months = [D.url_month(l.url) for l in info.links]
+        newer = any(m and m > newest_ym for m in months)
+        if len(by_url) < 2 or newer:
+            for i in by_url:
+                i.date = None
     info.items = items
 
 
@@ -249,16 +571,25 @@ def _after_label(text: str, label_rx, as_of: date) -> date | None:
     return None
 
 
+def _status(text: str) -> bool | None:
+    if _UNANSWERED.search(text):
+        return False
+    if _ANSWERED.search(text):
+        return True
+    return None
+
+
 def _extract_messages(tree, base, as_of: date) -> list[Message]:
     out: list[Message] = []
-    # Table layout: header row names the question/reply date columns.
+    # Table layout: header row names the question/reply date columns, and/or a status column.
     for table in tree.css("table"):
         rows = table.css("tr")
         if not rows:
             continue
         head = [_norm(c.text()) for c in rows[0].css("th, td")]
-        qi = next((i for i, h in enumerate(head) if re.search(r"(留言|提问|咨询|来信)(时间|日期)", h)), None)
-        ri = next((i for i, h in enumerate(head) if re.search(r"(回复|答复|办结)(时间|日期)", h)), None)
+        qi = next((i for i, h in enumerate(head) if re.search(r"(留言|提问|咨询|来信|提交|受理)(时间|日期)", h)), None)
+        ri = next((i for i, h in enumerate(head) if re.search(r"(回复|答复|办结|反馈)(时间|日期)", h)), None)
+        si = next((i for i, h in enumerate(head) if re.search(r"(状态|办理情况|回复情况|是否回复|处理情况)", h)), None)
         if qi is None:
             continue
         for r in rows[1:]:
@@ -266,26 +597,33 @@ def _extract_messages(tree, base, as_of: date) -> list[Message]:
             if len(cells) <= qi:
                 continue
             a = r.css_first("a[href]")
-            asked = D.parse_date_value(cells[qi].text(), as_of)
-            replied = D.parse_date_value(cells[ri].text(), as_of) if ri is not None and len(cells) > ri else None
+            asked = D.parse_date_value(D.normalize(cells[qi].text()), as_of)
+            replied = (D.parse_date_value(D.normalize(cells[ri].text()), as_of)
+                       if ri is not None and len(cells) > ri else None)
             rt = _norm(r.text())
+            st = _status(_norm(cells[si].text())) if si is not None and len(cells) > si else None
             out.append(Message(_norm(a.text()) if a else rt[:60], _resolve(base, a.attributes.get("href")) if a else None,
-                               asked, replied, bool(_UNANSWERED.search(rt))))
+                               asked, replied, st is False or (si is None and bool(_UNANSWERED.search(rt))),
+                               answered=st, reply_column=ri is not None))
     if out:
         return out
-    # Labelled layout: "留言时间：… 回复时间：…" inside one list row.
-    for row in tree.css("li, dl, div.msg, div.message, div.item"):
-        text = _norm(row.text(separator=" "))
-        if len(text) > 600 or not re.search(r"(留言|提问|咨询|来信)(时间|日期)", text):
+    # Labelled layout: "留言时间：… 回复时间：…" / "状态：已办结" inside one list row.
+    for row in tree.css("li, dl, div.msg, div.message, div.item, tr"):
+        text = D.normalize(_norm(row.text(separator=" ")))
+        if len(text) > 600 or not re.search(r"(留言|提问|咨询|来信|提交)(时间|日期)", text):
             continue
         if len(row.css("li, dl, div.msg, div.message, div.item")) > 1:
             continue  # use the innermost row (css() includes the node itself)
         a = row.css_first("a[href]")
+        replied = _after_label(text, _R_LABEL, as_of)
+        st = _status(text)
         out.append(Message(
             _norm(a.text()) if a else text[:60],
             _resolve(base, a.attributes.get("href")) if a else None,
             _after_label(text, _Q_LABEL, as_of),
-            _after_label(text, _R_LABEL, as_of),
-            bool(_UNANSWERED.search(text)),
+            replied,
+            st is False,
+            answered=True if replied else st,
+            reply_column=bool(re.search(r"(回复|答复|办结|反馈)(时间|日期)", text)),
         ))
     return out

@@ -32,6 +32,8 @@ ERROR_MESSAGES = {
     "reset": "连接被重置或中断",
     "not_html": "返回内容不是网页",
     "protocol": "HTTP协议错误",
+    "blocked": "访问需通过Cookie或脚本验证（疑似防护拦截）",
+    "soft_404": "页面提示不存在（HTTP 200 的错误页）",
     "other": "未知错误",
 }
 
@@ -41,6 +43,15 @@ _TRANSIENT_STATUS = {429, 500, 502, 503, 504}
 
 # Per-site request counter: tasks spawned inside one site's scan inherit the same list.
 REQUEST_COUNTER: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("sitecensus_requests", default=None)
+# Per-site cookie jar: a site's cookies (a 302 that sets one, a session) go back to that site only,
+# within one site scan or one probe; nothing is kept across sites or runs.
+SITE_JAR: contextvars.ContextVar[aiohttp.CookieJar | None] = contextvars.ContextVar("sitecensus_jar", default=None)
+
+
+def new_site_jar() -> aiohttp.CookieJar:
+    jar = aiohttp.CookieJar(unsafe=True, quote_cookie=False)
+    SITE_JAR.set(jar)
+    return jar
 
 
 class SSRFRefused(OSError):
@@ -195,6 +206,8 @@ class Fetcher:
         self.resolver = GuardedResolver(config.host_map, config.allow_private)
         self.session: aiohttp.ClientSession | None = None
         self.requests = 0
+        from .render import Renderer  # Playwright is imported only when a page is rendered
+        self.renderer = Renderer(config, self.resolver)
 
     async def __aenter__(self) -> "Fetcher":
         conn = aiohttp.TCPConnector(
@@ -203,7 +216,7 @@ class Fetcher:
         )
         self.session = aiohttp.ClientSession(
             connector=conn,
-            cookie_jar=aiohttp.DummyCookieJar(),  # never send or keep cookies
+            cookie_jar=aiohttp.DummyCookieJar(),  # no shared jar: cookies live in the per-site SITE_JAR only
             headers={"User-Agent": self.config.user_agent, "Accept": "text/html,*/*;q=0.8",
                      "Accept-Language": "zh-CN,zh;q=0.9"},
             timeout=aiohttp.ClientTimeout(total=None, sock_connect=self.config.connect_timeout),
@@ -212,19 +225,21 @@ class Fetcher:
         return self
 
     async def __aexit__(self, *exc) -> None:
+        await self.renderer.close()
         if self.session is not None:
             await self.session.close()
 
     async def fetch(self, url: str, *, method: str = "GET", max_bytes: int | None = None,
                     timeout: float | None = None, headers: dict | None = None,
-                    retries: int | None = None) -> FetchResult:
+                    retries: int | None = None, verify_tls: bool = True) -> FetchResult:
         """Fetch with retries for transient failures only. Never raises (except cancellation)."""
         cfg = self.config
         retries = cfg.retries if retries is None else retries
         attempt = 0
         while True:
             attempt += 1
-            res = await self._fetch_once(url, method, max_bytes or cfg.max_bytes, timeout or cfg.timeout, headers)
+            res = await self._fetch_once(url, method, max_bytes or cfg.max_bytes, timeout or cfg.timeout, headers,
+                                         verify_tls)
             res.attempts = attempt
             transient = (res.error in ("connect", "reset")
                          or (res.error == "http_status" and res.status in _TRANSIENT_STATUS)
@@ -234,7 +249,7 @@ class Fetcher:
             await asyncio.sleep(cfg.retry_backoff * (2 ** (attempt - 1)))
 
     async def _fetch_once(self, url: str, method: str, max_bytes: int, timeout: float,
-                          headers: dict | None) -> FetchResult:
+                          headers: dict | None, verify_tls: bool = True) -> FetchResult:
         loop = asyncio.get_running_loop()
         t0 = loop.time()
         res = FetchResult(url=url, final_url=url)
@@ -247,7 +262,7 @@ class Fetcher:
                         res.error, res.detail = u, current
                         return res
                     res.final_url = current
-                    nxt = await self._one_hop(u, method, max_bytes, headers, res, t0)
+                    nxt = await self._one_hop(u, method, max_bytes, headers, res, t0, verify_tls)
                     if nxt is None:
                         return res
                     res.redirects.append(current)
@@ -288,7 +303,7 @@ class Fetcher:
         return u
 
     async def _one_hop(self, u: URL, method: str, max_bytes: int, headers: dict | None,
-                       res: FetchResult, t0: float) -> str | None:
+                       res: FetchResult, t0: float, verify_tls: bool = True) -> str | None:
         """Do one request; return the next URL for a redirect, else fill res and return None."""
         assert self.session is not None
         async with self.limiter.slot(u.host or ""), self._global:
@@ -296,7 +311,15 @@ class Fetcher:
             c = REQUEST_COUNTER.get()
             if c is not None:
                 c[0] += 1
-            async with self.session.request(method, u, allow_redirects=False, headers=headers) as resp:
+            jar = SITE_JAR.get()
+            if jar is not None:
+                sent = jar.filter_cookies(u)
+                if sent:
+                    headers = {**(headers or {}), "Cookie": "; ".join(f"{k}={m.value}" for k, m in sent.items())}
+            extra = {} if verify_tls else {"ssl": False}
+            async with self.session.request(method, u, allow_redirects=False, headers=headers, **extra) as resp:
+                if jar is not None and resp.cookies:
+                    jar.update_cookies(resp.cookies, resp.url)
                 res.status = resp.status
                 res.latency_ms = int((asyncio.get_running_loop().time() - t0) * 1000)
                 loc = resp.headers.get("Location")
@@ -311,10 +334,7 @@ class Fetcher:
                     res.error = "http_status"
                 if method == "HEAD":
                     return None
-                cl = resp.content_length
-                if cl is not None and cl > max_bytes:
-                    res.error, res.truncated = res.error or "too_large", True
-                    return None
+                # A body over the cap is read to the cap (its first part is still judged), never further.
                 buf = bytearray()
                 async for chunk in resp.content.iter_chunked(65536):
                     buf += chunk

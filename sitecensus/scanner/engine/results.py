@@ -55,6 +55,43 @@ def parse_targets(data: Any) -> list[Target]:
     return out
 
 
+# Why a check could not be judged (English code -> Chinese message): the result is 无法判定, routed to a
+# person, never a veto or a deduction.
+UNDETERMINED_MESSAGES = {
+    "no_dated_list": "未能识别带日期的信息列表",
+    "blocked": "访问需通过Cookie或脚本验证（疑似防护拦截），无法读取内容",
+    "tls": "HTTPS证书或TLS握手错误，无法读取内容",
+    "too_large": "页面过大，只读取了开头部分，无法确认最新信息",
+    "parse_failure": "页面无法解析",
+    "render_unavailable": "页面内容需浏览器渲染，但扫描机没有可用的浏览器",
+    "render_failed": "浏览器渲染失败或超时",
+    "unreachable": "页面无法访问，无法判断更新情况",
+    "not_html": "返回内容不是网页",
+    "no_reply_info": "留言列表未显示回复时间或办理状态",
+    "scripted_list": "列表由脚本生成，静态页面中没有内容",
+}
+
+
+@dataclass
+class Evidence:
+    """What a verdict rests on: the page, the element, the date and where the date came from."""
+    url: str
+    date: date | None = None
+    source: str | None = None       # visible_list, sibling, title_attr, url, script_xml, script_json,
+    #                                 document_write, meta, label, linked_article, rendered, empty_marker
+    snippet: str = ""               # the element's text (short)
+    item_url: str | None = None     # the entry's link, when the date belongs to a list entry
+
+
+@dataclass
+class Undetermined:
+    check: str                      # homepage | column | interaction
+    url: str
+    reason: str
+    message: str
+    name: str | None = None
+
+
 @dataclass
 class HomepageResult:
     url: str
@@ -77,6 +114,12 @@ class HomepageResult:
     https_ok: bool | None = None
     https_error: str | None = None
     http_redirects_to_https: bool | None = None
+    evidence: Evidence | None = None
+    verdict_confidence: str | None = None  # high | medium | low | undetermined
+    undetermined: str | None = None        # reason code (UNDETERMINED_MESSAGES) when 无法判定
+    truncated: bool = False                # parsed from the first max_bytes only
+    via: list[str] = field(default_factory=list)  # client redirects / frames followed in the static path
+    rendered: bool = False                 # read through the headless browser
 
 
 @dataclass
@@ -92,6 +135,12 @@ class ColumnResult:
     blank: bool = False
     stale: bool | None = None           # None: unreachable, or class without a deadline
     deadline: date | None = None        # newest item must be on/after this date
+    evidence: Evidence | None = None
+    verdict_confidence: str | None = None
+    undetermined: str | None = None
+    soft404: bool = False               # a 200 page saying "页面不存在": a dead link, not a blank column
+    pages_read: int = 0
+    rendered: bool = False
 
 
 @dataclass
@@ -130,6 +179,10 @@ class InteractionResult:
     overdue: list[MessageFinding] = field(default_factory=list)
     no_recent_messages: bool = False    # deduction evidence
     unanswered_veto_evidence: bool = False
+    answered_by_status: int = 0         # answered per a status column (已回复/已办结) without a reply date
+    unknown_reply: int = 0              # old messages whose reply state the page does not show
+    verdict_confidence: str | None = None
+    undetermined: str | None = None
 
 
 @dataclass
@@ -146,6 +199,9 @@ class SiteResult:
     vetoes: list[str] = field(default_factory=list)
     error: str | None = None            # scan-level problem (site deadline, internal error)
     detail: str | None = None
+    undetermined: list[Undetermined] = field(default_factory=list)  # 无法判定: routed to a person
+    verdict_confidence: str | None = None   # high | partial (some checks undetermined) | undetermined
+    renders: int = 0                        # pages read through the headless browser
     started_at: datetime | None = None
     duration_ms: int = 0
     requests: int = 0

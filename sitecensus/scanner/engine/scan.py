@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import secrets
 import time
 from datetime import datetime, timezone
 from typing import AsyncIterator, Callable, Iterable
@@ -11,26 +12,38 @@ from urllib.parse import urlsplit, urlunsplit
 from . import checks
 from .config import ScanConfig
 from .encoding import looks_binary
-from .extract import PageInfo, parse_page
-from .fetch import ERROR_MESSAGES, REQUEST_COUNTER, Fetcher, FetchResult
-from .results import (ColumnResult, HomepageResult, LinkResult, SiteResult, SystemResult, Target)
+from .config import subtract_period
+from .dates import url_date
+from .extract import ATTACHMENT_EXT, PageInfo, parse_page
+from .fetch import ERROR_MESSAGES, REQUEST_COUNTER, Fetcher, FetchResult, new_site_jar
+from .results import (UNDETERMINED_MESSAGES, ColumnResult, Evidence, HomepageResult, LinkResult, SiteResult,
+                      SystemResult, Target, Undetermined)
 
 Progress = Callable[[int, int | None, SiteResult], None]
 
 _HTML_CT = re.compile(r"html|xml|text/plain", re.I)
+_NUM_ID = re.compile(r"(\d{4,})(?:\.\w+)?$")
 _ARTICLE_URL = re.compile(r"(/t?20\d{6}_|/20\d{2}[-/]?\d{2}|content_\d+|/art/|/article|/detail|/info/\d+|\d{4,}\.s?html?$)", re.I)
 
 
-def _page(fr: FetchResult, cfg: ScanConfig) -> PageInfo | None:
-    """Parse an HTML body, or mark the fetch as not_html; bodies are dropped afterwards."""
-    if not fr.ok or fr.body is None:
+def _page(fr: FetchResult, cfg: ScanConfig, *, partial: bool = False) -> PageInfo | None:
+    """Parse an HTML body, or mark the fetch as not_html; bodies are dropped afterwards.
+
+    partial: a body cut at the byte cap (too_large) is still parsed from its first part."""
+    if fr.body is None or fr.status is None or fr.status >= 400:
+        return None
+    if fr.error is not None and not (partial and fr.error == "too_large"):
         return None
     ct = fr.content_type or ""
     if (ct and not _HTML_CT.search(ct)) or looks_binary(fr.body):
         fr.error = "not_html"
         fr.body = None
         return None
-    info = parse_page(fr.body, url=fr.final_url, content_type=fr.content_type, as_of=cfg.today())
+    try:
+        info = parse_page(fr.body, url=fr.final_url, content_type=fr.content_type, as_of=cfg.today())
+    except Exception:  # noqa: BLE001 - an unparseable page is 无法判定, never a crash
+        info = None
+        fr.error = fr.error or "parse_failure"
     fr.body = None
     return info
 
@@ -57,8 +70,198 @@ async def _check_link(f: Fetcher, url: str, cfg: ScanConfig) -> FetchResult:
 
 
 def _link_dead(r: FetchResult) -> bool:
-    # A huge attachment is downloadable; only the read cap stopped us.
+    # A huge attachment is downloadable; only the read cap stopped us. A WAF challenge (412) is not a dead link.
+    if r.status == 412:
+        return False
     return not (r.error in (None, "too_large") and r.status is not None and r.status < 400)
+
+
+_CHALLENGE = re.compile(r"document\.cookie|challenge|verify|\$_ts|_waf|acw_sc|cdn_sec", re.I)
+
+
+def _challenged(fr: FetchResult, body: bytes | None) -> bool:
+    """A WAF's JavaScript cookie challenge (412, or a small script-only page setting a cookie)."""
+    if fr.status == 412:
+        return True
+    if fr.status in (200, 202, 403, 503, 521) and body is not None and len(body) < 20000:
+        low = body[:20000].decode("latin-1", "ignore")
+        return "<script" in low.lower() and bool(_CHALLENGE.search(low)) and "<a " not in low.lower()
+    return False
+
+
+_SRC_NAME = {"list": "visible_list"}
+
+
+def _item_evidence(page_url: str, it) -> Evidence:
+    return Evidence(url=page_url, date=it.date, source=_SRC_NAME.get(it.source, it.source), snippet=it.snippet[:160],
+                    item_url=it.url)
+
+
+def _confidence(ev: Evidence | None, item=None) -> str:
+    if ev is None:
+        return "undetermined"
+    if (item is not None and item.short_date) or ev.source in ("url", "linked_article", "meta"):
+        return "medium"
+    return "high"
+
+
+def _newest(items):
+    best = None
+    for it in items:
+        if it.date and (best is None or it.date > best.date):
+            best = it
+    return best
+
+
+class _Site:
+    """One site's scan state: its page cache, its not-found fingerprint, its render use."""
+
+    def __init__(self, f: Fetcher, cfg: ScanConfig, site: SiteResult):
+        self.f, self.cfg, self.site = f, cfg, site
+        self.known: dict[str, FetchResult] = {}
+        self._nf: dict[str, str | None] = {}
+        self.as_of = cfg.today()
+
+    async def get(self, url: str, *, partial: bool = False) -> tuple[FetchResult, PageInfo | None]:
+        r = await self.f.fetch(url)
+        self.known.setdefault(url, r)
+        return r, _page(r, self.cfg, partial=partial)
+
+    async def notfound_fingerprint(self, url: str) -> str | None:
+        """What this host answers for a page that cannot exist (None: a real 404)."""
+        try:
+            p = urlsplit(url)
+        except ValueError:
+            return None
+        key = f"{p.scheme}://{p.netloc}"
+        if key not in self._nf:
+            probe = f"{key}/sitecensus-{secrets.token_hex(6)}/{secrets.token_hex(4)}.html"
+            r = await self.f.fetch(probe, retries=0)
+            info = _page(r, self.cfg)
+            self._nf[key] = info.fingerprint if info is not None else None
+        return self._nf[key]
+
+    async def is_soft404(self, url: str, info: PageInfo) -> bool:
+        if info.soft404:
+            return True
+        if info.item_latest:
+            return False
+        fp = await self.notfound_fingerprint(url)
+        return fp is not None and fp == info.fingerprint
+
+    async def render(self, url: str):
+        rr = await self.f.renderer.render(url)
+        if rr.html is None:
+            return rr, None
+        self.site.renders += 1
+        try:
+            info = parse_page(rr.html, url=rr.final_url or url, as_of=self.as_of)
+        except Exception:  # noqa: BLE001
+            return rr, None
+        for it in info.items:
+            it.source = "rendered"
+        return rr, info
+
+    async def linked(self, info: PageInfo, base: str):
+        """Undated list: the newest of a bounded number of articles of the page's main list."""
+        host = urlsplit(base).hostname
+        groups: dict[int, list] = {}
+        for it in info.items:
+            if it.url and len(it.title) >= 8 and urlsplit(it.url).hostname == host \
+                    and it.url.rstrip("/") != base.rstrip("/") and not it.url.lower().endswith(ATTACHMENT_EXT):
+                groups.setdefault(it.group, []).append(it.url)
+        cands: list[str] = []
+        if groups:
+            cands = max(groups.values(), key=len)
+        else:
+            cands = [l.url for l in info.links if l.kind == "link" and urlsplit(l.url).hostname == host
+                     and _ARTICLE_URL.search(urlsplit(l.url).path) and l.url.rstrip("/") != base.rstrip("/")]
+        cands = list(dict.fromkeys(cands))
+        n = self.cfg.max_article_fetch
+        dated = sorted((c for c in cands if url_date(c, self.as_of)), key=lambda c: url_date(c, self.as_of), reverse=True)
+        if dated:
+            picks = dated[:n]
+        else:
+            picks = cands[: max(1, n - 1)]
+            ids = [(int(m.group(1)), c) for c in cands if (m := _NUM_ID.search(c))]
+            if ids:
+                top = max(ids)[1]
+                if top not in picks:
+                    picks.append(top)
+        picks = picks[:n]
+
+        async def one(u):
+            r, p = await self.get(u)
+            if p is None or p.page_date is None or p.soft404:
+                return None
+            return Evidence(url=u, date=p.page_date, source="linked_article",
+                            snippet=(p.page_date_snippet or p.title)[:160], item_url=u)
+
+        evs = [e for e in await asyncio.gather(*(one(u) for u in picks)) if e]
+        return max(evs, key=lambda e: e.date) if evs else None
+
+    async def judge_list(self, url: str, fr: FetchResult, info: PageInfo, period, *, home: bool):
+        """Newest dated entry with its evidence, trying harder only when the cheap answer is stale or missing.
+
+        Returns (latest, evidence, confidence, undetermined_reason, extra) where extra holds the pages read."""
+        as_of, cfg = self.as_of, self.cfg
+        items = list(info.items)
+        extra = {"pages": 1, "via": [], "rendered": False, "infos": [info]}
+
+        def stale(d):
+            return period is not None and checks.is_stale(d, as_of, period)
+
+        # Frames and client-side redirects whose target is in the markup (the page has little of its own).
+        follow = list(info.frames)
+        if info.client_redirect:
+            follow.append(info.client_redirect)
+        for u in follow[: cfg.max_frames]:
+            r, p = await self.get(u)
+            if p is not None:
+                extra["via"].append(r.final_url)
+                extra["infos"].append(p)
+                items += p.items
+                extra["pages"] += 1
+                if p.client_redirect and len(follow) < cfg.max_frames * 2:
+                    follow.append(p.client_redirect)
+        best = _newest(items)
+        if best is None or stale(best.date):
+            host = urlsplit(url).hostname
+            more = [u for u in info.iframes if urlsplit(u).hostname == host][: cfg.max_frames]
+            if not home:
+                more += info.next_pages[: cfg.max_list_pages]
+            for u in more:
+                r, p = await self.get(u)
+                if p is not None:
+                    extra["pages"] += 1
+                    extra["infos"].append(p)
+                    items += p.items
+                    for u2 in (p.next_pages if not home and extra["pages"] <= cfg.max_list_pages else []):
+                        if u2 not in more and len(more) < cfg.max_frames + cfg.max_list_pages:
+                            more.append(u2)
+            best = _newest(items)
+        ev = _item_evidence(url, best) if best else None
+        conf = _confidence(ev, best)
+        if best is None and period is not None:
+            ev = await self.linked(extra["infos"][-1] if len(extra["infos"]) > 1 and not info.items else info, url)
+            conf = _confidence(ev)
+        reason = None
+        if (ev is None or stale(ev.date)) and period is not None and (info.scripts or fr.status == 412):
+            if self.f.renderer.can_render():
+                rr, p = await self.render(url)
+                if p is not None:
+                    extra["rendered"] = True
+                    extra["infos"].append(p)
+                    rb = _newest(p.items)
+                    if rb and (ev is None or rb.date > ev.date):
+                        ev, conf = _item_evidence(rr.final_url or url, rb), "high"
+                elif ev is None:
+                    reason = rr.error if rr.error in ("render_unavailable", "render_failed") else None
+            elif ev is None:
+                reason = "render_unavailable" if not self.f.renderer.available else None
+        if ev is None:
+            return None, None, "undetermined", reason or "no_dated_list", extra
+        return ev.date, ev, conf, None, extra
 
 
 async def scan_site(f: Fetcher, t: Target, cfg: ScanConfig) -> SiteResult:
@@ -69,15 +272,34 @@ async def scan_site(f: Fetcher, t: Target, cfg: ScanConfig) -> SiteResult:
                       started_at=datetime.now(timezone.utc))
     counter = [0]
     REQUEST_COUNTER.set(counter)  # this task's context only
+    new_site_jar()                # this site's cookies, this task's context only
     t0 = time.monotonic()
+    S = _Site(f, cfg, site)
 
     fr = await f.fetch(t.homepage)
-    info = _page(fr, cfg)
-    hp.final_url, hp.status, hp.latency_ms, hp.redirects = fr.final_url, fr.status, fr.latency_ms, fr.redirects
-    hp.reachable = fr.status is not None and fr.status < 400 and fr.error in (None, "not_html")
-    hp.error = fr.error
-    hp.message = fr.message
-    known: dict[str, FetchResult] = {t.homepage: fr, fr.final_url: fr}
+    tls_content = False
+    if fr.error == "tls":
+        # Report the TLS failure, and still judge the content where it can be read.
+        r2 = await f.fetch(t.homepage, verify_tls=False)
+        if r2.status is not None and r2.status < 400 and r2.body is not None:
+            tls_content = True
+            r2.error = None if r2.error is None else r2.error
+            body_fr = r2
+        else:
+            body_fr = fr
+    else:
+        body_fr = fr
+    blocked = _challenged(body_fr, body_fr.body)
+    info = None if blocked and body_fr.status == 412 else _page(body_fr, cfg, partial=True)
+    if info is not None and blocked and not info.items:
+        info = None
+    hp.final_url, hp.status, hp.latency_ms, hp.redirects = body_fr.final_url, body_fr.status, fr.latency_ms, body_fr.redirects
+    hp.truncated = body_fr.truncated
+    hp.error = "tls" if tls_content else ("blocked" if blocked else fr.error)
+    hp.message = ERROR_MESSAGES.get(hp.error) if hp.error in ("tls", "blocked") else fr.message
+    hp.reachable = (body_fr.status is not None and body_fr.status < 400
+                    and body_fr.error in (None, "not_html", "too_large")) or blocked or tls_content
+    S.known.update({t.homepage: fr, fr.final_url: fr})
 
     async def do_https():
         if not cfg.check_https or fr.error in ("invalid_url", "ssrf_refused", "dns"):
@@ -100,16 +322,55 @@ async def scan_site(f: Fetcher, t: Target, cfg: ScanConfig) -> SiteResult:
 
     async def do_column(col_t) -> tuple[ColumnResult, PageInfo | None]:
         col = ColumnResult(name=col_t.name, url=col_t.url, cls=col_t.cls)
-        r = await f.fetch(col_t.url)
-        known[col_t.url] = r
-        p = _page(r, cfg)
+        r, p = await S.get(col_t.url)
         col.status, col.error = r.status, r.error
+        cc = rules.column_class(col.cls)
+        period = cc.stale_after if cc is not None else None
+        if p is None and _challenged(r, None):
+            col.error = "blocked"
+            if f.renderer.can_render():
+                rr, p = await S.render(col_t.url)
+                col.rendered = p is not None
+            if p is None:
+                col.undetermined = "blocked"
+                col.verdict_confidence = "undetermined"
+                return col, None
         col.reachable = p is not None
-        if p is not None:
+        if p is None:
+            if r.error == "not_html":
+                col.undetermined, col.verdict_confidence = "not_html", "undetermined"
+            return col, None
+        col.pages_read = 1
+        if not p.item_latest and await S.is_soft404(col_t.url, p):
+            col.reachable, col.soft404, col.error = False, True, "soft_404"
+            return col, None
+        if period is None:
             col.latest_date = p.item_latest
             col.item_count = sum(1 for i in p.items if i.date)
             checks.judge_column(col, dated_items=col.item_count, content_rows=p.content_links,
                                 empty_marker=p.empty_marker, as_of=as_of, rules=rules)
+            return col, p
+        latest, ev, conf, reason, extra = await S.judge_list(col_t.url, r, p, period, home=False)
+        col.pages_read, col.rendered = extra["pages"], extra["rendered"]
+        infos = extra["infos"]
+        col.item_count = sum(1 for i in infos for it in i.items if it.date)
+        content_rows = sum(i.content_links for i in infos)
+        empty = any(i.empty_marker for i in infos)
+        col.latest_date, col.evidence, col.verdict_confidence = latest, ev, conf
+        if latest is None:
+            blank = empty or (content_rows == 0 and not (p.scripts and reason == "render_unavailable"))
+            if blank:
+                col.evidence = Evidence(url=col_t.url, source="empty_marker" if empty else "no_entries",
+                                        snippet=("暂无信息" if empty else p.title)[:160])
+                col.verdict_confidence = "high" if empty else "medium"
+            else:
+                col.undetermined = reason or "no_dated_list"
+                col.verdict_confidence = "undetermined"
+                col.blank, col.stale = False, None
+                col.deadline = subtract_period(as_of, period)
+                return col, p
+        checks.judge_column(col, dated_items=col.item_count if latest else 0, content_rows=content_rows,
+                            empty_marker=empty, as_of=as_of, rules=rules)
         return col, p
 
     async def do_system(u: str) -> SystemResult:
@@ -123,27 +384,73 @@ async def scan_site(f: Fetcher, t: Target, cfg: ScanConfig) -> SiteResult:
     col_pairs = await asyncio.gather(*(do_column(c) for c in t.columns))
     site.systems = list(await sys_task)
 
+    link_info = info
+    home_period = rules.homepage_stale_after
+    if info is None and blocked:
+        # A cookie challenge: only a browser gets through.
+        if f.renderer.can_render():
+            rr, info = await S.render(t.homepage)
+            hp.rendered = info is not None
+            if info is None:
+                hp.undetermined = rr.error if rr.error in ("render_unavailable", "render_failed") else "blocked"
+        else:
+            hp.undetermined = "render_unavailable" if not f.renderer.available else "blocked"
+        link_info = None
     if info is not None:
         hp.encoding = info.encoding
         hp.site_id_code, hp.site_id_source, hp.site_id_shown = info.site_id_code, info.site_id_source, info.site_id_shown
         hp.icp = info.icp
-        hp.dated_items = sum(1 for i in info.items if i.date)
-        hp.latest_date = info.item_latest
-        if hp.latest_date:
-            hp.latest_source = "homepage_items"
+        latest, ev, conf, reason, extra = await S.judge_list(body_fr.final_url, body_fr, info, home_period, home=True)
+        hp.via = extra["via"]
+        hp.rendered = hp.rendered or extra["rendered"]
+        hp.dated_items = sum(1 for i in extra["infos"] for it in i.items if it.date)
+        if hp.via:
+            link_info = max(extra["infos"], key=lambda i: len(i.links))
+            if not hp.site_id_code:
+                for i in extra["infos"]:
+                    if i.site_id_code:
+                        hp.site_id_code, hp.site_id_source, hp.site_id_shown = i.site_id_code, i.site_id_source, i.site_id_shown
+                        break
+            hp.icp = hp.icp or next((i.icp for i in extra["infos"] if i.icp), None)
+        hp.latest_date, hp.evidence, hp.verdict_confidence = latest, ev, conf
+        if ev is not None:
+            hp.latest_source = ("linked_articles" if ev.source == "linked_article"
+                                else "rendered" if ev.source == "rendered" else "homepage_items")
+            hp.stale = checks.is_stale(latest, as_of, home_period)
+            if hp.stale and hp.truncated:
+                # The newest entries may sit past the read cap: no verdict on a partly read page.
+                hp.stale, hp.undetermined, hp.verdict_confidence = None, "too_large", "undetermined"
         else:
-            hp.latest_date = await _linked_article_date(f, info, fr.final_url, cfg)
-            hp.latest_source = "linked_articles" if hp.latest_date else None
-        hp.stale = checks.is_stale(hp.latest_date, as_of, rules.homepage_stale_after)
+            hp.undetermined = reason
+            hp.stale = None
+    elif hp.undetermined is None:
+        hp.undetermined = "not_html" if fr.error == "not_html" else ("parse_failure" if fr.error == "parse_failure"
+                                                                     else "unreachable")
+    if hp.undetermined:
+        hp.verdict_confidence = "undetermined"
+        site.undetermined.append(Undetermined("homepage", t.homepage, hp.undetermined,
+                                              _und_msg(hp.undetermined, fr)))
 
     site.columns = [c for c, _ in col_pairs]
+    for col in site.columns:
+        if col.undetermined:
+            site.undetermined.append(Undetermined("column", col.url, col.undetermined,
+                                                  UNDETERMINED_MESSAGES[col.undetermined], col.name))
     for col, p in col_pairs:
         cc = rules.column_class(col.cls)
         if p is not None and cc is not None and cc.interaction:
-            site.interaction.append(checks.judge_interaction(col.name, col.url, p.messages, as_of, rules))
+            ir = checks.judge_interaction(col.name, col.url, p.messages, as_of, rules)
+            site.interaction.append(ir)
+            if ir.undetermined:
+                site.undetermined.append(Undetermined("interaction", col.url, ir.undetermined,
+                                                      UNDETERMINED_MESSAGES[ir.undetermined], col.name))
 
     if cfg.check_links:
-        await _dead_links(f, site, info, fr, [(c.url, p) for c, p in col_pairs if p is not None], known, cfg)
+        await _dead_links(S, site, link_info, body_fr, [(c.url, p) for c, p in col_pairs if p is not None], cfg)
+    for col in site.columns:
+        if col.soft404:
+            site.dead_links.append(LinkResult(col.url, hp.final_url or t.homepage, "link", col.status, "soft_404",
+                                              ERROR_MESSAGES["soft_404"]))
 
     site.column_counts = checks.column_counts(site.columns, rules)
     names = rules.veto_names
@@ -154,42 +461,31 @@ async def scan_site(f: Fetcher, t: Target, cfg: ScanConfig) -> SiteResult:
     if any(i.unanswered_veto_evidence for i in site.interaction):
         site.vetoes.append(names["interaction"])
     await https_task
+    if site.undetermined:
+        site.verdict_confidence = "undetermined" if hp.undetermined and all(c.undetermined or not c.reachable for c in site.columns) else "partial"
+    else:
+        site.verdict_confidence = "high"
     site.duration_ms = int((time.monotonic() - t0) * 1000)
     site.requests = counter[0]
     return site
 
 
-async def _linked_article_date(f: Fetcher, info: PageInfo, base: str, cfg: ScanConfig):
-    """Homepage without dates: the newest date among a bounded number of linked same-site articles."""
-    host = urlsplit(base).hostname
-    cands = [i.url for i in info.items if i.url and urlsplit(i.url).hostname == host]
-    cands += [l.url for l in info.links if l.kind == "link" and urlsplit(l.url).hostname == host]
-    seen, picks = set(), []
-    for u in cands:
-        if u in seen or u.rstrip("/") == base.rstrip("/"):
-            continue
-        seen.add(u)
-        if _ARTICLE_URL.search(urlsplit(u).path):
-            picks.append(u)
-        if len(picks) >= cfg.max_article_fetch:
-            break
-
-    async def one(u):
-        r = await f.fetch(u)
-        p = _page(r, cfg)
-        return p.page_date if p else None
-
-    ds = [d for d in await asyncio.gather(*(one(u) for u in picks)) if d]
-    return max(ds) if ds else None
+def _und_msg(reason: str, fr: FetchResult) -> str:
+    m = UNDETERMINED_MESSAGES.get(reason, reason)
+    if reason == "unreachable" and fr.message:
+        m = f"{m}（{fr.message}）"
+    return m
 
 
-async def _dead_links(f, site: SiteResult, info, home_fr, col_pages, known, cfg: ScanConfig) -> None:
+async def _dead_links(S: "_Site", site: SiteResult, info, home_fr, col_pages, cfg: ScanConfig) -> None:
+    f, known = S.f, S.known
     todo: dict[str, tuple[str, str]] = {}  # url -> (found_on, kind); counted once per distinct URL
     pages = ([(home_fr.final_url, info)] if info is not None else []) + col_pages[: cfg.link_sample_pages]
     for page_url, p in pages:
         for l in p.links:
             if l.url not in todo and len(todo) < cfg.max_links_per_site:
                 todo[l.url] = (page_url, l.kind)
+    soft_budget = [cfg.soft404_link_checks]
 
     async def one(u, found_on, kind):
         r = known.get(u)
@@ -197,6 +493,16 @@ async def _dead_links(f, site: SiteResult, info, home_fr, col_pages, known, cfg:
             r = await _check_link(f, u, cfg)
         if _link_dead(r) and r.error != "not_html":
             return LinkResult(u, found_on, kind, r.status, r.error, r.message)
+        # Sites that answer 200 for missing pages: same-site pages are read and compared.
+        if kind == "link" and r.status == 200 and soft_budget[0] > 0 and u not in known \
+                and urlsplit(u).hostname == urlsplit(found_on).hostname:
+            fp = await S.notfound_fingerprint(u)
+            if fp is not None and soft_budget[0] > 0:
+                soft_budget[0] -= 1
+                g = await f.fetch(u, max_bytes=262144, retries=0)
+                p = _page(g, cfg, partial=True)
+                if p is not None and (p.soft404 or p.fingerprint == fp):
+                    return LinkResult(u, found_on, kind, g.status, "soft_404", ERROR_MESSAGES["soft_404"])
         return None
 
     res = await asyncio.gather(*(one(u, fo, k) for u, (fo, k) in todo.items()))
@@ -279,8 +585,10 @@ async def probe_sites(urls: Iterable[str], config: ScanConfig) -> list[checks.Pr
     async with Fetcher(config) as f:
         async def one(u: str) -> checks.Probe:
             at = datetime.now(timezone.utc)
+            new_site_jar()  # a 302 that sets a cookie reaches the page, as in a scan
             r = await f.fetch(u, max_bytes=65536)
-            ok = r.status is not None and r.status < 400 and r.error in (None, "too_large")
+            # Reachable as in a scan: a big page (read cap) or a WAF cookie challenge means the server answers.
+            ok = (r.status is not None and r.status < 400 and r.error in (None, "too_large")) or r.status == 412
             return checks.Probe(at, ok, r.latency_ms, None if ok else r.error, r.status, u)
         return list(await asyncio.gather(*(one(u) for u in urls)))
 

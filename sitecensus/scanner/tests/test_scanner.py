@@ -209,3 +209,27 @@ def test_scan_now_runs_in_the_background(client, web, settings, live_demo):
     assert status["status"] == "done" and status["done"] == 1
     client.force_login(demo_users["baoding"])
     assert client.get(status_url).status_code == 404
+
+
+def test_suggestions_carry_evidence_and_undetermined_goes_to_a_person(client, web, sites, demo_users):
+    services.scan([s.pk for s in sites], as_of=AS_OF)
+    for site in sites:
+        truth = web.truth(site.site_code)
+        for s in Suggestion.objects.filter(website=site):
+            assert s.evidence and all(e.get("url") for e in s.evidence), (s.indicator, truth.kind)
+            if s.indicator == "V2":
+                e = s.evidence[0]
+                assert e["date"] == truth.latest_date.isoformat() and e["source_label"]
+    # A check the scanner could not judge: listed for a person on the inspection card, never a suggestion.
+    site = sites[0]
+    scan = SiteScan.objects.filter(website=site).order_by("-at").first()
+    scan.summary = {**scan.summary, "undetermined": [
+        {"check": "column", "url": "http://example.gov.test/col/x/", "reason": "no_dated_list",
+         "message": "未能识别带日期的信息列表", "name": "通知公告"}]}
+    scan.save()
+    card = _inspection(demo_users["laishui_lsz"], demo_users["laishui"], site)
+    client.force_login(demo_users["laishui"])
+    page = client.get(f"/checks/card/{card.pk}/").content.decode()
+    assert 'data-testid="undetermined"' in page and "无法判定：未能识别带日期的信息列表" in page
+    if Suggestion.objects.filter(website=site, status="pending").exists():
+        assert 'data-testid="evidence"' in page

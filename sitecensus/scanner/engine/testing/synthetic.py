@@ -106,6 +106,7 @@ class ColumnTruth:
     blank: bool
     stale: bool | None
     reachable: bool
+    undetermined: str | None = None   # 无法判定 reason (a list without readable dates: no verdict)
 
 
 @dataclass
@@ -370,6 +371,10 @@ def site_truth(spec: SiteSpec, base: str, as_of: date = AS_OF, max_article_fetch
             if c.dead:
                 cols[c.cid] = ColumnTruth(None, False, None, False)
                 continue
+            if c.undated and cc.stale_after is not None:
+                # Undated entries whose articles carry no date either: no evidence, so no verdict.
+                cols[c.cid] = ColumnTruth(None, False, None, True, "no_dated_list")
+                continue
             stale = None if cc.stale_after is None else (
                 c.blank or latest is None or latest < subtract_period(as_of, cc.stale_after))
             cols[c.cid] = ColumnTruth(latest, c.blank, stale, True)
@@ -408,9 +413,13 @@ def site_truth(spec: SiteSpec, base: str, as_of: date = AS_OF, max_article_fetch
         if c.dead:
             dead.add(f"{base}/col/{c.cid}/index.html")
     enc = {"utf-8": "utf-8", "gbk": "gbk", "gbk-meta-only": "gbk", "lying-meta": "utf-8"}[spec.encoding]
+    if spec.kind == "huge":
+        # Parsed from its first max_bytes (scan and probe agree it is reachable); its newest entries may lie
+        # past the cap, so a stale-looking first part gives 无法判定, not a veto.
+        latest, stale_home = date(2025, 6, 1) if as_of >= date(2025, 6, 1) else None, None
     return SiteTruth(
         site_code=spec.site_code, kind=spec.kind, error=bad_err,
-        reachable=homepage_ok or spec.kind in ("binary", "binary_as_html"),
+        reachable=homepage_ok or spec.kind in ("binary", "binary_as_html", "huge"),
         encoding=enc if homepage_ok else None, latest_date=latest, homepage_stale=stale_home,
         columns=cols, dead_links=dead if homepage_ok else None, vetoes=vetoes,
         site_id_code=spec.site_code if homepage_ok and spec.id_mode != "none" else None,
@@ -440,6 +449,7 @@ class SyntheticWeb:
         self.inflight: dict[str, int] = {}
         self.max_inflight: dict[str, int] = {}
         self.cookies_seen = 0
+        self.foreign_cookies = 0
         self.requests = 0
         self._flap_seen: set[tuple[str, str]] = set()
 
@@ -523,6 +533,10 @@ class SyntheticWeb:
             self.cookies_seen += 1
         if host not in self._by_host:
             return web.Response(status=404, text="unknown site")
+        own = f"JSESSIONID=x{self.spec(host).index}"
+        if any(part.strip().startswith("JSESSIONID=") and part.strip() != own
+               for part in request.headers.get("Cookie", "").split(";")):
+            self.foreign_cookies += 1  # another site's cookie: the per-site jar leaked
         self.inflight[host] = self.inflight.get(host, 0) + 1
         self.max_inflight[host] = max(self.max_inflight.get(host, 0), self.inflight[host])
         try:
@@ -534,7 +548,7 @@ class SyntheticWeb:
         codec, _, ctype = _enc(spec)
         r = web.Response(body=html.encode(codec, "replace"), status=status)
         r.headers["Content-Type"] = ctype
-        r.set_cookie("JSESSIONID", f"x{spec.index}")  # the scanner must never send it back
+        r.set_cookie("JSESSIONID", f"x{spec.index}")  # goes back to this site only (per-site jar)
         return r
 
     async def _serve(self, request: web.Request, host: str, spec: SiteSpec) -> web.StreamResponse:

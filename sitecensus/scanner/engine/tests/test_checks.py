@@ -87,10 +87,23 @@ def test_interaction():
     msgs = [Message("a", None, date(2025, 6, 1), None), Message("b", None, date(2025, 1, 5), date(2025, 1, 10))]
     r = judge_interaction("咨询", "http://x/", msgs, AS_OF, RULES)
     assert r.messages_in_window == 2 and not r.overdue and not r.no_recent_messages
-    msgs.append(Message("c", None, date(2025, 3, 1), None))          # 4 months, no reply
+    msgs.append(Message("c", None, date(2025, 3, 1), None, reply_column=True))  # 4 months, reply date empty
     msgs.append(Message("d", None, date(2024, 8, 1), date(2024, 12, 1)))  # replied after 4 months
     msgs.append(Message("e", None, date(2024, 1, 1), None))          # outside the year: ignored
     r = judge_interaction("咨询", "http://x/", msgs, AS_OF, RULES)
     assert [m.title for m in r.overdue] == ["c", "d"] and r.unanswered_veto_evidence
     r = judge_interaction("咨询", "http://x/", [Message("e", None, date(2024, 1, 1), None)], AS_OF, RULES)
     assert r.no_recent_messages and not r.unanswered_veto_evidence
+
+
+def test_interaction_status_column_and_unknown_reply_state():
+    # 已回复/已办结 in a status column, no reply date: answered, never overdue.
+    r = judge_interaction("咨询", "http://x/", [Message("a", None, date(2025, 1, 5), None, answered=True)], AS_OF, RULES)
+    assert not r.overdue and r.answered_by_status == 1 and r.undetermined is None
+    # 未回复 status: truly unanswered and older than 3 months -> overdue.
+    r = judge_interaction("咨询", "http://x/", [Message("b", None, date(2025, 1, 5), None, True, answered=False)],
+                          AS_OF, RULES)
+    assert [m.title for m in r.overdue] == ["b"] and r.unanswered_veto_evidence
+    # Only an asked date, no reply column nor status: 无法判定, not a veto.
+    r = judge_interaction("咨询", "http://x/", [Message("c", None, date(2025, 1, 5), None)], AS_OF, RULES)
+    assert not r.unanswered_veto_evidence and r.undetermined == "no_reply_info" and r.unknown_reply == 1

@@ -58,10 +58,10 @@ def test_list_items_and_year_inference_safety():
                          '<li><a href="/a/2.html">全市安全生产会议召开</a><span>[05-11]</span></li></ul>'), url="http://x.gov.cn/", as_of=AS_OF)
     assert [i.date for i in p.items] == [date(2025, 6, 28), date(2025, 5, 11)]
     assert p.items[0].url == "http://x.gov.cn/a/1.html"
-    # The list's full dates are years old: month-day alone is ambiguous, so no year is guessed.
+    # The page's own full dates give the year of a month-day date (a list frozen years ago stays old).
     p = parse_page(_html('<ul><li><a href="/a/1.html">关于做好防汛工作的通知</a><span>2019-06-28</span></li>'
                          '<li><a href="/a/2.html">全市安全生产会议召开</a><span>(05-11)</span></li></ul>'), as_of=AS_OF)
-    assert [i.date for i in p.items] == [date(2019, 6, 28), None]
+    assert [i.date for i in p.items] == [date(2019, 6, 28), date(2019, 5, 11)]
 
 
 def test_title_dates_are_not_item_dates_and_future_items_ignored():
