@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "sitecensus.accounts",
     "sitecensus.registry",
     "sitecensus.scoring",
+    "sitecensus.evidence",
     "sitecensus.scanner",
     "sitecensus.spotcheck",
     "sitecensus.reports",
@@ -215,6 +216,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sitecensus@localhost"
 
 # The scoring table in force (a file in sitecensus/scoring/data): 2015 census or 2019 indicators.
 SCORING_RUBRIC = os.environ.get("SCORING_RUBRIC", "2015")
+# Evidence files (PNG/JPEG/PDF screenshots and documents): the size limit per file.
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 5 * 1024 * 1024)
 
 # The scanner (engine settings; see sitecensus/scanner/engine/config.py).
 SCANNER_CONCURRENCY = env_int("SCANNER_CONCURRENCY", 64)

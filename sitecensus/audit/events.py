@@ -23,6 +23,8 @@ LABELS = {
     "campaign_created": "创建普查",
     "campaign_round_created": "安排抽查轮次",
     "campaign_changed": "调整普查日程",
+    "evidence_uploaded": "上传证据文件",
+    "evidence_removed": "删除证据文件",
     "website_saved": "保存网站信息",
     "website_submitted": "报送网站",
     "website_approved": "审核通过",

@@ -262,7 +262,8 @@ def issue_rectification(*, actor, card: Scorecard, indicator: str, requirement: 
 
 
 @transaction.atomic
-def answer_rectification(*, actor, notice: Rectification, answer: str, evidence: list[str], request=None):
+def answer_rectification(*, actor, notice: Rectification, answer: str, evidence: list[str], files=(),
+                         request=None):
     if not may_self_check(actor, notice.website):
         raise NotAllowed("只有网站的填报单位可以反馈整改情况")
     notice = Rectification.objects.select_for_update().get(pk=notice.pk)
@@ -274,11 +275,18 @@ def answer_rectification(*, actor, notice: Rectification, answer: str, evidence:
     for url in evidence:
         if not url.startswith(("http://", "https://")):
             raise InvalidInput(f"证据网址应以 http:// 或 https:// 开头：“{url}”", field="evidence")
+    made = []
+    if files:
+        from sitecensus.evidence.services import files_for_answer
+
+        made = files_for_answer(actor=actor, notice=notice, uploads=files)
     notice.answer, notice.answer_evidence = answer.strip(), evidence
     notice.status, notice.answered_at = Rectification.Status.ANSWERED, timezone.now()
     notice.save()
+    if made:
+        type(made[0]).objects.bulk_create(made)
     _event(notice, "answer", actor, answer.strip())
-    record("rectification_answered", actor=actor, request=request, obj=notice)
+    record("rectification_answered", actor=actor, request=request, obj=notice, files=[f.name for f in made])
     return notice
 
 

@@ -1,8 +1,10 @@
 import json
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -106,13 +108,18 @@ def card_page(request, pk):
     rubric = services.rubric_of(card)
     if request.method == "POST":
         raw = raw_entries_from(request.POST, rubric)
+        uploads = request.FILES.getlist("files")
         try:
-            if request.POST.get("action") == "submit":
-                services.submit_card(actor=request.user, card=card, raw_entries=raw, request=request)
-                messages.success(request, "评分表已提交")
-            else:
+            with transaction.atomic():  # the entries and their evidence files together, or nothing
                 services.save_entries(actor=request.user, card=card, raw_entries=raw, request=request)
-                messages.success(request, "已保存")
+                if uploads:
+                    from sitecensus.evidence.services import attach_to_card
+
+                    attach_to_card(actor=request.user, card=card, uploads=uploads,
+                                   indicator=request.POST.get("files-indicator", ""), request=request)
+                if request.POST.get("action") == "submit":
+                    services.submit_card(actor=request.user, card=card, request=request)
+            messages.success(request, "评分表已提交" if request.POST.get("action") == "submit" else "已保存")
             return redirect("scoring:card", pk=card.pk)
         except CensusError as exc:
             return render_card(request, card, typed=raw, error=exc)
@@ -150,8 +157,14 @@ def render_card(request, card: Scorecard, *, typed: dict | None = None, error=No
     rows = _rows(rubric, entries, other, deductions)
     for row in rows:
         row["other_points"] = self_deductions.get(row["i"].code)
+    from sitecensus.evidence import selectors as evidence
+
+    names = {i.code: i.name for i in rubric.indicators}
+    files = [(f, names.get(f.indicator, "")) for f in evidence.of_card(card)]
+    self_files = [(f, names.get(f.indicator, "")) for f in evidence.of_card(self_card)] if self_card else []
     return render(request, "scoring/card.html", {
         "suggestions": suggestions, "self_card": self_card, "undetermined": undetermined,
+        "files": files, "self_files": self_files, "max_mb": settings.EVIDENCE_MAX_BYTES // 1024 // 1024,
         "card": card, "rubric": rubric, "rows": rows, "error": error,
         "editable": editable, "rectifications": card.rectifications.all(),
         "may_rectify": card.is_submitted and card.stage != S.SELF and card.scorer_unit_id == request.user.unit_id,
@@ -243,6 +256,15 @@ def rectification_remind(request):
     return redirect("scoring:rectification_list")
 
 
+def _rect_context(request, notice, **extra):
+    from sitecensus.evidence import selectors as evidence
+
+    return {"notice": notice, "events": notice.events.select_related("actor"),
+            "owner": services.may_self_check(request.user, notice.website),
+            "issuer": notice.issuer_unit_id == request.user.unit_id,
+            "files": evidence.of_rectification(notice), **extra}
+
+
 def rectification_detail(request, pk):
     notice = selectors.get_rectification(request.user, pk)
     if request.method == "POST":
@@ -250,7 +272,8 @@ def rectification_detail(request, pk):
         try:
             if action == "answer":
                 services.answer_rectification(actor=request.user, notice=notice, answer=request.POST.get("answer", ""),
-                                              evidence=request.POST.get("evidence", "").splitlines(), request=request)
+                                              evidence=request.POST.get("evidence", "").splitlines(),
+                                              files=request.FILES.getlist("files"), request=request)
                 messages.success(request, "整改情况已反馈")
             elif action in ("close", "reopen"):
                 services.recheck_rectification(actor=request.user, notice=notice, close=action == "close",
@@ -259,15 +282,13 @@ def rectification_detail(request, pk):
             else:
                 raise InvalidInput("未知的操作")
         except CensusError as exc:
-            return render(request, "scoring/rectification_detail.html", {
-                "notice": notice, "error": exc, "events": notice.events.select_related("actor"),
-                "owner": services.may_self_check(request.user, notice.website),
-                "issuer": notice.issuer_unit_id == request.user.unit_id}, status=exc.http_status)
+            # What was typed stays in the form (files must be chosen again: browsers never refill them).
+            return render(request, "scoring/rectification_detail.html", _rect_context(
+                request, notice, error=exc, typed={k: request.POST.get(k, "") for k in ("answer", "evidence",
+                                                                                       "comment")}),
+                status=exc.http_status)
         return redirect("scoring:rectification_detail", pk=notice.pk)
-    return render(request, "scoring/rectification_detail.html", {
-        "notice": notice, "events": notice.events.select_related("actor"),
-        "owner": services.may_self_check(request.user, notice.website),
-        "issuer": notice.issuer_unit_id == request.user.unit_id})
+    return render(request, "scoring/rectification_detail.html", _rect_context(request, notice, typed={}))
 
 
 def _result_filters(request):

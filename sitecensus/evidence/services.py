@@ -1,0 +1,100 @@
+"""Attaching evidence files: PNG, JPEG or PDF, checked by their content (not
+their name), size-limited; one transaction and one audit event each."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+
+from django.conf import settings
+from django.db import transaction
+
+from sitecensus.audit.services import record
+from sitecensus.core.errors import InvalidInput, InvalidState, NotAllowed
+from sitecensus.scoring import services as scoring
+from sitecensus.scoring.models import IMMUTABLE, Rectification, Scorecard
+
+from .models import EvidenceFile
+
+K = EvidenceFile.Kind
+ACCEPTED = "PNG、JPEG 图片或 PDF 文档"
+
+
+def sniff(data: bytes, name: str) -> str:
+    """The file's kind from its bytes; a typed error naming the file otherwise."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff"):
+        from PIL import Image, UnidentifiedImageError
+
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                image.verify()
+                fmt = image.format
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+            raise InvalidInput(f"文件“{name}”不是完整的图片，无法打开", field="files") from None
+        if fmt == "PNG":
+            return K.PNG
+        if fmt in ("JPEG", "MPO"):
+            return K.JPEG
+    if data.startswith(b"%PDF-") and b"%%EOF" in data[-2048:]:
+        return K.PDF
+    raise InvalidInput(f"文件“{name}”的内容不是{ACCEPTED}（按文件内容判断，不看扩展名）", field="files")
+
+
+def _clean_name(name: str) -> str:
+    name = re.sub(r"[\x00-\x1f\\/:*?\"<>|]", "_", (name or "").strip())[-200:]
+    return name or "证据文件"
+
+
+def _read(upload) -> tuple[str, bytes]:
+    name = _clean_name(getattr(upload, "name", ""))
+    limit = settings.EVIDENCE_MAX_BYTES
+    if getattr(upload, "size", 0) and upload.size > limit:
+        raise InvalidInput(f"文件“{name}”超过 {limit // 1024 // 1024} MB 的上限", field="files")
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise InvalidInput(f"文件“{name}”超过 {limit // 1024 // 1024} MB 的上限", field="files")
+    if not data:
+        raise InvalidInput(f"文件“{name}”是空文件", field="files")
+    return name, data
+
+
+def _make(upload, **owner) -> EvidenceFile:
+    name, data = _read(upload)
+    kind = sniff(data, name)
+    return EvidenceFile(name=name, kind=kind, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+                        content=data, **owner)
+
+
+@transaction.atomic
+def attach_to_card(*, actor, card: Scorecard, uploads, indicator: str = "", request=None) -> list[EvidenceFile]:
+    card = Scorecard.objects.select_for_update().get(pk=card.pk)
+    if card.is_submitted:
+        raise InvalidState(IMMUTABLE)
+    if not scoring.may_score(actor, card):
+        raise NotAllowed("您不能为这份评分表上传证据")
+    if indicator and indicator not in scoring.rubric_of(card).codes:
+        raise InvalidInput(f"评分表中没有指标“{indicator}”", field="indicator")
+    made = [_make(u, scorecard=card, indicator=indicator, uploaded_by=actor) for u in uploads]
+    EvidenceFile.objects.bulk_create(made)
+    for f in made:
+        record("evidence_uploaded", actor=actor, request=request, obj=card, file=f.name, kind=f.kind, size=f.size)
+    return made
+
+
+def files_for_answer(*, actor, notice: Rectification, uploads) -> list[EvidenceFile]:
+    """Files of a rectification answer, saved by answer_rectification's transaction."""
+    return [_make(u, rectification=notice, uploaded_by=actor) for u in uploads]
+
+
+@transaction.atomic
+def remove_from_card(*, actor, file: EvidenceFile, request=None) -> None:
+    if file.scorecard_id is None:
+        raise InvalidState("整改反馈的证据不能删除")
+    card = Scorecard.objects.select_for_update().get(pk=file.scorecard_id)
+    if card.is_submitted:
+        raise InvalidState(IMMUTABLE)
+    if not scoring.may_score(actor, card):
+        raise NotAllowed("您不能删除这份评分表的证据")
+    file.delete()
+    record("evidence_removed", actor=actor, request=request, obj=card, file=file.name)

@@ -1,0 +1,37 @@
+from urllib.parse import quote
+
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+
+CONTENT_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "pdf": "application/pdf"}
+
+
+def download(request, pk):
+    """Always a download, never shown inline (and never sniffed into something else)."""
+    found = selectors.get_visible(request.user, pk)
+    response = HttpResponse(bytes(found.content), content_type=CONTENT_TYPES[found.kind])
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(found.name)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def remove(request, pk):
+    found = selectors.get_visible(request.user, pk)
+    card_pk = found.scorecard_id
+    if card_pk and any(key.startswith("e-") for key in request.POST):
+        # Sent from the card with what was typed: saved first, so nothing typed is lost.
+        from sitecensus.scoring import services as scoring
+        from sitecensus.scoring.models import Scorecard
+        from sitecensus.scoring.views import raw_entries_from
+
+        card = Scorecard.objects.get(pk=card_pk)
+        scoring.save_entries(actor=request.user, card=card,
+                             raw_entries=raw_entries_from(request.POST, scoring.rubric_of(card)), request=request)
+    services.remove_from_card(actor=request.user, file=found, request=request)
+    return redirect("scoring:card", pk=card_pk)
