@@ -38,3 +38,17 @@ def login(page, base, username, password):
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.locator("form button.primary").click()
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations(request):
+    """Every browser test also checks that the page broke no Content-Security-Policy rule."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    violations = []
+    page.on("console", lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    yield
+    assert not violations, violations
