@@ -9,7 +9,7 @@ from datetime import date
 
 from .config import ScanConfig
 from .extract import parse_page
-from .results import TargetError, parse_targets
+from .results import UNDETERMINED_MESSAGES, TargetError, parse_targets
 from .scan import iter_scan
 
 
@@ -36,15 +36,45 @@ def page_main(argv: list[str]) -> int:
     except OSError as e:
         print(f"无法读取文件 {a.file}：{e.strerror}", file=sys.stderr)
         return 2
-    p = parse_page(data, url=a.url, as_of=a.as_of or date.today())
+    try:
+        p = parse_page(data, url=a.url, as_of=a.as_of or date.today())
+    except Exception as e:  # noqa: BLE001 - an unreadable page is 无法判定, reported as such
+        json.dump({"latest_date": None, "verdict_confidence": "undetermined", "undetermined": "parse_failure",
+                   "undetermined_message": f"{UNDETERMINED_MESSAGES['parse_failure']}：{type(e).__name__}"},
+                  sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    best = max((i for i in p.items if i.date), key=lambda i: i.date, default=None)
+    if best is not None:
+        evidence = {"url": a.url, "date": _iso(best.date), "source": {"list": "visible_list"}.get(best.source, best.source),
+                    "snippet": best.snippet, "item_url": best.url}
+        confidence = "medium" if best.short_date or best.source == "url" else "high"
+    elif p.page_date is not None:
+        evidence = {"url": a.url, "date": _iso(p.page_date), "source": p.page_date_source,
+                    "snippet": p.page_date_snippet, "item_url": None}
+        confidence = "medium" if p.page_date_source == "meta" else "high"
+    else:
+        evidence, confidence = None, "undetermined"
+    reason = None
+    if evidence is None:
+        reason = "scripted_list" if p.scripts and not p.items else "no_dated_list"
     out = {
         "encoding": p.encoding,
         "site_id_code": p.site_id_code,
         "latest_date": _iso(p.latest_date),
-        "items": [{"title": i.title, "url": i.url, "date": _iso(i.date)} for i in p.items],
+        "items": [{"title": i.title, "url": i.url, "date": _iso(i.date),
+                   "source": {"list": "visible_list"}.get(i.source, i.source) if i.date else None} for i in p.items],
         "page_date": _iso(p.page_date),
         "meta_date": _iso(p.meta_date),
         "icp": p.icp,
+        "page_date_source": p.page_date_source,
+        "evidence": evidence,
+        "verdict_confidence": confidence,
+        "undetermined": reason,
+        "undetermined_message": UNDETERMINED_MESSAGES[reason] if reason else None,
+        "soft404": p.soft404,
+        "client_redirect": p.client_redirect,
+        "frames": p.frames + p.iframes,
     }
     json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
@@ -81,6 +111,8 @@ def scan_main(argv: list[str]) -> int:
     ap.add_argument("--timeout", type=float, default=15.0)
     ap.add_argument("--no-links", action="store_true", help="skip the dead-link check")
     ap.add_argument("--host-map", help="JSON object hostname -> IP (static resolver)")
+    ap.add_argument("--no-render", action="store_true", help="never use the headless-browser fallback")
+    ap.add_argument("--chromium", default="/usr/bin/chromium", help="Chromium executable for the render fallback")
     a = ap.parse_args(argv)
     try:
         with open(a.targets, encoding="utf-8") as f:
@@ -109,7 +141,7 @@ def scan_main(argv: list[str]) -> int:
             return 2
     cfg = ScanConfig(concurrency=a.concurrency, per_host=a.per_host, per_host_rate=a.per_host_rate,
                      timeout=a.timeout, allow_private=a.allow_private, as_of=a.as_of or date.today(),
-                     check_links=not a.no_links, host_map=host_map)
+                     check_links=not a.no_links, host_map=host_map, render=not a.no_render, chromium_path=a.chromium)
     try:
         out = open(a.out, "w", encoding="utf-8")
     except OSError as e:

@@ -391,7 +391,9 @@ async def scan_site(f: Fetcher, t: Target, cfg: ScanConfig) -> SiteResult:
         if f.renderer.can_render():
             rr, info = await S.render(t.homepage)
             hp.rendered = info is not None
-            if info is None:
+            if info is not None:
+                hp.error, hp.message = None, None  # the browser passed the challenge: content judged
+            else:
                 hp.undetermined = rr.error if rr.error in ("render_unavailable", "render_failed") else "blocked"
         else:
             hp.undetermined = "render_unavailable" if not f.renderer.available else "blocked"
@@ -493,7 +495,12 @@ async def _dead_links(S: "_Site", site: SiteResult, info, home_fr, col_pages, cf
             r = await _check_link(f, u, cfg)
         if _link_dead(r) and r.error != "not_html":
             return LinkResult(u, found_on, kind, r.status, r.error, r.message)
-        # Sites that answer 200 for missing pages: same-site pages are read and compared.
+        # Sites that answer 200 for missing pages: an image or a file answered with a web page is missing;
+        # same-site pages are read and compared with the site's not-found page.
+        if kind in ("image", "attachment") and r.status == 200 and "html" in (r.content_type or "").lower() \
+                and urlsplit(u).hostname == urlsplit(found_on).hostname \
+                and await S.notfound_fingerprint(u) is not None:
+            return LinkResult(u, found_on, kind, r.status, "soft_404", ERROR_MESSAGES["soft_404"])
         if kind == "link" and r.status == 200 and soft_budget[0] > 0 and u not in known \
                 and urlsplit(u).hostname == urlsplit(found_on).hostname:
             fp = await S.notfound_fingerprint(u)

@@ -18,6 +18,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
+import re
 import random
 import socket
 import struct
@@ -40,6 +42,55 @@ BAD_KINDS = {
     "binary_as_html": "not_html", "hang": "timeout", "reset": "reset", "dead": "http_status",
     "dns": "dns", "invalid_url": "invalid_url",
 }
+
+# Page shapes common on real government sites, served on hosts "shape-<kind>.gov.test", each a whole site
+# with its truth. Kinds ending in "_stale" (and monthday_frozen) are sites that truly stopped updating.
+SHAPE_KINDS = {
+    "hanweb_xml": "大汉/Hanweb: list inside <script type=text/xml> datastore records (CDATA)",
+    "hanweb_xml_stale": "the same, frozen",
+    "json_list": "list held as an inline JSON array, built by a script",
+    "docwrite": "list written by document.write",
+    "js_rendered": "list fetched and rendered by JavaScript after load (render fallback)",
+    "meta_refresh": "homepage reached through <meta http-equiv=refresh>",
+    "js_redirect": "homepage reached through window.location.href=",
+    "frameset": "homepage is a <frameset>",
+    "iframe_news": "the news block sits in an <iframe>",
+    "fullwidth": "full-width digits ２０２５－０６－２８",
+    "cn_numeral": "Chinese-numeral dates 二〇二五年六月二十八日",
+    "cn_numeral_stale": "the same, frozen",
+    "sibling_div": "div layout: the date in a sibling div of the link's div",
+    "sibling_div_stale": "the same, frozen",
+    "title_attr": "the date only in a title= attribute",
+    "url_only": "the date only in the article URL (/art/2025/6/28/art_1.html)",
+    "url_only_stale": "the same, frozen",
+    "trs": "拓尔思/TRS: ./202506/t20250628_1.html links, createPageHTML pager",
+    "kaipu": "开普: [2025-06-28] bracketed dates before the title",
+    "monthday_fresh": "month-day dates (06-28) with the year from the page's other dates",
+    "monthday_frozen": "month-day dates on a site frozen a year ago: a true veto",
+    "labels_article": "undated homepage; articles with 生成日期 (newer), 出生日期 and 发布日期",
+    "no_list": "no readable list anywhere: 无法判定, never a veto",
+    "ascending_col": "a column listed oldest first over three pages (pagination)",
+    "slideshow_col": "an undated column with an old picture slideshow ahead of the main list",
+    "soft404_col": "a column answering 200 \"页面不存在\": a dead link, not a blank column",
+    "soft404_site": "a site answering 200 with one generic page for every missing URL",
+    "status_reply": "message table with 留言时间 and a status column (已办结/未回复), no reply date",
+    "cookie302": "every page first answers 302 setting a cookie",
+    "waf412": "a WAF answers 412 with a JavaScript cookie challenge (render fallback)",
+    "big_fresh": "homepage over the byte cap, its news list at the top",
+}
+_FW_DIGITS = str.maketrans("0123456789-", "０１２３４５６７８９－")
+_CN_D = "〇一二三四五六七八九"
+
+
+def _cn_num(n: int) -> str:
+    if n < 10:
+        return _CN_D[n]
+    return ("" if n < 20 else _CN_D[n // 10]) + "十" + (_CN_D[n % 10] if n % 10 else "")
+
+
+def cn_date(d: date) -> str:
+    return "".join(_CN_D[int(c)] for c in str(d.year)) + f"年{_cn_num(d.month)}月{_cn_num(d.day)}日"
+
 
 _CITIES = ["东湖", "青山", "临江", "安平", "云溪", "长宁", "平阳", "永和", "清河", "龙泉", "白石", "新安"]
 _WORDS = ["召开", "部署", "推进", "全市", "经济", "高质量发展", "专题会议", "优化营商环境", "安全生产", "乡村振兴",
@@ -127,6 +178,7 @@ class SiteTruth:
     interaction_veto: bool
     no_recent_messages: bool | None
     redirect_hops: int | None = 0   # None: more than the cap
+    home_undetermined: str | None = None  # 无法判定 reason for the homepage's freshness
 
 
 def _title(rng: random.Random, n: int = 4) -> str:
@@ -141,10 +193,12 @@ def _site_code(i: int, rng: random.Random) -> str:
 def site_spec(seed: int, index: int, kind: str = "good", as_of: date = AS_OF) -> SiteSpec:
     """Pure function of (seed, index, kind, as_of): server and targets builder agree without sharing state."""
     rng = random.Random(f"{seed}/{index}/{kind}")  # str seeds are stable across processes
-    host = f"s{index:05d}.gov.test" if kind == "good" else f"bad-{kind.replace('_', '-')}.gov.test"
-    profile = rng.choices(["healthy", "stale_dyn", "blank", "stale_many", "mixed"], [5, 1, 1, 1, 2])[0]
-    home_stale = rng.random() < 0.15
-    encoding = rng.choice(["utf-8", "utf-8", "gbk", "gbk-meta-only", "lying-meta"])
+    shape = kind in SHAPE_KINDS
+    host = (f"s{index:05d}.gov.test" if kind == "good" else
+            f"{'shape' if shape else 'bad'}-{kind.replace('_', '-')}.gov.test")
+    profile = "healthy" if shape else rng.choices(["healthy", "stale_dyn", "blank", "stale_many", "mixed"], [5, 1, 1, 1, 2])[0]
+    home_stale = (kind.endswith("_stale") or kind == "monthday_frozen") if shape else rng.random() < 0.15
+    encoding = "utf-8" if shape else rng.choice(["utf-8", "utf-8", "gbk", "gbk-meta-only", "lying-meta"])
 
     def fresh(days: int) -> list:  # newest within the deadline (with margin), older ones after
         newest = rng.randint(0, max(0, days - 3))
@@ -212,10 +266,19 @@ def site_spec(seed: int, index: int, kind: str = "good", as_of: date = AS_OF) ->
     if rng.random() < 0.3:
         dead_paths.append("/files/gone.xls")
     id_mode = rng.choices(["meta+footer", "meta", "footer", "none"], [6, 1, 2, 1])[0]
+    if shape:
+        dated_home = kind not in ("labels_article", "no_list")
+        home_fmt = "iso"
+        id_mode = "meta+footer"
+        if kind == "monthday_frozen":
+            for k, c in enumerate(cols[:3]):
+                c.dates = [as_of - timedelta(days=366 + 3 * j + k) for j in range(8)]
+        if kind == "slideshow_col":
+            cols[0].undated = True   # its list shows no dates; the articles do
     return SiteSpec(
         index=index, host=host, site_code=_site_code(index, rng), kind=kind, city=rng.choice(_CITIES),
         encoding=encoding, home_fmt=home_fmt, col_fmt=rng.choice(_FULL_FMTS), homepage_dated=dated_home,
-        columns=cols, shown=[cols[0].cid, cols[1].cid, cols[2].cid], future_item=rng.random() < 0.2,
+        columns=cols, shown=[cols[0].cid, cols[1].cid, cols[2].cid], future_item=rng.random() < 0.2 and not shape,
         dead_paths=dead_paths, col_dead_path="/missing/col-dead.html" if rng.random() < 0.3 else None,
         offline_link=rng.random() < 0.2, nohead_attachment=rng.random() < 0.5,
         systems=["/sys/ok"] + (["/sys/down"] if rng.random() < 0.3 else []),
@@ -264,14 +327,24 @@ def _art_title(spec: SiteSpec, cid: str, n: int) -> str:
     return _title(rng)
 
 
-def render_home(spec: SiteSpec, as_of: date) -> str:
+def render_home(spec: SiteSpec, as_of: date, *, frame: bool = False) -> str:
     out = [_head(spec, f"{spec.city}市人民政府门户网站", '<meta name="PubDate" content="2019-01-01">'), _top(spec, as_of)]
     bycid = {c.cid: c for c in spec.columns}
-    for cid in spec.shown:
+    if spec.kind == "iframe_news" and not frame:
+        out.append('<div class="news"><iframe src="/news_frame.html" width="800" height="600" frameborder="0">'
+                   '</iframe></div>')
+    for cid in (spec.shown if spec.kind != "iframe_news" or frame else []):
         c = bycid[cid]
         out.append(f'<div class="box"><h3><a href="/col/{cid}/index.html">{c.name}</a>'
                    f'<a class="more" href="/col/{cid}/index.html">更多</a></h3><ul>')
         rows = c.dates[:5]
+        if spec.kind == "no_list":
+            out.append("".join(f'<li><a href="/col/{cid}/index.html"><img src="/img/logo.png" alt=""></a></li>'
+                               for _ in rows[:1]) + "</ul></div>")
+            continue
+        if spec.kind in SHAPE_KINDS:
+            out.append(_shape_box(spec, c, rows, as_of) + "</ul></div>")
+            continue
         if cid == spec.shown[0] and spec.future_item and spec.homepage_dated:
             out.append(f'<li><a href="/art/{cid}/99.html">关于举办{spec.city}活动周的预告通知</a>'
                        f'<span>{fmt_date(as_of + timedelta(days=20), spec.home_fmt)}</span></li>')
@@ -281,6 +354,8 @@ def render_home(spec: SiteSpec, as_of: date) -> str:
             date_html = f'<span class="date">{fmt_date(d, spec.home_fmt)}</span>' if spec.homepage_dated else ""
             out.append(f'<li><a href="/art/{cid}/{n}.html" title="t">{_art_title(spec, cid, n)}</a>{date_html}</li>')
         out.append("</ul></div>")
+    if spec.kind == "js_rendered":
+        out.append('<script src="/js/render.js"></script>')  # fills the lists after load
     out.append('<div class="links">')
     for p in spec.dead_paths:
         if p.endswith(".png"):
@@ -297,11 +372,77 @@ def render_home(spec: SiteSpec, as_of: date) -> str:
     return "".join(out)
 
 
+def art_url(spec: SiteSpec, cid: str, n: int, d: date | None) -> str:
+    """Article URL in the shape's CMS style (the server routes every form to the same article)."""
+    if spec.kind.startswith("url_only") and d is not None:
+        return f"/art/{d.year}/{d.month}/{d.day}/art_{cid}_{n}.html"
+    if spec.kind == "trs" and d is not None:
+        return f"/{d:%Y%m}/t{d:%Y%m%d}_{cid}_{n}.html"
+    return f"/art/{cid}/{n}.html"
+
+
+def _shape_box(spec: SiteSpec, c: ColumnSpec, rows: list, as_of: date) -> str:
+    """The homepage's news box for one column, in the shape's markup (the <ul> is left open)."""
+    k, cid = spec.kind, c.cid
+    ent = [(n, d, _art_title(spec, cid, n), art_url(spec, cid, n, d)) for n, d in enumerate(rows) if d is not None]
+    if k.startswith("hanweb_xml"):
+        recs = "".join(f'<record><![CDATA[<li><a href="{u}" target="_blank">{t}</a><span class="bt-data-time">'
+                       f'{d:%Y-%m-%d}</span></li>]]></record>' for n, d, t, u in ent)
+        return (f'<div id="{cid}_list"><script type="text/xml"><datastore><nextgroup><![CDATA[<a href="/module/web/'
+                f'jpage/dataproxy.jsp?page=1&webid=1&columnid={cid}">]]></nextgroup><recordset>{recs}</recordset>'
+                f'</datastore></script></div><ul>')
+    if k == "json_list":
+        data = json.dumps([{"title": t, "url": u, "pubDate": f"{d:%Y-%m-%d} 10:00:00"} for n, d, t, u in ent],
+                          ensure_ascii=False)
+        return (f'<script>var newsData_{cid} = {data};\n(function(){{var ul=document.getElementById("l_{cid}");'
+                f'newsData_{cid}.forEach(function(x){{var li=document.createElement("li");li.textContent=x.title;'
+                f'ul.appendChild(li);}});}})();</script><ul id="l_{cid}">')
+    if k == "docwrite":
+        lines = "".join(f"document.write('<li><a href=\"{u}\">{t}</a><span>{d:%Y-%m-%d}</span></li>');\n"
+                        for n, d, t, u in ent)
+        return f"<ul><script>\n{lines}</script>"
+    if k == "js_rendered":
+        return f'<ul class="js-list" data-src="/api/{cid}.json"><li class="loading">加载中</li>'
+    if k == "sibling_div" or k == "sibling_div_stale":
+        return "".join(f'<div class="news-row"><div class="news-tit"><a href="{u}">{t}</a></div>'
+                       f'<div class="news-date">{d:%Y-%m-%d}</div></div>' for n, d, t, u in ent) + "<ul>"
+    if k == "title_attr":
+        return "<ul>" + "".join(f'<li title="发布日期：{d:%Y-%m-%d}"><a href="{u}">{t}</a></li>' for n, d, t, u in ent)
+    if k == "kaipu":
+        return "<ul>" + "".join(f'<li><span class="time">[{d:%Y-%m-%d}]</span><a href="{u}">{t}</a></li>'
+                                for n, d, t, u in ent)
+    if k.startswith("monthday"):
+        if cid == spec.shown[2]:  # the notices box shows full dates: the page's year
+            return "<ul>" + "".join(f'<li><a href="{u}">{t}</a><span>{d:%Y-%m-%d}</span></li>' for n, d, t, u in ent)
+        return "<ul>" + "".join(f'<li><a href="{u}">{t}</a><span>{d:%m-%d}</span></li>' for n, d, t, u in ent)
+
+    def show(d):
+        if not spec.homepage_dated or k.startswith("url_only"):
+            return ""
+        if k == "fullwidth":
+            return f'<span class="date">{d:%Y-%m-%d}</span>'.translate(_FW_DIGITS)
+        if k.startswith("cn_numeral"):
+            return f'<span class="date">{cn_date(d)}</span>'
+        return f'<span class="date">{d:%Y-%m-%d}</span>'
+    return "<ul>" + "".join(f'<li><a href="{u}">{t}</a>{show(d)}</li>' for n, d, t, u in ent)
+
+
 def render_column(spec: SiteSpec, c: ColumnSpec, as_of: date) -> str:
     out = [_head(spec, f"{c.name}_{spec.city}市人民政府"), _top(spec, as_of),
            f'<div class="crumb">当前位置：<a href="/">首页</a> &gt; {c.name}</div>']
     if c.consult:
         out.append(_render_consult(spec, c))
+    elif spec.kind == "slideshow_col" and c.cid == spec.columns[0].cid:
+        old = as_of - timedelta(days=800)
+        out.append('<div class="slide"><ul>' + "".join(
+            f'<li><a href="/art/{c.cid}/{90 + k}.html"><img src="/img/logo.png">图片新闻：{spec.city}往年活动回顾{k}</a></li>'
+            for k in range(3)) + "</ul></div>")
+        del old
+        out.append('<ul class="list">' + "".join(
+            f'<li><a href="/art/{c.cid}/{n}.html">{_art_title(spec, c.cid, n)}</a></li>' for n in range(len(c.dates)))
+                   + "</ul>")
+    elif spec.kind == "ascending_col" and c.cid == spec.columns[0].cid:
+        out.append(_ascending_page(spec, c, 0))
     elif c.blank:
         out.append('<div class="list"><p class="empty">暂无信息</p></div>')
     else:
@@ -316,7 +457,24 @@ def render_column(spec: SiteSpec, c: ColumnSpec, as_of: date) -> str:
     return "".join(out)
 
 
+def _ascending_page(spec: SiteSpec, c: ColumnSpec, page: int) -> str:
+    """TRS-style list, oldest first, 4 entries a page over 3 pages, with its pager script and links."""
+    order = sorted(range(len(c.dates)), key=lambda n: c.dates[n])
+    pages = [order[i:i + 4] for i in range(0, len(order), 4)][:3]
+    rows = "".join(f'<li><a href="{art_url(spec, c.cid, n, c.dates[n])}">{_art_title(spec, c.cid, n)}</a>'
+                   f'<span>{c.dates[n]:%Y-%m-%d}</span></li>' for n in pages[min(page, len(pages) - 1)])
+    nxt = f'<a href="index_{page + 1}.html">下一页</a>' if page + 1 < len(pages) else ""
+    return (f'<ul class="list">{rows}</ul><div class="page"><script>createPageHTML({len(pages)}, {page}, "index", '
+            f'"html");</script>{nxt}<a href="index_{len(pages) - 1}.html">尾页</a></div>')
+
+
 def _render_consult(spec: SiteSpec, c: ColumnSpec) -> str:
+    if spec.kind == "status_reply":
+        rows = ["<table><tr><th>标题</th><th>留言时间</th><th>办理状态</th></tr>"]
+        for n, (a, r) in enumerate(c.consult):
+            rows.append(f'<tr><td><a href="/art/{c.cid}/{n}.html">关于{_art_title(spec, c.cid, n)}的咨询</a></td>'
+                        f"<td>{a:%Y-%m-%d}</td><td>{'已办结' if r else '未回复'}</td></tr>")
+        return "".join(rows) + "</table>"
     if c.table_layout:
         rows = ["<table><tr><th>标题</th><th>留言时间</th><th>回复时间</th><th>状态</th></tr>"]
         for n, (a, r) in enumerate(c.consult):
@@ -333,7 +491,17 @@ def _render_consult(spec: SiteSpec, c: ColumnSpec) -> str:
 
 
 def render_article(spec: SiteSpec, c: ColumnSpec, n: int, as_of: date) -> str | None:
-    if n == 99:
+    if spec.kind == "slideshow_col" and 90 <= n < 93:
+        d = as_of - timedelta(days=800 + n)
+    elif spec.kind == "labels_article" and n < len(c.dates) and c.dates[n] is not None:
+        d = c.dates[n]
+        # The page's build stamp (生成日期) is newer and comes first; a person's 出生日期 is in the body.
+        return (_head(spec, _art_title(spec, c.cid, n)) + _top(spec, as_of)
+                + f"<div class='gen'>生成日期：{as_of:%Y-%m-%d}</div><h1>{_art_title(spec, c.cid, n)}</h1>"
+                f"<div class='info'>发布日期：{d:%Y-%m-%d}　来源：{spec.city}市人民政府办公室</div>"
+                f"<div class='content'><p>姓名：张三，出生日期：{as_of - timedelta(days=3):%Y-%m-%d}。</p>"
+                f"<p>{_title(random.Random(n), 12)}。</p></div>" + _foot(spec))
+    elif n == 99:
         d = as_of + timedelta(days=20)
     elif n < len(c.dates) and c.dates[n] is not None:
         d = c.dates[n]
@@ -413,20 +581,39 @@ def site_truth(spec: SiteSpec, base: str, as_of: date = AS_OF, max_article_fetch
         if c.dead:
             dead.add(f"{base}/col/{c.cid}/index.html")
     enc = {"utf-8": "utf-8", "gbk": "gbk", "gbk-meta-only": "gbk", "lying-meta": "utf-8"}[spec.encoding]
+    home_und = None
+    k = spec.kind
+    if k == "no_list":
+        latest, stale_home, home_und = None, None, "no_dated_list"
+        vetoes.discard("网站不更新")
+    if k == "slideshow_col":
+        c = spec.columns[0]
+        cc = rules.column_class(c.cls)
+        cl = max(c.dates)
+        cols[c.cid] = ColumnTruth(cl, False, cl < subtract_period(as_of, cc.stale_after), True)
+    if k == "soft404_col":
+        c = spec.columns[3]
+        cols[c.cid] = ColumnTruth(None, False, None, False)
+        dead = dead | {f"{base}/col/{c.cid}/index.html"}
+    if k == "big_fresh":
+        bad_err = "too_large"
+    if k == "waf412":
+        dead = None  # every link answers the challenge: not asserted
     if spec.kind == "huge":
         # Parsed from its first max_bytes (scan and probe agree it is reachable); its newest entries may lie
         # past the cap, so a stale-looking first part gives 无法判定, not a veto.
         latest, stale_home = date(2025, 6, 1) if as_of >= date(2025, 6, 1) else None, None
     return SiteTruth(
         site_code=spec.site_code, kind=spec.kind, error=bad_err,
-        reachable=homepage_ok or spec.kind in ("binary", "binary_as_html", "huge"),
+        reachable=homepage_ok or spec.kind in ("binary", "binary_as_html", "huge", "big_fresh"),
         encoding=enc if homepage_ok else None, latest_date=latest, homepage_stale=stale_home,
-        columns=cols, dead_links=dead if homepage_ok else None, vetoes=vetoes,
+        columns=cols, dead_links=dead if homepage_ok and dead is not None else None, vetoes=vetoes,
         site_id_code=spec.site_code if homepage_ok and spec.id_mode != "none" else None,
         icp=spec.icp if homepage_ok else None,
         systems={base + s: s == "/sys/ok" for s in spec.systems} if homepage_ok else {},
         interaction_veto=overdue, no_recent_messages=(not recent) if columns_served else None,
         redirect_hops={"redirect_chain": 2, "endless_redirect": None}.get(spec.kind, 0),
+        home_undetermined=home_und,
     )
 
 
@@ -435,7 +622,7 @@ def site_truth(spec: SiteSpec, base: str, as_of: date = AS_OF, max_article_fetch
 class SyntheticWeb:
     def __init__(self, n_sites: int = 20, seed: int = 1, *, as_of: date = AS_OF, bad: bool = False,
                  bad_kinds: list[str] | None = None, port: int = 0, slow_s: float = 0.4,
-                 linkchecker_header: bool = False):
+                 linkchecker_header: bool = False, shapes: bool | list[str] = False):
         self.n_sites, self.seed, self.as_of = n_sites, seed, as_of
         self.bad_kinds = list(bad_kinds if bad_kinds is not None else (BAD_KINDS if bad else []))
         self.port = port
@@ -445,6 +632,9 @@ class SyntheticWeb:
         self._by_host: dict[str, tuple[int, str]] = {f"s{i:05d}.gov.test": (i, "good") for i in range(n_sites)}
         for k, kind in enumerate(self.bad_kinds):
             self._by_host[f"bad-{kind.replace('_', '-')}.gov.test"] = (100000 + k, kind)
+        self.shape_kinds = list(SHAPE_KINDS if shapes is True else (shapes or []))
+        for k, kind in enumerate(self.shape_kinds):
+            self._by_host[f"shape-{kind.replace('_', '-')}.gov.test"] = (200000 + k, kind)
         # Observations for tests: per-host concurrency and whether any cookie came back.
         self.inflight: dict[str, int] = {}
         self.max_inflight: dict[str, int] = {}
@@ -540,7 +730,17 @@ class SyntheticWeb:
         self.inflight[host] = self.inflight.get(host, 0) + 1
         self.max_inflight[host] = max(self.max_inflight.get(host, 0), self.inflight[host])
         try:
-            return await self._serve(request, host, self.spec(host))
+            spec = self.spec(host)
+            if spec.kind in SHAPE_KINDS:
+                resp = await self._shape(request, spec)
+                if resp is not None:
+                    return resp
+            resp = await self._serve(request, host, spec)
+            if spec.kind == "soft404_site" and resp.status == 404:
+                # One generic page, status 200, for every missing URL (detected by comparison).
+                return self._html(spec, _head(spec, f"{spec.city}市人民政府") + "<div class='tip'><p>欢迎访问"
+                                  f"{spec.city}市人民政府网站</p><p><a href='/'>返回首页</a></p></div></body></html>")
+            return resp
         finally:
             self.inflight[host] -= 1
 
@@ -615,6 +815,70 @@ class SyntheticWeb:
         if path == "/sys/down":
             return web.Response(status=503, text="maintenance")
         return web.Response(status=404, text="not found")
+
+    async def _shape(self, request: web.Request, spec: SiteSpec) -> web.StreamResponse | None:
+        """Routes of the page-shape sites; None falls through to the common routes."""
+        k, path = spec.kind, request.path
+        cookie = request.headers.get("Cookie", "")
+        if k == "cookie302" and "sid=ok" not in cookie:
+            r = web.Response(status=302, headers={"Location": request.path_qs})
+            r.set_cookie("sid", "ok", path="/")
+            return r
+        if k == "waf412" and "waf=ok" not in cookie:
+            return web.Response(status=412, content_type="text/html", charset="utf-8", text=(
+                "<html><head><meta charset='utf-8'><script>document.cookie='waf=ok; path=/';"
+                "location.reload();</script></head><body></body></html>"))
+        home = path in ("/", "/index.html")
+        if home and k == "meta_refresh":
+            return self._html(spec, "<html><head><meta http-equiv='refresh' content='0; url=/portal/index.html'>"
+                                    "</head><body>正在跳转……</body></html>")
+        if home and k == "js_redirect":
+            return self._html(spec, "<html><head><script>window.location.href=\"/web/index.html\";</script>"
+                                    "</head><body></body></html>")
+        if home and k == "frameset":
+            return self._html(spec, f"<html><head><title>{spec.city}市人民政府</title></head><frameset rows='120,*'>"
+                                    "<frame src='/top.html' name='top'><frame src='/main.html' name='main'>"
+                                    "</frameset></html>")
+        if path in ("/portal/index.html", "/web/index.html", "/main.html"):
+            return self._html(spec, render_home(spec, self.as_of))
+        if path == "/top.html":
+            return self._html(spec, f"<html><body><div class='logo'>{spec.city}市人民政府</div></body></html>")
+        if path == "/news_frame.html":
+            return self._html(spec, render_home(spec, self.as_of, frame=True))
+        if home and k == "big_fresh":
+            html = render_home(spec, self.as_of)
+            pad = "<!-- " + "统计代码占位" * 200_000 + " -->"  # ~3.6 MB after the news
+            return self._html(spec, html.replace("</body>", pad + "</body>"))
+        if path == "/js/render.js":
+            return web.Response(content_type="application/javascript", text=(
+                "document.querySelectorAll('ul.js-list').forEach(function(ul){"
+                "fetch(ul.getAttribute('data-src')).then(function(r){return r.json();}).then(function(items){"
+                "ul.innerHTML='';items.forEach(function(x){var li=document.createElement('li');"
+                "var a=document.createElement('a');a.href=x.url;a.textContent=x.title;li.appendChild(a);"
+                "var s=document.createElement('span');s.textContent=x.date;li.appendChild(s);ul.appendChild(li);});"
+                "});});"))
+        m = re.fullmatch(r"/api/(c\d\d)\.json", path)
+        if m:
+            c = next((c for c in spec.columns if c.cid == m.group(1)), None)
+            if c is None:
+                return web.Response(status=404)
+            data = [{"title": _art_title(spec, c.cid, n), "url": art_url(spec, c.cid, n, d), "date": f"{d:%Y-%m-%d}"}
+                    for n, d in enumerate(c.dates[:5]) if d is not None]
+            return web.json_response(data)
+        m = re.search(r"_(c\d\d)_(\d+)\.html$", path)
+        if m:
+            c = next((c for c in spec.columns if c.cid == m.group(1)), None)
+            html = render_article(spec, c, int(m.group(2)), self.as_of) if c else None
+            return self._html(spec, html) if html else web.Response(status=404, text="not found")
+        m = re.fullmatch(r"/col/(c\d\d)/index_(\d+)\.html", path)
+        if m and k == "ascending_col" and m.group(1) == spec.columns[0].cid:
+            c = spec.columns[0]
+            body = _ascending_page(spec, c, int(m.group(2)))
+            return self._html(spec, _head(spec, c.name) + _top(spec, self.as_of) + body + _foot(spec))
+        if k == "soft404_col" and path == f"/col/{spec.columns[3].cid}/index.html":
+            return self._html(spec, _head(spec, "提示信息") + "<div class='err'><p>对不起，您访问的页面不存在或已被删除！</p>"
+                                    "<p><a href='/'>返回首页</a></p></div></body></html>")
+        return None
 
     async def _huge(self, request: web.Request) -> web.StreamResponse:
         resp = web.StreamResponse(headers={"Content-Type": "text/html; charset=utf-8"})

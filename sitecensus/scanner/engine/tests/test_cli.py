@@ -16,8 +16,21 @@ def test_page_command(capsys):
     out = json.loads(capsys.readouterr().out)
     assert set(out) >= {"encoding", "site_id_code", "latest_date", "items"}
     assert out["encoding"] == "utf-8" and out["site_id_code"] == "1304000009" and out["latest_date"] == "2020-08-05"
-    assert all(set(i) == {"title", "url", "date"} for i in out["items"])
+    assert all(set(i) == {"title", "url", "date", "source"} for i in out["items"])
     assert any(i["date"] == "2020-08-05" and i["url"].startswith("http://") for i in out["items"])
+    # The evidence of the latest date, and its confidence.
+    assert out["evidence"]["date"] == "2020-08-05" and out["evidence"]["source"] == "visible_list"
+    assert out["evidence"]["item_url"].startswith("http://hdzfxxgk.hd.gov.cn/") and out["verdict_confidence"] == "high"
+    assert out["undetermined"] is None
+
+
+def test_page_command_undetermined_without_a_dated_list(tmp_path, capsys):
+    f = tmp_path / "p.html"
+    f.write_text("<html><body><ul id='news'></ul><script src='/list.js'></script></body></html>", encoding="utf-8")
+    assert page_main([str(f), "--as-of", "2026-11-26"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["latest_date"] is None and out["verdict_confidence"] == "undetermined"
+    assert out["undetermined"] == "scripted_list" and out["undetermined_message"]
 
 
 def test_python_dash_m_entry_point():
@@ -58,11 +71,16 @@ def test_scan_command_end_to_end(tmp_path):
             t = web.truth(site["site_code"])
             hp = site["homepage"]
             assert set(hp) >= {"reachable", "status", "error", "latency_ms", "encoding", "latest_date", "site_id_code",
-                               "redirects", "https_ok", "http_redirects_to_https"}
+                               "redirects", "https_ok", "http_redirects_to_https", "evidence", "verdict_confidence",
+                               "undetermined"}
+            assert "undetermined" in site and "verdict_confidence" in site
+            if hp["latest_date"]:
+                assert hp["evidence"]["date"] == hp["latest_date"] and hp["evidence"]["source"]
             assert hp["error"] == t.error and hp["reachable"] == t.reachable
             assert hp["latest_date"] == (t.latest_date.isoformat() if t.latest_date else None)
             assert set(site["vetoes"]) == t.vetoes
             for c in site["columns"]:
-                assert set(c) >= {"name", "url", "reachable", "latest_date", "item_count", "blank", "stale", "class"}
+                assert set(c) >= {"name", "url", "reachable", "latest_date", "item_count", "blank", "stale", "class",
+                                  "evidence", "verdict_confidence", "undetermined"}
             for d in site["dead_links"]:
                 assert set(d) >= {"url", "found_on", "status", "error"}

@@ -90,3 +90,85 @@ def test_identity_forms():
         assert p.site_id_code == want, (head, body)
     p = parse_page(_html("<p>京ICP备05070218号-2 京公网安备11010202000001号</p>"), as_of=AS_OF)
     assert p.icp == "京ICP备05070218号-2"
+
+
+AS26 = date(2026, 11, 29)
+
+
+def test_full_width_digits_and_chinese_numerals():
+    assert D.parse_date_value("２０２６－１１－１８", AS26) == date(2026, 11, 18)
+    assert D.parse_date_value("二〇二六年十一月十八日", AS26) == date(2026, 11, 18)
+    assert D.parse_date_value("二〇二五年一月三十一日", AS26) == date(2025, 1, 31)
+    assert D.normalize("二〇二六年十一月十八日") == "2026年11月18日"
+
+
+def test_dates_in_article_urls():
+    assert D.url_date("http://x.gov.cn/art/2026/11/18/art_1_2.html", AS26) == date(2026, 11, 18)
+    assert D.url_date("http://x.gov.cn/xxgk/202611/t20261118_123.html", AS26) == date(2026, 11, 18)
+    assert D.url_date("https://www.gov.cn/zhengce/2026-11/18/content_1.htm", AS26) == date(2026, 11, 18)
+    assert D.url_date("https://www.gov.cn/yaowen/liebiao/202309/content_6906622.htm", AS26) is None
+    assert D.url_date("http://x.gov.cn/art/2027/1/1/art_1.html", AS26) is None  # never a future date
+
+
+def test_labels_ranked_and_foreign_dates_refused():
+    p = parse_page(_html("<p>生成日期：2026-11-20</p><h1>标题</h1><p>发布日期：2026-11-02</p>"
+                         "<p>出生日期：2026-11-25</p>"), as_of=AS26)
+    assert p.page_date == date(2026, 11, 2) and p.page_date_source == "label"
+    p = parse_page(_html("<p>出生日期：1980-01-01</p><p>截止日期：2026-11-25</p>"), as_of=AS26)
+    assert p.page_date is None
+    p = parse_page(_html("<div>时间发布：2026-11-18</div>"), as_of=AS26)
+    assert p.page_date == date(2026, 11, 18)
+    p = parse_page(_html("<div>生成日期：2026-11-20</div>"), as_of=AS26)  # the only label: still used
+    assert p.page_date == date(2026, 11, 20)
+
+
+def test_month_day_year_from_the_page_never_future():
+    # Frozen a year ago: the item URLs and other full dates say 2025, not the scan year.
+    p = parse_page(_html('<ul><li><a href="/a/1.html">关于做好今冬明春工作的通知</a><span>11-18</span></li></ul>'
+                         '<ul><li><a href="/b/2.html">全市安全生产工作会议召开情况</a><span>2025-11-10</span></li></ul>'),
+                   url="http://x.gov.cn/", as_of=AS26)
+    assert p.items[0].date == date(2025, 11, 18)
+    # Without other dates: the latest year that is not in the future.
+    p = parse_page(_html('<ul><li><a href="/a/1.html">关于做好今冬明春工作的通知</a><span>12-01</span></li></ul>'),
+                   as_of=AS26)
+    assert p.items[0].date == date(2025, 12, 1)
+
+
+def test_sibling_title_attribute_and_url_dates_in_lists():
+    p = parse_page(_html('<div class="r"><div class="t"><a href="/a/1.html">关于开展安全生产大检查的通知</a></div>'
+                         '<div class="d">2026-11-18</div></div>'), url="http://x.gov.cn/", as_of=AS26)
+    assert p.items[0].date == date(2026, 11, 18) and p.items[0].source == "sibling"
+    p = parse_page(_html('<ul><li title="发布日期：2026-11-17"><a href="/a/1.html">关于开展安全生产大检查的通知</a></li></ul>'),
+                   url="http://x.gov.cn/", as_of=AS26)
+    assert p.items[0].date == date(2026, 11, 17) and p.items[0].source == "title_attr"
+    p = parse_page(_html('<ul><li><a href="/art/2026/11/16/art_1_1.html">关于开展安全生产大检查的通知</a></li>'
+                         '<li><a href="/art/2026/11/12/art_1_2.html">全市秋冬季森林防火工作会议召开</a></li></ul>'),
+                   url="http://x.gov.cn/", as_of=AS26)
+    assert p.latest_date == date(2026, 11, 16) and p.items[0].source == "url"
+
+
+def test_lists_inside_scripts():
+    xml = ('<script type="text/xml"><datastore><recordset><record><![CDATA[<li><a href="/art/1.html">'
+           '关于开展安全生产大检查的通知</a><span>2026-11-18</span></li>]]></record></recordset></datastore></script>')
+    p = parse_page(_html(xml), url="http://x.gov.cn/", as_of=AS26)
+    assert p.latest_date == date(2026, 11, 18) and p.items[0].source == "script_xml"
+    js = ('<script>var list = [{"title": "关于开展安全生产大检查的通知", "url": "/art/2.html", '
+          '"pubDate": "2026-11-17 10:00:00"}];</script>')
+    p = parse_page(_html(js), url="http://x.gov.cn/", as_of=AS26)
+    assert p.latest_date == date(2026, 11, 17) and p.items[0].source == "script_json"
+    dw = ("<script>document.write('<li><a href=\"/art/3.html\">关于开展安全生产大检查的通知</a>"
+          "<span>2026-11-16</span></li>');</script>")
+    p = parse_page(_html(dw), url="http://x.gov.cn/", as_of=AS26)
+    assert p.latest_date == date(2026, 11, 16) and p.items[0].source == "document_write"
+
+
+def test_client_redirects_frames_and_soft_404_markers():
+    p = parse_page(_html("<meta http-equiv='refresh' content='0;url=/portal/'>"), url="http://x.gov.cn/", as_of=AS26)
+    assert p.client_redirect == "http://x.gov.cn/portal/"
+    p = parse_page(_html('<script>window.location.href = "/web/index.html";</script>'), url="http://x.gov.cn/",
+                   as_of=AS26)
+    assert p.client_redirect == "http://x.gov.cn/web/index.html"
+    p = parse_page(b"<html><frameset><frame src='/main.html'></frameset></html>", url="http://x.gov.cn/", as_of=AS26)
+    assert p.frames == ["http://x.gov.cn/main.html"]
+    p = parse_page(_html("<p>对不起，您访问的页面不存在或已被删除！</p>"), as_of=AS26)
+    assert p.soft404 and not parse_page(_html("<p>暂无信息</p>"), as_of=AS26).soft404
