@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "sitecensus.registry",
     "sitecensus.scoring",
     "sitecensus.evidence",
+    "sitecensus.inbox",
     "sitecensus.scanner",
     "sitecensus.spotcheck",
     "sitecensus.reports",

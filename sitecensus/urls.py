@@ -14,6 +14,7 @@ urlpatterns = [
     path("campaigns/", include("sitecensus.registry.campaign_urls")),
     path("checks/", include("sitecensus.scoring.urls")),
     path("evidence/", include("sitecensus.evidence.urls")),
+    path("inbox/", include("sitecensus.inbox.urls")),
     path("scans/", include("sitecensus.scanner.urls")),
     path("spotcheck/", include("sitecensus.spotcheck.urls")),
     path("stats/", include("sitecensus.reports.urls")),

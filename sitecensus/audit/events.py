@@ -34,7 +34,7 @@ LABELS = {
     "website_change_requested": "提交变更",
     "website_life_requested": "申请状态变更",
     "verification_reset": "重置校验码",
-    "reminders_sent": "发送催报提醒",
+    "reminders_sent": "发送催办、催报提醒",
     "import_dry_run": "导入预检",
     "import_committed": "确认导入",
     "websites_exported": "导出网站",

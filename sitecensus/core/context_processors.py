@@ -20,6 +20,8 @@ def navigation(request):
     if user.role in (roles.NATIONAL_ADMIN, roles.ORGANIZER): nav.append(("api_tokens:list", "接口令牌"))  # noqa: E701
     if user.role == roles.NATIONAL_ADMIN or (user.role == roles.ORGANIZER and user.unit.kind == "provincial_office"):
         nav.append(("spotcheck:batch_list", "抽查"))
+    if user.role in (roles.NATIONAL_ADMIN, roles.ORGANIZER, roles.REPORTER, roles.SITE):
+        nav.append(("inbox:inbox", "站内消息"))
     if user.role in (roles.NATIONAL_ADMIN, roles.SYSTEM_ADMIN):
         nav.append(("campaigns:list", "普查日程"))
     if user.role in (roles.NATIONAL_ADMIN, roles.ORGANIZER, roles.SYSTEM_ADMIN, roles.SECURITY_ADMIN):

@@ -15,8 +15,12 @@ def home(request):
     user = request.user
     from sitecensus.registry import campaigns
 
+    from sitecensus.inbox import selectors as inbox
+
     context = {"role_label": user.role_label, "calendar": campaigns.calendar(),
-               "may_edit_calendar": campaigns.may_edit_calendar(user)}
+               "may_edit_calendar": campaigns.may_edit_calendar(user), "unread": inbox.unread_count(user)}
+    if user.role in (roles.NATIONAL_ADMIN, roles.ORGANIZER):
+        context["pending"] = inbox.pending_counts(user)
     if user.role in (roles.NATIONAL_ADMIN, roles.ORGANIZER):
         children = org_selectors.children(user, user.unit)
         context["children"] = children[:20]

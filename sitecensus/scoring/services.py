@@ -253,12 +253,34 @@ def issue_rectification(*, actor, card: Scorecard, indicator: str, requirement: 
     if deadline < timezone.localdate():
         raise InvalidInput("整改期限不能早于今天", field="deadline")
     name = rubric_of(card).indicator(indicator).name
+    if open_notice_exists(card.website, indicator):
+        raise InvalidState(f"该网站“{name}”已有未完成的整改通知，请在原通知中复查或退回，不要重复下发")
     notice = Rectification.objects.create(website=card.website, scorecard=card, indicator=indicator,
                                           indicator_name=name, requirement=requirement.strip(), deadline=deadline,
                                           issued_by=actor, issuer_unit=actor.unit)
     _event(notice, "issue", actor, requirement.strip())
     record("rectification_issued", actor=actor, request=request, obj=notice, indicator=indicator)
+    notify_issued([notice], sender=actor)
     return notice
+
+
+def open_notice_exists(website, indicator: str) -> bool:
+    return Rectification.objects.filter(website=website, indicator=indicator).exclude(
+        status=Rectification.Status.CLOSED).exists()
+
+
+def notify_issued(notices, *, sender) -> None:
+    """The unit hears of each rectification issued to it (inbox + mail), once committed."""
+    from sitecensus.inbox.models import Message
+    from sitecensus.inbox.services import notify_after_commit
+
+    for notice in notices:
+        notify_after_commit(
+            units=[notice.website.unit], kind=Message.Kind.RECTIFICATION_ISSUED,
+            title=f"整改通知：{notice.website.name}（{notice.indicator_name}）",
+            body=(f"{{unit}}：{notice.website.name}（{notice.website.site_code}）需就“{notice.indicator_name}”进行整改，"
+                  f"整改要求：{notice.requirement}。请于 {notice.deadline:%Y年%m月%d日} 前整改并在系统中反馈整改情况。"),
+            link=f"/checks/rectifications/{notice.pk}/", sender=sender)
 
 
 @transaction.atomic
@@ -311,20 +333,10 @@ def recheck_rectification(*, actor, notice: Rectification, close: bool, comment:
 
 
 def remind_overdue(*, actor, request=None) -> int:
-    """Mail the accounts of units whose rectification is overdue."""
-    from sitecensus.accounts.models import User
+    """催办 the units whose rectification is overdue (inbox + mail); returns the mails sent."""
+    from sitecensus.inbox.services import remind
 
-    overdue = selectors.rectifications(actor, overdue=True).filter(issuer_unit=actor.unit)
-    sent = 0
-    for notice in overdue:
-        for account in User.objects.filter(unit=notice.website.unit, is_active=True).exclude(email=""):
-            send_mail(f"整改逾期提醒：{notice.website.name}",
-                      f"{notice.website.name}（{notice.website.site_code}）的整改事项“{notice.indicator_name}”已于"
-                      f"{notice.deadline:%Y年%m月%d日}到期，请尽快整改并反馈。——{actor.unit.name}",
-                      settings.DEFAULT_FROM_EMAIL, [account.email], fail_silently=True)
-            sent += 1
-    record("rectification_reminded", actor=actor, request=request, notices=overdue.count(), emails=sent)
-    return sent
+    return remind(actor=actor, which="rectification", request=request)[1]
 
 
 # ---------------------------------------------------------------- reports upward

@@ -293,14 +293,18 @@ def publish(*, actor, notice: Notice, request=None) -> Notice:
         raise InvalidState("通报已发布")
     deadline = timezone.localdate() + timedelta(days=getattr(settings, "SPOTCHECK_RECTIFY_DAYS", 30))
     sent = 0
+    issued = []
     for bsite in notice.batch.sites.exclude(scorecard__result="合格").select_related("scorecard", "website"):
         for entry in bsite.scorecard.entries.filter(Q(is_veto=True) | Q(points__gt=0)):
             name = scoring_services.rubric_of(bsite.scorecard).indicator(entry.indicator).name
-            Rectification.objects.create(
+            if scoring_services.open_notice_exists(bsite.website, entry.indicator):
+                continue  # one open notice per problem: the existing one still runs
+            issued.append(Rectification.objects.create(
                 website=bsite.website, scorecard=bsite.scorecard, indicator=entry.indicator, indicator_name=name,
                 requirement=f"{notice.title}：请对“{name}”问题进行整改并反馈。", deadline=deadline,
-                issued_by=actor, issuer_unit=actor.unit)
+                issued_by=actor, issuer_unit=actor.unit))
             sent += 1
+    scoring_services.notify_issued(issued, sender=actor)
     notice.published_at, notice.published_by = timezone.now(), actor
     notice.save(update_fields=["published_at", "published_by"])
     record("notice_published", actor=actor, request=request, obj=notice, rectifications=sent)

@@ -1,0 +1,76 @@
+"""A unit's inbox, and the 催办 lists of an organizing unit."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from sitecensus.orgs.models import Unit
+
+from .models import Message
+
+
+def inbox(user) -> QuerySet:
+    return Message.objects.filter(unit_id=user.unit_id).select_related("sender_unit")
+
+
+def unread_count(user) -> int:
+    return inbox(user).filter(read_at__isnull=True).count() if user.unit_id else 0
+
+
+def _child_organizers(unit: Unit) -> QuerySet:
+    return Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1, is_organizer=True,
+                               closed_at__isnull=True).order_by("path")
+
+
+def not_self_checked(unit: Unit) -> QuerySet:
+    """Sites in the unit's inspection scope without a submitted self-check."""
+    from sitecensus.scoring import selectors as scoring
+
+    return (scoring.inspection_scope(unit).annotate(done=Exists(scoring._submitted(scoring.S.SELF)))
+            .filter(done=False).select_related("unit").order_by("unit__path", "id"))
+
+
+def not_inspected(unit: Unit) -> list[tuple[Unit, int]]:
+    """Child organizing units with sites waiting for their inspection."""
+    from sitecensus.scoring import selectors as scoring
+
+    rows = []
+    for child in _child_organizers(unit):
+        waiting = scoring.inspection_queue(child).count()
+        if waiting:
+            rows.append((child, waiting))
+    return rows
+
+
+def not_reported(unit: Unit) -> list[Unit]:
+    from sitecensus.scoring import selectors as scoring
+    from sitecensus.scoring.models import InspectionReport
+
+    return [child for child, report in scoring.child_reports(unit)
+            if report is None or report.status != InspectionReport.Status.SUBMITTED]
+
+
+def rectification_overdue(user) -> QuerySet:
+    from sitecensus.scoring import selectors as scoring
+
+    return scoring.rectifications(user, overdue=True).filter(issuer_unit=user.unit)
+
+
+def reminder_units(user, which: str) -> list[Unit]:
+    unit = user.unit
+    if which == "selfcheck":
+        return list(Unit.objects.filter(pk__in=not_self_checked(unit).values("unit")))
+    if which == "inspection":
+        return [child for child, _ in not_inspected(unit)]
+    if which == "report":
+        return not_reported(unit)
+    if which == "rectification":
+        return list(Unit.objects.filter(pk__in=rectification_overdue(user).values("website__unit")))
+    return []
+
+
+def pending_counts(user) -> dict:
+    """The counts an organizing unit's home page shows."""
+    unit = user.unit
+    return {"selfcheck": not_self_checked(unit).count(), "inspection": sum(n for _, n in not_inspected(unit)),
+            "report": len(not_reported(unit)), "rectification": rectification_overdue(user).count()}
