@@ -38,11 +38,21 @@ def safe_cell(value):
 
 def write_workbook(fileobj, sheet_name: str, headers: Sequence[str], rows: Iterable[Sequence]) -> int:
     """Write one sheet; returns the number of data rows written."""
+    return write_sheets(fileobj, [(sheet_name, headers, rows)])[0]
+
+
+def write_sheets(fileobj, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]) -> list[int]:
+    """Write several sheets (name, headers, rows) into one workbook; the rows written per sheet."""
     workbook = xlsxwriter.Workbook(fileobj, {"constant_memory": True, "in_memory": False,
                                              "strings_to_formulas": False,
                                              "strings_to_urls": False})
-    sheet = workbook.add_worksheet(sheet_name[:31])
     bold = workbook.add_format({"bold": True, "bg_color": "#DDE6F0", "border": 1})
+    counts = [_write_sheet(workbook.add_worksheet(name[:31]), bold, headers, rows) for name, headers, rows in sheets]
+    workbook.close()
+    return counts
+
+
+def _write_sheet(sheet, bold, headers, rows) -> int:
     for col, header in enumerate(headers):
         sheet.write_string(0, col, header, bold)
         sheet.set_column(col, col, max(10, min(40, len(header) * 3)))
@@ -55,14 +65,18 @@ def write_workbook(fileobj, sheet_name: str, headers: Sequence[str], rows: Itera
             else:
                 sheet.write_number(count, col, cell)
     sheet.freeze_panes(1, 0)
-    workbook.close()
     return count
 
 
 def excel_response(filename: str, sheet_name: str, headers: Sequence[str], rows: Iterable[Sequence]):
     """A download response for a list; the file never sits in memory whole."""
+    return excel_sheets_response(filename, [(sheet_name, headers, rows)])
+
+
+def excel_sheets_response(filename: str, sheets):
+    """A download response for a workbook of several sheets."""
     tmp = tempfile.TemporaryFile()
-    write_workbook(tmp, sheet_name, headers, rows)
+    write_sheets(tmp, sheets)
     tmp.seek(0)
     response = FileResponse(
         tmp,

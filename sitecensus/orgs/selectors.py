@@ -61,3 +61,33 @@ def division_by_code(code: str) -> Division | None:
     candidates = division_code_candidates(code)
     found = {d.code: d for d in Division.objects.filter(code__in=candidates)}
     return next((found[c] for c in candidates if c in found), None)
+
+
+_PROVINCES: dict[str, str] = {}
+
+
+def province_names() -> dict[str, str]:
+    """Province code (2 digits) → name, e.g. "13" → "河北省" (divisions are reference data: read once)."""
+    if not _PROVINCES:
+        _PROVINCES.update(Division.objects.filter(level=Division.Level.PROVINCE).values_list("code", "name"))
+    return _PROVINCES
+
+
+def province_name(code: str) -> str | None:
+    code = (code or "").strip()
+    if len(code) == 2 and code.isdigit():
+        return province_names().get(code)
+    return None
+
+
+def province_code_for(text: str) -> str:
+    """What a person typed for a region (河北省, 河北 or 13) as the province code; "" if unknown."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    if text.isdigit():
+        return text[:2]
+    for code, name in province_names().items():
+        if name == text or name.startswith(text):
+            return code
+    return ""

@@ -12,6 +12,7 @@ urlpatterns = [
     path("news/<int:pk>/", views.news_detail, name="news_detail"),
     path("notices/", views.notices, name="notices"),
     path("notices/<int:pk>/", views.notice_detail, name="notice_detail"),
+    path("notices/<int:pk>/pdf/", views.notice_pdf, name="notice_pdf"),
     # Logged in: the units' list of reports, and news editing by the national office.
     path("reports/", views.report_list, name="report_list"),
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),

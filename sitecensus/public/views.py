@@ -57,7 +57,24 @@ def notices(request):
 
 @login_not_required
 def notice_detail(request, pk):
-    return render(request, "public/notice_detail.html", {"notice": selectors.get_published_notice(pk)})
+    from sitecensus.spotcheck.presentation import notice_context
+
+    return render(request, "public/notice_detail.html", notice_context(selectors.get_published_notice(pk)))
+
+
+@login_not_required
+def notice_pdf(request, pk):
+    """The published notice as a PDF, for anyone."""
+    from urllib.parse import quote
+
+    from django.http import HttpResponse
+
+    from sitecensus.spotcheck.pdf import notice_pdf as build
+
+    notice = selectors.get_published_notice(pk)
+    response = HttpResponse(build(notice), content_type="application/pdf")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(notice.title + '.pdf')}"
+    return response
 
 
 @login_not_required

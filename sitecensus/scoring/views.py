@@ -172,6 +172,34 @@ def render_card(request, card: Scorecard, *, typed: dict | None = None, error=No
     }, status=400 if error else 200)
 
 
+def card_print(request, pk):
+    """The card as it is printed, signed and sealed."""
+    from sitecensus.evidence import selectors as evidence
+
+    from .printing import SIGNATURES, card_rows, title_of
+
+    card = _get_card(request.user, pk)
+    return render(request, "scoring/card_print.html", {
+        "card": card, "title": title_of(card), "rubric": services.rubric_of(card), "rows": card_rows(card),
+        "files": evidence.of_card(card), "signatures": SIGNATURES})
+
+
+def card_pdf(request, pk):
+    from urllib.parse import quote
+
+    from django.http import HttpResponse
+
+    from sitecensus.evidence import selectors as evidence
+
+    from .printing import card_pdf as build, title_of
+
+    card = _get_card(request.user, pk)
+    response = HttpResponse(build(card, evidence.of_card(card)), content_type="application/pdf")
+    filename = f"{card.website.name}-{title_of(card)}.pdf"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
 def _result_json(result):
     return {"result": result.result, "score": str(result.score) if result.score is not None else None,
             "vetoes": result.vetoes, "deductions": {k: str(v) for k, v in result.deductions.items()},

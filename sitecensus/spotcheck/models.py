@@ -61,6 +61,12 @@ class BatchSite(models.Model):
         verbose_name_plural = "抽查网站"
         constraints = [models.UniqueConstraint(fields=["batch", "website"], name="batch_site_unique")]
 
+    @property
+    def stratum_label(self) -> str:
+        from .presentation import stratum_label
+
+        return stratum_label(self.stratum)
+
 
 class Notice(models.Model):
     """The notice (通报) of a batch; public once published."""

@@ -17,6 +17,7 @@ from sitecensus.accounts import roles
 from sitecensus.audit.services import record
 from sitecensus.core.errors import InvalidInput, InvalidState, NotAllowed
 from sitecensus.orgs.models import Unit
+from sitecensus.orgs.selectors import province_code_for, province_name
 from sitecensus.registry.models import Website
 from sitecensus.registry.services import active_websites
 from sitecensus.scoring import services as scoring_services
@@ -188,8 +189,11 @@ def assign(*, actor, batch: Batch, reviewer, region: str = "", request=None) -> 
     if not _reviewers(batch).filter(pk=reviewer.pk).exists():
         raise InvalidInput("复核人须是本组织单位的账号", field="reviewer")
     sites = batch.sites.filter(status=BatchSite.Status.PENDING)
-    if region:
-        sites = sites.filter(stratum__startswith=region)
+    if (region or "").strip():
+        code = province_code_for(region)  # a person types 河北省 (or 河北); the code is for machines
+        if not code:
+            raise InvalidInput(f"没有名为“{region.strip()}”的省级地区", field="region")
+        sites = sites.filter(website__unit__division__province_code=code)
     count = sites.update(reviewer=reviewer)
     record("spotcheck_assigned", actor=actor, request=request, obj=batch, reviewer=reviewer.username, sites=count)
     return count
@@ -239,16 +243,19 @@ def figures(batch: Batch) -> dict:
     signed = batch.sites.filter(status=BatchSite.Status.SIGNED)
     passed = Q(scorecard__result="合格")
 
-    def by(field):
+    def by(field, label):
         rows = signed.values(field).annotate(n=Count("id"), ok=Count("id", filter=passed)).order_by(field)
-        return [{"key": r[field] or "国务院部门", "sampled": r["n"], "passed": r["ok"],
+        return [{"key": label(r[field]), "code": r[field], "sampled": r["n"], "passed": r["ok"],
                  "rate": round(r["ok"] * 100 / r["n"], 1) if r["n"] else None} for r in rows]
 
     total = signed.count()
     ok = signed.filter(passed).count()
     return {"sampled": batch.sites.count(), "checked": total, "passed": ok,
             "pass_rate": round(ok * 100 / total, 1) if total else None,
-            "by_region": by("website__unit__division__province_code"), "by_class": by("website__site_class")}
+            "by_region": by("website__unit__division__province_code",
+                            lambda code: province_name(code) or "国务院部门"),
+            "by_level": by("website__unit__level", lambda level: LEVELS.get(level, "未分级")),
+            "by_class": by("website__site_class", lambda value: value or "未分类")}
 
 
 @transaction.atomic

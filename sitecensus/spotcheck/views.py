@@ -7,11 +7,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from sitecensus.core.errors import CensusError, InvalidInput, NotAllowed, NotFound
-from sitecensus.core.excel import excel_response
+from sitecensus.core.excel import excel_sheets_response
 
 from . import services
 from .models import Batch, BatchSite, Notice
 from .pdf import notice_pdf
+from .presentation import notice_context, notice_sheets, stratum_label
 
 
 def _batch(request, pk) -> Batch:
@@ -56,7 +57,8 @@ def batch_detail(request, pk):
     sites = batch.sites.select_related("website", "website__unit", "reviewer", "second_reviewer", "scorecard")
     return render(request, "spotcheck/batch.html", {
         "batch": batch, "sites": sites.order_by("stratum", "id")[:1000], "reviewers": services._reviewers(batch),
-        "notice": Notice.objects.filter(batch=batch).first(), "strata_labels": services.STRATA})
+        "notice": Notice.objects.filter(batch=batch).first(), "strata_labels": services.STRATA,
+        "strata_rows": [(stratum_label(k), v) for k, v in (batch.strata or {}).items()]})
 
 
 @require_POST
@@ -128,15 +130,13 @@ def _notice(request, pk) -> Notice:
 
 
 def notice_page(request, pk):
-    return render(request, "spotcheck/notice.html", {"notice": _notice(request, pk)})
+    return render(request, "spotcheck/notice.html", notice_context(_notice(request, pk)))
 
 
 def notice_excel(request, pk):
+    """Every sheet of the notice: figures, unqualified sites, typical problems, all sampled sites."""
     notice = _notice(request, pk)
-    rows = ([u["site_code"], u["name"], u["url"], u["unit"], u["result"], u["score"], "、".join(u["problems"])]
-            for u in notice.unqualified)
-    return excel_response(f"{notice.title}-不合格网站.xlsx", "不合格网站",
-                          ["网站标识码", "网站名称", "首页网址", "主管单位", "结果", "得分", "主要问题"], rows)
+    return excel_sheets_response(f"{notice.title}.xlsx", notice_sheets(notice))
 
 
 def notice_pdf_view(request, pk):

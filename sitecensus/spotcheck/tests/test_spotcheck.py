@@ -138,6 +138,44 @@ def test_notice_excel(client, demo_users):
     client.force_login(guoban)
     response = client.get(f"/spotcheck/{b.pk}/notice.xlsx")
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    assert book.active.max_row == b.sites.count() + 1
-    assert client.get(f"/spotcheck/{b.pk}/notice/").status_code == 200
+    # Every sheet: figures, unqualified sites, typical problems, all sampled sites.
+    assert book.sheetnames == ["抽查情况", "不合格网站", "典型问题", "全部抽查网站"]
+    assert book["不合格网站"].max_row == b.sites.count() + 1
+    assert book["全部抽查网站"].max_row == b.sites.count() + 1
+    assert book["典型问题"]["A2"].value
+    labels = [row[0].value for row in book["抽查情况"].iter_rows(min_row=2)]
+    assert {"合计", "地区", "层级", "网站类别"} <= set(labels)
+    regions = [row[1].value for row in book["抽查情况"].iter_rows(min_row=2) if row[0].value == "地区"]
+    assert "河北省" in regions and not any(str(r).isdigit() for r in regions)
+    page = client.get(f"/spotcheck/{b.pk}/notice/").content.decode()
+    assert "地区：河北省" in page and "地区：13" not in page and "层级：县级" in page
+    assert 'data-testid="notice-signoff"' in page and "国务院办公厅" in page
     assert BatchSite.objects.filter(batch=b, status="signed").count() == b.sites.count()
+    # The PDF: the same breakdown, the 落款 and page numbers; names, not codes.
+    from pypdf import PdfReader
+
+    pdf = client.get(f"/spotcheck/{b.pk}/notice.pdf").content
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).replace("\n", "")
+    assert "地区：河北省" in text and "层级：县级" in text and "国务院办公厅" in text and "第 1 页 共" in text
+    assert "地区：13" not in text
+    # Published, the public page offers the PDF to anyone.
+    services.publish(actor=guoban, notice=b.notice)
+    client.logout()
+    public = client.get(f"/pucha/notices/{b.notice.pk}/").content.decode()
+    assert f"/pucha/notices/{b.notice.pk}/pdf/" in public and "地区：河北省" in public
+    download = client.get(f"/pucha/notices/{b.notice.pk}/pdf/")
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+
+
+def test_strata_read_as_names_and_reviewers_assigned_by_region_name(client, demo_users):
+    guoban = demo_users["guoban"]
+    b = services.draw(actor=guoban, batch=batch(demo_users, ratio="100", strata_by=["region", "level"]))
+    assert any(k.startswith("13|") for k in b.strata)  # the key stays a code: the same seed, the same draw
+    client.force_login(guoban)
+    page = client.get(f"/spotcheck/{b.pk}/").content.decode()
+    assert "河北省 · 县级" in page and "13|" not in page
+    services.start(actor=guoban, batch=b)
+    hebei_sites = b.sites.filter(website__unit__division__province_code="13").count()
+    assert services.assign(actor=guoban, batch=b, reviewer=guoban, region="河北省") == hebei_sites
+    with pytest.raises(InvalidInput, match="没有名为"):
+        services.assign(actor=guoban, batch=b, reviewer=guoban, region="火星")

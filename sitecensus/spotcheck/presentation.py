@@ -1,0 +1,63 @@
+"""What a person reads of a spot check: region names (河北省, not 13), readable
+strata, the notice's figures by region, level and class, its 落款."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sitecensus.orgs.selectors import province_name
+
+
+def region_label(value) -> str:
+    """A province code (e.g. "13") as its name; anything else unchanged."""
+    text = str(value or "")
+    return province_name(text) or text
+
+
+def stratum_label(key: str) -> str:
+    """A stratum key ("13|乡级|乡镇街道网站") as a person reads it (河北省 · 乡级 · 乡镇街道网站)."""
+    return " · ".join(region_label(part) for part in (key or "").split("|"))
+
+
+def figure_rows(notice) -> list[tuple[str, dict]]:
+    f = notice.figures or {}
+    rows = [("地区", {**r, "key": region_label(r["key"])}) for r in f.get("by_region", [])]
+    rows += [("层级", r) for r in f.get("by_level", [])]
+    rows += [("网站类别", r) for r in f.get("by_class", [])]
+    return rows
+
+
+def issuer_and_date(notice, today: date) -> tuple[str, date]:
+    """The 落款: the organizing unit, and the day of publication (or today, for a draft)."""
+    published = notice.published_at.date() if notice.published_at else today
+    return notice.batch.organizer.name, published
+
+
+def notice_context(notice, **extra) -> dict:
+    from django.utils import timezone
+
+    issuer, day = issuer_and_date(notice, timezone.localdate())
+    return {"notice": notice, "figure_rows": figure_rows(notice), "issuer": issuer, "issued_on": day, **extra}
+
+
+def notice_sheets(notice) -> list[tuple[str, list[str], list]]:
+    """The notice as an Excel workbook, one sheet per part, all sampled sites included."""
+    figures = [[label, r["key"], r["sampled"], r["passed"], r["rate"] if r["rate"] is not None else "—"]
+               for label, r in figure_rows(notice)]
+    f = notice.figures or {}
+    figures.insert(0, ["合计", "全部", f.get("checked", 0), f.get("passed", 0),
+                       f["pass_rate"] if f.get("pass_rate") is not None else "—"])
+    unqualified = [[u["site_code"], u["name"], u["url"], u["unit"], u["result"], u["score"], "、".join(u["problems"])]
+                   for u in notice.unqualified]
+    typical = [[t["indicator"], t["sites"]] for t in notice.typical]
+    sampled = [[b.website.site_code, b.website.name, b.website.homepage_url, b.website.unit.name,
+                stratum_label(b.stratum), b.get_status_display(),
+                b.scorecard.result if b.scorecard_id else "",
+                float(b.scorecard.score) if b.scorecard_id and b.scorecard.score is not None else ""]
+               for b in notice.batch.sites.select_related("website", "website__unit", "scorecard")
+               .order_by("stratum", "id")]
+    return [("抽查情况", ["分类", "分组", "抽查数", "合格数", "合格率（%）"], figures),
+            ("不合格网站", ["网站标识码", "网站名称", "首页网址", "主管单位", "结果", "得分", "主要问题"], unqualified),
+            ("典型问题", ["问题（指标）", "网站数"], typical),
+            ("全部抽查网站", ["网站标识码", "网站名称", "首页网址", "主管单位", "所在层", "复核状态", "结果", "得分"],
+             sampled)]
