@@ -1,9 +1,16 @@
 """Suite-wide fixtures: the demo tree loaded once into the test database, a
 quick argon2 for test accounts, and the audit triggers lifted only while the
-test runner itself empties tables between transactional tests."""
+test runner itself empties tables between transactional tests.
+
+On PostgreSQL with SITECENSUS_TEST_APP_ROLE set (as .ci/run does), the tables are
+created by the owner and every test then runs as the application role (row
+access only), as in production: `SET ROLE` on each connection."""
+
+import os
 
 import pytest
 from django.db import connections
+from django.db.backends.signals import connection_created
 from django.db.backends.base.operations import BaseDatabaseOperations
 
 from sitecensus.core import dbtriggers
@@ -21,9 +28,28 @@ def pytest_configure(config):
 _original_flush = BaseDatabaseOperations.execute_sql_flush
 
 
+APP_ROLE = os.environ.get("SITECENSUS_TEST_APP_ROLE", "")
+_app_role_active = False
+
+
+def _set_app_role(connection):
+    if _app_role_active and connection.vendor == "postgresql" and connection.alias == "default":
+        with connection.cursor() as cursor:
+            cursor.execute(f'SET ROLE "{APP_ROLE}"')
+
+
+def _on_connection_created(sender, connection, **kwargs):
+    _set_app_role(connection)
+
+
+connection_created.connect(_on_connection_created, dispatch_uid="sitecensus-test-app-role")
+
+
 def _flush_with_triggers_lifted(self, sql_list):
     vendor = self.connection.vendor
     with self.connection.cursor() as cursor:
+        if _app_role_active and vendor == "postgresql":
+            cursor.execute("RESET ROLE")  # the test runner's own flush runs as the owner
         for table in dbtriggers.PROTECTED_TABLES:
             for statement in dbtriggers.drop_sql(vendor, table):
                 cursor.execute(statement)
@@ -32,8 +58,9 @@ def _flush_with_triggers_lifted(self, sql_list):
     finally:
         with self.connection.cursor() as cursor:
             for table in dbtriggers.PROTECTED_TABLES:
-                for statement in dbtriggers.create_registered_sql(vendor, table):
+                for statement in dbtriggers.create_registered_sql(vendor, table, self.connection):
                     cursor.execute(statement)
+        _set_app_role(self.connection)
 
 
 BaseDatabaseOperations.execute_sql_flush = _flush_with_triggers_lifted
@@ -44,8 +71,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Non-transactional tests run first and share the demo, loaded once."""
     from sitecensus.core.demo import load_demo
 
+    global _app_role_active
     with django_db_blocker.unblock():
         load_demo()
+        connection = connections["default"]
+        if APP_ROLE and connection.vendor == "postgresql":
+            from sitecensus.core import dbroles
+
+            dbroles.ensure_app_role(connection, APP_ROLE)
+            _app_role_active = True
+            _set_app_role(connection)
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from sitecensus.core import dbtriggers
 
@@ -9,13 +10,14 @@ dbtriggers.protect("audit_auditevent", APPEND_ONLY_MESSAGE)
 
 class AuditEvent(models.Model):
     """One security or business event. Append-only: the database refuses
-    UPDATE and DELETE (see migration 0002)."""
+    UPDATE and DELETE (see migration 0002) and REPLACE (0003); each row is
+    hash-chained to the previous one (`sitecensus audit verify`)."""
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", "成功"
         FAILURE = "failure", "失败"
 
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
                               on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     actor_username = models.CharField("账号", max_length=150, blank=True)
@@ -29,6 +31,9 @@ class AuditEvent(models.Model):
     ip = models.GenericIPAddressField("IP 地址", null=True, blank=True)
     user_agent = models.CharField("客户端", max_length=300, blank=True)
     details = models.JSONField("详情", default=dict, blank=True)
+    # Tamper evidence (audit/chain.py): the previous event's hash and this one's.
+    prev_hash = models.CharField("前一哈希", max_length=64, blank=True, default="")
+    chain_hash = models.CharField("哈希", max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = "审计事件"

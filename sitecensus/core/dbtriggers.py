@@ -3,6 +3,17 @@
 Triggers refuse UPDATE and DELETE whatever the path (ORM, admin, shell or raw
 SQL) on SQLite and PostgreSQL. `when` optionally narrows the protection to
 rows in a given state (e.g. submitted scorecards); it is SQL over OLD.
+
+The guards also hold against the paths that do not look like an UPDATE:
+- SQLite's `REPLACE INTO` / `INSERT OR REPLACE` deletes the conflicting row
+  without firing DELETE triggers (unless `recursive_triggers` is on): a BEFORE
+  INSERT trigger (`<table>_no_replace`) refuses any new row whose key or unique
+  columns meet a protected row. `INSERT … ON CONFLICT DO UPDATE` (UPSERT) fires
+  the UPDATE trigger on both databases.
+- PostgreSQL's `TRUNCATE` (which fires no row trigger, and cascades) is refused
+  by a statement trigger on every protected table.
+The application's database role must not own the tables (it could drop or
+disable the triggers): see `sitecensus db-roles` and the README.
 """
 
 from __future__ import annotations
@@ -12,13 +23,19 @@ def _names(table: str) -> tuple[str, str, str]:
     return f"{table}_no_update", f"{table}_no_delete", f"{table}_protect_fn"
 
 
+def _quote(value: str) -> str:
+    return value.replace("'", "''")
+
+
 def create_sql(vendor: str, table: str, message: str, *, when: str | None = None,
-               insert_when: str | None = None) -> list[str]:
+               insert_when: str | None = None, unique_sets: list[list[str]] | tuple = ()) -> list[str]:
     """`when` is SQL over OLD (rows under protection); `insert_when`, over NEW,
-    also refuses new rows (e.g. entries added to a submitted scorecard)."""
+    also refuses new rows (e.g. entries added to a submitted scorecard);
+    `unique_sets` are the table's unique column sets besides `id` (a REPLACE on
+    any of them would delete the protected row)."""
     upd, dele, fn = _names(table)
     ins = f"{table}_no_insert"
-    msg = message.replace("'", "''")
+    msg = _quote(message)
     if vendor == "sqlite":
         cond = f" WHEN {when}" if when else ""
         statements = [
@@ -30,6 +47,14 @@ def create_sql(vendor: str, table: str, message: str, *, when: str | None = None
         if insert_when:
             statements.append(f"CREATE TRIGGER {ins} BEFORE INSERT ON {table} FOR EACH ROW WHEN {insert_when} "
                               f"BEGIN SELECT RAISE(ABORT, '{msg}'); END;")
+        keys = ["cur.id = NEW.id"] + [
+            "(" + " AND ".join(f'cur."{column}" = NEW."{column}"' for column in columns) + ")"
+            for columns in unique_sets if columns and list(columns) != ["id"]]
+        protected = f" AND ({when.replace('OLD.', 'cur.')})" if when else ""
+        statements.append(
+            f"CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table} FOR EACH ROW "
+            f"WHEN EXISTS (SELECT 1 FROM {table} AS cur WHERE ({' OR '.join(keys)}){protected}) "
+            f"BEGIN SELECT RAISE(ABORT, '{msg}'); END;")
         return statements
     if vendor == "postgresql":
         raise_ = f"RAISE EXCEPTION '{msg}' USING ERRCODE = 'integrity_constraint_violation';"
@@ -40,32 +65,59 @@ def create_sql(vendor: str, table: str, message: str, *, when: str | None = None
             f"CREATE OR REPLACE FUNCTION {fn}() RETURNS trigger LANGUAGE plpgsql AS $$ "
             f"BEGIN {on_insert}{guarded}"
             f"IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END; $$;",
+            f"CREATE OR REPLACE FUNCTION {table}_no_truncate_fn() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            f"BEGIN {raise_} END; $$;",
             f"CREATE TRIGGER {upd} BEFORE UPDATE ON {table} FOR EACH ROW EXECUTE FUNCTION {fn}();",
             f"CREATE TRIGGER {dele} BEFORE DELETE ON {table} FOR EACH ROW EXECUTE FUNCTION {fn}();",
+            # TRUNCATE fires no row trigger (and cascades): refused on every protected table.
+            f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {table}_no_truncate_fn();",
         ]
         if insert_when:
             statements.append(f"CREATE TRIGGER {ins} BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION {fn}();")
-        if not when:
-            statements.append(
-                f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
-                f"FOR EACH STATEMENT EXECUTE FUNCTION {fn}();"
-            )
         return statements
     raise NotImplementedError(f"no trigger support for database vendor {vendor!r}")
+
+
+def trigger_names(vendor: str, table: str, *, insert_when: str | None = None) -> set[str]:
+    """The triggers `create_sql` installs: what the start-up check expects to find."""
+    upd, dele, _ = _names(table)
+    names = {upd, dele, f"{table}_no_replace" if vendor == "sqlite" else f"{table}_no_truncate"}
+    if insert_when:
+        names.add(f"{table}_no_insert")
+    return names
 
 
 def drop_sql(vendor: str, table: str) -> list[str]:
     upd, dele, fn = _names(table)
     if vendor == "sqlite":
         return [f"DROP TRIGGER IF EXISTS {upd};", f"DROP TRIGGER IF EXISTS {dele};",
-                f"DROP TRIGGER IF EXISTS {table}_no_insert;"]
+                f"DROP TRIGGER IF EXISTS {table}_no_insert;", f"DROP TRIGGER IF EXISTS {table}_no_replace;"]
     return [
         f"DROP TRIGGER IF EXISTS {upd} ON {table};",
         f"DROP TRIGGER IF EXISTS {dele} ON {table};",
         f"DROP TRIGGER IF EXISTS {table}_no_insert ON {table};",
         f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table};",
         f"DROP FUNCTION IF EXISTS {fn}();",
+        f"DROP FUNCTION IF EXISTS {table}_no_truncate_fn();",
     ]
+
+
+def unique_sets(connection, table: str) -> list[list[str]]:
+    """The table's full (non-partial) unique column sets, read from the database."""
+    if connection.vendor != "sqlite":
+        return []
+    sets = []
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA index_list('{_quote(table)}')")
+        for _seq, name, unique, _origin, partial in cursor.fetchall():
+            if not unique or partial:
+                continue
+            cursor.execute(f"PRAGMA index_info('{_quote(name)}')")
+            columns = [row[2] for row in cursor.fetchall()]
+            if columns and None not in columns:
+                sets.append(columns)
+    return sets
 
 
 class ProtectTable:
@@ -77,10 +129,12 @@ class ProtectTable:
         from django.db import migrations
 
         def forwards(apps, schema_editor):
-            vendor = schema_editor.connection.vendor
+            connection = schema_editor.connection
+            vendor = connection.vendor
             when = when_sqlite if vendor == "sqlite" else when_postgresql
             insert_when = insert_when_sqlite if vendor == "sqlite" else insert_when_postgresql
-            for statement in create_sql(vendor, table, message, when=when, insert_when=insert_when):
+            for statement in create_sql(vendor, table, message, when=when, insert_when=insert_when,
+                                        unique_sets=unique_sets(connection, table)):
                 schema_editor.execute(statement)
 
         def backwards(apps, schema_editor):
@@ -88,6 +142,23 @@ class ProtectTable:
                 schema_editor.execute(statement)
 
         return migrations.RunPython(forwards, backwards)
+
+
+class RefreshProtection:
+    """A migration operation reinstalling a registered table's triggers with the
+    current guards (REPLACE and TRUNCATE included)."""
+
+    def __new__(cls, table: str):
+        from django.db import migrations
+
+        def forwards(apps, schema_editor):
+            connection = schema_editor.connection
+            for statement in drop_sql(connection.vendor, table):
+                schema_editor.execute(statement)
+            for statement in create_registered_sql(connection.vendor, table, connection):
+                schema_editor.execute(statement)
+
+        return migrations.RunPython(forwards, migrations.RunPython.noop)
 
 
 # Tables under protection, declared by the models that own them, with the
@@ -101,7 +172,25 @@ def protect(table: str, message: str, **conditions) -> None:
     PROTECTED_TABLES[table] = {"message": message, **conditions}
 
 
-def create_registered_sql(vendor: str, table: str) -> list[str]:
+def create_registered_sql(vendor: str, table: str, connection=None) -> list[str]:
     spec = PROTECTED_TABLES[table]
     return create_sql(vendor, table, spec["message"], when=spec.get(f"when_{vendor}"),
-                      insert_when=spec.get(f"insert_when_{vendor}"))
+                      insert_when=spec.get(f"insert_when_{vendor}"),
+                      unique_sets=unique_sets(connection, table) if connection is not None else ())
+
+
+def missing_triggers(connection) -> list[str]:
+    """Protection triggers that are absent (or, on PostgreSQL, disabled)."""
+    vendor = connection.vendor
+    expected = set()
+    for table, spec in PROTECTED_TABLES.items():
+        expected |= trigger_names(vendor, table, insert_when=spec.get(f"insert_when_{vendor}"))
+    with connection.cursor() as cursor:
+        if vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        elif vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'D'")
+        else:
+            return []
+        present = {row[0] for row in cursor.fetchall()}
+    return sorted(expected - present)

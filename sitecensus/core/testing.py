@@ -1,6 +1,9 @@
 """Test-suite helpers kept in the package so that every app's tests share them."""
 
+from contextlib import contextmanager
+
 from django.contrib.auth.hashers import Argon2PasswordHasher
+from django.db import connection
 
 
 class QuickArgon2PasswordHasher(Argon2PasswordHasher):
@@ -10,3 +13,28 @@ class QuickArgon2PasswordHasher(Argon2PasswordHasher):
     memory_cost = 1024
     parallelism = 1
     time_cost = 1
+
+
+def current_role() -> str | None:
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_user, session_user")
+        current, session = cursor.fetchone()
+    return current if current != session else None
+
+
+@contextmanager
+def as_owner():
+    """Tamper as the table owner would (tests of the tamper evidence): on
+    PostgreSQL, leave the application role for the block."""
+    role = current_role()
+    if role:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET ROLE")
+    try:
+        yield
+    finally:
+        if role:
+            with connection.cursor() as cursor:
+                cursor.execute(f'SET ROLE "{role}"')
