@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import HttpResponse
 
 from . import dbtriggers
@@ -48,7 +48,11 @@ class ProtectionCheckMiddleware:
         if not _verified:
             try:
                 require()
-            except ImproperlyConfigured as error:
+            except (ImproperlyConfigured, DatabaseError, RuntimeError) as error:
+                if not isinstance(error, ImproperlyConfigured):
+                    # The database cannot be asked (not reachable, or a page that needs none):
+                    # nothing that touches the guarded tables can be served either; ask again later.
+                    return self.get_response(request)
                 logger.critical("%s", error)
                 return HttpResponse(f"<!DOCTYPE html><meta charset=utf-8><title>暂停服务</title><h1>暂停服务</h1>"
                                     f"<p>{error}。请系统管理员执行 sitecensus migrate 恢复保护后重启。</p>",
