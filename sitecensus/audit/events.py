@@ -39,6 +39,8 @@ LABELS = {
     "import_committed": "确认导入",
     "websites_exported": "导出网站",
     "import_cancelled": "取消导入",
+    "import_expired": "导入批次过期作废",
+    "workbook_checked": "在线检查填报文件",
     "selfcheck_opened": "开始自查",
     "inspection_opened": "开始检查",
     "scorecard_submitted": "提交评分表",

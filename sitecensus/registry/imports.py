@@ -6,9 +6,12 @@ re-importing the same file creates no duplicate (identity: unit + homepage URL).
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from openpyxl.utils import get_column_letter
 
 from sitecensus.audit.services import record
 from sitecensus.core import scope
@@ -16,8 +19,9 @@ from sitecensus.core.errors import InvalidInput, InvalidState, NotFound
 from sitecensus.orgs.models import Unit
 
 from . import services
-from .formspec.parser import MAX_FILE_BYTES
-from .formspec.uploads import read_upload
+from .formspec.parser import MAX_FILE_BYTES, CellError, ParsedWorkbook
+from .formspec.spec import load_forms
+from .formspec.uploads import parse_member, read_upload, unpack_upload
 from .formspec.workbook import build_workbook
 from .models import ImportBatch, ImportFile, Website
 
@@ -52,104 +56,193 @@ def workbook_for(unit: Unit) -> bytes:
     return build_workbook(unit_code=unit_code(unit), unit_name=unit.name, sites=sites or None)
 
 
+SYSTEM_FIELDS = ()  # basic-form fields the system fills (identity), never part of the filed data
+
+
 def filing_of(parsed_site) -> services.Filing:
     columns = [{COLUMN_MAP[k]: (v if v is not None else ("" if k != "is_homepage" else False))
                 for k, v in col.values.items() if k in COLUMN_MAP} for col in parsed_site.columns]
     for column in columns:
         for key in COLUMN_MAP.values():
             column.setdefault(key, False if key == "is_homepage" else "")
-    return services.Filing(basic=dict(parsed_site.values), columns=columns)
+    basic = {k: v for k, v in parsed_site.values.items() if k not in SYSTEM_FIELDS}
+    return services.Filing(basic=basic, columns=columns)
 
 
-def _classify(actor, unit: Unit, parsed_site, seen: dict[str, str]) -> tuple[str, Website | None, str]:
+def _basic_form():
+    return load_forms()["basic_info"]
+
+
+def _row_error(filename: str, row: int, code: str, message: str) -> str:
+    """A server-side finding on a site row, located like the parser's errors."""
+    form = _basic_form()
+    letter = get_column_letter(form.codes.index(code) + 1)
+    return str(CellError(filename, form.sheet, row, letter, form.field(code).label, message))
+
+
+def _existing(unit: Unit, parsed_site) -> Website | None:
+    url_key = services.normalize_url(parsed_site.values.get("homepage_url", ""))
+    return Website.objects.filter(unit=unit, url_key=url_key).first()
+
+
+def _classify(actor, unit: Unit, filename: str, parsed_site, seen: dict[str, str],
+              window_error: str | None) -> tuple[str, Website | None, list[str]]:
     """What confirming would do with one parsed site: create, update, change,
-    unchanged, or error (with the reason)."""
+    unchanged, or error (with every reason, each naming file/sheet/row/column).
+    The commit runs exactly this again, so the dry run and the commit agree."""
     if parsed_site.errors:
-        return "error", None, "；".join(str(e) for e in parsed_site.errors[:5])
+        return "error", None, [str(e) for e in parsed_site.errors]
     url_key = services.normalize_url(parsed_site.values.get("homepage_url", ""))
     key = f"{unit.pk}|{url_key}"  # kept in the batch between analysis steps
     if key in seen:
-        return "error", None, f"与 {seen[key]} 是同一网站（首页网址相同），同一批次只能导入一次"
-    seen[key] = f"第 {parsed_site.row} 行"
-    existing = Website.objects.filter(unit=unit, url_key=url_key).first()
+        return "error", None, [_row_error(filename, parsed_site.row, "homepage_url",
+                                          f"与 {seen[key]} 是同一网站（首页网址相同），同一批次只能导入一次")]
+    seen[key] = f"文件 {filename} 第 {parsed_site.row} 行"
+    existing = _existing(unit, parsed_site)
     if existing is None:
-        return "create", None, ""
+        if window_error:
+            return "error", None, [_row_error(filename, parsed_site.row, "homepage_url", window_error)]
+        return "create", None, []
     filing = filing_of(parsed_site)
     if services.is_unchanged(existing, filing):
-        return "unchanged", existing, ""
+        return "unchanged", existing, []
     if existing.site_code:
         if existing.status != Website.Status.APPROVED:
-            return "error", existing, f"网站“{existing.name}”有待审核的变更，不能再导入"
-        return "change", existing, ""
+            return "error", existing, [_row_error(filename, parsed_site.row, "homepage_url",
+                                                  f"网站“{existing.name}”有待审核的变更，不能再导入")]
+        return "change", existing, []
     if existing.status == Website.Status.SUBMITTED and existing.pending_at_id != actor.unit_id:
-        return "error", existing, f"网站“{existing.name}”正在上级审核中，不能导入覆盖"
-    return "update", existing, ""
+        return "error", existing, [_row_error(filename, parsed_site.row, "homepage_url",
+                                              f"网站“{existing.name}”正在上级审核中，不能导入覆盖")]
+    if existing.status != Website.Status.SUBMITTED and window_error:
+        return "error", existing, [_row_error(filename, parsed_site.row, "homepage_url", window_error)]
+    return "update", existing, []
 
 
-def _analyse(actor, workbooks, seen: dict | None = None) -> list[dict]:
+def _window_error(unit: Unit) -> str | None:
+    """The deadline rule, as the writes themselves apply it (services.check_window)."""
+    try:
+        services.check_window(unit)
+    except InvalidState as exc:
+        return exc.message
+    return None
+
+
+def _may_import(actor, unit: Unit) -> bool:
+    return scope.may_import_for(actor, unit)
+
+
+def _may_check(actor, unit: Unit) -> bool:
+    return unit.pk == actor.unit_id or scope.may_import_for(actor, unit) or scope.may_file_for(actor, unit)
+
+
+def _analyse(actor, workbooks, seen: dict | None = None, may_use=_may_import) -> list[dict]:
+    """Per file: its own errors, and a result for every site whatever else is
+    wrong in the file (a stray column row does not hide the other sites)."""
     files, seen = [], ({} if seen is None else seen)
     for parsed in workbooks:
         entry = {"name": parsed.filename, "unit": "", "unit_id": None, "sites": len(parsed.sites),
                  "columns": sum(len(s.columns) for s in parsed.sites), "create": 0, "update": 0, "change": 0,
-                 "unchanged": 0, "errors": [], "rows": []}
+                 "unchanged": 0, "valid": 0, "invalid": 0, "errors": [], "rows": []}
         unit = unit_by_code(parsed.unit_code)
-        file_errors = [str(e) for e in parsed.errors if not any(e in s.errors for s in parsed.sites)]
+        in_sites = {id(e) for s in parsed.sites for e in s.errors}
+        structural = [str(e) for e in parsed.errors if id(e) not in in_sites and e.row is None]
+        stray = [str(e) for e in parsed.errors if id(e) not in in_sites and e.row is not None]
+        file_errors = list(structural)
         if unit is None and not file_errors:
             file_errors.append(f"文件 {parsed.filename}：模板中的单位代码“{parsed.unit_code}”在系统中不存在")
         elif unit is not None:
             entry["unit"], entry["unit_id"] = unit.name, unit.pk
-            if not scope.may_import_for(actor, unit):
+            if not may_use(actor, unit):
                 file_errors.append(f"文件 {parsed.filename}：该文件是“{unit.name}”的填报模板，"
                                    f"不是本单位或直属下级单位的，不能导入")
-        entry["errors"] = file_errors
+        entry["errors"] = file_errors + stray
         if unit is not None and not file_errors:
+            window_error = _window_error(unit)
             for site in parsed.sites:
-                outcome, existing, why = _classify(actor, unit, site, seen)
+                outcome, _existing_site, reasons = _classify(actor, unit, parsed.filename, site, seen, window_error)
                 entry["rows"].append({"row": site.row, "name": site.values.get("site_name") or "",
                                       "url": site.values.get("homepage_url") or "", "outcome": outcome,
-                                      "reason": why})
+                                      "reason": "；".join(reasons[:3]), "errors": reasons})
                 if outcome == "error":
-                    entry["errors"].append(why)
+                    entry["errors"].extend(reasons)
+                    entry["invalid"] += 1
                 else:
                     entry[outcome] += 1
+                    entry["valid"] += 1
+        if not entry["rows"]:
+            entry["invalid"] = entry["sites"]
         entry["error_count"] = len(entry["errors"])
         files.append(entry)
     return files
 
 
 def _totals(files: list[dict]) -> dict:
-    keys = ("sites", "columns", "create", "update", "change", "unchanged", "error_count")
-    return {k: sum(f[k] for f in files) for k in keys}
+    keys = ("sites", "columns", "create", "update", "change", "unchanged", "valid", "invalid", "error_count")
+    return {k: sum(f.get(k, 0) for f in files) for k in keys}
+
+
+def expire_abandoned(user=None) -> int:
+    """Batches left in 预检中 or 待确认 longer than IMPORT_BATCH_TTL seconds are
+    cancelled (their stored files deleted), so nothing stays 预检中 for ever."""
+    cutoff = timezone.now() - timedelta(seconds=getattr(settings, "IMPORT_BATCH_TTL", 24 * 3600))
+    stale = ImportBatch.objects.filter(state__in=[ImportBatch.State.ANALYSING, ImportBatch.State.DRY_RUN],
+                                       created_at__lt=cutoff)
+    if user is not None:
+        stale = stale.filter(uploaded_by=user)
+    count = 0
+    for batch in stale:
+        with transaction.atomic():
+            batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+            if batch.state not in (ImportBatch.State.ANALYSING, ImportBatch.State.DRY_RUN):
+                continue
+            batch.state = ImportBatch.State.CANCELLED
+            batch.summary = {**batch.summary, "expired": True}
+            batch.save(update_fields=["state", "summary"])
+            batch.files.all().delete()
+            record("import_expired", actor=batch.uploaded_by, obj=batch)
+            count += 1
+    return count
 
 
 @transaction.atomic
 def receive(*, actor, uploads: list[tuple[str, object]], request=None) -> ImportBatch:
-    """Store the uploaded files; the analysis then runs file by file (analyse_next),
-    so a large batch shows its progress."""
+    """Store the uploaded files, a ZIP split into its workbooks (skipped entries
+    listed with the reason); the analysis then runs workbook by workbook
+    (analyse_next), so a large batch shows its progress."""
     if not uploads:
         raise InvalidInput("请选择要导入的文件（.xlsx 或 .zip）", field="files")
     if len(uploads) > LIMITS["files"]:
         raise InvalidInput(f"一次最多上传 {LIMITS['files']} 个文件，请分批上传", field="files")
     batch = ImportBatch.objects.create(uploaded_by=actor, unit=actor.unit, state=ImportBatch.State.ANALYSING)
+    skipped, refused = [], {}
     for name, fileobj in uploads:
-        size = getattr(fileobj, "size", None)
-        limit = LIMITS["zip_bytes"] if name.lower().endswith(".zip") else LIMITS["file_bytes"]
-        if size is not None and size > limit:
-            raise InvalidInput(f"文件 {name} 大小为 {size / 1048576:.1f} MB，超过上限 {limit // 1048576} MB",
-                               file=name)
-        data = fileobj.read(limit + 1)
-        if len(data) > limit:
-            raise InvalidInput(f"文件 {name} 超过大小上限 {limit // 1048576} MB", file=name)
-        ImportFile.objects.create(batch=batch, filename=name[:255], sha256=hashlib.sha256(data).hexdigest(),
-                                  content=data)
-    batch.summary = {"files": [], "seen": {}, "progress": {"done": 0, "total": len(uploads)}}
+        unpacked = unpack_upload(_read_limited(name, fileobj), filename=name)
+        skipped.extend(unpacked.notices)
+        for member, content in unpacked.members:
+            error = content if isinstance(content, CellError) else None
+            body = b"" if error else content
+            stored = ImportFile.objects.create(batch=batch, filename=member[:255],
+                                               sha256=hashlib.sha256(body).hexdigest(), content=body)
+            if error:
+                refused[str(stored.pk)] = error.message
+    total = batch.files.count()
+    batch.summary = {"files": [], "seen": {}, "skipped": skipped, "refused": refused,
+                     "progress": {"done": 0, "total": total}}
     batch.save(update_fields=["summary"])
     return batch
 
 
+def _parse_stored(batch: ImportBatch, stored: ImportFile):
+    message = (batch.summary.get("refused") or {}).get(str(stored.pk))
+    if message:
+        return [ParsedWorkbook(filename=stored.filename, errors=[CellError(stored.filename, message=message)])]
+    return read_upload(bytes(stored.content), filename=stored.filename)
+
+
 @transaction.atomic
 def analyse_next(*, actor, batch: ImportBatch, request=None) -> ImportBatch:
-    """Dry-run the next stored file; the last one completes the summary."""
+    """Dry-run the next stored workbook; the last one completes the summary."""
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.state != ImportBatch.State.ANALYSING:
         return batch
@@ -157,18 +250,49 @@ def analyse_next(*, actor, batch: ImportBatch, request=None) -> ImportBatch:
     summary = batch.summary
     if stored is not None:
         seen = summary.get("seen", {})
-        summary["files"] += _analyse(actor, read_upload(bytes(stored.content), filename=stored.filename), seen)
+        summary["files"] += _analyse(actor, _parse_stored(batch, stored), seen)
         summary["seen"] = seen
         summary["progress"]["done"] += 1
         stored.analysed = True
         stored.save(update_fields=["analysed"])
     if not batch.files.filter(analysed=False).exists():
         summary["totals"] = _totals(summary["files"])
+        summary["totals"]["skipped_files"] = len(summary.get("skipped", []))
         batch.state = ImportBatch.State.DRY_RUN
         record("import_dry_run", actor=actor, request=request, obj=batch, **summary["totals"])
     batch.summary = summary
     batch.save(update_fields=["summary", "state"])
     return batch
+
+
+def _read_limited(name: str, fileobj) -> bytes:
+    limit = LIMITS["zip_bytes"] if name.lower().endswith(".zip") else LIMITS["file_bytes"]
+    size = getattr(fileobj, "size", None)
+    if size is not None and size > limit:
+        raise InvalidInput(f"文件 {name} 大小为 {size / 1048576:.1f} MB，超过上限 {limit // 1048576} MB", file=name)
+    data = fileobj.read(limit + 1)
+    if len(data) > limit:
+        raise InvalidInput(f"文件 {name} 超过大小上限 {limit // 1048576} MB", file=name)
+    return data
+
+
+def check_uploads(*, actor, uploads: list[tuple[str, object]], request=None) -> dict:
+    """The web check: the same parsing and the same analysis as the dry run
+    (and so as the commit), for a reporting unit's own workbook too; nothing is
+    stored."""
+    if not uploads:
+        raise InvalidInput("请选择要检查的文件（.xlsx 或 .zip）", field="files")
+    if len(uploads) > LIMITS["files"]:
+        raise InvalidInput(f"一次最多检查 {LIMITS['files']} 个文件", field="files")
+    workbooks, skipped = [], []
+    for name, fileobj in uploads:
+        unpacked = unpack_upload(_read_limited(name, fileobj), filename=name)
+        skipped.extend(unpacked.notices)
+        workbooks.extend(parse_member(member, content) for member, content in unpacked.members)
+    files = _analyse(actor, workbooks, may_use=_may_check)
+    totals = _totals(files)
+    record("workbook_checked", actor=actor, request=request, files=len(files), errors=totals["error_count"])
+    return {"files": files, "skipped": skipped, "totals": totals}
 
 
 def dry_run(*, actor, uploads: list[tuple[str, object]], request=None) -> ImportBatch:
@@ -188,27 +312,28 @@ def get_batch(user, pk) -> ImportBatch:
 
 @transaction.atomic
 def commit(*, actor, batch: ImportBatch, valid_only: bool = False, request=None) -> dict:
-    """Apply a dry-run batch, all or nothing. The files are read again from what
-    was stored, so what is saved is exactly what the summary showed."""
+    """Apply a dry-run batch, all or nothing, or only its valid sites. The files
+    are read again from what was stored and analysed by the same rules as the
+    dry run, so what is saved is exactly what the summary showed."""
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.state != ImportBatch.State.DRY_RUN:
         raise InvalidState("该批次尚在预检，或已导入、已取消")
     workbooks = []
     for stored in batch.files.order_by("id"):
-        workbooks.extend(read_upload(bytes(stored.content), filename=stored.filename))
+        workbooks.extend(_parse_stored(batch, stored))
     files = _analyse(actor, workbooks)
     totals = _totals(files)
     if totals["error_count"] and not valid_only:
         raise InvalidState(f"共有 {totals['error_count']} 处错误，未导入任何数据。请修改后重新上传，"
                            f"或选择“只导入无误的网站”")
+    if not totals["valid"]:
+        raise InvalidState("没有可以导入的网站：每个文件都有错误，请修改后重新上传")
     done = {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0}
-    by_name = {w.filename: w for w in workbooks}
-    for entry in files:
-        if entry["unit_id"] is None or (entry["rows"] == [] and entry["errors"]):
+    for entry, parsed in zip(files, workbooks):
+        if entry["unit_id"] is None or not entry["rows"]:
             done["skipped"] += entry["sites"]
             continue
         unit = Unit.objects.get(pk=entry["unit_id"])
-        parsed = by_name[entry["name"]]
         rows = {r["row"]: r for r in entry["rows"]}
         for site in parsed.sites:
             outcome = rows.get(site.row, {}).get("outcome", "error")
@@ -230,8 +355,7 @@ def commit(*, actor, batch: ImportBatch, valid_only: bool = False, request=None)
 
 def _apply(actor, unit: Unit, parsed_site, outcome: str, request) -> None:
     filing = filing_of(parsed_site)
-    url_key = services.normalize_url(parsed_site.values.get("homepage_url", ""))
-    existing = Website.objects.filter(unit=unit, url_key=url_key).first()
+    existing = _existing(unit, parsed_site)
     if outcome == "change":
         services.request_change(actor=actor, website=existing, filing=filing, note="导入变更", request=request,
                                 via="import")

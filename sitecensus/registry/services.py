@@ -21,6 +21,7 @@ from sitecensus.core.errors import Duplicate, InvalidInput, InvalidState, NotAll
 from sitecensus.orgs.models import Unit
 
 from . import campaigns
+from .formspec.spec import check_site_rules, load_forms
 from .formspec.spec import normalize_url  # noqa: F401  (the one identity of a homepage)
 from .models import CodeSequence, Phase, ReviewEvent, Website, WebsiteColumn, WebsiteVersion, WindowException
 from .selectors import pending_version
@@ -200,8 +201,8 @@ def submit(*, actor, website: Website, request=None, via: str = "online") -> Web
         raise NotAllowed("只能报送本单位的网站")
     if website.status not in (S.DRAFT, S.RETURNED) or website.site_code:
         raise InvalidState(f"该网站当前状态为“{website.get_status_display()}”，不能报送")
-    if not website.columns.exists():
-        raise InvalidInput("请至少填报一个栏目（系统）", field="columns")
+    for code, message in check_site_rules(load_forms()["basic_info"], column_count=website.columns.count()):
+        raise InvalidInput(message, field=code if code != "homepage_url" else "columns")
     late = check_window(website.unit)
     version = _new_version(website, actor=actor, data=website.data, columns=_columns_snapshot(website),
                            source=via)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("progress/", views.progress, name="progress"),
     path("progress/remind/", views.remind, name="remind"),
     path("progress/exception/", views.exception_grant, name="exception_grant"),
+    path("check/", views.workbook_check, name="workbook_check"),
     path("import/", views.import_upload, name="import_upload"),
     path("import/<int:pk>/", views.import_batch, name="import_batch"),
     path("import/<int:pk>/step/", views.import_step, name="import_step"),

@@ -278,9 +278,26 @@ def workbook_download(request, unit_pk):
     return response
 
 
+def workbook_check(request):
+    """Check filled workbooks in the browser, by the import's own rules, saving nothing."""
+    if request.user.role == roles.SITE:
+        raise NotAllowed("网站标识码账号不能检查填报文件")
+    error, summary = None, None
+    if request.method == "POST":
+        files = request.FILES.getlist("files")
+        try:
+            summary = imports.check_uploads(actor=request.user, uploads=[(f.name, f) for f in files],
+                                            request=request)
+        except CensusError as exc:
+            error = exc.message
+    return render(request, "registry/workbook_check.html", {"error": error, "summary": summary},
+                  status=400 if error else 200)
+
+
 def import_upload(request):
     if request.user.role not in roles.GRANTABLE:
         raise NotAllowed("只有组织单位可以导入")
+    imports.expire_abandoned(request.user)
     error = None
     if request.method == "POST":
         files = request.FILES.getlist("files")
@@ -310,6 +327,7 @@ def import_step(request, pk):
 
 
 def import_batch(request, pk):
+    imports.expire_abandoned(request.user)
     batch = imports.get_batch(request.user, pk)
     if request.method == "POST":
         if request.POST.get("action") == "cancel":
@@ -321,4 +339,8 @@ def import_batch(request, pk):
             messages.success(request, f"导入完成：新增 {result['created']} 个，更新 {result['updated']} 个，"
                                       f"未变 {result['unchanged']} 个网站")
         return redirect("registry:import_batch", pk=batch.pk)
-    return render(request, "registry/import_batch.html", {"batch": batch, "summary": batch.summary})
+    summary = batch.summary
+    totals = summary.get("totals")
+    if totals is not None and "valid" not in totals:  # a batch analysed before the count existed
+        totals["valid"] = sum(totals.get(k, 0) for k in ("create", "update", "change", "unchanged"))
+    return render(request, "registry/import_batch.html", {"batch": batch, "summary": summary})

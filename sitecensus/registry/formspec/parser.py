@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from .spec import CURRENT_VERSION, FormSpec, check_rules, load_forms, normalize_url, validate_value
+from .spec import (CURRENT_VERSION, FormSpec, UnknownVersionError, check_rules, check_site_rules, load_forms,
+                   normalize_url, validate_value, version_key)
 from .workbook import CODE_ROW, FIRST_DATA_ROW, META_SHEET, header_checksum
 
 MB = 1024 * 1024
@@ -33,6 +34,11 @@ MAX_COLUMN_ROWS = 20_000  # filled rows on 栏目信息表
 
 MSG_NOT_XLSX = "不是有效的 Excel（.xlsx）文件"
 MSG_FOREIGN = "不是本系统生成的填报模板或模板结构已被修改，请重新下载模板后填写"
+# What exactly is wrong with the template's structure (each keeps MSG_FOREIGN's advice).
+MSG_NO_META = "缺少模板校验信息（隐藏的“_meta”工作表），不是本系统下载的填报模板，或是另存/复制到新工作簿时丢失了，请重新下载模板后填写"
+MSG_META_SHOWN = "模板校验信息（“_meta”工作表）被取消隐藏或修改过，请重新下载模板后填写"
+MSG_META_BROKEN = "模板校验信息（“_meta”工作表）不完整或被修改，请重新下载模板后填写"
+MSG_HEADER_CHANGED = "表头（前两行）或模板校验信息被修改过，两者不一致，请不要修改表头，重新下载模板后填写"
 
 
 @dataclass
@@ -283,28 +289,47 @@ def parse_workbook(
 
 def _parse_loaded(wb, filename, expected_unit_code, max_site_rows, max_column_rows) -> ParsedWorkbook:
     if META_SHEET not in wb.sheetnames:
-        return _file_error(filename, MSG_FOREIGN)
+        return _file_error(filename, MSG_NO_META)
     meta_ws = wb[META_SHEET]
     if getattr(meta_ws, "sheet_state", "veryHidden") not in ("hidden", "veryHidden"):
-        return _file_error(filename, MSG_FOREIGN)  # our _meta is never visible
+        return _file_error(filename, MSG_META_SHOWN, META_SHEET)  # our _meta is never visible
     meta = _read_meta(meta_ws)
     version = meta.get("version") or ""
     if not version or not meta.get("checksum") or meta.get("generator") != "sitecensus":
-        return _file_error(filename, MSG_FOREIGN)
+        return _file_error(filename, MSG_META_BROKEN, META_SHEET)
     if version != CURRENT_VERSION:
+        if version_key(version) > version_key(CURRENT_VERSION):
+            return _file_error(filename, f"模板版本 {version} 比本系统的当前版本 {CURRENT_VERSION} 新，"
+                                         f"本系统不能读取，请使用本系统下载的模板（当前版本 {CURRENT_VERSION}）")
         return _file_error(filename, f"模板版本 {version} 已过期，请下载最新模板（当前版本 {CURRENT_VERSION}）")
-    forms = load_forms(version)
+    try:
+        forms = load_forms(version)
+    except UnknownVersionError:
+        return _file_error(filename, MSG_META_BROKEN, META_SHEET)
     basic, cols = forms["basic_info"], forms["columns"]
-    if basic.sheet not in wb.sheetnames or cols.sheet not in wb.sheetnames:
-        return _file_error(filename, MSG_FOREIGN)
+    for sheet in (basic.sheet, cols.sheet):
+        if sheet not in wb.sheetnames:
+            return _file_error(filename, f"缺少工作表“{sheet}”（工作表被删除或改名），请不要增删或重命名工作表，"
+                                         f"重新下载模板后填写")
     ws_basic, ws_cols = wb[basic.sheet], wb[cols.sheet]
     basic_codes, col_codes = _read_codes(ws_basic), _read_codes(ws_cols)
     unit_code = meta.get("unit_code", "")
+    for form, codes in ((basic, basic_codes), (cols, col_codes)):
+        if sorted(codes) != sorted(form.codes):
+            missing = [form.field(c).label for c in form.codes if c not in codes]
+            extra = [c for c in codes if c not in form.codes]
+            detail = []
+            if missing:
+                detail.append("缺少列：" + "、".join(missing))
+            if extra:
+                detail.append("多出列：" + "、".join(x or "（空）" for x in extra))
+            return _file_error(filename, f"列被增删或改动（{'；'.join(detail)}），请不要增删列或修改表头，"
+                                         f"重新下载模板后填写", form.sheet)
     expected = header_checksum(version, unit_code, basic_codes, col_codes)
     if not hmac.compare_digest(expected, meta["checksum"]):
-        return _file_error(filename, MSG_FOREIGN)
-    if sorted(basic_codes) != sorted(basic.codes) or sorted(col_codes) != sorted(cols.codes):
-        return _file_error(filename, MSG_FOREIGN)
+        moved = basic_codes != list(basic.codes) or col_codes != list(cols.codes)
+        return _file_error(filename, "列的顺序被改动过，请不要移动列，重新下载模板后填写" if moved
+                           else MSG_HEADER_CHANGED)
     unit_name = meta.get("unit_name") or unit_code
     if expected_unit_code is not None and str(expected_unit_code).strip() != unit_code:
         return _file_error(filename, f"该文件是“{unit_name}”的填报模板，不是本单位的")
@@ -392,6 +417,13 @@ def _parse_loaded(wb, filename, expected_unit_code, max_site_rows, max_column_ro
                 site.errors.append(err)
                 col_errors.append(err)
         site.columns = sorted(columns, key=lambda c: c.values.get("is_homepage") is not True)
+        if any(e.row == site.row and e.sheet == basic.sheet and e.field == basic.field("homepage_url").label
+               for e in site.errors):
+            continue  # its columns cannot be matched to it: the URL's own error says enough
+        for code, message in check_site_rules(basic, column_count=len(columns)):
+            err = site_reader.error(site.row, code, message)
+            site.errors.append(err)
+            basic_errors.append(err)
         site.errors.sort(key=lambda e: (e.sheet != basic.sheet, *e.sort_key()))
 
     basic_errors.sort(key=CellError.sort_key)

@@ -64,6 +64,7 @@ class FormSpec:
     description: str
     fields: tuple[FieldSpec, ...]
     rules: tuple[dict, ...] = ()
+    site_rules: tuple[dict, ...] = ()  # rules on a whole site (its columns), e.g. min_columns
     _by_code: dict = field(default_factory=dict, repr=False, compare=False)
 
     def field(self, code: str) -> FieldSpec:
@@ -145,6 +146,7 @@ def _load_forms(version: str) -> dict[str, FormSpec]:
             description=data.get("description", ""),
             fields=tuple(fields),
             rules=tuple(data.get("rules", ())),
+            site_rules=tuple(data.get("site_rules", ())),
             _by_code=by_code,
         )
     return forms
@@ -443,3 +445,26 @@ def check_rules(form: FormSpec, values: dict, errored: frozenset | set = frozens
         else:  # pragma: no cover - a definitions error
             raise ValueError(f"unknown rule type {kind!r}")
     return problems
+
+
+def check_site_rules(form: FormSpec, *, column_count: int) -> list[tuple[str, str]]:
+    """Rules on a whole site (``site_rules`` of the basic form), the same for the
+    workbook check, the web check, the dry run, the commit and online submission.
+    Returns ``[(field_code, message), ...]``."""
+    problems = []
+    for rule in form.site_rules:
+        kind = rule["type"]
+        if kind == "min_columns":
+            if column_count < int(rule.get("min", 1)):
+                problems.append((rule.get("target", "homepage_url"), rule["message"]))
+        else:  # pragma: no cover - a definitions error
+            raise ValueError(f"unknown site rule type {kind!r}")
+    return problems
+
+
+def version_key(version: str) -> tuple:
+    """``"2015.1"`` → ``(2015, 1)``, for telling older templates from newer ones."""
+    parts = []
+    for part in str(version or "").split("."):
+        parts.append(int(part) if part.isdigit() else -1)
+    return tuple(parts)

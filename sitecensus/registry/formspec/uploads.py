@@ -18,6 +18,7 @@ import re
 import stat
 import zipfile
 import zlib
+from dataclasses import dataclass, field
 
 from .parser import MAX_FILE_BYTES, MB, CellError, ParsedWorkbook, parse_workbook
 
@@ -72,58 +73,86 @@ def _is_symlink(info: zipfile.ZipInfo) -> bool:
     return info.create_system == 3 and stat.S_ISLNK(mode)
 
 
-def _refuse(filename: str, message: str) -> UploadResult:
-    return UploadResult([ParsedWorkbook(filename=filename, errors=[CellError(filename, message=message)])])
+@dataclass
+class Unpacked:
+    """An upload split into the workbooks to parse, without parsing them:
+    ``members`` are ``(name, bytes)`` (or ``(name, CellError)`` for a member that
+    cannot be read), ``notices`` the skipped entries with the reason."""
+
+    members: list = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+
+def unpack_upload(data: bytes, *, filename: str) -> Unpacked:
+    """One .xlsx is one member; a ZIP is opened (with every safety check) and
+    each .xlsx inside becomes a member named ``<zip name>/<path>``. A file
+    refused as a whole is a single member carrying its error."""
+    lower = filename.lower()
+    if lower.endswith(".xlsx"):
+        return Unpacked([(filename, data)])
+    if lower.endswith(".zip"):
+        return _unpack_zip(data, filename)
+    if lower.endswith(".xls"):
+        return _refused(filename, MSG_XLS)
+    return _refused(filename, "只能上传本系统的 .xlsx 填报文件，或由这些文件打包的 .zip 压缩包")
+
+
+def parse_member(name: str, content, *, expected_unit_code: str | None = None) -> ParsedWorkbook:
+    if isinstance(content, CellError):
+        return ParsedWorkbook(filename=name, errors=[content])
+    return parse_workbook(content, filename=name, expected_unit_code=expected_unit_code)
 
 
 def read_upload(data: bytes, *, filename: str, expected_unit_code: str | None = None) -> UploadResult:
     """Parse an uploaded .xlsx, or every .xlsx inside an uploaded .zip."""
-    lower = filename.lower()
-    if lower.endswith(".xlsx"):
-        return UploadResult([parse_workbook(data, filename=filename, expected_unit_code=expected_unit_code)])
-    if lower.endswith(".zip"):
-        return _read_zip(data, filename, expected_unit_code)
-    if lower.endswith(".xls"):
-        return _refuse(filename, "不支持旧版 Excel（.xls）文件，请使用本系统生成的 .xlsx 模板填写")
-    return _refuse(filename, "只能上传本系统的 .xlsx 填报文件，或由这些文件打包的 .zip 压缩包")
+    unpacked = unpack_upload(data, filename=filename)
+    return UploadResult([parse_member(name, content, expected_unit_code=expected_unit_code)
+                         for name, content in unpacked.members], unpacked.notices)
 
 
-def _read_zip(data: bytes, filename: str, expected_unit_code: str | None) -> UploadResult:
+MSG_XLS = "不支持旧版 Excel（.xls）文件，请使用本系统生成的 .xlsx 模板填写"
+
+
+def _refused(filename: str, message: str, notices=None) -> Unpacked:
+    return Unpacked([(filename, CellError(filename, message=message))], list(notices or []))
+
+
+def _unpack_zip(data: bytes, filename: str) -> Unpacked:
     if len(data) > MAX_ZIP_BYTES:
-        return _refuse(filename, f"压缩包大小超过 {MAX_ZIP_BYTES // MB} MB 的上限，请分批上传")
+        return _refused(filename, f"压缩包大小超过 {MAX_ZIP_BYTES // MB} MB 的上限，请分批上传")
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-        return _refuse(filename, "不是有效的 ZIP 压缩包")
+        return _refused(filename, "不是有效的 ZIP 压缩包")
     with zf:
         infos = zf.infolist()
         if len(infos) > MAX_ZIP_RAW_ENTRIES:
-            return _refuse(filename, f"压缩包内文件过多（超过 {MAX_ZIP_ENTRIES} 个），已拒收")
+            return _refused(filename, f"压缩包内文件过多（超过 {MAX_ZIP_ENTRIES} 个），已拒收")
         entries = []
         files = 0
         total = 0
         for info in infos:
             name = decode_zip_name(info)
             if _unsafe_name(name) or _unsafe_name(info.filename):
-                return _refuse(filename, f"压缩包含有不安全的路径“{name}”（上级目录或绝对路径），已拒收整个压缩包")
+                return _refused(filename, f"压缩包含有不安全的路径“{name}”（上级目录或绝对路径），已拒收整个压缩包")
             if _is_symlink(info):
-                return _refuse(filename, f"压缩包含有符号链接“{name}”，已拒收整个压缩包")
+                return _refused(filename, f"压缩包含有符号链接“{name}”，已拒收整个压缩包")
             if info.flag_bits & 0x1:
-                return _refuse(filename, f"压缩包中的“{name}”已加密，请去掉密码后重新打包")
+                return _refused(filename, f"压缩包中的“{name}”已加密，请去掉密码后重新打包")
             if info.is_dir():
                 continue
             if not name.replace("\\", "/").startswith("__MACOSX/"):
                 files += 1
             total += info.file_size
             if info.file_size > RATIO_MIN_BYTES and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
-                return _refuse(filename, f"压缩包中的“{name}”压缩比异常（疑似压缩炸弹），已拒收整个压缩包")
+                return _refused(filename, f"压缩包中的“{name}”压缩比异常（疑似压缩炸弹），已拒收整个压缩包")
             entries.append((info, name))
         if files > MAX_ZIP_ENTRIES:
-            return _refuse(filename, f"压缩包内文件过多（{files} 个，上限 {MAX_ZIP_ENTRIES} 个），请分批上传")
+            return _refused(filename, f"压缩包内文件过多（{files} 个，上限 {MAX_ZIP_ENTRIES} 个），请分批上传")
         if total > MAX_ZIP_UNCOMPRESSED:
-            return _refuse(filename, f"压缩包解压后超过 {MAX_ZIP_UNCOMPRESSED // MB} MB 的上限，已拒收，请分批上传")
+            return _refused(filename, f"压缩包解压后超过 {MAX_ZIP_UNCOMPRESSED // MB} MB 的上限，已拒收，请分批上传")
 
-        result = UploadResult()
+        result = Unpacked()
         unpacked = 0
         for info, name in entries:
             path = name.replace("\\", "/")
@@ -135,35 +164,28 @@ def _read_zip(data: bytes, filename: str, expected_unit_code: str | None) -> Upl
             if base.startswith("~$"):
                 result.notices.append(f"已跳过“{shown}”：Excel 临时锁定文件")
                 continue
+            if base.lower().endswith(".xls"):
+                result.notices.append(f"已跳过“{shown}”：不是 .xlsx 文件，是旧版 Excel（.xls）文件，"
+                                      f"请用本系统下载的 .xlsx 模板填写后重新打包")
+                continue
             if not base.lower().endswith(".xlsx"):
                 result.notices.append(f"已跳过“{shown}”：不是 .xlsx 文件")
                 continue
             if info.file_size > MAX_FILE_BYTES:
-                result.append(
-                    ParsedWorkbook(
-                        filename=shown,
-                        errors=[
-                            CellError(
-                                shown,
-                                message=f"文件解压后超过单个文件 {MAX_FILE_BYTES // MB} MB 的上限，请拆分后再报送",
-                            )
-                        ],
-                    )
-                )
+                result.members.append((shown, CellError(
+                    shown, message=f"文件解压后超过单个文件 {MAX_FILE_BYTES // MB} MB 的上限，请拆分后再报送")))
                 continue
             try:
                 with zf.open(info) as fh:
                     content = fh.read(MAX_FILE_BYTES + 1)
             except (zipfile.BadZipFile, zlib.error, NotImplementedError, OSError, EOFError, RuntimeError):
-                result.append(ParsedWorkbook(filename=shown, errors=[CellError(shown, message="压缩包中的该文件已损坏，无法读取")]))
+                result.members.append((shown, CellError(shown, message="压缩包中的该文件已损坏，无法读取")))
                 continue
             unpacked += len(content)
             if unpacked > MAX_ZIP_UNCOMPRESSED or len(content) > MAX_FILE_BYTES:
                 # The declared sizes lied.
-                return _refuse(filename, "压缩包实际解压大小与声明不符（疑似压缩炸弹），已拒收整个压缩包")
-            result.append(parse_workbook(content, filename=shown, expected_unit_code=expected_unit_code))
-        if not result:
-            refused = _refuse(filename, "压缩包中没有 .xlsx 填报文件")
-            refused.notices = result.notices
-            return refused
+                return _refused(filename, "压缩包实际解压大小与声明不符（疑似压缩炸弹），已拒收整个压缩包")
+            result.members.append((shown, content))
+        if not result.members:
+            return _refused(filename, "压缩包中没有 .xlsx 填报文件", result.notices)
         return result

@@ -68,7 +68,9 @@ def test_errors_save_nothing_unless_valid_only(demo_users):
     filings[2].basic["homepage_url"] = "htp://bad"
     batch = imports.dry_run(actor=laishui, uploads=[upload("一渡镇.xlsx", workbook(town, filings))])
     entry = batch.summary["files"][0]
-    assert (entry["create"], entry["error_count"]) == (1, 2)
+    assert (entry["create"], entry["invalid"]) == (1, 2)
+    # Every error the workbook check finds (the bad URL's six column rows too), each located.
+    assert entry["error_count"] == 8
     assert any("一渡镇.xlsx" in e and "基本信息表" in e and "第 4 行" in e for e in entry["errors"])
     with pytest.raises(InvalidState, match="未导入任何数据"):
         imports.commit(actor=laishui, batch=batch)
@@ -137,7 +139,7 @@ def test_import_pages(client, demo_users):
                                                         SimpleUploadedFile("copy.xlsx", data)]})
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
-    assert "正在预检" in page and "0</strong> / 2" in page  # progress, file by file
+    assert "正在预检" in page and "0</strong> / <span data-testid=\"progress-total\">2</span>" in page  # file by file
     step = response["Location"] + "step/"
     progress = client.post(step, HTTP_ACCEPT="application/json").json()
     assert progress == {"state": "analysing", "done": 1, "total": 2}

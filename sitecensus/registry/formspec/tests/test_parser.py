@@ -159,24 +159,41 @@ def test_workbook_of_another_unit():
     assert str(error) == f"文件 a.xlsx：该文件是“{UNIT_NAME}”的填报模板，不是本单位的"
 
 
+def _swap_columns(wb):
+    ws = wb[BASIC_SHEET]
+    a, b = ws["A2"].value, ws["B2"].value
+    ws["A2"].value, ws["B2"].value = b, a
+
+
 @pytest.mark.parametrize(
-    "tamper",
+    "tamper,expected",
     [
-        lambda wb: setattr(wb[BASIC_SHEET]["B2"], "value", "site_url"),  # a code renamed
-        lambda wb: wb[COLUMN_SHEET].cell(row=2, column=9, value="extra"),  # a column added
-        lambda wb: wb[COLUMN_SHEET].delete_cols(4),  # a column removed
-        _set_meta("unit_code", "999"),  # meta edited: checksum no longer matches
-        _set_meta("checksum", "0" * 64),
-        lambda wb: wb.remove(wb["_meta"]),
-        lambda wb: setattr(wb["_meta"], "sheet_state", "visible"),
-        lambda wb: setattr(wb[BASIC_SHEET], "title", "基本信息"),
+        (lambda wb: setattr(wb[BASIC_SHEET]["B2"], "value", "site_url"), "缺少列：首页网址；多出列：site_url"),
+        (lambda wb: wb[COLUMN_SHEET].cell(row=2, column=9, value="extra"), "多出列：extra"),
+        (lambda wb: wb[COLUMN_SHEET].delete_cols(4), "缺少列：上级栏目"),
+        (_set_meta("unit_code", "999"), "表头（前两行）或模板校验信息被修改过"),
+        (_set_meta("checksum", "0" * 64), "表头（前两行）或模板校验信息被修改过"),
+        (_swap_columns, "列的顺序被改动过"),
+        (lambda wb: wb.remove(wb["_meta"]), "缺少模板校验信息"),
+        (lambda wb: setattr(wb["_meta"], "sheet_state", "visible"), "被取消隐藏"),
+        (lambda wb: setattr(wb[BASIC_SHEET], "title", "基本信息"), "缺少工作表“基本信息表”"),
     ],
-    ids=["code-renamed", "column-added", "column-removed", "meta-unit", "checksum", "no-meta", "meta-visible", "sheet-renamed"],
+    ids=["code-renamed", "column-added", "column-removed", "meta-unit", "checksum", "moved", "no-meta",
+         "meta-visible", "sheet-renamed"],
 )
-def test_tampered_template(tamper):
+def test_tampered_template_says_what_is_wrong(tamper, expected):
     result = parse_workbook(edit(filled_workbook(), tamper), filename="改.xlsx")
-    assert only_error(result).message.startswith(FOREIGN)
+    message = only_error(result).message
+    assert expected in message and "重新下载模板" in message
     assert result.sites == []
+
+
+def test_newer_template_is_not_called_expired():
+    newer = parse_workbook(edit(filled_workbook(), _set_meta("version", "2099.1")), filename="新.xlsx")
+    message = only_error(newer).message
+    assert "比本系统的当前版本" in message and "过期" not in message
+    older = parse_workbook(edit(filled_workbook(), _set_meta("version", "2014.1")), filename="旧.xlsx")
+    assert "已过期" in only_error(older).message
 
 
 def test_workbook_not_made_by_us():
@@ -187,7 +204,7 @@ def test_workbook_not_made_by_us():
     wb = Workbook()
     wb.active.title = BASIC_SHEET
     result = parse_workbook(save(wb), filename="自制.xlsx")
-    assert only_error(result).message.startswith(FOREIGN)
+    assert "缺少模板校验信息" in only_error(result).message
 
 
 @pytest.mark.parametrize(
@@ -251,7 +268,7 @@ def test_missing_required_field():
 
 
 def test_cleared_prefilled_competent_unit_is_missing():
-    data = fill(blank_workbook(), [good_site(0, competent_unit="")], [])
+    data = fill(blank_workbook(), [good_site(0, competent_unit="")], [good_column(0, 0)])
     result = parse_workbook(data, filename="x.xlsx")
     assert [e.field for e in result.errors] == ["主管单位"]
 
@@ -292,14 +309,15 @@ def test_contact_rule():
     data = fill(
         blank_workbook(),
         [good_site(0, contact2_name="王五", contact2_mobile=""), good_site(1, contact3_email="x@lsx.gov.cn")],
-        [],
+        [good_column(0, 0), good_column(1, 0)],
     )
     result = parse_workbook(data, filename="x.xlsx")
     assert [(e.row, e.field, e.message) for e in result.errors] == [
         (3, "联系人二手机", "填写了联系人二姓名的，须填写联系人二的手机或办公电话"),
         (4, "联系人三姓名", "填写了联系人三的联系方式，须填写联系人三姓名"),
     ]
-    ok = fill(blank_workbook(), [good_site(0, contact2_name="王五", contact2_mobile="", contact2_phone="0312-1234567")], [])
+    ok = fill(blank_workbook(), [good_site(0, contact2_name="王五", contact2_mobile="", contact2_phone="0312-1234567")],
+              [good_column(0, 0)])
     assert parse_workbook(ok, filename="x.xlsx").ok
 
 
@@ -307,7 +325,7 @@ def test_same_site_twice():
     data = fill(
         blank_workbook(),
         [good_site(0), good_site(1), good_site(2, homepage_url="HTTP://www0.lsx.gov.cn:80/")],
-        [good_column(0, 1)],
+        [good_column(0, 1), good_column(1, 1)],
     )
     result = parse_workbook(data, filename="x.xlsx")
     error = only_error(result)
@@ -324,6 +342,15 @@ def test_column_for_unknown_site():
     assert "“http://www9.lsx.gov.cn”在“基本信息表”中没有对应的网站" in error.message
     assert result.sites[0].errors == []
     assert result.column_count == 1
+
+
+def test_site_without_columns_is_an_error_of_its_row():
+    data = fill(blank_workbook(), [good_site(0), good_site(1)], [good_column(0, 1)])
+    result = parse_workbook(data, filename="x.xlsx")
+    error = only_error(result)
+    assert (error.sheet, error.row, error.column, error.field) == (BASIC_SHEET, 4, "B", "首页网址")
+    assert "至少填报一个栏目" in error.message
+    assert result.sites[0].errors == [] and result.sites[1].errors == [error]
 
 
 def test_parent_column():
@@ -408,7 +435,7 @@ def test_column_rows_over_limit_refused():
 
 
 def test_site_rows_over_limit_refused():
-    data = blank_workbook(sites=[good_site(i) for i in range(MAX_SITE_ROWS + 1)])
+    data = blank_workbook(sites=[{**good_site(i), "columns": [good_column(i, 0)]} for i in range(MAX_SITE_ROWS + 1)])
     result = parse_workbook(data, filename="超.xlsx")
     assert "超过 500 行的上限" in only_error(result).message
     assert result.sites == []

@@ -48,7 +48,10 @@ def _parser_outcome(form_id, parsed_values, row_errors):
     form = load_forms()[form_id]
     by_label = {f.label: f.code for f in form.fields}
     errors = {}
+    site_rules = {r["message"] for r in form.site_rules}
     for e in row_errors:
+        if e.message in site_rules:
+            continue  # a rule on the whole site (its columns), not on the row's values
         errors.setdefault(by_label[e.field], []).append(e.message)
     return dict(parsed_values), errors
 
