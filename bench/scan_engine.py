@@ -7,6 +7,8 @@
 2. a full scan (links, https, systems on) of the same sites: requests/s.
 3. peak RSS while streaming a scan of --rss-sites sites (homepage + 4 columns each).
 4. extrapolated time for 85,000 sites x (homepage + 30 columns) at the measured rate.
+5. the render fallback (headless Chromium): its cost per rendered page, and its share of pages on the
+   synthetic web with its page-shape sites (only pages the static path could not read are rendered).
 The synthetic server runs in its own process so it does not share the client's CPU accounting.
 """
 from __future__ import annotations
@@ -81,6 +83,36 @@ async def engine(raw, cfg: ScanConfig) -> tuple[int, int]:
     return sites, pages
 
 
+def render_figures(n: int, seed: int, concurrency: int) -> None:
+    """Scan n good sites plus every page-shape site; report renders, their cost and their share."""
+    async def go():
+        async with SyntheticWeb(n, seed + 100, shapes=True) as web:
+            cfg = ScanConfig(allow_private=True, host_map=web.host_map(), concurrency=concurrency,
+                             check_links=False, check_https=False, as_of=web.as_of)
+            sites = pages = renders = 0
+            t0 = time.perf_counter()
+            from sitecensus.scanner.engine.fetch import Fetcher
+            from sitecensus.scanner.engine.scan import scan_site
+            async with Fetcher(cfg) as f:
+                for chunk in range(0, len(web.targets()), concurrency):
+                    batch = parse_targets(web.targets()[chunk:chunk + concurrency])
+                    for r in await asyncio.gather(*(scan_site(f, t, cfg) for t in batch)):
+                        sites += 1
+                        pages += r.requests + r.renders
+                        renders += r.renders
+                wall = time.perf_counter() - t0
+                rd = f.renderer
+                return sites, pages, renders, wall, rd.total_ms, rd.used, rd.available
+    if not os.access("/usr/bin/chromium", os.X_OK):
+        print("render fallback   : /usr/bin/chromium absent: such pages are 无法判定 (not rendered)")
+        return
+    sites, pages, renders, wall, ms, used, ok = asyncio.run(go())
+    per = ms / used if used else 0.0
+    print(f"render fallback   : {sites} sites ({n} ordinary + page shapes), {pages} pages, {renders} rendered = "
+          f"{renders / pages * 100:.2f} % of pages; {per:.0f} ms wall per rendered page (browser start included, "
+          f"pool of {ScanConfig().render_pool}); whole run {wall:.1f} s", flush=True)
+
+
 def rss_run(n: int, port: int, concurrency: int, seed: int) -> None:
     raise_nofile()
     web, raw = targets_for(n, seed, port, max_cols=4)
@@ -117,6 +149,8 @@ def main() -> None:
     ap.add_argument("--rss-sites", type=int, default=10000)
     ap.add_argument("--concurrency", type=int, default=64)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--render-sites", type=int, default=100, help="good sites scanned beside the page shapes")
+    ap.add_argument("--no-render", action="store_true", help="skip the render-fallback figures")
     ap.add_argument("--rss-only", type=int, default=0, help=argparse.SUPPRESS)
     ap.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
     a = ap.parse_args()
@@ -163,6 +197,8 @@ def main() -> None:
               f"on the real network with 64 in flight and ~0.5 s per page: {total_pages / 128 / 3600:.1f} h")
 
         print(f"client peak RSS   : {vm_hwm_mb():.0f} MB so far (throughput runs above)", flush=True)
+        if not a.no_render:
+            render_figures(a.render_sites, a.seed, a.concurrency)
         if a.rss_sites:
             # Fresh process, so the peak RSS belongs to the streaming scan alone.
             for n in sorted({min(2000, a.rss_sites), a.rss_sites}):

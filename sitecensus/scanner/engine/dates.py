@@ -189,12 +189,15 @@ def label_rank(before: str) -> int | None:
     return None
 
 
-def labelled_dates(text: str, as_of: date | None = None) -> list[FoundDate]:
+def labelled_dates(text: str, as_of: date | None = None, found: list[FoundDate] | None = None) -> list[FoundDate]:
     """Full dates preceded (within a few chars, across element boundaries) by a publication label,
-    best label first (发布时间/发布日期/成文日期 … before 更新时间, bare 日期/时间, then 生成日期)."""
-    text = normalize(text)
+    best label first (发布时间/发布日期/成文日期 … before 更新时间, bare 日期/时间, then 生成日期).
+    `found`: the text's full dates when the caller has them (text already normalised)."""
+    if found is None:
+        text = normalize(text)
+        found = find_full_dates(text, as_of)
     ranked = []
-    for f in find_full_dates(text, as_of):
+    for f in found:
         r = label_rank(text[max(0, f.start - 16):f.start])
         if r is not None:
             ranked.append((r, f.start, f))
@@ -202,11 +205,14 @@ def labelled_dates(text: str, as_of: date | None = None) -> list[FoundDate]:
     return [f for _, _, f in ranked]
 
 
-def source_adjacent_dates(text: str, as_of: date | None = None) -> list[FoundDate]:
+def source_adjacent_dates(text: str, as_of: date | None = None,
+                          found: list[FoundDate] | None = None) -> list[FoundDate]:
     """Article stamps like "2024-09-12 10:10 来源：…" or "来源：广西日报 2024-10-17"."""
-    text = normalize(text)
+    if found is None:
+        text = normalize(text)
+        found = find_full_dates(text, as_of)
     out = []
-    for f in find_full_dates(text, as_of):
+    for f in found:
         after = text[f.end:f.end + 20]
         before = text[max(0, f.start - 30):f.start]
         if "来源" in after or re.search(r"来源\s*[:：][^。；;]{0,25}$", before):

@@ -42,10 +42,13 @@ _JS_REDIRECT = re.compile(
 )
 _CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
 _JS_STRING = re.compile(r"'((?:[^'\\\n]|\\.){0,4000})'|\"((?:[^\"\\\n]|\\.){0,4000})\"")
+_DIGITISH = re.compile(r"[\d０-９〇]")
 _NEXT_TEXT = re.compile(r"^(下一页|下页|后一页|后页|>|>>|»|›)$")
 _LAST_TEXT = re.compile(r"^(尾页|末页|最后一页|最末页|>\||»\|)$")
 _TRS_PAGER = re.compile(r"createPage(?:HTML)?\(\s*['\"]?(?:[A-Za-z_]+['\"]?\s*,\s*)?(\d+)\s*,\s*(\d+)\s*,\s*['\"](\w+)['\"]\s*,\s*['\"](\w+)['\"]")
 _COUNT_PAGES = re.compile(r"var\s+countPage\s*=\s*(\d+)")
+_ARRAY_START = re.compile(r"\[\s*\{")
+_ENTRY_TEXT = re.compile(r"(进入|点击进入|网站首页|进入首页|进入主页|进入网站|主站|首页)")
 _TITLE_KEYS = ("title", "name", "bt", "doctitle", "subject", "标题", "wzbt", "text")
 _URL_KEYS = ("url", "link", "href", "docurl", "path", "linkurl", "puburl", "src")
 _DATE_KEYS = ("date", "time", "rq", "pub", "sj", "day", "created", "publish", "日期", "时间")
@@ -252,10 +255,11 @@ def parse_page(data: bytes | str, *, url: str | None = None, content_type: str |
     info.fingerprint = f"{info.title}|{len(vis) // 200}"
 
     # Article date: the best-labelled visible date, else a date stamped next to 来源, else meta.
-    lab = D.labelled_dates(vis, as_of)
+    vis_dates = D.find_full_dates(vis, as_of)
+    lab = D.labelled_dates(vis, as_of, vis_dates)
     src = "label"
     if not lab:
-        lab, src = D.source_adjacent_dates(vis, as_of), "source"
+        lab, src = D.source_adjacent_dates(vis, as_of, vis_dates), "source"
     if lab:
         f = lab[0]
         info.page_date, info.page_date_source = f.value, src
@@ -263,10 +267,16 @@ def parse_page(data: bytes | str, *, url: str | None = None, content_type: str |
     elif info.meta_date:
         info.page_date, info.page_date_source = info.meta_date, "meta"
 
-    # Reference date for month-day items: the page's own newest full date (visible or in a link URL).
-    ref_cands = [f.value for f in D.find_full_dates(vis, as_of)]
-    ref_cands += [D.url_date(a.attributes.get("href"), as_of) for a in tree.css("a[href]")[:2000]]
-    ref = D.newest(ref_cands, as_of)
+    # Reference date for month-day items: the page's own newest full date (visible or in a link URL),
+    # computed only when a month-day date is met.
+    ref_cache: list = []
+
+    def ref():
+        if not ref_cache:
+            cands = [f.value for f in vis_dates]
+            cands += [D.url_date(a.attributes.get("href"), as_of) for a in tree.css("a[href]")[:2000]]
+            ref_cache.append(D.newest(cands, as_of))
+        return ref_cache[0]
 
     _extract_links_and_items(tree, base, as_of, info, ref)
     for source, frag in fragments:
@@ -281,8 +291,18 @@ def parse_page(data: bytes | str, *, url: str | None = None, content_type: str |
     info.messages = _extract_messages(tree, base, as_of)
     info.next_pages = _pagination(tree, base, text)
 
-    # A client-side redirect is followed only from a page that has little of its own.
+    # A client-side redirect is followed only from a page that has little of its own; a splash page's
+    # single "进入网站" link counts as one.
     target = refresh or js_redirect
+    if target is None and not info.item_latest and len(info.links) <= 8:
+        for a in tree.css("a[href]"):
+            t = _norm(a.text()) or _norm(a.attributes.get("title") or "") or _norm(
+                " ".join((i.attributes.get("alt") or "") for i in a.css("img")))
+            if t and len(t) <= 8 and _ENTRY_TEXT.search(t):
+                u = _resolve(base, a.attributes.get("href"))
+                if u and _is_http(u) and u.rstrip("/") != (base or "").rstrip("/"):
+                    target = u
+                    break
     if target and _is_http(target) and not info.item_latest and len(info.links) < 15:
         info.client_redirect = target
     return info
@@ -293,15 +313,10 @@ def _json_items(code: str, base, as_of: date) -> list[Item]:
     out: list[Item] = []
     pos = 0
     for _ in range(20):
-        i = code.find("[", pos)
-        if i < 0:
+        m = _ARRAY_START.search(code, pos)
+        if m is None:
             break
-        j = i + 1
-        while j < len(code) and code[j] in " \t\r\n":
-            j += 1
-        if j >= len(code) or code[j] != "{":
-            pos = i + 1
-            continue
+        i = m.start()
         end = _match_bracket(code, i)
         if end is None:
             break
@@ -414,7 +429,7 @@ def _pagination(tree, base, raw: str) -> list[str]:
             last = _resolve(base, a.attributes.get("href"))
         elif nxt is None and _NEXT_TEXT.match(t):
             nxt = _resolve(base, a.attributes.get("href"))
-    if (last is None or nxt is None) and base:
+    if (last is None or nxt is None) and base and ("createPage" in raw or "countPage" in raw):
         m = _TRS_PAGER.search(raw) or None
         count = cur = None
         if m:
@@ -472,7 +487,9 @@ def _sibling_date(a, node, title: str, as_of: date, ref):
         text = _norm(cur.text(separator=" "))
         if len(text) > 300 or not _one_link(cur):
             return None, ""
-        fd = D.item_date(text.replace(title, " ", 1), as_of, ref=ref)
+        fd = D.item_date(text.replace(title, " ", 1), as_of)
+        if fd is not None and fd.kind == "short" and ref is not None:
+            fd = D.item_date(text.replace(title, " ", 1), as_of, ref=ref())
         if fd:
             return fd, text
     return None, ""
@@ -506,6 +523,17 @@ def _extract_links_and_items(tree, base, as_of: date, info: PageInfo, ref=None, 
             path = u.split("?", 1)[0].lower()
             info.links.append(Link(u, "attachment" if path.endswith(ATTACHMENT_EXT) else "link"))
         raw_title = _norm(a.text())
+        in_link = None
+        if raw_title and len(a.css("*")) > 0 and _DIGITISH.search(raw_title):
+            # <a><p>title</p><span>2026-11-18</span></a>: a date in its own element inside the link.
+            for ch in a.css("*"):
+                ct = _norm(ch.text())
+                if 4 <= len(ct) <= 24 and ct != raw_title:
+                    f0 = D.item_date(ct, as_of)
+                    if f0 is not None and len(ct) - (f0.end - f0.start) <= 8:
+                        in_link = (f0, ct)
+                        raw_title = _norm(raw_title.replace(ct, " ", 1))
+                        break
         title = raw_title or _norm(a.attributes.get("title") or "")
         if len(title) < 4:
             continue  # navigation ("首页", "更多")
@@ -516,7 +544,9 @@ def _extract_links_and_items(tree, base, as_of: date, info: PageInfo, ref=None, 
         if is_row and len(title) >= 6:
             info.content_links += 1
         rest = ctext.replace(title, " ", 1)
-        fd = D.item_date(rest, as_of, ref=ref)
+        fd = in_link[0] if in_link else D.item_date(rest, as_of)
+        if fd is not None and fd.kind == "short" and ref is not None:
+            fd = D.item_date(rest, as_of, ref=ref())
         src, snippet = source, ctext
         if fd is None:
             fd, sn = _sibling_date(a, node, title, as_of, ref)

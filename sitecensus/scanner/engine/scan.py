@@ -113,6 +113,16 @@ def _newest(items):
     return best
 
 
+def _same_site(u: str, base: str) -> bool:
+    """Same host, or a sibling host of the same site (news.x.gov.cn beside www.x.gov.cn)."""
+    a, b = (urlsplit(u).hostname or ""), (urlsplit(base).hostname or "")
+    if a == b:
+        return True
+    pa, pb = a.split("."), b.split(".")
+    n = 3 if b.endswith((".gov.cn", ".gov.test", ".org.cn", ".com.cn")) else 2
+    return len(pa) >= n and len(pb) >= n and pa[-n:] == pb[-n:]
+
+
 class _Site:
     """One site's scan state: its page cache, its not-found fingerprint, its render use."""
 
@@ -226,8 +236,7 @@ class _Site:
                     follow.append(p.client_redirect)
         best = _newest(items)
         if best is None or stale(best.date):
-            host = urlsplit(url).hostname
-            more = [u for u in info.iframes if urlsplit(u).hostname == host][: cfg.max_frames]
+            more = [u for u in info.iframes if _same_site(u, url)][: cfg.max_frames]
             if not home:
                 more += info.next_pages[: cfg.max_list_pages]
             for u in more:
@@ -245,6 +254,14 @@ class _Site:
         if best is None and period is not None:
             ev = await self.linked(extra["infos"][-1] if len(extra["infos"]) > 1 and not info.items else info, url)
             conf = _confidence(ev)
+        elif ev is not None and stale(ev.date) and period is not None:
+            # Stale dated entries beside an undated main list: the list's own articles may be newer.
+            undated = [it for it in items if it.date is None and it.url and len(it.title) >= 8]
+            if len(undated) >= 3:
+                shell = PageInfo(encoding="utf-8", items=undated, links=[])
+                lev = await self.linked(shell, url)
+                if lev is not None and lev.date > ev.date:
+                    ev, conf = lev, _confidence(lev)
         reason = None
         if (ev is None or stale(ev.date)) and period is not None and (info.scripts or fr.status == 412):
             if self.f.renderer.can_render():

@@ -69,6 +69,9 @@ SHAPE_KINDS = {
     "monthday_frozen": "month-day dates on a site frozen a year ago: a true veto",
     "labels_article": "undated homepage; articles with 生成日期 (newer), 出生日期 and 发布日期",
     "no_list": "no readable list anywhere: 无法判定, never a veto",
+    "undated_main": "undated news lists beside an old dated notice box (the articles are newer)",
+    "splash": "a splash page whose only link is 进入网站",
+    "date_in_link": "the date in its own element inside the link (<a><p>title</p><span>date</span></a>)",
     "ascending_col": "a column listed oldest first over three pages (pagination)",
     "slideshow_col": "an undated column with an old picture slideshow ahead of the main list",
     "soft404_col": "a column answering 200 \"页面不存在\": a dead link, not a blank column",
@@ -275,6 +278,8 @@ def site_spec(seed: int, index: int, kind: str = "good", as_of: date = AS_OF) ->
                 c.dates = [as_of - timedelta(days=366 + 3 * j + k) for j in range(8)]
         if kind == "slideshow_col":
             cols[0].undated = True   # its list shows no dates; the articles do
+        if kind == "undated_main":
+            cols[2].dates = [as_of - timedelta(days=40 + 5 * j) for j in range(8)]
     return SiteSpec(
         index=index, host=host, site_code=_site_code(index, rng), kind=kind, city=rng.choice(_CITIES),
         encoding=encoding, home_fmt=home_fmt, col_fmt=rng.choice(_FULL_FMTS), homepage_dated=dated_home,
@@ -416,8 +421,12 @@ def _shape_box(spec: SiteSpec, c: ColumnSpec, rows: list, as_of: date) -> str:
             return "<ul>" + "".join(f'<li><a href="{u}">{t}</a><span>{d:%Y-%m-%d}</span></li>' for n, d, t, u in ent)
         return "<ul>" + "".join(f'<li><a href="{u}">{t}</a><span>{d:%m-%d}</span></li>' for n, d, t, u in ent)
 
+    if k == "date_in_link":
+        return "<ul>" + "".join(f'<li><a href="{u}"><p class="tit">{t}</p><span class="time">{d:%Y-%m-%d}</span></a></li>'
+                                for n, d, t, u in ent)
+
     def show(d):
-        if not spec.homepage_dated or k.startswith("url_only"):
+        if not spec.homepage_dated or k.startswith("url_only") or (k == "undated_main" and cid != spec.shown[2]):
             return ""
         if k == "fullwidth":
             return f'<span class="date">{d:%Y-%m-%d}</span>'.translate(_FW_DIGITS)
@@ -597,6 +606,13 @@ def site_truth(spec: SiteSpec, base: str, as_of: date = AS_OF, max_article_fetch
         dead = dead | {f"{base}/col/{c.cid}/index.html"}
     if k == "big_fresh":
         bad_err = "too_large"
+    if k == "undated_main":
+        # What can be known: the notice box's own dates and the main (first) undated list's articles.
+        by = {c.cid: c for c in spec.columns}
+        latest = max(d for cid in (spec.shown[0], spec.shown[2]) for d in by[cid].dates[:5] if d is not None)
+        stale_home = latest < subtract_period(as_of, rules.homepage_stale_after)
+        if not stale_home:
+            vetoes.discard("网站不更新")
     if k == "waf412":
         dead = None  # every link answers the challenge: not asserted
     if spec.kind == "huge":
@@ -845,6 +861,9 @@ class SyntheticWeb:
             return self._html(spec, f"<html><body><div class='logo'>{spec.city}市人民政府</div></body></html>")
         if path == "/news_frame.html":
             return self._html(spec, render_home(spec, self.as_of, frame=True))
+        if home and k == "splash":
+            return self._html(spec, f"<html><head><title>{spec.city}市人民政府</title></head><body><div class='splash'>"
+                                    "<img src='/img/logo.png'><a href='/portal/index.html'>进入网站</a></div></body></html>")
         if home and k == "big_fresh":
             html = render_home(spec, self.as_of)
             pad = "<!-- " + "统计代码占位" * 200_000 + " -->"  # ~3.6 MB after the news

@@ -83,6 +83,7 @@ EXPECTED_SOURCE = {
     "hanweb_xml": "script_xml", "json_list": "script_json", "docwrite": "document_write", "sibling_div": "sibling",
     "title_attr": "title_attr", "url_only": "url", "labels_article": "linked_article", "js_rendered": "rendered",
     "waf412": "rendered", "fullwidth": "visible_list", "cn_numeral": "visible_list",
+    "date_in_link": "visible_list", "undated_main": "linked_article", "kaipu": "visible_list",
 }
 
 
@@ -94,7 +95,7 @@ def test_the_evidence_names_where_the_date_came_from(shaped, kind):
 
 def test_static_path_follows_client_redirects_and_frames(shaped):
     for kind, part in (("meta_refresh", "/portal/index.html"), ("js_redirect", "/web/index.html"),
-                       ("frameset", "/main.html")):
+                       ("frameset", "/main.html"), ("splash", "/portal/index.html")):
         _, r, _ = _get(shaped, kind)
         assert any(u.endswith(part) for u in r.homepage.via), (kind, r.homepage.via)
         assert not r.homepage.rendered
@@ -161,3 +162,47 @@ def test_without_chromium_script_lists_are_undetermined_not_vetoed():
         assert r.vetoes == [] or r.vetoes == ["栏目不更新"] and False, r.vetoes
         assert r.homepage.stale is None
         assert r.homepage.undetermined in ("render_unavailable", "blocked"), r.homepage.undetermined
+
+
+def test_tls_failure_is_reported_and_the_content_still_judged(tmp_path):
+    """A homepage with a certificate no one trusts: error "tls", yet reachable and judged on its content."""
+    import shutil
+    import ssl
+    import subprocess
+
+    from aiohttp import web as aweb
+
+    from sitecensus.scanner.engine.testing.synthetic import render_home, site_spec
+
+    if not shutil.which("openssl"):
+        pytest.skip("openssl absent")
+    key, crt = tmp_path / "k.pem", tmp_path / "c.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(crt),
+                    "-days", "2", "-subj", "/CN=tls-bad.gov.test"], check=True, capture_output=True)
+    spec = site_spec(5, 7)
+    web0 = SyntheticWeb(0)
+
+    async def go():
+        app = aweb.Application()
+
+        async def home(request):
+            return aweb.Response(text=render_home(spec, web0.as_of), content_type="text/html")
+        app.router.add_get("/", home)
+        runner = aweb.AppRunner(app)
+        await runner.setup()
+        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ctx.load_cert_chain(str(crt), str(key))
+        site = aweb.TCPSite(runner, "127.0.0.1", 0, ssl_context=ctx)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]
+        try:
+            cfg = ScanConfig(allow_private=True, host_map={"tls-bad.gov.test": "127.0.0.1"}, as_of=web0.as_of,
+                             timeout=5.0, check_links=False, render=False)
+            return (await scan_sites(parse_targets([{"site_code": "1", "homepage": f"https://tls-bad.gov.test:{port}/"}]),
+                                     cfg))[0]
+        finally:
+            await runner.cleanup()
+    r = asyncio.run(go())
+    h = r.homepage
+    assert h.error == "tls" and "证书" in h.message and h.https_ok is False
+    assert h.reachable and h.latest_date is not None and h.evidence is not None and h.stale is not None
