@@ -23,6 +23,10 @@ def pytest_configure(config):
     settings.SECURE_SSL_REDIRECT = False
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
+    # Jobs run in the caller: tests see their outcome at once (tests of the background
+    # worker itself switch to "thread" or to real Celery workers).
+    settings.JOBS_MODE = "inline"
+    settings.PUBLIC_CACHE_SECONDS = 0
 
 
 _original_flush = BaseDatabaseOperations.execute_sql_flush

@@ -9,4 +9,4 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sitecensus.settings")
 
 app = Celery("sitecensus")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["sitecensus.scanner"])
+app.autodiscover_tasks(["sitecensus.scanner", "sitecensus.jobs"])

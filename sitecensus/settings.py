@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "sitecensus.reports",
     "sitecensus.public",
     "sitecensus.api",
+    "sitecensus.jobs",
     "captcha",
 ]
 
@@ -84,6 +85,7 @@ MIDDLEWARE = [
     "sitecensus.core.protection.ProtectionCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "sitecensus.core.middleware.SessionTouchMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -122,7 +124,10 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'sitecensus.sqlite3'}",
+        # Connection reuse (production: DB_CONN_MAX_AGE=60 or more) with a health check
+        # before each request's first query, so a restarted database costs no failed request.
         conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+        conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", True),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -173,7 +178,11 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Sessions: 30-minute idle timeout (sliding) plus an absolute lifetime.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle timeout slides, but the session is written at most once a SESSION_TOUCH_SECONDS
+# (core.middleware.SessionTouchMiddleware), not on every request: on the embedded SQLite
+# database a write per page view queued every reader behind an import's writes.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_TOUCH_SECONDS = env_int("SESSION_TOUCH_SECONDS", 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 8 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
@@ -270,6 +279,35 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
                                    "unacked_restore_throttle": env_int("CELERY_RESTORE_THROTTLE", 10)}
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "sitecensus")
+
+# Queues (scaled-out mode): long jobs of users (imports, exports, statistics), scans,
+# and one probe queue per vantage point ("probe.<vantage>"): probing never waits behind scanning.
+JOBS_QUEUE = os.environ.get("JOBS_QUEUE", CELERY_TASK_DEFAULT_QUEUE)
+SCAN_QUEUE = os.environ.get("SCAN_QUEUE", "scan")
+# The vantage points probing every site each round (ASCII names, e.g. "bj-telecom,gz-unicom");
+# empty: one round, probed by whichever worker serves the default probe queue.
+SCANNER_VANTAGES = env_list("SCANNER_VANTAGES", "")
+if len(SCANNER_VANTAGES) > 1 and os.environ.get("AVAILABILITY_REQUIRE_AGREEMENT") is None:
+    AVAILABILITY_REQUIRE_AGREEMENT = True
+# Jobs: "celery" with a broker, else "thread" (an in-process worker pool); "inline" runs them
+# in the caller (tests).
+JOBS_MODE = os.environ.get("JOBS_MODE", "")
+JOBS_EMBEDDED_WORKERS = env_int("JOBS_EMBEDDED_WORKERS", 2)
+IMPORT_COMMIT_CHUNK = env_int("IMPORT_COMMIT_CHUNK", 50)  # sites per write transaction of an import
+# Statistics summary tables: rebuilt every STATISTICS_MAX_AGE seconds by the scheduler (a task),
+# never by a page view; anonymous public pages are cached PUBLIC_CACHE_SECONDS.
+STATISTICS_MAX_AGE = env_int("STATISTICS_MAX_AGE", 300)
+PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 60)
+
+# Redis (production): the cache and the sessions; without it, a per-process memory cache
+# and database sessions (the embedded default).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": os.environ.get("CACHE_PREFIX", "sitecensus")}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 CSRF_FAILURE_VIEW = "sitecensus.core.errorviews.csrf_failure"

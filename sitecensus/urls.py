@@ -20,6 +20,7 @@ urlpatterns = [
     path("stats/", include("sitecensus.reports.urls")),
     path("pucha/", include("sitecensus.public.urls")),
     path("api/", include("sitecensus.api.urls")),
+    path("jobs/", include("sitecensus.jobs.urls")),
     path("captcha/", include("captcha.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -35,3 +35,26 @@ class TypedErrorMiddleware:
                 status=exception.http_status,
             )
         return None
+
+
+class SessionTouchMiddleware:
+    """The sliding idle timeout without a session write on every request: an existing
+    session is re-saved (its expiry pushed back) at most once a SESSION_TOUCH_SECONDS."""
+
+    KEY = "_touched"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key and not session.is_empty():
+            import time
+
+            from django.conf import settings
+
+            now = int(time.time())
+            if now - int(session.get(self.KEY, 0)) >= settings.SESSION_TOUCH_SECONDS:
+                session[self.KEY] = now  # marks it modified: SessionMiddleware saves it and renews the cookie
+        return response

@@ -16,6 +16,33 @@ from .models import PublicReport
 PAGE = 20
 
 
+def anonymous_cache(view):
+    """Anonymous GETs of a public page are served from the cache for PUBLIC_CACHE_SECONDS
+    (the pages show approved data and published posts; a short delay is acceptable)."""
+    from functools import wraps
+
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.http import HttpResponse
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        seconds = settings.PUBLIC_CACHE_SECONDS
+        if request.method != "GET" or request.user.is_authenticated or seconds <= 0:
+            return view(request, *args, **kwargs)
+        key = f"public:{request.get_full_path()}"
+        hit = cache.get(key)
+        if hit is not None:
+            response = HttpResponse(hit[1], content_type=hit[0])
+            response["X-Cache"] = "hit"
+            return response
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.cookies and not getattr(response, "streaming", False):
+            cache.set(key, (response["Content-Type"], response.content), seconds)
+        return response
+    return wrapped
+
+
 def _page(request, qs, size=PAGE):
     return Paginator(qs, size).get_page(request.GET.get("page"))
 
@@ -25,6 +52,7 @@ def _form_error(form, error: CensusError):
 
 
 @login_not_required
+@anonymous_cache
 def home(request):
     return render(request, "public/home.html", {
         "progress": selectors.progress_by_province(),
@@ -34,6 +62,7 @@ def home(request):
 
 
 @login_not_required
+@anonymous_cache
 def directory(request):
     query = request.GET.get("q", "")
     return render(request, "public/directory.html", {"page": _page(request, selectors.directory(query)),
@@ -41,21 +70,25 @@ def directory(request):
 
 
 @login_not_required
+@anonymous_cache
 def news_list(request):
     return render(request, "public/news_list.html", {"page": _page(request, selectors.published_news())})
 
 
 @login_not_required
+@anonymous_cache
 def news_detail(request, pk):
     return render(request, "public/news_detail.html", {"post": selectors.get_published_news(pk)})
 
 
 @login_not_required
+@anonymous_cache
 def notices(request):
     return render(request, "public/notices.html", {"notices": selectors.published_notices()})
 
 
 @login_not_required
+@anonymous_cache
 def notice_detail(request, pk):
     from sitecensus.spotcheck.presentation import notice_context
 

@@ -310,12 +310,33 @@ def get_batch(user, pk) -> ImportBatch:
     return batch
 
 
-@transaction.atomic
-def commit(*, actor, batch: ImportBatch, valid_only: bool = False, request=None) -> dict:
+def check_committable(batch: ImportBatch, *, valid_only: bool = False) -> None:
+    """What a confirm would refuse, from the dry run's summary (no work done)."""
+    if batch.state != ImportBatch.State.DRY_RUN:
+        raise InvalidState("该批次尚在预检，或已导入、已取消")
+    totals = batch.summary.get("totals") or {}
+    if totals.get("error_count") and not valid_only:
+        raise InvalidState(f"共有 {totals['error_count']} 处错误，未导入任何数据。请修改后重新上传，"
+                           f"或选择“只导入无误的网站”")
+    if "valid" in totals and not totals["valid"]:
+        raise InvalidState("没有可以导入的网站：每个文件都有错误，请修改后重新上传")
+
+
+def commit(*, actor, batch: ImportBatch, valid_only: bool = False, request=None, progress=None,
+           chunk: int | None = None) -> dict:
     """Apply a dry-run batch, all or nothing, or only its valid sites. The files
     are read again from what was stored and analysed by the same rules as the
-    dry run, so what is saved is exactly what the summary showed."""
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    dry run, so what is saved is exactly what the summary showed; errors refuse the
+    whole batch before anything is written.
+
+    The sites are written in chunks of IMPORT_COMMIT_CHUNK, one short transaction each,
+    so that on the embedded SQLite database other users' pages and logins never wait
+    behind one long write. A confirm interrupted midway returns the batch to
+    待确认; confirming again finds what was already saved unchanged."""
+    from django.conf import settings
+
+    chunk = chunk or getattr(settings, "IMPORT_COMMIT_CHUNK", 50)
+    batch = ImportBatch.objects.get(pk=batch.pk)
     if batch.state != ImportBatch.State.DRY_RUN:
         raise InvalidState("该批次尚在预检，或已导入、已取消")
     workbooks = []
@@ -328,28 +349,42 @@ def commit(*, actor, batch: ImportBatch, valid_only: bool = False, request=None)
                            f"或选择“只导入无误的网站”")
     if not totals["valid"]:
         raise InvalidState("没有可以导入的网站：每个文件都有错误，请修改后重新上传")
+    # Claim the batch (one statement): a second confirm of the same batch is refused.
+    if not ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.DRY_RUN).update(
+            state=ImportBatch.State.COMMITTING):
+        raise InvalidState("该批次正在导入或已导入")
     done = {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0}
+    plan = []
+    units = {u.pk: u for u in Unit.objects.filter(pk__in={f["unit_id"] for f in files if f["unit_id"]})}
     for entry, parsed in zip(files, workbooks):
         if entry["unit_id"] is None or not entry["rows"]:
             done["skipped"] += entry["sites"]
             continue
-        unit = Unit.objects.get(pk=entry["unit_id"])
         rows = {r["row"]: r for r in entry["rows"]}
         for site in parsed.sites:
             outcome = rows.get(site.row, {}).get("outcome", "error")
-            if outcome == "error":
-                done["skipped"] += 1
-                continue
-            if outcome == "unchanged":
-                done["unchanged"] += 1
-                continue
-            _apply(actor, unit, site, outcome, request)
-            done["created" if outcome == "create" else "updated"] += 1
-    batch.state = ImportBatch.State.COMMITTED
-    batch.committed_at = timezone.now()
-    batch.summary = {**batch.summary, "result": done}
-    batch.save(update_fields=["state", "committed_at", "summary"])
-    record("import_committed", actor=actor, request=request, obj=batch, **done)
+            if outcome in ("error", "unchanged"):
+                done["skipped" if outcome == "error" else "unchanged"] += 1
+            else:
+                plan.append((units[entry["unit_id"]], site, outcome))
+    try:
+        for start in range(0, len(plan), chunk):
+            with transaction.atomic():
+                for unit, site, outcome in plan[start:start + chunk]:
+                    _apply(actor, unit, site, outcome, request)
+                    done["created" if outcome == "create" else "updated"] += 1
+            if progress is not None:
+                progress(min(len(plan), start + chunk), len(plan))
+    except BaseException:
+        ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.DRY_RUN)
+        raise
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        batch.state = ImportBatch.State.COMMITTED
+        batch.committed_at = timezone.now()
+        batch.summary = {**batch.summary, "result": done}
+        batch.save(update_fields=["state", "committed_at", "summary"])
+        record("import_committed", actor=actor, request=request, obj=batch, **done)
     return done
 
 

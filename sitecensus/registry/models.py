@@ -223,6 +223,7 @@ class ImportBatch(models.Model):
     class State(models.TextChoices):
         ANALYSING = "analysing", "预检中"
         DRY_RUN = "dry_run", "待确认"
+        COMMITTING = "committing", "导入中"
         COMMITTED = "committed", "已导入"
         CANCELLED = "cancelled", "已取消"
 

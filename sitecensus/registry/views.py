@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -14,6 +15,7 @@ from sitecensus.audit.services import record
 from sitecensus.core import scope
 from sitecensus.core.errors import CensusError, InvalidInput, NotAllowed
 from sitecensus.core.excel import excel_response
+from sitecensus.jobs.services import enqueue
 
 from . import imports, selectors, services
 from .models import ImportBatch, Website
@@ -334,10 +336,14 @@ def import_batch(request, pk):
             imports.cancel(actor=request.user, batch=batch, request=request)
             messages.success(request, "已取消本次导入，没有保存任何数据")
         else:
-            result = imports.commit(actor=request.user, batch=batch,
-                                    valid_only=request.POST.get("valid_only") == "1", request=request)
-            messages.success(request, f"导入完成：新增 {result['created']} 个，更新 {result['updated']} 个，"
-                                      f"未变 {result['unchanged']} 个网站")
+            # The confirm runs as a background job (a large batch takes minutes); its page shows progress.
+            valid_only = request.POST.get("valid_only") == "1"
+            imports.check_committable(batch, valid_only=valid_only)
+            job = enqueue("import_commit", actor=request.user, label=f"确认导入（批次 {batch.pk}）",
+                          params={"batch_id": batch.pk, "valid_only": valid_only},
+                          total=(batch.summary.get("totals") or {}).get("sites", 0),
+                          next_url=reverse("registry:import_batch", args=[batch.pk]))
+            return redirect("jobs:job", pk=job.pk)
         return redirect("registry:import_batch", pk=batch.pk)
     summary = batch.summary
     totals = summary.get("totals")

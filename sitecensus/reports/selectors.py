@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
+from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
@@ -126,11 +127,23 @@ def statistics(user, *, live: bool | None = None) -> Stats:
     the summary tables (at most STATISTICS_MAX_AGE seconds old); a reporting unit's
     own figures, or live=True, come straight from the tables."""
     check_stats_user(user)
-    unit = user.unit
+    live = user.role == roles.REPORTER if live is None else live
+    as_of = None if live else services.tallies_time()
+    if as_of is None:  # never built yet (a fresh install before the scheduler's first run): read live
+        live, as_of = True, timezone.now()
+    else:
+        key = f"stats:{user.role}:{user.unit_id}:{as_of.timestamp()}"
+        cached = cache.get(key)
+        if cached is None:
+            cached = _statistics(user, unit=user.unit, live=False, as_of=as_of)
+            cache.set(key, cached, max(60, int(services.max_age().total_seconds()) * 2))
+        return cached
+    return _statistics(user, unit=user.unit, live=live, as_of=as_of)
+
+
+def _statistics(user, *, unit, live: bool, as_of) -> Stats:
     sites = Website.objects.filter(scope.website_filter(user))
     glen = _group_len(user)
-    live = user.role == roles.REPORTER if live is None else live
-    as_of = timezone.now() if live else services.tallies_time()
     cells, unit_rows = _live_figures(user, sites, glen) if live else _tallied_figures(user, glen)
 
     # 1. Sites and progress by the next level down, folded from the grouped cells.

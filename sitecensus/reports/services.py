@@ -79,8 +79,20 @@ def refresh_tallies(*, force: bool = False):
 
 
 def tallies_time():
-    """When the tallies were built (fresh ones made if missing or too old)."""
-    state = TallyState.objects.filter(pk=1).values_list("refreshed_at", flat=True).first()
-    if state is not None and timezone.now() - state < max_age():
-        return state
-    return refresh_tallies()
+    """When the tallies were built, or None if never. A page view only reads: the
+    tables are rebuilt by the scheduler (`statistics_due` → the statistics job),
+    by `manage.py refresh_statistics` and after bulk loads, never by a GET."""
+    return TallyState.objects.filter(pk=1).values_list("refreshed_at", flat=True).first()
+
+
+def statistics_due(now=None) -> bool:
+    """Whether the scheduler should rebuild the tallies now."""
+    at = tallies_time()
+    return at is None or (now or timezone.now()) - at >= max_age()
+
+
+def start_refresh(*, actor=None):
+    """Queue a rebuild (the national office's 刷新 button, the scheduler)."""
+    from sitecensus.jobs.services import enqueue
+
+    return enqueue("statistics_refresh", actor=actor, label="刷新统计汇总表", total=1)

@@ -33,6 +33,22 @@ def due(site_ids, start: datetime, end: datetime, interval: int) -> list[int]:
     return out
 
 
+def due_slots(site_ids, start: datetime, end: datetime, interval: int, *, catch_up: int = 86400) -> dict[str, list[int]]:
+    """Every probe slot in (start, end], by round: a late tick (the scheduler was busy or
+    down) still probes each missed slot, one round each, never collapsing them into one.
+    At most `catch_up` seconds are made up."""
+    a, b = max(start.timestamp(), end.timestamp() - catch_up), end.timestamp()
+    rounds: dict[str, list[int]] = {}
+    for site_id in site_ids:
+        off = offset(site_id, interval)
+        k = int((a - off) // interval) + 1
+        while off + k * interval <= b:
+            # The slot's own round (its time // interval): every vantage point probing it shares the id.
+            rounds.setdefault(str(int((off + k * interval) // interval)), []).append(site_id)
+            k += 1
+    return rounds
+
+
 def round_id(now: datetime, interval: int) -> str:
     """Probes of the same round from several vantage points share this id."""
     return f"{int(now.timestamp() // interval)}"

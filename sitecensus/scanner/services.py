@@ -65,7 +65,7 @@ def _finish(run: ScanRun, error: str = "") -> None:
 
 
 def scan(website_ids: list[int], *, trigger: str = "manual", vantage: str | None = None, as_of: date | None = None,
-         requested_by=None, run: ScanRun | None = None) -> ScanRun:
+         requested_by=None, run: ScanRun | None = None, progress=None) -> ScanRun:
     """Scan sites in batches (bounded memory); each site's result is stored as
     it is ready, with its suggestions. One bad site never stalls the others:
     the engine classifies every failure as a finding."""
@@ -81,6 +81,8 @@ def scan(website_ids: list[int], *, trigger: str = "manual", vantage: str | None
             for result in scan_sites_sync(targets, config):
                 store_result(run, sites[result.site_code], result)
             ScanRun.objects.filter(pk=run.pk).update(done=min(run.total, start + len(sites)))
+            if progress is not None:
+                progress(min(run.total, start + len(sites)), run.total)
     except Exception as exc:  # noqa: BLE001 - the run records why it stopped
         _finish(run, f"{type(exc).__name__}: {exc}")
         raise

@@ -28,6 +28,27 @@ def scan_task(website_ids: list[int], as_of: str | None = None, trigger: str = "
     return run.pk
 
 
+@shared_task(name="scanner.tick")
+def tick_task() -> dict:
+    """The scheduler's tick under Celery beat (every minute); the last tick's time is kept
+    in the cache (Redis) so a late tick makes up the slots it missed."""
+    from .scheduler import Scheduler
+
+    return Scheduler.from_cache().tick()
+
+
+def probe_queue(vantage: str) -> str:
+    return f"probe.{vantage}" if vantage else "probe"
+
+
+def send_probes(website_ids: list[int], round_id: str) -> None:
+    """One probe round: to every vantage point's own queue (each worker of a vantage
+    point consumes only its queue, so every vantage point probes every site)."""
+    for vantage in settings.SCANNER_VANTAGES or [""]:
+        probe_task.apply_async(args=[website_ids, round_id], kwargs={"vantage": vantage or None},
+                               queue=probe_queue(vantage))
+
+
 def dispatch(task, *args, **kwargs):
     """Run now in this process (embedded) or queue it for a worker (scaled out)."""
     if settings.CELERY_BROKER_URL:

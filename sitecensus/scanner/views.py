@@ -1,5 +1,3 @@
-import threading
-
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -8,6 +6,7 @@ from django.views.decorators.http import require_POST
 from sitecensus.accounts import roles
 from sitecensus.core import scope
 from sitecensus.core.errors import CensusError, NotAllowed, NotFound
+from sitecensus.jobs.services import enqueue
 
 from . import selectors, services
 from .models import ScanRun, Suggestion
@@ -50,18 +49,8 @@ def scan_now(request, pk):
         raise NotAllowed("只有组织单位可以发起扫描")
     site = scope.get_visible_website(request.user, pk)
     run = ScanRun.objects.create(kind=ScanRun.Kind.SCAN, total=1, trigger="manual", requested_by=request.user)
-
-    def work():
-        from django.db import connection
-
-        try:
-            services.scan([site.pk], trigger="manual", run=run)
-        except Exception:  # noqa: BLE001 - recorded on the run by services.scan
-            pass
-        finally:
-            connection.close()
-
-    threading.Thread(target=work, daemon=True).start()
+    enqueue("site_scan", actor=request.user, label=f"扫描网站：{site.name}",
+            params={"website_ids": [site.pk], "run_id": run.pk}, total=1)
     return redirect("scanner:run", pk=run.pk)
 
 

@@ -159,16 +159,32 @@ def start(*, actor, batch: Batch, request=None) -> Batch:
     return batch
 
 
-def scan(*, actor, batch: Batch, request=None):
-    """The machine check of the sample (freshness judged at the window's end)."""
-    from sitecensus.scanner import services as scanner
-
+def check_scannable(*, actor, batch: Batch) -> None:
     _check_organizer(actor, batch)
     if batch.status != Batch.Status.MONITORING:
         raise InvalidState("只有检查中的批次可以扫描")
+
+
+def start_scan(*, actor, batch: Batch, request=None):
+    """Queue the machine check of the sample (a background job: a 1 % national
+    sample is hundreds of sites); returns the job whose page shows its progress."""
+    from django.urls import reverse
+
+    from sitecensus.jobs.services import enqueue
+
+    check_scannable(actor=actor, batch=batch)
+    return enqueue("spotcheck_scan", actor=actor, label=f"系统扫描：{batch.name}", params={"batch_id": batch.pk},
+                   total=batch.sites.count(), next_url=reverse("spotcheck:batch", args=[batch.pk]))
+
+
+def scan(*, actor, batch: Batch, request=None, progress=None):
+    """The machine check of the sample (freshness judged at the window's end)."""
+    from sitecensus.scanner import services as scanner
+
+    check_scannable(actor=actor, batch=batch)
     ids = list(batch.sites.values_list("website_id", flat=True))
     run = scanner.scan(ids, trigger="spotcheck", as_of=min(batch.window_end, timezone.localdate()),
-                       requested_by=actor)
+                       requested_by=actor, progress=progress)
     for website in Website.objects.filter(pk__in=ids):
         scanner.suggest_availability(website)
     Batch.objects.filter(pk=batch.pk).update(status=Batch.Status.SCANNED)

@@ -72,8 +72,8 @@ def batch_action(request, pk):
         services.start(actor=request.user, batch=batch, request=request)
         messages.success(request, "抽查已启动，进入监测")
     elif action == "scan":
-        run = services.scan(actor=request.user, batch=batch, request=request)
-        messages.success(request, f"扫描完成：{run.total} 个网站")
+        job = services.start_scan(actor=request.user, batch=batch, request=request)
+        return redirect("jobs:job", pk=job.pk)
     elif action == "notice":
         services.compose_notice(actor=request.user, batch=batch, request=request)
         return redirect("spotcheck:notice", pk=batch.pk)

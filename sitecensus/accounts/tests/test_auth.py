@@ -149,8 +149,24 @@ def test_absolute_session_lifetime(client, demo_users, settings):
     assert AuditEvent.objects.filter(action="session_expired", actor_username="hebei").exists()
 
 
-def test_idle_timeout_is_sliding_thirty_minutes(settings):
-    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+def test_idle_timeout_is_sliding_thirty_minutes_without_a_write_per_request(client, demo_users, settings):
+    """The session's expiry slides, but it is written at most once a SESSION_TOUCH_SECONDS."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    assert settings.SESSION_COOKIE_AGE == 30 * 60 and not settings.SESSION_SAVE_EVERY_REQUEST
+    client.force_login(demo_users["hebei"])
+    client.get("/")  # the first touch
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/")
+    assert response.status_code == 200 and "sessionid" not in response.cookies
+    assert not [q for q in queries if "django_session" in q["sql"] and not q["sql"].startswith("SELECT")]
+    session = client.session
+    session["_touched"] = int(time.time()) - settings.SESSION_TOUCH_SECONDS - 1
+    session.save()
+    response = client.get("/")
+    assert "sessionid" in response.cookies  # saved again: the idle timeout slides
+    assert client.session.get_expiry_age() == 30 * 60
 
 
 def test_no_superusers():

@@ -136,9 +136,10 @@ def test_summary_tables_give_the_live_figures(demo_users, username):
         assert (a.key, a.rows) == (b.key, b.rows)
 
 
-def test_summary_is_rebuilt_when_older_than_the_max_age(demo_users, settings):
+def test_summary_is_rebuilt_by_the_scheduler_never_by_a_page_view(demo_users, settings, client):
+    from sitecensus.jobs.models import Job
     from sitecensus.registry.models import Website
-    from sitecensus.reports.services import refresh_tallies
+    from sitecensus.reports.services import refresh_tallies, statistics_due
 
     settings.STATISTICS_MAX_AGE = 300
     refresh_tallies(force=True)
@@ -148,8 +149,46 @@ def test_summary_is_rebuilt_when_older_than_the_max_age(demo_users, settings):
     assert cached.summary["sites"] == before and cached.summary["submitted"] == \
         selectors.statistics(demo_users["guoban"], live=True).summary["submitted"] - 1
     settings.STATISTICS_MAX_AGE = 0
+    # Too old, yet the page still reads the tables as they are: no rebuild inside a request.
+    client.force_login(demo_users["guoban"])
+    assert client.get("/stats/").status_code == 200
+    assert selectors.statistics(demo_users["guoban"]).summary == cached.summary
+    # The scheduler finds them due and queues the statistics job.
+    assert statistics_due()
+    from sitecensus.scanner.management.commands.run_scheduler import Scheduler
+
+    Scheduler(site_ids=lambda: []).tick()
+    assert Job.objects.filter(kind="statistics_refresh", status="done").exists()
     fresh = selectors.statistics(demo_users["guoban"])
     assert fresh.summary == selectors.statistics(demo_users["guoban"], live=True).summary
+
+
+def test_anonymous_get_of_public_and_statistics_pages_writes_nothing(client, demo_users, settings):
+    """A page view never rebuilds tallies nor writes a session, captcha or anything else."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sitecensus.reports.services import refresh_tallies
+
+    refresh_tallies(force=True)
+    settings.STATISTICS_MAX_AGE = 0  # due: still no rebuild on a GET
+    for path in ("/pucha/", "/stats/", "/pucha/sites/", "/pucha/notices/"):
+        with CaptureQueriesContext(connection) as queries:
+            client.get(path)
+        writes = [q["sql"] for q in queries if q["sql"].split()[0].upper() in ("INSERT", "UPDATE", "DELETE")]
+        assert writes == [], (path, writes)
+
+
+def test_public_pages_are_cached_for_anonymous_visitors(client, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.PUBLIC_CACHE_SECONDS = 60
+    first = client.get("/pucha/")
+    second = client.get("/pucha/")
+    assert first.status_code == second.status_code == 200
+    assert "X-Cache" not in first and second["X-Cache"] == "hit" and second.content == first.content
+    cache.clear()
 
 
 def test_refresh_command(demo_users):

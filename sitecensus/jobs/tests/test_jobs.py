@@ -1,0 +1,72 @@
+"""Long jobs: the request only queues them; a worker runs them and the requester
+follows the progress page (JSON for the page's script)."""
+
+import threading
+import time
+
+import pytest
+from django.db import connection
+
+from sitecensus.jobs import services
+from sitecensus.jobs.models import Job
+from sitecensus.jobs.registry import job
+
+RELEASE = threading.Event()
+
+
+@job("test_wait")
+def _wait(job, *, steps: int = 2):
+    for i in range(steps):
+        services.progress(job, i + 1, steps, f"第 {i + 1} 步")
+    RELEASE.wait(10)
+    return {"ok": True}
+
+
+@job("test_fail")
+def _fail(job):
+    from sitecensus.core.errors import InvalidState
+
+    raise InvalidState("批次状态不允许")
+
+
+def test_inline_job_runs_and_its_page_follows_it(client, demo_users):
+    RELEASE.set()
+    user = demo_users["laishui"]
+    done = services.enqueue("test_wait", actor=user, label="测试任务", params={"steps": 3}, next_url="/sites/")
+    assert done.status == "done" and done.result == {"ok": True} and done.done == 3
+    client.force_login(user)
+    assert client.get(f"/jobs/{done.pk}/").headers["Location"] == "/sites/"  # done: on to the result
+    page = client.get(f"/jobs/{done.pk}/?stay=1").content.decode()
+    assert "测试任务" in page and "已完成" in page
+    failed = services.enqueue("test_fail", actor=user, label="失败的任务")
+    status = client.get(f"/jobs/{failed.pk}.json").json()
+    assert status["status"] == "failed" and status["error"] == "批次状态不允许"
+    client.force_login(demo_users["baoding"])  # another user's job does not exist for them
+    assert client.get(f"/jobs/{done.pk}.json").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="the in-memory SQLite test database locks whole tables "
+                    "between threads; the embedded WAL file is tested through a real server (tests/server)")
+def test_embedded_worker_runs_jobs_without_holding_the_request(client, settings, live_demo):
+    from sitecensus.accounts.models import User
+
+    settings.JOBS_MODE = "thread"
+    RELEASE.clear()
+    user = User.objects.get(username="laishui")
+    started = time.monotonic()
+    queued = services.enqueue("test_wait", actor=user, label="后台任务", params={"steps": 2})
+    assert time.monotonic() - started < 1 and queued.status in ("queued", "running")
+    client.force_login(user)
+    for _ in range(50):
+        status = client.get(f"/jobs/{queued.pk}.json").json()
+        if status["done"] == 2:
+            break
+        time.sleep(0.1)
+    assert status["status"] == "running" and status["message"] == "第 2 步"
+    RELEASE.set()
+    for _ in range(50):
+        if Job.objects.get(pk=queued.pk).status == "done":
+            break
+        time.sleep(0.1)
+    assert Job.objects.get(pk=queued.pk).result == {"ok": True}
