@@ -66,14 +66,22 @@ _CLOCK_BEFORE = re.compile(r"(今天是?|今日|当前时间|现在是|当前日
 _CLOCK_AFTER = re.compile(r"^\s*(星期|礼拜|周[一二三四五六日天])")
 
 # Publication labels, ranked (lower is better). The label may sit in a different element from its date.
-_LABELS = [
-    (0, r"发布时间|发布日期|发文日期|发稿时间|公开日期|成文日期|印发日期|发布于|时间发布|日期发布|发表时间|发表日期|上传时间|录入时间|信息时间"),
-    (1, r"更新时间|更新日期|修改时间|生效日期"),
-    (2, r"日期|时间"),
-    (3, r"生成日期|生成时间"),
+_LABEL_WORDS = [
+    (0, "发布时间 发布日期 发文日期 发稿时间 发稿日期 公开日期 公布日期 公布时间 成文日期 印发日期 发布于 发表于 时间发布 "
+        "日期发布 发表时间 发表日期 上传时间 上传日期 录入时间 信息时间 信息日期 文章日期 刊发时间 刊发日期 上线时间 发布"),
+    (1, "更新时间 更新日期 修改时间 修改日期 生效日期 添加时间 添加日期 创建时间 创建日期 编辑时间"),
+    (2, "日期 时间"),
+    (3, "生成日期 生成时间"),
 ]
-PUB_LABEL = re.compile(r"(" + "|".join(p for _, p in _LABELS) + r")\s*[】\]]?\s*[:：]?\s*$")
-_LABEL_RANK = [(re.compile(rf"(?:{p})$"), r) for r, p in _LABELS]
+
+
+def _spaced(word: str) -> str:
+    return r"\s?".join(re.escape(c) for c in word)  # "日 期" with a space inside still counts
+
+
+_LABELS = [(r, "|".join(_spaced(w) for w in sorted(ws.split(), key=len, reverse=True))) for r, ws in _LABEL_WORDS]
+PUB_LABEL = re.compile(r"(" + "|".join(p for _, p in sorted(_LABELS, key=lambda x: x[0] == 2)) + r")\s*[】\]]?\s*[:：]?\s*$")
+_LABEL_RANK = [(re.compile(rf"(?:{p})"), r) for r, p in _LABELS]
 # A bare 日期/时间 preceded by one of these is some other date (出生日期, 截止日期, 会议时间 ...).
 _BARE_OK_PREV = set(" \t【[(（:：|/>·-") | {""}
 # Interaction labels must not be taken as publication dates.
@@ -180,7 +188,7 @@ def label_rank(before: str) -> int | None:
     if any(prefix.endswith(p) for p in _INTERACTION_PREFIX):
         return None
     for rx, rank in _LABEL_RANK:
-        if rx.search(label):
+        if rx.fullmatch(label):
             if rank == 2:
                 prev = before[m.start() - 1:m.start()] if m.start() else ""
                 if prev not in _BARE_OK_PREV:

@@ -496,7 +496,16 @@ def _sibling_date(a, node, title: str, as_of: date, ref):
 
 
 def _title_attr_date(a, node, as_of: date, ref):
-    vals = [a.attributes.get("title") or ""]
+    vals = []
+    own = D.normalize(a.attributes.get("title") or "")
+    if own and len(own) < 200:
+        # The link's own title often repeats the headline ("关于2026年11月18日停电的通知"): its date counts
+        # only when labelled, alone, or after the headline.
+        for f in D.find_full_dates(own, as_of):
+            rest = own[:f.start] + own[f.end:]
+            if (D.label_rank(own[max(0, f.start - 16):f.start]) is not None or len(rest.strip()) <= 8
+                    or f.start >= len(own) - (f.end - f.start) - 2):
+                return f, own
     if node is not None:
         vals.append(node.attributes.get("title") or "")
         for x in node.css("[title]"):
