@@ -509,7 +509,7 @@ def _title_attr_date(a, node, as_of: date, ref):
     if node is not None:
         vals.append(node.attributes.get("title") or "")
         for x in node.css("[title]"):
-            if x is not a:
+            if x.mem_id != a.mem_id and x.tag != "a":
                 vals.append(x.attributes.get("title") or "")
     for v in vals:
         if v and len(v) < 200:

@@ -172,3 +172,15 @@ def test_client_redirects_frames_and_soft_404_markers():
     assert p.frames == ["http://x.gov.cn/main.html"]
     p = parse_page(_html("<p>对不起，您访问的页面不存在或已被删除！</p>"), as_of=AS26)
     assert p.soft404 and not parse_page(_html("<p>暂无信息</p>"), as_of=AS26).soft404
+
+
+def test_more_label_forms_and_headline_dates_in_title_attributes():
+    assert parse_page(_html("<p>日 期：2026-11-18</p>"), as_of=AS26).page_date == date(2026, 11, 18)
+    assert parse_page(_html("<p>公布日期：2026-11-17</p>"), as_of=AS26).page_date == date(2026, 11, 17)
+    # A headline that names a date is not the entry's date; a date after the headline is.
+    p = parse_page(_html('<ul><li><a href="/a/1.html" title="关于2026年11月1日起调整公交线路的通告">'
+                         '关于调整公交线路的通告</a></li></ul>'), url="http://x.gov.cn/", as_of=AS26)
+    assert p.items[0].date is None
+    p = parse_page(_html('<ul><li><a href="/a/1.html" title="关于调整公交线路的通告 2026-11-16">'
+                         '关于调整公交线路的通告</a></li></ul>'), url="http://x.gov.cn/", as_of=AS26)
+    assert p.items[0].date == date(2026, 11, 16) and p.items[0].source == "title_attr"

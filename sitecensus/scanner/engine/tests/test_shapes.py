@@ -153,15 +153,19 @@ def test_probe_and_scan_agree_on_reachability(shaped):
         assert p.success == r.homepage.reachable, (spec.kind, p, r.homepage.error)
 
 
-def test_without_chromium_script_lists_are_undetermined_not_vetoed():
+@pytest.mark.parametrize("overrides,reasons", [
+    ({"chromium_path": "/nonexistent/chromium"}, {"render_unavailable"}),
+    ({"render_max_pages": 0}, {"no_dated_list", "blocked"}),   # the per-scan cap is spent
+])
+def test_without_chromium_or_past_the_cap_script_lists_are_undetermined_not_vetoed(overrides, reasons):
     async def go():
         async with SyntheticWeb(0, seed=5, shapes=["js_rendered", "waf412"]) as web:
-            res = await scan_sites(parse_targets(web.targets()), _cfg(web, chromium_path="/nonexistent/chromium"))
-            return res
+            return await scan_sites(parse_targets(web.targets()), _cfg(web, **overrides))
     for r in asyncio.run(go()):
-        assert r.vetoes == [] or r.vetoes == ["栏目不更新"] and False, r.vetoes
-        assert r.homepage.stale is None
-        assert r.homepage.undetermined in ("render_unavailable", "blocked"), r.homepage.undetermined
+        assert r.vetoes == [], r.vetoes
+        assert r.homepage.stale is None and r.renders == 0
+        assert r.homepage.undetermined in reasons, r.homepage.undetermined
+        assert any(u.check == "homepage" for u in r.undetermined)
 
 
 def test_tls_failure_is_reported_and_the_content_still_judged(tmp_path):
