@@ -1,5 +1,7 @@
-"""Celery for the scaled-out mode: the same task code as the embedded mode,
-on workers (with a vantage-point label) fed by a Redis broker."""
+"""Celery for the scaled-out mode: the same task code as the embedded mode, on
+workers fed by a Redis broker. Queues: `sitecensus` (users' long jobs), `scan`
+(scans), `probe.<vantage>` (one per vantage point) and `tick` (the scheduler's
+one-minute tick, sent by `celery beat`)."""
 
 import os
 
@@ -10,3 +12,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sitecensus.settings")
 app = Celery("sitecensus")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(["sitecensus.scanner", "sitecensus.jobs"])
+app.conf.task_routes = {"scanner.tick": {"queue": "tick"}}
+app.conf.beat_schedule = {
+    # Probe rounds of every vantage point, the day's scans, the statistics rebuild when due.
+    "scheduler-tick": {"task": "scanner.tick", "schedule": 60.0, "options": {"expires": 55}},
+}

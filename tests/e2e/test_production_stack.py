@@ -1,0 +1,90 @@
+"""Smoke test of the production set-up (deploy/): nginx with TLS and the static files,
+gunicorn with the shipped config, PostgreSQL with reused connections, Redis for the
+cache, the sessions and the broker, a Celery worker for the jobs. A browser logs in
+over HTTPS, imports a workbook (the confirm runs on the worker, the page follows its
+progress) and reads the public pages."""
+
+import socket
+import ssl
+import urllib.request
+
+import pytest
+from django.db import connection
+from playwright.sync_api import expect
+
+from deploy.localstack import LocalStack, nginx_binary
+from sitecensus.core.demo import DEMO_PASSWORD
+from sitecensus.orgs.models import Unit
+from sitecensus.registry.imports import workbook_for
+from sitecensus.registry.models import Website
+from sitecensus.registry.testing import fill_workbook, sample_filing
+
+
+def redis_up() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="the production stack runs on PostgreSQL"),
+    pytest.mark.skipif(not redis_up(), reason="no Redis on 127.0.0.1:6379"),
+    pytest.mark.skipif(nginx_binary() is None, reason="nginx is not installed (.ci/run installs it)"),
+]
+
+
+@pytest.fixture
+def stack(live_demo):
+    db = connection.settings_dict
+    url = f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    with LocalStack(url, redis_db=14) as running:
+        yield running
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "ignore_https_errors": True}
+
+
+def test_production_stack_smoke(page, stack, tmp_path):
+    context = ssl.create_default_context()
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+    # nginx serves the static files itself, cacheable, over TLS; plain HTTP is redirected.
+    with urllib.request.urlopen(f"{stack.url}/static/css/app.css", context=context) as r:
+        assert r.status == 200 and "max-age=604800" in r.headers.get_all("Cache-Control")
+        assert r.headers["Server"] == "nginx"
+    http = urllib.request.Request(f"http://localhost:{stack.http_port}/pucha/")
+    opener = urllib.request.build_opener(NoRedirect)
+    with pytest.raises(urllib.error.HTTPError) as redirect:
+        opener.open(http)
+    assert redirect.value.code == 301 and redirect.value.headers["Location"].startswith("https://")
+
+    town = Unit.objects.get(name="龙门乡人民政府")
+    filing = sample_filing(name="龙门乡人民政府网站", url="http://lmx.laishui.gov.cn", unit_name=town.name)
+    filled = tmp_path / "龙门乡.xlsx"
+    filled.write_bytes(fill_workbook(workbook_for(town), [filing]))
+
+    page.goto(f"{stack.url}/accounts/login/")
+    page.fill("input[name=username]", "laishui")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.locator("form button.primary").click()
+    cookies = {c["name"]: c for c in page.context.cookies()}
+    assert cookies["sessionid"]["secure"] and cookies["sessionid"]["httpOnly"]  # HTTPS seen through the proxy
+    page.click("nav.mainnav >> text=导入")
+    page.set_input_files("input[name=files]", str(filled))
+    page.click("text=上传并预检")
+    expect(page.get_by_test_id("total-create")).to_have_text("1", timeout=30000)
+    page.click("text=确认导入")
+    # The confirm is a job on the Celery worker; the progress page moves on to the result.
+    expect(page.get_by_test_id("import-result")).to_contain_text("新增 1", timeout=60000)
+    assert Website.objects.filter(unit=town, name="龙门乡人民政府网站", status="submitted").exists()
+    page.goto(f"{stack.url}/pucha/")
+    expect(page.locator("h1").first).to_be_visible()
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
