@@ -1,66 +1,110 @@
-"""The REST API (django-ninja): the public site directory (anonymous, approved
-open sites only), statistics and a unit's own records (token, owner's scope)."""
+"""The REST API (django-ninja) under /api/: the public site directory, and for
+tokens everything a unit does in the UI, through the same services, selectors
+and scope rules (sitecensus.core.scope): websites (filing, review), self-check
+and inspection cards, rectification notices, upward reports, spot-check batches,
+statistics, the audit log (audit administrator only) and the change feed.
 
-from __future__ import annotations
+Every list pages by keyset cursor with `updated_since`; every error is Chinese
+with a stable code (errors.py); writes accept `Idempotency-Key`."""
+
 
 from datetime import datetime
+from typing import Annotated
+from decimal import Decimal
 
 from django.db.models import Q
 from django.http import HttpResponse
 from django.templatetags.static import static
 from django.utils.html import format_html
+from pydantic import StrictInt
 from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.openapi.docs import DocsBase
 from ninja.security import HttpBearer
 
+from sitecensus.accounts import roles
 from sitecensus.core import scope
-from sitecensus.core.errors import CensusError
+from sitecensus.core.errors import NotFound
 from sitecensus.public import selectors as public_selectors
+from sitecensus.registry import services as registry_services
 from sitecensus.reports import selectors as report_selectors
+from sitecensus.scoring import selectors as scoring_selectors
+from sitecensus.scoring import services as scoring_services
+from sitecensus.scoring.models import InspectionReport, Rectification, Scorecard
 
-from . import services
+from . import errors, services, sync
+from .errors import ErrorOut
+from .idempotency import idempotent
+from .models import Change
 
 MAX_ID = 2**53  # beyond any real key; keeps huge numbers from reaching the database
-MAX_PAGE = 100_000
 
 
 class TokenAuth(HttpBearer):
     openapi_scheme = "bearer"
 
+    def __call__(self, request):
+        header = request.headers.get(self.header) or ""
+        if not header:
+            raise services.TokenInvalid(
+                "未提供接口令牌：请在请求头 Authorization: Bearer 后附上令牌（在“接口令牌”页面创建）")
+        return super().__call__(request)
+
     def authenticate(self, request, token):
-        return services.authenticate(token)
+        return services.authenticate(token, request)
 
 
 class LocalSwagger(DocsBase):
-    """Swagger UI from the vendored copy (static/vendor/swagger-ui): works offline."""
+    """Swagger UI from the vendored copy (static/vendor/swagger-ui), Chinese page: works offline."""
 
     def render_page(self, request, api, **kwargs):
         html = format_html(
-            '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{}</title>'
-            '<link rel="stylesheet" href="{}"></head><body><div id="swagger-ui"></div>'
+            '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{} · 接口文档</title>'
+            '<link rel="stylesheet" href="{}"></head><body>'
+            '<header class="api-docs-head"><h1>{}</h1><p>接口文档：令牌在“接口令牌”页面创建，请求头 '
+            '<code>Authorization: Bearer 令牌</code>；错误均以中文说明并带稳定代码（code）；列表以游标分页，'
+            '可用 updated_since 增量同步，变化见 /api/events。</p></header>'
+            '<div id="swagger-ui"></div>'
             '<script src="{}"></script><script src="{}" data-openapi="{}"></script></body></html>',
-            api.title, static("vendor/swagger-ui/swagger-ui.css"), static("vendor/swagger-ui/swagger-ui-bundle.js"),
-            static("js/api-docs.js"), self.get_openapi_url(api, kwargs))
+            api.title, static("vendor/swagger-ui/swagger-ui.css"), api.title,
+            static("vendor/swagger-ui/swagger-ui-bundle.js"), static("js/api-docs.js"), self.get_openapi_url(api, kwargs))
         return HttpResponse(html)
 
 
-api = NinjaAPI(title="全国政府网站信息报送系统 API", version="1.0", urls_namespace="api", docs=LocalSwagger(),
-               description="政府网站目录（公开，仅已核准且正常运行的网站）、统计与本单位数据（令牌认证，范围与令牌所属账号一致）。")
+api = NinjaAPI(
+    title="全国政府网站信息报送系统 API", version="2.0", urls_namespace="api", docs=LocalSwagger(),
+    description=(
+        "政府网站目录（公开）与各单位在系统中的全部业务（令牌认证）：网站填报与审核、自查与检查评分表、整改通知、"
+        "检查整改情况报告、抽查批次、统计、审计日志（仅审计管理员）和变化事件流。令牌的可见范围与所属账号相同，"
+        "并限于令牌授予的业务范围（只读或读写）与有效期。所有错误均为中文并带稳定代码 code（与界面的拒绝代码一致）；"
+        "写操作可带请求头 Idempotency-Key，重试同一键不会重复提交，返回第一次的结果。"))
+errors.install(api)
 token_auth = TokenAuth()
 
-
-class ErrorOut(Schema):
-    detail: str
-    code: str = ""
+COMMON = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+WRITE = {**COMMON, 400: ErrorOut, 409: ErrorOut}
 
 
-class ValidationOut(Schema):
-    detail: list[dict]
+def _clean(text: str) -> str:
+    return (text or "").replace("\x00", "")[:100]
 
 
-@api.exception_handler(CensusError)
-def census_error(request, exc: CensusError):
-    return api.create_response(request, {"detail": exc.message, "code": exc.code}, status=exc.http_status)
+def _no_store(response):
+    response["Cache-Control"] = "no-store"  # scoped data: never kept by shared caches
+
+
+def links(**targets) -> dict:
+    """OpenAPI links from the 200 response to other operations (schemathesis' stateful
+    runs follow them): name=(operationId, {param: runtime expression})."""
+    return {"responses": {"200": {"links": {
+        name: {"operationId": op, "parameters": params} for name, (op, params) in targets.items()}}}}
+
+
+FIRST_SITE = "$response.body#/items/0/id"
+FIRST_CARD = "$response.body#/items/0/id"
+LIMIT = Query(100, ge=1, le=sync.MAX_LIMIT, description="每页条数（1–500）")
+CURSOR = Query("", max_length=200, description="上一页返回的 next_cursor；首页留空")
+SINCE = Query("", max_length=40, pattern=sync.SINCE_PATTERN,
+              description="只返回此时刻（含）之后变化的记录（ISO 8601，如 2026-04-25T08:00:00+08:00）")
 
 
 # ---------------------------------------------------------------- schemas
@@ -74,10 +118,9 @@ class PublicSite(Schema):
 
 
 class PublicSitePage(Schema):
-    count: int
-    page: int
-    page_size: int
     items: list[PublicSite]
+    next_cursor: str | None
+    has_more: bool
 
 
 class ColumnOut(Schema):
@@ -100,11 +143,13 @@ class SiteOut(Schema):
     status: str
     life: str
     is_late: bool
+    return_reason: str
     unit_id: int
     unit: str = Field(..., alias="unit.name")
     organizer: str = Field(..., alias="organizer.name")
     submitted_at: datetime | None
     approved_at: datetime | None
+    updated_at: datetime
     columns: list[ColumnOut]
 
     @staticmethod
@@ -113,10 +158,9 @@ class SiteOut(Schema):
 
 
 class SitePage(Schema):
-    count: int
-    page: int
-    page_size: int
     items: list[SiteOut]
+    next_cursor: str | None
+    has_more: bool
 
 
 class StatsTable(Schema):
@@ -132,54 +176,454 @@ class StatsOut(Schema):
     tables: list[StatsTable]
 
 
-def _page(qs, page: int, page_size: int) -> dict:
-    offset = (page - 1) * page_size
-    return {"count": qs.count(), "page": page, "page_size": page_size, "items": list(qs[offset:offset + page_size])}
+class CardOut(Schema):
+    id: int
+    website_id: int
+    website: str = Field(..., alias="website.name")
+    stage: str
+    status: str
+    rubric: str = Field(..., alias="rubric.code")
+    scorer_unit: str = Field(..., alias="scorer_unit.name")
+    score: Decimal | None
+    result: str
+    is_late: bool
+    submitted_at: datetime | None
+    updated_at: datetime
 
 
-def _clean(text: str) -> str:
-    return (text or "").replace("\x00", "")[:100]
+class CardPage(Schema):
+    items: list[CardOut]
+    next_cursor: str | None
+    has_more: bool
 
 
-COMMON = {401: ErrorOut, 403: ErrorOut, 422: ValidationOut}
+class CardDetail(CardOut):
+    entries: dict[str, dict]
+
+    @staticmethod
+    def resolve_entries(obj):
+        return scoring_selectors.entries_of(obj)
 
 
-# ---------------------------------------------------------------- endpoints
+class EntriesIn(Schema):
+    entries: dict[str, dict] = Field(..., description="指标代码 → 填写内容（与界面相同）", max_length=200)
 
-@api.get("/public/sites", response={200: PublicSitePage, 422: ValidationOut}, auth=None, tags=["公开"],
+
+class RectificationOut(Schema):
+    id: int
+    website_id: int
+    website: str = Field(..., alias="website.name")
+    scorecard_id: int
+    indicator: str
+    indicator_name: str
+    requirement: str
+    deadline: str
+    status: str
+    issuer_unit: str = Field(..., alias="issuer_unit.name")
+    issued_at: datetime
+    answer: str
+    answer_evidence: list
+    answered_at: datetime | None
+    closed_at: datetime | None
+
+    @staticmethod
+    def resolve_deadline(obj):
+        return obj.deadline.isoformat()
+
+
+class RectificationPage(Schema):
+    items: list[RectificationOut]
+    next_cursor: str | None
+    has_more: bool
+
+
+class ReportOut(Schema):
+    id: int
+    organizer_id: int
+    organizer: str = Field(..., alias="organizer.name")
+    status: str
+    is_late: bool
+    narrative: str
+    figures: dict
+    submitted_at: datetime | None
+
+
+class ReportPage(Schema):
+    items: list[ReportOut]
+    next_cursor: str | None
+    has_more: bool
+
+
+class BatchOut(Schema):
+    id: int
+    name: str
+    status: str
+    strata: dict
+    window_start: str
+    window_end: str
+    created_at: datetime
+    sites: int
+
+    @staticmethod
+    def resolve_window_start(obj):
+        return obj.window_start.isoformat()
+
+    @staticmethod
+    def resolve_window_end(obj):
+        return obj.window_end.isoformat()
+
+    @staticmethod
+    def resolve_sites(obj):
+        return obj.sites.count()
+
+
+class BatchPage(Schema):
+    items: list[BatchOut]
+    next_cursor: str | None
+    has_more: bool
+
+
+class AuditOut(Schema):
+    id: int
+    at: datetime
+    actor_username: str
+    actor_unit: str
+    role: str
+    action: str
+    object_type: str
+    object_id: str
+    object_repr: str
+    outcome: str
+    ip: str | None
+    details: dict
+
+
+class AuditPage(Schema):
+    items: list[AuditOut]
+    next_cursor: str | None
+    has_more: bool
+
+
+class EventOut(Schema):
+    id: int
+    at: datetime
+    kind: str = Field(..., description="website / scorecard / rectification / report")
+    object_id: int
+    action: str
+    website_id: int | None
+
+
+class EventPage(Schema):
+    items: list[EventOut]
+    next_after: int = Field(..., description="下次请求的 after 值")
+    has_more: bool
+
+
+class ReturnIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=500)
+
+
+class BulkIn(Schema):
+    action: str = Field(..., pattern="^(approve|return)$")
+    ids: list[Annotated[StrictInt, Field(ge=1, le=MAX_ID)]] = Field(..., min_length=1, max_length=200)
+    reason: str = Field("", max_length=500)
+
+
+class BulkOut(Schema):
+    done: list[int]
+    refused: list[dict]
+
+
+# ---------------------------------------------------------------- public
+
+@api.get("/public/sites", response={200: PublicSitePage, 422: ErrorOut}, auth=None, tags=["公开"],
          summary="政府网站目录（已核准且正常运行）")
-def public_sites(request, q: str = Query("", max_length=100), page: int = Query(1, ge=1, le=MAX_PAGE),
-                 page_size: int = Query(50, ge=1, le=200)):
-    return _page(public_selectors.directory(_clean(q)), page, page_size)
+def public_sites(request, q: str = Query("", max_length=100), cursor: str = CURSOR, limit: int = LIMIT):
+    return sync.by_id(public_selectors.directory(_clean(q)), cursor=cursor, limit=limit)
 
+
+# ---------------------------------------------------------------- statistics
 
 @api.get("/stats", response={200: StatsOut, **COMMON}, auth=token_auth, tags=["统计"], summary="本范围统计")
 def stats(request, response: HttpResponse):
-    response["Cache-Control"] = "no-store"  # scoped data: never kept by shared caches
+    services.require(request.auth, "reports")
+    _no_store(response)
     result = report_selectors.statistics(request.auth)
     return {"unit": result.unit.name, "summary": result.summary,
             "tables": [{"key": t.key, "title": t.title, "headers": t.headers, "rows": t.rows} for t in result.tables]}
 
 
-@api.get("/sites", response={200: SitePage, **COMMON}, auth=token_auth, tags=["本单位数据"],
-         summary="本范围内的网站（含栏目）")
-def sites(request, q: str = Query("", max_length=100), status: str = Query("", max_length=16),
-          page: int = Query(1, ge=1, le=MAX_PAGE), page_size: int = Query(50, ge=1, le=200),
-          response: HttpResponse = None):
-    response["Cache-Control"] = "no-store"
-    qs = (scope.visible_websites(request.auth).select_related("unit", "organizer").prefetch_related("columns")
-          .order_by("unit__path", "id"))
+# ---------------------------------------------------------------- websites
+
+@api.get("/sites", response={200: SitePage, **COMMON}, auth=token_auth, tags=["网站"],
+         summary="本范围内的网站（含栏目），按变化时间以游标分页", operation_id="list_sites",
+         openapi_extra=links(GetSite=("get_site", {"site_id": FIRST_SITE}),
+                             OpenSelfCheck=("open_selfcheck", {"site_id": FIRST_SITE}),
+                             ApproveSite=("approve_site", {"site_id": FIRST_SITE}),
+                             ReturnSite=("return_site", {"site_id": FIRST_SITE}),
+                             NextSites=("list_sites", {"cursor": "$response.body#/next_cursor"})))
+def sites(request, response: HttpResponse, q: str = Query("", max_length=100),
+          status: str = Query("", max_length=16), updated_since: str = SINCE,
+          cursor: str = CURSOR, limit: int = LIMIT):
+    services.require(request.auth, "registry")
+    _no_store(response)
+    qs = scope.visible_websites(request.auth).select_related("unit", "organizer").prefetch_related("columns")
     q = _clean(q)
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(homepage_url__icontains=q) | Q(site_code__iexact=q))
     if status:
         qs = qs.filter(status=_clean(status))
-    return _page(qs, page, page_size)
+    return sync.by_time(qs, "updated_at", updated_since=sync.since(updated_since), cursor=cursor, limit=limit)
 
 
-@api.get("/sites/{site_id}", response={200: SiteOut, 404: ErrorOut, **COMMON}, auth=token_auth,
-         tags=["本单位数据"], summary="一个网站（范围外为 404）")
+@api.get("/sites/{site_id}", response={200: SiteOut, **COMMON}, auth=token_auth, tags=["网站"],
+         summary="一个网站（范围外为 404）", operation_id="get_site",
+         openapi_extra=links(SubmitSite=("submit_site", {"site_id": "$response.body#/id"}),
+                             UndoSite=("undo_site", {"site_id": "$response.body#/id"})))
 def site(request, response: HttpResponse, site_id: int = Path(..., ge=1, le=MAX_ID)):
-    response["Cache-Control"] = "no-store"
-    found = scope.get_visible_website(request.auth, site_id)
+    services.require(request.auth, "registry")
+    _no_store(response)
+    return scope.get_visible_website(request.auth, site_id)
+
+
+def _site_json(website) -> dict:
+    website = type(website).objects.select_related("unit", "organizer").get(pk=website.pk)
+    return SiteOut.from_orm(website).model_dump(mode="json")
+
+
+@api.post("/sites/{site_id}/submit", response={200: SiteOut, **WRITE}, auth=token_auth, tags=["网站"],
+          summary="报送草稿或退回的网站", operation_id="submit_site")
+@idempotent
+def site_submit(request, site_id: int = Path(..., ge=1, le=MAX_ID)):
+    services.require(request.auth, "registry", "write")
+    website = scope.get_visible_website(request.auth, site_id)
+    return 200, _site_json(registry_services.submit(actor=request.auth, website=website, request=request))
+
+
+@api.post("/sites/{site_id}/approve", response={200: SiteOut, **WRITE}, auth=token_auth, tags=["审核"],
+          summary="审核通过（逐级）", operation_id="approve_site",
+          openapi_extra=links(UndoSite=("undo_site", {"site_id": "$response.body#/id"})))
+@idempotent
+def site_approve(request, site_id: int = Path(..., ge=1, le=MAX_ID)):
+    services.require(request.auth, "registry", "write")
+    website = scope.get_visible_website(request.auth, site_id)
+    return 200, _site_json(registry_services.approve(actor=request.auth, website=website, request=request))
+
+
+@api.post("/sites/{site_id}/return", response={200: SiteOut, **WRITE}, auth=token_auth, tags=["审核"],
+          summary="退回并说明原因", operation_id="return_site")
+@idempotent
+def site_return(request, payload: ReturnIn, site_id: int = Path(..., ge=1, le=MAX_ID)):
+    services.require(request.auth, "registry", "write")
+    website = scope.get_visible_website(request.auth, site_id)
+    return 200, _site_json(registry_services.return_record(actor=request.auth, website=website,
+                                                           reason=payload.reason, request=request))
+
+
+@api.post("/sites/{site_id}/undo", response={200: SiteOut, **WRITE}, auth=token_auth, tags=["审核"],
+          summary="撤销本级的审核通过（上级尚未处理时）", operation_id="undo_site")
+@idempotent
+def site_undo(request, site_id: int = Path(..., ge=1, le=MAX_ID)):
+    services.require(request.auth, "registry", "write")
+    website = scope.get_visible_website(request.auth, site_id)
+    return 200, _site_json(registry_services.undo_approval(actor=request.auth, website=website, request=request))
+
+
+@api.post("/review/bulk", response={200: BulkOut, **WRITE}, auth=token_auth, tags=["审核"],
+          summary="批量通过或退回（逐条成功或拒绝）")
+@idempotent
+def review_bulk(request, payload: BulkIn):
+    services.require(request.auth, "registry", "write")
+    websites = list(scope.visible_websites(request.auth).filter(pk__in=payload.ids).order_by("id"))
+    result = registry_services.bulk(actor=request.auth, websites=websites, action=payload.action,
+                                    reason=payload.reason, request=request)
+    found = {w.pk for w in websites}
+    refused = [{"id": w.pk, "detail": msg} for w, msg in result.refused]
+    refused += [{"id": pk, "detail": "网站不存在或不在您的权限范围内"} for pk in payload.ids if pk not in found]
+    return 200, {"done": [w.pk for w in result.done], "refused": refused}
+
+
+# ---------------------------------------------------------------- scorecards
+
+def _cards(user):
+    return (scoring_selectors.visible_scorecards(user).filter(stage__in=[Scorecard.Stage.SELF,
+                                                                          Scorecard.Stage.INSPECTION])
+            .select_related("website", "rubric", "scorer_unit"))
+
+
+def _card(user, card_id) -> Scorecard:
+    found = _cards(user).filter(pk=card_id).first()
+    if found is None:
+        raise NotFound("评分表不存在或不在您的权限范围内")
     return found
+
+
+@api.get("/scorecards", response={200: CardPage, **COMMON}, auth=token_auth, tags=["自查与检查"],
+         summary="本范围内的自查表与检查表，按变化时间以游标分页", operation_id="list_scorecards",
+         openapi_extra=links(GetCard=("get_scorecard", {"card_id": FIRST_CARD}),
+                             FillCard=("fill_scorecard", {"card_id": FIRST_CARD}),
+                             SubmitCard=("submit_scorecard", {"card_id": FIRST_CARD})))
+def scorecards(request, response: HttpResponse, stage: str = Query("", pattern="^(|self|inspection)$"),
+               updated_since: str = SINCE, cursor: str = CURSOR, limit: int = LIMIT):
+    services.require(request.auth, "scoring")
+    _no_store(response)
+    qs = _cards(request.auth)
+    if stage:
+        qs = qs.filter(stage=stage)
+    return sync.by_time(qs, "updated_at", updated_since=sync.since(updated_since), cursor=cursor, limit=limit)
+
+
+@api.get("/scorecards/{card_id}", response={200: CardDetail, **COMMON}, auth=token_auth, tags=["自查与检查"],
+         summary="一份评分表及各项填写内容", operation_id="get_scorecard")
+def scorecard(request, response: HttpResponse, card_id: int = Path(..., ge=1, le=MAX_ID)):
+    services.require(request.auth, "scoring")
+    _no_store(response)
+    return _card(request.auth, card_id)
+
+
+def _card_json(card) -> dict:
+    card = Scorecard.objects.select_related("website", "rubric", "scorer_unit").get(pk=card.pk)
+    return CardDetail.from_orm(card).model_dump(mode="json")
+
+
+@api.post("/sites/{site_id}/selfcheck", response={200: CardDetail, **WRITE}, auth=token_auth,
+          tags=["自查与检查"], summary="打开（或取回）网站的自查表", operation_id="open_selfcheck",
+          openapi_extra=links(GetCard=("get_scorecard", {"card_id": "$response.body#/id"}),
+                              FillCard=("fill_scorecard", {"card_id": "$response.body#/id"}),
+                              SubmitCard=("submit_scorecard", {"card_id": "$response.body#/id"})))
+@idempotent
+def selfcheck_open(request, site_id: int = Path(..., ge=1, le=MAX_ID)):
+    services.require(request.auth, "scoring", "write")
+    website = scope.get_visible_website(request.auth, site_id)
+    return 200, _card_json(scoring_services.open_self_check(actor=request.auth, website=website, request=request))
+
+
+@api.put("/scorecards/{card_id}/entries", response={200: CardDetail, **WRITE}, auth=token_auth,
+         tags=["自查与检查"], summary="保存评分表的填写内容（未提交时）", operation_id="fill_scorecard",
+         openapi_extra=links(SubmitCard=("submit_scorecard", {"card_id": "$response.body#/id"})))
+@idempotent
+def scorecard_fill(request, payload: EntriesIn, card_id: int = Path(..., ge=1, le=MAX_ID)):
+    services.require(request.auth, "scoring", "write")
+    card = _card(request.auth, card_id)
+    scoring_services.save_entries(actor=request.auth, card=card, raw_entries=payload.entries, request=request)
+    return 200, _card_json(card)
+
+
+@api.post("/scorecards/{card_id}/submit", response={200: CardDetail, **WRITE}, auth=token_auth,
+          tags=["自查与检查"], summary="提交评分表（提交后不可更改）", operation_id="submit_scorecard")
+@idempotent
+def scorecard_submit(request, card_id: int = Path(..., ge=1, le=MAX_ID)):
+    services.require(request.auth, "scoring", "write")
+    card = _card(request.auth, card_id)
+    return 200, _card_json(scoring_services.submit_card(actor=request.auth, card=card, request=request))
+
+
+# ---------------------------------------------------------------- rectification
+
+@api.get("/rectifications", response={200: RectificationPage, **COMMON}, auth=token_auth, tags=["整改"],
+         summary="本范围内的整改通知，以游标分页", operation_id="list_rectifications")
+def rectifications(request, response: HttpResponse, status: str = Query("", pattern="^(|open|answered|closed)$"),
+                   updated_since: str = SINCE, cursor: str = CURSOR, limit: int = LIMIT):
+    services.require(request.auth, "scoring")
+    _no_store(response)
+    qs = Rectification.objects.filter(website__in=scope.visible_websites(request.auth)).select_related(
+        "website", "issuer_unit")
+    if status:
+        qs = qs.filter(status=status)
+    since = sync.since(updated_since)
+    if since is not None:
+        qs = qs.filter(Q(issued_at__gte=since) | Q(answered_at__gte=since) | Q(closed_at__gte=since))
+    return sync.by_id(qs, cursor=cursor, limit=limit)
+
+
+# ---------------------------------------------------------------- reports
+
+def _reports(user):
+    unit = getattr(user, "unit", None)
+    if unit is None or user.role not in (roles.ORGANIZER, roles.NATIONAL_ADMIN):
+        return InspectionReport.objects.none()
+    own = Q(organizer=unit)
+    below = Q(organizer__path__startswith=unit.path, status=InspectionReport.Status.SUBMITTED)
+    return InspectionReport.objects.filter(own | below).select_related("organizer")
+
+
+@api.get("/reports", response={200: ReportPage, **COMMON}, auth=token_auth, tags=["检查整改情况报告"],
+         summary="本单位与下级已报送的检查整改情况报告")
+def reports(request, response: HttpResponse, updated_since: str = SINCE, cursor: str = CURSOR,
+            limit: int = LIMIT):
+    services.require(request.auth, "reports")
+    _no_store(response)
+    qs = _reports(request.auth)
+    since = sync.since(updated_since)
+    if since is not None:
+        qs = qs.filter(submitted_at__gte=since)
+    return sync.by_id(qs, cursor=cursor, limit=limit)
+
+
+# ---------------------------------------------------------------- spot check
+
+@api.get("/spotcheck/batches", response={200: BatchPage, **COMMON}, auth=token_auth, tags=["抽查核查"],
+         summary="本单位组织的抽查批次（国办与省级办公厅）")
+def batches(request, response: HttpResponse, cursor: str = CURSOR, limit: int = LIMIT):
+    from sitecensus.spotcheck import services as spot_services
+    from sitecensus.spotcheck.models import Batch
+
+    services.require(request.auth, "spotcheck")
+    _no_store(response)
+    if not spot_services.may_organize(request.auth):
+        raise services.TokenScopeMissing("只有国务院办公厅或省级政府办公厅可以查看抽查批次") from None
+    return sync.by_id(Batch.objects.filter(organizer=request.auth.unit), cursor=cursor, limit=limit)
+
+
+# ---------------------------------------------------------------- audit
+
+@api.get("/audit/events", response={200: AuditPage, **COMMON}, auth=token_auth, tags=["审计"],
+         summary="审计日志（仅审计管理员）")
+def audit_events(request, response: HttpResponse, action: str = Query("", max_length=64),
+                 cursor: str = CURSOR, limit: int = LIMIT):
+    from sitecensus.audit.models import AuditEvent
+
+    if not scope.may_read_audit(request.auth):
+        raise NotFound("接口不存在或不在您的权限范围内")
+    services.require(request.auth, "audit")
+    _no_store(response)
+    qs = AuditEvent.objects.all()
+    if action:
+        qs = qs.filter(action=_clean(action))
+    return sync.by_id(qs, cursor=cursor, limit=limit)
+
+
+# ---------------------------------------------------------------- change feed
+
+def change_filter(user) -> Q:
+    if user.role == roles.NATIONAL_ADMIN:
+        return Q()
+    if user.role == roles.ORGANIZER:
+        return Q(unit_path__startswith=user.unit.path)
+    if user.role == roles.REPORTER:
+        return Q(unit_path=user.unit.path)
+    return Q(pk__in=[])
+
+
+@api.get("/events", response={200: EventPage, **COMMON}, auth=token_auth, tags=["同步"],
+         summary="变化事件流：本范围内 after 之后变化的对象（网站、评分表、整改通知、报告）",
+         operation_id="list_events", openapi_extra=links(NextEvents=("list_events", {"after": "$response.body#/next_after"})))
+def events(request, response: HttpResponse, after: int = Query(0, ge=0, le=MAX_ID),
+           limit: int = Query(500, ge=1, le=1000)):
+    _no_store(response)
+    user = request.auth
+    granted = {s.split(":")[0] for s in (user.api_token.scopes or [])}
+    kinds = set()
+    if "registry" in granted:
+        kinds.add("website")
+    if "scoring" in granted:
+        kinds |= {"scorecard", "rectification"}
+    if "reports" in granted:
+        kinds.add("report")
+    if not kinds:
+        raise services.TokenScopeMissing("令牌未获授权：事件流需要网站、评分或报告中至少一项权限范围")
+    rows = list(Change.objects.filter(change_filter(user), kind__in=kinds, id__gt=after)
+                .order_by("id")[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {"items": rows, "next_after": rows[-1].id if rows else after, "has_more": more}

@@ -1,4 +1,4 @@
-"""The token page: an organizing unit or the national admin creates (shown once)
+"""The token page: an account creates (shown once, with its scopes and expiry)
 and revokes its API tokens."""
 
 from django.contrib import messages
@@ -16,15 +16,20 @@ def token_list(request):
     created = None
     error = None
     status = 200
+    choices = [(s, services.SCOPE_LABELS[s]) for s in services.scopes_for(request.user)]
     if request.method == "POST":
         try:
             token, raw = services.create_token(actor=request.user, name=request.POST.get("name", ""),
+                                               scopes=request.POST.getlist("scopes"),
+                                               days=request.POST.get("days") or services.DEFAULT_DAYS,
                                                request=request)
             created = {"token": token, "raw": raw}  # rendered in this response only, never stored
         except CensusError as exc:
             error, status = exc, exc.http_status
-    return render(request, "api/tokens.html", {"tokens": tokens, "created": created, "error": error},
-                  status=status)
+    return render(request, "api/tokens.html", {"tokens": tokens, "created": created, "error": error,
+                                               "choices": choices, "labels": services.SCOPE_LABELS,
+                                               "default_days": services.DEFAULT_DAYS,
+                                               "max_days": services.MAX_DAYS}, status=status)
 
 
 @require_POST

@@ -18,6 +18,8 @@ LABELS = {
     "unit_closed": "撤销单位",
     "divisions_loaded": "加载行政区划",
     "audit_exported": "导出审计日志",
+    "api_token_created": "创建接口令牌",
+    "api_token_revoked": "吊销接口令牌",
     "access_denied": "越权访问",
     "window_exception": "批准补报",
     "campaign_created": "创建普查",

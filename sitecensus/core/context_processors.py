@@ -17,7 +17,8 @@ def navigation(request):
         nav.append(("scoring:index", "检查整改"))
     if user.role in (roles.NATIONAL_ADMIN, roles.ORGANIZER, roles.REPORTER): nav.append(("reports:index", "统计"))  # noqa: E701
     if user.role in (roles.NATIONAL_ADMIN, roles.ORGANIZER, roles.REPORTER): nav.append(("public:report_list", "网民找错"))  # noqa: E701,E501
-    if user.role in (roles.NATIONAL_ADMIN, roles.ORGANIZER): nav.append(("api_tokens:list", "接口令牌"))  # noqa: E701
+    if user.role in (roles.NATIONAL_ADMIN, roles.ORGANIZER, roles.REPORTER, roles.AUDIT_ADMIN):
+        nav.append(("api_tokens:list", "接口令牌"))
     if user.role == roles.NATIONAL_ADMIN or (user.role == roles.ORGANIZER and user.unit.kind == "provincial_office"):
         nav.append(("spotcheck:batch_list", "抽查"))
     if user.role in (roles.NATIONAL_ADMIN, roles.ORGANIZER, roles.REPORTER, roles.SITE):
