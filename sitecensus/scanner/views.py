@@ -15,6 +15,13 @@ from .models import ScanRun, Suggestion
 def site_page(request, pk):
     site = scope.get_visible_website(request.user, pk)
     latest = selectors.latest(site)
+    older = False
+    if str(request.GET.get("scan", "")).isdigit():
+        # A history row opens that older scan (of this site only).
+        chosen = site.scans.filter(pk=int(request.GET["scan"])).first()
+        if chosen is None:
+            raise NotFound("扫描记录不存在")
+        older, latest = chosen.pk != (latest.pk if latest else None), chosen
     by_day = selectors.availability_by_day(site)
     columns = selectors.columns_latest(latest)
     availability_chart = {
@@ -33,13 +40,26 @@ def site_page(request, pk):
                     "data": [(as_of - c.latest_date).days if (as_of and c.latest_date) else None for c in columns]}],
     }
     return render(request, "scanner/site.html", {
-        "site": site, "latest": latest, "by_day": by_day, "columns": columns,
+        "site": site, "latest": latest, "older": older, "by_day": by_day, "columns": columns,
         "dead_links": latest.dead_links.all()[:300] if latest else [], "history": selectors.history(site),
         "availability": services.availability(site), "charts": {"availability": availability_chart,
                                                                  "freshness": freshness_chart},
         "may_scan": request.user.role in (roles.ORGANIZER, roles.NATIONAL_ADMIN),
-        "suggestions": services.pending_suggestions(site), "undetermined": selectors.undetermined(site),
+        "suggestions": _named(services.pending_suggestions(site)), "undetermined": selectors.undetermined(site),
     })
+
+
+def _named(suggestions):
+    """Suggestions with their indicator's name (never a bare code like A2)."""
+    from sitecensus.scoring.rubric import load_rubric, rubric_codes
+
+    names = {}
+    for code in rubric_codes():
+        names[code] = {i.code: i.name for i in load_rubric(code).indicators}
+    out = list(suggestions)
+    for s in out:
+        s.indicator_name = names.get(s.rubric_code, {}).get(s.indicator, "")
+    return out
 
 
 @require_POST
