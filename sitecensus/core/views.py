@@ -20,7 +20,10 @@ def home(request):
     context = {"role_label": user.role_label, "calendar": campaigns.calendar(),
                "may_edit_calendar": campaigns.may_edit_calendar(user), "unread": inbox.unread_count(user)}
     if user.role in (roles.NATIONAL_ADMIN, roles.ORGANIZER):
+        from sitecensus.public.services import may_write_news
+
         context["pending"] = inbox.pending_counts(user)
+        context["may_write_news"] = may_write_news(user)
     if user.role in (roles.NATIONAL_ADMIN, roles.ORGANIZER):
         children = org_selectors.children(user, user.unit)
         context["children"] = children[:20]

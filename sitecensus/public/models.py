@@ -17,6 +17,8 @@ class NewsPost(models.Model):
     published_at = models.DateTimeField("发布时间", null=True, blank=True, db_index=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="作者", on_delete=models.PROTECT,
                                related_name="+")
+    unit = models.ForeignKey(Unit, verbose_name="发布单位", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")  # the national office, a province or a State Council department
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -128,7 +128,8 @@ def directory(query: str = "") -> QuerySet:
 
 def published_news() -> QuerySet:
     return NewsPost.objects.filter(is_published=True, published_at__isnull=False,
-                                   published_at__lte=timezone.now()).order_by("-published_at", "-id")
+                                   published_at__lte=timezone.now()).select_related("unit").order_by(
+        "-published_at", "-id")
 
 
 def get_published_news(pk) -> NewsPost:
@@ -139,9 +140,12 @@ def get_published_news(pk) -> NewsPost:
 
 
 def all_news(user) -> QuerySet:
-    if user.role != roles.NATIONAL_ADMIN:
-        raise NotAllowed("只有国办管理员可以管理工作动态")
-    return NewsPost.objects.select_related("author").order_by("-created_at", "-id")
+    from .services import may_write_news
+
+    if not may_write_news(user):
+        raise NotAllowed("只有国办、省级政府办公厅和国务院部门办公厅可以管理工作动态")
+    qs = NewsPost.objects.select_related("author", "unit").order_by("-created_at", "-id")
+    return qs if user.role == roles.NATIONAL_ADMIN else qs.filter(unit=user.unit)
 
 
 def get_news_for_edit(user, pk) -> NewsPost:
@@ -222,3 +226,48 @@ def get_report(user, pk) -> PublicReport:
         return reports(user).get(pk=pk)
     except (ValueError, TypeError, PublicReport.DoesNotExist):
         raise NotFound("网民找错记录不存在或不在您的权限范围内") from None
+
+
+def _region(prefix: str = ""):
+    """A website's region for the public tables: its province, or the State Council
+    departments' row (vertical systems and ministries never count in a province)."""
+    return Case(When(**{f"{prefix}unit__system__isnull": False}, then=Value(DEPARTMENTS_KEY)),
+                When(**{f"{prefix}unit__division__isnull": True}, then=Value(DEPARTMENTS_KEY)),
+                default=F(f"{prefix}unit__division__province_code"), output_field=CharField())
+
+
+def phase_progress(progress: dict | None = None) -> dict:
+    """Progress of every phase by province — every province listed, zeros included:
+    approved sites (the same rule as the rest of the public pages), self-checks and
+    inspections submitted, inspections passed, rectifications issued and completed,
+    and whether the province's report upward is in."""
+    from sitecensus.orgs.models import Unit
+    from sitecensus.scoring.models import InspectionReport, Rectification, Scorecard
+
+    approved = {r["code"]: r for r in (progress or progress_by_province())["rows"]}
+    submitted = Scorecard.objects.filter(status=Scorecard.Status.SUBMITTED)
+
+    def count(qs, prefix, **extra):
+        return {g["region"]: g for g in qs.annotate(region=_region(prefix)).values("region").annotate(
+            n=Count("id"), **extra).order_by("region")}
+
+    self_checked = count(submitted.filter(stage=Scorecard.Stage.SELF), "website__")
+    inspected = count(submitted.filter(stage=Scorecard.Stage.INSPECTION), "website__",
+                      ok=Count("id", filter=Q(result="合格")))
+    rectified = count(Rectification.objects.all(), "website__",
+                      done=Count("id", filter=Q(status=Rectification.Status.CLOSED)))
+    reported = set(InspectionReport.objects.filter(status=InspectionReport.Status.SUBMITTED, organizer__depth=2,
+                                                   organizer__kind=Unit.Kind.PROVINCIAL_OFFICE)
+                   .values_list("organizer__division__province_code", flat=True))
+    regions = list(Division.objects.filter(level=Division.Level.PROVINCE).order_by("code").values_list("code", "name"))
+    regions.append((DEPARTMENTS_KEY, DEPARTMENTS_LABEL))
+    rows = []
+    for code, name in regions:
+        ins = inspected.get(code, {})
+        rows.append({"code": code, "name": name, "approved": approved.get(code, {}).get("approved", 0),
+                     "self_checked": self_checked.get(code, {}).get("n", 0), "inspected": ins.get("n", 0),
+                     "passed": ins.get("ok", 0), "rectifications": rectified.get(code, {}).get("n", 0),
+                     "rectified": rectified.get(code, {}).get("done", 0),
+                     "reported": None if code == DEPARTMENTS_KEY else code in reported})
+    keys = ("approved", "self_checked", "inspected", "passed", "rectifications", "rectified")
+    return {"rows": rows, "totals": {k: sum(r[k] for r in rows) for k in keys}}

@@ -155,9 +155,22 @@ def answer_report(*, actor, report: PublicReport, answer: str, status: str, requ
 
 # ---------------------------------------------------------------- news
 
-def _check_editor(actor) -> None:
-    if not actor.is_authenticated or actor.role != roles.NATIONAL_ADMIN:
-        raise NotAllowed("只有国办管理员可以发布工作动态")
+def may_write_news(actor) -> bool:
+    """The national office, and each province's or State Council department's general office for its own region."""
+    from sitecensus.orgs.models import Unit
+
+    if not actor.is_authenticated:
+        return False
+    return actor.role == roles.NATIONAL_ADMIN or (
+        actor.role == roles.ORGANIZER and actor.unit.depth == 2
+        and actor.unit.kind in (Unit.Kind.PROVINCIAL_OFFICE, Unit.Kind.MINISTRY_OFFICE))
+
+
+def _check_editor(actor, post: NewsPost | None = None) -> None:
+    if not may_write_news(actor):
+        raise NotAllowed("只有国办、省级政府办公厅和国务院部门办公厅可以发布工作动态")
+    if post is not None and actor.role != roles.NATIONAL_ADMIN and post.unit_id != actor.unit_id:
+        raise NotAllowed("只能编辑本地区、本部门发布的工作动态")
 
 
 def _news_fields(title, body):
@@ -169,7 +182,7 @@ def _news_fields(title, body):
 def create_news(*, actor, title: str, body: str, publish: bool, request=None) -> NewsPost:
     _check_editor(actor)
     title, body = _news_fields(title, body)
-    post = NewsPost.objects.create(title=title, body=body, author=actor, is_published=bool(publish),
+    post = NewsPost.objects.create(title=title, body=body, author=actor, unit=actor.unit, is_published=bool(publish),
                                    published_at=timezone.now() if publish else None)
     record("news_created", actor=actor, request=request, obj=post, published=post.is_published)
     return post
@@ -177,8 +190,8 @@ def create_news(*, actor, title: str, body: str, publish: bool, request=None) ->
 
 @transaction.atomic
 def update_news(*, actor, post: NewsPost, title: str, body: str, publish: bool, request=None) -> NewsPost:
-    _check_editor(actor)
     post = NewsPost.objects.select_for_update().get(pk=post.pk)
+    _check_editor(actor, post)
     post.title, post.body = _news_fields(title, body)
     if publish and not post.is_published:
         post.published_at = timezone.now()

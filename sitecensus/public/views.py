@@ -54,9 +54,11 @@ def _form_error(form, error: CensusError):
 @login_not_required
 @anonymous_cache
 def home(request):
+    progress = selectors.progress_by_province()
     return render(request, "public/home.html", {
-        "progress": selectors.progress_by_province(),
+        "progress": progress,
         "news": list(selectors.published_news()[:6]),
+        "phases": selectors.phase_progress(progress),
         "notices": selectors.published_notices(limit=6),
     })
 

@@ -88,10 +88,11 @@ def test_news_unpublished_never_public(client, demo_users):
     assert "<script>alert(1)</script>" not in detail and "&lt;script&gt;alert(1)&lt;/script&gt;" in detail
 
 
-def test_news_editing_is_for_the_national_admin_only(client, demo_users):
-    with pytest.raises(NotAllowed):
-        services.create_news(actor=demo_users["hebei"], title="t", body="b", publish=True)
-    client.force_login(demo_users["hebei"])
+def test_news_editing_is_for_the_national_and_provincial_offices(client, demo_users):
+    for outsider in ("baoding", "hebei_fgw", "laishui"):
+        with pytest.raises(NotAllowed):
+            services.create_news(actor=demo_users[outsider], title="t", body="b", publish=True)
+    client.force_login(demo_users["baoding"])
     assert client.get("/pucha/news/new/").status_code == 403
     assert client.get("/pucha/news/manage/").status_code == 403
     client.force_login(demo_users["guoban"])
@@ -276,3 +277,39 @@ def test_answer_validation(demo_users, client, captcha_ok):
 
     assert AuditEvent.objects.filter(action="public_report_answered", object_id=str(report.pk)).count() == 2
     assert AuditEvent.objects.filter(action="public_report_submitted", object_id=str(report.pk)).exists()
+
+
+def test_provinces_and_ministries_post_news_for_their_own_region(client, demo_users):
+    hebei_post = services.create_news(actor=demo_users["hebei"], title="河北省完成统计摸底", body="正文", publish=True)
+    tax_post = services.create_news(actor=demo_users["shuiwu"], title="税务系统网站普查进展", body="正文", publish=True)
+    assert hebei_post.unit == demo_users["hebei"].unit and tax_post.unit == demo_users["shuiwu"].unit
+    # Each edits its own posts only; the national office edits any.
+    with pytest.raises(NotAllowed, match="本地区、本部门"):
+        services.update_news(actor=demo_users["shuiwu"], post=hebei_post, title="x", body="y", publish=True)
+    services.update_news(actor=demo_users["guoban"], post=hebei_post, title="河北省完成统计摸底", body="正文2",
+                         publish=True)
+    assert list(selectors.all_news(demo_users["hebei"])) == [hebei_post]
+    client.logout()
+    page = client.get(f"/pucha/news/{hebei_post.pk}/").content.decode()
+    assert "河北省人民政府办公厅" in page
+    assert "税务系统网站普查进展" in client.get("/pucha/news/").content.decode()
+
+
+def test_progress_of_every_phase_by_province_zero_rows_included(client):
+    from sitecensus.orgs.models import Division
+    from sitecensus.scoring.models import Scorecard
+
+    phases = selectors.phase_progress()
+    assert len(phases["rows"]) == Division.objects.filter(level=1).count() + 1  # every province + departments
+    hebei = next(r for r in phases["rows"] if r["name"] == "河北省")
+    beijing = next(r for r in phases["rows"] if r["name"] == "北京市")
+    assert beijing["approved"] == beijing["self_checked"] == beijing["inspected"] == 0
+    assert hebei["self_checked"] == Scorecard.objects.filter(
+        stage="self", status="submitted", website__unit__division__province_code="13",
+        website__unit__system__isnull=True).count() > 0
+    assert hebei["inspected"] >= 1 and hebei["rectifications"] >= 1 and hebei["reported"] is False
+    # The approved count is the same rule as the rest of the public pages.
+    assert hebei["approved"] == next(r for r in selectors.progress_by_province()["rows"]
+                                     if r["name"] == "河北省")["approved"]
+    page = client.get("/pucha/").content.decode()
+    assert "北京市" in page and "已自查" in page and "未报送" in page
