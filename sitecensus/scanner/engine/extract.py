@@ -30,7 +30,8 @@ _UNANSWERED = re.compile(r"(未回复|待回复|办理中|未答复|待处理|�
 _ANSWERED = re.compile(r"(已回复|已办结|已答复|已处理|已反馈|办结|已回)")
 _SOFT404 = re.compile(
     r"(页面不存在|网页不存在|页面未找到|页面找不到|找不到(?:该|您要访问的|您所访问的|您访问的|相关)?(?:页面|网页)|"
-    r"(?:页面|网页|文章|信息|内容|文档|栏目)(?:已被|已经)?(?:删除|撤销|移除|下线|不存在)|404\s*Not\s*Found|"
+    r"(?:页面|网页|文章|信息|内容|文档|栏目)(?:已被|已经|已)?(?:删除|撤销|移除|下线|不存在)|404\s*Not\s*Found|"
+    r"无此页面|页面走丢|页面找不到了|"
     r"HTTP\s*404|错误\s*404|Error\s*404|404\s*错误|您访问的(?:页面|网页|栏目|地址)(?:不存在|已删除|有误)|访问的页面不存在|"
     r"抱歉.{0,10}(?:不存在|找不到)|无法找到(?:该|此)?(?:页面|网页))",
     re.I,
@@ -43,6 +44,7 @@ _JS_REDIRECT = re.compile(
 _CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
 _JS_STRING = re.compile(r"'((?:[^'\\\n]|\\.){0,4000})'|\"((?:[^\"\\\n]|\\.){0,4000})\"")
 _DIGITISH = re.compile(r"[\d０-９〇]")
+_PAGE_HREF = re.compile(r"(index_\d+|[?&](?:page|pageNo|pageNum|pageIndex|curPage|p)=\d+|_\d+\.s?html?$|/\d+\.s?html?$)", re.I)
 _NEXT_TEXT = re.compile(r"^(下一页|下页|后一页|后页|>|>>|»|›)$")
 _LAST_TEXT = re.compile(r"^(尾页|末页|最后一页|最末页|>\||»\|)$")
 _TRS_PAGER = re.compile(r"createPage(?:HTML)?\(\s*['\"]?(?:[A-Za-z_]+['\"]?\s*,\s*)?(\d+)\s*,\s*(\d+)\s*,\s*['\"](\w+)['\"]\s*,\s*['\"](\w+)['\"]")
@@ -421,14 +423,22 @@ def _js_html(code: str) -> str:
 def _pagination(tree, base, raw: str) -> list[str]:
     """Pagination targets of a list page: the last page first (ascending lists), then the next page."""
     last = nxt = None
+    numbered: list[tuple[int, str]] = []
     for a in tree.css("a[href]"):
         t = _norm(a.text()) or _norm(a.attributes.get("title") or "")
         if not t or len(t) > 6:
+            continue
+        if t.isdigit() and len(t) <= 4:
+            href = a.attributes.get("href") or ""
+            if _PAGE_HREF.search(href):
+                numbered.append((int(t), href))
             continue
         if last is None and _LAST_TEXT.match(t):
             last = _resolve(base, a.attributes.get("href"))
         elif nxt is None and _NEXT_TEXT.match(t):
             nxt = _resolve(base, a.attributes.get("href"))
+    if last is None and numbered:
+        last = _resolve(base, max(numbered)[1])
     if (last is None or nxt is None) and base and ("createPage" in raw or "countPage" in raw):
         m = _TRS_PAGER.search(raw) or None
         count = cur = None

@@ -371,7 +371,9 @@ async def scan_site(f: Fetcher, t: Target, cfg: ScanConfig) -> SiteResult:
         col.pages_read, col.rendered = extra["pages"], extra["rendered"]
         infos = extra["infos"]
         col.item_count = sum(1 for i in infos for it in i.items if it.date)
-        content_rows = sum(i.content_links for i in infos)
+        # Entries in any layout count as content (div rows too): a list without dates is not a blank column.
+        content_rows = max(sum(i.content_links for i in infos),
+                           sum(1 for i in infos for it in i.items if it.url and len(it.title) >= 8))
         empty = any(i.empty_marker for i in infos)
         col.latest_date, col.evidence, col.verdict_confidence = latest, ev, conf
         if latest is None:

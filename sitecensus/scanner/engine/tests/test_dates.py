@@ -184,3 +184,17 @@ def test_more_label_forms_and_headline_dates_in_title_attributes():
     p = parse_page(_html('<ul><li><a href="/a/1.html" title="关于调整公交线路的通告 2026-11-16">'
                          '关于调整公交线路的通告</a></li></ul>'), url="http://x.gov.cn/", as_of=AS26)
     assert p.items[0].date == date(2026, 11, 16) and p.items[0].source == "title_attr"
+
+
+def test_pagination_targets_and_more_soft_404_wordings():
+    p = parse_page(_html('<div class="page"><a href="index_1.html">下一页</a><a href="index_9.html">尾页</a></div>'),
+                   url="http://x.gov.cn/col/a/index.html", as_of=AS26)
+    assert p.next_pages == ["http://x.gov.cn/col/a/index_9.html", "http://x.gov.cn/col/a/index_1.html"]
+    p = parse_page(_html('<div><a href="?page=2">2</a><a href="?page=3">3</a><a href="?page=12">12</a></div>'),
+                   url="http://x.gov.cn/col/list.jsp", as_of=AS26)
+    assert p.next_pages == ["http://x.gov.cn/col/list.jsp?page=12"]
+    p = parse_page(_html('<script>createPageHTML(5, 0, "index", "shtml");</script>'),
+                   url="http://x.gov.cn/col/b/index.shtml", as_of=AS26)
+    assert p.next_pages == ["http://x.gov.cn/col/b/index_4.shtml", "http://x.gov.cn/col/b/index_1.shtml"]
+    for text in ("该页面已删除", "抱歉，您访问的页面走丢了", "404 Not Found"):
+        assert parse_page(_html(f"<p>{text}</p>"), as_of=AS26).soft404, text
