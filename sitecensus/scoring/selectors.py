@@ -161,3 +161,19 @@ def visible_report(user, pk) -> InspectionReport:
             or not found.organizer.path.startswith(unit.path)):
         raise NotFound("报告不存在或不在您的权限范围内")
     return found
+
+
+def comparison(user) -> QuerySet:
+    """自查 beside 检查 per site (submitted cards only), for the printable list."""
+    from django.db.models import OuterRef, Subquery
+
+    def latest(stage, field):
+        return Subquery(Scorecard.objects.filter(website=OuterRef("pk"), stage=stage,
+                                                 status=Scorecard.Status.SUBMITTED).order_by("-id").values(field)[:1])
+
+    return (scope.visible_websites(user).filter(pk__in=active_websites())
+            .annotate(self_score=latest(S.SELF, "score"), self_result=latest(S.SELF, "result"),
+                      inspection_score=latest(S.INSPECTION, "score"),
+                      inspection_result=latest(S.INSPECTION, "result"))
+            .filter(Q(self_result__isnull=False) | Q(inspection_result__isnull=False))
+            .select_related("unit").order_by("unit__path", "id"))

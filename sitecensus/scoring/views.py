@@ -396,3 +396,28 @@ def report_detail(request, pk):
         "r": found, "figures": found.figures, "rolled": rolled,
         "own_problems": _problems(found.figures, _names()), "rolled_problems": _problems(rolled, _names()),
         "children": selectors.child_reports(found.organizer)})
+
+
+COMPARE_HEADERS = ["网站标识码", "网站名称", "填报单位", "自查得分", "自查结果", "检查得分", "检查结果", "差值（检查－自查）"]
+
+
+def _compare_rows(user):
+    for site in selectors.comparison(user).iterator(chunk_size=2000):
+        diff = (site.inspection_score - site.self_score
+                if site.self_score is not None and site.inspection_score is not None else None)
+        yield [site.site_code, site.name, site.unit.name,
+               float(site.self_score) if site.self_score is not None else "", site.self_result or "未自查",
+               float(site.inspection_score) if site.inspection_score is not None else "",
+               site.inspection_result or "未检查", float(diff) if diff is not None else ""]
+
+
+def compare_list(request):
+    """A printable list comparing each site's 自查 and 检查 scores."""
+    rows = list(_compare_rows(request.user))
+    page = Paginator(rows, 200).get_page(request.GET.get("page"))
+    return render(request, "scoring/compare.html", {"page": page, "headers": COMPARE_HEADERS})
+
+
+def compare_export(request):
+    return excel_response(f"自查与检查得分对照-{timezone.localdate():%Y%m%d}.xlsx", "自查与检查对照",
+                          COMPARE_HEADERS, _compare_rows(request.user))

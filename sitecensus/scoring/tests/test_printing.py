@@ -57,3 +57,21 @@ def test_entries_read_as_words():
     assert entry_text(rubric.indicator("V2"), {"veto": True}) == "单项否决"
     assert entry_text(rubric.indicator("V2"), {}) == "未否决"
     assert entry_text(rubric.indicator("A2"), {"count": 3}).startswith("3")
+
+
+def test_list_comparing_self_check_and_inspection_scores(client, demo_users):
+    import io as _io
+
+    import openpyxl
+
+    client.force_login(demo_users["laishui"])
+    page = client.get("/checks/compare/").content.decode()
+    town = Website.objects.get(name="涞水镇人民政府网站")
+    self_card = Scorecard.objects.get(website=town, stage="self")
+    inspection = Scorecard.objects.get(website=town, stage="inspection")
+    assert "涞水镇人民政府网站" in page and str(float(self_card.score)) in page and "data-print" in page
+    response = client.get("/checks/compare/export/")
+    book = openpyxl.load_workbook(_io.BytesIO(b"".join(response.streaming_content)))
+    row = next(r for r in book.active.iter_rows(min_row=2, values_only=True) if r[1] == "涞水镇人民政府网站")
+    assert row[3] == float(self_card.score) and row[5] == float(inspection.score)
+    assert row[7] == float(inspection.score - self_card.score)
