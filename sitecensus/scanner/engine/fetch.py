@@ -34,6 +34,7 @@ ERROR_MESSAGES = {
     "protocol": "HTTP协议错误",
     "blocked": "访问需通过Cookie或脚本验证（疑似防护拦截）",
     "soft_404": "页面提示不存在（HTTP 200 的错误页）",
+    "parse_failure": "页面无法解析",
     "other": "未知错误",
 }
 

@@ -56,8 +56,12 @@ class Renderer:
             from playwright.async_api import async_playwright
             self._pw = await async_playwright().start()
             args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                    "--disable-background-networking", "--disable-extensions"]
+                    "--disable-background-networking", "--disable-extensions", "--disable-component-update",
+                    "--disable-sync", "--disable-domain-reliability", "--no-default-browser-check",
+                    "--disable-features=Translate,OptimizationHints,MediaRouter"]
             rules = [f"MAP {h} {ip}" for h, ip in (self.config.host_map or {}).items()]
+            if rules and self.config.allow_private:
+                rules.append("MAP * ~NOTFOUND")  # test/benchmark mode: only the mapped (local) hosts exist
             if rules:
                 args.append("--host-resolver-rules=" + ", ".join(rules))
             self._browser = await self._pw.chromium.launch(executable_path=self.config.chromium_path,
@@ -68,6 +72,8 @@ class Renderer:
         p = urlsplit(url)
         if p.scheme not in ("http", "https") or not p.hostname:
             return p.scheme in ("data", "blob", "about")
+        if self.config.allow_private and self.config.host_map:
+            return p.hostname.lower().rstrip(".") in {h.lower().rstrip(".") for h in self.config.host_map}
         if self.resolver is None or self.config.allow_private:
             return True
         try:

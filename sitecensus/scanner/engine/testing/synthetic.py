@@ -360,7 +360,8 @@ def render_home(spec: SiteSpec, as_of: date, *, frame: bool = False) -> str:
             out.append(f'<li><a href="/art/{cid}/{n}.html" title="t">{_art_title(spec, cid, n)}</a>{date_html}</li>')
         out.append("</ul></div>")
     if spec.kind == "js_rendered":
-        out.append('<script src="/js/render.js"></script>')  # fills the lists after load
+        out.append('<script src="http://cdn.example.net/jquery.min.js"></script>'  # never fetched: hermetic render
+                   '<script src="/js/render.js"></script>')  # fills the lists after load
     out.append('<div class="links">')
     for p in spec.dead_paths:
         if p.endswith(".png"):
