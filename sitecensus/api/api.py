@@ -317,6 +317,7 @@ class EventPage(Schema):
     items: list[EventOut]
     next_after: int = Field(..., description="下次请求的 after 值")
     has_more: bool
+    latest: int = Field(..., description="当前最新的事件编号：首次全量同步前记下它，之后从它开始取变化")
 
 
 class ReturnIn(Schema):
@@ -626,4 +627,191 @@ def events(request, response: HttpResponse, after: int = Query(0, ge=0, le=MAX_I
                 .order_by("id")[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
-    return {"items": rows, "next_after": rows[-1].id if rows else after, "has_more": more}
+    latest = Change.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    return {"items": rows, "next_after": rows[-1].id if rows else after, "has_more": more, "latest": latest}
+
+
+# ---------------------------------------------------------------- filing (直报) and change requests
+
+class ColumnIn(Schema):
+    column_name: str = Field(..., max_length=200)
+    column_url: str = Field("", max_length=500)
+    parent_column: str = Field("", max_length=200)
+    is_homepage: bool = False
+    column_class: str = Field("", max_length=64)
+    update_period: str = Field("", max_length=64)
+    remarks: str = Field("", max_length=500)
+
+
+class FilingIn(Schema):
+    basic: dict[str, Annotated[str, Field(max_length=500)] | bool | int | None] = Field(
+        ..., description="基本信息表的字段代码 → 值（与在线填报、填报模板相同）", max_length=100)
+    columns: list[ColumnIn] = Field(..., description="栏目（系统），首页栏目在前", max_length=1000)
+    submit: bool = Field(False, description="保存后立即报送")
+    note: str = Field("", max_length=300, description="变更说明（变更申请时）")
+
+
+class LifeIn(Schema):
+    life: str = Field(..., pattern="^(open|exception|closed|merged|migrated)$")
+    reason: str = Field(..., min_length=1, max_length=300)
+    merged_into: str = Field("", max_length=10, description="整合时目标网站的标识码")
+
+
+class InspectionIn(Schema):
+    reason: str = Field("", max_length=300, description="未自查即检查时的原因")
+
+
+class AnswerIn(Schema):
+    answer: str = Field(..., min_length=1, max_length=5000)
+    evidence: list[Annotated[str, Field(max_length=500)]] = Field([], max_length=20, description="证据网址")
+
+
+class ReportIn(Schema):
+    narrative: str = Field("", max_length=20000)
+    submit: bool = False
+
+
+def _form_value(value):
+    """As typed into the form (and the workbook): yes/no fields take 是/否."""
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    if value is None:
+        return None
+    return str(value).replace("\x00", "")
+
+
+def _filing(payload: FilingIn):
+    """The JSON filing through the very forms of online filing (same fields, same checks)."""
+    from sitecensus.core.errors import InvalidInput
+    from sitecensus.registry.webforms import FilingForms
+
+    data = {"col-TOTAL_FORMS": str(len(payload.columns)), "col-INITIAL_FORMS": "0",
+            "col-MIN_NUM_FORMS": "0", "col-MAX_NUM_FORMS": "1000"}
+    for key, value in payload.basic.items():
+        if _form_value(value) is not None:
+            data[f"basic-{key}"] = _form_value(value)
+    for i, column in enumerate(payload.columns):
+        data[f"col-{i}-ORDER"] = str(i + 1)
+        for key, value in column.dict().items():
+            if _form_value(value) not in (None, ""):
+                data[f"col-{i}-{key}"] = _form_value(value)
+    forms_ = FilingForms(data)
+    if forms_.is_valid():
+        return forms_.filing()
+    for name, messages in forms_.basic.errors.items():
+        label = forms_.basic.fields[name].label if name in forms_.basic.fields else "基本信息"
+        raise InvalidInput(f"基本信息“{label}”：{messages[0]}", field=name)
+    for i, errs in enumerate(forms_.columns.errors):
+        for name, messages in errs.items():
+            raise InvalidInput(f"第 {i + 1} 个栏目“{name}”：{messages[0]}", field=f"columns.{i}.{name}")
+    for message in list(forms_.columns.non_form_errors()) + forms_.errors:
+        raise InvalidInput(message, field="columns")
+    raise InvalidInput("填报内容有误", field="basic")
+
+
+@api.post("/sites", response={201: SiteOut, **WRITE}, auth=token_auth, tags=["网站"],
+          summary="在线填报：新建本单位网站的草稿（可同时报送）", operation_id="create_site",
+          openapi_extra={"responses": {"201": {"links": {
+              "GetSite": {"operationId": "get_site", "parameters": {"site_id": "$response.body#/id"}},
+              "UpdateSite": {"operationId": "update_site", "parameters": {"site_id": "$response.body#/id"}},
+              "SubmitSite": {"operationId": "submit_site", "parameters": {"site_id": "$response.body#/id"}}}}}})
+@idempotent
+def site_create(request, payload: FilingIn):
+    services.require(request.auth, "registry", "write")
+    filing = _filing(payload)
+    website = registry_services.save_draft(actor=request.auth, unit=request.auth.unit, filing=filing,
+                                           request=request)
+    if payload.submit:
+        website = registry_services.submit(actor=request.auth, website=website, request=request)
+    return 201, _site_json(website)
+
+
+@api.put("/sites/{site_id}", response={200: SiteOut, **WRITE}, auth=token_auth, tags=["网站"],
+         summary="修改草稿或退回的网站（含栏目；可同时报送）", operation_id="update_site")
+@idempotent
+def site_update(request, payload: FilingIn, site_id: int = Path(..., ge=1, le=MAX_ID)):
+    services.require(request.auth, "registry", "write")
+    website = scope.get_visible_website(request.auth, site_id)
+    filing = _filing(payload)
+    website = registry_services.save_draft(actor=request.auth, unit=website.unit, filing=filing, website=website,
+                                           request=request)
+    if payload.submit:
+        website = registry_services.submit(actor=request.auth, website=website, request=request)
+    return 200, _site_json(website)
+
+
+@api.post("/sites/{site_id}/change", response={200: SiteOut, **WRITE}, auth=token_auth, tags=["网站"],
+          summary="已通过网站的变更申请（经同样的逐级审核）", operation_id="change_site")
+@idempotent
+def site_change(request, payload: FilingIn, site_id: int = Path(..., ge=1, le=MAX_ID)):
+    services.require(request.auth, "registry", "write")
+    website = scope.get_visible_website(request.auth, site_id)
+    filing = _filing(payload)
+    return 200, _site_json(registry_services.request_change(actor=request.auth, website=website, filing=filing,
+                                                            note=payload.note, request=request))
+
+
+@api.post("/sites/{site_id}/life", response={200: SiteOut, **WRITE}, auth=token_auth, tags=["网站"],
+          summary="关停、整合、迁移、例外的状态变更申请", operation_id="life_site")
+@idempotent
+def site_life(request, payload: LifeIn, site_id: int = Path(..., ge=1, le=MAX_ID)):
+    from sitecensus.core.errors import InvalidInput
+    from sitecensus.registry.models import Website
+
+    services.require(request.auth, "registry", "write")
+    website = scope.get_visible_website(request.auth, site_id)
+    target = None
+    if payload.merged_into.strip():
+        target = Website.objects.filter(site_code=payload.merged_into.strip()).first()
+        if target is None:
+            raise InvalidInput(f"网站标识码“{payload.merged_into.strip()}”不存在", field="merged_into")
+    return 200, _site_json(registry_services.request_life_change(
+        actor=request.auth, website=website, life=payload.life, reason=payload.reason, merged_into=target,
+        request=request))
+
+
+# ---------------------------------------------------------------- inspection, rectification, reports
+
+@api.post("/sites/{site_id}/inspection", response={200: CardDetail, **WRITE}, auth=token_auth,
+          tags=["自查与检查"], summary="打开（或取回）网站的检查表（上级组织单位）", operation_id="open_inspection",
+          openapi_extra=links(FillCard=("fill_scorecard", {"card_id": "$response.body#/id"}),
+                              SubmitCard=("submit_scorecard", {"card_id": "$response.body#/id"})))
+@idempotent
+def inspection_open(request, payload: InspectionIn, site_id: int = Path(..., ge=1, le=MAX_ID)):
+    services.require(request.auth, "scoring", "write")
+    website = scope.get_visible_website(request.auth, site_id)
+    return 200, _card_json(scoring_services.open_inspection(actor=request.auth, website=website,
+                                                            reason=payload.reason, request=request))
+
+
+@api.get("/rectifications/{notice_id}", response={200: RectificationOut, **COMMON}, auth=token_auth,
+         tags=["整改"], summary="一份整改通知", operation_id="get_rectification")
+def rectification(request, response: HttpResponse, notice_id: int = Path(..., ge=1, le=MAX_ID)):
+    services.require(request.auth, "scoring")
+    _no_store(response)
+    return scoring_selectors.get_rectification(request.auth, notice_id)
+
+
+@api.post("/rectifications/{notice_id}/answer", response={200: RectificationOut, **WRITE}, auth=token_auth,
+          tags=["整改"], summary="反馈整改情况（附证据网址）", operation_id="answer_rectification")
+@idempotent
+def rectification_answer(request, payload: AnswerIn, notice_id: int = Path(..., ge=1, le=MAX_ID)):
+    services.require(request.auth, "scoring", "write")
+    notice = scoring_selectors.get_rectification(request.auth, notice_id)
+    scoring_services.answer_rectification(actor=request.auth, notice=notice, answer=payload.answer,
+                                          evidence=payload.evidence, request=request)
+    notice = scoring_selectors.get_rectification(request.auth, notice_id)
+    return 200, RectificationOut.from_orm(notice).model_dump(mode="json")
+
+
+@api.post("/reports/own", response={200: ReportOut, **WRITE}, auth=token_auth, tags=["检查整改情况报告"],
+          summary="保存或报送本单位的检查整改情况报告（数字由系统汇总）", operation_id="save_report")
+@idempotent
+def report_save(request, payload: ReportIn):
+    services.require(request.auth, "reports", "write")
+    report = scoring_services.save_report(actor=request.auth, narrative=payload.narrative, submit=payload.submit,
+                                          request=request)
+    report = InspectionReport.objects.select_related("organizer").get(pk=report.pk)
+    return 200, ReportOut.from_orm(report).model_dump(mode="json")
