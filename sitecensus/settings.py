@@ -293,7 +293,8 @@ if len(SCANNER_VANTAGES) > 1 and os.environ.get("AVAILABILITY_REQUIRE_AGREEMENT"
 # in the caller (tests).
 JOBS_MODE = os.environ.get("JOBS_MODE", "")
 JOBS_EMBEDDED_WORKERS = env_int("JOBS_EMBEDDED_WORKERS", 2)
-IMPORT_COMMIT_CHUNK = env_int("IMPORT_COMMIT_CHUNK", 50)  # sites per write transaction of an import
+IMPORT_COMMIT_CHUNK = env_int("IMPORT_COMMIT_CHUNK", 25)  # sites per write transaction of an import
+IMPORT_COMMIT_PAUSE_MS = env_int("IMPORT_COMMIT_PAUSE_MS", 150)  # SQLite: a pause between chunks for waiting writers
 # Statistics summary tables: rebuilt every STATISTICS_MAX_AGE seconds by the scheduler (a task),
 # never by a page view; anonymous public pages are cached PUBLIC_CACHE_SECONDS.
 STATISTICS_MAX_AGE = env_int("STATISTICS_MAX_AGE", 300)

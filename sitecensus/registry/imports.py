@@ -6,10 +6,11 @@ re-importing the same file creates no duplicate (identity: unit + homepage URL).
 from __future__ import annotations
 
 import hashlib
+import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from openpyxl.utils import get_column_letter
 
@@ -335,7 +336,10 @@ def commit(*, actor, batch: ImportBatch, valid_only: bool = False, request=None,
     待确认; confirming again finds what was already saved unchanged."""
     from django.conf import settings
 
-    chunk = chunk or getattr(settings, "IMPORT_COMMIT_CHUNK", 50)
+    chunk = chunk or getattr(settings, "IMPORT_COMMIT_CHUNK", 25)
+    # SQLite's lock waiters poll with growing sleeps; a writer that starts its next chunk at once
+    # would starve them. A short pause between chunks lets them in (PostgreSQL needs none).
+    pause = getattr(settings, "IMPORT_COMMIT_PAUSE_MS", 150) / 1000 if connection.vendor == "sqlite" else 0
     batch = ImportBatch.objects.get(pk=batch.pk)
     if batch.state != ImportBatch.State.DRY_RUN:
         raise InvalidState("该批次尚在预检，或已导入、已取消")
@@ -375,6 +379,8 @@ def commit(*, actor, batch: ImportBatch, valid_only: bool = False, request=None,
                     done["created" if outcome == "create" else "updated"] += 1
             if progress is not None:
                 progress(min(len(plan), start + chunk), len(plan))
+            if pause and start + chunk < len(plan):
+                time.sleep(pause)  # SQLite: let waiting writers (a login, a page's session) in between chunks
     except BaseException:
         ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.DRY_RUN)
         raise
