@@ -240,6 +240,7 @@ def parse_date_value(s: str | None, as_of: date | None = None) -> date | None:
 # /20261118/abc.html. Month-only paths (/202611/) give a month, used as context only.
 _URL_YMD = re.compile(r"(?:^|[/_\-=tT])((?:19|20)\d{2})([/\-_]?)(\d{2})\2(\d{2})(?=[/_\-.]|$)")
 _URL_Y_M_D = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?=/)")
+_URL_Y_MD = re.compile(r"/((?:19|20)\d{2})/(\d{2})(\d{2})/")   # 博达-style /2025/1118/c123a456/page.htm
 _URL_YM = re.compile(r"/((?:19|20)\d{2})-?(\d{2})/")
 
 
@@ -251,10 +252,10 @@ def url_date(url: str | None, as_of: date | None = None) -> date | None:
     path = path[path.find("/"):] if "/" in path else ""
     if not path or not _DIGIT.search(path):
         return None
-    for rx in (_URL_Y_M_D, _URL_YMD):
+    for rx in (_URL_Y_M_D, _URL_Y_MD, _URL_YMD):
         for m in rx.finditer(path):
             g = m.groups()
-            y, mo, d = (g[0], g[1], g[2]) if rx is _URL_Y_M_D else (g[0], g[2], g[3])
+            y, mo, d = (g[0], g[2], g[3]) if rx is _URL_YMD else (g[0], g[1], g[2])
             v = _mk(int(y), int(mo), int(d))
             if v is not None and (as_of is None or v <= as_of) and v.year >= 1995:
                 return v

@@ -276,7 +276,13 @@ def parse_page(data: bytes | str, *, url: str | None = None, content_type: str |
     def ref():
         if not ref_cache:
             cands = [f.value for f in vis_dates]
-            cands += [D.url_date(a.attributes.get("href"), as_of) for a in tree.css("a[href]")[:2000]]
+            hrefs = [a.attributes.get("href") for a in tree.css("a[href]")[:2000]]
+            cands += [D.url_date(h, as_of) for h in hrefs]
+            for h in hrefs:  # month-only paths (/202511/content_1.htm): the month's last day, never future
+                ym = D.url_month(h)
+                if ym:
+                    nxt = date(ym[0] + ym[1] // 12, ym[1] % 12 + 1, 1)
+                    cands.append(min(as_of, date.fromordinal(nxt.toordinal() - 1)))
             ref_cache.append(D.newest(cands, as_of))
         return ref_cache[0]
 

@@ -198,3 +198,11 @@ def test_pagination_targets_and_more_soft_404_wordings():
     assert p.next_pages == ["http://x.gov.cn/col/b/index_4.shtml", "http://x.gov.cn/col/b/index_1.shtml"]
     for text in ("该页面已删除", "抱歉，您访问的页面走丢了", "404 Not Found"):
         assert parse_page(_html(f"<p>{text}</p>"), as_of=AS26).soft404, text
+
+
+def test_more_url_forms_give_dates_and_years():
+    assert D.url_date("http://x.edu.cn/2025/1118/c1234a5678/page.htm", AS26) == date(2025, 11, 18)
+    # Month-only paths still give month-day dates their year.
+    p = parse_page(_html('<ul><li><a href="/xw/202511/content_1001.htm">关于做好今冬明春工作的通知</a><span>11-18</span></li>'
+                         '</ul>'), url="http://x.gov.cn/", as_of=AS26)
+    assert p.items[0].date == date(2025, 11, 18)
