@@ -73,7 +73,7 @@ BaseDatabaseOperations.execute_sql_flush = _flush_with_triggers_lifted
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Non-transactional tests run first and share the demo, loaded once."""
-    from sitecensus.core.demo import load_demo
+    from sitecensus.portal.demo import load_demo
 
     global _app_role_active
     with django_db_blocker.unblock():
@@ -97,7 +97,7 @@ def demo_users(db):
 @pytest.fixture
 def live_demo(transactional_db):
     """For browser tests: the demo in a database the live server can see."""
-    from sitecensus.core.demo import load_demo
+    from sitecensus.portal.demo import load_demo
 
     load_demo()
     return True

@@ -22,7 +22,7 @@ import _setup
 from django.db import transaction
 from django.utils import timezone
 
-from sitecensus.core.demo import town_unit_name
+from sitecensus.portal.demo import town_unit_name
 from sitecensus.orgs.models import Division, Unit, VerticalSystem
 from sitecensus.orgs.services import create_national_office, load_divisions
 

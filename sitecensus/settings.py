@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "sitecensus.public",
     "sitecensus.api",
     "sitecensus.jobs",
+    "sitecensus.portal",
     "captcha",
 ]
 
@@ -115,7 +116,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "sitecensus.core.context_processors.navigation",
+                "sitecensus.portal.navigation.navigation",
             ],
         },
     },

@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from sitecensus.core import views as core_views
+from sitecensus.portal import views as portal_views
 
-core_patterns = ([path("", core_views.home, name="home")], "core")
+core_patterns = ([path("", portal_views.home, name="home")], "core")
 
 urlpatterns = [
     path("", include(core_patterns)),

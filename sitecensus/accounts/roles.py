@@ -1,36 +1,4 @@
-"""Roles. Business roles and the three separated administrator roles (三员分立)
-are one field per account, so no account can ever hold two of them."""
+"""Roles live below every app (sitecensus.core.roles); this name stays for old imports."""
 
-NATIONAL_ADMIN = "national_admin"
-ORGANIZER = "organizer"
-REPORTER = "reporter"
-SYSTEM_ADMIN = "system_admin"
-SECURITY_ADMIN = "security_admin"
-AUDIT_ADMIN = "audit_admin"
-# Created at final approval: log in with the site's identifier code + verification code.
-SITE = "site"
-
-CHOICES = [
-    (NATIONAL_ADMIN, "国办管理员"),
-    (ORGANIZER, "组织单位操作员"),
-    (REPORTER, "填报单位操作员"),
-    (SYSTEM_ADMIN, "系统管理员"),
-    (SECURITY_ADMIN, "安全管理员"),
-    (AUDIT_ADMIN, "审计管理员"),
-    (SITE, "网站账号（标识码登录）"),
-]
-LABELS = dict(CHOICES)
-
-BUSINESS_ROLES = {NATIONAL_ADMIN, ORGANIZER, REPORTER}
-SEPARATED_ADMIN_ROLES = {SYSTEM_ADMIN, SECURITY_ADMIN, AUDIT_ADMIN}
-
-# Which roles an account may grant when it issues accounts one level down.
-GRANTABLE = {
-    NATIONAL_ADMIN: {ORGANIZER, REPORTER},
-    ORGANIZER: {ORGANIZER, REPORTER},
-}
-
-
-def role_for_unit(unit) -> str:
-    """The role a unit's first account gets: organizers organize, others report."""
-    return ORGANIZER if unit.is_organizer else REPORTER
+from sitecensus.core.roles import *  # noqa: F401,F403
+from sitecensus.core.roles import GRANTABLE, LABELS, role_for_unit  # noqa: F401

@@ -16,12 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from sitecensus.audit.services import record
-from sitecensus.core import scope
-from sitecensus.core.errors import Duplicate, InvalidInput, InvalidState, NotAllowed
+from sitecensus.orgs import policy as orgs_policy
+from sitecensus.core.errors import Duplicate, InvalidInput, InvalidState
 from sitecensus.orgs import services as org_services
 from sitecensus.orgs.models import Unit
 
-from . import roles
+from . import policy, roles
 from .models import User
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{3,150}$")
@@ -59,12 +59,12 @@ def issue_account(*, actor, unit: Unit, username: str, email: str = "", phone: s
                   full_name: str = "", role: str | None = None, request=None) -> tuple[User, str]:
     """Issue an account for a unit directly below the actor's unit (逐级开设账号).
     Returns the account and its one-time initial password."""
-    scope.check_manage_unit(actor, unit)
+    orgs_policy.check_manage_unit(actor, unit)
     if unit.closed_at is not None:
         raise InvalidState(f"“{unit.name}”已撤销，不能发放账号")
     role = role or roles.role_for_unit(unit)
-    if role not in roles.GRANTABLE.get(actor.role, set()):
-        raise NotAllowed(f"您无权授予“{roles.LABELS.get(role, role)}”角色", field="role")
+    if not policy.may_grant(actor, role):
+        raise policy.GRANT.refuse(f"您无权授予“{roles.LABELS.get(role, role)}”角色", field="role")
     if role == roles.ORGANIZER and not unit.is_organizer:
         raise InvalidInput(f"“{unit.name}”是填报单位，只能发放填报单位操作员账号", field="role")
     if role == roles.REPORTER and unit.is_organizer:
@@ -106,11 +106,11 @@ def _reset(account: User) -> str:
 
 
 def _check_account_action(actor, account: User) -> None:
-    if actor.role == roles.SECURITY_ADMIN:
+    if policy.may_see_security(actor):
         return
-    if actor.role not in roles.GRANTABLE:
-        raise NotAllowed("您无权管理账号")
-    scope.check_manage_unit(actor, account.unit)
+    if not policy.may_issue(actor):
+        raise policy.MANAGE.refuse()
+    orgs_policy.check_manage_unit(actor, account.unit)
 
 
 @transaction.atomic
@@ -176,10 +176,10 @@ def handover_rows(*, actor, request=None) -> list[list]:
     """The account hand-over sheet (as in 2015): every account the actor's unit
     issued; accounts not yet used get a fresh initial password, so the sheet is
     the only place it exists (the previous one stops working)."""
-    if actor.role not in roles.GRANTABLE:
-        raise NotAllowed("您无权导出账号交接表")
+    if not policy.may_issue(actor):
+        raise policy.HANDOVER.refuse()
     rows = []
-    accounts = (scope.visible_accounts(actor).exclude(pk=actor.pk)
+    accounts = (policy.visible_accounts(actor).exclude(pk=actor.pk)
                 .select_for_update(of=("self",)).order_by("unit__path", "username"))
     regenerated = 0
     for account in accounts:
@@ -202,12 +202,39 @@ HANDOVER_HEADERS = ["单位名称", "组织单位代码", "账号", "初始密�
 @transaction.atomic
 def unlock(*, actor, account: User, request=None) -> None:
     """Lift a lockout (the security administrator's job)."""
-    if actor.role != roles.SECURITY_ADMIN:
-        raise NotAllowed("只有安全管理员可以解除锁定")
+    if not policy.may_see_security(actor):
+        raise policy.UNLOCK.refuse()
     from axes.utils import reset
 
     reset(username=account.username)
     record("account_unlocked", actor=actor, request=request, obj=account)
+
+
+@transaction.atomic
+def issue_site_account(*, website, verification: str, active: bool, actor=None, request=None) -> User:
+    """The identifier-code login of one website (role SITE): username the site code,
+    password the verification code; its unit is the site's reporting unit. Issued
+    at final approval and re-issued when the verification code is reset."""
+    user, created = User.objects.get_or_create(username=website.site_code, defaults={
+        "unit": website.unit, "role": roles.SITE, "must_change_password": False})
+    if user.role != roles.SITE:
+        raise InvalidState(f"账号名“{website.site_code}”已被其他账号使用")
+    user.set_password(verification)
+    user.is_active = active
+    user.must_change_password = False
+    user.save()
+    record("account_issued" if created else "site_account_reset", actor=actor, request=request, obj=user,
+           unit=website.unit.name, role=roles.SITE, site_code=website.site_code)
+    return user
+
+
+def set_site_account_active(*, site_code: str, active: bool, actor=None, request=None) -> None:
+    """A closed or merged site's login stops working; a reopened one works again."""
+    changed = User.objects.filter(username=site_code, role=roles.SITE).exclude(is_active=active).update(
+        is_active=active)
+    if changed:
+        record("account_enabled" if active else "account_disabled", actor=actor, request=request,
+               username=site_code, role=roles.SITE)
 
 
 @transaction.atomic

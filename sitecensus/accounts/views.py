@@ -8,12 +8,11 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from sitecensus.core import scope
-from sitecensus.core.errors import CensusError, NotAllowed
+from sitecensus.core.errors import CensusError
 from sitecensus.core.excel import excel_response
 from sitecensus.core.views import bind_error
 
-from . import roles, services
+from . import policy, services
 from .forms import LoginForm, PasswordChangeForm
 from .models import User
 
@@ -50,12 +49,11 @@ def password_change(request):
 
 
 def _issuer(request):
-    if request.user.role not in roles.GRANTABLE:
-        raise NotAllowed("只有组织单位可以发放账号")
+    policy.check_issue(request.user)
 
 
 def _issued_queryset(request):
-    return scope.visible_accounts(request.user).exclude(pk=request.user.pk).order_by("unit__path", "username")
+    return policy.visible_accounts(request.user).exclude(pk=request.user.pk).order_by("unit__path", "username")
 
 
 def issued(request):
@@ -85,7 +83,7 @@ def handover_export(request):
 
 @require_POST
 def reset_password(request, pk):
-    account = scope.get_managed_account(request.user, pk)
+    account = policy.get_managed_account(request.user, pk)
     password = services.reset_password(actor=request.user, account=account, request=request)
     return render(request, "accounts/initial_password.html",
                   {"account": account, "password": password, "title": "密码已重置"})
@@ -93,7 +91,7 @@ def reset_password(request, pk):
 
 @require_POST
 def toggle_active(request, pk):
-    account = scope.get_managed_account(request.user, pk)
+    account = policy.get_managed_account(request.user, pk)
     active = request.POST.get("active") == "1"
     services.set_active(actor=request.user, account=account, active=active, request=request)
     messages.success(request, f"账号“{account.username}”已{'启用' if active else '停用'}")
@@ -104,8 +102,7 @@ def toggle_active(request, pk):
 
 
 def security(request):
-    if request.user.role != roles.SECURITY_ADMIN:
-        raise NotAllowed("只有安全管理员可以查看账号锁定情况")
+    policy.check_security(request.user)
     attempts = AccessAttempt.objects.order_by("-attempt_time")[:200]
     usernames = [a.username for a in attempts]
     accounts = {u.username: u for u in User.objects.filter(username__in=usernames).select_related("unit")}
@@ -115,7 +112,7 @@ def security(request):
 
 @require_POST
 def unlock(request, pk):
-    account = scope.get_managed_account(request.user, pk)
+    account = policy.get_managed_account(request.user, pk)
     services.unlock(actor=request.user, account=account, request=request)
     messages.success(request, f"已解除账号“{account.username}”的锁定")
     return redirect("accounts:security")

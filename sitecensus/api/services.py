@@ -17,6 +17,7 @@ from sitecensus.audit.services import record
 from sitecensus.core.clientip import client_ip
 from sitecensus.core.errors import CensusError, InvalidInput, InvalidState, NotAllowed, NotFound
 
+from . import policy
 from .models import ApiToken
 
 TOKEN_PREFIX = "sc_"
@@ -63,14 +64,14 @@ def hash_token(raw: str) -> str:
 
 
 def check_token_user(user) -> None:
-    if not user.is_authenticated or user.role not in TOKEN_ROLES:
+    if not policy.may_hold_tokens(user):
         raise NotAllowed("只有国办、组织单位、填报单位和审计管理员可以管理接口令牌")
 
 
 def scopes_for(user) -> list[str]:
     """The grants an account may put on its tokens (the audit admin reads only)."""
     areas = ROLE_AREAS.get(user.role, set())
-    modes = ("read",) if user.role == roles.AUDIT_ADMIN else ("read", "write")
+    modes = ("read",) if policy.reads_only(user) else ("read", "write")
     return [f"{a}:{m}" for a in AREAS if a in areas for m in modes]
 
 
@@ -138,7 +139,7 @@ def authenticate(raw: str, request=None):
         raise TokenInvalid("令牌无效：请在请求头 Authorization: Bearer 后附上有效的接口令牌")
     token = (ApiToken.objects.select_related("owner", "owner__unit")
              .filter(token_hash=hash_token(raw), revoked_at__isnull=True).first())
-    if token is None or not token.owner.is_active or token.owner.role not in TOKEN_ROLES:
+    if token is None or not policy.may_hold_tokens(token.owner):
         raise TokenInvalid("令牌无效或已吊销")
     now = timezone.now()
     if token.expires_at is not None and token.expires_at <= now:

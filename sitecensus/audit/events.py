@@ -8,6 +8,7 @@ LABELS = {
     "session_expired": "会话过期",
     "password_changed": "修改密码",
     "account_issued": "发放账号",
+    "site_account_reset": "重发网站标识码账号",
     "password_reset": "重置密码",
     "account_disabled": "停用账号",
     "account_enabled": "启用账号",
@@ -63,4 +64,10 @@ LABELS = {
     "spotcheck_signed": "复核签发",
     "notice_composed": "生成通报",
     "notice_published": "发布通报",
+    "public_report_submitted": "网民提交找错",
+    "public_report_answered": "答复网民找错",
+    "news_created": "新建工作动态",
+    "news_updated": "修改工作动态",
+    "api_token_created": "创建接口令牌",
+    "api_token_revoked": "吊销接口令牌",
 }

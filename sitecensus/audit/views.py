@@ -4,17 +4,16 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
-from sitecensus.core import scope
 from sitecensus.core.errors import NotFound
 from sitecensus.core.excel import excel_response
 
-from . import events
+from . import events, policy
 from .models import AuditEvent
 from .services import record
 
 
 def _events(request):
-    if not scope.may_read_audit(request.user):
+    if not policy.may_read_audit(request.user):
         # Only audit administrators know the log exists.
         record("access_denied", actor=request.user, request=request, outcome="failure", target="audit")
         raise NotFound("页面不存在或不在您的权限范围内")

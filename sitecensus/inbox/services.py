@@ -8,11 +8,10 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from sitecensus.accounts import roles
 from sitecensus.audit.services import record
-from sitecensus.core.errors import InvalidInput, NotAllowed, NotFound
+from sitecensus.core.errors import InvalidInput, NotFound
 
-from . import selectors
+from . import policy, selectors
 from .models import Message
 
 K = Message.Kind
@@ -70,8 +69,7 @@ PHASE_OF = {"selfcheck": "selfcheck", "inspection": "inspection", "report": "rep
 
 def remind(*, actor, which: str, request=None) -> tuple[int, int]:
     """催办 one list: every unit on it gets an inbox message and mail."""
-    if actor.role not in (roles.ORGANIZER, roles.NATIONAL_ADMIN):
-        raise NotAllowed("只有组织单位可以催办")
+    policy.check_remind(actor)
     if which not in REMINDERS:
         raise InvalidInput("没有这个催办名单", field="which")
     kind, title, body, link = REMINDERS[which]

@@ -3,10 +3,9 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from sitecensus.accounts import roles
-from sitecensus.core.errors import NotAllowed, NotFound
+from sitecensus.core.errors import NotFound
 
-from . import selectors, services
+from . import policy, selectors, services
 
 
 def inbox(request):
@@ -23,8 +22,7 @@ def message(request, pk):
 
 
 def _check_organizer(user):
-    if user.role not in (roles.ORGANIZER, roles.NATIONAL_ADMIN):
-        raise NotAllowed("只有组织单位可以催办")
+    policy.check_remind(user)
 
 
 def remind_page(request):

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from sitecensus.core import scope
 
 from .models import Division, Unit
+
+from . import policy
 
 
 def unit_list(user, *, root: Unit | None = None, query: str = "", include_closed: bool = True) -> QuerySet:
     """Units the user may see, optionally within root's subtree, filtered by
     name, organizing-unit code or division code."""
-    qs = scope.visible_units(user).select_related("division", "system")
+    qs = policy.visible_units(user).select_related("division", "system")
     if root is not None:
         qs = qs.filter(path__startswith=root.path)
     query = query.strip()
@@ -31,7 +32,7 @@ def children(user, unit: Unit) -> QuerySet:
 def ancestors(user, unit: Unit) -> list[Unit]:
     """The visible part of the chain above unit (for the breadcrumb)."""
     paths = [unit.path[: i * unit.steplen] for i in range(1, unit.depth)]
-    return list(scope.visible_units(user).filter(path__in=paths).order_by("depth"))
+    return list(policy.visible_units(user).filter(path__in=paths).order_by("depth"))
 
 
 def units_in_region(division_code: str) -> QuerySet:

@@ -13,11 +13,12 @@ from django.db.models import Max
 from django.utils import timezone
 
 from sitecensus.audit.services import record
-from sitecensus.core import scope
 from sitecensus.core.errors import Duplicate, InvalidInput, InvalidState
 
 from .models import NATIONAL_OFFICE_CODE, Division, Unit, VerticalSystem
 from .selectors import division_by_code
+
+from . import policy
 
 DIVISIONS_DIR = Path(__file__).resolve().parent / "data" / "divisions"
 BM_CODE = re.compile(r"^bm\d{4}$")
@@ -192,7 +193,7 @@ def create_unit(*, actor, parent: Unit, name: str, kind: str, division_code: str
                 request=None) -> Unit:
     """Create a unit directly below the actor's own organizing unit."""
     parent = Unit.objects.select_for_update().get(pk=parent.pk)  # serialize siblings' paths
-    scope.check_manage_children(actor, parent)
+    policy.check_manage_children(actor, parent)
     name = (name or "").strip()
     if not name:
         raise InvalidInput("请填写单位名称", field="name")
@@ -233,7 +234,7 @@ def create_unit(*, actor, parent: Unit, name: str, kind: str, division_code: str
 @transaction.atomic
 def close_unit(*, actor, unit: Unit, reason: str, request=None) -> Unit:
     """Close (撤销) a unit: never deleted; its accounts are disabled."""
-    scope.check_manage_unit(actor, unit)
+    policy.check_manage_unit(actor, unit)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if unit.closed_at is not None:
         raise InvalidState(f"“{unit.name}”已撤销")
@@ -257,7 +258,7 @@ def close_unit(*, actor, unit: Unit, reason: str, request=None) -> Unit:
 @transaction.atomic
 def rename_unit(*, actor, unit: Unit, name: str, request=None) -> Unit:
     """Correct a unit's name (its issuing parent only); the old name stays in the audit log."""
-    scope.check_manage_unit(actor, unit)
+    policy.check_manage_unit(actor, unit)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     name = (name or "").strip()
     if not name or len(name) > 200:

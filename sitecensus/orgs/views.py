@@ -6,12 +6,11 @@ from django.views.decorators.http import require_POST
 
 from sitecensus.accounts import services as account_services
 from sitecensus.accounts.forms import AccountForm, UnitWithAccountForm
-from sitecensus.core import scope
 from sitecensus.core.errors import CensusError
 from sitecensus.core.excel import excel_response
 from sitecensus.core.views import bind_error
 
-from . import selectors, services
+from . import policy, selectors, services
 
 PAGE_SIZE = 100
 
@@ -19,10 +18,8 @@ PAGE_SIZE = 100
 def _root_for(request):
     """The node being browsed: ?root=<id> inside the scope, else the user's own unit."""
     if request.GET.get("root"):
-        return scope.get_visible_unit(request.user, request.GET["root"])
-    if request.user.role in scope.WHOLE_TREE_ROLES:
-        return None
-    return request.user.unit
+        return policy.get_visible_unit(request.user, request.GET["root"])
+    return policy.browse_root(request.user)
 
 
 def unit_list(request):
@@ -61,8 +58,8 @@ def my_unit(request):
 
 def _detail_context(request, unit, **extra):
     user = request.user
-    manage_children = scope.may_manage_children(user, unit)
-    manage_unit = scope.may_manage_unit(user, unit)
+    manage_children = policy.may_manage_children(user, unit)
+    manage_unit = policy.may_manage_unit(user, unit)
     context = {
         "unit": unit,
         "breadcrumb": selectors.ancestors(user, unit),
@@ -81,14 +78,14 @@ def _detail_context(request, unit, **extra):
 
 
 def unit_detail(request, pk):
-    unit = scope.get_visible_unit(request.user, pk)
+    unit = policy.get_visible_unit(request.user, pk)
     return render(request, "orgs/unit_detail.html", _detail_context(request, unit))
 
 
 @require_POST
 def unit_create(request, pk):
-    parent = scope.get_visible_unit(request.user, pk)
-    scope.check_manage_children(request.user, parent)
+    parent = policy.get_visible_unit(request.user, pk)
+    policy.check_manage_children(request.user, parent)
     form = UnitWithAccountForm(request.POST, kinds=services.CHILD_KINDS.get(parent.kind, ()))
     if form.is_valid():
         try:
@@ -105,8 +102,8 @@ def unit_create(request, pk):
 
 @require_POST
 def account_create(request, pk):
-    unit = scope.get_visible_unit(request.user, pk)
-    scope.check_manage_unit(request.user, unit)
+    unit = policy.get_visible_unit(request.user, pk)
+    policy.check_manage_unit(request.user, unit)
     form = AccountForm(request.POST)
     if form.is_valid():
         try:
@@ -123,7 +120,7 @@ def account_create(request, pk):
 
 @require_POST
 def unit_close(request, pk):
-    unit = scope.get_visible_unit(request.user, pk)
+    unit = policy.get_visible_unit(request.user, pk)
     services.close_unit(actor=request.user, unit=unit, reason=request.POST.get("reason", ""), request=request)
     messages.success(request, f"“{unit.name}”已撤销，其账号已停用")
     return redirect("orgs:unit_detail", pk=unit.pk)
@@ -131,7 +128,7 @@ def unit_close(request, pk):
 
 @require_POST
 def unit_rename(request, pk):
-    unit = scope.get_visible_unit(request.user, pk)
+    unit = policy.get_visible_unit(request.user, pk)
     services.rename_unit(actor=request.user, unit=unit, name=request.POST.get("name", ""), request=request)
     messages.success(request, "单位名称已修改")
     return redirect("orgs:unit_detail", pk=unit.pk)

@@ -1,5 +1,5 @@
 """Reads for the public pages (approved data only) and the logged-in list of
-reports from the public (scoped through sitecensus.core.scope)."""
+reports from the public (scoped through the policies (sitecensus/<app>/policy.py))."""
 
 from __future__ import annotations
 
@@ -21,13 +21,13 @@ from django.db.models import (
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from sitecensus.accounts import roles
-from sitecensus.core import scope
-from sitecensus.core.errors import NotAllowed, NotFound
+from sitecensus.orgs import policy as orgs_policy
+from sitecensus.core.errors import NotFound
 from sitecensus.orgs.models import Division
 from sitecensus.registry.models import Website
 from sitecensus.registry.services import active_websites
 
+from . import policy
 from .models import NewsPost, PublicReport
 
 DEPARTMENTS_KEY = "bm"
@@ -140,12 +140,9 @@ def get_published_news(pk) -> NewsPost:
 
 
 def all_news(user) -> QuerySet:
-    from .services import may_write_news
-
-    if not may_write_news(user):
-        raise NotAllowed("只有国办、省级政府办公厅和国务院部门办公厅可以管理工作动态")
+    policy.NEWS.check(policy.may_write_news(user), "只有国办、省级政府办公厅和国务院部门办公厅可以管理工作动态")
     qs = NewsPost.objects.select_related("author", "unit").order_by("-created_at", "-id")
-    return qs if user.role == roles.NATIONAL_ADMIN else qs.filter(unit=user.unit)
+    return qs if policy.sees_all_news(user) else qs.filter(unit=user.unit)
 
 
 def get_news_for_edit(user, pk) -> NewsPost:
@@ -195,13 +192,9 @@ def get_published_notice(pk):
 
 # ---------------------------------------------------------------- logged-in list
 
-REPORT_ROLES = {roles.NATIONAL_ADMIN, roles.ORGANIZER, roles.REPORTER}
-
-
 def reports(user, *, status: str = "", overdue: bool = False, query: str = "") -> QuerySet:
-    if user.role not in REPORT_ROLES:
-        raise NotAllowed("只有国办、组织单位和填报单位可以查看网民找错")
-    qs = PublicReport.objects.filter(scope.unit_filter(user, "unit__")).select_related("website", "unit")
+    policy.REPORTS.check(policy.may_see_reports(user))
+    qs = PublicReport.objects.filter(orgs_policy.unit_filter(user, "unit__")).select_related("website", "unit")
     if status in PublicReport.Status.values:
         qs = qs.filter(status=status)
     if overdue:

@@ -12,12 +12,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from sitecensus.accounts import roles
 from sitecensus.audit.services import record
-from sitecensus.core import scope
-from sitecensus.core.errors import InvalidInput, InvalidState, NotAllowed, NotFound
+from sitecensus.orgs import policy as orgs_policy
+from sitecensus.core.errors import InvalidInput, InvalidState, NotFound
 from sitecensus.registry.services import active_websites
 
+from . import policy
 from .models import NewsPost, PublicReport
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
@@ -136,10 +136,9 @@ def lookup(receipt: str) -> PublicReport:
 @transaction.atomic
 def answer_report(*, actor, report: PublicReport, answer: str, status: str, request=None) -> PublicReport:
     report = PublicReport.objects.select_for_update().get(pk=report.pk)
-    if not scope.visible_units(actor).filter(pk=report.unit_id).exists():
+    if not orgs_policy.visible_units(actor).filter(pk=report.unit_id).exists():
         raise NotFound("网民找错记录不存在或不在您的权限范围内")
-    if actor.unit_id != report.unit_id or actor.role not in (roles.REPORTER, roles.ORGANIZER, roles.NATIONAL_ADMIN):
-        raise NotAllowed("只有网站的填报单位可以答复")
+    policy.ANSWER.check(policy.may_answer(actor, report))
     if report.status == PublicReport.Status.DONE:
         raise InvalidState("该问题已办结，不能再次答复")
     if status not in (PublicReport.Status.PROCESSING, PublicReport.Status.DONE):
@@ -155,22 +154,12 @@ def answer_report(*, actor, report: PublicReport, answer: str, status: str, requ
 
 # ---------------------------------------------------------------- news
 
-def may_write_news(actor) -> bool:
-    """The national office, and each province's or State Council department's general office for its own region."""
-    from sitecensus.orgs.models import Unit
-
-    if not actor.is_authenticated:
-        return False
-    return actor.role == roles.NATIONAL_ADMIN or (
-        actor.role == roles.ORGANIZER and actor.unit.depth == 2
-        and actor.unit.kind in (Unit.Kind.PROVINCIAL_OFFICE, Unit.Kind.MINISTRY_OFFICE))
+may_write_news = policy.may_write_news
 
 
 def _check_editor(actor, post: NewsPost | None = None) -> None:
-    if not may_write_news(actor):
-        raise NotAllowed("只有国办、省级政府办公厅和国务院部门办公厅可以发布工作动态")
-    if post is not None and actor.role != roles.NATIONAL_ADMIN and post.unit_id != actor.unit_id:
-        raise NotAllowed("只能编辑本地区、本部门发布的工作动态")
+    policy.NEWS.check(policy.may_write_news(actor))
+    policy.NEWS_OWN.check(post is None or policy.may_edit_post(actor, post))
 
 
 def _news_fields(title, body):

@@ -14,7 +14,7 @@ from pathlib import Path
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from sitecensus.accounts import roles
+from . import policy
 from sitecensus.audit.services import record
 from sitecensus.core.errors import InvalidInput, InvalidState, NotAllowed
 from sitecensus.orgs.models import Unit
@@ -131,12 +131,8 @@ def is_late(kind: str, *, today: date | None = None) -> bool:
 
 # ---------------------------------------------------------------- writes
 
-def may_create(user) -> bool:
-    return user.is_authenticated and user.role == roles.NATIONAL_ADMIN
-
-
-def may_edit_calendar(user) -> bool:
-    return user.is_authenticated and user.role in (roles.NATIONAL_ADMIN, roles.SYSTEM_ADMIN)
+may_create = policy.may_create_campaign
+may_edit_calendar = policy.may_edit_calendar
 
 
 def _rubric_codes() -> list[str]:
@@ -231,7 +227,7 @@ def update_campaign(*, actor, campaign: Campaign, phases: dict, name: str | None
         raise NotAllowed("只有国办管理员或系统管理员可以调整普查日程")
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     changes = {}
-    if actor.role != roles.NATIONAL_ADMIN and (
+    if not policy.may_edit_campaign_settings(actor) and (
             (name is not None and name.strip() != campaign.name)
             or (rubric_code is not None and rubric_code != campaign.rubric_code) or activate is not None):
         raise NotAllowed("系统管理员只能调整日程")

@@ -15,11 +15,10 @@ from django.utils import timezone
 from openpyxl.utils import get_column_letter
 
 from sitecensus.audit.services import record
-from sitecensus.core import scope
 from sitecensus.core.errors import InvalidInput, InvalidState, NotFound
 from sitecensus.orgs.models import Unit
 
-from . import services
+from . import policy, services
 from .formspec.parser import MAX_FILE_BYTES, CellError, ParsedWorkbook
 from .formspec.spec import load_forms
 from .formspec.uploads import parse_member, read_upload, unpack_upload
@@ -130,11 +129,11 @@ def _window_error(unit: Unit) -> str | None:
 
 
 def _may_import(actor, unit: Unit) -> bool:
-    return scope.may_import_for(actor, unit)
+    return policy.may_import_for(actor, unit)
 
 
 def _may_check(actor, unit: Unit) -> bool:
-    return unit.pk == actor.unit_id or scope.may_import_for(actor, unit) or scope.may_file_for(actor, unit)
+    return unit.pk == actor.unit_id or policy.may_import_for(actor, unit) or policy.may_file_for(actor, unit)
 
 
 def _analyse(actor, workbooks, seen: dict | None = None, may_use=_may_import) -> list[dict]:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
-from sitecensus.core import scope
 from sitecensus.orgs.models import Unit
 
 from .models import ReviewEvent, Website, WebsiteVersion
 
+from . import policy
+
 
 def website_list(user, *, query: str = "", status: str = "", life: str = "", site_class: str = "",
                  region: str = "", unit: Unit | None = None) -> QuerySet:
-    qs = scope.visible_websites(user).select_related("unit", "organizer", "unit__division")
+    qs = policy.visible_websites(user).select_related("unit", "organizer", "unit__division")
     query = (query or "").strip()
     if query:
         qs = qs.filter(Q(name__icontains=query) | Q(homepage_url__icontains=query)
@@ -34,7 +35,7 @@ def website_list(user, *, query: str = "", status: str = "", life: str = "", sit
 
 
 def get_website(user, pk) -> Website:
-    return scope.get_visible_website(user, pk)
+    return policy.get_visible_website(user, pk)
 
 
 def review_queue(user, *, query: str = "", changes_only: bool = False) -> QuerySet:

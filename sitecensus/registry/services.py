@@ -14,13 +14,13 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from sitecensus.accounts import roles
+from sitecensus.accounts import services as account_services
 from sitecensus.audit.services import record
-from sitecensus.core import scope
+from sitecensus.orgs import policy as orgs_policy
 from sitecensus.core.errors import Duplicate, InvalidInput, InvalidState, NotAllowed
 from sitecensus.orgs.models import Unit
 
-from . import campaigns
+from . import campaigns, policy
 from .formspec.spec import check_site_rules, load_forms
 from .formspec.spec import normalize_url  # noqa: F401  (the one identity of a homepage)
 from .models import CodeSequence, Phase, ReviewEvent, Website, WebsiteColumn, WebsiteVersion, WindowException
@@ -72,7 +72,7 @@ def check_window(unit: Unit, *, today: date | None = None) -> bool:
 @transaction.atomic
 def grant_exception(*, actor, unit: Unit, until: date, reason: str, kind: str = Phase.Kind.INVENTORY,
                     request=None) -> WindowException:
-    scope.check_manage_unit(actor, unit)
+    orgs_policy.check_manage_unit(actor, unit)
     phase = campaign_phase(kind)
     if phase is None:
         raise InvalidState("当前普查没有这个阶段" if campaigns.active_campaign() else "当前没有进行中的普查")
@@ -164,7 +164,7 @@ def _check_identity(unit: Unit, url_key: str, exclude_pk=None) -> None:
 def save_draft(*, actor, unit: Unit, filing: Filing, website: Website | None = None, request=None,
                via: str = "online") -> Website:
     """Create or edit a record that is not in review (draft or returned)."""
-    if via == "online" and not scope.may_file_for(actor, unit):
+    if via == "online" and not policy.may_file_for(actor, unit):
         raise NotAllowed("只能填报本单位的网站")
     if website is not None:
         website = Website.objects.select_for_update().get(pk=website.pk)
@@ -197,7 +197,7 @@ def _new_version(website: Website, *, actor, data: dict, columns: list[dict], so
 def submit(*, actor, website: Website, request=None, via: str = "online") -> Website:
     """Submit a draft or returned record into review at its organizing unit."""
     website = Website.objects.select_for_update(of=("self",)).select_related("unit").get(pk=website.pk)
-    if via == "online" and not scope.may_file_for(actor, website.unit):
+    if via == "online" and not policy.may_file_for(actor, website.unit):
         raise NotAllowed("只能报送本单位的网站")
     if website.status not in (S.DRAFT, S.RETURNED) or website.site_code:
         raise InvalidState(f"该网站当前状态为“{website.get_status_display()}”，不能报送")
@@ -223,8 +223,7 @@ def submit(*, actor, website: Website, request=None, via: str = "online") -> Web
 # ---------------------------------------------------------------- review
 
 def _check_reviewer(actor, website: Website) -> None:
-    if actor.role not in (roles.ORGANIZER, roles.NATIONAL_ADMIN):
-        raise NotAllowed("只有组织单位可以审核")
+    policy.check_review(actor)
     if website.status != S.SUBMITTED or website.pending_at_id is None:
         raise InvalidState(f"该网站当前状态为“{website.get_status_display()}”，没有待审核的内容")
     if website.pending_at_id != actor.unit_id:
@@ -255,15 +254,11 @@ def new_verification_code() -> str:
     return "".join(secrets.choice(VERIFICATION_ALPHABET) for _ in range(8))
 
 
-def _site_account(website: Website, verification: str) -> None:
-    from sitecensus.accounts.models import User
-
-    user, _ = User.objects.get_or_create(username=website.site_code, defaults={
-        "unit": website.unit, "role": roles.SITE, "must_change_password": False})
-    user.set_password(verification)
-    user.is_active = website.life not in (Website.Life.CLOSED, Website.Life.MERGED)
-    user.must_change_password = False
-    user.save()
+def _site_account(website: Website, verification: str, actor=None, request=None) -> None:
+    """The site's identifier-code login, issued by accounts' own service (audited)."""
+    account_services.issue_site_account(
+        website=website, verification=verification, actor=actor, request=request,
+        active=website.life not in (Website.Life.CLOSED, Website.Life.MERGED))
 
 
 def _mail_codes(website: Website, verification: str) -> None:
@@ -286,9 +281,7 @@ def _apply_version(website: Website, version: WebsiteVersion) -> None:
         website.life_reason = data.get("life_reason", "")
         website.merged_into_id = data.get("merged_into") or None
         if website.life in (Website.Life.CLOSED, Website.Life.MERGED) and website.site_code:
-            from sitecensus.accounts.models import User
-
-            User.objects.filter(username=website.site_code).update(is_active=False)
+            account_services.set_site_account_active(site_code=website.site_code, active=False)
         return
     for key, value in _site_fields(data).items():
         setattr(website, key, value)
@@ -330,7 +323,7 @@ def approve(*, actor, website: Website, request=None) -> Website:
     ReviewEvent.objects.create(website=website, version=website.version, action=A.FINAL, actor=actor,
                                level=actor.unit, reason=f"网站标识码 {website.site_code}" if verification else "")
     if verification:
-        _site_account(website, verification)
+        _site_account(website, verification, actor, request)
         _mail_codes(website, verification)
     record("website_final_approved", actor=actor, request=request, obj=website, site_code=website.site_code)
     return website
@@ -364,11 +357,7 @@ def may_undo(actor, website: Website, chain: list[Unit] | None = None) -> bool:
     """The actor's level approved and the level just above has not decided yet."""
     if website.status != S.SUBMITTED:
         return False
-    levels = [u.pk for u in (chain if chain is not None else review_chain(website.unit))]
-    if actor.unit_id not in levels:
-        return False
-    above = levels.index(actor.unit_id) + 1
-    return above < len(levels) and levels[above] == website.pending_at_id
+    return policy.may_undo(actor, website, [u.pk for u in (chain if chain is not None else review_chain(website.unit))])
 
 
 @transaction.atomic
@@ -412,10 +401,7 @@ def bulk(*, actor, websites, action: str, reason: str = "", request=None) -> Bul
 # ---------------------------------------------------------------- after approval
 
 def _check_owner(actor, website: Website) -> None:
-    if actor.role == roles.SITE and website.site_code == actor.username:
-        return
-    if not (scope.may_file_for(actor, website.unit) or scope.may_import_for(actor, website.unit)):
-        raise NotAllowed("只有网站的填报单位或其直属组织单位可以提交变更")
+    policy.check_change(actor, website)
 
 
 def _start_review(actor, website: Website, version: WebsiteVersion, action: str, request, event: str):
@@ -486,13 +472,13 @@ def active_websites():
 def reset_verification_code(*, actor, website: Website, request=None) -> str:
     website = _locked(website.pk)
     if website.unit_id != actor.unit_id:
-        scope.check_manage_unit(actor, website.unit)
+        orgs_policy.check_manage_unit(actor, website.unit)
     if not website.site_code:
         raise InvalidState("该网站尚未获得网站标识码")
     verification = new_verification_code()
     website.verification_hash = make_password(verification)
     website.save(update_fields=["verification_hash", "updated_at"])
-    _site_account(website, verification)
+    _site_account(website, verification, actor, request)
     _mail_codes(website, verification)
     record("verification_reset", actor=actor, request=request, obj=website)
     return verification
@@ -504,8 +490,7 @@ def remind_not_reported(*, actor, request=None) -> int:
 
     from .selectors import units_not_reported
 
-    if actor.role not in roles.GRANTABLE:
-        raise NotAllowed("只有组织单位可以发送催报提醒")
+    policy.REMIND.check(policy.may_remind(actor))
     units = list(units_not_reported(actor.unit))
     phase = inventory_phase()
     deadline = f"{phase.closes_on:%Y年%m月%d日}" if phase else "截止日期"

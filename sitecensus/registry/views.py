@@ -10,14 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from sitecensus.accounts import roles
 from sitecensus.audit.services import record
-from sitecensus.core import scope
+from sitecensus.orgs import policy as orgs_policy
 from sitecensus.core.errors import CensusError, InvalidInput, NotAllowed
 from sitecensus.core.excel import excel_response
 from sitecensus.jobs.services import enqueue
 
-from . import imports, selectors, services
+from . import imports, policy, selectors, services
 from .models import ImportBatch, Website
 from .presentation import basic_rows, column_rows, diff_versions, spec_choices
 from .webforms import FilingForms
@@ -26,8 +25,7 @@ PAGE = 50
 
 
 def _reviewer(request):
-    if request.user.role not in (roles.ORGANIZER, roles.NATIONAL_ADMIN):
-        raise NotAllowed("只有组织单位可以审核")
+    policy.check_review(request.user)
 
 
 # ---------------------------------------------------------------- database
@@ -44,7 +42,7 @@ def site_list(request):
     return render(request, "registry/site_list.html", {
         "page": page, "params": request.GET, "statuses": Website.Status.choices, "lives": Website.Life.choices,
         "classes": spec_choices("site_class"),
-        "may_file": scope.may_file_for(request.user, request.user.unit) and request.user.role != roles.SITE,
+        "may_file": policy.may_file_new(request.user),
     })
 
 
@@ -66,9 +64,8 @@ def site_detail(request, pk):
     site = selectors.get_website(request.user, pk)
     user = request.user
     chain = services.review_chain(site.unit)
-    pending_here = site.status == Website.Status.SUBMITTED and site.pending_at_id == user.unit_id \
-        and user.role in (roles.ORGANIZER, roles.NATIONAL_ADMIN)
-    owner = scope.may_file_for(user, site.unit) or (user.role == roles.SITE and user.username == site.site_code)
+    pending_here = policy.may_review_now(user, site)
+    owner = policy.is_owner(user, site)
     pending_version = selectors.pending_version(site)
     return render(request, "registry/site_detail.html", {
         "site": site, "basic": basic_rows(site.data), "columns": column_rows(site),
@@ -78,8 +75,7 @@ def site_detail(request, pk):
         "may_edit": owner and site.status in (Website.Status.DRAFT, Website.Status.RETURNED) and not site.site_code,
         "may_change": owner and site.site_code and site.status == Website.Status.APPROVED,
         "lives": [c for c in Website.Life.choices if c[0] != site.life],
-        "may_reset_code": site.site_code and user.role in roles.GRANTABLE and (
-            scope.may_manage_unit(user, site.unit) or site.unit_id == user.unit_id),
+        "may_reset_code": policy.may_reset_code(user, site),
     })
 
 
@@ -127,7 +123,7 @@ def _filing_page(request, *, unit, site=None, mode="new"):
 
 def site_new(request):
     unit = request.user.unit
-    if not scope.may_file_for(request.user, unit):
+    if not policy.may_file_for(request.user, unit):
         raise NotAllowed("只能填报本单位的网站")
     return _filing_page(request, unit=unit)
 
@@ -136,7 +132,7 @@ def site_edit(request, pk):
     site = selectors.get_website(request.user, pk)
     if site.site_code:
         return _filing_page(request, unit=site.unit, site=site, mode="change")
-    if not scope.may_file_for(request.user, site.unit):
+    if not policy.may_file_for(request.user, site.unit):
         raise NotAllowed("只能修改本单位的网站")
     return _filing_page(request, unit=site.unit, site=site, mode="edit")
 
@@ -235,8 +231,7 @@ def review_bulk(request):
 # ---------------------------------------------------------------- progress
 
 def progress(request):
-    if request.user.role not in roles.GRANTABLE:
-        raise NotAllowed("只有组织单位可以查看报送进度")
+    policy.PROGRESS.check(policy.may_see_progress(request.user))
     unit = request.user.unit
     return render(request, "registry/progress.html", {
         "figures": selectors.progress(request.user, unit),
@@ -254,7 +249,7 @@ def remind(request):
 
 @require_POST
 def exception_grant(request):
-    unit = scope.get_visible_unit(request.user, request.POST.get("unit"))
+    unit = orgs_policy.get_visible_unit(request.user, request.POST.get("unit"))
     try:
         until = datetime.strptime(request.POST.get("until", ""), "%Y-%m-%d").date()
     except ValueError:
@@ -271,9 +266,8 @@ def exception_grant(request):
 # ---------------------------------------------------------------- offline filing
 
 def workbook_download(request, unit_pk):
-    unit = scope.get_visible_unit(request.user, unit_pk)
-    if not (scope.may_import_for(request.user, unit) or scope.may_file_for(request.user, unit)):
-        raise NotAllowed("只能下载本单位或直属下级单位的填报模板")
+    unit = orgs_policy.get_visible_unit(request.user, unit_pk)
+    policy.WORKBOOK.check(policy.may_download_workbook(request.user, unit))
     data = imports.workbook_for(unit)
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(unit.name + '-填报模板.xlsx')}"
@@ -282,8 +276,7 @@ def workbook_download(request, unit_pk):
 
 def workbook_check(request):
     """Check filled workbooks in the browser, by the import's own rules, saving nothing."""
-    if request.user.role == roles.SITE:
-        raise NotAllowed("网站标识码账号不能检查填报文件")
+    policy.WORKBOOK_CHECK.check(policy.may_check_workbook(request.user))
     error, summary = None, None
     if request.method == "POST":
         files = request.FILES.getlist("files")
@@ -297,8 +290,7 @@ def workbook_check(request):
 
 
 def import_upload(request):
-    if request.user.role not in roles.GRANTABLE:
-        raise NotAllowed("只有组织单位可以导入")
+    policy.IMPORT.check(policy.may_import(request.user))
     imports.expire_abandoned(request.user)
     error = None
     if request.method == "POST":
@@ -309,7 +301,7 @@ def import_upload(request):
             error = exc.message
         else:
             return redirect("registry:import_batch", pk=batch.pk)
-    units = scope.visible_units(request.user).filter(
+    units = orgs_policy.visible_units(request.user).filter(
         path__startswith=request.user.unit.path, depth=request.user.unit.depth + 1, is_organizer=False,
         closed_at__isnull=True).order_by("path")
     recent = ImportBatch.objects.filter(uploaded_by=request.user).order_by("-created_at")[:10]

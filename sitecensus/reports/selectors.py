@@ -23,20 +23,20 @@ from django.db.models import (
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from sitecensus.accounts import roles
-from sitecensus.core import scope
-from sitecensus.core.errors import NotAllowed, NotFound
+
+from sitecensus.orgs import policy as orgs_policy
+from sitecensus.registry import policy as registry_policy
+from sitecensus.core.errors import NotFound
 from sitecensus.orgs.models import Unit, VerticalSystem
 from sitecensus.registry.models import ReviewEvent, Website, WebsiteVersion
 from sitecensus.scoring.models import IndicatorRow, Rectification, Scorecard, ScoreEntry
 
-from . import charts, services
+from . import charts, policy, services
 from .models import SiteTally, UnitTally
 
 S = Website.Status
 L = Website.Life
 GONE = [L.CLOSED, L.MERGED]
-STATS_ROLES = {roles.NATIONAL_ADMIN, roles.ORGANIZER, roles.REPORTER}
 TREND_WEEKS = 26
 OWN_LEVEL = "本级（含直属部门和单位）"
 
@@ -66,8 +66,7 @@ class Stats:
 
 
 def check_stats_user(user) -> None:
-    if not user.is_authenticated or user.role not in STATS_ROLES:
-        raise NotAllowed("只有国办、组织单位和填报单位可以查看统计")
+    policy.check_stats(user)
 
 
 def _pct(part, whole) -> str:
@@ -77,7 +76,7 @@ def _pct(part, whole) -> str:
 def _group_len(user) -> int:
     """Length of the path prefix naming the next level below the user's unit."""
     unit = user.unit
-    if user.role == roles.REPORTER:
+    if policy.sees_own_unit_only(user):
         return len(unit.path)
     return len(unit.path) + Unit.steplen
 
@@ -100,8 +99,8 @@ def _stacked(names, g_rows, title):
 
 def _live_figures(user, sites, glen: int):
     """Grouped site cells and unit counts straight from the tables (small scopes)."""
-    units = Unit.objects.filter(scope.unit_filter(user), closed_at__isnull=True)
-    if user.role == roles.REPORTER:
+    units = Unit.objects.filter(orgs_policy.unit_filter(user), closed_at__isnull=True)
+    if policy.sees_own_unit_only(user):
         units = units.filter(pk=user.unit_id)
     cells = list(sites.order_by().annotate(g=Substr("unit__path", 1, glen))
                  .values("g", "site_class", "status", "life", "is_late", level=F("unit__level"),
@@ -114,7 +113,7 @@ def _live_figures(user, sites, glen: int):
 
 def _tallied_figures(user, glen: int):
     """The same from the summary tables (grouped by responsible organizing unit)."""
-    where = Q() if user.role == roles.NATIONAL_ADMIN else Q(organizer_path__startswith=user.unit.path)
+    where = Q() if policy.sees_country(user) else Q(organizer_path__startswith=user.unit.path)
     cells = list(SiteTally.objects.filter(where).annotate(g=Substr("organizer_path", 1, glen))
                  .values("g", "site_class", "status", "life", "is_late", "level", "system_id").annotate(n=Sum("n")))
     unit_rows = list(UnitTally.objects.filter(where).annotate(g=Substr("organizer_path", 1, glen)).values("g")
@@ -127,7 +126,7 @@ def statistics(user, *, live: bool | None = None) -> Stats:
     the summary tables (at most STATISTICS_MAX_AGE seconds old); a reporting unit's
     own figures, or live=True, come straight from the tables."""
     check_stats_user(user)
-    live = user.role == roles.REPORTER if live is None else live
+    live = policy.sees_own_unit_only(user) if live is None else live
     as_of = None if live else services.tallies_time()
     if as_of is None:  # never built yet (a fresh install before the scheduler's first run): read live
         live, as_of = True, timezone.now()
@@ -142,7 +141,7 @@ def statistics(user, *, live: bool | None = None) -> Stats:
 
 
 def _statistics(user, *, unit, live: bool, as_of) -> Stats:
-    sites = Website.objects.filter(scope.website_filter(user))
+    sites = Website.objects.filter(registry_policy.website_filter(user))
     glen = _group_len(user)
     cells, unit_rows = _live_figures(user, sites, glen) if live else _tallied_figures(user, glen)
 
@@ -155,7 +154,7 @@ def _statistics(user, *, unit, live: bool, as_of) -> Stats:
     for key in sorted(set(by_group) | set(unit_counts)):
         child = children.get(key)
         # Offices below are rows of their own; the unit itself and its direct departments are one row.
-        own = (child is None or len(key) < glen or not child["is_organizer"]) and user.role != roles.REPORTER
+        own = (child is None or len(key) < glen or not child["is_organizer"]) and not policy.sees_own_unit_only(user)
         label = OWN_LEVEL if own else (child["name"] if child else unit.name)
         kind = "own" if own else (child["kind"] if child else "")
         row = groups.setdefault(label, {"label": label, "kind": kind, "units": 0, "reported_units": 0,
@@ -168,7 +167,7 @@ def _statistics(user, *, unit, live: bool, as_of) -> Stats:
                                                     r["label"]))
     regions = [r for r in ordered if r["kind"] != Unit.Kind.MINISTRY_OFFICE]
     ministries = [r for r in ordered if r["kind"] == Unit.Kind.MINISTRY_OFFICE]
-    is_national = user.role == roles.NATIONAL_ADMIN or unit.kind == Unit.Kind.NATIONAL_OFFICE
+    is_national = policy.sees_country(user) or unit.kind == Unit.Kind.NATIONAL_OFFICE
     tables = [Table("region", "按省份统计" if is_national else "按下级地区（单位）统计", ["地区/单位", *SITE_HEADERS],
                     [[r["label"], *_site_cells(r)] for r in regions],
                     _stacked([r["label"] for r in regions], regions, "网站数"),

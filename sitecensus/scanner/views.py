@@ -3,17 +3,16 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from sitecensus.accounts import roles
-from sitecensus.core import scope
-from sitecensus.core.errors import CensusError, NotAllowed, NotFound
+from sitecensus.core.errors import CensusError, NotFound
 from sitecensus.jobs.services import enqueue
+from sitecensus.registry import policy as registry_policy
 
-from . import selectors, services
+from . import policy, selectors, services
 from .models import ScanRun, Suggestion
 
 
 def site_page(request, pk):
-    site = scope.get_visible_website(request.user, pk)
+    site = registry_policy.get_visible_website(request.user, pk)
     latest = selectors.latest(site)
     older = False
     if str(request.GET.get("scan", "")).isdigit():
@@ -44,7 +43,7 @@ def site_page(request, pk):
         "dead_links": latest.dead_links.all()[:300] if latest else [], "history": selectors.history(site),
         "availability": services.availability(site), "charts": {"availability": availability_chart,
                                                                  "freshness": freshness_chart},
-        "may_scan": request.user.role in (roles.ORGANIZER, roles.NATIONAL_ADMIN),
+        "may_scan": policy.may_scan(request.user),
         "suggestions": _named(services.pending_suggestions(site)), "undetermined": selectors.undetermined(site),
     })
 
@@ -65,9 +64,8 @@ def _named(suggestions):
 @require_POST
 def scan_now(request, pk):
     """Start a scan of one site in the background and follow its progress."""
-    if request.user.role not in (roles.ORGANIZER, roles.NATIONAL_ADMIN):
-        raise NotAllowed("只有组织单位可以发起扫描")
-    site = scope.get_visible_website(request.user, pk)
+    policy.check_scan(request.user)
+    site = registry_policy.get_visible_website(request.user, pk)
     run = ScanRun.objects.create(kind=ScanRun.Kind.SCAN, total=1, trigger="manual", requested_by=request.user)
     enqueue("site_scan", actor=request.user, label=f"扫描网站：{site.name}",
             params={"website_ids": [site.pk], "run_id": run.pk}, total=1)
@@ -97,7 +95,7 @@ def run_status(request, pk):
 
 @require_POST
 def decide(request, pk):
-    suggestion = Suggestion.objects.filter(pk=pk, website__in=scope.visible_websites(request.user)).first() \
+    suggestion = Suggestion.objects.filter(pk=pk, website__in=registry_policy.visible_websites(request.user)).first() \
         if str(pk).isdigit() else None
     if suggestion is None:
         raise NotFound("扫描建议不存在或不在您的权限范围内")

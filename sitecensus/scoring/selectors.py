@@ -5,11 +5,13 @@ from __future__ import annotations
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from sitecensus.core import scope
+from sitecensus.core.errors import NotFound
+from sitecensus.registry import policy as registry_policy
 from sitecensus.orgs.models import Unit
 from sitecensus.registry.models import Phase, Website
 from sitecensus.registry.services import active_websites, campaign_phase
 
+from . import policy
 from .models import InspectionReport, Rectification, Scorecard, ScoreEntry
 
 S = Scorecard.Stage
@@ -59,7 +61,7 @@ def entries_of(scorecard: Scorecard | None) -> dict[str, dict]:
 
 
 def visible_scorecards(user) -> QuerySet:
-    return Scorecard.objects.filter(website__in=scope.visible_websites(user))
+    return Scorecard.objects.filter(website__in=registry_policy.visible_websites(user))
 
 
 def results(user, *, result: str = "", indicator: str = "", stage: str = S.INSPECTION) -> QuerySet:
@@ -74,7 +76,7 @@ def results(user, *, result: str = "", indicator: str = "", stage: str = S.INSPE
 
 
 def rectifications(user, *, status: str = "", overdue: bool = False) -> QuerySet:
-    qs = Rectification.objects.filter(website__in=scope.visible_websites(user)).select_related(
+    qs = Rectification.objects.filter(website__in=registry_policy.visible_websites(user)).select_related(
         "website", "website__unit", "issuer_unit")
     if status:
         qs = qs.filter(status=status)
@@ -84,8 +86,6 @@ def rectifications(user, *, status: str = "", overdue: bool = False) -> QuerySet
 
 
 def get_rectification(user, pk) -> Rectification:
-    from sitecensus.core.errors import NotFound
-
     found = rectifications(user).filter(pk=pk).first() if str(pk).isdigit() else None
     if found is None:
         raise NotFound("整改通知不存在或不在您的权限范围内")
@@ -150,15 +150,9 @@ def rolled_up(organizer: Unit, own: dict) -> dict:
 
 def visible_report(user, pk) -> InspectionReport:
     """A submitted report, readable by the organizing units above its author."""
-    from sitecensus.core.errors import NotFound
-
     found = InspectionReport.objects.select_related("organizer").filter(
         pk=pk, status=InspectionReport.Status.SUBMITTED).first() if str(pk).isdigit() else None
-    unit = getattr(user, "unit", None)
-    from sitecensus.accounts import roles
-
-    if (found is None or unit is None or user.role not in (roles.ORGANIZER, roles.NATIONAL_ADMIN)
-            or not found.organizer.path.startswith(unit.path)):
+    if found is None or not policy.may_read_report(user, found):
         raise NotFound("报告不存在或不在您的权限范围内")
     return found
 

@@ -7,19 +7,16 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from sitecensus.accounts import roles
 from sitecensus.audit.services import record
-from sitecensus.core import scope
 from sitecensus.core.errors import InvalidInput, InvalidState, NotAllowed
 from sitecensus.registry.models import Phase, Website
 from sitecensus.registry import campaigns
 from sitecensus.registry.services import active_websites, campaign_phase
 
-from . import engine, selectors
+from . import engine, policy, selectors
 from .models import (IMMUTABLE, InspectionReport, IndicatorRow, Rectification, RectificationEvent, RubricTable,
                      Scorecard, ScoreEntry)
 from .rubric import Rubric, parse_rubric, read_rubric_data
@@ -81,22 +78,16 @@ def _check_site(website: Website) -> None:
         raise InvalidState("只有已获得网站标识码且正常运行的网站才能评分（关停、整合的网站不再参加检查）")
 
 
-def may_self_check(user, website: Website) -> bool:
-    if user.role == roles.SITE:
-        return website.site_code == user.username
-    return scope.may_file_for(user, website.unit)
+may_self_check = policy.may_self_check
 
 
 def may_inspect(user, website: Website) -> bool:
-    inspector = selectors.inspector_of(website)
-    return (user.role in (roles.ORGANIZER, roles.NATIONAL_ADMIN) and inspector is not None
-            and inspector.pk == user.unit_id)
+    return policy.may_inspect(user, website, selectors.inspector_of(website))
 
 
 @transaction.atomic
 def open_self_check(*, actor, website: Website, request=None) -> Scorecard:
-    if not may_self_check(actor, website):
-        raise NotAllowed("只有网站的填报单位可以自查")
+    policy.check_self_check(actor, website)
     _check_site(website)
     existing = selectors.card(website, S.SELF)
     if existing is not None:
@@ -111,8 +102,7 @@ def open_self_check(*, actor, website: Website, request=None) -> Scorecard:
 def open_inspection(*, actor, website: Website, reason: str = "", request=None) -> Scorecard:
     """Inspection by the organizing unit above; without a submitted self-check
     only once the self-check is overdue, and with the reason recorded."""
-    if not may_inspect(actor, website):
-        raise NotAllowed("该网站不在本单位的检查范围内")
+    policy.INSPECT.check(may_inspect(actor, website))
     _check_site(website)
     existing = selectors.card(website, S.INSPECTION)
     if existing is not None:
@@ -131,15 +121,8 @@ def open_inspection(*, actor, website: Website, reason: str = "", request=None) 
     return card
 
 
-def may_score(user, card: Scorecard) -> bool:
-    if card.stage == S.SELF:
-        return may_self_check(user, card.website)
-    return card.scorer_unit_id == user.unit_id and user.role in (roles.ORGANIZER, roles.NATIONAL_ADMIN)
-
-
-def _check_scorer(actor, card: Scorecard) -> None:
-    if not may_score(actor, card):
-        raise NotAllowed("您不能填写这份评分表")
+may_score = policy.may_score
+_check_scorer = policy.check_score
 
 
 def clean_entries(rubric: Rubric, raw_entries: dict) -> dict[str, engine.Entry]:
@@ -343,10 +326,7 @@ def remind_overdue(*, actor, request=None) -> int:
 
 @transaction.atomic
 def save_report(*, actor, narrative: str, submit: bool = False, request=None) -> InspectionReport:
-    if actor.role not in (roles.ORGANIZER, roles.NATIONAL_ADMIN):
-        raise NotAllowed("只有组织单位报送检查整改情况")
-    if actor.unit.depth == 1:
-        raise NotAllowed("国务院办公厅汇总全国情况，不向上级报送")
+    policy.check_report_upward(actor)
     campaign = _campaign()
     report, _ = InspectionReport.objects.get_or_create(organizer=actor.unit, campaign=campaign)
     # The snapshot: what the unit reports is what its parent adds up, never recomputed later.

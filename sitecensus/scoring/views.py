@@ -11,13 +11,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from sitecensus.accounts import roles
-from sitecensus.core import scope
-from sitecensus.core.errors import CensusError, InvalidInput, NotAllowed, NotFound
+from sitecensus.registry import policy as registry_policy
+from sitecensus.core.errors import CensusError, InvalidInput, NotFound
 from sitecensus.core.excel import excel_response
 from sitecensus.registry.services import active_websites
 
-from . import selectors, services
+from . import policy, selectors, services
 from .models import Rectification, Scorecard
 
 PAGE = 50
@@ -29,8 +28,7 @@ def _get_card(user, pk) -> Scorecard:
         pk=pk).first() if str(pk).isdigit() else None
     if card is None:
         raise NotFound("评分表不存在或不在您的权限范围内")
-    if card.stage == S.INSPECTION and card.scorer_unit_id != user.unit_id and not services.may_self_check(
-            user, card.website) and user.role not in (roles.ORGANIZER, roles.NATIONAL_ADMIN):
+    if card.stage == S.INSPECTION and not policy.may_see_inspection(user, card):
         raise NotFound("评分表不存在或不在您的权限范围内")
     return card
 
@@ -38,15 +36,15 @@ def _get_card(user, pk) -> Scorecard:
 def index(request):
     user = request.user
     context = {}
-    if user.role in (roles.REPORTER, roles.SITE) or user.role in roles.GRANTABLE:
-        own = scope.visible_websites(user).filter(pk__in=active_websites())
-        if user.role != roles.SITE:
+    if policy.has_own_sites(user):
+        own = registry_policy.visible_websites(user).filter(pk__in=active_websites())
+        if policy.own_sites_of_unit(user):
             own = own.filter(unit=user.unit)
         own = own.prefetch_related(Prefetch("scorecards", to_attr="self_cards",
                                             queryset=Scorecard.objects.filter(stage=S.SELF).order_by("-id")))
         context["own"] = [(site, site.self_cards[0] if site.self_cards else None)
                           for site in own.order_by("id")[:200]]
-    if user.role in (roles.ORGANIZER, roles.NATIONAL_ADMIN):
+    if policy.has_inspection_queue(user):
         queue = selectors.inspection_queue(user.unit)
         context["queue"] = Paginator(queue, PAGE).get_page(request.GET.get("page"))
         context["overdue"] = selectors.selfcheck_overdue(user.unit)[:200]
@@ -57,14 +55,14 @@ def index(request):
 
 @require_POST
 def start_self_check(request, site_pk):
-    site = scope.get_visible_website(request.user, site_pk)
+    site = registry_policy.get_visible_website(request.user, site_pk)
     card = services.open_self_check(actor=request.user, website=site, request=request)
     return redirect("scoring:card", pk=card.pk)
 
 
 @require_POST
 def start_inspection(request, site_pk):
-    site = scope.get_visible_website(request.user, site_pk)
+    site = registry_policy.get_visible_website(request.user, site_pk)
     card = services.open_inspection(actor=request.user, website=site, reason=request.POST.get("reason", ""),
                                     request=request)
     return redirect("scoring:card", pk=card.pk)
@@ -277,8 +275,7 @@ def rectification_export(request):
 
 @require_POST
 def rectification_remind(request):
-    if request.user.role not in (roles.ORGANIZER, roles.NATIONAL_ADMIN):
-        raise NotAllowed("只有组织单位可以发送整改提醒")
+    policy.REMIND.check(policy.may_remind(request.user))
     sent = services.remind_overdue(actor=request.user, request=request)
     messages.success(request, f"已发送 {sent} 封整改逾期提醒")
     return redirect("scoring:rectification_list")
@@ -355,8 +352,7 @@ def _problems(figures: dict, names: dict) -> list[tuple[str, int]]:
 
 
 def report(request):
-    if request.user.role not in (roles.ORGANIZER, roles.NATIONAL_ADMIN):
-        raise NotAllowed("只有组织单位报送检查整改情况")
+    policy.REPORT.check(policy.may_report_upward(request.user))
     unit = request.user.unit
     from .models import InspectionReport
 

@@ -13,9 +13,8 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from sitecensus.accounts import roles
 from sitecensus.audit.services import record
-from sitecensus.core.errors import InvalidInput, InvalidState, NotAllowed
+from sitecensus.core.errors import InvalidInput, InvalidState
 from sitecensus.orgs.models import Unit
 from sitecensus.orgs.selectors import province_code_for, province_name
 from sitecensus.registry.models import Website
@@ -23,21 +22,15 @@ from sitecensus.registry.services import active_websites
 from sitecensus.scoring import services as scoring_services
 from sitecensus.scoring.models import Rectification, Scorecard, ScoreEntry
 
+from . import policy
 from .models import Batch, BatchSite, Notice
 
 STRATA = {"region": "地区", "level": "层级", "site_class": "网站类别"}
 LEVELS = dict(Unit.Level.choices)
 
 
-def may_organize(user) -> bool:
-    """The national office for the country, a province's general office for its region."""
-    return (user.role == roles.NATIONAL_ADMIN and user.unit.depth == 1) or (
-        user.role == roles.ORGANIZER and user.unit.kind == Unit.Kind.PROVINCIAL_OFFICE)
-
-
-def _check_organizer(actor, batch: Batch | None = None) -> None:
-    if not may_organize(actor) or (batch is not None and batch.organizer_id != actor.unit_id):
-        raise NotAllowed("只有国务院办公厅或省级政府办公厅可以组织抽查")
+may_organize = policy.may_organize
+_check_organizer = policy.check_organize
 
 
 def population(batch: Batch):
@@ -195,7 +188,7 @@ def scan(*, actor, batch: Batch, request=None, progress=None):
 def _reviewers(batch: Batch):
     from sitecensus.accounts.models import User
 
-    return User.objects.filter(unit=batch.organizer, is_active=True, role__in=[roles.NATIONAL_ADMIN, roles.ORGANIZER])
+    return User.objects.filter(unit=batch.organizer, is_active=True, role__in=sorted(policy.REVIEWER_ROLES))
 
 
 @transaction.atomic
@@ -221,10 +214,7 @@ def review_card(*, actor, bsite: BatchSite, request=None) -> Scorecard:
     bsite = BatchSite.objects.select_for_update(of=("self",)).select_related("batch", "website").get(pk=bsite.pk)
     if bsite.batch.status not in (Batch.Status.MONITORING, Batch.Status.SCANNED):
         raise InvalidState("批次尚未启动或已完成")
-    if bsite.reviewer_id and bsite.reviewer_id != actor.pk:
-        raise NotAllowed("该网站已分配给其他复核人")
-    if actor.unit_id != bsite.batch.organizer_id:
-        raise NotAllowed("只有抽查组织单位的复核人可以复核")
+    policy.check_review(actor, bsite)
     if bsite.scorecard_id:
         return bsite.scorecard
     card = Scorecard.objects.create(website=bsite.website, stage=Scorecard.Stage.SPOTCHECK,
@@ -239,13 +229,11 @@ def review_card(*, actor, bsite: BatchSite, request=None) -> Scorecard:
 def sign_off(*, actor, bsite: BatchSite, request=None) -> BatchSite:
     """A second reviewer confirms the result before it is final."""
     bsite = BatchSite.objects.select_for_update(of=("self",)).select_related("batch", "scorecard").get(pk=bsite.pk)
-    if actor.unit_id != bsite.batch.organizer_id:
-        raise NotAllowed("只有抽查组织单位的账号可以签发")
+    policy.SIGN_OFF.check(policy.is_batch_member(actor, bsite.batch))
     card = bsite.scorecard
     if card is None or not card.is_submitted:
         raise InvalidState("复核人尚未提交评分表")
-    if actor.pk in (bsite.reviewer_id, card.submitted_by_id):
-        raise NotAllowed("签发须由复核人以外的第二人进行")
+    policy.check_sign_off(actor, bsite)
     if bsite.status == BatchSite.Status.SIGNED:
         raise InvalidState("已签发")
     bsite.status, bsite.second_reviewer, bsite.signed_at = BatchSite.Status.SIGNED, actor, timezone.now()

@@ -6,18 +6,17 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from sitecensus.core.errors import CensusError, InvalidInput, NotAllowed, NotFound
+from sitecensus.core.errors import CensusError, InvalidInput, NotFound
 from sitecensus.core.excel import excel_sheets_response
 
-from . import services
+from . import policy, services
 from .models import Batch, BatchSite, Notice
 from .pdf import notice_pdf
 from .presentation import notice_context, notice_sheets, stratum_label
 
 
 def _batch(request, pk) -> Batch:
-    if not services.may_organize(request.user):
-        raise NotAllowed("只有国务院办公厅或省级政府办公厅可以组织抽查")
+    policy.check_organize(request.user)
     batch = Batch.objects.filter(pk=pk, organizer=request.user.unit).first() if str(pk).isdigit() else None
     if batch is None:
         raise NotFound("抽查批次不存在或不在您的权限范围内")
@@ -32,8 +31,7 @@ def _date(value, field):
 
 
 def batch_list(request):
-    if not services.may_organize(request.user):
-        raise NotAllowed("只有国务院办公厅或省级政府办公厅可以组织抽查")
+    policy.check_organize(request.user)
     error = None
     if request.method == "POST":
         try:
@@ -104,7 +102,7 @@ def batch_assign(request, pk):
 def site_review(request, pk):
     bsite = BatchSite.objects.filter(pk=pk, batch__organizer=request.user.unit).select_related(
         "batch", "website").first() if str(pk).isdigit() else None
-    if bsite is None:
+    if bsite is None or not policy.may_open_site(request.user, bsite):
         raise NotFound("抽查网站不存在或不在您的权限范围内")
     if request.method == "POST":
         if request.POST.get("action") == "sign":

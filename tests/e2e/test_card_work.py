@@ -3,7 +3,7 @@ scanner suggestion, loses nothing; rejecting asks for a reason."""
 
 from playwright.sync_api import expect
 
-from sitecensus.core.demo import DEMO_PASSWORD
+from sitecensus.portal.demo import DEMO_PASSWORD
 from sitecensus.registry.models import Website
 from sitecensus.scanner.models import Suggestion
 

@@ -3,7 +3,7 @@
 
 from playwright.sync_api import expect
 
-from sitecensus.core.demo import DEMO_PASSWORD
+from sitecensus.portal.demo import DEMO_PASSWORD
 from sitecensus.evidence.testing import png_bytes
 from sitecensus.scoring.models import Rectification
 

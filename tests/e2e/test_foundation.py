@@ -2,7 +2,7 @@ import re
 
 from playwright.sync_api import expect
 
-from sitecensus.core.demo import DEMO_PASSWORD
+from sitecensus.portal.demo import DEMO_PASSWORD
 from sitecensus.orgs.models import Unit
 
 from .conftest import login

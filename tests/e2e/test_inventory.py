@@ -8,7 +8,7 @@ import sys
 from django.core import mail
 from playwright.sync_api import expect
 
-from sitecensus.core.demo import DEMO_PASSWORD
+from sitecensus.portal.demo import DEMO_PASSWORD
 from sitecensus.orgs.models import Unit
 from sitecensus.registry.models import Website
 from sitecensus.registry.testing import fill_workbook, sample_filing

@@ -6,7 +6,7 @@ import io
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from sitecensus.core.demo import DEMO_PASSWORD
+from sitecensus.portal.demo import DEMO_PASSWORD
 from sitecensus.scoring.models import Scorecard
 
 from .conftest import login

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from sitecensus.core.demo import DEMO_PASSWORD
+from sitecensus.portal.demo import DEMO_PASSWORD
 from sitecensus.public.models import PublicReport
 
 from .conftest import login

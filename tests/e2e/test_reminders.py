@@ -3,7 +3,7 @@ that have not self-checked; the department sees it on its home page and opens it
 
 from playwright.sync_api import expect
 
-from sitecensus.core.demo import DEMO_PASSWORD
+from sitecensus.portal.demo import DEMO_PASSWORD
 
 from .conftest import login
 

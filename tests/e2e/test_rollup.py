@@ -4,7 +4,7 @@ each parent reads its children's reports, 国办 sees the national summary."""
 from playwright.sync_api import expect
 
 from sitecensus.accounts.models import User
-from sitecensus.core.demo import DEMO_PASSWORD
+from sitecensus.portal.demo import DEMO_PASSWORD
 from sitecensus.scoring.testing import four_levels
 
 from .conftest import login

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from playwright.sync_api import expect
 
-from sitecensus.core.demo import DEMO_PASSWORD
+from sitecensus.portal.demo import DEMO_PASSWORD
 from sitecensus.spotcheck.models import Batch
 
 from .conftest import login

@@ -10,7 +10,7 @@ from django.utils import timezone
 from sitecensus.accounts import roles, services
 from sitecensus.accounts.models import User
 from sitecensus.audit.models import AuditEvent
-from sitecensus.core.demo import DEMO_PASSWORD
+from sitecensus.portal.demo import DEMO_PASSWORD
 from sitecensus.core.errors import InvalidInput, NotAllowed
 from sitecensus.orgs.models import Unit
 

@@ -232,7 +232,7 @@ def test_vertical_site_code_uses_the_branch_code(demo_users):
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrency needs PostgreSQL")
 def test_parallel_final_approvals_never_duplicate_a_code():
-    from sitecensus.core.demo import load_demo
+    from sitecensus.portal.demo import load_demo
 
     load_demo()
     users = {x.username: x for x in User.objects.select_related("unit")}

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from sitecensus.accounts.models import User
-from sitecensus.core import scope
+from sitecensus.orgs import policy as scope
 from sitecensus.orgs.models import Unit
 
 pytestmark = pytest.mark.django_db

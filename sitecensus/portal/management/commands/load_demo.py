@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from sitecensus.accounts.models import User
-from sitecensus.core.demo import DEMO_PASSWORD, load_demo
+from sitecensus.portal.demo import DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):

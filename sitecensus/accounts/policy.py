@@ -1,0 +1,63 @@
+"""Who may see and manage which accounts."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from sitecensus.core import policy as base
+from sitecensus.core import roles
+from sitecensus.core.errors import NotFound
+
+from .models import User
+
+ISSUE = base.rule("accounts.issue", "只有组织单位可以发放账号")
+SECURITY = base.rule("accounts.security", "只有安全管理员可以查看账号锁定情况")
+OWN_ACCOUNT = base.rule("accounts.own", "不能在此管理自己的账号，请使用“修改密码”")
+MANAGE = base.rule("accounts.manage", "您无权管理账号")
+HANDOVER = base.rule("accounts.handover", "您无权导出账号交接表")
+UNLOCK = base.rule("accounts.unlock", "只有安全管理员可以解除锁定")
+GRANT = base.rule("accounts.grant", "您无权授予该角色")
+
+
+def visible_accounts(user) -> QuerySet:
+    """Accounts a user may see: those of units directly below its own unit
+    (the accounts it issued), its own, or all for the security administrator."""
+    qs = User.objects.select_related("unit")
+    if base.is_security_admin(user):
+        return qs
+    if base.is_issuer(user):
+        return qs.filter(
+            Q(pk=user.pk)
+            | Q(unit__path__startswith=user.unit.path, unit__depth=user.unit.depth + 1)
+        )
+    return qs.filter(pk=user.pk)
+
+
+def get_managed_account(user, pk):
+    try:
+        account = visible_accounts(user).get(pk=pk)
+    except (ValueError, TypeError, User.DoesNotExist):
+        raise NotFound("账号不存在或不在您的权限范围内") from None
+    if account.pk == user.pk and not base.is_security_admin(user):
+        raise OWN_ACCOUNT.refuse()
+    return account
+
+
+def may_issue(user) -> bool:
+    return base.is_issuer(user)
+
+
+def check_issue(user) -> None:
+    ISSUE.check(may_issue(user))
+
+
+def may_grant(user, role: str) -> bool:
+    return base.is_active(user) and role in roles.GRANTABLE.get(user.role, set())
+
+
+def may_see_security(user) -> bool:
+    return base.is_security_admin(user)
+
+
+def check_security(user) -> None:
+    SECURITY.check(may_see_security(user))

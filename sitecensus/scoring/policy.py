@@ -1,0 +1,91 @@
+"""Who may self-check, inspect, score, see and answer rectifications, and report upward.
+
+A site's identifier-code login does its own site's self-check and answers its
+rectifications; it never inspects, reviews or reports upward."""
+
+from __future__ import annotations
+
+from sitecensus.core import policy as base
+from sitecensus.registry import policy as registry_policy
+
+SELF_CHECK = base.rule("scoring.self_check", "只有网站的填报单位可以自查")
+INSPECT = base.rule("scoring.inspect", "该网站不在本单位的检查范围内")
+SCORE = base.rule("scoring.score", "您不能填写这份评分表")
+REMIND = base.rule("scoring.remind", "只有组织单位可以发送整改提醒")
+REPORT = base.rule("scoring.report", "只有组织单位报送检查整改情况")
+REPORT_NATIONAL = base.rule("scoring.report_national", "国务院办公厅汇总全国情况，不向上级报送")
+ISSUE = base.rule("scoring.issue", "只有检查单位可以下发整改通知")
+ANSWER = base.rule("scoring.answer", "只有网站的填报单位可以反馈整改情况")
+
+
+def may_self_check(user, website) -> bool:
+    return registry_policy.is_owner(user, website)
+
+
+def check_self_check(user, website) -> None:
+    SELF_CHECK.check(may_self_check(user, website))
+
+
+def may_inspect(user, website, inspector) -> bool:
+    """The organizing unit whose inspection the site falls under (`inspector`, from the selectors)."""
+    return base.is_operator(user) and inspector is not None and inspector.pk == user.unit_id
+
+
+def may_score(user, card) -> bool:
+    if card.stage == card.Stage.SELF:
+        return may_self_check(user, card.website)
+    return base.operates_unit(user, card.scorer_unit_id)
+
+
+def check_score(user, card) -> None:
+    SCORE.check(may_score(user, card))
+
+
+def may_see_inspection(user, card) -> bool:
+    """An inspection card (not a self-check): its scorer unit, the site's owner, organizing units above."""
+    return (card.scorer_unit_id == user.unit_id and base.is_business(user)) or may_self_check(
+        user, card.website) or base.is_operator(user)
+
+
+def has_own_sites(user) -> bool:
+    """The check page lists the user's own sites (self-checks)."""
+    return base.is_business(user) or base.is_site_login(user)
+
+
+def own_sites_of_unit(user) -> bool:
+    """Own sites are the unit's (a site login's own site is already its whole scope)."""
+    return base.is_business(user)
+
+
+def may_see_checks(user) -> bool:
+    return base.is_business(user) or base.is_site_login(user)
+
+
+def has_inspection_queue(user) -> bool:
+    return base.is_operator(user)
+
+
+def may_remind(user) -> bool:
+    return base.is_operator(user)
+
+
+def may_report_upward(user) -> bool:
+    return base.is_operator(user)
+
+
+def check_report_upward(user) -> None:
+    REPORT.check(may_report_upward(user))
+    REPORT_NATIONAL.check(user.unit.depth != 1)
+
+
+def may_read_report(user, report) -> bool:
+    """A submitted report upward: the organizing units above its author (and the author)."""
+    return base.is_operator(user) and report.organizer.path.startswith(user.unit.path)
+
+
+def may_issue_rectification(user, card) -> bool:
+    return base.operates_unit(user, card.scorer_unit_id)
+
+
+def may_answer_rectification(user, rectification) -> bool:
+    return registry_policy.is_owner(user, rectification.website)

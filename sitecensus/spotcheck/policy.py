@@ -1,0 +1,73 @@
+"""Who may organize spot checks, review a sampled site, sign it off, and read results.
+
+Only the accounts of the organizing unit (the national office, or a province's
+general office) take part; a site's identifier-code login never does, even when
+its site belongs to that unit."""
+
+from __future__ import annotations
+
+from sitecensus.core import policy as base
+from sitecensus.orgs.models import Unit
+
+REVIEWER_ROLES = base.OPERATOR_ROLES
+
+ORGANIZE = base.rule("spotcheck.organize", "只有国务院办公厅或省级政府办公厅可以组织抽查")
+REVIEW = base.rule("spotcheck.review", "只有抽查组织单位的复核人可以复核")
+OTHER_REVIEWER = base.rule("spotcheck.other_reviewer", "该网站已分配给其他复核人")
+SIGN_OFF = base.rule("spotcheck.sign_off", "只有抽查组织单位的账号可以签发")
+SECOND_PERSON = base.rule("spotcheck.second_person", "签发须由复核人以外的第二人进行")
+RETURN = base.rule("spotcheck.return", "只有抽查组织单位的第二复核人可以退回复核结果")
+
+
+def may_organize(user) -> bool:
+    """The national office for the country, a province's general office for its region."""
+    return (base.is_national(user) and user.unit.depth == 1) or (
+        base.is_operator(user) and user.unit.kind == Unit.Kind.PROVINCIAL_OFFICE)
+
+
+def may_organize_batch(user, batch) -> bool:
+    return may_organize(user) and batch.organizer_id == user.unit_id
+
+
+def check_organize(user, batch=None) -> None:
+    ORGANIZE.check(may_organize(user) if batch is None else may_organize_batch(user, batch))
+
+
+def is_batch_member(user, batch) -> bool:
+    """An operator of the batch's organizing unit (the reviewers and second reviewers)."""
+    return base.operates_unit(user, batch.organizer_id)
+
+
+def may_open_site(user, bsite) -> bool:
+    return is_batch_member(user, bsite.batch)
+
+
+def may_review(user, bsite) -> bool:
+    return is_batch_member(user, bsite.batch) and bsite.reviewer_id in (None, user.pk)
+
+
+def check_review(user, bsite) -> None:
+    REVIEW.check(is_batch_member(user, bsite.batch))
+    OTHER_REVIEWER.check(bsite.reviewer_id in (None, user.pk))
+
+
+def may_sign_off(user, bsite) -> bool:
+    card = bsite.scorecard
+    return is_batch_member(user, bsite.batch) and user.pk not in (
+        bsite.reviewer_id, card.submitted_by_id if card else None)
+
+
+def check_sign_off(user, bsite) -> None:
+    SIGN_OFF.check(is_batch_member(user, bsite.batch))
+    card = bsite.scorecard
+    SECOND_PERSON.check(user.pk not in (bsite.reviewer_id, card.submitted_by_id if card else None))
+
+
+def may_return(user, bsite) -> bool:
+    return may_sign_off(user, bsite)
+
+
+def check_return(user, bsite) -> None:
+    RETURN.check(is_batch_member(user, bsite.batch))
+    card = bsite.scorecard
+    SECOND_PERSON.check(user.pk not in (bsite.reviewer_id, card.submitted_by_id if card else None))

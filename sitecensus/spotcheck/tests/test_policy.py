@@ -1,0 +1,71 @@
+"""The spot-check policy: only the organizing unit's operators take part. A
+site's identifier-code login whose site belongs to the organizing unit itself
+(河北省人民政府办公厅's own site, 1300000001) must not open sampled sites, claim
+them as reviewer, or sign off as the second reviewer."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from sitecensus.core.errors import NotAllowed
+from sitecensus.scoring import services as scoring
+from sitecensus.spotcheck import policy, services
+
+pytestmark = pytest.mark.django_db
+TODAY = date.today()
+SITE_OF_ORGANIZER = "1300000001"  # the site of 河北省人民政府办公厅, the batch's organizer
+
+
+@pytest.fixture
+def hebei_batch(demo_users):
+    hebei = demo_users["hebei"]
+    b = services.create_batch(actor=hebei, name="省级抽查", strata_by=[], ratio="100",
+                              window_start=TODAY - timedelta(days=7), window_end=TODAY)
+    b = services.draw(actor=hebei, batch=b)
+    services.start(actor=hebei, batch=b)
+    return b
+
+
+def test_site_login_of_the_organizer_is_not_a_member(demo_users, hebei_batch):
+    site = demo_users[SITE_OF_ORGANIZER]
+    assert site.unit_id == hebei_batch.organizer_id  # the attack's premise: same unit
+    bsite = hebei_batch.sites.first()
+    assert not policy.may_organize(site)
+    assert not policy.may_open_site(site, bsite)
+    assert not policy.may_review(site, bsite)
+    assert not policy.may_sign_off(site, bsite)
+    assert policy.may_review(demo_users["hebei"], bsite)
+
+
+def test_site_login_cannot_claim_a_sampled_site(demo_users, hebei_batch):
+    site = demo_users[SITE_OF_ORGANIZER]
+    bsite = hebei_batch.sites.first()
+    with pytest.raises(NotAllowed) as refused:
+        services.review_card(actor=site, bsite=bsite)
+    assert refused.value.code == "spotcheck.review"
+    bsite.refresh_from_db()
+    assert bsite.reviewer_id is None and bsite.scorecard_id is None
+
+
+def test_site_login_cannot_sign_off(demo_users, hebei_batch):
+    hebei, site = demo_users["hebei"], demo_users[SITE_OF_ORGANIZER]
+    bsite = hebei_batch.sites.first()
+    scoring.submit_card(actor=hebei, card=services.review_card(actor=hebei, bsite=bsite),
+                        raw_entries={"A2": {"count": 1}})
+    with pytest.raises(NotAllowed) as refused:
+        services.sign_off(actor=site, bsite=bsite)
+    assert refused.value.code == "spotcheck.sign_off"
+    bsite.refresh_from_db()
+    assert bsite.second_reviewer_id is None
+
+
+def test_site_login_pages_refused(client, demo_users, hebei_batch):
+    client.force_login(demo_users[SITE_OF_ORGANIZER])
+    bsite = hebei_batch.sites.first()
+    assert client.get(f"/spotcheck/site/{bsite.pk}/").status_code == 404
+    assert client.post(f"/spotcheck/site/{bsite.pk}/", {"action": "sign"}).status_code == 404
+    assert client.post(f"/spotcheck/site/{bsite.pk}/").status_code == 404  # claiming as reviewer
+    assert client.get("/spotcheck/").status_code == 403
+    assert client.get(f"/spotcheck/{hebei_batch.pk}/").status_code == 403
+    bsite.refresh_from_db()
+    assert bsite.reviewer_id is None
