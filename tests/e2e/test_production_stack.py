@@ -13,7 +13,7 @@ from django.db import connection
 from playwright.sync_api import expect
 
 from deploy.localstack import LocalStack, nginx_binary
-from sitecensus.core.demo import DEMO_PASSWORD
+from sitecensus.portal.demo import DEMO_PASSWORD
 from sitecensus.orgs.models import Unit
 from sitecensus.registry.imports import workbook_for
 from sitecensus.registry.models import Website
