@@ -6,6 +6,9 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from sitecensus.audit.services import record
+from sitecensus.orgs.signals import unit_closed
+
+from .services import disable_accounts_of_unit
 
 LOGIN_AT = "login_at"
 
@@ -32,3 +35,9 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
 @receiver(user_locked_out)
 def on_lockout(sender, request=None, username=None, ip_address=None, **kwargs):
     record("lockout", request=request, outcome="failure", username=str(username or "")[:150])
+
+
+@receiver(unit_closed)
+def on_unit_closed(sender, unit, **kwargs):
+    """A closed unit's accounts stop working, in the same transaction."""
+    disable_accounts_of_unit(unit=unit)

@@ -19,6 +19,7 @@ from .models import NATIONAL_OFFICE_CODE, Division, Unit, VerticalSystem
 from .selectors import division_by_code
 
 from . import policy
+from .signals import unit_closed
 
 DIVISIONS_DIR = Path(__file__).resolve().parent / "data" / "divisions"
 BM_CODE = re.compile(r"^bm\d{4}$")
@@ -248,9 +249,7 @@ def close_unit(*, actor, unit: Unit, reason: str, request=None) -> Unit:
     unit.closed_at = timezone.now()
     unit.closed_reason = reason[:300]
     unit.save(update_fields=["closed_at", "closed_reason"])
-    from sitecensus.accounts.services import disable_accounts_of_unit
-
-    disable_accounts_of_unit(unit=unit)
+    unit_closed.send(sender=Unit, unit=unit)
     record("unit_closed", actor=actor, request=request, obj=unit, reason=reason)
     return unit
 

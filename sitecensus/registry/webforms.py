@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.forms import formset_factory
 
-from .formspec.webform import basic_info_form_class, column_form_class
+from .specforms import basic_info_form_class, column_form_class
 from .presentation import form_text
 from .services import Filing
 

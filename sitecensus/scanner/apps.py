@@ -5,3 +5,6 @@ class ScannerConfig(AppConfig):
     name = "sitecensus.scanner"
     label = "scanner"
     verbose_name = "系统扫描"
+
+    def ready(self):
+        from . import panels  # noqa: F401  (registers the scanner's panel on scorecard pages)

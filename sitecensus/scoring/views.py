@@ -16,7 +16,7 @@ from sitecensus.core.errors import CensusError, InvalidInput, NotFound
 from sitecensus.core.excel import excel_response
 from sitecensus.registry.services import active_websites
 
-from . import policy, selectors, services
+from . import panels, policy, selectors, services
 from .models import Rectification, Scorecard
 
 PAGE = 50
@@ -140,18 +140,8 @@ def render_card(request, card: Scorecard, *, typed: dict | None = None, error=No
     deductions = {e.indicator: e.points for e in card.entries.all()}
     self_deductions = {e.indicator: e.points for e in self_card.entries.all()} if self_card else {}
     editable = not card.is_submitted and services.may_score(request.user, card)
-    suggestions, undetermined = [], []
-    if card.stage != S.SELF:
-        # Checks the scanner could not judge (无法判定), routed to the person scoring.
-        from sitecensus.scanner.selectors import undetermined as scan_undetermined
-
-        undetermined = scan_undetermined(card.website)
-    if editable and card.stage == S.INSPECTION:
-        # The scanner's evidence, offered one finding at a time, for this card's own scoring table.
-        from sitecensus.scanner.services import pending_suggestions
-
-        suggestions = [(s, rubric.indicator(s.indicator).name if s.indicator in rubric.codes else s.indicator)
-                       for s in pending_suggestions(card.website, rubric_code=card.rubric.code)]
+    # Panels of the apps above scoring (the scanner's suggestions and 无法判定 checks).
+    extra = {"suggestions": [], "undetermined": [], **panels.card_context(card, rubric, editable=editable)}
     rows = _rows(rubric, entries, other, deductions)
     for row in rows:
         row["other_points"] = self_deductions.get(row["i"].code)
@@ -161,7 +151,7 @@ def render_card(request, card: Scorecard, *, typed: dict | None = None, error=No
     files = [(f, names.get(f.indicator, "")) for f in evidence.of_card(card)]
     self_files = [(f, names.get(f.indicator, "")) for f in evidence.of_card(self_card)] if self_card else []
     return render(request, "scoring/card.html", {
-        "suggestions": suggestions, "self_card": self_card, "undetermined": undetermined,
+        **extra, "self_card": self_card,
         "files": files, "self_files": self_files, "max_mb": settings.EVIDENCE_MAX_BYTES // 1024 // 1024,
         "card": card, "rubric": rubric, "rows": rows, "error": error,
         "editable": editable, "rectifications": card.rectifications.all(),

@@ -4,7 +4,7 @@ from django import forms
 
 from sitecensus.registry.formspec.parser import parse_workbook
 from sitecensus.registry.formspec.spec import load_forms
-from sitecensus.registry.formspec.webform import basic_info_form_class, column_form_class
+from sitecensus.registry.specforms import basic_info_form_class, column_form_class
 
 from .helpers import blank_workbook, fill, good_column, good_site
 

@@ -6,7 +6,7 @@ web form therefore accepts exactly the values the workbook parser accepts,
 with the same Chinese messages and the same clean values (bool for 是/否,
 lists for several URLs/IPs, canonical phone/PSB formats).
 
-This is the only module of the package that imports Django.
+It lives beside the formspec package, which imports no Django.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from django import forms
 
-from .spec import FieldSpec, FormSpec, check_rules, load_forms, validate_value
+from .formspec.spec import FieldSpec, FormSpec, check_rules, load_forms, validate_value
 
 _INPUT_TYPES = {"url": "url", "email": "email", "phone": "tel", "mobile": "tel"}
 
