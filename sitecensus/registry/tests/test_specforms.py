@@ -6,7 +6,7 @@ from sitecensus.registry.formspec.parser import parse_workbook
 from sitecensus.registry.formspec.spec import load_forms
 from sitecensus.registry.specforms import basic_info_form_class, column_form_class
 
-from .helpers import blank_workbook, fill, good_column, good_site
+from sitecensus.registry.formspec.tests.helpers import blank_workbook, fill, good_column, good_site
 
 # (field code, raw value typed by a clerk or POSTed)
 BASIC_SAMPLES = [
