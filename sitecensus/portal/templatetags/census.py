@@ -1,7 +1,11 @@
 """Names, not codes, wherever a person reads: region codes as province names,
-the scanner's error and link-kind codes as Chinese."""
+the scanner's error and link-kind codes as Chinese. (In the portal: it reads
+orgs and the scanner, which core may not.)"""
 
 from django import template
+
+from sitecensus.orgs.selectors import province_name
+from sitecensus.scanner.engine.fetch import ERROR_MESSAGES
 
 register = template.Library()
 
@@ -11,16 +15,12 @@ LINK_KINDS = {"link": "链接", "image": "图片", "attachment": "附件"}
 @register.filter
 def region_name(value):
     """"13" → "河北省"; anything that is not a province code is shown unchanged."""
-    from sitecensus.orgs.selectors import province_name
-
     return province_name(str(value or "")) or value
 
 
 @register.filter
 def scan_error(code):
     """A scanner error code ("connect", "timeout" …) as the Chinese message."""
-    from sitecensus.scanner.engine.fetch import ERROR_MESSAGES
-
     if not code:
         return ""
     return ERROR_MESSAGES.get(str(code), ERROR_MESSAGES["other"])
