@@ -165,7 +165,7 @@ def comparison(user) -> QuerySet:
         return Subquery(Scorecard.objects.filter(website=OuterRef("pk"), stage=stage,
                                                  status=Scorecard.Status.SUBMITTED).order_by("-id").values(field)[:1])
 
-    return (scope.visible_websites(user).filter(pk__in=active_websites())
+    return (registry_policy.visible_websites(user).filter(pk__in=active_websites())
             .annotate(self_score=latest(S.SELF, "score"), self_result=latest(S.SELF, "result"),
                       inspection_score=latest(S.INSPECTION, "score"),
                       inspection_result=latest(S.INSPECTION, "result"))
