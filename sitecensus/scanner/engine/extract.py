@@ -238,6 +238,11 @@ def parse_page(data: bytes | str, *, url: str | None = None, content_type: str |
             if mm:
                 js_redirect = _resolve(base, mm.group(2) or mm.group(4))
 
+    body = tree.body
+    if js_redirect is None and body is not None and "location" in (body.attributes.get("onload") or ""):
+        mm = _JS_REDIRECT.search(body.attributes.get("onload") or "")
+        if mm:
+            js_redirect = _resolve(base, mm.group(2) or mm.group(4))
     for n in tree.css("script, style, noscript, template"):
         n.decompose()
     root = tree.body or tree.root
@@ -288,6 +293,8 @@ def parse_page(data: bytes | str, *, url: str | None = None, content_type: str |
 
     _extract_links_and_items(tree, base, as_of, info, ref)
     for source, frag in fragments:
+        if "<tr" in frag and "<table" not in frag:
+            frag = f"<table>{frag}</table>"  # datastore records of table rows
         ftree = LexborHTMLParser(f"<html><body>{frag}</body></html>")
         extra = PageInfo(encoding=encoding)
         _extract_links_and_items(ftree, base, as_of, extra, ref, source=source)

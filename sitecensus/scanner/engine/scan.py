@@ -236,7 +236,9 @@ class _Site:
                     follow.append(p.client_redirect)
         best = _newest(items)
         if best is None or stale(best.date):
-            more = [u for u in info.iframes if _same_site(u, url)][: cfg.max_frames]
+            # Same-site iframes; any iframe of a page that is only a shell around it.
+            shell = not info.items and len(info.links) < 15
+            more = [u for u in info.iframes if shell or _same_site(u, url)][: cfg.max_frames]
             if not home:
                 more += info.next_pages[: cfg.max_list_pages]
             for u in more:

@@ -206,3 +206,13 @@ def test_more_url_forms_give_dates_and_years():
     p = parse_page(_html('<ul><li><a href="/xw/202511/content_1001.htm">关于做好今冬明春工作的通知</a><span>11-18</span></li>'
                          '</ul>'), url="http://x.gov.cn/", as_of=AS26)
     assert p.items[0].date == date(2025, 11, 18)
+
+
+def test_datastore_table_rows_and_onload_redirects():
+    xml = ('<script type="text/xml"><datastore><recordset><record><![CDATA[<tr><td><a href="/art/1.html">'
+           '关于开展安全生产大检查的通知</a></td><td>2026-11-18</td></tr>]]></record></recordset></datastore></script>')
+    p = parse_page(_html(xml), url="http://x.gov.cn/", as_of=AS26)
+    assert p.latest_date == date(2026, 11, 18) and p.items[0].source == "script_xml"
+    p = parse_page(b"<html><body onload=\"window.location='/portal/'\"></body></html>", url="http://x.gov.cn/",
+                   as_of=AS26)
+    assert p.client_redirect == "http://x.gov.cn/portal/"
