@@ -24,6 +24,13 @@ def website_list(user, *, query: str = "", status: str = "", life: str = "", sit
         qs = qs.filter(life=life)
     if site_class:
         qs = qs.filter(site_class=site_class)
+    region = (region or "").strip()
+    if region and not region.isdigit():
+        # A person types a name (河北省, 保定市, 涞水县); the code is for machines.
+        from sitecensus.orgs.models import Division
+
+        found = Division.objects.filter(name=region).order_by("level", "code").first()
+        region = found.code if found else "x"  # an unknown name matches nothing
     if region:
         prefix = region.rstrip("0")
         if len(prefix) % 2:

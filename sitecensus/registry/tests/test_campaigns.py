@@ -185,3 +185,4 @@ def test_campaign_pages(client, demo_users):
     client.force_login(demo_users["sysadmin"])
     assert client.get("/campaigns/").status_code == 200
     assert client.get("/campaigns/new/").status_code == 403
+
