@@ -38,6 +38,10 @@ def test_national_office_creates_a_campaign_which_becomes_the_active_one(demo_us
     assert not Campaign.objects.get(pk=before.pk).is_active
     assert campaign.phases.get(kind="inventory").closes_on == date(2015, 4, 25)
     assert registry_services.campaign_phase("report").closes_on == date(2015, 8, 31)
+    from sitecensus.audit.models import AuditEvent
+
+    event = AuditEvent.objects.get(action="campaign_created", object_id=str(campaign.pk))
+    assert event.actor_username == "guoban" and event.details["year"] == 2015
 
 
 @pytest.mark.parametrize("username", ["hebei", "sysadmin", "laishui_lsz"])
@@ -67,6 +71,9 @@ def test_system_admin_moves_dates_only(demo_users):
     campaigns.update_campaign(actor=demo_users["sysadmin"], campaign=campaign,
                               phases={"selfcheck": (TODAY, new_close)})
     assert campaign.phases.get(kind="selfcheck").closes_on == new_close
+    from sitecensus.audit.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="campaign_changed", actor_username="sysadmin").exists()
     with pytest.raises(NotAllowed, match="只能调整日程"):
         campaigns.update_campaign(actor=demo_users["sysadmin"], campaign=campaign, name="改名",
                                   phases={"selfcheck": (TODAY, new_close)})
