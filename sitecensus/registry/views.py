@@ -3,7 +3,6 @@ from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from sitecensus.audit.services import record
 from sitecensus.orgs import policy as orgs_policy
 from sitecensus.core.errors import CensusError, InvalidInput, NotAllowed
 from sitecensus.core.excel import excel_response
+from sitecensus.core.paging import paginate
 from sitecensus.jobs.services import enqueue
 
 from . import imports, policy, selectors, services
@@ -38,7 +38,7 @@ def _filters(request):
 
 def site_list(request):
     sites = selectors.website_list(request.user, **_filters(request))
-    page = Paginator(sites, PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, sites, PAGE, {"unit__path": "str", "id": "int"})
     return render(request, "registry/site_list.html", {
         "page": page, "params": request.GET, "statuses": Website.Status.choices, "lives": Website.Life.choices,
         "classes": spec_choices("site_class"),
@@ -206,7 +206,7 @@ def review_queue(request):
     q = request.GET.get("q", "")
     changes = request.GET.get("changes") == "1"
     queue = selectors.review_queue(request.user, query=q, changes_only=changes)
-    page = Paginator(queue, PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, queue, PAGE, {"submitted_at": "datetime", "id": "int"})
     return render(request, "registry/review_queue.html", {"page": page, "q": q, "changes": changes})
 
 

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[3]
 
 IMPORT = r"""
 import django, os, sys, time
-os.nice(10)  # a background job yields the CPU to page views (the job workers run with Nice= too)
+os.nice(19)  # a background job yields the CPU to page views (the job workers run with Nice= too)
 django.setup()
 from django.core.files.uploadedfile import SimpleUploadedFile
 import io, zipfile

@@ -1,0 +1,266 @@
+"""Deadline-week load on the national data set, through the production server.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sitecensus_bench .venv/bin/python bench/national.py --sites
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sitecensus_bench .venv/bin/python bench/load.py [--users 50 --seconds 60]
+
+Starts the production stack of deploy/ (nginx with TLS → gunicorn with the shipped config →
+PostgreSQL, Redis for cache, sessions and broker, a Celery job worker; deploy/localstack.py) on
+loopback, then runs USERS concurrent users for SECONDS: organizing units and the national office
+browsing the review queue, site lists (first and deep pages, searches), statistics and the public
+pages, while two county offices import workbooks through HTTP upload (dry run, confirm as a job)
+and two reviewers approve from the province's queue. Prints errors and, per page, the request
+count, median, p95 and max; the targets are 0 errors, p95 < 1 s on every page and the national
+statistics p95 < 300 ms. Sessions are made directly in the session store (no timed logins).
+"""
+
+import argparse
+import asyncio
+import io
+import os
+import random
+import re
+import statistics
+import sys
+import time
+import zipfile
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REDIS_DB = int(os.environ.get("LOAD_REDIS_DB", "14"))
+STACK_ENV = {"REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}", "CACHE_PREFIX": "loadbench",
+             "SECRET_KEY": "load-bench-" + "k" * 50}
+os.environ.update(STACK_ENV)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _setup  # noqa: E402
+import aiohttp  # noqa: E402
+from national import QUEUE_PROVINCE, ensure_national_sites  # noqa: E402
+
+from deploy.localstack import LocalStack  # noqa: E402
+from sitecensus.accounts import roles  # noqa: E402
+from sitecensus.accounts.models import User  # noqa: E402
+from sitecensus.orgs.models import Unit  # noqa: E402
+from sitecensus.registry import imports  # noqa: E402
+from sitecensus.registry.testing import fill_workbook, sample_filing  # noqa: E402
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def account(username, unit, role):
+    user, _ = User.objects.update_or_create(username=username, defaults={
+        "unit": unit, "role": role, "must_change_password": False, "is_active": True})
+    return user
+
+
+def session_for(user) -> str:
+    """A logged-in session in the store the server reads (Redis), as a login would make it."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.cache import SessionStore
+
+    from sitecensus.accounts.signals import LOGIN_AT
+
+    store = SessionStore()
+    store[SESSION_KEY], store[HASH_SESSION_KEY] = str(user.pk), user.get_session_auth_hash()
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.AllowAllUsersModelBackend"
+    store[LOGIN_AT] = time.time()
+    store.create()
+    return store.session_key
+
+
+def workbooks(unit, county_code: str, n: int, per: int) -> list[bytes]:
+    out = []
+    blank = imports.workbook_for(unit)
+    for k in range(n):
+        stamp = f"{int(time.time())}{k}"
+        filings = [sample_filing(name=f"{unit.name}负载网站{stamp}-{i}", url=f"http://load{stamp}-{i}.{county_code}.gov.cn",
+                                 unit_name=unit.name, site_class="县级政府部门网站", columns=10) for i in range(per)]
+        out.append(fill_workbook(blank, filings))
+    return out
+
+
+class Recorder:
+    def __init__(self):
+        self.times, self.errors = defaultdict(list), []
+
+    async def get(self, http, label, url, **kw):
+        started = time.perf_counter()
+        try:
+            async with http.get(url, allow_redirects=False, **kw) as r:
+                body = await r.text()
+                ok = r.status in (200, 302)
+        except Exception as exc:  # noqa: BLE001 - counted as an error
+            body, ok = f"{type(exc).__name__}: {exc}", False
+            r = None
+        self.times[label].append(time.perf_counter() - started)
+        if not ok:
+            self.errors.append(f"{label} {url}: {r.status if r is not None else body}")
+        return body
+
+    async def post(self, http, label, url, data, **kw):
+        started = time.perf_counter()
+        try:
+            async with http.post(url, data=data, allow_redirects=False, **kw) as r:
+                body, status, location = await r.text(), r.status, r.headers.get("Location", "")
+        except Exception as exc:  # noqa: BLE001
+            body, status, location = f"{type(exc).__name__}: {exc}", 0, ""
+        self.times[label].append(time.perf_counter() - started)
+        if status not in (200, 302):
+            self.errors.append(f"{label} {url}: {status} {body[:200]}")
+        return status, location, body
+
+
+async def browse(rec, base, cookie, pages, until):
+    async with aiohttp.ClientSession(cookies={"sessionid": cookie} if cookie else None,
+                                     connector=aiohttp.TCPConnector(ssl=False, limit=2)) as http:
+        while time.time() < until:
+            label, path = random.choice(pages)
+            await rec.get(http, label, base + path)
+
+
+async def importer(rec, base, cookie, files, until):
+    async with aiohttp.ClientSession(cookies={"sessionid": cookie}, connector=aiohttp.TCPConnector(ssl=False)) as http:
+        for data in files:
+            if time.time() >= until:
+                return
+            page = await rec.get(http, "导入：上传页", base + "/sites/import/")
+            form = aiohttp.FormData()
+            form.add_field("csrfmiddlewaretoken", TOKEN.search(page).group(1))
+            form.add_field("files", data, filename="load.xlsx",
+                           content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            status, location, _ = await rec.post(http, "导入：上传", base + "/sites/import/", form,
+                                                 headers={"Referer": base + "/sites/import/"})
+            if status != 302:
+                continue
+            batch = base + location
+            token = TOKEN.search(await rec.get(http, "导入：批次页", batch)).group(1)
+            for _ in range(20):
+                async with http.post(batch + "step/", data={"csrfmiddlewaretoken": token},
+                                     headers={"Accept": "application/json", "Referer": batch}) as r:
+                    state = (await r.json())["state"]
+                if state != "analysing":
+                    break
+            status, location, _ = await rec.post(http, "导入：确认（排队）", batch,
+                                                 {"csrfmiddlewaretoken": token, "action": "commit"},
+                                                 headers={"Referer": batch})
+            match = re.search(r"/jobs/(\d+)/", location)
+            while match and time.time() < until + 60:
+                async with http.get(f"{base}/jobs/{match.group(1)}.json") as r:
+                    job = await r.json()
+                if job["status"] in ("done", "failed"):
+                    if job["status"] == "failed":
+                        rec.errors.append(f"import job failed: {job['error']}")
+                    rec.times["导入：完成（条）"].append(job["done"])
+                    break
+                await asyncio.sleep(0.5)
+
+
+async def approver(rec, base, cookie, until, offset):
+    async with aiohttp.ClientSession(cookies={"sessionid": cookie}, connector=aiohttp.TCPConnector(ssl=False)) as http:
+        while time.time() < until:
+            page = await rec.get(http, "审核：待审核队列", base + f"/sites/review/?page={offset}")
+            ids = re.findall(r'href="/sites/(\d+)/"', page)
+            if not ids:
+                await asyncio.sleep(1)
+                continue
+            site = random.choice(ids)
+            detail = await rec.get(http, "审核：网站页", f"{base}/sites/{site}/")
+            token = TOKEN.search(detail)
+            if token:
+                await rec.post(http, "审核：通过", f"{base}/sites/{site}/review/",
+                               {"csrfmiddlewaretoken": token.group(1), "action": "approve"},
+                               headers={"Referer": f"{base}/sites/{site}/"})
+
+
+def pct(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+async def run(base, sessions, args):
+    rec = Recorder()
+    until = time.time() + args.seconds
+    tasks = []
+    national, province, county, approvers, importers = sessions
+    national_pages = [("统计：全国", "/stats/"), ("网站列表：全国首页", "/sites/"),
+                      ("网站列表：全国深页", "/sites/?page=1500"), ("网站列表：全国搜索", "/sites/?q=%E5%8E%BF%E4%BA%BA%E6%B0%91")]
+    province_pages = [("待审核队列：河北", "/sites/review/"), ("待审核队列：河北深页", "/sites/review/?page=200"),
+                      ("统计：河北", "/stats/"), ("网站列表：河北", "/sites/?status=submitted")]
+    county_pages = [("网站列表：县", "/sites/"), ("统计：县", "/stats/"), ("首页：县", "/")]
+    public_pages = [("公开：普查专题", "/pucha/"), ("公开：网站名录", "/pucha/sites/"),
+                    ("公开：名录搜索", "/pucha/sites/?q=%E6%95%99%E8%82%B2"), ("公开：通报", "/pucha/notices/")]
+    browsers = args.users - len(approvers) - len(importers)
+    for i in range(browsers):
+        kind = i % 4
+        cookie, pages = [(national, national_pages), (province, province_pages), (county, county_pages),
+                         (None, public_pages)][kind]
+        tasks.append(browse(rec, base, cookie, pages, until))
+    for k, (cookie, files) in enumerate(importers):
+        tasks.append(importer(rec, base, cookie, files, until))
+    for k, cookie in enumerate(approvers):
+        tasks.append(approver(rec, base, cookie, until, 1 + k * 50))
+    started = time.time()
+    await asyncio.gather(*tasks)
+    return rec, time.time() - started
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--gunicorn-workers", type=int, default=4)
+    args = parser.parse_args()
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        sys.exit("bench/load.py runs on PostgreSQL: set DATABASE_URL")
+    _setup.migrate()
+    ensure_national_sites()
+    from sitecensus.core.db import analyze
+    from sitecensus.reports.services import refresh_tallies
+
+    started = time.perf_counter()
+    refresh_tallies(force=True)
+    analyze()
+    print(f"database: {_setup.describe_database()}; statistics rebuilt + ANALYZE in {time.perf_counter() - started:.1f} s")
+    root = Unit.objects.get(depth=1)
+    hebei = Unit.objects.get(org_code=QUEUE_PROVINCE)
+    county_units = [u for u in Unit.objects.filter(kind=Unit.Kind.COUNTY_OFFICE, path__startswith=hebei.path)
+                    .order_by("path")[:40]
+                    if Unit.objects.filter(path__startswith=u.path, depth=u.depth + 1, is_organizer=False).exists()][:3]
+    with LocalStack(os.environ["DATABASE_URL"], redis_db=REDIS_DB, workers=args.gunicorn_workers,
+                    extra_env=STACK_ENV) as stack:
+        national = session_for(account("load_guoban", root, roles.NATIONAL_ADMIN))
+        province = session_for(account("load_hebei", hebei, roles.ORGANIZER))
+        county = session_for(account("load_county", county_units[0], roles.ORGANIZER))
+        approvers = [session_for(account(f"load_review{k}", hebei, roles.ORGANIZER)) for k in range(2)]
+        importers = []
+        for k, office in enumerate(county_units[1:3]):
+            child = Unit.objects.filter(path__startswith=office.path, depth=office.depth + 1,
+                                        is_organizer=False).order_by("path").first()
+            importers.append((session_for(account(f"load_import{k}", office, roles.ORGANIZER)),
+                              workbooks(child, office.org_code or f"c{office.pk}", 6, 50)))
+        print(f"stack: {stack.url} (nginx → gunicorn {args.gunicorn_workers} workers × 4 threads, "
+              f"Redis db {REDIS_DB}, Celery job worker)")
+        rec, elapsed = asyncio.run(run(stack.url, (national, province, county, approvers, importers), args))
+    total = sum(len(v) for k, v in rec.times.items() if not k.endswith("（条）"))
+    print(f"{args.users} users for {elapsed:.0f} s: {total:,} requests ({total / elapsed:.0f}/s), "
+          f"errors: {len(rec.errors)}")
+    for error in rec.errors[:10]:
+        print(f"  ! {error}")
+    print(f"  {'page':<22}{'n':>6}{'median':>9}{'p95':>9}{'max':>9}")
+    for label in sorted(rec.times):
+        values = rec.times[label]
+        if label.endswith("（条）"):
+            print(f"  {label:<22}{len(values):>6} imports confirmed, {sum(values):,} sites written")
+            continue
+        print(f"  {label:<22}{len(values):>6}{statistics.median(values) * 1000:>7.0f}ms"
+              f"{pct(values, 95) * 1000:>7.0f}ms{max(values) * 1000:>7.0f}ms")
+    worst = max((pct(v, 95), k) for k, v in rec.times.items() if not k.endswith("（条）"))
+    stats = rec.times.get("统计：全国", [0])
+    print(f"worst p95: {worst[0] * 1000:.0f} ms ({worst[1]}; target < 1000 ms); "
+          f"national statistics p95: {pct(stats, 95) * 1000:.0f} ms (target < 300 ms); errors: {len(rec.errors)}")
+
+
+if __name__ == "__main__":
+    main()
