@@ -4,6 +4,10 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from sitecensus.scoring import services as scoring
+from sitecensus.scoring.models import Scorecard
+from sitecensus.scoring.views import raw_entries_from
+
 from . import selectors, services
 
 CONTENT_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "pdf": "application/pdf"}
@@ -26,10 +30,6 @@ def remove(request, pk):
     card_pk = found.scorecard_id
     if card_pk and any(key.startswith("e-") for key in request.POST):
         # Sent from the card with what was typed: saved first, so nothing typed is lost.
-        from sitecensus.scoring import services as scoring
-        from sitecensus.scoring.models import Scorecard
-        from sitecensus.scoring.views import raw_entries_from
-
         card = Scorecard.objects.get(pk=card_pk)
         scoring.save_entries(actor=request.user, card=card,
                              raw_entries=raw_entries_from(request.POST, scoring.rubric_of(card)), request=request)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, QuerySet
 
 from sitecensus.orgs.models import Unit
+from sitecensus.scoring import selectors as scoring
+from sitecensus.scoring.models import InspectionReport
 
 from .models import Message
 
@@ -24,16 +26,12 @@ def _child_organizers(unit: Unit) -> QuerySet:
 
 def not_self_checked(unit: Unit) -> QuerySet:
     """Sites in the unit's inspection scope without a submitted self-check."""
-    from sitecensus.scoring import selectors as scoring
-
     return (scoring.inspection_scope(unit).annotate(done=Exists(scoring._submitted(scoring.S.SELF)))
             .filter(done=False).select_related("unit").order_by("unit__path", "id"))
 
 
 def not_inspected(unit: Unit) -> list[tuple[Unit, int]]:
     """Child organizing units with sites waiting for their inspection."""
-    from sitecensus.scoring import selectors as scoring
-
     rows = []
     for child in _child_organizers(unit):
         waiting = scoring.inspection_queue(child).count()
@@ -43,16 +41,11 @@ def not_inspected(unit: Unit) -> list[tuple[Unit, int]]:
 
 
 def not_reported(unit: Unit) -> list[Unit]:
-    from sitecensus.scoring import selectors as scoring
-    from sitecensus.scoring.models import InspectionReport
-
     return [child for child, report in scoring.child_reports(unit)
             if report is None or report.status != InspectionReport.Status.SUBMITTED]
 
 
 def rectification_overdue(user) -> QuerySet:
-    from sitecensus.scoring import selectors as scoring
-
     return scoring.rectifications(user, overdue=True).filter(issuer_unit=user.unit)
 
 

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from sitecensus.audit.services import record
+from sitecensus.accounts.models import User
+from sitecensus.registry.campaigns import campaign_phase
 from sitecensus.core.errors import InvalidInput, NotFound
 
 from . import policy, selectors
@@ -20,8 +22,6 @@ K = Message.Kind
 def notify(*, units, kind: str, title: str, body: str, link: str = "", sender=None) -> tuple[int, int]:
     """One inbox message per unit, and a mail to each of its active accounts.
     Returns (messages, mails)."""
-    from sitecensus.accounts.models import User
-
     units = list({u.pk: u for u in units}.values())
     if not units:
         return 0, 0
@@ -75,8 +75,6 @@ def remind(*, actor, which: str, request=None) -> tuple[int, int]:
     kind, title, body, link = REMINDERS[which]
     deadline = ""
     if which in PHASE_OF:
-        from sitecensus.registry.campaigns import campaign_phase
-
         phase = campaign_phase(PHASE_OF[which])
         deadline = f"（截止日期：{phase.closes_on:%Y年%m月%d日}）" if phase else ""
     units = selectors.reminder_units(actor, which)

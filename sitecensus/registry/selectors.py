@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
-from sitecensus.orgs.models import Unit
+from sitecensus.orgs.models import Division, Unit
 
 from .models import ReviewEvent, Website, WebsiteVersion
 
@@ -27,8 +27,6 @@ def website_list(user, *, query: str = "", status: str = "", life: str = "", sit
     region = (region or "").strip()
     if region and not region.isdigit():
         # A person types a name (河北省, 保定市, 涞水县); the code is for machines.
-        from sitecensus.orgs.models import Division
-
         found = Division.objects.filter(name=region).order_by("level", "code").first()
         region = found.code if found else "x"  # an unknown name matches nothing
     if region:
