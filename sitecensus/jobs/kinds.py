@@ -44,3 +44,26 @@ def statistics_refresh(job) -> dict:
 
     at = refresh_tallies(force=True)
     return {"refreshed_at": at.isoformat()}
+
+
+@job("site_export")
+def site_export(job, *, filters: dict) -> dict:
+    """A large scope's site list as an Excel file kept for its requester (var/exports)."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from sitecensus.audit.services import record
+    from sitecensus.core.excel import write_workbook
+    from sitecensus.registry import selectors
+    from sitecensus.registry.views import EXPORT_HEADERS, export_rows
+
+    user = job.requested_by
+    sites = selectors.website_list(user, **filters)
+    folder = settings.VAR_DIR / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"job-{job.pk}.xlsx"
+    with open(path, "wb") as out:
+        rows = write_workbook(out, "政府网站", EXPORT_HEADERS,
+                              export_rows(sites, progress=lambda n: progress(job, n, message=f"已写出 {n} 行")))
+    record("websites_exported", actor=user, filters=filters, rows=rows)
+    return {"file": path.name, "filename": f"政府网站-{timezone.localdate():%Y%m%d}.xlsx", "rows": rows}

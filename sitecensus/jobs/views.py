@@ -1,7 +1,10 @@
 """The progress page of a job and its JSON status (the page polls it)."""
 
-from django.http import JsonResponse
+from django.conf import settings
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import redirect, render
+
+from sitecensus.core.errors import NotFound
 
 from .services import get_job
 
@@ -19,3 +22,14 @@ def job_status(request, pk):
                          "total": job.total, "message": job.message, "error": job.error,
                          "next": job.next_url if job.status == job.Status.DONE else "",
                          "result": job.result if job.finished else {}})
+
+
+def job_file(request, pk):
+    """The file a job wrote (an export), for the user who asked for it."""
+    job = get_job(request.user, pk)
+    name = (job.result or {}).get("file", "")
+    path = settings.VAR_DIR / "exports" / name
+    if job.status != job.Status.DONE or not name or "/" in name or not path.exists():
+        raise NotFound("文件不存在或已过期")
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=job.result.get("filename", name),  # noqa: SIM115
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

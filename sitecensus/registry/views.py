@@ -2,6 +2,7 @@ from datetime import datetime
 from urllib.parse import quote
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -50,14 +51,26 @@ EXPORT_HEADERS = ["网站标识码", "网站名称", "首页网址", "填报单�
                   "审核状态", "运行状态", "报送时间", "通过时间", "逾期"]
 
 
+def export_rows(sites, progress=None):
+    for n, s in enumerate(sites.iterator(chunk_size=2000), start=1):
+        if progress is not None and n % 2000 == 0:
+            progress(n)
+        yield [s.site_code or "", s.name, s.homepage_url, s.unit.name, s.organizer.name,
+               s.unit.division.code6 if s.unit.division_id else "", s.site_class, s.is_portal,
+               s.get_status_display(), s.get_life_display(), s.submitted_at, s.approved_at, s.is_late]
+
+
 def site_export(request):
-    sites = selectors.website_list(request.user, **_filters(request))
+    filters = _filters(request)
+    sites = selectors.website_list(request.user, **filters)
+    if sites.count() > settings.EXPORT_INLINE_MAX:
+        # A large scope (a province, the nation) is written by a job; its page offers the file.
+        job = enqueue("site_export", actor=request.user, label="导出网站名录（Excel）", params={"filters": filters},
+                      total=sites.count())
+        return redirect("jobs:job", pk=job.pk)
     record("websites_exported", actor=request.user, request=request, filters=dict(request.GET.items()))
-    rows = ([s.site_code or "", s.name, s.homepage_url, s.unit.name, s.organizer.name,
-             s.unit.division.code6 if s.unit.division_id else "", s.site_class, s.is_portal,
-             s.get_status_display(), s.get_life_display(), s.submitted_at, s.approved_at, s.is_late]
-            for s in sites.iterator(chunk_size=2000))
-    return excel_response(f"政府网站-{timezone.localdate():%Y%m%d}.xlsx", "政府网站", EXPORT_HEADERS, rows)
+    return excel_response(f"政府网站-{timezone.localdate():%Y%m%d}.xlsx", "政府网站", EXPORT_HEADERS,
+                          export_rows(sites))
 
 
 def site_detail(request, pk):

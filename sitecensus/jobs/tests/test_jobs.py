@@ -70,3 +70,25 @@ def test_embedded_worker_runs_jobs_without_holding_the_request(client, settings,
             break
         time.sleep(0.1)
     assert Job.objects.get(pk=queued.pk).result == {"ok": True}
+
+
+def test_a_large_export_is_a_job_with_a_file_for_its_requester(client, demo_users, settings, tmp_path):
+    import io
+
+    from openpyxl import load_workbook
+
+    settings.VAR_DIR = tmp_path
+    settings.EXPORT_INLINE_MAX = 2
+    client.force_login(demo_users["guoban"])
+    response = client.get("/sites/export/")
+    assert response.status_code == 302 and response["Location"].startswith("/jobs/")
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-testid="job-file"' in page and "已完成" in page
+    download = client.get(response["Location"] + "file/")
+    rows = list(load_workbook(io.BytesIO(b"".join(download.streaming_content))).active.iter_rows(values_only=True))
+    assert rows[0][0] == "网站标识码" and len(rows) > 3
+    client.force_login(demo_users["hebei"])
+    assert client.get(response["Location"] + "file/").status_code == 404
+    settings.EXPORT_INLINE_MAX = 100000  # small scopes stay a direct download
+    client.force_login(demo_users["guoban"])
+    assert client.get("/sites/export/")["Content-Type"].startswith("application/vnd.openxml")

@@ -18,6 +18,7 @@
       }
       document.getElementById("job-done").hidden = false;
       if (j.status === "done" && j.next) window.location.assign(j.next);
+      else if (j.status === "done" && j.result && j.result.file && !document.querySelector("[data-testid=job-file]")) window.location.reload();
     }).catch(function () { setTimeout(poll, 3000); });
   }
   poll();
