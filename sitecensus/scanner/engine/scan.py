@@ -323,18 +323,24 @@ async def scan_site(f: Fetcher, t: Target, cfg: ScanConfig) -> SiteResult:
     async def do_https():
         if not cfg.check_https or fr.error in ("invalid_url", "ssrf_refused", "dns"):
             return
+        if getattr(f, "https_slots", None) is None:
+            f.https_slots = asyncio.Semaphore(max(1, cfg.https_concurrency))
+        async with f.https_slots:
+            await check_https()
+
+    async def check_https():
         if t.homepage.startswith("https:"):
             hp.https_ok = fr.ok or fr.error == "not_html"
             hp.https_error = None if hp.https_ok else fr.error
             alt = _other_scheme(t.homepage, "http")
             if alt:
-                r = await f.fetch(alt, method="GET", max_bytes=65536, retries=0)
+                r = await f.fetch(alt, method="GET", max_bytes=65536, retries=0, timeout=cfg.https_timeout)
                 hp.http_redirects_to_https = r.final_url.startswith("https:")
         else:
             hp.http_redirects_to_https = fr.final_url.startswith("https:")
             alt = _other_scheme(fr.final_url if hp.http_redirects_to_https else t.homepage, "https")
             if alt and not hp.http_redirects_to_https:
-                r = await f.fetch(alt, method="GET", max_bytes=65536, retries=0)
+                r = await f.fetch(alt, method="GET", max_bytes=65536, retries=0, timeout=cfg.https_timeout)
                 hp.https_ok, hp.https_error = r.ok, r.error
             else:
                 hp.https_ok, hp.https_error = fr.ok, fr.error
