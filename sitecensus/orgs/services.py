@@ -188,6 +188,23 @@ def _system_for(kind, parent: Unit) -> VerticalSystem | None:
     return None
 
 
+def _check_follows_tree(kind, parent: Unit, division: Division | None) -> None:
+    """Unit creation follows the tree: a people's government sits at its
+    office's own division or one level below (a province creates cities, not
+    townships: those belong to their county), and one division has one."""
+    if kind != K.GOVERNMENT or division is None or parent.division is None:
+        return
+    if division.level > parent.division.level + 1:
+        raise InvalidInput(f"“{division.name}”是{division.get_level_display()}行政区划，应由其所在的"
+                           f"{Division.Level(division.level - 1).label}组织单位设立，"
+                           f"“{parent.name}”不能越级设立", field="division_code")
+    holder = Unit.objects.filter(kind=K.GOVERNMENT, division=division, closed_at__isnull=True).first()
+    if holder is not None:
+        above = Unit.objects.filter(path=holder.path[: holder.steplen * (holder.depth - 1)]).first()
+        raise Duplicate(f"行政区划“{division.name}”已有单位“{holder.name}”"
+                        f"（上级：{above.name if above else '—'}），不能重复设立", field="division_code")
+
+
 @transaction.atomic
 def create_unit(*, actor, parent: Unit, name: str, kind: str, division_code: str | None = None,
                 org_code: str | None = None, vertical_system_name: str | None = None,
@@ -207,6 +224,7 @@ def create_unit(*, actor, parent: Unit, name: str, kind: str, division_code: str
     if parent.system_id and kind not in (K.VERTICAL_BRANCH, K.VERTICAL_UNIT, K.INSTITUTION, K.INTERNAL_BODY):
         raise InvalidInput("垂直管理系统内只能设立本系统的单位", field="kind")
     division = _resolve_division(kind, parent, division_code)
+    _check_follows_tree(kind, parent, division)
     code = _org_code_for(kind, division, org_code)
     if code and Unit.objects.filter(org_code=code).exists():
         holder = Unit.objects.get(org_code=code)

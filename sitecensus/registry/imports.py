@@ -48,6 +48,8 @@ def workbook_for(unit: Unit) -> bytes:
     sites = []
     for site in unit.websites.exclude(life__in=[Website.Life.CLOSED, Website.Life.MERGED]).order_by("id"):
         values = dict(site.data)
+        values["site_code"] = site.site_code or None
+        values["site_id"] = None if site.site_code else site.pk
         values["columns"] = [{"site_url": site.homepage_url, "column_name": c.name, "column_url": c.url,
                               "parent_column": c.parent_name, "is_homepage": c.is_homepage,
                               "column_class": c.column_class, "update_period": c.update_period,
@@ -56,7 +58,9 @@ def workbook_for(unit: Unit) -> bytes:
     return build_workbook(unit_code=unit_code(unit), unit_name=unit.name, sites=sites or None)
 
 
-SYSTEM_FIELDS = ()  # basic-form fields the system fills (identity), never part of the filed data
+def _system_fields() -> frozenset:
+    """Basic-form fields the system fills (the site's identity), never part of the filed data."""
+    return frozenset(f.code for f in load_forms()["basic_info"].fields if f.system)
 
 
 def filing_of(parsed_site) -> services.Filing:
@@ -65,7 +69,8 @@ def filing_of(parsed_site) -> services.Filing:
     for column in columns:
         for key in COLUMN_MAP.values():
             column.setdefault(key, False if key == "is_homepage" else "")
-    basic = {k: v for k, v in parsed_site.values.items() if k not in SYSTEM_FIELDS}
+    system = _system_fields()
+    basic = {k: v for k, v in parsed_site.values.items() if k not in system}
     return services.Filing(basic=basic, columns=columns)
 
 
@@ -80,9 +85,30 @@ def _row_error(filename: str, row: int, code: str, message: str) -> str:
     return str(CellError(filename, form.sheet, row, letter, form.field(code).label, message))
 
 
-def _existing(unit: Unit, parsed_site) -> Website | None:
+def _identify(unit: Unit, parsed_site) -> tuple[Website | None, str | None]:
+    """The registered site a workbook row is about: by its 网站标识码, else by
+    its system ID (unapproved sites), else by the unit's homepage URL. So a
+    changed homepage URL of an approved site is a change, not a new site."""
+    code = (parsed_site.values.get("site_code") or "").strip()
+    site_id = parsed_site.values.get("site_id")
+    if code:
+        site = Website.objects.filter(site_code=code).first()
+        if site is None or site.unit_id != unit.pk:
+            return None, f"网站标识码“{code}”不是本单位已登记的网站，请不要修改系统填写的网站标识码"
+        return site, None
+    if site_id:
+        site = Website.objects.filter(pk=site_id, unit=unit).first()
+        if site is None:
+            return None, f"系统编号“{site_id}”不是本单位已报送的网站，请不要修改系统填写的系统编号"
+        if site.site_code:
+            return site, None
+        return site, None
     url_key = services.normalize_url(parsed_site.values.get("homepage_url", ""))
-    return Website.objects.filter(unit=unit, url_key=url_key).first()
+    return Website.objects.filter(unit=unit, url_key=url_key).first(), None
+
+
+def _existing(unit: Unit, parsed_site) -> Website | None:
+    return _identify(unit, parsed_site)[0]
 
 
 def _classify(actor, unit: Unit, filename: str, parsed_site, seen: dict[str, str],
@@ -98,7 +124,13 @@ def _classify(actor, unit: Unit, filename: str, parsed_site, seen: dict[str, str
         return "error", None, [_row_error(filename, parsed_site.row, "homepage_url",
                                           f"与 {seen[key]} 是同一网站（首页网址相同），同一批次只能导入一次")]
     seen[key] = f"文件 {filename} 第 {parsed_site.row} 行"
-    existing = _existing(unit, parsed_site)
+    existing, wrong_identity = _identify(unit, parsed_site)
+    if wrong_identity:
+        column = "site_code" if parsed_site.values.get("site_code") else "site_id"
+        return "error", None, [_row_error(filename, parsed_site.row, column, wrong_identity)]
+    clash = services.registered_elsewhere(url_key, exclude_pk=existing.pk if existing else None)
+    if clash is not None:
+        return "error", existing, [_row_error(filename, parsed_site.row, "homepage_url", services.clash_message(clash))]
     if existing is None:
         if window_error:
             return "error", None, [_row_error(filename, parsed_site.row, "homepage_url", window_error)]

@@ -123,7 +123,13 @@ class Website(models.Model):
     class Meta:
         verbose_name = "政府网站"
         verbose_name_plural = "政府网站"
-        constraints = [models.UniqueConstraint(fields=["unit", "url_key"], name="website_unit_url_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "url_key"], name="website_unit_url_unique"),
+            # One site, one code: no two coded open sites share a homepage URL.
+            models.UniqueConstraint(fields=["url_key"], name="website_one_code_per_open_url",
+                                    condition=models.Q(site_code__isnull=False)
+                                    & ~models.Q(life__in=["closed", "merged"])),
+        ]
         # The review queue: its filter and its order in one index (no sort of the whole table).
         indexes = [models.Index(fields=["pending_at", "status", "submitted_at", "id"], name="website_review_queue"),
                    models.Index(fields=["organizer", "status"])]

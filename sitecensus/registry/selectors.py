@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from sitecensus.orgs.models import Division, Unit
 
@@ -45,8 +45,10 @@ def get_website(user, pk) -> Website:
 
 def review_queue(user, *, query: str = "", changes_only: bool = False) -> QuerySet:
     """Records waiting for the user's organizing unit."""
+    same_url = (Website.objects.filter(url_key=OuterRef("url_key")).exclude(pk=OuterRef("pk"))
+                .exclude(life__in=[Website.Life.CLOSED, Website.Life.MERGED]))
     qs = (Website.objects.filter(pending_at=user.unit, status=Website.Status.SUBMITTED)
-          .select_related("unit", "organizer"))
+          .select_related("unit", "organizer").annotate(url_clash=Exists(same_url)))
     if query:
         qs = qs.filter(Q(name__icontains=query) | Q(unit__name__icontains=query) | Q(homepage_url__icontains=query))
     if changes_only:
@@ -97,3 +99,28 @@ def units_not_reported(organizer: Unit) -> QuerySet:
 def pending_version(website: Website) -> WebsiteVersion | None:
     return (WebsiteVersion.objects.filter(website=website, state=WebsiteVersion.State.PENDING)
             .order_by("-number").first())
+
+
+def current_version(website: Website) -> WebsiteVersion | None:
+    """The approved version in force (not a status change)."""
+    return (WebsiteVersion.objects.filter(website=website, state=WebsiteVersion.State.CURRENT)
+            .exclude(source="life").order_by("-number").first())
+
+
+def returned_change(website: Website) -> WebsiteVersion | None:
+    """A change request that was returned and not filed again: the clerk goes
+    on editing it instead of starting from the approved data."""
+    if not website.site_code or website.status != Website.Status.APPROVED:
+        return None
+    latest = WebsiteVersion.objects.filter(website=website).order_by("-number").first()
+    if latest is None or latest.state != WebsiteVersion.State.REJECTED or latest.source == "life":
+        return None
+    return latest
+
+
+def diff_base(website: Website, version: WebsiteVersion) -> WebsiteVersion | None:
+    """What a version is compared with: the approved version in force when it
+    was filed (never a returned one)."""
+    return (WebsiteVersion.objects.filter(website=website, number__lt=version.number,
+                                          state__in=[WebsiteVersion.State.CURRENT, WebsiteVersion.State.SUPERSEDED])
+            .exclude(source="life").order_by("-number").first())

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from sitecensus.accounts import services as account_services
@@ -123,8 +124,21 @@ def _columns_snapshot(website: Website) -> list[dict]:
     return [{k: getattr(c, k) for k in COLUMN_FIELDS} for c in website.columns.order_by("position")]
 
 
-def is_unchanged(website: Website, filing: Filing) -> bool:
-    return filing.basic == website.data and _ordered_columns(filing.columns) == _columns_snapshot(website)
+def _empty_is_empty(value):
+    return None if value in (None, "", [], ()) else value
+
+
+def same_data(a: dict, b: dict) -> bool:
+    """Filed data compared as the clerk sees it: an empty cell, an empty text and
+    an empty list are the same nothing (a workbook reads back None for all)."""
+    return all(_empty_is_empty(a.get(k)) == _empty_is_empty(b.get(k)) for k in set(a) | set(b))
+
+
+def is_unchanged(website: Website, filing: Filing, *, data: dict | None = None, columns: list | None = None) -> bool:
+    """Does the filing say what the record (or the given version) already says?"""
+    data = website.data if data is None else data
+    columns = _columns_snapshot(website) if columns is None else columns
+    return same_data(filing.basic, data) and _ordered_columns(filing.columns) == _ordered_columns(columns)
 
 
 @transaction.atomic
@@ -152,12 +166,33 @@ def replace_pending(*, actor, website: Website, filing: Filing, request=None) ->
     return website
 
 
+def registered_elsewhere(url_key: str, *, exclude_pk=None) -> Website | None:
+    """Another open site (not closed, not merged) with the same normalised
+    homepage URL: one site, one record, one code."""
+    if not url_key:
+        return None
+    rest = url_key.split("://", 1)[-1]
+    keys = [f"http://{rest}", f"https://{rest}"]  # the same site over http and https
+    return (Website.objects.filter(url_key__in=keys).exclude(pk=exclude_pk)
+            .exclude(life__in=[Website.Life.CLOSED, Website.Life.MERGED])
+            .select_related("unit").order_by(F("site_code").asc(nulls_last=True), "id").first())
+
+
+def clash_message(clash: Website) -> str:
+    code = f"（网站标识码 {clash.site_code}）" if clash.site_code else f"（{clash.get_status_display()}）"
+    return (f"首页网址已由“{clash.unit.name}”登记为“{clash.name}”{code}，同一网站只能登记一次、"
+            f"只有一个网站标识码；如是同一网站，请由其主管单位办理")
+
+
 def _check_identity(unit: Unit, url_key: str, exclude_pk=None) -> None:
     if not url_key:
         raise InvalidInput("请填写首页网址", field="homepage_url")
     clash = Website.objects.filter(unit=unit, url_key=url_key).exclude(pk=exclude_pk).first()
     if clash is not None:
         raise Duplicate(f"本单位已登记首页网址相同的网站“{clash.name}”", field="homepage_url")
+    clash = registered_elsewhere(url_key, exclude_pk=exclude_pk)
+    if clash is not None and clash.site_code:
+        raise Duplicate(clash_message(clash), field="homepage_url")
 
 
 @transaction.atomic
@@ -280,6 +315,10 @@ def _apply_version(website: Website, version: WebsiteVersion) -> None:
         website.life = data.get("life", website.life)
         website.life_reason = data.get("life_reason", "")
         website.merged_into_id = data.get("merged_into") or None
+        if data.get("new_url"):  # 迁移: the site carries on at its new address, with its code
+            website.homepage_url = data["new_url"][:500]
+            website.url_key = normalize_url(data["new_url"])
+            website.data = {**website.data, "homepage_url": data["new_url"]}
         if website.life in (Website.Life.CLOSED, Website.Life.MERGED) and website.site_code:
             account_services.set_site_account_active(site_code=website.site_code, active=False)
         return
@@ -305,6 +344,15 @@ def approve(*, actor, website: Website, request=None) -> Website:
         record("website_approved", actor=actor, request=request, obj=website, level=actor.unit.name)
         return website
     # Final approval: the record is locked; a first approval gives the codes.
+    if version is not None and version.source != "life":
+        new_key = normalize_url(version.data.get("homepage_url", ""))
+    elif version is not None and version.data.get("new_url"):
+        new_key = normalize_url(version.data["new_url"])
+    else:
+        new_key = website.url_key
+    clash = registered_elsewhere(new_key, exclude_pk=website.pk)
+    if clash is not None and clash.site_code:
+        raise Duplicate(clash_message(clash), field="homepage_url")
     WebsiteVersion.objects.filter(website=website, state=WebsiteVersion.State.CURRENT).update(
         state=WebsiteVersion.State.SUPERSEDED)
     if version is not None:
@@ -426,6 +474,8 @@ def request_change(*, actor, website: Website, filing: Filing, note: str = "", r
         _check_owner(actor, website)
     if not website.site_code or website.status != S.APPROVED:
         raise InvalidState("只有已通过审核且没有待审变更的网站可以提交变更")
+    if website.life in (Website.Life.CLOSED, Website.Life.MERGED):
+        raise InvalidState(f"该网站已{website.get_life_display()}，不能提交变更")
     fields = _site_fields(filing.basic)
     _check_identity(website.unit, fields["url_key"], exclude_pk=website.pk)
     columns = _ordered_columns(filing.columns)
@@ -442,7 +492,7 @@ LIFE_CHANGES = {Website.Life.CLOSED, Website.Life.MERGED, Website.Life.MIGRATED,
 
 @transaction.atomic
 def request_life_change(*, actor, website: Website, life: str, reason: str,
-                        merged_into: Website | None = None, request=None) -> Website:
+                        merged_into: Website | None = None, new_url: str = "", request=None) -> Website:
     """关停, 整合, 迁移, 例外: approved like any change; the code is kept."""
     website = _locked(website.pk)
     _check_owner(actor, website)
@@ -456,7 +506,23 @@ def request_life_change(*, actor, website: Website, life: str, reason: str,
     if life == Website.Life.MERGED:
         if merged_into is None or not merged_into.site_code or merged_into.pk == website.pk:
             raise InvalidInput("整合须指定已有标识码的目标网站", field="merged_into")
+        if merged_into.life in (Website.Life.CLOSED, Website.Life.MERGED):
+            raise InvalidInput(f"目标网站“{merged_into.name}”已{merged_into.get_life_display()}", field="merged_into")
+        organizer = responsible_organizer(website.unit)
+        if not merged_into.unit.path.startswith(organizer.path):
+            raise InvalidInput(f"只能整合到“{organizer.name}”范围内的网站；“{merged_into.name}”"
+                               f"（{merged_into.unit.name}）不在范围内，请由双方的组织单位协商办理", field="merged_into")
     data = {"life": life, "life_reason": reason[:300], "merged_into": merged_into.pk if merged_into else None}
+    if life == Website.Life.MIGRATED:
+        from .formspec.spec import _check_url
+
+        clean, _hint = _check_url(str(new_url or "").strip())
+        if not clean:
+            raise InvalidInput("迁移须填写迁移后的首页网址（以 http:// 或 https:// 开头）", field="new_url")
+        if normalize_url(clean) == website.url_key:
+            raise InvalidInput("迁移后的首页网址与原网址相同", field="new_url")
+        _check_identity(website.unit, normalize_url(clean), exclude_pk=website.pk)
+        data["new_url"] = clean
     version = _new_version(website, actor=actor, data=data, columns=[], source="life",
                            note=f"申请{Website.Life(life).label}：{reason}")
     return _start_review(actor, website, version, A.LIFE, request, "website_life_requested")

@@ -61,6 +61,8 @@ def _clean_method(spec: FieldSpec):
 def _make_form(form_spec: FormSpec) -> type[forms.Form]:
     attrs: dict = {"form_spec": form_spec}
     for spec in form_spec.fields:
+        if spec.system:
+            continue  # the site's identity is the system's, never typed online
         attrs[spec.code] = _form_field(spec)
         attrs[f"clean_{spec.code}"] = _clean_method(spec)
 

@@ -81,12 +81,16 @@ def site_detail(request, pk):
     owner = policy.is_owner(user, site)
     pending_version = selectors.pending_version(site)
     return render(request, "registry/site_detail.html", {
-        "site": site, "basic": basic_rows(site.data), "columns": column_rows(site),
+        "site": site, "basic": basic_rows(site.data, site), "columns": column_rows(site),
         "history": selectors.history(site), "versions": selectors.versions(site), "chain": chain,
         "pending_here": pending_here, "may_undo": services.may_undo(user, site, chain), "owner": owner,
         "pending_version": pending_version,
+        "url_clash": services.registered_elsewhere(site.url_key, exclude_pk=site.pk)
+        if site.life not in (Website.Life.CLOSED, Website.Life.MERGED) else None,
         "may_edit": owner and site.status in (Website.Status.DRAFT, Website.Status.RETURNED) and not site.site_code,
-        "may_change": owner and site.site_code and site.status == Website.Status.APPROVED,
+        "may_change": owner and site.site_code and site.status == Website.Status.APPROVED
+        and site.life not in (Website.Life.CLOSED, Website.Life.MERGED),
+        "returned_change": selectors.returned_change(site),
         "lives": [c for c in Website.Life.choices if c[0] != site.life],
         "may_reset_code": policy.may_reset_code(user, site),
     })
@@ -100,8 +104,7 @@ def version_diff(request, pk, number):
 
         raise NotFound("版本不存在")
     new = versions[number]
-    old = max((v for n, v in versions.items() if n < number and v.source != "life" and new.source != "life"),
-              key=lambda v: v.number, default=None)
+    old = None if new.source == "life" else selectors.diff_base(site, new)
     return render(request, "registry/version_diff.html",
                   {"site": site, "new": new, "old": old, "diff": diff_versions(old, new)})
 
@@ -111,6 +114,9 @@ def version_diff(request, pk, number):
 def _filing_page(request, *, unit, site=None, mode="new"):
     initial_basic = site.data if site else {"competent_unit": unit.name}
     initial_columns = list(site.columns.order_by("position").values()) if site else []
+    returned = selectors.returned_change(site) if site is not None and mode == "change" else None
+    if returned is not None:  # a returned change request is edited, not restarted
+        initial_basic, initial_columns = returned.data, returned.columns
     forms_ = FilingForms(request.POST or None, initial_basic=initial_basic, initial_columns=initial_columns)
     if request.method == "POST" and forms_.is_valid():
         filing = forms_.filing()
@@ -130,7 +136,8 @@ def _filing_page(request, *, unit, site=None, mode="new"):
             return redirect("registry:site_detail", pk=site.pk)
         except CensusError as error:
             forms_.add_error(error)
-    return render(request, "registry/site_form.html", {"forms": forms_, "site": site, "unit": unit, "mode": mode},
+    return render(request, "registry/site_form.html", {"forms": forms_, "site": site, "unit": unit, "mode": mode,
+                                                       "returned": returned},
                   status=400 if request.method == "POST" else 200)
 
 
@@ -185,6 +192,7 @@ class LifeForm(forms.Form):
     life = forms.ChoiceField(label="新的运行状态", choices=Website.Life.choices)
     reason = forms.CharField(label="原因", max_length=300)
     merged_into = forms.CharField(label="整合至（目标网站标识码）", max_length=10, required=False)
+    new_url = forms.CharField(label="迁移后的首页网址", max_length=255, required=False)
 
 
 @require_POST
@@ -199,7 +207,8 @@ def site_life(request, pk):
         if target is None:
             raise InvalidInput(f"网站标识码“{form.cleaned_data['merged_into']}”不存在", field="merged_into")
     services.request_life_change(actor=request.user, website=site, life=form.cleaned_data["life"],
-                                 reason=form.cleaned_data["reason"], merged_into=target, request=request)
+                                 reason=form.cleaned_data["reason"], merged_into=target,
+                                 new_url=form.cleaned_data["new_url"], request=request)
     messages.success(request, "状态变更申请已提交，待组织单位审核")
     return redirect("registry:site_detail", pk=site.pk)
 

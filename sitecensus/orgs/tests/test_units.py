@@ -152,3 +152,18 @@ def test_rename_is_audited_and_checked(demo_users, client):
     assert response.status_code == 403
     jyj.refresh_from_db()
     assert jyj.name == "涞水县教育和体育局"
+
+
+def test_unit_creation_follows_the_tree(demo_users):
+    hebei, laishui = demo_users["hebei"], demo_users["laishui"]
+    # A province cannot create a township government (it belongs to its county) …
+    _unchanged(lambda: pytest.raises(InvalidInput, services.create_unit, actor=hebei, parent=hebei.unit,
+                                     name="三坡镇人民政府（省建）", kind=K.GOVERNMENT, division_code="130623104"))
+    with pytest.raises(InvalidInput, match="不能越级设立"):
+        services.create_unit(actor=hebei, parent=hebei.unit, name="三坡镇人民政府（省建）", kind=K.GOVERNMENT,
+                             division_code="130623104")
+    # … and the county cannot create a second one for a division that already has it.
+    existing = Unit.objects.get(kind=K.GOVERNMENT, division__code="130623104")
+    with pytest.raises(Duplicate, match=f"已有单位“{existing.name}”"):
+        services.create_unit(actor=laishui, parent=laishui.unit, name="三坡镇政府", kind=K.GOVERNMENT,
+                             division_code="130623104")

@@ -48,6 +48,7 @@ class FieldSpec:
     help: str = ""
     link: dict | None = None  # e.g. {"form": "basic_info", "field": "homepage_url"}
     prefill: str | None = None  # "unit_name": pre-filled in the workbook
+    system: bool = False  # filled by the system (the site's identity), not by the clerk; not filed data
     choice_values: tuple[str, ...] = ()  # the resolved choice list
 
     @property
@@ -132,6 +133,7 @@ def _load_forms(version: str) -> dict[str, FormSpec]:
                     help=raw.get("help", ""),
                     link=raw.get("link"),
                     prefill=raw.get("prefill"),
+                    system=bool(raw.get("system", False)),
                     choice_values=choices[list_name] if list_name else (),
                 )
             )

@@ -185,6 +185,7 @@ def test_life_change_page(client, demo_users):
     client.force_login(demo_users["laishui_lsz"])
     response = client.post(f"/sites/{town.pk}/life/", {"life": "migrated", "reason": ""})
     assert response.status_code == 400
-    client.post(f"/sites/{town.pk}/life/", {"life": "migrated", "reason": "迁入县级集约化平台"})
+    client.post(f"/sites/{town.pk}/life/", {"life": "migrated", "reason": "迁入县级集约化平台",
+                                           "new_url": "http://www.laishui.gov.cn/lsz/"})
     town.refresh_from_db()
     assert town.status == "submitted" and town.life == "open"

@@ -17,7 +17,7 @@ BASIC_CODES = [
     "contact1_name", "contact1_phone", "contact1_mobile", "contact1_email",
     "contact2_name", "contact2_phone", "contact2_mobile", "contact2_email",
     "contact3_name", "contact3_phone", "contact3_mobile", "contact3_email",
-    "running_status", "remarks", "no_public_services",
+    "running_status", "remarks", "no_public_services", "site_code", "site_id",
 ]
 COLUMN_CODES = ["site_url", "column_name", "column_url", "parent_column", "is_homepage", "column_class", "update_period", "remarks"]
 
