@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('orgs', '0001_initial'),
-        ('registry', '0005_alter_importbatch_state'),
+        ('registry', '0006_search_indexes'),
     ]
 
     operations = [
