@@ -45,7 +45,8 @@ def fill_workbook(data: bytes, filings: list[Filing]) -> bytes:
     col_row = 3
     for row, filing in enumerate(filings, start=3):
         for code, column in basic_codes.items():
-            basic.cell(row=row, column=column, value=form_text(filing.basic.get(code, "")) or None)
+            # Every cell of the row is typed over (the system's 网站标识码 / 系统编号 too).
+            basic.cell(row=row, column=column).value = form_text(filing.basic.get(code, "")) or None
         for col in filing.columns:
             for code, column in column_codes.items():
                 value = filing.basic["homepage_url"] if code == "site_url" else col.get(stored.get(code, code), "")
