@@ -12,7 +12,9 @@ from datetime import datetime
 from typing import Annotated
 from decimal import Decimal
 
-from django.db.models import Q
+import json
+
+from django.db.models import F, Q
 from django.http import HttpResponse
 from django.templatetags.static import static
 from django.utils.html import format_html
@@ -367,14 +369,58 @@ def sites(request, response: HttpResponse, q: str = Query("", max_length=100),
           status: str = Query("", max_length=16), updated_since: str = SINCE,
           cursor: str = CURSOR, limit: int = LIMIT):
     services.require(request.auth, "registry")
-    _no_store(response)
-    qs = scope.visible_websites(request.auth).select_related("unit", "organizer").prefetch_related("columns")
+    qs = scope.visible_websites(request.auth)
     q = _clean(q)
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(homepage_url__icontains=q) | Q(site_code__iexact=q))
     if status:
         qs = qs.filter(status=_clean(status))
-    return sync.by_time(qs, "updated_at", updated_since=sync.since(updated_since), cursor=cursor, limit=limit)
+    # Keys first (one indexed query), then the page's rows and columns as plain values:
+    # a province's 3,000 sites with 90,000 columns go out in a few seconds.
+    page = sync.by_time(qs.only("id", "updated_at"), "updated_at", updated_since=sync.since(updated_since),
+                        cursor=cursor, limit=limit)
+    ids = [row.pk for row in page["items"]]
+    page["items"] = site_rows(ids)
+    return json_response(page)
+
+
+SITE_FIELDS = ("id", "name", "homepage_url", "site_code", "site_class", "is_portal", "status", "life", "is_late",
+               "return_reason", "unit_id", "submitted_at", "approved_at", "updated_at")
+COLUMN_VALUES = ("website_id", "position", "name", "url", "parent_name", "is_homepage", "column_class",
+                 "update_period")
+
+
+def site_rows(ids: list[int]) -> list[dict]:
+    """SiteOut as plain dicts, in the order of `ids` (same fields as the schema)."""
+    from sitecensus.registry.models import Website, WebsiteColumn
+
+    rows = {r["id"]: r for r in Website.objects.filter(pk__in=ids).values(
+        *SITE_FIELDS, unit_name=F("unit__name"), organizer_name=F("organizer__name"))}
+    columns: dict[int, list] = {pk: [] for pk in ids}
+    for c in WebsiteColumn.objects.filter(website_id__in=ids).order_by("website_id", "position").values_list(
+            *COLUMN_VALUES):
+        columns[c[0]].append({"position": c[1], "name": c[2], "url": c[3], "parent_name": c[4],
+                              "is_homepage": c[5], "column_class": c[6], "update_period": c[7]})
+    out = []
+    for pk in ids:
+        row = rows[pk]
+        row["unit"], row["organizer"] = row.pop("unit_name"), row.pop("organizer_name")
+        for key in ("submitted_at", "approved_at", "updated_at"):
+            row[key] = _iso(row[key])
+        row["columns"] = columns[pk]
+        out.append(row)
+    return out
+
+
+def _iso(value):
+    return value.isoformat().replace("+00:00", "Z") if value is not None else None
+
+
+def json_response(body: dict, status: int = 200) -> HttpResponse:
+    response = HttpResponse(json.dumps(body, ensure_ascii=False, separators=(",", ":")), status=status,
+                            content_type="application/json; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @api.get("/sites/{site_id}", response={200: SiteOut, **COMMON}, auth=token_auth, tags=["网站"],

@@ -132,7 +132,9 @@ class Website(models.Model):
         ]
         # The review queue: its filter and its order in one index (no sort of the whole table).
         indexes = [models.Index(fields=["pending_at", "status", "submitted_at", "id"], name="website_review_queue"),
-                   models.Index(fields=["organizer", "status"])]
+                   models.Index(fields=["organizer", "status"]),
+                   # API sync: keyset pages by change time (/api/sites?cursor=…&updated_since=…).
+                   models.Index(fields=["updated_at", "id"], name="website_sync")]
 
     def __str__(self):
         return f"{self.name}（{self.site_code}）" if self.site_code else self.name

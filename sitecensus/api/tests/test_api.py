@@ -81,6 +81,7 @@ def test_docs_work_offline(client):
     docs = client.get("/api/docs").content.decode()
     assert "vendor/swagger-ui/swagger-ui-bundle.js" in docs and "cdn" not in docs.lower()
     assert "http://" not in docs and "https://" not in docs
+    assert 'lang="zh-CN"' in docs and "接口文档" in docs and "错误均以中文说明" in docs
     schema = client.get("/api/openapi.json").json()
     assert "/api/public/sites" in schema["paths"] and "/api/sites/{site_id}" in schema["paths"]
 
