@@ -21,7 +21,7 @@ from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 from django.core.wsgi import get_wsgi_application
 from django.db.models import Count
 
-from sitecensus.accounts import roles
+from sitecensus.core import roles
 from sitecensus.accounts.models import User
 from sitecensus.api import services
 from sitecensus.orgs.models import Unit

@@ -1,6 +1,6 @@
 """The REST API (django-ninja) under /api/: the public site directory, and for
 tokens everything a unit does in the UI, through the same services, selectors
-and scope rules (sitecensus.core.scope): websites (filing, review), self-check
+and policies as the UI (sitecensus/<app>/policy.py): websites (filing, review), self-check
 and inspection cards, rectification notices, upward reports, spot-check batches,
 statistics, the audit log (audit administrator only) and the change feed.
 
@@ -23,8 +23,10 @@ from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.openapi.docs import DocsBase
 from ninja.security import HttpBearer
 
-from sitecensus.accounts import roles
-from sitecensus.core import scope
+from sitecensus.core import roles
+from sitecensus.audit import policy as audit_policy
+from sitecensus.registry import policy as registry_policy
+from sitecensus.scoring import policy as scoring_policy
 from sitecensus.core.errors import NotFound
 from sitecensus.public import selectors as public_selectors
 from sitecensus.registry import services as registry_services
@@ -34,6 +36,7 @@ from sitecensus.scoring import services as scoring_services
 from sitecensus.scoring.models import InspectionReport, Rectification, Scorecard
 
 from . import errors, services, sync
+from . import policy as api_policy
 from .errors import ErrorOut
 from .idempotency import idempotent
 from .models import Change
@@ -369,7 +372,7 @@ def sites(request, response: HttpResponse, q: str = Query("", max_length=100),
           status: str = Query("", max_length=16), updated_since: str = SINCE,
           cursor: str = CURSOR, limit: int = LIMIT):
     services.require(request.auth, "registry")
-    qs = scope.visible_websites(request.auth)
+    qs = registry_policy.visible_websites(request.auth)
     q = _clean(q)
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(homepage_url__icontains=q) | Q(site_code__iexact=q))
@@ -430,7 +433,7 @@ def json_response(body: dict, status: int = 200) -> HttpResponse:
 def site(request, response: HttpResponse, site_id: int = Path(..., ge=1, le=MAX_ID)):
     services.require(request.auth, "registry")
     _no_store(response)
-    return scope.get_visible_website(request.auth, site_id)
+    return registry_policy.get_visible_website(request.auth, site_id)
 
 
 def _site_json(website) -> dict:
@@ -443,7 +446,7 @@ def _site_json(website) -> dict:
 @idempotent
 def site_submit(request, site_id: int = Path(..., ge=1, le=MAX_ID)):
     services.require(request.auth, "registry", "write")
-    website = scope.get_visible_website(request.auth, site_id)
+    website = registry_policy.get_visible_website(request.auth, site_id)
     return 200, _site_json(registry_services.submit(actor=request.auth, website=website, request=request))
 
 
@@ -453,7 +456,7 @@ def site_submit(request, site_id: int = Path(..., ge=1, le=MAX_ID)):
 @idempotent
 def site_approve(request, site_id: int = Path(..., ge=1, le=MAX_ID)):
     services.require(request.auth, "registry", "write")
-    website = scope.get_visible_website(request.auth, site_id)
+    website = registry_policy.get_visible_website(request.auth, site_id)
     return 200, _site_json(registry_services.approve(actor=request.auth, website=website, request=request))
 
 
@@ -462,7 +465,7 @@ def site_approve(request, site_id: int = Path(..., ge=1, le=MAX_ID)):
 @idempotent
 def site_return(request, payload: ReturnIn, site_id: int = Path(..., ge=1, le=MAX_ID)):
     services.require(request.auth, "registry", "write")
-    website = scope.get_visible_website(request.auth, site_id)
+    website = registry_policy.get_visible_website(request.auth, site_id)
     return 200, _site_json(registry_services.return_record(actor=request.auth, website=website,
                                                            reason=payload.reason, request=request))
 
@@ -472,7 +475,7 @@ def site_return(request, payload: ReturnIn, site_id: int = Path(..., ge=1, le=MA
 @idempotent
 def site_undo(request, site_id: int = Path(..., ge=1, le=MAX_ID)):
     services.require(request.auth, "registry", "write")
-    website = scope.get_visible_website(request.auth, site_id)
+    website = registry_policy.get_visible_website(request.auth, site_id)
     return 200, _site_json(registry_services.undo_approval(actor=request.auth, website=website, request=request))
 
 
@@ -481,7 +484,7 @@ def site_undo(request, site_id: int = Path(..., ge=1, le=MAX_ID)):
 @idempotent
 def review_bulk(request, payload: BulkIn):
     services.require(request.auth, "registry", "write")
-    websites = list(scope.visible_websites(request.auth).filter(pk__in=payload.ids).order_by("id"))
+    websites = list(registry_policy.visible_websites(request.auth).filter(pk__in=payload.ids).order_by("id"))
     result = registry_services.bulk(actor=request.auth, websites=websites, action=payload.action,
                                     reason=payload.reason, request=request)
     found = {w.pk for w in websites}
@@ -500,6 +503,9 @@ def _cards(user):
 
 def _card(user, card_id) -> Scorecard:
     found = _cards(user).filter(pk=card_id).first()
+    if found is not None and found.stage == Scorecard.Stage.INSPECTION and not scoring_policy.may_see_inspection(
+            user, found):
+        found = None
     if found is None:
         raise NotFound("评分表不存在或不在您的权限范围内")
     return found
@@ -517,7 +523,11 @@ def scorecards(request, response: HttpResponse, stage: str = Query("", pattern="
     qs = _cards(request.auth)
     if stage:
         qs = qs.filter(stage=stage)
-    return sync.by_time(qs, "updated_at", updated_since=sync.since(updated_since), cursor=cursor, limit=limit)
+    page = sync.by_time(qs, "updated_at", updated_since=sync.since(updated_since), cursor=cursor, limit=limit)
+    # The UI's rule for inspection cards, row by row (the query already keeps to visible sites).
+    page["items"] = [c for c in page["items"] if c.stage == Scorecard.Stage.SELF
+                     or scoring_policy.may_see_inspection(request.auth, c)]
+    return page
 
 
 @api.get("/scorecards/{card_id}", response={200: CardDetail, **COMMON}, auth=token_auth, tags=["自查与检查"],
@@ -541,7 +551,7 @@ def _card_json(card) -> dict:
 @idempotent
 def selfcheck_open(request, site_id: int = Path(..., ge=1, le=MAX_ID)):
     services.require(request.auth, "scoring", "write")
-    website = scope.get_visible_website(request.auth, site_id)
+    website = registry_policy.get_visible_website(request.auth, site_id)
     return 200, _card_json(scoring_services.open_self_check(actor=request.auth, website=website, request=request))
 
 
@@ -573,7 +583,7 @@ def rectifications(request, response: HttpResponse, status: str = Query("", patt
                    updated_since: str = SINCE, cursor: str = CURSOR, limit: int = LIMIT):
     services.require(request.auth, "scoring")
     _no_store(response)
-    qs = Rectification.objects.filter(website__in=scope.visible_websites(request.auth)).select_related(
+    qs = Rectification.objects.filter(website__in=registry_policy.visible_websites(request.auth)).select_related(
         "website", "issuer_unit")
     if status:
         qs = qs.filter(status=status)
@@ -604,7 +614,9 @@ def reports(request, response: HttpResponse, updated_since: str = SINCE, cursor:
     since = sync.since(updated_since)
     if since is not None:
         qs = qs.filter(submitted_at__gte=since)
-    return sync.by_id(qs, cursor=cursor, limit=limit)
+    page = sync.by_id(qs, cursor=cursor, limit=limit)
+    page["items"] = [r for r in page["items"] if scoring_policy.may_read_report(request.auth, r)]
+    return page
 
 
 # ---------------------------------------------------------------- spot check
@@ -612,12 +624,12 @@ def reports(request, response: HttpResponse, updated_since: str = SINCE, cursor:
 @api.get("/spotcheck/batches", response={200: BatchPage, **COMMON}, auth=token_auth, tags=["抽查核查"],
          summary="本单位组织的抽查批次（国办与省级办公厅）")
 def batches(request, response: HttpResponse, cursor: str = CURSOR, limit: int = LIMIT):
-    from sitecensus.spotcheck import services as spot_services
+    from sitecensus.spotcheck import policy as spot_policy
     from sitecensus.spotcheck.models import Batch
 
     services.require(request.auth, "spotcheck")
     _no_store(response)
-    if not spot_services.may_organize(request.auth):
+    if not spot_policy.may_organize(request.auth):
         raise services.TokenScopeMissing("只有国务院办公厅或省级政府办公厅可以查看抽查批次") from None
     return sync.by_id(Batch.objects.filter(organizer=request.auth.unit), cursor=cursor, limit=limit)
 
@@ -630,7 +642,7 @@ def audit_events(request, response: HttpResponse, action: str = Query("", max_le
                  cursor: str = CURSOR, limit: int = LIMIT):
     from sitecensus.audit.models import AuditEvent
 
-    if not scope.may_read_audit(request.auth):
+    if not audit_policy.may_read_audit(request.auth):
         raise NotFound("接口不存在或不在您的权限范围内")
     services.require(request.auth, "audit")
     _no_store(response)
@@ -641,16 +653,6 @@ def audit_events(request, response: HttpResponse, action: str = Query("", max_le
 
 
 # ---------------------------------------------------------------- change feed
-
-def change_filter(user) -> Q:
-    if user.role == roles.NATIONAL_ADMIN:
-        return Q()
-    if user.role == roles.ORGANIZER:
-        return Q(unit_path__startswith=user.unit.path)
-    if user.role == roles.REPORTER:
-        return Q(unit_path=user.unit.path)
-    return Q(pk__in=[])
-
 
 @api.get("/events", response={200: EventPage, **COMMON}, auth=token_auth, tags=["同步"],
          summary="变化事件流：本范围内 after 之后变化的对象（网站、评分表、整改通知、报告）",
@@ -669,7 +671,7 @@ def events(request, response: HttpResponse, after: int = Query(0, ge=0, le=MAX_I
         kinds.add("report")
     if not kinds:
         raise services.TokenScopeMissing("令牌未获授权：事件流需要网站、评分或报告中至少一项权限范围")
-    rows = list(Change.objects.filter(change_filter(user), kind__in=kinds, id__gt=after)
+    rows = list(Change.objects.filter(api_policy.change_filter(user), kind__in=kinds, id__gt=after)
                 .order_by("id")[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
@@ -779,7 +781,7 @@ def site_create(request, payload: FilingIn):
 @idempotent
 def site_update(request, payload: FilingIn, site_id: int = Path(..., ge=1, le=MAX_ID)):
     services.require(request.auth, "registry", "write")
-    website = scope.get_visible_website(request.auth, site_id)
+    website = registry_policy.get_visible_website(request.auth, site_id)
     filing = _filing(payload)
     website = registry_services.save_draft(actor=request.auth, unit=website.unit, filing=filing, website=website,
                                            request=request)
@@ -793,7 +795,7 @@ def site_update(request, payload: FilingIn, site_id: int = Path(..., ge=1, le=MA
 @idempotent
 def site_change(request, payload: FilingIn, site_id: int = Path(..., ge=1, le=MAX_ID)):
     services.require(request.auth, "registry", "write")
-    website = scope.get_visible_website(request.auth, site_id)
+    website = registry_policy.get_visible_website(request.auth, site_id)
     filing = _filing(payload)
     return 200, _site_json(registry_services.request_change(actor=request.auth, website=website, filing=filing,
                                                             note=payload.note, request=request))
@@ -807,7 +809,7 @@ def site_life(request, payload: LifeIn, site_id: int = Path(..., ge=1, le=MAX_ID
     from sitecensus.registry.models import Website
 
     services.require(request.auth, "registry", "write")
-    website = scope.get_visible_website(request.auth, site_id)
+    website = registry_policy.get_visible_website(request.auth, site_id)
     target = None
     if payload.merged_into.strip():
         target = Website.objects.filter(site_code=payload.merged_into.strip()).first()
@@ -827,7 +829,7 @@ def site_life(request, payload: LifeIn, site_id: int = Path(..., ge=1, le=MAX_ID
 @idempotent
 def inspection_open(request, payload: InspectionIn, site_id: int = Path(..., ge=1, le=MAX_ID)):
     services.require(request.auth, "scoring", "write")
-    website = scope.get_visible_website(request.auth, site_id)
+    website = registry_policy.get_visible_website(request.auth, site_id)
     return 200, _card_json(scoring_services.open_inspection(actor=request.auth, website=website,
                                                             reason=payload.reason, request=request))
 

@@ -1,6 +1,9 @@
 """Who may hold API tokens (and so call the API)."""
 
+from django.db.models import Q
+
 from sitecensus.core import policy as base
+from sitecensus.core import roles
 
 TOKENS = base.rule("api.tokens", "只有国办、组织单位、填报单位和审计管理员可以管理接口令牌")
 
@@ -16,3 +19,17 @@ def reads_only(user) -> bool:
 
 def check_tokens(user) -> None:
     TOKENS.check(may_hold_tokens(user))
+
+
+def change_filter(user) -> Q:
+    """Which rows of the change feed a caller sees: those of the units whose
+    websites it sees (registry.policy.website_filter, by the owning unit's path)."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if user.role == roles.NATIONAL_ADMIN:
+        return Q()
+    if user.role == roles.ORGANIZER:
+        return Q(unit_path__startswith=user.unit.path)
+    if user.role == roles.REPORTER:
+        return Q(unit_path=user.unit.path)
+    return Q(pk__in=[])

@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from sitecensus.accounts import roles
+from sitecensus.core import roles
 from sitecensus.audit.services import record
 from sitecensus.core.clientip import client_ip
 from sitecensus.core.errors import CensusError, InvalidInput, InvalidState, NotAllowed, NotFound

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import ignored_auth, positive_data_acceptance
 
 from sitecensus.api import services
-from sitecensus.core import scope
+from sitecensus.registry import policy as scope
 
 # account → grants; a national organizer, a county organizer, a reporting unit,
 # a read-only provincial token and the audit administrator.
