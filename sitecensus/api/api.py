@@ -27,7 +27,12 @@ from sitecensus.core import roles
 from sitecensus.audit import policy as audit_policy
 from sitecensus.registry import policy as registry_policy
 from sitecensus.scoring import policy as scoring_policy
-from sitecensus.core.errors import NotFound
+from sitecensus.audit.models import AuditEvent
+from sitecensus.core.errors import InvalidInput, NotFound
+from sitecensus.registry.models import Website, WebsiteColumn
+from sitecensus.registry.webforms import FilingForms
+from sitecensus.spotcheck import policy as spot_policy
+from sitecensus.spotcheck.models import Batch
 from sitecensus.public import selectors as public_selectors
 from sitecensus.registry import services as registry_services
 from sitecensus.reports import selectors as report_selectors
@@ -395,7 +400,6 @@ COLUMN_VALUES = ("website_id", "position", "name", "url", "parent_name", "is_hom
 
 def site_rows(ids: list[int]) -> list[dict]:
     """SiteOut as plain dicts, in the order of `ids` (same fields as the schema)."""
-    from sitecensus.registry.models import Website, WebsiteColumn
 
     rows = {r["id"]: r for r in Website.objects.filter(pk__in=ids).values(
         *SITE_FIELDS, unit_name=F("unit__name"), organizer_name=F("organizer__name"))}
@@ -624,8 +628,6 @@ def reports(request, response: HttpResponse, updated_since: str = SINCE, cursor:
 @api.get("/spotcheck/batches", response={200: BatchPage, **COMMON}, auth=token_auth, tags=["抽查核查"],
          summary="本单位组织的抽查批次（国办与省级办公厅）")
 def batches(request, response: HttpResponse, cursor: str = CURSOR, limit: int = LIMIT):
-    from sitecensus.spotcheck import policy as spot_policy
-    from sitecensus.spotcheck.models import Batch
 
     services.require(request.auth, "spotcheck")
     _no_store(response)
@@ -640,7 +642,6 @@ def batches(request, response: HttpResponse, cursor: str = CURSOR, limit: int = 
          summary="审计日志（仅审计管理员）")
 def audit_events(request, response: HttpResponse, action: str = Query("", max_length=64),
                  cursor: str = CURSOR, limit: int = LIMIT):
-    from sitecensus.audit.models import AuditEvent
 
     if not audit_policy.may_read_audit(request.auth):
         raise NotFound("接口不存在或不在您的权限范围内")
@@ -732,8 +733,6 @@ def _form_value(value):
 
 def _filing(payload: FilingIn):
     """The JSON filing through the very forms of online filing (same fields, same checks)."""
-    from sitecensus.core.errors import InvalidInput
-    from sitecensus.registry.webforms import FilingForms
 
     data = {"col-TOTAL_FORMS": str(len(payload.columns)), "col-INITIAL_FORMS": "0",
             "col-MIN_NUM_FORMS": "0", "col-MAX_NUM_FORMS": "1000"}
@@ -805,8 +804,6 @@ def site_change(request, payload: FilingIn, site_id: int = Path(..., ge=1, le=MA
           summary="关停、整合、迁移、例外的状态变更申请", operation_id="life_site")
 @idempotent
 def site_life(request, payload: LifeIn, site_id: int = Path(..., ge=1, le=MAX_ID)):
-    from sitecensus.core.errors import InvalidInput
-    from sitecensus.registry.models import Website
 
     services.require(request.auth, "registry", "write")
     website = registry_policy.get_visible_website(request.auth, site_id)

@@ -5,22 +5,22 @@ from __future__ import annotations
 
 from django.db.models.signals import post_save
 
+from sitecensus.orgs.models import Unit
+from sitecensus.registry.models import Website
+from sitecensus.scoring.models import InspectionReport, Rectification, Scorecard
+
+from .models import Change
+
 
 def _path_of_unit(unit_id) -> str:
-    from sitecensus.orgs.models import Unit
-
     return Unit.objects.filter(pk=unit_id).values_list("path", flat=True).first() or ""
 
 
 def _site_path(website_id) -> str:
-    from sitecensus.registry.models import Website
-
     return Website.objects.filter(pk=website_id).values_list("unit__path", flat=True).first() or ""
 
 
 def _append(kind: str, object_id: int, created: bool, unit_path: str, website_id=None) -> None:
-    from .models import Change
-
     Change.objects.create(kind=kind, object_id=object_id, action="created" if created else "updated",
                           unit_path=unit_path, website_id=website_id)
 
@@ -52,8 +52,6 @@ def report_saved(sender, instance, created, raw=False, **kwargs):
 
 
 def connect() -> None:
-    from sitecensus.registry.models import Website
-    from sitecensus.scoring.models import InspectionReport, Rectification, Scorecard
 
     post_save.connect(website_saved, sender=Website, dispatch_uid="api_change_website")
     post_save.connect(scorecard_saved, sender=Scorecard, dispatch_uid="api_change_scorecard")
