@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('orgs', '0001_initial'),
-        ('registry', '0006_search_indexes'),
+        ('registry', '0007_website_one_code_per_open_url'),
     ]
 
     operations = [
