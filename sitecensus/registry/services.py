@@ -537,8 +537,11 @@ def active_websites():
 @transaction.atomic
 def reset_verification_code(*, actor, website: Website, request=None) -> str:
     website = _locked(website.pk)
-    if website.unit_id != actor.unit_id:
+    if not policy.may_reset_code(actor, website):
+        if policy.is_owner(actor, website):  # the site's own unit and login ask their organizing unit
+            raise policy.RESET_CODE.refuse()
         orgs_policy.check_manage_unit(actor, website.unit)
+        raise policy.RESET_CODE.refuse()
     if not website.site_code:
         raise InvalidState("该网站尚未获得网站标识码")
     verification = new_verification_code()

@@ -265,6 +265,13 @@ def figures(batch: Batch) -> dict:
 @transaction.atomic
 def compose_notice(*, actor, batch: Batch, request=None) -> Notice:
     _check_organizer(actor, batch)
+    batch = Batch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status not in (Batch.Status.SCANNED, Batch.Status.REPORTED):
+        raise InvalidState("批次尚未完成系统扫描，不能生成通报")
+    existing = Notice.objects.filter(batch=batch).first()
+    if existing is not None and existing.published_at:
+        # A published notice is final: its content and date never change silently.
+        raise InvalidState("通报已发布，不能重新生成；如需更正，请另行发布更正通报")
     if batch.sites.exclude(status=BatchSite.Status.SIGNED).exists():
         raise InvalidState("还有网站未完成复核签发，不能生成通报")
     rubric = scoring_services.rubric_of_table(scoring_services.current_table())

@@ -69,3 +69,29 @@ def test_site_login_pages_refused(client, demo_users, hebei_batch):
     assert client.get(f"/spotcheck/{hebei_batch.pk}/").status_code == 403
     bsite.refresh_from_db()
     assert bsite.reviewer_id is None
+
+
+def test_no_notice_before_the_scan_and_a_published_notice_is_final(demo_users):
+    from sitecensus.core.errors import InvalidState
+    from sitecensus.spotcheck.models import Batch
+
+    guoban, second = demo_users["guoban"], demo_users["guoban_fh"]
+    b = services.create_batch(actor=guoban, name="终稿", strata_by=[], ratio="100",
+                              window_start=TODAY - timedelta(days=7), window_end=TODAY)
+    b = services.draw(actor=guoban, batch=b)
+    services.start(actor=guoban, batch=b)
+    for bsite in b.sites.all():
+        scoring.submit_card(actor=guoban, card=services.review_card(actor=guoban, bsite=bsite),
+                            raw_entries={"A2": {"count": 1}})
+        services.sign_off(actor=second, bsite=bsite)
+    with pytest.raises(InvalidState, match="尚未完成系统扫描"):
+        services.compose_notice(actor=guoban, batch=b)
+    Batch.objects.filter(pk=b.pk).update(status="scanned")  # the scan itself is tested with the scanner
+    notice = services.compose_notice(actor=guoban, batch=b)
+    services.publish(actor=guoban, notice=notice)
+    published = notice.__class__.objects.get(pk=notice.pk)
+    with pytest.raises(InvalidState, match="通报已发布"):
+        services.compose_notice(actor=guoban, batch=b)
+    again = notice.__class__.objects.get(pk=notice.pk)
+    assert (again.body, again.published_at, again.figures) == (published.body, published.published_at,
+                                                               published.figures)
