@@ -148,6 +148,7 @@ PAGES: dict[str, tuple[str, frozenset, str | None]] = {
     "api_tokens:revoke": (POST, NOBODY, "missing"),
     "jobs:job": (GET, NOBODY, "missing"),
     "jobs:status": (GET, NOBODY, "missing"),
+    "jobs:file": (GET, NOBODY, "missing"),  # a job's file: its requester only
 }
 
 # API operations (token auth). Rows: method, roles whose token reaches it, object kind.
