@@ -82,3 +82,38 @@ def test_change_request_and_report(client, demo_users):
     refused = client.post("/api/reports/own", {"narrative": "x"}, content_type="application/json",
                           **bearer(reporter))
     assert refused.status_code == 403 and refused.json()["code"] == "scoring.report"  # the policy rule's own stable code
+
+
+def test_workbook_import_dry_run_then_confirm_as_a_job(client, demo_users):
+    from sitecensus.orgs.models import Unit
+    from sitecensus.registry import imports
+    from sitecensus.registry.testing import fill_workbook, sample_filing
+
+    town = Unit.objects.get(name="赵各庄镇人民政府")
+    filings = [sample_filing(name=f"赵各庄镇网站{i}", url=f"http://api{i}.laishui.gov.cn", unit_name=town.name)
+               for i in range(2)]
+    data = fill_workbook(imports.workbook_for(town), filings)
+    raw = token(demo_users["laishui"])
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    uploaded = client.post("/api/imports", {"files": [SimpleUploadedFile("赵各庄镇.xlsx", data)]}, **bearer(raw))
+    assert uploaded.status_code == 201, uploaded.content
+    batch = uploaded.json()
+    assert batch["state"] == "dry_run" and batch["summary"]["totals"]["create"] == 2
+    assert not Website.objects.filter(unit=town).exists()  # a dry run saves nothing
+    key = {"HTTP_IDEMPOTENCY_KEY": f"confirm-{batch['id']}"}
+    job = client.post(f"/api/imports/{batch['id']}/confirm", {"valid_only": False},
+                      content_type="application/json", **key, **bearer(raw))
+    retry = client.post(f"/api/imports/{batch['id']}/confirm", {"valid_only": False},
+                        content_type="application/json", **key, **bearer(raw))
+    assert job.status_code == retry.status_code == 202 and job.json()["id"] == retry.json()["id"]
+    progress = client.get(f"/api/jobs/{job.json()['id']}", **bearer(raw)).json()
+    assert progress["status"] == "done" and progress["result"]["created"] == 2, progress
+    assert Website.objects.filter(unit=town).count() == 2
+    again = client.post(f"/api/imports/{batch['id']}/confirm", {"valid_only": False},
+                        content_type="application/json", **bearer(raw))
+    assert again.status_code == 409 and again.json()["code"] == "invalid_state"
+    # Another account sees neither the batch nor the job.
+    other = token(demo_users["baoding"])
+    assert client.get(f"/api/imports/{batch['id']}", **bearer(other)).status_code == 404
+    assert client.get(f"/api/jobs/{job.json()['id']}", **bearer(other)).status_code == 404
