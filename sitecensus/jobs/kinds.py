@@ -53,9 +53,9 @@ def site_export(job, *, filters: dict) -> dict:
     from django.utils import timezone
 
     from sitecensus.audit.services import record
-    from sitecensus.core.excel import write_workbook
+    from sitecensus.core.excel import write_sheets
     from sitecensus.registry import selectors
-    from sitecensus.registry.views import EXPORT_HEADERS, export_rows
+    from sitecensus.registry.export import export_sheets
 
     user = job.requested_by
     sites = selectors.website_list(user, **filters)
@@ -63,7 +63,8 @@ def site_export(job, *, filters: dict) -> dict:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"job-{job.pk}.xlsx"
     with open(path, "wb") as out:
-        rows = write_workbook(out, "政府网站", EXPORT_HEADERS,
-                              export_rows(sites, progress=lambda n: progress(job, n, message=f"已写出 {n} 行")))
+        # Every field of every site, and a 栏目 sheet with all their columns.
+        rows = write_sheets(out, export_sheets(
+            sites, progress=lambda n: progress(job, n, message=f"已写出 {n} 行")))[0]
     record("websites_exported", actor=user, filters=filters, rows=rows)
     return {"file": path.name, "filename": f"政府网站-{timezone.localdate():%Y%m%d}.xlsx", "rows": rows}

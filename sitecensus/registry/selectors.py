@@ -71,22 +71,38 @@ def reporting_children(organizer: Unit) -> QuerySet:
 
 
 def progress(user, organizer: Unit) -> dict:
-    """Inventory progress for one organizing unit: its direct reporting units."""
+    """Inventory progress for one organizing unit, rolled up over its whole
+    subtree: the 国办 sees the real national counts. Reporting units are its
+    direct ones (who it chases); the sites are every site below it, counted
+    by the one rule for "approved" (counting.approved_q)."""
+    from .counting import approved_q
+
     children = reporting_children(organizer)
     expected = children.count()
-    sites = Website.objects.filter(unit__in=children)
-    by_status = dict(sites.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    sites = Website.objects.filter(unit__path__startswith=organizer.path)
+    figures = sites.aggregate(
+        total=Count("id"), approved=Count("id", filter=approved_q()),
+        in_review=Count("id", filter=Q(status=Website.Status.SUBMITTED) & ~approved_q()),
+        returned=Count("id", filter=Q(status=Website.Status.RETURNED)),
+        draft=Count("id", filter=Q(status=Website.Status.DRAFT)),
+        late=Count("id", filter=Q(is_late=True)))
+    units = Unit.objects.filter(path__startswith=organizer.path, closed_at__isnull=True, is_organizer=False)
+    reported_units = units.filter(Exists(Website.objects.filter(unit_id=OuterRef("pk"))
+                                         .exclude(status=Website.Status.DRAFT))).count()
     reported = children.filter(websites__status__in=[Website.Status.SUBMITTED, Website.Status.APPROVED,
                                                       Website.Status.RETURNED]).distinct().count()
     return {
         "expected": expected,
         "reported": reported,
         "not_reported": expected - reported,
-        "in_review": by_status.get(Website.Status.SUBMITTED, 0),
-        "approved": by_status.get(Website.Status.APPROVED, 0),
-        "returned": by_status.get(Website.Status.RETURNED, 0),
-        "draft": by_status.get(Website.Status.DRAFT, 0),
-        "late": sites.filter(is_late=True).count(),
+        "subtree_units": units.count(),
+        "subtree_reported": reported_units,
+        "sites": figures["total"],
+        "in_review": figures["in_review"],
+        "approved": figures["approved"],
+        "returned": figures["returned"],
+        "draft": figures["draft"],
+        "late": figures["late"],
     }
 
 

@@ -13,11 +13,12 @@ from django.views.decorators.http import require_POST
 from sitecensus.audit.services import record
 from sitecensus.orgs import policy as orgs_policy
 from sitecensus.core.errors import CensusError, InvalidInput, NotAllowed
-from sitecensus.core.excel import excel_response
+from sitecensus.core.excel import excel_sheets_response
 from sitecensus.core.paging import paginate
 from sitecensus.jobs.services import enqueue
 
 from . import imports, policy, selectors, services
+from .export import export_sheets
 from .models import ImportBatch, Website
 from .presentation import basic_rows, column_rows, diff_versions, spec_choices
 from .webforms import FilingForms
@@ -47,19 +48,6 @@ def site_list(request):
     })
 
 
-EXPORT_HEADERS = ["网站标识码", "网站名称", "首页网址", "填报单位", "组织单位", "行政区划代码", "网站类别", "门户",
-                  "审核状态", "运行状态", "报送时间", "通过时间", "逾期"]
-
-
-def export_rows(sites, progress=None):
-    for n, s in enumerate(sites.iterator(chunk_size=2000), start=1):
-        if progress is not None and n % 2000 == 0:
-            progress(n)
-        yield [s.site_code or "", s.name, s.homepage_url, s.unit.name, s.organizer.name,
-               s.unit.division.code6 if s.unit.division_id else "", s.site_class, s.is_portal,
-               s.get_status_display(), s.get_life_display(), s.submitted_at, s.approved_at, s.is_late]
-
-
 def site_export(request):
     filters = _filters(request)
     sites = selectors.website_list(request.user, **filters)
@@ -69,8 +57,7 @@ def site_export(request):
                       total=sites.count())
         return redirect("jobs:job", pk=job.pk)
     record("websites_exported", actor=request.user, request=request, filters=dict(request.GET.items()))
-    return excel_response(f"政府网站-{timezone.localdate():%Y%m%d}.xlsx", "政府网站", EXPORT_HEADERS,
-                          export_rows(sites))
+    return excel_sheets_response(f"政府网站-{timezone.localdate():%Y%m%d}.xlsx", export_sheets(sites))
 
 
 def site_detail(request, pk):

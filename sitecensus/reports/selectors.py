@@ -9,9 +9,11 @@ from datetime import datetime, time, timedelta
 
 from django.core.cache import cache
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -25,6 +27,7 @@ from django.utils import timezone
 
 
 from sitecensus.orgs import policy as orgs_policy
+from sitecensus.registry.counting import approved_q, counted_status
 from sitecensus.registry import policy as registry_policy
 from sitecensus.core.errors import NotFound
 from sitecensus.orgs.models import Unit, VerticalSystem
@@ -104,7 +107,8 @@ def _live_figures(user, sites, glen: int):
         units = units.filter(pk=user.unit_id)
     cells = list(sites.order_by().annotate(g=Substr("unit__path", 1, glen))
                  .values("g", "site_class", "status", "life", "is_late", level=F("unit__level"),
-                         system_id=F("unit__system_id")).annotate(n=Count("id")))
+                         system_id=F("unit__system_id"),
+                         coded=ExpressionWrapper(approved_q(), output_field=BooleanField())).annotate(n=Count("id")))
     reported = Website.objects.filter(unit_id=OuterRef("pk")).exclude(status=S.DRAFT)
     unit_rows = list(units.order_by().annotate(g=Substr("path", 1, glen)).values("g")
                      .annotate(units=Count("id"), reported=Count("id", filter=Q(Exists(reported)))))
@@ -115,7 +119,8 @@ def _tallied_figures(user, glen: int):
     """The same from the summary tables (grouped by responsible organizing unit)."""
     where = Q() if policy.sees_country(user) else Q(organizer_path__startswith=user.unit.path)
     cells = list(SiteTally.objects.filter(where).annotate(g=Substr("organizer_path", 1, glen))
-                 .values("g", "site_class", "status", "life", "is_late", "level", "system_id").annotate(n=Sum("n")))
+                 .values("g", "site_class", "status", "life", "is_late", "level", "system_id", "coded")
+                 .annotate(n=Sum("n")))
     unit_rows = list(UnitTally.objects.filter(where).annotate(g=Substr("organizer_path", 1, glen)).values("g")
                      .annotate(units=Sum("units"), reported=Sum("reported")))
     return cells, unit_rows
@@ -207,8 +212,9 @@ def _statistics(user, *, unit, live: bool, as_of) -> Stats:
     status_names, life_names = dict(S.choices), dict(L.choices)
     by_status, by_life = {}, {}
     for g in cells:
-        by_status[g["status"]] = by_status.get(g["status"], 0) + g["n"]
-        if g["status"] == S.APPROVED:
+        status = counted_status(g["status"], g.get("coded"))
+        by_status[status] = by_status.get(status, 0) + g["n"]
+        if status == S.APPROVED:
             by_life[g["life"]] = by_life.get(g["life"], 0) + g["n"]
     total_sites = sum(by_status.values())
     tables.append(Table("status", "按审核状态统计", ["审核状态", "网站数", "占比"],
@@ -309,7 +315,7 @@ def _fold(cells: list[dict], key: str) -> dict:
     out: dict = {}
     for g in cells:
         row = out.setdefault(g[key], {k: 0 for k in FOLDED})
-        n, status = g["n"], g["status"]
+        n, status = g["n"], counted_status(g["status"], g.get("coded"))
         row["total"] += n
         if status == S.APPROVED:
             row["approved"] += n

@@ -151,7 +151,8 @@ def test_search_filters_and_export(client, demo_users):
     assert "涞水镇" in page and "保定市人民政府" not in page
     response = client.get("/sites/export/", {"class": "乡镇街道网站"})
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    names = [r[1] for r in book.active.iter_rows(min_row=2, values_only=True)]
+    rows = list(book["政府网站"].iter_rows(values_only=True))
+    names = [r[rows[0].index("网站名称")] for r in rows[1:]]
     assert "涞水镇人民政府网站" in names and "河北省人民政府" not in names
 
 
