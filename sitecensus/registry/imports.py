@@ -367,7 +367,7 @@ def commit(*, actor, batch: ImportBatch, valid_only: bool = False, request=None,
     待确认; confirming again finds what was already saved unchanged."""
     from django.conf import settings
 
-    chunk = chunk or getattr(settings, "IMPORT_COMMIT_CHUNK", 25)
+    chunk = chunk or getattr(settings, "IMPORT_COMMIT_CHUNK", 0) or (10 if connection.vendor == "sqlite" else 100)
     # SQLite's lock waiters poll with growing sleeps; a writer that starts its next chunk at once
     # would starve them. A short pause between chunks lets them in (PostgreSQL needs none).
     pause = getattr(settings, "IMPORT_COMMIT_PAUSE_MS", 150) / 1000 if connection.vendor == "sqlite" else 0
