@@ -62,6 +62,7 @@ LABELS = {
     "spotcheck_scanned": "抽查扫描",
     "spotcheck_assigned": "指定复核人",
     "spotcheck_signed": "复核签发",
+    "spotcheck_returned": "退回复核结果",
     "notice_composed": "生成通报",
     "notice_published": "发布通报",
     "public_report_submitted": "网民提交找错",

@@ -53,7 +53,18 @@ def target_of(website: Website) -> dict:
 
 # ---------------------------------------------------------------- runs
 
+def fail_abandoned_runs(*, now=None) -> int:
+    """Runs whose worker died stay "running" for ever otherwise: a run still
+    running after SCAN_RUN_MAX_SECONDS is marked failed, superseded by the next run."""
+    now = now or timezone.now()
+    limit = now - timedelta(seconds=getattr(settings, "SCAN_RUN_MAX_SECONDS", 6 * 3600))
+    stale = ScanRun.objects.filter(status=ScanRun.Status.RUNNING, started_at__lt=limit)
+    return stale.update(status=ScanRun.Status.FAILED, finished_at=now,
+                        error="扫描进程已中断（长时间无结果），已由新的扫描任务取代")
+
+
 def _start_run(kind: str, total: int, *, trigger: str, vantage: str, requested_by=None) -> ScanRun:
+    fail_abandoned_runs()
     return ScanRun.objects.create(kind=kind, total=total, trigger=trigger, vantage=vantage,
                                   requested_by=requested_by)
 
@@ -303,3 +314,8 @@ def decide(*, actor, suggestion: Suggestion, accept: bool, reason: str = "", typ
 def sites_to_scan():
     """Every site taking part (approved, not closed or merged)."""
     return active_websites()
+
+
+def start_run(kind: str, total: int, *, trigger: str, vantage: str = "", requested_by=None) -> ScanRun:
+    """A run started from a page (its work is queued as a job): dead runs are failed first."""
+    return _start_run(kind, total, trigger=trigger, vantage=vantage, requested_by=requested_by)

@@ -66,7 +66,7 @@ def scan_now(request, pk):
     """Start a scan of one site in the background and follow its progress."""
     policy.check_scan(request.user)
     site = registry_policy.get_visible_website(request.user, pk)
-    run = ScanRun.objects.create(kind=ScanRun.Kind.SCAN, total=1, trigger="manual", requested_by=request.user)
+    run = services.start_run(ScanRun.Kind.SCAN, 1, trigger="manual", requested_by=request.user)
     enqueue("site_scan", actor=request.user, label=f"扫描网站：{site.name}",
             params={"website_ids": [site.pk], "run_id": run.pk}, total=1)
     return redirect("scanner:run", pk=run.pk)

@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from sitecensus.audit.services import record
-from sitecensus.core.errors import InvalidInput, InvalidState
+from sitecensus.core.errors import InvalidInput, InvalidState, NotAllowed
 from sitecensus.orgs.models import Unit
 from sitecensus.orgs.selectors import province_code_for, province_name
 from sitecensus.registry.models import Website
@@ -240,6 +240,38 @@ def sign_off(*, actor, bsite: BatchSite, request=None) -> BatchSite:
     bsite.save(update_fields=["status", "second_reviewer", "signed_at"])
     record("spotcheck_signed", actor=actor, request=request, obj=bsite.website, result=card.result)
     return bsite
+
+
+@transaction.atomic
+def return_to_reviewer(*, actor, bsite: BatchSite, reason: str, request=None) -> BatchSite:
+    """The second reviewer sends a result back to the first, with the reason: the
+    submitted card stays as it was (immutable); the reviewer scores a new one."""
+    bsite = BatchSite.objects.select_for_update(of=("self",)).select_related("batch", "scorecard").get(pk=bsite.pk)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("退回时请填写原因", field="reason")
+    card = bsite.scorecard
+    if card is None or not card.is_submitted:
+        raise InvalidState("复核人尚未提交评分表，无需退回")
+    if bsite.status == BatchSite.Status.SIGNED:
+        raise InvalidState("已签发的结果不能退回")
+    policy.check_return(actor, bsite)
+    bsite.scorecard, bsite.status = None, BatchSite.Status.PENDING
+    bsite.save(update_fields=["scorecard", "status"])
+    record("spotcheck_returned", actor=actor, request=request, obj=bsite.website, reason=reason[:300],
+           card=card.pk)
+    return bsite
+
+
+def sign_off_many(*, actor, bsites, request=None) -> tuple[list[BatchSite], list[tuple[BatchSite, str]]]:
+    """Bulk sign-off: each site signed or refused with its reason (nothing half-done per site)."""
+    done, refused = [], []
+    for bsite in bsites:
+        try:
+            done.append(sign_off(actor=actor, bsite=bsite, request=request))
+        except (InvalidState, NotAllowed, InvalidInput) as error:
+            refused.append((bsite, error.message))
+    return done, refused
 
 
 def figures(batch: Batch) -> dict:

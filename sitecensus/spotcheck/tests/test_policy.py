@@ -95,3 +95,33 @@ def test_no_notice_before_the_scan_and_a_published_notice_is_final(demo_users):
     again = notice.__class__.objects.get(pk=notice.pk)
     assert (again.body, again.published_at, again.figures) == (published.body, published.published_at,
                                                                published.figures)
+
+
+def test_second_reviewer_returns_a_result_with_a_reason_and_signs_in_bulk(demo_users):
+    from sitecensus.core.errors import InvalidInput
+
+    guoban, second = demo_users["guoban"], demo_users["guoban_fh"]
+    b = services.create_batch(actor=guoban, name="退回", strata_by=[], ratio="100",
+                              window_start=TODAY - timedelta(days=7), window_end=TODAY)
+    b = services.draw(actor=guoban, batch=b)
+    services.start(actor=guoban, batch=b)
+    sites = list(b.sites.all())
+    for bsite in sites:
+        scoring.submit_card(actor=guoban, card=services.review_card(actor=guoban, bsite=bsite),
+                            raw_entries={"A2": {"count": 1}})
+    first = sites[0]
+    old_card = first.__class__.objects.get(pk=first.pk).scorecard_id
+    with pytest.raises(InvalidInput, match="原因"):
+        services.return_to_reviewer(actor=second, bsite=first, reason=" ")
+    with pytest.raises(NotAllowed):  # the reviewer cannot return its own result
+        services.return_to_reviewer(actor=guoban, bsite=first, reason="自己退回")
+    with pytest.raises(NotAllowed):
+        services.return_to_reviewer(actor=demo_users[SITE_OF_ORGANIZER], bsite=first, reason="x")
+    services.return_to_reviewer(actor=second, bsite=first, reason="首页截图不清晰")
+    first.refresh_from_db()
+    assert first.scorecard_id is None and first.status == "pending"
+    new_card = services.review_card(actor=guoban, bsite=first)
+    assert new_card.pk != old_card  # the returned card stays as it was; a new one is scored
+    done, refused = services.sign_off_many(actor=second, bsites=sites)
+    assert {s.pk for s in done} == {s.pk for s in sites[1:]}
+    assert [s.pk for s, _ in refused] == [first.pk] and "尚未提交" in refused[0][1]
