@@ -186,6 +186,11 @@ API: dict[str, tuple[str, frozenset, str | None]] = {
     "api:rectification": (GET, BUSINESS, "rectification"),
     "api:rectification_answer": (POST, TOKEN_HOLDERS, "rectification"),
     "api:report_save": (POST, NOBODY, None),
+    "api:import_create": (POST, TOKEN_HOLDERS, None),  # 422 without the file
+    "api:import_get": (GET, NOBODY, "missing"),
+    "api:import_confirm": (POST, NOBODY, "missing"),
+    "api:import_cancel": (POST, NOBODY, "missing"),
+    "api:job_get": (GET, NOBODY, "missing"),
 }
 
 # Routes of third-party apps (the admin is not mounted for users; captcha images are public).
@@ -363,8 +368,7 @@ def test_api_permissions(client, demo_users, name):
             if got != want:
                 failures.append(f"{role} in scope: {got} ({response.status_code}), expected {want}")
         if outside is not None and method == GET and role not in WHOLE.get(kind, ()):
-            key = "site_id" if kind == "site" else "card_id" if kind == "card" else "notice_id"
-            url = reverse(name, kwargs={key: outside["pk"]})
+            url = reverse(name, kwargs={all_routes()[name][1][0]: outside["pk"]})
             response = (client.post(url, content_type="application/json", **headers) if method == POST
                         else client.get(url, **headers))
             if response.status_code not in (401, 403, 404):
