@@ -25,6 +25,7 @@ demo: $(STAMP)
 run: demo
 	@echo ""
 	@echo "sitecensus 已启动： http://$(HOST):$(PORT)/   （Ctrl+C 停止）"
+	@echo "登录：账号见上表，密码 Pucha@2015Demo；国办、三员与组织单位账号还须输入动态口令：另开终端运行 $(BIN)/sitecensus demo-otp 查看。"
 	DEBUG=1 $(BIN)/sitecensus runserver $(HOST):$(PORT)
 
 # Browser tests drive Debian's Chromium; install it when missing and we may.

@@ -70,6 +70,32 @@ def _flush_with_triggers_lifted(self, sql_list):
 BaseDatabaseOperations.execute_sql_flush = _flush_with_triggers_lifted
 
 
+def _login_with_second_factor(original):
+    """The test client's force_login()/login() also pass the second factor, as the
+    demo device would (tests of the second factor itself post to the real pages)."""
+
+    def _login(self, user, backend=None):
+        original(self, user, backend)
+        from django_otp import DEVICE_ID_SESSION_KEY
+
+        from sitecensus.accounts import otp
+
+        if otp.required_for(user):
+            device = otp.TOTPDevice.objects.filter(user=user, confirmed=True).first() \
+                or otp.install_demo_device(user)
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    return _login
+
+
+def pytest_sessionstart(session):
+    from django.test import Client
+
+    Client._login = _login_with_second_factor(Client._login)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Non-transactional tests run first and share the demo, loaded once."""
@@ -85,6 +111,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
             dbroles.ensure_app_role(connection, APP_ROLE)
             _app_role_active = True
             _set_app_role(connection)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttles():
+    """Every test starts with no login throttle counters (they live in the cache)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
 
 
 @pytest.fixture

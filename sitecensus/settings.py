@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "treebeard",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "sitecensus.core",
     "sitecensus.audit",
     "sitecensus.orgs",
@@ -91,8 +94,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "sitecensus.accounts.middleware.SessionLifetimeMiddleware",
+    "sitecensus.accounts.middleware.SecondFactorMiddleware",
     "sitecensus.accounts.middleware.ForcePasswordChangeMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -145,6 +150,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # PostgreSQL: the role the application runs as (row access only); `migrate`, run as the
 # owner, grants it every table. See the README's security section.
 DATABASE_APP_ROLE = os.environ.get("DATABASE_APP_ROLE", "")
+# The key of the audit log's hash chain (default: derived from SECRET_KEY).
+AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY", "")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -156,6 +163,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 PASSWORD_HASHERS = [
+    "sitecensus.accounts.hashers.BoundedArgon2PasswordHasher",
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
@@ -170,8 +178,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "sitecensus.accounts.validators.NotSimilarToIdentityValidator"},
     {"NAME": "sitecensus.accounts.validators.CommonPasswordValidator"},
 ]
+PASSWORD_HISTORY = env_int("PASSWORD_HISTORY", 5)  # a new password may not repeat the last N
 # Initial passwords are one-time and expire (ASVS 6.4.1).
 INITIAL_PASSWORD_DAYS = env_int("INITIAL_PASSWORD_DAYS", 14)
+
+# Second factor (TOTP + recovery codes, django-otp): the roles that must use it.
+OTP_REQUIRED_ROLES = set(env_list(
+    "OTP_REQUIRED_ROLES", "national_admin,system_admin,security_admin,audit_admin,organizer"))
+OTP_TOTP_ISSUER = "全国政府网站信息报送系统"
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
@@ -189,17 +203,34 @@ SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 8 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# Lockout: 5 failures within 15 minutes lock the username for 15 minutes.
+# Login throttling (accounts/throttle.py): never a hard lock. Every attempt per client
+# address is rate-limited before any hashing; failures per (username, address), per
+# username and per address make the form ask for a captcha too.
+LOGIN_RATE_PER_ADDRESS = env_int("LOGIN_RATE_PER_ADDRESS", 60)  # attempts a minute
+LOGIN_FAILURE_WINDOW_MINUTES = env_int("LOCKOUT_MINUTES", 15)
+LOGIN_CAPTCHA_AFTER_PAIR = env_int("LOGIN_CAPTCHA_AFTER_PAIR", 3)
+LOGIN_CAPTCHA_AFTER_USER = env_int("LOCKOUT_FAILURES", 5)
+LOGIN_CAPTCHA_AFTER_ADDRESS = env_int("LOGIN_CAPTCHA_AFTER_ADDRESS", 20)
+PASSWORD_CHECK_FAILURES = env_int("PASSWORD_CHECK_FAILURES", 5)  # wrong old passwords per window
+ARGON2_MAX_CONCURRENT = env_int("ARGON2_MAX_CONCURRENT", 4)  # hashes at once per process (~19 MiB each)
+# Axes keeps the record of attempts (账号安全 page) but never locks anyone out.
+AXES_LOCK_OUT_AT_FAILURE = False
 AXES_FAILURE_LIMIT = env_int("LOCKOUT_FAILURES", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOCKOUT_MINUTES", 15))
-# By username only: a county office shares one NAT address, and locking the
-# address would lock every clerk behind it (the lock-out design, ASVS 6.1.1).
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "sitecensus.core.clientip.client_ip"
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "sitecensus.accounts.views.lockout_response"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
+
+# The real client behind the reverse proxy (core/clientip.py): the proxies' addresses or
+# networks, and/or how many X-Forwarded-For hops to trust. Unset: REMOTE_ADDR.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# (The throttle counters live in the cache: REDIS_URL shares them between processes.)
 
 # Transport security: on unless running the local demo over plain HTTP.
 HTTPS = env_bool("SITECENSUS_HTTPS", not DEBUG)
@@ -301,6 +332,9 @@ IMPORT_COMMIT_PAUSE_MS = env_int("IMPORT_COMMIT_PAUSE_MS", 150)  # SQLite: a pau
 # Statistics summary tables: rebuilt every STATISTICS_MAX_AGE seconds by the scheduler (a task),
 # never by a page view; anonymous public pages are cached PUBLIC_CACHE_SECONDS.
 STATISTICS_MAX_AGE = env_int("STATISTICS_MAX_AGE", 300)
+# 我为政府网站找错: reports per client address ("N/s|m|h|d") and the answer deadline in working days.
+PUBLIC_REPORT_RATE = os.environ.get("PUBLIC_REPORT_RATE", "5/h")
+PUBLIC_REPORT_DAYS = env_int("PUBLIC_REPORT_DAYS", 5)
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 60)
 
 # Redis (production): the cache and the sessions; without it, a per-process memory cache

@@ -7,16 +7,40 @@ from . import services
 
 
 class LoginForm(AuthenticationForm):
+    """Login; asks for a captcha too once failures pile up for this account or
+    address (accounts/throttle.py), and then checks it before any password."""
+
     error_messages = {
-        "invalid_login": "账号或密码不正确。连续失败 5 次，账号将被锁定 15 分钟。",
+        "invalid_login": "账号或密码不正确。多次失败后登录须填写验证码。",
         "inactive": "该账号已停用，请联系上级组织单位。",
         "expired": "初始密码已过期，请联系上级组织单位重置密码。",
     }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
         self.fields["username"].label = "账号"
         self.fields["password"].label = "密码"
+        from . import throttle
+
+        username = (self.data.get("username") or "").strip() if self.is_bound else ""
+        if request is not None and username and throttle.captcha_required(request, username):
+            from captcha.fields import CaptchaField
+
+            self.fields["captcha"] = CaptchaField(label="验证码", error_messages={
+                "invalid": "验证码错误，请重新输入", "required": "登录失败次数较多，请填写验证码"})
+
+    def clean(self):
+        if "captcha" in self.fields and ("captcha" in self.errors or "captcha" not in self.cleaned_data):
+            # No password is checked (nor hashed) without the captcha.
+            raise forms.ValidationError("登录失败次数较多，请正确填写验证码后再登录", code="captcha")
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            from . import throttle
+
+            if self.cleaned_data.get("username"):
+                throttle.failed(self.request, self.cleaned_data["username"])
+            raise
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)

@@ -38,7 +38,7 @@ class SessionLifetimeMiddleware:
 class ForcePasswordChangeMiddleware:
     """A first login (or a reset password) must be changed before anything else."""
 
-    ALLOWED = ("accounts:password_change", "accounts:logout")
+    ALLOWED = ("accounts:password_change", "accounts:logout", "accounts:otp_setup", "accounts:otp_verify")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -49,4 +49,26 @@ class ForcePasswordChangeMiddleware:
             allowed = {reverse(name) for name in self.ALLOWED}
             if request.path not in allowed and not request.path.startswith("/" + settings.STATIC_URL.lstrip("/")):
                 return redirect("accounts:password_change")
+        return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """Accounts whose role needs a second factor (OTP_REQUIRED_ROLES) reach no
+    page but enrolment, verification and logout until the session is verified:
+    a password alone opens nothing."""
+
+    ALLOWED = ("accounts:otp_setup", "accounts:otp_verify", "accounts:logout")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from . import otp
+
+        user = getattr(request, "user", None)
+        if otp.required_for(user) and not user.is_verified():
+            allowed = {reverse(name) for name in self.ALLOWED}
+            if request.path not in allowed and not request.path.startswith("/" + settings.STATIC_URL.lstrip("/")):
+                target = "accounts:otp_verify" if otp.has_device(user) else "accounts:otp_setup"
+                return redirect(target)
         return self.get_response(request)

@@ -56,3 +56,43 @@ class User(AbstractUser):
         if self.must_change_password:
             return "待首次登录"
         return "正常"
+
+
+class PrivilegedReset(models.Model):
+    """A password reset of a privileged account (三员 or 国办): requested by the
+    security administrator, carried out only when a second person approves; the
+    new one-time password goes to the account holder's e-mail, never to either."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待批准"
+        APPROVED = "approved", "已批准"
+        REJECTED = "rejected", "已驳回"
+
+    target = models.ForeignKey(User, verbose_name="账号", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField("理由", max_length=300)
+    reset_device = models.BooleanField("同时重置二次验证设备", default=False)
+    requested_by = models.ForeignKey(User, verbose_name="申请人", on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField("申请时间", auto_now_add=True)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(User, verbose_name="批准人", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField("批准时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "特权账号密码重置申请"
+        verbose_name_plural = verbose_name
+        ordering = ["-requested_at"]
+
+
+class PasswordHistory(models.Model):
+    """Earlier password hashes of an account: a new password may not be any of
+    the last PASSWORD_HISTORY ones (ASVS 2.1; 等保 password management)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField("密码哈希", max_length=128)
+    changed_at = models.DateTimeField("修改时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "历史密码"
+        verbose_name_plural = verbose_name
+        ordering = ["-changed_at", "-id"]

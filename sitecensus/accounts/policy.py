@@ -17,6 +17,11 @@ MANAGE = base.rule("accounts.manage", "您无权管理账号")
 HANDOVER = base.rule("accounts.handover", "您无权导出账号交接表")
 UNLOCK = base.rule("accounts.unlock", "只有安全管理员可以解除锁定")
 GRANT = base.rule("accounts.grant", "您无权授予该角色")
+# 三员分立: nobody acts alone on a 三员 or 国办 account.
+PRIVILEGED = base.rule("accounts.privileged", "三员与国办管理员账号不能由他人直接管理：重置密码须由安全管理员申请、"
+                       "另一名国办管理员批准，或由服务器端命令 sitecensus reset-password 执行")
+PRIVILEGED_RESET = base.rule("accounts.privileged_reset", "只有安全管理员可以申请重置特权账号的密码，"
+                             "须由申请人和被重置账号以外的国办管理员批准")
 
 
 def visible_accounts(user) -> QuerySet:
@@ -53,6 +58,11 @@ def check_issue(user) -> None:
 
 def may_grant(user, role: str) -> bool:
     return base.is_active(user) and role in roles.GRANTABLE.get(user.role, set())
+
+
+def may_see_privileged(user) -> bool:
+    """The privileged-reset page: the security administrator asks, 国办 approves."""
+    return base.is_active(user) and user.role in (roles.SECURITY_ADMIN, roles.NATIONAL_ADMIN)
 
 
 def may_see_security(user) -> bool:

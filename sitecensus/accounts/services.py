@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from sitecensus.audit.services import record
 from sitecensus.orgs import policy as orgs_policy
-from sitecensus.core.errors import Duplicate, InvalidInput, InvalidState
+from sitecensus.core.errors import Duplicate, InvalidInput, InvalidState, NotFound
 from sitecensus.orgs import services as org_services
 from sitecensus.orgs.models import Unit
 
@@ -26,6 +26,10 @@ from .models import User
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{3,150}$")
 PHONE = re.compile(r"^[0-9+\-() ]{7,32}$")
+# 网站标识码: an organizing-unit code (6 digits, or bm + 4 digits) + a 4-digit sequence.
+# Reserved for the site accounts made at final approval: an account named like a
+# future code would otherwise be taken over by that site's code login.
+SITE_CODE_USERNAME = re.compile(r"^(?:\d{6}|bm\d{4})\d{4}$", re.IGNORECASE)
 _ALPHABET = string.ascii_letters + string.digits + "@#%*+=?"
 
 
@@ -43,6 +47,9 @@ def generate_initial_password(length: int = 14) -> str:
 def _validate_contact(username: str, email: str, phone: str) -> None:
     if not USERNAME.match(username):
         raise InvalidInput("账号名须为 3 至 150 位字母、数字或 _ . @ -", field="username")
+    if SITE_CODE_USERNAME.match(username):
+        raise InvalidInput(f"账号名“{username}”与网站标识码格式相同，该格式保留给网站标识码登录，请换一个",
+                           field="username")
     if User.objects.filter(username__iexact=username).exists():
         raise Duplicate(f"账号名“{username}”已存在", field="username")
     if email:
@@ -105,7 +112,11 @@ def _reset(account: User) -> str:
     return password
 
 
+
+
 def _check_account_action(actor, account: User) -> None:
+    if account.role in roles.PRIVILEGED_ROLES:
+        raise policy.PRIVILEGED.refuse()
     if policy.may_see_security(actor):
         return
     if not policy.may_issue(actor):
@@ -138,6 +149,17 @@ def set_active(*, actor, account: User, active: bool, request=None) -> User:
     return account
 
 
+@transaction.atomic
+def reset_second_factor(*, actor, account: User, request=None) -> None:
+    """A clerk lost the phone: the organizing unit above (the account's issuer)
+    or the security administrator removes the devices; the next login enrols anew."""
+    from . import otp
+
+    _check_account_action(actor, account)
+    otp.reset_devices(account)
+    record("otp_reset", actor=actor, request=request, obj=account)
+
+
 def disable_accounts_of_unit(*, unit: Unit) -> int:
     return User.objects.filter(unit=unit, is_active=True).update(is_active=False, disabled_at=timezone.now())
 
@@ -146,15 +168,30 @@ def disable_accounts_of_unit(*, unit: Unit) -> int:
 def change_password(*, user: User, old_password: str, new_password: str, new_password2: str,
                     request=None) -> User:
     if not user.check_password(old_password or ""):
+        from . import throttle
+
+        throttle.password_check_failed(user)
         raise InvalidInput("原密码不正确", field="old_password")
     if new_password != new_password2:
         raise InvalidInput("两次输入的新密码不一致", field="new_password2")
     if new_password == old_password:
         raise InvalidInput("新密码不能与原密码相同", field="new_password")
+    from django.contrib.auth.hashers import check_password
+
+    from .models import PasswordHistory
+
+    keep = settings.PASSWORD_HISTORY
+    earlier = list(PasswordHistory.objects.filter(user=user).values_list("password", flat=True)[:keep])
+    if any(check_password(new_password, encoded) for encoded in earlier):
+        raise InvalidInput(f"新密码不能与最近 {keep} 次使用过的密码相同", field="new_password")
     try:
         password_validation.validate_password(new_password, user)
     except ValidationError as exc:
         raise InvalidInput("；".join(exc.messages), field="new_password") from None
+    if not user.must_change_password:  # one-time initial passwords are not worth remembering
+        PasswordHistory.objects.create(user=user, password=user.password)
+    stale = PasswordHistory.objects.filter(user=user).values_list("pk", flat=True)[keep:]
+    PasswordHistory.objects.filter(pk__in=list(stale)).delete()
     user.set_password(new_password)
     user.must_change_password = False
     user.password_changed_at = timezone.now()
@@ -204,9 +241,14 @@ def unlock(*, actor, account: User, request=None) -> None:
     """Lift a lockout (the security administrator's job)."""
     if not policy.may_see_security(actor):
         raise policy.UNLOCK.refuse()
+    if account.role in roles.PRIVILEGED_ROLES and account.pk != actor.pk:
+        raise policy.PRIVILEGED.refuse()
     from axes.utils import reset
 
+    from . import throttle
+
     reset(username=account.username)
+    throttle.clear_user(account.username)
     record("account_unlocked", actor=actor, request=request, obj=account)
 
 
@@ -217,8 +259,10 @@ def issue_site_account(*, website, verification: str, active: bool, actor=None, 
     at final approval and re-issued when the verification code is reset."""
     user, created = User.objects.get_or_create(username=website.site_code, defaults={
         "unit": website.unit, "role": roles.SITE, "must_change_password": False})
-    if user.role != roles.SITE:
-        raise InvalidState(f"账号名“{website.site_code}”已被其他账号使用")
+    if user.role != roles.SITE or user.unit_id != website.unit_id:
+        # Never turn an existing personal account into this site's code login.
+        raise InvalidState(f"账号名“{website.site_code}”已被其他账号占用，不能作为网站标识码登录账号，"
+                           "请联系安全管理员处理后再终审")
     user.set_password(verification)
     user.is_active = active
     user.must_change_password = False
@@ -256,3 +300,96 @@ def bootstrap(*, admin_usernames: dict[str, str] | None = None) -> list[tuple[Us
         record("account_issued", obj=user, role=role, bootstrap=True)
         created.append((user, password))
     return created
+
+
+# ------------------------------------------------- privileged accounts (三员分立)
+
+def _mask(email: str) -> str:
+    name, _, domain = email.partition("@")
+    return f"{name[:1]}***@{domain}" if domain else "***"
+
+
+@transaction.atomic
+def request_privileged_reset(*, actor, account: User, reason: str, reset_device: bool = False,
+                             request=None):
+    """The security administrator asks for a privileged account's password reset."""
+    from .models import PrivilegedReset
+
+    if actor.role != roles.SECURITY_ADMIN:
+        raise policy.PRIVILEGED_RESET.refuse("只有安全管理员可以申请重置特权账号的密码")
+    if account.role not in roles.PRIVILEGED_ROLES:
+        raise InvalidInput("该账号不是特权账号，请直接在账号管理中重置")
+    if account.pk == actor.pk:
+        raise policy.OWN_ACCOUNT.refuse()
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("请填写申请理由", field="reason")
+    if not account.email:
+        raise InvalidState(f"账号“{account.username}”没有登记电子邮箱，新密码无法送达本人，"
+                           "只能由服务器端命令 sitecensus reset-password 重置")
+    if PrivilegedReset.objects.filter(target=account, status=PrivilegedReset.Status.PENDING).exists():
+        raise Duplicate(f"账号“{account.username}”已有待批准的重置申请")
+    pending = PrivilegedReset.objects.create(target=account, reason=reason[:300], reset_device=reset_device,
+                                             requested_by=actor)
+    record("privileged_reset_requested", actor=actor, request=request, obj=account, reason=reason[:300],
+           reset_device=reset_device)
+    return pending
+
+
+def may_approve_privileged_reset(actor, pending) -> bool:
+    return (actor.role == roles.NATIONAL_ADMIN and actor.pk not in (pending.requested_by_id, pending.target_id))
+
+
+@transaction.atomic
+def decide_privileged_reset(*, actor, pending_id, approve: bool, request=None) -> str:
+    """A second person (a national administrator other than the requester and the
+    target) approves or rejects. On approval the one-time password is mailed to the
+    account holder only; the return value says where it went, never what it is."""
+    from django.core.mail import send_mail
+
+    from . import otp
+    from .models import PrivilegedReset
+
+    try:
+        pending = PrivilegedReset.objects.select_for_update().select_related("target").get(pk=pending_id)
+    except (PrivilegedReset.DoesNotExist, ValueError, TypeError):
+        raise NotFound("重置申请不存在") from None
+    if not may_approve_privileged_reset(actor, pending):
+        raise policy.PRIVILEGED_RESET.refuse("重置申请须由申请人和被重置账号以外的国办管理员批准")
+    if pending.status != PrivilegedReset.Status.PENDING:
+        raise InvalidState("该申请已处理")
+    pending.status = PrivilegedReset.Status.APPROVED if approve else PrivilegedReset.Status.REJECTED
+    pending.decided_by, pending.decided_at = actor, timezone.now()
+    pending.save(update_fields=["status", "decided_by", "decided_at"])
+    account = User.objects.select_for_update().get(pk=pending.target_id)
+    if not approve:
+        record("privileged_reset_rejected", actor=actor, request=request, obj=account)
+        return ""
+    password = _reset(account)
+    account.save(update_fields=["password", "must_change_password", "password_changed_at"])
+    if pending.reset_device:
+        otp.reset_devices(account)
+    send_mail("【全国政府网站信息报送系统】您的账号密码已重置",
+              f"{account.username}：\n\n经安全管理员申请、国办管理员批准，您的账号密码已重置。一次性初始密码：\n\n"
+              f"    {password}\n\n首次登录后须立即修改。如非本人知情，请立即联系国务院办公厅。",
+              settings.DEFAULT_FROM_EMAIL, [account.email])
+    record("privileged_reset_approved", actor=actor, request=request, obj=account,
+           requested_by=pending.requested_by.username, reset_device=pending.reset_device)
+    return _mask(account.email)
+
+
+@transaction.atomic
+def reset_password_on_server(*, username: str, reset_device: bool = False) -> str:
+    """`sitecensus reset-password`: whoever runs it has the server; audited."""
+    from . import otp
+
+    try:
+        account = User.objects.select_for_update().get(username=username)
+    except User.DoesNotExist:
+        raise NotFound(f"账号“{username}”不存在") from None
+    password = _reset(account)
+    account.save(update_fields=["password", "must_change_password", "password_changed_at"])
+    if reset_device:
+        otp.reset_devices(account)
+    record("password_reset", obj=account, server_command=True, reset_device=reset_device)
+    return password

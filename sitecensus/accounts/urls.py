@@ -15,4 +15,10 @@ urlpatterns = [
     path("<int:pk>/active/", views.toggle_active, name="toggle_active"),
     path("security/", views.security, name="security"),
     path("<int:pk>/unlock/", views.unlock, name="unlock"),
+    path("otp/setup/", views.otp_setup, name="otp_setup"),
+    path("otp/verify/", views.otp_verify, name="otp_verify"),
+    path("<int:pk>/otp/reset/", views.otp_reset, name="otp_reset"),
+    path("privileged/", views.privileged, name="privileged"),
+    path("privileged/request/", views.privileged_request, name="privileged_request"),
+    path("privileged/<int:pk>/decide/", views.privileged_decide, name="privileged_decide"),
 ]

@@ -22,6 +22,28 @@ class CensusLoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def post(self, request, *args, **kwargs):
+        from sitecensus.audit.services import record
+
+        from . import throttle
+
+        # Per client address, before any password is hashed.
+        if throttle.address_over_rate(request):
+            record("login_throttled", request=request, outcome="failure",
+                   username=str(request.POST.get("username", ""))[:150], url=request.path)
+            response = render(request, "accounts/login.html",
+                              {"form": LoginForm(request), "lockout": "登录尝试过于频繁，请一分钟后再试。"},
+                              status=429)
+            response["Retry-After"] = "60"
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        from . import throttle
+
+        throttle.succeeded(self.request, form.get_user().get_username())
+        return super().form_valid(form)
+
 
 def lockout_response(request, original_response=None, credentials=None):
     """Axes calls this once a username is locked: the login page, with why."""
@@ -32,8 +54,13 @@ def lockout_response(request, original_response=None, credentials=None):
 
 
 def password_change(request):
+    from . import throttle
+
     form = PasswordChangeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not throttle.password_check_allowed(request.user):
+        form.is_valid()
+        form.add_error("old_password", "原密码错误次数过多，请 15 分钟后再试")
+    elif request.method == "POST" and form.is_valid():
         try:
             services.change_password(user=request.user, request=request, **form.cleaned_data)
         except CensusError as error:
@@ -116,3 +143,88 @@ def unlock(request, pk):
     services.unlock(actor=request.user, account=account, request=request)
     messages.success(request, f"已解除账号“{account.username}”的锁定")
     return redirect("accounts:security")
+
+
+# ------------------------------------------------------------ second factor
+
+def otp_setup(request):
+    from . import otp
+
+    if not otp.required_for(request.user):
+        return redirect("core:home")
+    if otp.has_device(request.user) and not request.user.is_verified():
+        return redirect("accounts:otp_verify")
+    codes, error = None, ""
+    if request.method == "POST":
+        codes = otp.confirm_enrolment(request, request.POST.get("token", ""))
+        if codes is None:
+            error = "动态口令不正确，请核对手机时间后重试"
+    if codes:
+        return render(request, "accounts/otp_setup.html", {"codes": codes})
+    device = otp.pending_device(request.user)
+    return render(request, "accounts/otp_setup.html",
+                  {"qr": otp.qr_data_uri(device), "secret": otp.secret_b32(device), "error": error})
+
+
+def otp_verify(request):
+    from . import otp
+
+    if not otp.required_for(request.user) or request.user.is_verified():
+        return redirect("core:home")
+    if not otp.has_device(request.user):
+        return redirect("accounts:otp_setup")
+    error = ""
+    if request.method == "POST":
+        if otp.verify(request, request.POST.get("token", "")):
+            target = request.GET.get("next", "")
+            if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+                target = "core:home"
+            return redirect(target)
+        error = "动态口令或恢复码不正确（连续失败后须等待更长时间再试）"
+    return render(request, "accounts/otp_verify.html", {"error": error}, status=400 if error else 200)
+
+
+@require_POST
+def otp_reset(request, pk):
+    account = scope.get_managed_account(request.user, pk)
+    services.reset_second_factor(actor=request.user, account=account, request=request)
+    messages.success(request, f"已重置账号“{account.username}”的二次验证，其下次登录时重新绑定")
+    return redirect("accounts:issued" if request.user.role in roles.GRANTABLE else "accounts:security")
+
+
+# ------------------------------------------------------------ privileged accounts
+
+def privileged(request):
+    from .models import PrivilegedReset
+
+    if request.user.role not in (roles.SECURITY_ADMIN, roles.NATIONAL_ADMIN):
+        raise NotAllowed("只有安全管理员和国办管理员可以查看特权账号重置申请")
+    resets = list(PrivilegedReset.objects.select_related("target", "requested_by", "decided_by")[:200])
+    for item in resets:
+        item.may_decide = (item.status == PrivilegedReset.Status.PENDING
+                           and services.may_approve_privileged_reset(request.user, item))
+    accounts = User.objects.filter(role__in=roles.PRIVILEGED_ROLES).order_by("role", "username")
+    return render(request, "accounts/privileged.html",
+                  {"resets": resets, "accounts": accounts, "may_request": request.user.role == roles.SECURITY_ADMIN})
+
+
+@require_POST
+def privileged_request(request):
+    if request.user.role != roles.SECURITY_ADMIN:
+        raise NotAllowed("只有安全管理员可以申请重置特权账号的密码")
+    try:
+        account = User.objects.get(pk=int(request.POST.get("account", "")))
+    except (User.DoesNotExist, ValueError):
+        raise CensusError("账号不存在") from None
+    services.request_privileged_reset(actor=request.user, account=account, reason=request.POST.get("reason", ""),
+                                      reset_device=request.POST.get("reset_device") == "1", request=request)
+    messages.success(request, f"已提交重置“{account.username}”密码的申请，待另一名国办管理员批准")
+    return redirect("accounts:privileged")
+
+
+@require_POST
+def privileged_decide(request, pk):
+    approve = request.POST.get("decision") == "approve"
+    sent_to = services.decide_privileged_reset(actor=request.user, pending_id=pk, approve=approve, request=request)
+    messages.success(request, f"已批准：一次性新密码已发送至账号本人邮箱 {sent_to}" if approve else "已驳回申请")
+    return redirect("accounts:privileged")

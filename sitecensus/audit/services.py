@@ -53,3 +53,11 @@ def record(action: str, *, actor=None, request=None, obj=None, outcome: str = "s
         event.chain_hash = chain.digest(chain.row_values(event))
         event.save(force_insert=True)
     return event
+
+
+def record_refusal(sender, request, status, reason, code="", **kwargs):
+    """Every refused request: who, which URL, why (ASVS 7.2)."""
+    user = getattr(request, "user", None)
+    record("request_refused", actor=user if user is not None and user.is_authenticated else None,
+           request=request, outcome="failure", url=request.get_full_path()[:500], method=request.method,
+           status=status, reason=reason, code=code)

@@ -10,7 +10,19 @@ class _Error:
         self.message = message
 
 
+def audit_refusal(request, status, reason, code=""):
+    """Every refused request leaves an audit row (the audit app receives the signal)."""
+    from .signals import request_refused
+
+    try:
+        request_refused.send(sender=None, request=request, status=status, reason=str(reason)[:300], code=code)
+    except Exception:  # noqa: BLE001 - a refusal page must render even if the log cannot be written
+        pass
+
+
 def _page(request, status, message):
+    if status in (400, 403, 404):
+        audit_refusal(request, status, message)
     return render(request, "core/error.html", {"error": _Error(message), "status": status}, status=status)
 
 
@@ -33,4 +45,6 @@ def server_error(request):
 
 
 def csrf_failure(request, reason=""):
-    return _page(request, 403, "表单已过期或来源无法验证（CSRF），请刷新页面后重试")
+    audit_refusal(request, 403, f"CSRF：{reason}", "csrf")
+    return render(request, "core/error.html",
+                  {"error": _Error("表单已过期或来源无法验证（CSRF），请刷新页面后重试"), "status": 403}, status=403)

@@ -28,6 +28,10 @@ class TypedErrorMiddleware:
 
     def process_exception(self, request, exception):
         if isinstance(exception, CensusError):
+            if exception.http_status in (403, 404):
+                from .errorviews import audit_refusal
+
+                audit_refusal(request, exception.http_status, exception.message, exception.code)
             return render(
                 request,
                 "core/error.html",

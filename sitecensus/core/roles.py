@@ -24,6 +24,19 @@ LABELS = dict(CHOICES)
 BUSINESS_ROLES = {NATIONAL_ADMIN, ORGANIZER, REPORTER}
 SEPARATED_ADMIN_ROLES = {SYSTEM_ADMIN, SECURITY_ADMIN, AUDIT_ADMIN}
 
+# Privileged accounts (三员 and 国办): nobody acts on them alone. A password reset
+# needs a request by the security administrator and the approval of a second
+# person (a national administrator who is neither the requester nor the target),
+# or the server-side command; the new password never reaches the people who reset it.
+PRIVILEGED_ROLES = SEPARATED_ADMIN_ROLES | {NATIONAL_ADMIN}
+
+# The duties of each separated administrator.
+DUTIES = {
+    SYSTEM_ADMIN: "系统管理员：普查日程与系统运行配置；不管理账号，不查看审计日志",
+    SECURITY_ADMIN: "安全管理员：业务账号的停用、启用、解除限制与密码重置，申请重置特权账号密码；不能直接管理三员与国办账号，不查看审计日志",
+    AUDIT_ADMIN: "审计管理员：查看、导出与校验审计日志；不管理账号与系统配置",
+}
+
 # Which roles an account may grant when it issues accounts one level down.
 GRANTABLE = {
     NATIONAL_ADMIN: {ORGANIZER, REPORTER},

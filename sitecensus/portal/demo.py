@@ -20,9 +20,14 @@ K = Unit.Kind
 
 
 def _demo_password(user: User) -> User:
+    from sitecensus.accounts import otp
+
     user.set_password(DEMO_PASSWORD)
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
+    if user.role in otp.PRIVILEGED_OR_ORGANIZER:
+        # Demo devices share a published key (`sitecensus demo-otp` shows the code).
+        otp.install_demo_device(user)
     return user
 
 

@@ -26,6 +26,7 @@ ENTRIES = [
     ("orgs:unit_list", "单位树", orgs.may_browse_units),
     ("accounts:issued", "账号发放", accounts.may_issue),
     ("accounts:security", "账号安全", accounts.may_see_security),
+    ("accounts:privileged", "特权账号", accounts.may_see_privileged),
     ("audit:event_list", "审计日志", audit.may_read_audit),
     ("orgs:my_unit", "本单位", orgs.may_see_own_unit),
 ]
@@ -36,4 +37,8 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or user.must_change_password:
         return {"nav": []}
+    from sitecensus.accounts import otp
+
+    if otp.required_for(user) and not (hasattr(user, "is_verified") and user.is_verified()):
+        return {"nav": []}  # nothing before the second factor
     return {"nav": [("core:home", "首页")] + [(name, label) for name, label, may in ENTRIES if may(user)]}

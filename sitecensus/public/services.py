@@ -71,8 +71,10 @@ def new_receipt(today: date | None = None) -> str:
 # ---------------------------------------------------------------- reports from the public
 
 def client_ip(request) -> str | None:
-    # REMOTE_ADDR only: a forwarded header is set by the client and would let it dodge the limit.
-    return (request.META.get("REMOTE_ADDR") or None) if request is not None else None
+    # The real client behind the configured trusted proxies (never a header the client sets itself).
+    from sitecensus.core.clientip import client_ip as real_client_ip
+
+    return real_client_ip(request)
 
 
 def check_rate(ip: str | None) -> None:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from sitecensus.registry import policy as registry_policy
+from sitecensus.core import jsonbody
 from sitecensus.core.errors import CensusError, InvalidInput, NotFound
 from sitecensus.core.excel import excel_response
 from sitecensus.registry.services import active_websites
@@ -210,11 +211,11 @@ def card_api(request, pk):
     card = _get_card(request.user, pk)
     if request.method == "POST":
         try:
-            body = json.loads(request.body or b"{}")
+            body = jsonbody.parse_object(request.body)
             raw = body.get("entries") or {}
             if not isinstance(raw, dict):
                 raise InvalidInput("entries 应为对象")
-            if body.get("submit"):
+            if jsonbody.boolean(body, "submit"):
                 services.submit_card(actor=request.user, card=card, raw_entries=raw, request=request)
             else:
                 services.save_entries(actor=request.user, card=card, raw_entries=raw, request=request)

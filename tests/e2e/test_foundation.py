@@ -16,14 +16,13 @@ def test_login_shows_unit_and_role(page, site):
     expect(page.get_by_test_id("unit-table")).to_contain_text("保定市人民政府办公室")
 
 
-def test_lockout_message_after_five_failures(page, site):
-    for attempt in range(4):
+def test_failures_ask_for_a_captcha_never_a_lock(page, site):
+    for attempt in range(3):
         login(page, site, "baoding", f"wrong-{attempt}")
         expect(page.get_by_test_id("login-error")).to_contain_text("账号或密码不正确")
-    login(page, site, "baoding", "wrong-5")
-    expect(page.get_by_test_id("lockout-message")).to_contain_text("账号已被锁定 15 分钟")
     login(page, site, "baoding", DEMO_PASSWORD)
-    expect(page.get_by_test_id("lockout-message")).to_be_visible()
+    expect(page.locator("img.captcha")).to_be_visible()  # a captcha now, not a lock
+    expect(page.get_by_test_id("login-error")).to_contain_text("验证码")
 
 
 def test_issue_account_then_first_login_sees_only_its_subtree(page, site, tmp_path):

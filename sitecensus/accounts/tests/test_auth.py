@@ -19,7 +19,9 @@ LOGIN = "/accounts/login/"
 
 
 def login(client, username, password):
-    return client.post(LOGIN, {"username": username, "password": password})
+    from sitecensus.accounts.testing import login as login_with_second_factor
+
+    return login_with_second_factor(client, username, password)
 
 
 def test_login_and_home_shows_unit_and_role(client):
@@ -42,26 +44,68 @@ def test_wrong_password_message_and_audit(client):
     assert AuditEvent.objects.filter(action="login_failed", actor_username="hebei", outcome="failure").exists()
 
 
-def test_lockout_after_five_failures(client):
-    for _ in range(4):
+def test_failures_ask_for_a_captcha_never_a_lock(client, settings):
+    """A stranger's wrong passwords never lock the owner out: after failures the
+    form asks for a captcha (checked before any password), nothing more."""
+    settings.CAPTCHA_TEST_MODE = True
+    for _ in range(3):
         assert login(client, "baoding", "wrong-password").status_code == 200
-    response = login(client, "baoding", "wrong-password")
-    assert response.status_code == 429
-    assert "账号已被锁定 15 分钟" in response.content.decode()
-    # Even the right password is refused while locked.
-    response = login(client, "baoding", DEMO_PASSWORD)
-    assert response.status_code == 429
-    assert AuditEvent.objects.filter(action="lockout", actor_username="baoding").exists()
+    page = login(client, "baoding", DEMO_PASSWORD).content.decode()
+    assert "验证码" in page and "请正确填写验证码" in page  # the right password alone is not enough now
+    response = client.post(LOGIN, {"username": "baoding", "password": DEMO_PASSWORD,
+                                   "captcha_0": "x", "captcha_1": "PASSED"})
+    assert response.status_code == 302  # the owner with the captcha gets in
 
 
-def test_security_admin_unlocks(client, demo_users):
+def test_a_stranger_elsewhere_does_not_touch_the_owner_at_the_office(client, settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    stranger = {"HTTP_X_FORWARDED_FOR": "203.0.113.9"}
+    for _ in range(4):
+        client.post(LOGIN, {"username": "laishui", "password": "wrong"}, **stranger)
+    # The pair (laishui, stranger) needs a captcha; the owner's office address does not.
+    assert "captcha" in client.post(LOGIN, {"username": "laishui", "password": "wrong"}, **stranger).content.decode()
+    office = client.post(LOGIN, {"username": "laishui", "password": DEMO_PASSWORD},
+                         HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert office.status_code == 302
+
+
+def test_per_address_rate_is_checked_before_any_hashing(client, settings, monkeypatch):
+    from sitecensus.accounts import hashers
+
+    settings.LOGIN_RATE_PER_ADDRESS = 5
+    calls = []
+    monkeypatch.setattr(hashers.BoundedArgon2PasswordHasher, "verify",
+                        lambda self, password, encoded: calls.append(1) or False)
+    for n in range(5):
+        client.post(LOGIN, {"username": f"nobody{n}", "password": "x"})
+    hashed = len(calls)
+    response = client.post(LOGIN, {"username": "laishui_lsz", "password": "x"})
+    assert response.status_code == 429 and response["Retry-After"] == "60"
+    assert len(calls) == hashed  # refused without hashing
+    assert AuditEvent.objects.filter(action="login_throttled").exists()
+
+
+def test_old_password_check_is_throttled(client, demo_users):
+    client.force_login(demo_users["laishui_lsz"])
+    for _ in range(5):
+        client.post("/accounts/password/", {"old_password": "wrong", "new_password": "Xx9!abcdefgh",
+                                            "new_password2": "Xx9!abcdefgh"})
+    page = client.post("/accounts/password/", {"old_password": DEMO_PASSWORD, "new_password": "Xx9!abcdefgh",
+                                               "new_password2": "Xx9!abcdefgh"}).content.decode()
+    assert "错误次数过多" in page
+    assert User.objects.get(username="laishui_lsz").check_password(DEMO_PASSWORD)
+
+
+def test_security_admin_lifts_the_captcha_requirement(client, demo_users):
     for _ in range(5):
         login(client, "laishui", "wrong-password")
-    assert login(client, "laishui", DEMO_PASSWORD).status_code == 429
+    assert "captcha" in login(client, "laishui", DEMO_PASSWORD).content.decode()
     with pytest.raises(NotAllowed):
         services.unlock(actor=demo_users["baoding"], account=demo_users["laishui"])
     services.unlock(actor=demo_users["secadmin"], account=demo_users["laishui"])
-    assert login(client, "laishui", DEMO_PASSWORD).status_code == 302
+    # From another address the username no longer asks for a captcha.
+    office = client.post(LOGIN, {"username": "laishui", "password": DEMO_PASSWORD}, REMOTE_ADDR="198.51.100.7")
+    assert office.status_code == 302
     assert AuditEvent.objects.filter(action="account_unlocked", actor_username="secadmin").exists()
 
 
@@ -194,3 +238,39 @@ def test_csrf_is_enforced(demo_users):
                            {"name": "无令牌单位", "kind": "department", "username": "no_token"})
     assert response.status_code == 403 and "CSRF" in response.content.decode()
     assert not Unit.objects.filter(name="无令牌单位").exists()
+
+
+@pytest.mark.parametrize("weak", ["Password123!", "P@ssw0rd2024", "Qwerty123456!", "Iloveyou!2026"])
+def test_dressed_up_common_passwords_are_refused(weak, demo_users):
+    with pytest.raises(ValidationError, match="过于常见"):
+        validate_password(weak, demo_users["laishui_lsz"])
+
+
+def test_a_recent_password_cannot_come_back(demo_users):
+    user = User.objects.get(username="laishui_lsz")
+    first, second = "Kx7#mQ2vLp9z", "Rt4$wN8yBc3j"
+    services.change_password(user=user, old_password=DEMO_PASSWORD, new_password=first, new_password2=first)
+    services.change_password(user=user, old_password=first, new_password=second, new_password2=second)
+    for previous in (DEMO_PASSWORD, first):
+        with pytest.raises(InvalidInput, match="最近 5 次"):
+            services.change_password(user=user, old_password=second, new_password=previous,
+                                     new_password2=previous)
+
+
+def test_many_failures_from_one_address_ask_that_address_for_a_captcha(client, settings):
+    settings.LOGIN_CAPTCHA_AFTER_ADDRESS = 20
+    for n in range(20):
+        client.post(LOGIN, {"username": f"guess{n}", "password": "x"}, REMOTE_ADDR="203.0.113.50")
+    page = client.post(LOGIN, {"username": "hebei", "password": DEMO_PASSWORD}, REMOTE_ADDR="203.0.113.50")
+    assert page.status_code == 200 and "captcha" in page.content.decode()
+    assert client.post(LOGIN, {"username": "hebei", "password": DEMO_PASSWORD},
+                       REMOTE_ADDR="198.51.100.20").status_code == 302
+
+
+def test_argon2_memory_is_bounded():
+    from sitecensus import settings as production
+    from sitecensus.accounts.hashers import BoundedArgon2PasswordHasher
+
+    assert production.PASSWORD_HASHERS[0] == "sitecensus.accounts.hashers.BoundedArgon2PasswordHasher"
+    assert BoundedArgon2PasswordHasher.memory_cost == 19 * 1024 and BoundedArgon2PasswordHasher.parallelism == 1
+    assert production.ARGON2_MAX_CONCURRENT == 4

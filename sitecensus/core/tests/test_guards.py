@@ -169,3 +169,13 @@ def test_audit_verify_detects_an_edited_deleted_or_inserted_row(attack):
         assert "校验未通过" in _verify()
         transaction.set_rollback(True)
     assert _verify() == "ok"
+
+
+def test_migrate_reinstalls_a_missing_protection_trigger():
+    with as_owner(), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER audit_auditevent_no_update" + ("" if SQLITE else " ON audit_auditevent"))
+        assert protection.check() == ["audit_auditevent_no_update"]
+        protection.reinstall_missing(sender=None, using="default")
+        assert protection.check() == []
+        transaction.set_rollback(True)

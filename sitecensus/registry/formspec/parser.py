@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from . import limits
 from .spec import (CURRENT_VERSION, FormSpec, UnknownVersionError, check_rules, check_site_rules, load_forms,
                    normalize_url, validate_value, version_key)
 from .workbook import CODE_ROW, FIRST_DATA_ROW, META_SHEET, header_checksum
@@ -132,6 +133,10 @@ def precheck_xlsx_bytes(data: bytes, filename: str) -> str | None:
                 return MSG_NOT_XLSX
             if sum(i.file_size for i in infos) > MAX_XLSX_UNCOMPRESSED:
                 return f"{MSG_NOT_XLSX}：文件解压后超过 {MAX_XLSX_UNCOMPRESSED // MB} MB，请拆分后再报送"
+            # Shared strings, cells and compression ratio, streamed before openpyxl (limits.py).
+            too_costly = limits.check_parts(zf)
+            if too_costly:
+                return too_costly
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
         return MSG_NOT_XLSX
     return None

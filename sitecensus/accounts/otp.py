@@ -1,0 +1,131 @@
+"""The second factor (TOTP with recovery codes), on django-otp.
+
+Which roles need it is a setting (OTP_REQUIRED_ROLES: by default the three
+separated administrators, 国办 and organizing-unit accounts). An account that
+needs it enrols on its first login (a TOTP device shown as a QR code made here,
+offline, with segno) and gets ten one-time recovery codes. A clerk who lost the
+device: the organizing unit above (or the security administrator) resets the
+device in 账号发放; the next login enrols a new one. Privileged accounts: only
+through the two-person reset or `sitecensus reset-password --reset-device`."""
+
+from __future__ import annotations
+
+import secrets
+
+import segno
+from django.conf import settings
+from django.db import transaction
+from django_otp import login as otp_login
+from django_otp import match_token
+from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from sitecensus.audit.services import record
+
+RECOVERY_CODES = 10
+# Roles the demo gives a device to (whatever OTP_REQUIRED_ROLES says at load time).
+PRIVILEGED_OR_ORGANIZER = {"national_admin", "system_admin", "security_admin", "audit_admin", "organizer"}
+ISSUER = "全国政府网站信息报送系统"
+
+
+def required_for(user) -> bool:
+    return bool(user and user.is_authenticated and user.role in settings.OTP_REQUIRED_ROLES)
+
+
+def has_device(user) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def pending_device(user) -> TOTPDevice:
+    """The unconfirmed device being enrolled (one per account, kept until confirmed)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="动态口令", confirmed=False)
+    return device
+
+
+def secret_b32(device: TOTPDevice) -> str:
+    from base64 import b32encode
+
+    return b32encode(device.bin_key).decode()
+
+
+def qr_data_uri(device: TOTPDevice) -> str:
+    return segno.make(device.config_url, error="m").png_data_uri(scale=4, border=2)
+
+
+@transaction.atomic
+def confirm_enrolment(request, token: str) -> list[str] | None:
+    """The first code from the new device confirms it; returns the recovery codes."""
+    device = TOTPDevice.objects.select_for_update().filter(user=request.user, confirmed=False).first()
+    if device is None or not device.verify_token((token or "").strip()):
+        record("otp_failed", actor=request.user, request=request, outcome="failure", step="enrol")
+        return None
+    TOTPDevice.objects.filter(user=request.user, confirmed=True).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    StaticDevice.objects.filter(user=request.user).delete()
+    static = StaticDevice.objects.create(user=request.user, name="恢复码", confirmed=True)
+    codes = [f"{secrets.randbelow(10**8):08d}" for _ in range(RECOVERY_CODES)]
+    for code in codes:
+        static.token_set.create(token=code)
+    otp_login(request, device)
+    record("otp_enrolled", actor=request.user, request=request, obj=request.user)
+    return codes
+
+
+def verify(request, token: str) -> bool:
+    """A code from the device or an unused recovery code (each used once).
+    django-otp throttles the devices after failures and refuses replayed codes."""
+    token = (token or "").strip().replace(" ", "")
+    device = match_token(request.user, token) if token else None
+    if device is None:
+        record("otp_failed", actor=request.user, request=request, outcome="failure", step="verify")
+        return False
+    otp_login(request, device)
+    recovery = isinstance(device, StaticDevice)
+    record("otp_recovery_used" if recovery else "otp_verified", actor=request.user, request=request,
+           obj=request.user)
+    return True
+
+
+def reset_devices(user) -> None:
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+
+
+def remaining_recovery_codes(user) -> int:
+    return StaticToken.objects.filter(device__user=user).count()
+
+
+# ------------------------------------------------------------ demo and tests
+# The demo accounts' devices share one published key so the demo (and the test
+# suite) can compute the codes; never used outside the demo loader and tests.
+DEMO_KEY_HEX = "3132333435363738393031323334353637383930"  # RFC 6238's test key
+
+
+def install_demo_device(user) -> TOTPDevice:
+    TOTPDevice.objects.filter(user=user).delete()
+    return TOTPDevice.objects.create(user=user, name="演示动态口令", key=DEMO_KEY_HEX, confirmed=True,
+                                     tolerance=1)
+
+
+def demo_code(drift: int = 0) -> str:
+    """The demo devices' current code (as an authenticator app would show it)."""
+    return f"{totp(bytes.fromhex(DEMO_KEY_HEX), drift=drift):06d}"
+
+
+def demo_code_for(user) -> str:
+    """The next code the user's demo device accepts (django-otp refuses a code
+    of a time step already used, so a second login in the same 30 s takes the next)."""
+    import time
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    key = device.bin_key if device is not None else bytes.fromhex(DEMO_KEY_HEX)
+    while True:
+        now_t = int(time.time()) // 30
+        drift = max(0, (device.last_t + 1 - now_t) if device is not None else 0)
+        if drift <= (device.tolerance if device is not None else 0):
+            return f"{totp(key, drift=drift):06d}"
+        time.sleep(1)
