@@ -12,6 +12,9 @@ from sitecensus.core.errors import CensusError
 from sitecensus.core.excel import excel_response
 from sitecensus.core.views import bind_error
 
+from sitecensus.audit.services import record
+from sitecensus.core import roles
+
 from . import policy, services
 from .forms import LoginForm, PasswordChangeForm
 from .models import User
@@ -23,8 +26,6 @@ class CensusLoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def post(self, request, *args, **kwargs):
-        from sitecensus.audit.services import record
-
         from . import throttle
 
         # Per client address, before any password is hashed.
@@ -186,10 +187,10 @@ def otp_verify(request):
 
 @require_POST
 def otp_reset(request, pk):
-    account = scope.get_managed_account(request.user, pk)
+    account = policy.get_managed_account(request.user, pk)
     services.reset_second_factor(actor=request.user, account=account, request=request)
     messages.success(request, f"已重置账号“{account.username}”的二次验证，其下次登录时重新绑定")
-    return redirect("accounts:issued" if request.user.role in roles.GRANTABLE else "accounts:security")
+    return redirect("accounts:issued" if policy.may_issue(request.user) else "accounts:security")
 
 
 # ------------------------------------------------------------ privileged accounts
@@ -197,8 +198,8 @@ def otp_reset(request, pk):
 def privileged(request):
     from .models import PrivilegedReset
 
-    if request.user.role not in (roles.SECURITY_ADMIN, roles.NATIONAL_ADMIN):
-        raise NotAllowed("只有安全管理员和国办管理员可以查看特权账号重置申请")
+    if not policy.may_see_privileged(request.user):
+        raise policy.PRIVILEGED_RESET.refuse("只有安全管理员和国办管理员可以查看特权账号重置申请")
     resets = list(PrivilegedReset.objects.select_related("target", "requested_by", "decided_by")[:200])
     for item in resets:
         item.may_decide = (item.status == PrivilegedReset.Status.PENDING
@@ -210,8 +211,8 @@ def privileged(request):
 
 @require_POST
 def privileged_request(request):
-    if request.user.role != roles.SECURITY_ADMIN:
-        raise NotAllowed("只有安全管理员可以申请重置特权账号的密码")
+    if not policy.may_see_security(request.user):
+        raise policy.PRIVILEGED_RESET.refuse("只有安全管理员可以申请重置特权账号的密码")
     try:
         account = User.objects.get(pk=int(request.POST.get("account", "")))
     except (User.DoesNotExist, ValueError):

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from sitecensus.core.signals import request_refused
+
 
 class AuditConfig(AppConfig):
     name = "sitecensus.audit"
@@ -7,8 +9,6 @@ class AuditConfig(AppConfig):
     verbose_name = "审计"
 
     def ready(self):
-        from sitecensus.core.signals import request_refused
-
         from .services import record_refusal
 
         request_refused.connect(record_refusal, dispatch_uid="audit-request-refused")

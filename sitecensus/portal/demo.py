@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.test.utils import override_settings
 
+from sitecensus.accounts import otp
 from sitecensus.accounts import services as account_services
 from sitecensus.accounts.models import User
 from sitecensus.orgs import services as org_services
@@ -20,8 +21,6 @@ K = Unit.Kind
 
 
 def _demo_password(user: User) -> User:
-    from sitecensus.accounts import otp
-
     user.set_password(DEMO_PASSWORD)
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])

@@ -1,5 +1,6 @@
 """Navigation entries, each shown when the user's policies allow the page."""
 
+from sitecensus.accounts import otp
 from sitecensus.accounts import policy as accounts
 from sitecensus.api import policy as api
 from sitecensus.audit import policy as audit
@@ -37,8 +38,6 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or user.must_change_password:
         return {"nav": []}
-    from sitecensus.accounts import otp
-
     if otp.required_for(user) and not (hasattr(user, "is_verified") and user.is_verified()):
         return {"nav": []}  # nothing before the second factor
     return {"nav": [("core:home", "首页")] + [(name, label) for name, label, may in ENTRIES if may(user)]}

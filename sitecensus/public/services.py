@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from sitecensus.core.clientip import client_ip as real_client_ip
 from sitecensus.audit.services import record
 from sitecensus.orgs import policy as orgs_policy
 from sitecensus.core.errors import InvalidInput, InvalidState, NotFound
@@ -72,8 +73,6 @@ def new_receipt(today: date | None = None) -> str:
 
 def client_ip(request) -> str | None:
     # The real client behind the configured trusted proxies (never a header the client sets itself).
-    from sitecensus.core.clientip import client_ip as real_client_ip
-
     return real_client_ip(request)
 
 

@@ -1,5 +1,9 @@
+from base64 import b32encode
+
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from sitecensus.accounts import otp
 from sitecensus.accounts.models import User
 from sitecensus.portal.demo import DEMO_PASSWORD, load_demo
 
@@ -15,12 +19,6 @@ class Command(BaseCommand):
         self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
         for user in users:
             self.stdout.write(f"  {user.username:<16}{user.role_label:<10}{user.unit.name}")
-        from base64 import b32encode
-
-        from django.conf import settings
-
-        from sitecensus.accounts import otp
-
         roles = "、".join(sorted({u.role_label for u in users if u.role in settings.OTP_REQUIRED_ROLES}))
         secret = b32encode(bytes.fromhex(otp.DEMO_KEY_HEX)).decode()
         self.stdout.write(f"\n二次验证：{roles}账号输入密码后还须输入 6 位动态口令。演示账号共用一个演示密钥 {secret}"
