@@ -64,7 +64,9 @@ def test_login_answers_in_under_2_s_during_a_large_import(live_demo, tmp_path):
     port = free_port()
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}", "SITECENSUS_VAR": str(tmp_path),
            "SECRET_KEY": "t" * 60, "SITECENSUS_HTTPS": "0", "DJANGO_SETTINGS_MODULE": "sitecensus.settings",
-           "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2", "GUNICORN_ACCESS_LOG": "/dev/null"}
+           "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2", "GUNICORN_ACCESS_LOG": "/dev/null",
+           # Latency is measured here, not the per-address login limit (this loop logs in nonstop).
+           "LOGIN_RATE_PER_ADDRESS": "100000"}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-c",
                                str(ROOT / "deploy" / "gunicorn.conf.py")], cwd=ROOT, env=env,
