@@ -56,6 +56,12 @@ PAGES: dict[str, tuple[str, frozenset, str | None]] = {
     "accounts:toggle_active": (POST, {ORGANIZER, SECURITY}, "account"),
     "accounts:security": (GET, {SECURITY}, None),
     "accounts:unlock": (POST, {SECURITY}, "account"),
+    "accounts:otp_setup": (GET, LOGGED_IN, None),  # enrolment; an enrolled or exempt account goes home
+    "accounts:otp_verify": (GET, LOGGED_IN, None),
+    "accounts:otp_reset": (POST, {ORGANIZER, SECURITY}, "account"),  # the issuing parent, or secadmin
+    "accounts:privileged": (GET, {NATIONAL, SECURITY}, None),  # secadmin asks, a national admin approves
+    "accounts:privileged_request": (POST, {SECURITY}, None),
+    "accounts:privileged_decide": (POST, NOBODY, "missing"),
     "orgs:unit_list": (GET, LOGGED_IN, None),  # each sees its scope (a site login, the auditor: none)
     "orgs:unit_export": (GET, LOGGED_IN, None),
     "orgs:my_unit": (GET, LOGGED_IN, None),  # one's own unit
