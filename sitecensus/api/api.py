@@ -34,7 +34,7 @@ from sitecensus.registry import imports
 from sitecensus.registry.models import Website, WebsiteColumn
 from sitecensus.registry.webforms import FilingForms
 from sitecensus.spotcheck import policy as spot_policy
-from sitecensus.spotcheck.models import Batch
+from sitecensus.spotcheck.models import Batch, BatchSite
 from sitecensus.public import selectors as public_selectors
 from sitecensus.registry import services as registry_services
 from sitecensus.reports import selectors as report_selectors
@@ -938,3 +938,34 @@ def import_cancel(request, import_id: int = Path(..., ge=1, le=MAX_ID)):
 def job_get(request, response: HttpResponse, job_id: int = Path(..., ge=1, le=MAX_ID)):
     _no_store(response)
     return get_job(request.auth, job_id)
+
+
+class BatchSiteOut(Schema):
+    id: int
+    website_id: int
+    website: str = Field(..., alias="website.name")
+    site_code: str | None = Field(None, alias="website.site_code")
+    stratum: str
+    status: str
+    score: Decimal | None = Field(None, alias="scorecard.score")
+    result: str | None = Field(None, alias="scorecard.result")
+    signed_at: datetime | None
+
+
+class BatchSitePage(Schema):
+    items: list[BatchSiteOut]
+    next_cursor: str | None
+    has_more: bool
+
+
+@api.get("/spotcheck/batches/{batch_id}/sites", response={200: BatchSitePage, **COMMON}, auth=token_auth,
+         tags=["抽查核查"], summary="一个抽查批次的抽中网站与结果（批次的组织单位）", operation_id="batch_sites")
+def batch_sites(request, response: HttpResponse, batch_id: int = Path(..., ge=1, le=MAX_ID),
+                cursor: str = CURSOR, limit: int = LIMIT):
+    services.require(request.auth, "spotcheck")
+    _no_store(response)
+    batch = Batch.objects.filter(pk=batch_id).first()
+    if batch is None or not spot_policy.is_batch_member(request.auth, batch):
+        raise NotFound("抽查批次不存在或不在您的权限范围内")
+    qs = BatchSite.objects.filter(batch=batch).select_related("website", "scorecard")
+    return sync.by_id(qs, cursor=cursor, limit=limit)

@@ -183,3 +183,23 @@ def test_audit_log_for_the_audit_administrator_only(client, demo_users):
     national = token(demo_users["guoban"])
     assert client.get("/api/audit/events", **bearer(national)).status_code == 404
     assert client.get("/api/sites", **bearer(audit)).status_code == 403
+
+
+def test_spot_check_batches_for_their_organizers_only(client, demo_users):
+    from sitecensus.spotcheck import services as spot_services
+    from sitecensus.spotcheck.models import BatchSite
+
+    organizer = demo_users["hebei"]
+    today = timezone.localdate()
+    batch = spot_services.create_batch(actor=organizer, name="省级抽查", strata_by=[], ratio="100",
+                                       window_start=today - timedelta(days=7), window_end=today)
+    batch = spot_services.draw(actor=organizer, batch=batch)
+    assert BatchSite.objects.filter(batch=batch).exists()
+    raw = token(organizer, scopes=["spotcheck:read"])
+    listed = client.get("/api/spotcheck/batches", **bearer(raw)).json()
+    assert batch.pk in [b["id"] for b in listed["items"]]
+    sites = client.get(f"/api/spotcheck/batches/{batch.pk}/sites", {"limit": 500}, **bearer(raw)).json()
+    assert {s["id"] for s in sites["items"]} == set(BatchSite.objects.filter(batch=batch).values_list("id", flat=True))
+    outsider = token(demo_users["laishui"], scopes=["spotcheck:read"])
+    assert client.get(f"/api/spotcheck/batches/{batch.pk}/sites", **bearer(outsider)).status_code == 404
+    assert client.get("/api/spotcheck/batches", **bearer(outsider)).status_code == 403

@@ -37,6 +37,7 @@ MATRIX = {
     "sitecensus_api_api_reports": ("reports", "read", None),
     "save_report": ("reports", "write", {"narrative": "", "submit": False}),
     "sitecensus_api_api_batches": ("spotcheck", "read", None),
+    "batch_sites": ("spotcheck", "read", None),
     "sitecensus_api_api_audit_events": ("audit", "read", None),
     "list_events": ("events", "read", None),
     "create_import": ("registry", "write", "FILES"),
@@ -53,7 +54,7 @@ def operations():
     for path, methods in schema["paths"].items():
         for method, op in methods.items():
             yield op["operationId"], method.upper(), path.replace("{site_id}", "1").replace(
-                "{card_id}", "1").replace("{notice_id}", "1").replace("{import_id}", "1").replace("{job_id}", "1")
+                "{card_id}", "1").replace("{notice_id}", "1").replace("{import_id}", "1").replace("{job_id}", "1").replace("{batch_id}", "1")
 
 
 def call(client, method, url, body, raw=None):
