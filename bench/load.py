@@ -106,7 +106,8 @@ class Recorder:
             body, status, location = f"{type(exc).__name__}: {exc}", 0, ""
         self.times[label].append(time.perf_counter() - started)
         if status not in (200, 302):
-            self.errors.append(f"{label} {url}: {status} {body[:200]}")
+            message = re.search(r'<(?:p|div)[^>]*class="[^"]*error[^"]*"[^>]*>(.*?)</', body, re.S)
+            self.errors.append(f"{label} {url}: HTTP {status} {message.group(1).strip() if message else body[:120]}")
         return status, location, body
 
 
@@ -141,7 +142,7 @@ async def importer(rec, base, cookie, files, until):
                 if state != "analysing":
                     break
             status, location, _ = await rec.post(http, "导入：确认（排队）", batch,
-                                                 {"csrfmiddlewaretoken": token, "action": "commit"},
+                                                 {"csrfmiddlewaretoken": token, "action": "commit", "valid_only": "1"},
                                                  headers={"Referer": batch})
             match = re.search(r"/jobs/(\d+)/", location)
             while match and time.time() < until + 60:
