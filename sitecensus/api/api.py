@@ -107,7 +107,7 @@ def _no_store(response):
 def links(**targets) -> dict:
     """OpenAPI links from the 200 response to other operations (schemathesis' stateful
     runs follow them): name=(operationId, {param: runtime expression})."""
-    return {"responses": {"200": {"links": {
+    return {"responses": {200: {"links": {
         name: {"operationId": op, "parameters": params} for name, (op, params) in targets.items()}}}}
 
 
@@ -762,7 +762,7 @@ def _filing(payload: FilingIn):
 
 @api.post("/sites", response={201: SiteOut, **WRITE}, auth=token_auth, tags=["网站"],
           summary="在线填报：新建本单位网站的草稿（可同时报送）", operation_id="create_site",
-          openapi_extra={"responses": {"201": {"links": {
+          openapi_extra={"responses": {201: {"links": {
               "GetSite": {"operationId": "get_site", "parameters": {"site_id": "$response.body#/id"}},
               "UpdateSite": {"operationId": "update_site", "parameters": {"site_id": "$response.body#/id"}},
               "SubmitSite": {"operationId": "submit_site", "parameters": {"site_id": "$response.body#/id"}}}}}})
