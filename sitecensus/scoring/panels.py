@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Callable
 
+from django.db.models import Q
+
 # provider(card, rubric, editable) -> dict of template context
 _PROVIDERS: list[Callable] = []
 
@@ -23,3 +25,21 @@ def card_context(card, rubric, *, editable: bool) -> dict:
     for provider in _PROVIDERS:
         context.update(provider(card, rubric, editable=editable))
     return context
+
+
+# Spot-check cards reach the inspected unit only once released (signed off); the
+# spot-check app, above scoring, tells which: rule() -> Q over Scorecard.
+_RELEASE_RULES: list[Callable] = []
+
+
+def register_release_rule(rule: Callable) -> Callable:
+    if rule not in _RELEASE_RULES:
+        _RELEASE_RULES.append(rule)
+    return rule
+
+
+def released_q() -> Q:
+    q = Q(pk__in=[])
+    for rule in _RELEASE_RULES:
+        q |= rule()
+    return q

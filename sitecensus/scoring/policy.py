@@ -89,3 +89,8 @@ def may_issue_rectification(user, card) -> bool:
 
 def may_answer_rectification(user, rectification) -> bool:
     return registry_policy.is_owner(user, rectification.website)
+
+
+def sees_unreleased_spot_checks(user) -> bool:
+    """The operators of the scoring unit see its spot-check cards before sign-off; nobody else."""
+    return base.is_operator(user)

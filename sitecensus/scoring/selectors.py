@@ -11,7 +11,7 @@ from sitecensus.orgs.models import Unit
 from sitecensus.registry.models import Phase, Website
 from sitecensus.registry.services import active_websites, campaign_phase
 
-from . import policy
+from . import panels, policy
 from .models import InspectionReport, Rectification, Scorecard, ScoreEntry
 
 S = Scorecard.Stage
@@ -61,7 +61,11 @@ def entries_of(scorecard: Scorecard | None) -> dict[str, dict]:
 
 
 def visible_scorecards(user) -> QuerySet:
-    return Scorecard.objects.filter(website__in=registry_policy.visible_websites(user))
+    """Cards of the sites a user may see; a spot-check card only once released (signed
+    off), except to the operators of the unit that scores it (reviewer, second reviewer)."""
+    own_spot_checks = Q(scorer_unit_id=user.unit_id) if policy.sees_unreleased_spot_checks(user) else Q(pk__in=[])
+    return Scorecard.objects.filter(website__in=registry_policy.visible_websites(user)).filter(
+        ~Q(stage=Scorecard.Stage.SPOTCHECK) | own_spot_checks | panels.released_q())
 
 
 def results(user, *, result: str = "", indicator: str = "", stage: str = S.INSPECTION) -> QuerySet:

@@ -125,3 +125,22 @@ def test_second_reviewer_returns_a_result_with_a_reason_and_signs_in_bulk(demo_u
     done, refused = services.sign_off_many(actor=second, bsites=sites)
     assert {s.pk for s in done} == {s.pk for s in sites[1:]}
     assert [s.pk for s, _ in refused] == [first.pk] and "尚未提交" in refused[0][1]
+
+
+def test_results_reach_the_inspected_unit_only_when_signed_off(demo_users):
+    from sitecensus.scoring import selectors as scoring_selectors
+
+    guoban, second = demo_users["guoban"], demo_users["guoban_fh"]
+    b = services.create_batch(actor=guoban, name="发布前", strata_by=[], ratio="100",
+                              window_start=TODAY - timedelta(days=7), window_end=TODAY)
+    b = services.draw(actor=guoban, batch=b)
+    services.start(actor=guoban, batch=b)
+    bsite = b.sites.get(website__site_code="1306230002")
+    card = services.review_card(actor=guoban, bsite=bsite)
+    scoring.submit_card(actor=guoban, card=card, raw_entries={"A2": {"count": 1}})
+    for who in ("laishui_lsz", "1306230002", "laishui"):  # the unit, its site login, the county above
+        assert not scoring_selectors.visible_scorecards(demo_users[who]).filter(pk=card.pk).exists(), who
+    assert scoring_selectors.visible_scorecards(second).filter(pk=card.pk).exists()  # the second reviewer
+    services.sign_off(actor=second, bsite=bsite)
+    for who in ("laishui_lsz", "1306230002", "laishui"):
+        assert scoring_selectors.visible_scorecards(demo_users[who]).filter(pk=card.pk).exists(), who
