@@ -197,6 +197,7 @@ API: dict[str, tuple[str, frozenset, str | None]] = {
     "api:import_confirm": (POST, NOBODY, "missing"),
     "api:import_cancel": (POST, NOBODY, "missing"),
     "api:job_get": (GET, NOBODY, "missing"),
+    "api:batch_sites": (GET, NATIONAL_ONLY, "batch"),  # the batch's organizing unit only
 }
 
 # Routes of third-party apps (the admin is not mounted for users; captcha images are public).
@@ -363,8 +364,7 @@ def test_api_permissions(client, demo_users, name):
         raw = _token(role)
         headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"} if raw else {}
         inside, outside = objects(kind, role) if kind else ({}, None)
-        kwargs = {("site_id" if kind == "site" else "card_id" if kind == "card" else "notice_id"): v["pk"]
-                  for v in [inside] if v} if kind else None
+        kwargs = {all_routes()[name][1][0]: inside["pk"]} if kind and inside else None
         if inside is not None:
             response = _call(client, method, reverse(name, kwargs=kwargs), content_type="application/json",
                              **headers) if method != GET else _call(client, method, reverse(name, kwargs=kwargs),
