@@ -73,7 +73,9 @@ class UnitWithAccountForm(forms.Form):
     def __init__(self, *args, kinds=(), **kwargs):
         super().__init__(*args, **kwargs)
         labels = dict(Unit.Kind.choices)
-        self.fields["kind"].choices = [(k, labels[k]) for k in kinds]
+        # The model's order (stable across processes; a set's order is not), nothing preselected.
+        order = list(labels)
+        self.fields["kind"].choices = [("", "请选择单位类型")] + [(k, labels[k]) for k in sorted(kinds, key=order.index)]
 
 
 class AccountForm(forms.Form):

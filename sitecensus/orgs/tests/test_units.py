@@ -167,3 +167,14 @@ def test_unit_creation_follows_the_tree(demo_users):
     with pytest.raises(Duplicate, match=f"已有单位“{existing.name}”"):
         services.create_unit(actor=laishui, parent=laishui.unit, name="三坡镇政府", kind=K.GOVERNMENT,
                              division_code="130623104")
+
+
+def test_unit_kind_list_is_stable_with_nothing_preselected(demo_users):
+    from sitecensus.accounts.forms import UnitWithAccountForm
+
+    form = UnitWithAccountForm(kinds=services.CHILD_KINDS[K.PROVINCIAL_OFFICE])
+    choices = [k for k, _ in form.fields["kind"].choices]
+    assert choices[0] == ""  # 请选择: no type preselected
+    assert choices[1:] == [k for k in K.values if k in services.CHILD_KINDS[K.PROVINCIAL_OFFICE]]
+    html = str(form["kind"])
+    assert html.count("selected") == 1 and 'value="" selected' in html  # only the empty prompt
