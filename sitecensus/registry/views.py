@@ -215,15 +215,23 @@ def review_queue(request):
     q = request.GET.get("q", "")
     changes = request.GET.get("changes") == "1"
     queue = selectors.review_queue(request.user, query=q, changes_only=changes)
-    page = paginate(request, queue, PAGE, {"submitted_at": "datetime", "id": "int"})
-    return render(request, "registry/review_queue.html", {"page": page, "q": q, "changes": changes})
+    size = int(request.GET["size"]) if request.GET.get("size") in ("50", "100", "200", "500") else PAGE
+    page = paginate(request, queue, size, {"submitted_at": "datetime", "id": "int"})
+    return render(request, "registry/review_queue.html", {"page": page, "q": q, "changes": changes, "size": size,
+                                                          "sizes": (50, 100, 200, 500)})
 
 
 @require_POST
 def review_bulk(request):
     _reviewer(request)
     ids = request.POST.getlist("site")
-    sites = selectors.review_queue(request.user).filter(pk__in=[i for i in ids if i.isdigit()])
+    if request.POST.get("all_matching") == "1":
+        # "Select all matching": every record of the filtered queue, not only this page's.
+        sites = selectors.review_queue(request.user, query=request.POST.get("q", ""),
+                                       changes_only=request.POST.get("changes") == "1")
+        ids = ids or ["all"]
+    else:
+        sites = selectors.review_queue(request.user).filter(pk__in=[i for i in ids if i.isdigit()])
     if not ids:
         messages.warning(request, "请先勾选网站")
         return redirect("registry:review_queue")
