@@ -20,7 +20,7 @@ from sitecensus.orgs.selectors import province_code_for, province_name
 from sitecensus.registry.models import Website
 from sitecensus.registry.services import active_websites
 from sitecensus.scoring import services as scoring_services
-from sitecensus.scoring.models import Rectification, Scorecard, ScoreEntry
+from sitecensus.scoring.models import Scorecard, ScoreEntry
 
 from . import policy
 from .models import Batch, BatchSite, Notice
@@ -349,12 +349,11 @@ def publish(*, actor, notice: Notice, request=None) -> Notice:
             name = scoring_services.rubric_of(bsite.scorecard).indicator(entry.indicator).name
             if scoring_services.open_notice_exists(bsite.website, entry.indicator):
                 continue  # one open notice per problem: the existing one still runs
-            issued.append(Rectification.objects.create(
-                website=bsite.website, scorecard=bsite.scorecard, indicator=entry.indicator, indicator_name=name,
-                requirement=f"{notice.title}：请对“{name}”问题进行整改并反馈。", deadline=deadline,
-                issued_by=actor, issuer_unit=actor.unit))
+            # Rectifications are scoring's: issued (audited, the unit told) by its own service.
+            issued.append(scoring_services.issue_rectification(
+                actor=actor, card=bsite.scorecard, indicator=entry.indicator, deadline=deadline,
+                requirement=f"{notice.title}：请对“{name}”问题进行整改并反馈。", request=request))
             sent += 1
-    scoring_services.notify_issued(issued, sender=actor)
     notice.published_at, notice.published_by = timezone.now(), actor
     notice.save(update_fields=["published_at", "published_by"])
     record("notice_published", actor=actor, request=request, obj=notice, rectifications=sent)

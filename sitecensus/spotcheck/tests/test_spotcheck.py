@@ -101,6 +101,11 @@ def test_review_sign_off_notice_publish(demo_users, mailoutbox):
     services.publish(actor=guoban, notice=notice)
     failed = Website.objects.get(site_code=notice.unqualified[0]["site_code"])
     assert Rectification.objects.filter(website=failed, indicator="V2", issuer_unit=guoban.unit).exists()
+    # issued through scoring's own service: audited like any other rectification
+    from sitecensus.audit.models import AuditEvent
+
+    issued = Rectification.objects.get(website=failed, indicator="V2")
+    assert AuditEvent.objects.filter(action="rectification_issued", object_id=str(issued.pk)).exists()
     with pytest.raises(InvalidState, match="已发布"):
         services.publish(actor=guoban, notice=notice)
 
