@@ -1,5 +1,6 @@
 """Test-suite helpers kept in the package so that every app's tests share them."""
 
+import socket
 from contextlib import contextmanager
 
 from django.contrib.auth.hashers import Argon2PasswordHasher
@@ -38,3 +39,12 @@ def as_owner():
         if role:
             with connection.cursor() as cursor:
                 cursor.execute(f'SET ROLE "{role}"')
+
+
+def redis_up(host: str = "127.0.0.1", port: int = 6379) -> bool:
+    """Whether the local Redis answers (worker and production-stack tests skip without it)."""
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False

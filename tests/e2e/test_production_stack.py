@@ -4,7 +4,6 @@ cache, the sessions and the broker, a Celery worker for the jobs. A browser logs
 over HTTPS, imports a workbook (the confirm runs on the worker, the page follows its
 progress) and reads the public pages."""
 
-import socket
 import ssl
 import urllib.request
 
@@ -13,19 +12,13 @@ from django.db import connection
 from playwright.sync_api import expect
 
 from deploy.localstack import LocalStack, nginx_binary
+from sitecensus.core.testing import redis_up
 from sitecensus.portal.demo import DEMO_PASSWORD
 from sitecensus.orgs.models import Unit
 from sitecensus.registry.imports import workbook_for
 from sitecensus.registry.models import Website
 from sitecensus.registry.testing import fill_workbook, sample_filing
 
-
-def redis_up() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return True
-    except OSError:
-        return False
 
 
 pytestmark = [

@@ -4,7 +4,6 @@ a worker killed mid-task loses no task (late ack: the broker redelivers it)."""
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,20 +13,13 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from sitecensus.core.testing import redis_up
 from sitecensus.scanner.engine.testing.synthetic import SyntheticWeb, serve_in_thread
 from sitecensus.scanner.models import ScanRun, SiteScan
 from sitecensus.scanner.testing import register_synthetic
 
 ROOT = Path(__file__).resolve().parents[3]
-REDIS = ("127.0.0.1", 6379)
 
-
-def redis_up() -> bool:
-    try:
-        with socket.create_connection(REDIS, timeout=1):
-            return True
-    except OSError:
-        return False
 
 
 pytestmark = [

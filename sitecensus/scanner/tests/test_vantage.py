@@ -7,7 +7,6 @@ sent while a long scan runs is answered at once — probing never waits behind s
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from sitecensus.core.testing import redis_up
 from sitecensus.scanner.engine.testing.synthetic import SyntheticWeb, serve_in_thread
 from sitecensus.scanner.models import Probe, ScanRun
 from sitecensus.scanner.testing import register_synthetic
@@ -24,13 +24,6 @@ from sitecensus.scanner.testing import register_synthetic
 ROOT = Path(__file__).resolve().parents[3]
 BROKER = "redis://127.0.0.1:6379/14"
 
-
-def redis_up() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return True
-    except OSError:
-        return False
 
 
 pytestmark = [
