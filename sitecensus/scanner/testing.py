@@ -27,3 +27,13 @@ def register_synthetic(web, unit: Unit, organizer: Unit) -> list[Website]:
         WebsiteColumn.objects.bulk_create(columns)
         sites.append(site)
     return sites
+
+
+def use_broker(app, url: str) -> None:
+    """Point the Celery app at a test broker. A connection pool opened earlier
+    (another test, another broker) is dropped, or messages would still go there."""
+    app.conf.broker_url = url
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None

@@ -19,6 +19,8 @@ from sitecensus.registry.imports import workbook_for
 from sitecensus.registry.models import Website
 from sitecensus.registry.testing import fill_workbook, sample_filing
 
+from .conftest import pass_second_factor
+
 
 
 pytestmark = [
@@ -64,6 +66,7 @@ def test_production_stack_smoke(page, stack, tmp_path):
     page.fill("input[name=username]", "laishui")
     page.fill("input[name=password]", DEMO_PASSWORD)
     page.locator("form button.primary").click()
+    pass_second_factor(page, "laishui")
     cookies = {c["name"]: c for c in page.context.cookies()}
     assert cookies["sessionid"]["secure"] and cookies["sessionid"]["httpOnly"]  # HTTPS seen through the proxy
     page.click("nav.mainnav >> text=导入")

@@ -16,7 +16,7 @@ from django.db import connection
 from sitecensus.core.testing import redis_up
 from sitecensus.scanner.engine.testing.synthetic import SyntheticWeb, serve_in_thread
 from sitecensus.scanner.models import ScanRun, SiteScan
-from sitecensus.scanner.testing import register_synthetic
+from sitecensus.scanner.testing import register_synthetic, use_broker
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -37,7 +37,7 @@ def env(live_demo):
     broker = "redis://127.0.0.1:6379/7"
     from sitecensus.celery import app
 
-    app.conf.broker_url = broker
+    use_broker(app, broker)
     app.conf.task_default_queue = queue
     return {"queue": queue, "broker": broker, "db": url}
 

@@ -19,7 +19,7 @@ from django.db import connection
 from sitecensus.core.testing import redis_up
 from sitecensus.scanner.engine.testing.synthetic import SyntheticWeb, serve_in_thread
 from sitecensus.scanner.models import Probe, ScanRun
-from sitecensus.scanner.testing import register_synthetic
+from sitecensus.scanner.testing import register_synthetic, use_broker
 
 ROOT = Path(__file__).resolve().parents[3]
 BROKER = "redis://127.0.0.1:6379/14"
@@ -74,7 +74,7 @@ def test_every_vantage_point_probes_and_a_failure_needs_agreement(settings, live
     va, vb = f"a{tag}", f"b{tag}"
     settings.SCANNER_VANTAGES = [va, vb]
     settings.AVAILABILITY_REQUIRE_AGREEMENT = True
-    app.conf.broker_url = BROKER
+    use_broker(app, BROKER)
     users = {u.username: u for u in User.objects.select_related("unit")}
     synthetic = SyntheticWeb(n_sites=2, seed=11, bad_kinds=["hang", "reset"], slow_s=0.1)
     with serve_in_thread(synthetic) as web:
