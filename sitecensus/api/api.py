@@ -104,10 +104,10 @@ def _no_store(response):
     response["Cache-Control"] = "no-store"  # scoped data: never kept by shared caches
 
 
-def links(**targets) -> dict:
-    """OpenAPI links from the 200 response to other operations (schemathesis' stateful
+def links(status: int = 200, **targets) -> dict:
+    """OpenAPI links from the `status` response to other operations (schemathesis' stateful
     runs follow them): name=(operationId, {param: runtime expression})."""
-    return {"responses": {200: {"links": {
+    return {"responses": {status: {"links": {
         name: {"operationId": op, "parameters": params} for name, (op, params) in targets.items()}}}}
 
 
@@ -762,19 +762,22 @@ def _filing(payload: FilingIn):
 
 @api.post("/sites", response={201: SiteOut, **WRITE}, auth=token_auth, tags=["网站"],
           summary="在线填报：新建本单位网站的草稿（可同时报送）", operation_id="create_site",
-          openapi_extra={"responses": {201: {"links": {
-              "GetSite": {"operationId": "get_site", "parameters": {"site_id": "$response.body#/id"}},
-              "UpdateSite": {"operationId": "update_site", "parameters": {"site_id": "$response.body#/id"}},
-              "SubmitSite": {"operationId": "submit_site", "parameters": {"site_id": "$response.body#/id"}}}}}})
+          openapi_extra=links(201, GetSite=("get_site", {"site_id": "$response.body#/id"}),
+                              UpdateSite=("update_site", {"site_id": "$response.body#/id"}),
+                              SubmitSite=("submit_site", {"site_id": "$response.body#/id"})))
 @idempotent
 def site_create(request, payload: FilingIn):
     services.require(request.auth, "registry", "write")
-    filing = _filing(payload)
-    website = registry_services.save_draft(actor=request.auth, unit=request.auth.unit, filing=filing,
-                                           request=request)
+    return 201, _save_filing(request, payload, unit=request.auth.unit)
+
+
+def _save_filing(request, payload: FilingIn, *, unit, website=None) -> dict:
+    """Save the draft as online filing does, and submit it when asked."""
+    website = registry_services.save_draft(actor=request.auth, unit=unit, filing=_filing(payload),
+                                           website=website, request=request)
     if payload.submit:
         website = registry_services.submit(actor=request.auth, website=website, request=request)
-    return 201, _site_json(website)
+    return _site_json(website)
 
 
 @api.put("/sites/{site_id}", response={200: SiteOut, **WRITE}, auth=token_auth, tags=["网站"],
@@ -783,12 +786,7 @@ def site_create(request, payload: FilingIn):
 def site_update(request, payload: FilingIn, site_id: int = Path(..., ge=1, le=MAX_ID)):
     services.require(request.auth, "registry", "write")
     website = registry_policy.get_visible_website(request.auth, site_id)
-    filing = _filing(payload)
-    website = registry_services.save_draft(actor=request.auth, unit=website.unit, filing=filing, website=website,
-                                           request=request)
-    if payload.submit:
-        website = registry_services.submit(actor=request.auth, website=website, request=request)
-    return 200, _site_json(website)
+    return 200, _save_filing(request, payload, unit=website.unit, website=website)
 
 
 @api.post("/sites/{site_id}/change", response={200: SiteOut, **WRITE}, auth=token_auth, tags=["网站"],
