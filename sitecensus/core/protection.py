@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, connections
 from django.http import HttpResponse
 
 from . import dbtriggers
@@ -62,8 +62,6 @@ class ProtectionCheckMiddleware:
 
 def reinstall_missing(sender, using="default", **kwargs):
     """post_migrate: put back the triggers of any registered table that lost one."""
-    from django.db import connections
-
     conn = connections[using]
     missing = set(dbtriggers.missing_triggers(conn))
     if not missing:

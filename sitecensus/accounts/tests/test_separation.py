@@ -13,7 +13,7 @@ from sitecensus.accounts import otp, roles, services
 from sitecensus.accounts.models import PrivilegedReset, User
 from sitecensus.accounts.testing import login
 from sitecensus.audit.models import AuditEvent
-from sitecensus.core.demo import DEMO_PASSWORD
+from sitecensus.portal.demo import DEMO_PASSWORD
 from sitecensus.core.errors import NotAllowed
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,7 @@ import pytest
 from django.db import connection
 
 from deploy.localstack import free_port
-from sitecensus.core.demo import DEMO_PASSWORD
+from sitecensus.portal.demo import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[3]
 
