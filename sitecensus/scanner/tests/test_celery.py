@@ -4,11 +4,8 @@ a worker killed mid-task loses no task (late ack: the broker redelivers it)."""
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -16,10 +13,7 @@ from django.db import connection
 from sitecensus.core.testing import redis_up
 from sitecensus.scanner.engine.testing.synthetic import SyntheticWeb, serve_in_thread
 from sitecensus.scanner.models import ScanRun, SiteScan
-from sitecensus.scanner.testing import register_synthetic, use_broker
-
-ROOT = Path(__file__).resolve().parents[3]
-
+from sitecensus.scanner.testing import register_synthetic, start_celery_worker, stop_celery_worker, use_broker
 
 
 pytestmark = [
@@ -32,26 +26,18 @@ pytestmark = [
 @pytest.fixture
 def env(live_demo):
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    db = connection.settings_dict
-    url = f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     broker = "redis://127.0.0.1:6379/7"
     from sitecensus.celery import app
 
     use_broker(app, broker)
     app.conf.task_default_queue = queue
-    return {"queue": queue, "broker": broker, "db": url}
+    return {"queue": queue, "broker": broker}
 
 
 def start_worker(env, web, name, vantage="电信"):
-    worker_env = {**os.environ, "DATABASE_URL": env["db"], "CELERY_BROKER_URL": env["broker"],
-                  "CELERY_QUEUE": env["queue"], "SITECENSUS_VANTAGE": vantage, "SCANNER_ALLOW_PRIVATE": "1",
-                  "SCANNER_HOST_MAP_JSON": json.dumps(web.host_map()), "CELERY_VISIBILITY_TIMEOUT": "4", "CELERY_RESTORE_THROTTLE": "1",
-                  "SCANNER_TIMEOUT": "6", "DJANGO_SETTINGS_MODULE": "sitecensus.settings"}
-    worker_env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "sitecensus", "worker", "--pool=solo", "-Q", env["queue"],
-         "-n", f"{name}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "warning"],
-        cwd=ROOT, env=worker_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    return start_celery_worker(name, env["queue"], CELERY_BROKER_URL=env["broker"], CELERY_QUEUE=env["queue"],
+                               SITECENSUS_VANTAGE=vantage, SCANNER_HOST_MAP_JSON=json.dumps(web.host_map()),
+                               CELERY_VISIBILITY_TIMEOUT="4", CELERY_RESTORE_THROTTLE="1", SCANNER_TIMEOUT="6")
 
 
 def wait_for(predicate, seconds):
@@ -63,15 +49,6 @@ def wait_for(predicate, seconds):
             return True
         time.sleep(0.3)
     return False
-
-
-def stop(worker):
-    if worker.poll() is None:
-        os.killpg(worker.pid, signal.SIGTERM)
-        try:
-            worker.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
 
 
 def test_worker_scans_and_a_killed_worker_loses_no_task(env):
@@ -99,11 +76,11 @@ def test_worker_scans_and_a_killed_worker_loses_no_task(env):
             os.killpg(worker.pid, signal.SIGKILL)
             worker.wait(10)
         finally:
-            stop(worker)
+            stop_celery_worker(worker)
         second = start_worker(env, web, "w2", vantage="联通")
         try:
             assert wait_for(lambda: SiteScan.objects.filter(website=slow).exists(), 120), "task was lost"
             finished = ScanRun.objects.get(site_scans__website=slow)
             assert finished.vantage == "联通" and finished.status == "done"
         finally:
-            stop(second)
+            stop_celery_worker(second)

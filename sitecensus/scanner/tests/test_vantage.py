@@ -5,13 +5,8 @@ counts a failure only when both agree. A third worker scans (its own queue): a p
 sent while a long scan runs is answered at once — probing never waits behind scanning."""
 
 import json
-import os
-import signal
-import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -19,11 +14,9 @@ from django.db import connection
 from sitecensus.core.testing import redis_up
 from sitecensus.scanner.engine.testing.synthetic import SyntheticWeb, serve_in_thread
 from sitecensus.scanner.models import Probe, ScanRun
-from sitecensus.scanner.testing import register_synthetic, use_broker
+from sitecensus.scanner.testing import register_synthetic, start_celery_worker, stop_celery_worker, use_broker
 
-ROOT = Path(__file__).resolve().parents[3]
 BROKER = "redis://127.0.0.1:6379/14"
-
 
 
 pytestmark = [
@@ -33,26 +26,9 @@ pytestmark = [
 ]
 
 
-def worker(name: str, queues: str, host_map: dict, vantage: str = "") -> subprocess.Popen:
-    db = connection.settings_dict
-    url = f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = {**os.environ, "DATABASE_URL": url, "CELERY_BROKER_URL": BROKER, "SITECENSUS_VANTAGE": vantage,
-           "SCANNER_ALLOW_PRIVATE": "1", "SCANNER_HOST_MAP_JSON": json.dumps(host_map), "SCANNER_TIMEOUT": "8",
-           "DJANGO_SETTINGS_MODULE": "sitecensus.settings"}
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "sitecensus", "worker", "--pool=solo", "-Q", queues,
-         "-n", f"{name}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
-
-
-def stop(proc):
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+def worker(name: str, queues: str, host_map: dict, vantage: str = ""):
+    return start_celery_worker(name, queues, CELERY_BROKER_URL=BROKER, SITECENSUS_VANTAGE=vantage,
+                               SCANNER_HOST_MAP_JSON=json.dumps(host_map), SCANNER_TIMEOUT="8")
 
 
 def wait_for(predicate, seconds):
@@ -114,4 +90,4 @@ def test_every_vantage_point_probes_and_a_failure_needs_agreement(settings, live
             print(f"probe round answered in {answered:.1f} s during a scan")
         finally:
             for proc in procs:
-                stop(proc)
+                stop_celery_worker(proc)
