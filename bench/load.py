@@ -218,7 +218,7 @@ def main():
     _setup.migrate()
     ensure_national_sites()
     from sitecensus.core.db import analyze
-    from sitecensus.reports.services import refresh_tallies
+    from sitecensus.stats.services import refresh_tallies
 
     started = time.perf_counter()
     refresh_tallies(force=True)

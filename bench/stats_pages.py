@@ -58,7 +58,7 @@ def main():
     province.force_login(operator("bench_stats_hebei", Unit.objects.get(org_code=QUEUE_PROVINCE), roles.ORGANIZER))
     import time
 
-    from sitecensus.reports.services import refresh_tallies
+    from sitecensus.stats.services import refresh_tallies
 
     started = time.perf_counter()
     refresh_tallies(force=True)

@@ -76,7 +76,7 @@ INSTALLED_APPS = [
     "sitecensus.inbox",
     "sitecensus.scanner",
     "sitecensus.spotcheck",
-    "sitecensus.reports",
+    "sitecensus.stats",
     "sitecensus.public",
     "sitecensus.api",
     "sitecensus.jobs",

@@ -17,7 +17,7 @@ urlpatterns = [
     path("inbox/", include("sitecensus.inbox.urls")),
     path("scans/", include("sitecensus.scanner.urls")),
     path("spotcheck/", include("sitecensus.spotcheck.urls")),
-    path("stats/", include("sitecensus.reports.urls")),
+    path("stats/", include("sitecensus.stats.urls")),
     path("pucha/", include("sitecensus.public.urls")),
     path("api/", include("sitecensus.api.urls")),
     path("jobs/", include("sitecensus.jobs.urls")),

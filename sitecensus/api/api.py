@@ -37,7 +37,7 @@ from sitecensus.spotcheck import policy as spot_policy
 from sitecensus.spotcheck.models import Batch, BatchSite
 from sitecensus.public import selectors as public_selectors
 from sitecensus.registry import services as registry_services
-from sitecensus.reports import selectors as report_selectors
+from sitecensus.stats import selectors as report_selectors
 from sitecensus.scoring import selectors as scoring_selectors
 from sitecensus.scoring import services as scoring_services
 from sitecensus.scoring.models import InspectionReport, Rectification, Scorecard

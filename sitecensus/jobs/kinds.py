@@ -40,7 +40,7 @@ def site_scan(job, *, website_ids: list[int], run_id: int | None = None) -> dict
 
 @job("statistics_refresh")
 def statistics_refresh(job) -> dict:
-    from sitecensus.reports.services import refresh_tallies
+    from sitecensus.stats.services import refresh_tallies
 
     at = refresh_tallies(force=True)
     return {"refreshed_at": at.isoformat()}

@@ -8,7 +8,7 @@ from sitecensus.inbox import policy as inbox
 from sitecensus.orgs import policy as orgs
 from sitecensus.public import policy as public
 from sitecensus.registry import policy as registry
-from sitecensus.reports import policy as reports
+from sitecensus.stats import policy as stats
 from sitecensus.scoring import policy as scoring
 from sitecensus.spotcheck import policy as spotcheck
 
@@ -18,7 +18,7 @@ ENTRIES = [
     ("registry:import_upload", "导入", registry.may_import),
     ("registry:progress", "进度", registry.may_see_progress),
     ("scoring:index", "检查整改", scoring.may_see_checks),
-    ("reports:index", "统计", reports.may_see_stats),
+    ("stats:index", "统计", stats.may_see_stats),
     ("public:report_list", "网民找错", public.may_see_reports),
     ("api_tokens:list", "接口令牌", api.may_hold_tokens),
     ("spotcheck:batch_list", "抽查", spotcheck.may_organize),

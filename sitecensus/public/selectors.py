@@ -50,7 +50,7 @@ def progress_by_province(*, live: bool = False) -> dict:
     """Coded (approved) sites per province. Vertical-system units and State Council
     departments form their own row, never a province's. Read from the statistics
     summary tables (at most STATISTICS_MAX_AGE seconds old) unless live=True."""
-    from sitecensus.reports.services import tallies_time
+    from sitecensus.stats.services import tallies_time
 
     # Never built yet (before the scheduler's first run): read live rather than write on a GET.
     return _progress_live() if live or tallies_time() is None else _progress_tallied()
@@ -69,7 +69,7 @@ def _finish(rows: list[dict]) -> dict:
 
 def _progress_tallied() -> dict:
     from sitecensus.orgs.models import Unit
-    from sitecensus.reports.models import SiteTally, UnitTally
+    from sitecensus.stats.models import SiteTally, UnitTally
 
     # The summary tables as the scheduler last built them (a page view never rebuilds them).
     glen = 2 * Unit.steplen  # the national office's children: provinces and ministries

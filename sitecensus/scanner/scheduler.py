@@ -45,7 +45,7 @@ class Scheduler:
 
     def tick(self, now: datetime | None = None) -> dict:
         from sitecensus.jobs.services import mode
-        from sitecensus.reports.services import start_refresh, statistics_due
+        from sitecensus.stats.services import start_refresh, statistics_due
 
         now = now or self.clock()
         last = self.last or now - timedelta(seconds=self.tick_seconds)

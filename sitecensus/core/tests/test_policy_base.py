@@ -19,7 +19,7 @@ def test_every_declared_rule_has_a_dotted_code_and_a_chinese_message():
     import django.apps  # noqa: F401  (the policies register their rules on import)
     import importlib
 
-    for app in ("accounts", "api", "audit", "inbox", "orgs", "public", "registry", "reports", "scanner",
+    for app in ("accounts", "api", "audit", "inbox", "orgs", "public", "registry", "scanner", "stats",
                 "scoring", "spotcheck"):
         importlib.import_module(f"sitecensus.{app}.policy")
     assert len(policy.RULES) > 20

@@ -13,6 +13,7 @@ from sitecensus.evidence import services
 from sitecensus.evidence.models import EvidenceFile
 from sitecensus.evidence.testing import jpeg_bytes, pdf_bytes, png_bytes, upload
 from sitecensus.registry.models import Website
+from sitecensus.scoring import selectors as scoring_selectors
 from sitecensus.scoring import services as scoring
 from sitecensus.scoring.models import Rectification, Scorecard
 
@@ -105,7 +106,7 @@ def test_card_page_uploads_with_the_entries(client, demo_users):
     bad = client.post(f"/checks/card/{card.pk}/", {"e-A2-count": "9", "action": "save",
                                                   "files": [upload("x.png", b"GIF89a....")]})
     assert bad.status_code == 400 and "内容不是" in bad.content.decode() and 'value="9"' in bad.content.decode()
-    assert scoring.selectors.entries_of(card)["A2"]["count"] == 2  # nothing half-saved
+    assert scoring_selectors.entries_of(card)["A2"]["count"] == 2  # nothing half-saved
 
 
 def test_rectification_answer_with_a_screenshot_and_text_kept_on_error(client, demo_users):

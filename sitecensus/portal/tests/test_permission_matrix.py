@@ -134,8 +134,8 @@ PAGES: dict[str, tuple[str, frozenset, str | None]] = {
     "spotcheck:notice": (GET, NOBODY, "batch"),  # no notice composed yet
     "spotcheck:notice_excel": (GET, NOBODY, "batch"),
     "spotcheck:notice_pdf": (GET, NOBODY, "batch"),
-    "reports:index": (GET, BUSINESS, None),
-    "reports:export": (GET, BUSINESS, "stats_table"),
+    "stats:index": (GET, BUSINESS, None),
+    "stats:export": (GET, BUSINESS, "stats_table"),
     "public:home": (GET, ALL, None),
     "public:directory": (GET, ALL, None),
     "public:report_new": (GET, ALL, "public_site"),  # every coded site is public

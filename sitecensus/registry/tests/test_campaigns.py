@@ -161,7 +161,7 @@ def test_a_used_rubric_version_is_immutable(demo_users, monkeypatch):
 
     original = rubric.read_rubric_data("2015")
     changed = {**original, "pass_mark": 70}
-    monkeypatch.setattr(scoring, "read_rubric_data", lambda code: changed)
+    monkeypatch.setattr(scoring.rubrics, "read_rubric_data", lambda code: changed)
     assert Scorecard.objects.filter(rubric__code="2015").exists()
     with pytest.raises(InvalidState, match="不能修改"):
         scoring.load_rubric_table("2015")

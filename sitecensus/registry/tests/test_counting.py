@@ -5,8 +5,8 @@ import pytest
 from sitecensus.public import selectors as public
 from sitecensus.registry import selectors, services
 from sitecensus.registry.models import Website
-from sitecensus.reports import selectors as reports
-from sitecensus.reports.services import refresh_tallies
+from sitecensus.stats import selectors as stats
+from sitecensus.stats.services import refresh_tallies
 
 pytestmark = pytest.mark.django_db
 
@@ -20,9 +20,9 @@ def test_a_pending_change_still_counts_as_approved_everywhere(demo_users):
     services.request_change(actor=u["laishui"], website=site, filing=services.Filing(basic=data, columns=columns))
     coded = Website.objects.filter(site_code__isnull=False).count()
     guoban = u["guoban"]
-    live = reports.statistics(guoban, live=True).summary["approved"]
+    live = stats.statistics(guoban, live=True).summary["approved"]
     refresh_tallies(force=True)
-    tallied = reports.statistics(guoban, live=False).summary["approved"]
+    tallied = stats.statistics(guoban, live=False).summary["approved"]
     public_total = public.progress_by_province(live=True)["totals"]["approved"]
     public_tallied = public.progress_by_province()["totals"]["approved"]
     national = selectors.progress(guoban, guoban.unit)

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from sitecensus.reports.services import refresh_tallies
+from sitecensus.stats.services import refresh_tallies
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from . import selectors
 
 def index(request):
     stats = selectors.statistics(request.user)
-    return render(request, "reports/index.html", {"stats": stats})
+    return render(request, "stats/index.html", {"stats": stats})
 
 
 def export(request, key):

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from sitecensus.core.errors import NotAllowed
-from sitecensus.reports import selectors
+from sitecensus.stats import selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,7 @@ def test_status_life_checks_problems_and_trend_tables(demo_users):
 
 
 def test_queries_are_a_constant_number_of_aggregates(demo_users):
-    from sitecensus.reports.services import refresh_tallies
+    from sitecensus.stats.services import refresh_tallies
 
     refresh_tallies(force=True)
     with CaptureQueriesContext(connection) as national:
@@ -126,7 +126,7 @@ def test_anonymous_and_admins_are_refused(client, demo_users):
 
 @pytest.mark.parametrize("username", ["guoban", "hebei", "baoding", "laishui", "shuiwu", "jiaoyubu"])
 def test_summary_tables_give_the_live_figures(demo_users, username):
-    from sitecensus.reports.services import refresh_tallies
+    from sitecensus.stats.services import refresh_tallies
 
     refresh_tallies(force=True)
     user = demo_users[username]
@@ -139,7 +139,7 @@ def test_summary_tables_give_the_live_figures(demo_users, username):
 def test_summary_is_rebuilt_by_the_scheduler_never_by_a_page_view(demo_users, settings, client):
     from sitecensus.jobs.models import Job
     from sitecensus.registry.models import Website
-    from sitecensus.reports.services import refresh_tallies, statistics_due
+    from sitecensus.stats.services import refresh_tallies, statistics_due
 
     settings.STATISTICS_MAX_AGE = 300
     refresh_tallies(force=True)
@@ -168,7 +168,7 @@ def test_anonymous_get_of_public_and_statistics_pages_writes_nothing(client, dem
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from sitecensus.reports.services import refresh_tallies
+    from sitecensus.stats.services import refresh_tallies
 
     refresh_tallies(force=True)
     settings.STATISTICS_MAX_AGE = 0  # due: still no rebuild on a GET
@@ -194,7 +194,7 @@ def test_public_pages_are_cached_for_anonymous_visitors(client, settings):
 def test_refresh_command(demo_users):
     from django.core.management import call_command
 
-    from sitecensus.reports.models import SiteTally, TallyState
+    from sitecensus.stats.models import SiteTally, TallyState
 
     call_command("refresh_statistics")
     from sitecensus.registry.models import Website

@@ -1,0 +1,24 @@
+"""Writes to the website database, one module per concern — each write one
+transaction, one audit event, a typed error on refusal:
+
+- `records`   what a filed record is: form values, fields, columns, versions, identity (shared)
+- `chain`     the review chain and the row lock (shared)
+- `deadlines` campaign phases, the filing window, late-filing exceptions, reminders
+- `filing`    drafts, a pending version replaced by import, submission
+- `review`    level-by-level approval, return, undo, bulk
+- `codes`     identifier and verification codes, the site's code login
+- `changes`   change requests and life changes after approval
+
+Callers keep writing `from sitecensus.registry import services; services.submit(...)`.
+"""
+
+from ..formspec.spec import normalize_url  # noqa: F401  (the one identity of a homepage)
+from .chain import responsible_organizer, review_chain  # noqa: F401
+from .changes import LIFE_CHANGES, request_change, request_life_change  # noqa: F401
+from .codes import VERIFICATION_ALPHABET, new_verification_code, reset_verification_code  # noqa: F401
+from .deadlines import (campaign_phase, check_window, grant_exception, inventory_phase,  # noqa: F401
+                        remind_not_reported)
+from .filing import replace_pending, save_draft, submit  # noqa: F401
+from .records import (COLUMN_FIELDS, Filing, active_websites, clash_message, is_unchanged,  # noqa: F401
+                      registered_elsewhere, same_data)
+from .review import BulkResult, approve, bulk, may_undo, return_record, undo_approval  # noqa: F401

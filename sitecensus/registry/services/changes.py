@@ -1,0 +1,111 @@
+"""After approval: change requests and life changes (关停, 整合, 迁移, 例外), each a
+new version through the same review; what an approved version does to the record."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from sitecensus.accounts import services as account_services
+from sitecensus.audit.services import record
+from sitecensus.core.errors import InvalidInput, InvalidState
+
+from .. import policy
+from ..formspec.spec import _check_url, normalize_url
+from ..models import ReviewEvent, Website, WebsiteVersion
+from .chain import locked, responsible_organizer, review_chain
+from .records import Filing, check_identity, is_unchanged, new_version, ordered_columns, replace_columns, site_fields
+
+S = Website.Status
+A = ReviewEvent.Action
+LIFE_CHANGES = {Website.Life.CLOSED, Website.Life.MERGED, Website.Life.MIGRATED, Website.Life.EXCEPTION,
+                Website.Life.OPEN}
+
+
+def _start_review(actor, website: Website, version: WebsiteVersion, action: str, request, event: str):
+    chain = review_chain(website.unit)
+    website.status = S.SUBMITTED
+    website.pending_at = chain[0]
+    website.return_reason = ""
+    website.version = version.number
+    website.save(update_fields=["status", "pending_at", "return_reason", "version", "updated_at"])
+    ReviewEvent.objects.create(website=website, version=version.number, action=action, actor=actor,
+                               level=chain[0], reason=version.note)
+    record(event, actor=actor, request=request, obj=website, version=version.number)
+    return website
+
+
+@transaction.atomic
+def request_change(*, actor, website: Website, filing: Filing, note: str = "", request=None,
+                   via: str = "online") -> Website:
+    """Any edit after approval: a new version through the same review."""
+    website = locked(website.pk)
+    if via == "online":
+        policy.check_change(actor, website)
+    if not website.site_code or website.status != S.APPROVED:
+        raise InvalidState("只有已通过审核且没有待审变更的网站可以提交变更")
+    if website.life in (Website.Life.CLOSED, Website.Life.MERGED):
+        raise InvalidState(f"该网站已{website.get_life_display()}，不能提交变更")
+    fields = site_fields(filing.basic)
+    check_identity(website.unit, fields["url_key"], exclude_pk=website.pk)
+    columns = ordered_columns(filing.columns)
+    if is_unchanged(website, filing):
+        raise InvalidState("内容没有变化")
+    version = new_version(website, actor=actor, data=dict(filing.basic), columns=columns, source="change",
+                          note=note or "变更申请")
+    return _start_review(actor, website, version, A.CHANGE, request, "website_change_requested")
+
+
+@transaction.atomic
+def request_life_change(*, actor, website: Website, life: str, reason: str,
+                        merged_into: Website | None = None, new_url: str = "", request=None) -> Website:
+    """关停, 整合, 迁移, 例外: approved like any change; the code is kept."""
+    website = locked(website.pk)
+    policy.check_change(actor, website)
+    if not website.site_code or website.status != S.APPROVED:
+        raise InvalidState("只有已通过审核且没有待审变更的网站可以申请状态变更")
+    if life not in LIFE_CHANGES or life == website.life:
+        raise InvalidInput("请选择新的运行状态", field="life")
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("请填写状态变更的原因", field="reason")
+    if life == Website.Life.MERGED:
+        if merged_into is None or not merged_into.site_code or merged_into.pk == website.pk:
+            raise InvalidInput("整合须指定已有标识码的目标网站", field="merged_into")
+        if merged_into.life in (Website.Life.CLOSED, Website.Life.MERGED):
+            raise InvalidInput(f"目标网站“{merged_into.name}”已{merged_into.get_life_display()}", field="merged_into")
+        organizer = responsible_organizer(website.unit)
+        if not merged_into.unit.path.startswith(organizer.path):
+            raise InvalidInput(f"只能整合到“{organizer.name}”范围内的网站；“{merged_into.name}”"
+                               f"（{merged_into.unit.name}）不在范围内，请由双方的组织单位协商办理", field="merged_into")
+    data = {"life": life, "life_reason": reason[:300], "merged_into": merged_into.pk if merged_into else None}
+    if life == Website.Life.MIGRATED:
+        clean, _hint = _check_url(str(new_url or "").strip())
+        if not clean:
+            raise InvalidInput("迁移须填写迁移后的首页网址（以 http:// 或 https:// 开头）", field="new_url")
+        if normalize_url(clean) == website.url_key:
+            raise InvalidInput("迁移后的首页网址与原网址相同", field="new_url")
+        check_identity(website.unit, normalize_url(clean), exclude_pk=website.pk)
+        data["new_url"] = clean
+    version = new_version(website, actor=actor, data=data, columns=[], source="life",
+                          note=f"申请{Website.Life(life).label}：{reason}")
+    return _start_review(actor, website, version, A.LIFE, request, "website_life_requested")
+
+
+def apply_version(website: Website, version: WebsiteVersion) -> None:
+    """What an approved version does to the record (the caller saves it)."""
+    data = dict(version.data)
+    if version.source == "life":
+        website.life = data.get("life", website.life)
+        website.life_reason = data.get("life_reason", "")
+        website.merged_into_id = data.get("merged_into") or None
+        if data.get("new_url"):  # 迁移: the site carries on at its new address, with its code
+            website.homepage_url = data["new_url"][:500]
+            website.url_key = normalize_url(data["new_url"])
+            website.data = {**website.data, "homepage_url": data["new_url"]}
+        if website.life in (Website.Life.CLOSED, Website.Life.MERGED) and website.site_code:
+            account_services.set_site_account_active(site_code=website.site_code, active=False)
+        return
+    for key, value in site_fields(data).items():
+        setattr(website, key, value)
+    website.data = data
+    replace_columns(website, version.columns)

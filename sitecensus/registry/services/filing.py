@@ -1,0 +1,99 @@
+"""Online filing: a draft saved and edited, a corrected file replacing a version
+still pending at the importer's own level, submission into review."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from sitecensus.audit.services import record
+from sitecensus.core.errors import InvalidInput, InvalidState, NotAllowed
+from sitecensus.orgs.models import Unit
+
+from .. import policy
+from ..formspec.spec import check_site_rules, load_forms
+from ..models import ReviewEvent, Website, WebsiteVersion
+from .chain import locked, responsible_organizer, review_chain
+from .deadlines import check_window
+from .records import (Filing, check_identity, columns_snapshot, new_version, ordered_columns, replace_columns,
+                      site_fields)
+
+S = Website.Status
+A = ReviewEvent.Action
+
+
+@transaction.atomic
+def replace_pending(*, actor, website: Website, filing: Filing, request=None) -> Website:
+    """A corrected file re-imported while the record still waits at the importer's
+    own level: the new data replaces the pending version (nobody has approved it)."""
+    website = locked(website.pk)
+    if website.site_code or website.status != S.SUBMITTED or website.pending_at_id != actor.unit_id:
+        raise InvalidState("该网站正在上级审核中，不能导入覆盖")
+    if ReviewEvent.objects.filter(website=website, version=website.version, action=A.APPROVE).exists():
+        raise InvalidState("该网站已有审核通过记录，请先撤销审核或退回后再导入")
+    fields = site_fields(filing.basic)
+    check_identity(website.unit, fields["url_key"], exclude_pk=website.pk)
+    for key, value in fields.items():
+        setattr(website, key, value)
+    website.data = dict(filing.basic)
+    website.save()
+    columns = ordered_columns(filing.columns)
+    replace_columns(website, columns)
+    WebsiteVersion.objects.filter(website=website, state=WebsiteVersion.State.PENDING).update(
+        data=website.data, columns=columns, source="import")
+    ReviewEvent.objects.create(website=website, version=website.version, action=A.IMPORT, actor=actor,
+                               level=actor.unit, reason="导入更正后的数据")
+    record("website_saved", actor=actor, request=request, obj=website, via="import")
+    return website
+
+
+@transaction.atomic
+def save_draft(*, actor, unit: Unit, filing: Filing, website: Website | None = None, request=None,
+               via: str = "online") -> Website:
+    """Create or edit a record that is not in review (draft or returned)."""
+    if via == "online" and not policy.may_file_for(actor, unit):
+        raise NotAllowed("只能填报本单位的网站")
+    if website is not None:
+        website = Website.objects.select_for_update().get(pk=website.pk)
+        if website.unit_id != unit.pk:
+            raise InvalidInput("网站不属于该单位")
+        if website.status not in (S.DRAFT, S.RETURNED) or website.site_code:
+            raise InvalidState("该网站正在审核或已通过审核，不能直接修改；已通过的网站请提交变更申请")
+    check_window(unit)
+    fields = site_fields(filing.basic)
+    check_identity(unit, fields["url_key"], exclude_pk=website.pk if website else None)
+    if website is None:
+        website = Website(unit=unit, organizer=responsible_organizer(unit), status=S.DRAFT)
+    for key, value in fields.items():
+        setattr(website, key, value)
+    website.data = dict(filing.basic)
+    website.save()
+    replace_columns(website, ordered_columns(filing.columns))
+    record("website_saved", actor=actor, request=request, obj=website, via=via)
+    return website
+
+
+@transaction.atomic
+def submit(*, actor, website: Website, request=None, via: str = "online") -> Website:
+    """Submit a draft or returned record into review at its organizing unit."""
+    website = Website.objects.select_for_update(of=("self",)).select_related("unit").get(pk=website.pk)
+    if via == "online" and not policy.may_file_for(actor, website.unit):
+        raise NotAllowed("只能报送本单位的网站")
+    if website.status not in (S.DRAFT, S.RETURNED) or website.site_code:
+        raise InvalidState(f"该网站当前状态为“{website.get_status_display()}”，不能报送")
+    for code, message in check_site_rules(load_forms()["basic_info"], column_count=website.columns.count()):
+        raise InvalidInput(message, field=code if code != "homepage_url" else "columns")
+    late = check_window(website.unit)
+    version = new_version(website, actor=actor, data=website.data, columns=columns_snapshot(website), source=via)
+    chain = review_chain(website.unit)
+    website.status = S.SUBMITTED
+    website.pending_at = chain[0]
+    website.return_reason = ""
+    website.submitted_at = timezone.now()
+    website.is_late = website.is_late or late
+    website.version = version.number
+    website.save()
+    ReviewEvent.objects.create(website=website, version=version.number, action=A.SUBMIT, actor=actor,
+                               level=chain[0], reason="逾期报送" if late else "")
+    record("website_submitted", actor=actor, request=request, obj=website, late=late)
+    return website

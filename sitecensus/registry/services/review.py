@@ -1,0 +1,157 @@
+"""Level-by-level review (DHIS2's approval rules): approve, final approval (the
+code on a first approval), return with a reason, undo an approval while the
+level above has not decided, and the same in bulk."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from sitecensus.audit.services import record
+from sitecensus.core.errors import Duplicate, InvalidInput, InvalidState, NotAllowed
+from sitecensus.orgs.models import Unit
+
+from .. import policy
+from ..formspec.spec import normalize_url
+from ..models import ReviewEvent, Website, WebsiteVersion
+from ..selectors import pending_version
+from .chain import locked, review_chain
+from .changes import apply_version
+from .codes import allocate_code, issue_site_login, mail_codes, new_verification_code
+from .records import clash_message, registered_elsewhere
+
+S = Website.Status
+A = ReviewEvent.Action
+
+
+def _check_reviewer(actor, website: Website) -> None:
+    policy.check_review(actor)
+    if website.status != S.SUBMITTED or website.pending_at_id is None:
+        raise InvalidState(f"该网站当前状态为“{website.get_status_display()}”，没有待审核的内容")
+    if website.pending_at_id != actor.unit_id:
+        chain = review_chain(website.unit)
+        levels = [u.pk for u in chain]
+        if actor.unit_id in levels and levels.index(actor.unit_id) > levels.index(website.pending_at_id):
+            raise InvalidState(f"下级“{website.pending_at.name}”尚未审核通过，本级暂不能审核")
+        raise InvalidState("该网站已由本级审核，正在上级审核中")
+
+
+@transaction.atomic
+def approve(*, actor, website: Website, request=None) -> Website:
+    website = locked(website.pk)
+    _check_reviewer(actor, website)
+    chain = review_chain(website.unit)
+    levels = [u.pk for u in chain]
+    here = levels.index(actor.unit_id)
+    version = pending_version(website)
+    if here + 1 < len(chain):
+        website.pending_at = chain[here + 1]
+        website.save(update_fields=["pending_at", "updated_at"])
+        ReviewEvent.objects.create(website=website, version=website.version, action=A.APPROVE, actor=actor,
+                                   level=actor.unit)
+        record("website_approved", actor=actor, request=request, obj=website, level=actor.unit.name)
+        return website
+    # Final approval: the record is locked; a first approval gives the codes.
+    if version is not None and version.source != "life":
+        new_key = normalize_url(version.data.get("homepage_url", ""))
+    elif version is not None and version.data.get("new_url"):
+        new_key = normalize_url(version.data["new_url"])
+    else:
+        new_key = website.url_key
+    clash = registered_elsewhere(new_key, exclude_pk=website.pk)
+    if clash is not None and clash.site_code:
+        raise Duplicate(clash_message(clash), field="homepage_url")
+    WebsiteVersion.objects.filter(website=website, state=WebsiteVersion.State.CURRENT).update(
+        state=WebsiteVersion.State.SUPERSEDED)
+    if version is not None:
+        version.state = WebsiteVersion.State.CURRENT
+        version.save(update_fields=["state"])
+        apply_version(website, version)
+    verification = None
+    if not website.site_code:
+        website.site_code = allocate_code(website.organizer)
+        verification = new_verification_code()
+        website.verification_hash = make_password(verification)
+    website.status = S.APPROVED
+    website.pending_at = None
+    website.approved_at = timezone.now()
+    website.save()
+    ReviewEvent.objects.create(website=website, version=website.version, action=A.FINAL, actor=actor,
+                               level=actor.unit, reason=f"网站标识码 {website.site_code}" if verification else "")
+    if verification:
+        issue_site_login(website, verification, actor, request)
+        mail_codes(website, verification)
+    record("website_final_approved", actor=actor, request=request, obj=website, site_code=website.site_code)
+    return website
+
+
+@transaction.atomic
+def return_record(*, actor, website: Website, reason: str, request=None) -> Website:
+    """Return to the reporting unit with a reason (any level while it waits there;
+    records approved below are returned with it)."""
+    website = locked(website.pk)
+    _check_reviewer(actor, website)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("退回时请填写原因", field="reason")
+    version = pending_version(website)
+    if version is not None:
+        version.state = WebsiteVersion.State.REJECTED
+        version.save(update_fields=["state"])
+    # A change request that is returned leaves the approved record as it was.
+    website.status = S.APPROVED if website.site_code else S.RETURNED
+    website.pending_at = None
+    website.return_reason = reason[:500]
+    website.save(update_fields=["status", "pending_at", "return_reason", "updated_at"])
+    ReviewEvent.objects.create(website=website, version=website.version, action=A.RETURN, actor=actor,
+                               level=actor.unit, reason=reason[:500])
+    record("website_returned", actor=actor, request=request, obj=website, reason=reason)
+    return website
+
+
+def may_undo(actor, website: Website, chain: list[Unit] | None = None) -> bool:
+    """The actor's level approved and the level just above has not decided yet."""
+    if website.status != S.SUBMITTED:
+        return False
+    return policy.may_undo(actor, website, [u.pk for u in (chain if chain is not None else review_chain(website.unit))])
+
+
+@transaction.atomic
+def undo_approval(*, actor, website: Website, request=None) -> Website:
+    """A level may undo its approval while the level above has not decided."""
+    website = locked(website.pk)
+    if website.status != S.SUBMITTED or website.pending_at_id is None:
+        raise InvalidState("只有审核中的网站可以撤销审核")
+    if not may_undo(actor, website):
+        raise InvalidState("上级已审核或本级未审核该网站，不能撤销审核")
+    website.pending_at = actor.unit
+    website.save(update_fields=["pending_at", "updated_at"])
+    ReviewEvent.objects.create(website=website, version=website.version, action=A.UNDO, actor=actor,
+                               level=actor.unit)
+    record("website_approval_undone", actor=actor, request=request, obj=website)
+    return website
+
+
+@dataclass
+class BulkResult:
+    done: list[Website] = field(default_factory=list)
+    refused: list[tuple[Website, str]] = field(default_factory=list)
+
+
+def bulk(*, actor, websites, action: str, reason: str = "", request=None) -> BulkResult:
+    """Approve or return many records; each succeeds or is refused on its own."""
+    result = BulkResult()
+    if action == "return" and not (reason or "").strip():
+        raise InvalidInput("批量退回时请填写原因", field="reason")
+    for website in websites:
+        try:
+            if action == "approve":
+                result.done.append(approve(actor=actor, website=website, request=request))
+            else:
+                result.done.append(return_record(actor=actor, website=website, reason=reason, request=request))
+        except (InvalidState, NotAllowed, InvalidInput) as error:
+            result.refused.append((website, error.message))
+    return result

@@ -1,0 +1,18 @@
+"""Writes for inspection & rectification, one module per concern — each write one
+transaction, one audit event, a typed error:
+
+- `rubrics`       scoring tables loaded from data; the active campaign's table
+- `cards`         self-checks and inspections: opened, scored, submitted once (immutable)
+- `rectification` notices issued, answered, re-checked; overdue reminders
+- `upward`        an organizing unit's report upward (a snapshot of its figures)
+
+Callers keep writing `from sitecensus.scoring import services; services.submit_card(...)`.
+"""
+
+from .cards import (_campaign, _no_public_services, campaign_phase, clean_entries, may_inspect,  # noqa: F401
+                    may_score, may_self_check, open_inspection, open_self_check, phase_of, preview,
+                    save_entries, submit_card)
+from .rectification import (answer_rectification, issue_rectification, notify_issued,  # noqa: F401
+                            open_notice_exists, recheck_rectification, remind_overdue)
+from .rubrics import current_code, current_table, load_rubric_table, rubric_of, rubric_of_table  # noqa: F401
+from .upward import save_report  # noqa: F401

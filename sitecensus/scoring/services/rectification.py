@@ -1,0 +1,125 @@
+"""Rectification notices: issued by the inspecting unit on a deducted or vetoed
+indicator (the unit told by inbox and mail), answered with evidence by the site's
+unit, re-checked (closed or reopened) by the issuer; overdue ones reminded."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from sitecensus.audit.services import record
+from sitecensus.core.errors import InvalidInput, InvalidState, NotAllowed
+
+from .. import policy
+from ..models import Rectification, RectificationEvent, Scorecard, ScoreEntry
+from .rubrics import rubric_of
+
+S = Scorecard.Stage
+
+
+def _event(notice, action, actor, text=""):
+    RectificationEvent.objects.create(rectification=notice, action=action, actor=actor, text=text)
+
+
+@transaction.atomic
+def issue_rectification(*, actor, card: Scorecard, indicator: str, requirement: str, deadline: date,
+                        request=None) -> Rectification:
+    card = Scorecard.objects.select_related("website", "rubric").get(pk=card.pk)
+    if card.stage == S.SELF or card.scorer_unit_id != actor.unit_id:
+        raise NotAllowed("只有检查单位可以下发整改通知")
+    if not card.is_submitted:
+        raise InvalidState("请先提交检查评分表，再下发整改通知")
+    entry = ScoreEntry.objects.filter(scorecard=card, indicator=indicator).first()
+    if entry is None or not (entry.is_veto or (entry.points or 0) > 0):
+        raise InvalidInput("只能就扣分或单项否决的指标下发整改通知", field="indicator")
+    if not (requirement or "").strip():
+        raise InvalidInput("请填写整改要求", field="requirement")
+    if deadline < timezone.localdate():
+        raise InvalidInput("整改期限不能早于今天", field="deadline")
+    name = rubric_of(card).indicator(indicator).name
+    if open_notice_exists(card.website, indicator):
+        raise InvalidState(f"该网站“{name}”已有未完成的整改通知，请在原通知中复查或退回，不要重复下发")
+    notice = Rectification.objects.create(website=card.website, scorecard=card, indicator=indicator,
+                                          indicator_name=name, requirement=requirement.strip(), deadline=deadline,
+                                          issued_by=actor, issuer_unit=actor.unit)
+    _event(notice, "issue", actor, requirement.strip())
+    record("rectification_issued", actor=actor, request=request, obj=notice, indicator=indicator)
+    notify_issued([notice], sender=actor)
+    return notice
+
+
+def open_notice_exists(website, indicator: str) -> bool:
+    return Rectification.objects.filter(website=website, indicator=indicator).exclude(
+        status=Rectification.Status.CLOSED).exists()
+
+
+def notify_issued(notices, *, sender) -> None:
+    """The unit hears of each rectification issued to it (inbox + mail), once committed."""
+    from sitecensus.inbox.models import Message
+    from sitecensus.inbox.services import notify_after_commit
+
+    for notice in notices:
+        notify_after_commit(
+            units=[notice.website.unit], kind=Message.Kind.RECTIFICATION_ISSUED,
+            title=f"整改通知：{notice.website.name}（{notice.indicator_name}）",
+            body=(f"{{unit}}：{notice.website.name}（{notice.website.site_code}）需就“{notice.indicator_name}”进行整改，"
+                  f"整改要求：{notice.requirement}。请于 {notice.deadline:%Y年%m月%d日} 前整改并在系统中反馈整改情况。"),
+            link=f"/checks/rectifications/{notice.pk}/", sender=sender)
+
+
+@transaction.atomic
+def answer_rectification(*, actor, notice: Rectification, answer: str, evidence: list[str], files=(),
+                         request=None):
+    if not policy.may_self_check(actor, notice.website):
+        raise NotAllowed("只有网站的填报单位可以反馈整改情况")
+    notice = Rectification.objects.select_for_update().get(pk=notice.pk)
+    if notice.status == Rectification.Status.CLOSED:
+        raise InvalidState("该整改通知已完成")
+    evidence = [e.strip() for e in evidence if e.strip()]
+    if not (answer or "").strip():
+        raise InvalidInput("请填写整改情况", field="answer")
+    for url in evidence:
+        if not url.startswith(("http://", "https://")):
+            raise InvalidInput(f"证据网址应以 http:// 或 https:// 开头：“{url}”", field="evidence")
+    made = []
+    if files:
+        from sitecensus.evidence.services import files_for_answer
+
+        made = files_for_answer(actor=actor, notice=notice, uploads=files)
+    notice.answer, notice.answer_evidence = answer.strip(), evidence
+    notice.status, notice.answered_at = Rectification.Status.ANSWERED, timezone.now()
+    notice.save()
+    if made:
+        type(made[0]).objects.bulk_create(made)
+    _event(notice, "answer", actor, answer.strip())
+    record("rectification_answered", actor=actor, request=request, obj=notice, files=[f.name for f in made])
+    return notice
+
+
+@transaction.atomic
+def recheck_rectification(*, actor, notice: Rectification, close: bool, comment: str = "", request=None):
+    """The inspector re-checks: closes it, or reopens it with why."""
+    if notice.issuer_unit_id != actor.unit_id:
+        raise NotAllowed("只有下发整改通知的单位可以复查")
+    notice = Rectification.objects.select_for_update().get(pk=notice.pk)
+    if notice.status != Rectification.Status.ANSWERED:
+        raise InvalidState("填报单位尚未反馈整改情况，不能复查")
+    if not close and not (comment or "").strip():
+        raise InvalidInput("退回重新整改时请说明原因", field="comment")
+    if close:
+        notice.status, notice.closed_at = Rectification.Status.CLOSED, timezone.now()
+    else:
+        notice.status, notice.reopened = Rectification.Status.OPEN, notice.reopened + 1
+    notice.save()
+    _event(notice, "close" if close else "reopen", actor, comment)
+    record("rectification_closed" if close else "rectification_reopened", actor=actor, request=request, obj=notice)
+    return notice
+
+
+def remind_overdue(*, actor, request=None) -> int:
+    """催办 the units whose rectification is overdue (inbox + mail); returns the mails sent."""
+    from sitecensus.inbox.services import remind
+
+    return remind(actor=actor, which="rectification", request=request)[1]

@@ -1,0 +1,18 @@
+"""Spot checks, one module per concern — each write one transaction, one audit
+event, a typed error:
+
+- `sampling` the population, a batch created, the stratified draw its seed reproduces
+- `batches`  a batch started and its sample machine-scanned
+- `rechecks` reviewers, the spot-check card, sign-off (bulk too) or return to the reviewer
+- `notices`  the figures, the notice composed and published (final once published)
+
+Callers keep writing `from sitecensus.spotcheck import services; services.draw(...)`.
+"""
+
+from .. import policy
+from .batches import check_scannable, scan, start, start_scan  # noqa: F401
+from .notices import compose_notice, figures, publish  # noqa: F401
+from .rechecks import _reviewers, assign, return_to_reviewer, review_card, sign_off, sign_off_many  # noqa: F401
+from .sampling import LEVELS, STRATA, add_site, create_batch, draw, draw_ids, population  # noqa: F401
+
+may_organize = policy.may_organize

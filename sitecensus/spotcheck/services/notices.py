@@ -1,0 +1,108 @@
+"""Notices (通报): a batch's figures, the notice composed from its signed results
+and published (final: a correction is a new notice), the failed sites' units
+sent rectifications through scoring's own service."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from sitecensus.audit.services import record
+from sitecensus.core.errors import InvalidState
+from sitecensus.orgs.selectors import province_name
+from sitecensus.scoring import services as scoring_services
+from sitecensus.scoring.models import ScoreEntry
+
+from .. import policy
+from ..models import Batch, BatchSite, Notice
+from .sampling import LEVELS
+
+
+def figures(batch: Batch) -> dict:
+    """Sampled, passed, pass rate by region and by site class (aggregated in the database)."""
+    signed = batch.sites.filter(status=BatchSite.Status.SIGNED)
+    passed = Q(scorecard__result="合格")
+
+    def by(field, label):
+        rows = signed.values(field).annotate(n=Count("id"), ok=Count("id", filter=passed)).order_by(field)
+        return [{"key": label(r[field]), "code": r[field], "sampled": r["n"], "passed": r["ok"],
+                 "rate": round(r["ok"] * 100 / r["n"], 1) if r["n"] else None} for r in rows]
+
+    total = signed.count()
+    ok = signed.filter(passed).count()
+    return {"sampled": batch.sites.count(), "checked": total, "passed": ok,
+            "pass_rate": round(ok * 100 / total, 1) if total else None,
+            "by_region": by("website__unit__division__province_code",
+                            lambda code: province_name(code) or "国务院部门"),
+            "by_level": by("website__unit__level", lambda level: LEVELS.get(level, "未分级")),
+            "by_class": by("website__site_class", lambda value: value or "未分类")}
+
+
+@transaction.atomic
+def compose_notice(*, actor, batch: Batch, request=None) -> Notice:
+    policy.check_organize(actor, batch)
+    batch = Batch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status not in (Batch.Status.SCANNED, Batch.Status.REPORTED):
+        raise InvalidState("批次尚未完成系统扫描，不能生成通报")
+    existing = Notice.objects.filter(batch=batch).first()
+    if existing is not None and existing.published_at:
+        # A published notice is final: its content and date never change silently.
+        raise InvalidState("通报已发布，不能重新生成；如需更正，请另行发布更正通报")
+    if batch.sites.exclude(status=BatchSite.Status.SIGNED).exists():
+        raise InvalidState("还有网站未完成复核签发，不能生成通报")
+    rubric = scoring_services.rubric_of_table(scoring_services.current_table())
+    names = {i.code: i.name for i in rubric.indicators}
+    failed = (batch.sites.exclude(scorecard__result="合格").select_related("website", "website__unit", "scorecard")
+              .order_by("website__unit__path"))
+    problems = ScoreEntry.objects.filter(scorecard__in=[s.scorecard for s in failed]).filter(
+        Q(is_veto=True) | Q(points__gt=0))
+    by_card: dict[int, list[str]] = {}
+    for card_id, indicator in problems.values_list("scorecard_id", "indicator"):
+        by_card.setdefault(card_id, []).append(names.get(indicator, indicator))
+    unqualified = [{"site_code": s.website.site_code, "name": s.website.name, "url": s.website.homepage_url,
+                    "unit": s.website.unit.name, "result": s.scorecard.result,
+                    "score": str(s.scorecard.score) if s.scorecard.score is not None else "",
+                    "problems": by_card.get(s.scorecard_id, [])} for s in failed]
+    typical = list(ScoreEntry.objects.filter(scorecard__in=batch.sites.values("scorecard")).filter(
+        Q(is_veto=True) | Q(points__gt=0)).values("indicator").annotate(n=Count("id")).order_by("-n")[:8])
+    typical = [{"indicator": names.get(t["indicator"], t["indicator"]), "sites": t["n"]} for t in typical]
+    data = figures(batch)
+    notice, _ = Notice.objects.update_or_create(batch=batch, defaults={
+        "title": f"关于{batch.name}情况的通报", "figures": data, "unqualified": unqualified, "typical": typical,
+        "body": (f"{batch.organizer.name}于{batch.window_start:%Y年%m月%d日}至{batch.window_end:%Y年%m月%d日}"
+                 f"对{data['sampled']}个政府网站进行了抽查，合格{data['passed']}个，"
+                 f"合格率{data['pass_rate'] if data['pass_rate'] is not None else '—'}%。")})
+    Batch.objects.filter(pk=batch.pk).update(status=Batch.Status.REPORTED)
+    record("notice_composed", actor=actor, request=request, obj=notice)
+    return notice
+
+
+@transaction.atomic
+def publish(*, actor, notice: Notice, request=None) -> Notice:
+    """Publish on the public pages and send rectification notices to the units
+    whose sites failed."""
+    policy.check_organize(actor, notice.batch)
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    if notice.published_at:
+        raise InvalidState("通报已发布")
+    deadline = timezone.localdate() + timedelta(days=getattr(settings, "SPOTCHECK_RECTIFY_DAYS", 30))
+    sent = 0
+    issued = []
+    for bsite in notice.batch.sites.exclude(scorecard__result="合格").select_related("scorecard", "website"):
+        for entry in bsite.scorecard.entries.filter(Q(is_veto=True) | Q(points__gt=0)):
+            name = scoring_services.rubric_of(bsite.scorecard).indicator(entry.indicator).name
+            if scoring_services.open_notice_exists(bsite.website, entry.indicator):
+                continue  # one open notice per problem: the existing one still runs
+            # Rectifications are scoring's: issued (audited, the unit told) by its own service.
+            issued.append(scoring_services.issue_rectification(
+                actor=actor, card=bsite.scorecard, indicator=entry.indicator, deadline=deadline,
+                requirement=f"{notice.title}：请对“{name}”问题进行整改并反馈。", request=request))
+            sent += 1
+    notice.published_at, notice.published_by = timezone.now(), actor
+    notice.save(update_fields=["published_at", "published_by"])
+    record("notice_published", actor=actor, request=request, obj=notice, rectifications=sent)
+    return notice

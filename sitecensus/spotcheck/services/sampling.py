@@ -1,0 +1,133 @@
+"""Sampling: the population a batch may draw from, the batch created with its
+strata and seed, the stratified random draw the recorded seed reproduces, and a
+site added by hand."""
+
+from __future__ import annotations
+
+import random
+import secrets
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+
+from sitecensus.audit.services import record
+from sitecensus.core.errors import InvalidInput, InvalidState
+from sitecensus.orgs.models import Unit
+from sitecensus.registry.models import Website
+from sitecensus.registry.services import active_websites
+
+from .. import policy
+from ..models import Batch, BatchSite
+
+STRATA = {"region": "地区", "level": "层级", "site_class": "网站类别"}
+LEVELS = dict(Unit.Level.choices)
+
+
+def population(batch: Batch):
+    """Sites that may be drawn: open, coded; a province's own region only
+    (vertical systems never count in a region)."""
+    sites = active_websites()
+    if batch.organizer.depth > 1:
+        sites = sites.filter(unit__path__startswith=batch.organizer.path, unit__system__isnull=True)
+    return sites
+
+
+@transaction.atomic
+def create_batch(*, actor, name: str, strata_by: list[str], window_start: date, window_end: date,
+                 ratio=None, per_stratum=None, seed: int | None = None, request=None) -> Batch:
+    policy.check_organize(actor)
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput("请填写批次名称", field="name")
+    unknown = set(strata_by) - set(STRATA)
+    if unknown:
+        raise InvalidInput(f"未知的分层依据：{'、'.join(sorted(unknown))}", field="strata_by")
+    if (ratio in (None, "")) == (per_stratum in (None, "")):
+        raise InvalidInput("请填写抽样比例或每层抽取数（二选一）", field="ratio")
+    if ratio not in (None, ""):
+        try:
+            ratio = Decimal(str(ratio))
+        except InvalidOperation:
+            raise InvalidInput(f"抽样比例“{ratio}”不是数字", field="ratio") from None
+        if not (0 < ratio <= 100):
+            raise InvalidInput("抽样比例应大于 0、不超过 100（%）", field="ratio")
+    else:
+        ratio = None
+        try:
+            per_stratum = int(per_stratum)
+        except (TypeError, ValueError):
+            raise InvalidInput(f"每层抽取数“{per_stratum}”不是整数", field="per_stratum") from None
+        if per_stratum < 1:
+            raise InvalidInput("每层抽取数至少为 1", field="per_stratum")
+    if window_end < window_start:
+        raise InvalidInput("监测结束日期不能早于开始日期", field="window_end")
+    batch = Batch.objects.create(name=name[:100], organizer=actor.unit, strata_by=list(strata_by), ratio=ratio,
+                                 per_stratum=per_stratum if ratio is None else None,
+                                 seed=seed if seed is not None else secrets.randbelow(2**31),
+                                 window_start=window_start, window_end=window_end, created_by=actor)
+    record("spotcheck_created", actor=actor, request=request, obj=batch, seed=batch.seed)
+    return batch
+
+
+def _key(row: dict, strata_by: list[str]) -> str:
+    parts = []
+    for field in strata_by:
+        if field == "region":
+            parts.append(row["unit__division__province_code"] or "国务院部门")
+        elif field == "level":
+            parts.append(LEVELS.get(row["unit__level"], str(row["unit__level"])))
+        else:
+            parts.append(row["site_class"] or "未分类")
+    return "|".join(parts) or "全部"
+
+
+def draw_ids(batch: Batch) -> tuple[dict[str, list[int]], dict[str, dict]]:
+    """The sample per stratum: the same seed draws the same sample."""
+    groups: dict[str, list[int]] = {}
+    rows = population(batch).values("id", "site_class", "unit__level", "unit__division__province_code")
+    for row in rows.iterator(chunk_size=5000):
+        groups.setdefault(_key(row, batch.strata_by), []).append(row["id"])
+    drawn, strata = {}, {}
+    for key in sorted(groups):
+        ids = sorted(groups[key])
+        if batch.ratio is not None:
+            n = max(1, int((Decimal(len(ids)) * batch.ratio / 100).to_integral_value()))
+        else:
+            n = batch.per_stratum
+            if n > len(ids):
+                raise InvalidInput(f"“{key}”只有 {len(ids)} 个网站，少于每层抽取数 {n}", field="per_stratum")
+        drawn[key] = random.Random(f"{batch.seed}|{key}").sample(ids, n)
+        strata[key] = {"population": len(ids), "sampled": n}
+    return drawn, strata
+
+
+@transaction.atomic
+def draw(*, actor, batch: Batch, request=None) -> Batch:
+    policy.check_organize(actor, batch)
+    batch = Batch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != Batch.Status.DRAFT:
+        raise InvalidState("抽查已启动，不能重新抽样")
+    drawn, strata = draw_ids(batch)
+    if not drawn:
+        raise InvalidState("抽查范围内没有可抽取的网站")
+    BatchSite.objects.filter(batch=batch).delete()
+    BatchSite.objects.bulk_create([BatchSite(batch=batch, website_id=i, stratum=k[:100])
+                                   for k, ids in drawn.items() for i in ids], batch_size=2000)
+    batch.strata, batch.drawn_at = strata, timezone.now()
+    batch.save(update_fields=["strata", "drawn_at"])
+    record("spotcheck_drawn", actor=actor, request=request, obj=batch, seed=batch.seed,
+           sampled=sum(s["sampled"] for s in strata.values()))
+    return batch
+
+
+@transaction.atomic
+def add_site(*, actor, batch: Batch, website: Website, request=None) -> BatchSite:
+    policy.check_organize(actor, batch)
+    if not population(batch).filter(pk=website.pk).exists():
+        raise InvalidState(f"“{website.name}”已关停、整合、尚无标识码或不在抽查范围内，不能抽查")
+    if batch.status not in (Batch.Status.DRAFT, Batch.Status.MONITORING):
+        raise InvalidState("抽查已扫描完成，不能再添加网站")
+    site, _ = BatchSite.objects.get_or_create(batch=batch, website=website, defaults={"stratum": "补充"})
+    return site
