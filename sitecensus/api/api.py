@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import json
 
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.http import HttpResponse
 from django.templatetags.static import static
 from django.utils.html import format_html
@@ -29,6 +29,8 @@ from sitecensus.registry import policy as registry_policy
 from sitecensus.scoring import policy as scoring_policy
 from sitecensus.audit.models import AuditEvent
 from sitecensus.core.errors import InvalidInput, NotFound
+from sitecensus.evidence import selectors as evidence_selectors
+from sitecensus.evidence.models import EvidenceFile
 from sitecensus.jobs.services import enqueue, get_job
 from sitecensus.registry import imports
 from sitecensus.registry.models import Website, WebsiteColumn
@@ -209,12 +211,27 @@ class CardPage(Schema):
     has_more: bool
 
 
+class FileOut(Schema):
+    id: int = Field(..., description="下载：GET /api/evidence/{id}")
+    name: str
+    kind: str = Field(..., description="png / jpeg / pdf（按文件内容判断）")
+    size: int
+    indicator: str
+    sha256: str
+    uploaded_at: datetime
+
+
 class CardDetail(CardOut):
     entries: dict[str, dict]
+    files: list[FileOut] = Field(..., description="证据文件")
 
     @staticmethod
     def resolve_entries(obj):
         return scoring_selectors.entries_of(obj)
+
+    @staticmethod
+    def resolve_files(obj):
+        return list(evidence_selectors.of_card(obj))
 
 
 class EntriesIn(Schema):
@@ -237,10 +254,16 @@ class RectificationOut(Schema):
     answer_evidence: list
     answered_at: datetime | None
     closed_at: datetime | None
+    files: list[FileOut] = Field(..., description="整改反馈的证据文件")
 
     @staticmethod
     def resolve_deadline(obj):
         return obj.deadline.isoformat()
+
+    @staticmethod
+    def resolve_files(obj):
+        cached = getattr(obj, "_prefetched_objects_cache", {}).get("files")  # lists prefetch them
+        return list(cached if cached is not None else evidence_selectors.of_rectification(obj))
 
 
 class RectificationPage(Schema):
@@ -590,7 +613,8 @@ def rectifications(request, response: HttpResponse, status: str = Query("", patt
     services.require(request.auth, "scoring")
     _no_store(response)
     qs = Rectification.objects.filter(website__in=registry_policy.visible_websites(request.auth)).select_related(
-        "website", "issuer_unit")
+        "website", "issuer_unit").prefetch_related(Prefetch("files", queryset=evidence_selectors.listing(
+            EvidenceFile.objects.all())))
     if status:
         qs = qs.filter(status=status)
     since = sync.since(updated_since)
@@ -967,3 +991,9 @@ def batch_sites(request, response: HttpResponse, batch_id: int = Path(..., ge=1,
         raise NotFound("抽查批次不存在或不在您的权限范围内")
     qs = BatchSite.objects.filter(batch=batch).select_related("website", "scorecard")
     return sync.by_id(qs, cursor=cursor, limit=limit)
+
+
+# Evidence files, scanner suggestions and spot-check review (checks.py registers on this router).
+from .checks import router as checks_router  # noqa: E402
+
+api.add_router("/", checks_router)

@@ -11,6 +11,7 @@ import hashlib
 import json
 
 from django.db import IntegrityError, transaction
+from django.http.request import RawPostDataException
 from django.http import HttpResponse
 
 from sitecensus.core.errors import CensusError, InvalidInput
@@ -27,7 +28,19 @@ def _fingerprint(request) -> str:
     digest = hashlib.sha256()
     digest.update(request.method.encode())
     digest.update(b"\0" + request.path.encode("utf-8", "surrogatepass") + b"\0")
-    digest.update(request.body or b"")
+    try:
+        digest.update(request.body or b"")
+    except RawPostDataException:
+        # A multipart upload already parsed: its fields and each file's name and content.
+        for key in sorted(request.POST):
+            digest.update(json.dumps([key, request.POST.getlist(key)], ensure_ascii=False).encode() + b"\0")
+        for key in sorted(request.FILES):
+            for upload in request.FILES.getlist(key):
+                upload.seek(0)
+                digest.update(f"{key}\0{upload.name}\0".encode("utf-8", "surrogatepass"))
+                for chunk in upload.chunks():
+                    digest.update(chunk)
+                upload.seek(0)
     return digest.hexdigest()
 
 

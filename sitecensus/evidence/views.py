@@ -14,8 +14,12 @@ CONTENT_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "pdf": "application/p
 
 
 def download(request, pk):
-    """Always a download, never shown inline (and never sniffed into something else)."""
-    found = selectors.get_visible(request.user, pk)
+    return attachment(selectors.get_visible(request.user, pk))
+
+
+def attachment(found) -> HttpResponse:
+    """Always a download, never shown inline (and never sniffed into something else);
+    the UI's download and the API's."""
     response = HttpResponse(bytes(found.content), content_type=CONTENT_TYPES[found.kind])
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(found.name)}"
     response["X-Content-Type-Options"] = "nosniff"
