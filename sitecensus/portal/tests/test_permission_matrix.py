@@ -13,6 +13,9 @@ DENY = refused (403), hidden (404), 401, or sent to the login page.
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -157,48 +160,71 @@ PAGES: dict[str, tuple[str, frozenset, str | None]] = {
     "jobs:file": (GET, NOBODY, "missing"),  # a job's file: its requester only
 }
 
-# API operations (token auth). Rows: method, roles whose token reaches it, object kind.
-# Writes are sent without a body: a 422 (the body is checked before the service) counts as
-# reached; out of scope such writes answer 404 only once a body is valid, so for write rows
-# only in-scope answers are checked here; the API's own per-role tests go deeper.
-API: dict[str, tuple[str, frozenset, str | None]] = {
-    "api:openapi-json": (GET, ALL, None),
-    "api:openapi-view": (GET, ALL, None),
-    "api:api-root": (GET, NOBODY, None),  # no page at the root
-    "api:public_sites": (GET, ALL, None),
-    "api:stats": (GET, BUSINESS, None),
-    "api:sites": (GET, BUSINESS, None),
-    "api:site_create": (POST, TOKEN_HOLDERS, None),
-    "api:site": (GET, BUSINESS, "site"),
-    "api:site_update": (PUT, TOKEN_HOLDERS, "site"),
-    "api:site_submit": (POST, NOBODY, "site"),
-    "api:site_approve": (POST, NOBODY, "site"),
-    "api:site_return": (POST, TOKEN_HOLDERS, "site"),
-    "api:site_undo": (POST, NOBODY, "site"),
-    "api:review_bulk": (POST, TOKEN_HOLDERS, None),
-    "api:scorecards": (GET, BUSINESS, None),
-    "api:scorecard": (GET, BUSINESS, "card"),
-    "api:selfcheck_open": (POST, NOBODY, "site"),
-    "api:scorecard_fill": (PUT, TOKEN_HOLDERS, "card"),
-    "api:scorecard_submit": (POST, NOBODY, "card"),
-    "api:rectifications": (GET, BUSINESS, None),
-    "api:reports": (GET, BUSINESS, None),
-    "api:batches": (GET, NATIONAL_ONLY, None),  # a county organizer organizes no spot check
-    "api:audit_events": (GET, {AUDIT}, None),
-    "api:events": (GET, BUSINESS, None),
-    "api:site_change": (POST, TOKEN_HOLDERS, "site"),
-    "api:site_life": (POST, TOKEN_HOLDERS, "site"),
-    "api:inspection_open": (POST, NOBODY, "site"),
-    "api:rectification": (GET, BUSINESS, "rectification"),
-    "api:rectification_answer": (POST, TOKEN_HOLDERS, "rectification"),
-    "api:report_save": (POST, NOBODY, None),
-    "api:import_create": (POST, TOKEN_HOLDERS, None),  # 422 without the file
-    "api:import_get": (GET, NOBODY, "missing"),
-    "api:import_confirm": (POST, NOBODY, "missing"),
-    "api:import_cancel": (POST, NOBODY, "missing"),
-    "api:job_get": (GET, NOBODY, "missing"),
-    "api:batch_sites": (GET, NATIONAL_ONLY, "batch"),  # the batch's organizing unit only
+# API operations (token auth), by operationId: the roles whose token (with every grant its
+# owner may hold) reaches the operation for an object in their scope, and the object's kind.
+# Every operation is sent as its method with the body of the API's own matrix
+# (sitecensus/api/tests/test_permissions.py, which adds area and read/write per operation), in
+# scope and out of scope (out of scope every role is refused or told "not found"). An operation
+# of the schema without a row here fails `test_every_route_has_a_row`.
+API_ROUTES = {"api:openapi-json": (GET, ALL, None), "api:openapi-view": (GET, ALL, None),
+              "api:api-root": (GET, NOBODY, None)}  # the routes that are not operations
+API: dict[str, tuple[frozenset, str | None]] = {
+    "sitecensus_api_api_public_sites": (ALL, None),
+    "sitecensus_api_api_stats": (BUSINESS, None),
+    "list_sites": (BUSINESS, None),
+    "create_site": (BUSINESS, None),  # a draft is filed (or refused as a duplicate)
+    "get_site": (BUSINESS, "site"),
+    "update_site": (BUSINESS, "site"),  # reached; the filing form refuses the sketchy body
+    "submit_site": ({REPORTER}, "site"),  # its own unit (the coded site is no draft: 409)
+    "approve_site": (OPERATORS, "site"),  # reviewers (nothing pending: 409)
+    "return_site": (OPERATORS, "site"),
+    "undo_site": (BUSINESS, "site"),  # 409: nothing to undo
+    "sitecensus_api_api_review_bulk": (BUSINESS, None),  # each id done or refused
+    "list_scorecards": (BUSINESS, None),
+    "get_scorecard": (BUSINESS, "card"),
+    "open_selfcheck": ({REPORTER}, "site"),
+    "fill_scorecard": (BUSINESS, "card"),  # the demo's self-check is submitted: 409 before who
+    "submit_scorecard": (BUSINESS, "card"),
+    "list_rectifications": (BUSINESS, None),
+    "get_rectification": (BUSINESS, "rectification"),
+    "answer_rectification": ({REPORTER}, "rectification"),  # the site's own unit
+    "answer_rectification_files": ({REPORTER}, "rectification"),
+    "sitecensus_api_api_reports": (BUSINESS, None),
+    "save_report": ({ORGANIZER}, None),
+    "sitecensus_api_api_batches": (NATIONAL_ONLY, None),  # a county organizer organizes no spot check
+    "batch_sites": (NATIONAL_ONLY, "batch"),  # the batch's organizing unit only
+    "sitecensus_api_api_audit_events": ({AUDIT}, None),
+    "list_events": (BUSINESS, None),
+    "change_site": (BUSINESS, "site"),
+    "life_site": ({ORGANIZER, REPORTER}, "site"),  # the national office files none
+    "open_inspection": ({ORGANIZER}, "site"),  # the organizing unit above
+    "create_import": (BUSINESS, None),  # the dry run refuses the file, reached
+    "get_import": (NOBODY, "missing"),
+    "confirm_import": (NOBODY, "missing"),
+    "cancel_import": (NOBODY, "missing"),
+    "get_job": (NOBODY, "missing"),
+    "upload_card_files": (BUSINESS, "card"),  # 409: the card is submitted
+    "get_evidence": (BUSINESS, "evidence"),
+    "list_suggestions": (NOBODY, "card"),  # a self-check card has no scanner suggestions
+    "decide_suggestion": (NOBODY, "card"),
+    "get_spotcheck_site": (NATIONAL_ONLY, "bsite"),
+    "review_spotcheck": (NATIONAL_ONLY, "bsite"),  # reached; the batch is not started yet
+    "fill_spotcheck": (NATIONAL_ONLY, "bsite"),
+    "submit_spotcheck": (NATIONAL_ONLY, "bsite"),
+    "sign_spotcheck": (NATIONAL_ONLY, "bsite"),
+    "return_spotcheck": (NATIONAL_ONLY, "bsite"),
+    "sign_spotcheck_bulk": (NATIONAL_ONLY, "batch"),
 }
+
+
+def api_operations() -> dict[str, tuple[str, str]]:
+    """operationId → (method, path template) for every operation of the API's schema."""
+    from sitecensus.api.api import api
+
+    schema = api.get_openapi_schema(path_prefix="/api/")
+    return {op["operationId"]: (method.upper(), path) for path, methods in schema["paths"].items()
+            for method, op in methods.items()}
+
 
 # Routes of third-party apps (the admin is not mounted for users; captcha images are public).
 NOT_OURS = ("admin:", "captcha-")
@@ -222,11 +248,24 @@ def all_routes() -> dict[str, tuple[str, list[str]]]:
 
 
 def test_every_route_has_a_row():
-    routes = set(all_routes())
-    missing = routes - set(PAGES) - set(API)
+    from sitecensus.api.tests.test_permissions import MATRIX, PUBLIC
+
+    routes = all_routes()
+    pages = {name for name in routes if not name.startswith("api:")}
+    missing = pages - set(PAGES)
     assert not missing, f"routes without a row in the permission matrix: {sorted(missing)}"
-    stale = (set(PAGES) | set(API)) - routes
+    stale = set(PAGES) - pages
     assert not stale, f"rows for routes that no longer exist: {sorted(stale)}"
+    # The API: every operation of the schema has a row here and in the API's own matrix, and
+    # every API route is an operation's path (or one of the schema and docs routes).
+    operations = api_operations()
+    assert set(operations) == set(API), f"operations without a row: {sorted(set(operations) - set(API))}; " \
+        f"rows without an operation: {sorted(set(API) - set(operations))}"
+    assert set(operations) == set(MATRIX) | PUBLIC
+    op_paths = {re.sub(r"\{(\w+)\}", r"<\1>", path).lstrip("/") for _, path in operations.values()}
+    for name, (path, _) in routes.items():
+        if name.startswith("api:") and name not in API_ROUTES:
+            assert re.sub(r"<(?:\w+:)?(\w+)>", r"<\1>", path) in op_paths, f"API route {name} ({path}) is no operation"
 
 
 # ---------------------------------------------------------------- objects in and out of scope
@@ -286,6 +325,15 @@ def objects(kind: str, role: str) -> tuple[dict | None, dict | None]:
         return {"pk": NewsPost.objects.order_by("pk").first().pk}, None
     if kind == "stats_table":
         return {"key": "progress"}, None
+    if kind == "evidence":  # a screenshot of the in-scope rectification answer
+        from sitecensus.evidence.models import EvidenceFile
+        from sitecensus.evidence.testing import png_bytes
+
+        notice = Rectification.objects.get(website__site_code="1306230002")
+        f = EvidenceFile.objects.create(rectification=notice, name="a.png", kind="png", size=len(png_bytes()),
+                                        sha256="0", content=png_bytes(), uploaded_by=User.objects.get(
+                                            username="laishui_lsz"))
+        return {"pk": f.pk}, {"pk": f.pk + 1000}
     if kind == "missing":  # objects the demo has none of: nobody reaches a missing one
         return None, {"pk": 999999}
     raise AssertionError(f"unknown object kind {kind}")
@@ -352,31 +400,54 @@ def _token(role):
     user = User.objects.get(username=USERNAMES[role])
     if not api_policy.may_hold_tokens(user):
         return None
-    return api_services.create_token(actor=user, name="矩阵", days=30)[1]
+    return api_services.create_token(actor=user, name="矩阵", days=30, scopes=api_services.scopes_for(user))[1]
+
+
+def _api_call(client, method, path, kwargs, body, headers):
+    """One operation with the body of the API's own matrix."""
+    params = re.findall(r"\{(\w+)\}", path)
+    for i, param in enumerate(params):
+        value = kwargs.get("pk") if i == 0 else kwargs.get(param, 1)
+        path = path.replace("{" + param + "}", str(value))
+    if body is None:
+        return client.generic(method, path, **headers)
+    if body == "FILES":
+        from sitecensus.evidence.testing import png_bytes, upload
+
+        return client.post(path, {"files": [upload("a.png", png_bytes())], "answer": "已整改"}, **headers)
+    return client.generic(method, path, json.dumps(body), content_type="application/json", **headers)
+
+
+@pytest.mark.parametrize("name", sorted(API_ROUTES))
+def test_api_routes(client, demo_users, name):
+    method, allowed, _ = API_ROUTES[name]
+    response = client.get(reverse(name))
+    assert (response.status_code not in (401, 403, 404)) == (ANONYMOUS in allowed), name
 
 
 @pytest.mark.parametrize("name", sorted(API))
 def test_api_permissions(client, demo_users, name):
-    method, allowed, kind = API[name]
+    from sitecensus.api.tests.test_permissions import MATRIX
+
+    allowed, kind = API[name]
+    method, path = api_operations()[name]
+    body = MATRIX.get(name, (None, None, None))[2]
     failures = []
     for role in ROLES:
         savepoint = transaction.savepoint()
         raw = _token(role)
         headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"} if raw else {}
         inside, outside = objects(kind, role) if kind else ({}, None)
-        kwargs = {all_routes()[name][1][0]: inside["pk"]} if kind and inside else None
         if inside is not None:
-            response = _call(client, method, reverse(name, kwargs=kwargs), content_type="application/json",
-                             **headers) if method != GET else _call(client, method, reverse(name, kwargs=kwargs),
-                                                                    **headers)
+            response = _api_call(client, method, path, inside, body, headers)
             got = "DENY" if response.status_code in (401, 403, 404) else "OK"
             want = "OK" if role in allowed else "DENY"
             if got != want:
                 failures.append(f"{role} in scope: {got} ({response.status_code}), expected {want}")
-        if outside is not None and method == GET and role not in WHOLE.get(kind, ()):
-            url = reverse(name, kwargs={all_routes()[name][1][0]: outside["pk"]})
-            response = (client.post(url, content_type="application/json", **headers) if method == POST
-                        else client.get(url, **headers))
+        transaction.savepoint_rollback(savepoint)
+        savepoint = transaction.savepoint()
+        if outside is not None and role not in WHOLE.get(kind, ()):
+            response = _api_call(client, method, path, outside, body, headers)
             if response.status_code not in (401, 403, 404):
                 failures.append(f"{role} out of scope: {response.status_code}, expected DENY")
         transaction.savepoint_rollback(savepoint)
