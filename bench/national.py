@@ -204,9 +204,7 @@ def main():
 SITE_SHARE = {K.PROVINCIAL_OFFICE: 1.0, K.CITY_OFFICE: 1.0, K.COUNTY_OFFICE: 1.0, K.MINISTRY_OFFICE: 1.0,
               K.DEPARTMENT: 0.50, K.INSTITUTION: 0.35, K.GOVERNMENT: 0.70, K.VERTICAL_BRANCH: 0.9,
               K.VERTICAL_UNIT: 0.8, K.INTERNAL_BODY: 0.3}
-SITE_CLASS = {K.PROVINCIAL_OFFICE: "省部级政府门户", K.MINISTRY_OFFICE: "省部级政府门户", K.CITY_OFFICE: "市级政府门户",
-              K.COUNTY_OFFICE: "县级政府门户", K.GOVERNMENT: "乡镇街道网站"}
-LEVEL_CLASS = {1: "省级政府部门网站", 2: "市级政府部门网站", 3: "县级政府部门网站", 0: "省级政府部门网站"}
+PORTAL_KINDS = {K.PROVINCIAL_OFFICE, K.MINISTRY_OFFICE, K.CITY_OFFICE, K.COUNTY_OFFICE}
 COLUMN_CLASSES = ["工作动态/要闻", "通知公告", "政策文件", "人事", "规划计划", "领导", "机构", "地区介绍", "财政",
                   "重大项目", "统计", "信息公开目录", "政务咨询", "调查征集", "互动访谈", "办事指南", "在线系统", "其他"]
 COLUMNS_PER_SITE = 30
@@ -235,10 +233,11 @@ def _state(rng):
 @transaction.atomic
 def generate_sites(*, seed: int = 85890) -> int:
     from sitecensus.registry.models import CodeSequence, Website, WebsiteColumn
+    from sitecensus.registry.siteclass import default_for
 
     rng = random.Random(seed)
     units = list(Unit.objects.exclude(kind=K.NATIONAL_OFFICE).values(
-        "id", "path", "depth", "kind", "level", "is_organizer", "org_code", "name"))
+        "id", "path", "depth", "kind", "level", "is_organizer", "org_code", "name", "system_id"))
     by_path = {u["path"]: u for u in units}
     root = Unit.objects.get(depth=1)
     by_path[root.path] = {"id": root.id, "path": root.path, "depth": 1, "org_code": root.org_code}
@@ -267,8 +266,9 @@ def generate_sites(*, seed: int = 85890) -> int:
         host = f"s{len(sites):05d}.{(organizer['org_code'] or 'x')}.gov.cn"
         sites.append(Website(
             unit_id=u["id"], organizer_id=organizer["id"], name=f"{u['name']}网站", homepage_url=f"http://{host}/",
-            url_key=f"http://{host}", site_class=SITE_CLASS.get(u["kind"], LEVEL_CLASS.get(u["level"], "县级政府部门网站")),
-            is_portal=u["kind"] in SITE_CLASS and u["kind"] != K.GOVERNMENT, status=status, life=life,
+            url_key=f"http://{host}", is_portal=u["kind"] in PORTAL_KINDS, status=status, life=life,
+            site_class=default_for(Unit(kind=u["kind"], level=u["level"], system_id=u["system_id"]),
+                                   is_portal=u["kind"] in PORTAL_KINDS),
             pending_at_id=pending, site_code=code, data={"site_name": f"{u['name']}网站", "homepage_url": f"http://{host}/"},
             submitted_at=now if status != "draft" else None, approved_at=now if code else None,
             is_late=rng.random() < 0.04, version=1 if status != "draft" else 0))

@@ -112,8 +112,10 @@ def _progress_live() -> dict:
 CODE_RE = re.compile(r"[0-9A-Za-z]{10}")
 
 
-def directory(query: str = "") -> QuerySet:
+def directory(query: str = "", site_class: str = "") -> QuerySet:
     qs = active_websites().select_related("unit")
+    if site_class:
+        qs = qs.filter(site_class=site_class)
     query = _clean(query)
     if CODE_RE.fullmatch(query):
         # An identifier code: the unique index answers at once.

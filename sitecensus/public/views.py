@@ -66,9 +66,13 @@ def home(request):
 @login_not_required
 @anonymous_cache
 def directory(request):
-    query = request.GET.get("q", "")
-    return render(request, "public/directory.html", {"page": _page(request, selectors.directory(query)),
-                                                     "query": query})
+    from sitecensus.registry.siteclass import all_classes
+
+    query, site_class = request.GET.get("q", ""), request.GET.get("class", "")
+    site_class = site_class if site_class in all_classes() else ""
+    return render(request, "public/directory.html", {"page": _page(request, selectors.directory(query, site_class)),
+                                                     "query": query, "site_class": site_class,
+                                                     "classes": all_classes()})
 
 
 @login_not_required

@@ -76,7 +76,7 @@ def load_registry_demo(users: dict) -> None:
     _through(users, baoding_portal, ["baoding", "hebei"], submitter="baoding")
     bd_edu = _file(users, "baoding_jyj", "保定市教育局", "http://jyj.baoding.gov.cn", "市级政府部门网站")
     _through(users, bd_edu, ["baoding", "hebei"], submitter="baoding_jyj")
-    hebei_portal = _file(users, "hebei", "河北省人民政府", "http://www.hebei.gov.cn", "省部级政府门户", portal=True,
+    hebei_portal = _file(users, "hebei", "河北省人民政府", "http://www.hebei.gov.cn", "省级政府门户", portal=True,
                          columns=12)
     _through(users, hebei_portal, ["hebei"], submitter="hebei")
     fgw = _file(users, "hebei_fgw", "河北省发展和改革委员会", "http://hbdrc.hebei.gov.cn", "省级政府部门网站")
@@ -87,7 +87,8 @@ def load_registry_demo(users: dict) -> None:
     jyt = _file(users, "hebei_jyt", "河北省教育厅", "http://jyt.hebei.gov.cn", "省级政府部门网站")
     _through(users, jyt, [], submitter="hebei_jyt")
     tax = _file(users, "laishui_tax", "国家税务总局涞水县税务局", "http://hebei.chinatax.gov.cn/laishui",
-                "县级政府部门网站")
+                "垂直管理系统网站")
     _through(users, tax, ["baoding_tax", "hebei_tax", "shuiwu"], submitter="laishui_tax")
-    center = _file(users, "jiaoyubu_xxzx", "教育部教育管理信息中心", "http://www.emic.edu.cn", "省级政府部门网站")
+    center = _file(users, "jiaoyubu_xxzx", "教育部教育管理信息中心", "http://www.emic.edu.cn",
+                   "国务院部门参公事业单位网站")
     _through(users, center, ["jiaoyubu"], submitter="jiaoyubu_xxzx")

@@ -18,7 +18,7 @@ from sitecensus.audit.services import record
 from sitecensus.core.errors import InvalidInput, InvalidState, NotFound
 from sitecensus.orgs.models import Unit
 
-from . import policy, services
+from . import policy, services, siteclass
 from .formspec.parser import MAX_FILE_BYTES, CellError, ParsedWorkbook
 from .formspec.spec import load_forms
 from .formspec.uploads import parse_member, read_upload, unpack_upload
@@ -128,6 +128,9 @@ def _classify(actor, unit: Unit, filename: str, parsed_site, seen: dict[str, str
     if wrong_identity:
         column = "site_code" if parsed_site.values.get("site_code") else "site_id"
         return "error", None, [_row_error(filename, parsed_site.row, column, wrong_identity)]
+    wrong_class = siteclass.problem(unit, parsed_site.values.get("site_class"))
+    if wrong_class:
+        return "error", existing, [_row_error(filename, parsed_site.row, "site_class", wrong_class)]
     clash = services.registered_elsewhere(url_key, exclude_pk=existing.pk if existing else None)
     if clash is not None:
         return "error", existing, [_row_error(filename, parsed_site.row, "homepage_url", services.clash_message(clash))]

@@ -17,7 +17,7 @@ from sitecensus.core.excel import excel_sheets_response
 from sitecensus.core.paging import paginate
 from sitecensus.jobs.services import enqueue
 
-from . import imports, policy, selectors, services
+from . import imports, policy, selectors, services, siteclass
 from .export import export_sheets
 from .models import ImportBatch, Website
 from .presentation import basic_rows, column_rows, diff_versions, spec_choices
@@ -99,7 +99,7 @@ def version_diff(request, pk, number):
 # ---------------------------------------------------------------- online filing
 
 def _filing_page(request, *, unit, site=None, mode="new"):
-    initial_basic = site.data if site else {"competent_unit": unit.name}
+    initial_basic = site.data if site else {"competent_unit": unit.name, "site_class": siteclass.default_for(unit)}
     initial_columns = list(site.columns.order_by("position").values()) if site else []
     returned = selectors.returned_change(site) if site is not None and mode == "change" else None
     if returned is not None:  # a returned change request is edited, not restarted

@@ -50,6 +50,7 @@ class FieldSpec:
     prefill: str | None = None  # "unit_name": pre-filled in the workbook
     system: bool = False  # filled by the system (the site's identity), not by the clerk; not filed data
     choice_values: tuple[str, ...] = ()  # the resolved choice list
+    choice_aliases: tuple[tuple[str, str], ...] = ()  # retired option → its successor (older workbooks)
 
     @property
     def is_multi(self) -> bool:
@@ -83,12 +84,22 @@ def _read_json(name: str) -> dict:
 
 @lru_cache(maxsize=None)
 def load_choices(version: str | None = None) -> dict[str, tuple[str, ...]]:
-    """Choice lists by name: {"site_class": ("省部级政府门户", ...), ...}."""
+    """Choice lists by name: {"site_class": ("省级政府门户", ...), ...}."""
     version = version or CURRENT_VERSION
     data = _read_json("choices.json")
     if data.get("version") != version:
         raise UnknownVersionError(version)
     return {name: tuple(spec["values"]) for name, spec in data["lists"].items()}
+
+
+@lru_cache(maxsize=None)
+def choice_aliases(version: str | None = None) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Retired options still read from older workbooks, by list: {"site_class": (("省部级政府门户", "省级政府门户"),)}."""
+    version = version or CURRENT_VERSION
+    data = _read_json("choices.json")
+    if data.get("version") != version:
+        raise UnknownVersionError(version)
+    return {name: tuple(spec.get("aliases", {}).items()) for name, spec in data["lists"].items()}
 
 
 @lru_cache(maxsize=None)
@@ -108,6 +119,7 @@ def load_forms(version: str | None = None) -> dict[str, FormSpec]:
 @lru_cache(maxsize=None)
 def _load_forms(version: str) -> dict[str, FormSpec]:
     choices = load_choices(version)
+    aliases = choice_aliases(version)
     forms: dict[str, FormSpec] = {}
     for form_id, filename in FORM_FILES.items():
         data = _read_json(filename)
@@ -135,6 +147,7 @@ def _load_forms(version: str) -> dict[str, FormSpec]:
                     prefill=raw.get("prefill"),
                     system=bool(raw.get("system", False)),
                     choice_values=choices[list_name] if list_name else (),
+                    choice_aliases=aliases.get(list_name, ()) if list_name else (),
                 )
             )
         by_code = {f.code: f for f in fields}
@@ -389,6 +402,9 @@ def _v_choice(spec, text):
     for option in spec.choice_values:
         if wanted == _nfkc(option):
             return option, None
+    for retired, successor in spec.choice_aliases:
+        if wanted == _nfkc(retired):
+            return successor, None
     return None, f"“{_echo(text)}”不是有效选项，请从下拉列表中选择：{'、'.join(spec.choice_values)}"
 
 

@@ -94,6 +94,10 @@ def test_review_sign_off_notice_publish(demo_users, mailoutbox):
     notice = services.compose_notice(actor=guoban, batch=b)
     f = notice.figures
     assert f["checked"] == b.sites.count() and f["passed"] == f["checked"] - 1
+    # The breakdown by class names the State Council and vertical-system classes (never a ministry as a province's).
+    assert {"国务院部门参公事业单位网站", "垂直管理系统网站", "省级政府门户"} <= {r["key"] for r in f["by_class"]}
+    center = b.sites.get(website__name="教育部教育管理信息中心")
+    assert center.stratum == "国务院部门参公事业单位网站"
     assert len(notice.unqualified) == 1 and notice.unqualified[0]["problems"] == ["网站不更新"]
     assert {t["indicator"] for t in notice.typical} == {"网站不更新", "链接可用性（首页）"}
     pdf = notice_pdf(notice)

@@ -33,7 +33,7 @@ def test_definitions_load():
     assert forms["columns"].codes == COLUMN_CODES
     assert forms["basic_info"].title == "政府网站基本信息表"
     assert forms["columns"].title == "政府网站栏目（系统）基本信息表"
-    assert basic("site_class").choice_values[0] == "省部级政府门户"
+    assert basic("site_class").choice_values[0] == "省级政府门户"
     assert len(load_forms()["columns"].field("column_class").choice_values) == 18
     required = {f.code for f in forms["basic_info"].fields if f.required}
     assert {"site_name", "homepage_url", "competent_unit", "contact1_email", "running_status"} <= required
