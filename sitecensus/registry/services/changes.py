@@ -13,7 +13,8 @@ from .. import policy
 from ..formspec.spec import _check_url, normalize_url
 from ..models import ReviewEvent, Website, WebsiteVersion
 from .chain import locked, responsible_organizer, review_chain
-from .records import Filing, check_identity, is_unchanged, new_version, ordered_columns, replace_columns, site_fields
+from .records import (Filing, check_identity, check_site_class, is_unchanged, new_version, ordered_columns,
+                      replace_columns, site_fields)
 
 S = Website.Status
 A = ReviewEvent.Action
@@ -47,6 +48,7 @@ def request_change(*, actor, website: Website, filing: Filing, note: str = "", r
         raise InvalidState(f"该网站已{website.get_life_display()}，不能提交变更")
     fields = site_fields(filing.basic)
     check_identity(website.unit, fields["url_key"], exclude_pk=website.pk)
+    check_site_class(website.unit, fields["site_class"])
     columns = ordered_columns(filing.columns)
     if is_unchanged(website, filing):
         raise InvalidState("内容没有变化")

@@ -15,8 +15,8 @@ from ..formspec.spec import check_site_rules, load_forms
 from ..models import ReviewEvent, Website, WebsiteVersion
 from .chain import locked, responsible_organizer, review_chain
 from .deadlines import check_window
-from .records import (Filing, check_identity, columns_snapshot, new_version, ordered_columns, replace_columns,
-                      site_fields)
+from .records import (Filing, check_identity, check_site_class, columns_snapshot, new_version, ordered_columns,
+                      replace_columns, site_fields)
 
 S = Website.Status
 A = ReviewEvent.Action
@@ -33,6 +33,7 @@ def replace_pending(*, actor, website: Website, filing: Filing, request=None) ->
         raise InvalidState("该网站已有审核通过记录，请先撤销审核或退回后再导入")
     fields = site_fields(filing.basic)
     check_identity(website.unit, fields["url_key"], exclude_pk=website.pk)
+    check_site_class(website.unit, fields["site_class"])
     for key, value in fields.items():
         setattr(website, key, value)
     website.data = dict(filing.basic)
@@ -62,6 +63,7 @@ def save_draft(*, actor, unit: Unit, filing: Filing, website: Website | None = N
     check_window(unit)
     fields = site_fields(filing.basic)
     check_identity(unit, fields["url_key"], exclude_pk=website.pk if website else None)
+    check_site_class(unit, fields["site_class"])
     if website is None:
         website = Website(unit=unit, organizer=responsible_organizer(unit), status=S.DRAFT)
     for key, value in fields.items():

@@ -10,6 +10,7 @@ from django.db.models import F
 from sitecensus.core.errors import Duplicate, InvalidInput
 from sitecensus.orgs.models import Unit
 
+from .. import siteclass
 from ..formspec.spec import normalize_url
 from ..models import Website, WebsiteColumn, WebsiteVersion
 
@@ -102,6 +103,13 @@ def check_identity(unit: Unit, url_key: str, exclude_pk=None) -> None:
     clash = registered_elsewhere(url_key, exclude_pk=exclude_pk)
     if clash is not None and clash.site_code:
         raise Duplicate(clash_message(clash), field="homepage_url")
+
+
+def check_site_class(unit: Unit, site_class: str | None) -> None:
+    """The class must fit the unit's tier (a State Council department's site is never a local class)."""
+    problem = siteclass.problem(unit, site_class)
+    if problem:
+        raise InvalidInput(problem, field="site_class")
 
 
 def active_websites():

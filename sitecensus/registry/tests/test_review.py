@@ -217,7 +217,7 @@ def test_vertical_site_code_uses_the_branch_code(demo_users):
     u = demo_users
     actor = u["laishui_tax"]
     filing = sample_filing(name="涞水县税务局网站", url="http://new.laishui.hebei.chinatax.gov.cn",
-                           unit_name=actor.unit.name, site_class="县级政府部门网站")
+                           unit_name=actor.unit.name, site_class="垂直管理系统网站")
     site = services.save_draft(actor=actor, unit=actor.unit, filing=filing)
     services.submit(actor=actor, website=site)
     expected = next_code("国家税务总局保定市税务局")

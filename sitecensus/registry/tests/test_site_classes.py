@@ -113,7 +113,7 @@ def test_migration_reclassifies_by_the_unit(demo_users):
 
 
 def test_statistics_and_public_directory_show_the_classes_by_name(client, demo_users):
-    from sitecensus.reports import selectors
+    from sitecensus.stats import selectors
 
     stats = selectors.statistics(demo_users["guoban"], live=True)
     classes = {r[0] for r in stats.table("class").rows}
@@ -121,3 +121,19 @@ def test_statistics_and_public_directory_show_the_classes_by_name(client, demo_u
     page = client.get("/pucha/sites/", {"class": "国务院部门参公事业单位网站"}).content.decode()
     assert "教育部教育管理信息中心" in page and "涞水县人民政府" not in page
     assert "<option value=\"垂直管理系统网站\"" in page
+
+
+def test_online_filing_and_api_refuse_a_class_outside_the_units_tier(client, demo_users):
+    from sitecensus.core.errors import InvalidInput
+    from sitecensus.registry import services
+
+    actor = demo_users["jiaoyubu_xxzx"]
+    filing = sample_filing(name="某网站", url="http://x.emic.edu.cn", unit_name=actor.unit.name,
+                           site_class="县级政府部门网站")
+    with pytest.raises(InvalidInput, match="国务院部门参公事业单位网站") as refused:
+        services.save_draft(actor=actor, unit=actor.unit, filing=filing)
+    assert refused.value.field == "site_class"
+    # The online form starts from the unit's own class.
+    client.force_login(actor)
+    page = client.get("/sites/new/").content.decode()
+    assert '<option value="国务院部门参公事业单位网站" selected>' in page
