@@ -123,10 +123,11 @@ class ScanConfig:
     # What to check.
     as_of: date | None = None        # freshness reference date; None = today
     check_https: bool = True
-    # HTTPS checks have their own small concurrency and short timeout: a port that accepts TCP
-    # but never completes TLS must not hold the scan's slots for the full page timeout.
+    # HTTPS checks have their own slots and short timeout, and start with the homepage fetch: a port
+    # that accepts TCP but never completes TLS holds no page slot, no per-host slot and no site
+    # worker (the site waits for its check apart, the worker scans the next site meanwhile).
     https_timeout: float = 5.0
-    https_concurrency: int = 8
+    https_concurrency: int = 64
     check_links: bool = True
     max_links_per_site: int = 300    # distinct URLs checked per site
     link_sample_pages: int = 3       # other pages (column lists) whose links are also checked

@@ -204,6 +204,8 @@ class Fetcher:
         self.config = config
         self.limiter = HostLimiter(config.per_host, config.per_host_rate)
         self._global = asyncio.Semaphore(max(1, config.concurrency))
+        # HTTPS checks: their own slots, apart from the page fetches' global and per-host slots.
+        self.https_slots = asyncio.Semaphore(max(1, config.https_concurrency))
         self.resolver = GuardedResolver(config.host_map, config.allow_private)
         self.session: aiohttp.ClientSession | None = None
         self.requests = 0
@@ -211,8 +213,11 @@ class Fetcher:
         self.renderer = Renderer(config, self.resolver)
 
     async def __aenter__(self) -> "Fetcher":
+        # The semaphores do the limiting; the connector only needs room for both: a hanging HTTPS
+        # handshake must not take one of the page fetches' connections.
         conn = aiohttp.TCPConnector(
-            limit=max(1, self.config.concurrency), limit_per_host=0, resolver=self.resolver,
+            limit=max(1, self.config.concurrency) + max(1, self.config.https_concurrency), limit_per_host=0,
+            resolver=self.resolver,
             ttl_dns_cache=300, keepalive_timeout=3, enable_cleanup_closed=True,
         )
         self.session = aiohttp.ClientSession(
@@ -232,15 +237,19 @@ class Fetcher:
 
     async def fetch(self, url: str, *, method: str = "GET", max_bytes: int | None = None,
                     timeout: float | None = None, headers: dict | None = None,
-                    retries: int | None = None, verify_tls: bool = True) -> FetchResult:
-        """Fetch with retries for transient failures only. Never raises (except cancellation)."""
+                    retries: int | None = None, verify_tls: bool = True,
+                    pool: asyncio.Semaphore | None = None) -> FetchResult:
+        """Fetch with retries for transient failures only. Never raises (except cancellation).
+
+        pool: take a slot of this semaphore instead of the global and per-host slots (the HTTPS
+        check: a handshake that never completes must not hold the slots the page fetches use)."""
         cfg = self.config
         retries = cfg.retries if retries is None else retries
         attempt = 0
         while True:
             attempt += 1
             res = await self._fetch_once(url, method, max_bytes or cfg.max_bytes, timeout or cfg.timeout, headers,
-                                         verify_tls)
+                                         verify_tls, pool)
             res.attempts = attempt
             transient = (res.error in ("connect", "reset")
                          or (res.error == "http_status" and res.status in _TRANSIENT_STATUS)
@@ -250,7 +259,8 @@ class Fetcher:
             await asyncio.sleep(cfg.retry_backoff * (2 ** (attempt - 1)))
 
     async def _fetch_once(self, url: str, method: str, max_bytes: int, timeout: float,
-                          headers: dict | None, verify_tls: bool = True) -> FetchResult:
+                          headers: dict | None, verify_tls: bool = True,
+                          pool: asyncio.Semaphore | None = None) -> FetchResult:
         loop = asyncio.get_running_loop()
         t0 = loop.time()
         res = FetchResult(url=url, final_url=url)
@@ -263,7 +273,7 @@ class Fetcher:
                         res.error, res.detail = u, current
                         return res
                     res.final_url = current
-                    nxt = await self._one_hop(u, method, max_bytes, headers, res, t0, verify_tls)
+                    nxt = await self._one_hop(u, method, max_bytes, headers, res, t0, verify_tls, pool)
                     if nxt is None:
                         return res
                     res.redirects.append(current)
@@ -304,45 +314,53 @@ class Fetcher:
         return u
 
     async def _one_hop(self, u: URL, method: str, max_bytes: int, headers: dict | None,
-                       res: FetchResult, t0: float, verify_tls: bool = True) -> str | None:
+                       res: FetchResult, t0: float, verify_tls: bool = True,
+                       pool: asyncio.Semaphore | None = None) -> str | None:
         """Do one request; return the next URL for a redirect, else fill res and return None."""
         assert self.session is not None
+        if pool is not None:
+            async with pool:
+                return await self._request(u, method, max_bytes, headers, res, t0, verify_tls)
         async with self.limiter.slot(u.host or ""), self._global:
-            self.requests += 1
-            c = REQUEST_COUNTER.get()
-            if c is not None:
-                c[0] += 1
-            jar = SITE_JAR.get()
-            if jar is not None:
-                sent = jar.filter_cookies(u)
-                if sent:
-                    headers = {**(headers or {}), "Cookie": "; ".join(f"{k}={m.value}" for k, m in sent.items())}
-            extra = {} if verify_tls else {"ssl": False}
-            async with self.session.request(method, u, allow_redirects=False, headers=headers, **extra) as resp:
-                if jar is not None and resp.cookies:
-                    jar.update_cookies(resp.cookies, resp.url)
-                res.status = resp.status
-                res.latency_ms = int((asyncio.get_running_loop().time() - t0) * 1000)
-                loc = resp.headers.get("Location")
-                if resp.status in _REDIRECTS and loc:
-                    try:
-                        return urljoin(str(u), loc.strip())
-                    except ValueError:
-                        res.error, res.detail = "invalid_url", loc[:200]
-                        return None
-                res.content_type = resp.headers.get("Content-Type")
-                if resp.status >= 400:
-                    res.error = "http_status"
-                if method == "HEAD":
+            return await self._request(u, method, max_bytes, headers, res, t0, verify_tls)
+
+    async def _request(self, u: URL, method: str, max_bytes: int, headers: dict | None,
+                       res: FetchResult, t0: float, verify_tls: bool) -> str | None:
+        self.requests += 1
+        c = REQUEST_COUNTER.get()
+        if c is not None:
+            c[0] += 1
+        jar = SITE_JAR.get()
+        if jar is not None:
+            sent = jar.filter_cookies(u)
+            if sent:
+                headers = {**(headers or {}), "Cookie": "; ".join(f"{k}={m.value}" for k, m in sent.items())}
+        extra = {} if verify_tls else {"ssl": False}
+        async with self.session.request(method, u, allow_redirects=False, headers=headers, **extra) as resp:
+            if jar is not None and resp.cookies:
+                jar.update_cookies(resp.cookies, resp.url)
+            res.status = resp.status
+            res.latency_ms = int((asyncio.get_running_loop().time() - t0) * 1000)
+            loc = resp.headers.get("Location")
+            if resp.status in _REDIRECTS and loc:
+                try:
+                    return urljoin(str(u), loc.strip())
+                except ValueError:
+                    res.error, res.detail = "invalid_url", loc[:200]
                     return None
-                # A body over the cap is read to the cap (its first part is still judged), never further.
-                buf = bytearray()
-                async for chunk in resp.content.iter_chunked(65536):
-                    buf += chunk
-                    if len(buf) > max_bytes:
-                        res.truncated = True
-                        res.error = res.error or "too_large"
-                        del buf[max_bytes:]
-                        break
-                res.body = bytes(buf)
+            res.content_type = resp.headers.get("Content-Type")
+            if resp.status >= 400:
+                res.error = "http_status"
+            if method == "HEAD":
                 return None
+            # A body over the cap is read to the cap (its first part is still judged), never further.
+            buf = bytearray()
+            async for chunk in resp.content.iter_chunked(65536):
+                buf += chunk
+                if len(buf) > max_bytes:
+                    res.truncated = True
+                    res.error = res.error or "too_large"
+                    del buf[max_bytes:]
+                    break
+            res.body = bytes(buf)
+            return None

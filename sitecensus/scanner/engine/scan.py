@@ -129,27 +129,41 @@ class _Site:
     def __init__(self, f: Fetcher, cfg: ScanConfig, site: SiteResult):
         self.f, self.cfg, self.site = f, cfg, site
         self.known: dict[str, FetchResult] = {}
-        self._nf: dict[str, str | None] = {}
+        # Each page and each host's not-found answer is asked once per site scan, however many places
+        # (columns, pagination, linked articles, dead-link checks) want it at the same moment.
+        self._pages: dict[tuple[str, bool], asyncio.Future] = {}
+        self._nf: dict[str, asyncio.Future] = {}
         self.as_of = cfg.today()
 
     async def get(self, url: str, *, partial: bool = False) -> tuple[FetchResult, PageInfo | None]:
+        key = (url, partial)
+        task = self._pages.get(key)
+        if task is None:
+            task = self._pages[key] = asyncio.ensure_future(self._get(url, partial))
+        return await asyncio.shield(task)
+
+    async def _get(self, url: str, partial: bool) -> tuple[FetchResult, PageInfo | None]:
         r = await self.f.fetch(url)
         self.known.setdefault(url, r)
         return r, _page(r, self.cfg, partial=partial)
 
     async def notfound_fingerprint(self, url: str) -> str | None:
-        """What this host answers for a page that cannot exist (None: a real 404)."""
+        """What this host answers for a page that cannot exist (None: a real 404); asked once per host."""
         try:
             p = urlsplit(url)
         except ValueError:
             return None
         key = f"{p.scheme}://{p.netloc}"
-        if key not in self._nf:
-            probe = f"{key}/sitecensus-{secrets.token_hex(6)}/{secrets.token_hex(4)}.html"
-            r = await self.f.fetch(probe, retries=0)
-            info = _page(r, self.cfg)
-            self._nf[key] = info.fingerprint if info is not None else None
-        return self._nf[key]
+        task = self._nf.get(key)
+        if task is None:
+            task = self._nf[key] = asyncio.ensure_future(self._notfound(key))
+        return await asyncio.shield(task)
+
+    async def _notfound(self, key: str) -> str | None:
+        probe = f"{key}/sitecensus-{secrets.token_hex(6)}/{secrets.token_hex(4)}.html"
+        r = await self.f.fetch(probe, retries=0)
+        info = _page(r, self.cfg)
+        return info.fingerprint if info is not None else None
 
     async def is_soft404(self, url: str, info: PageInfo) -> bool:
         if info.soft404:
@@ -284,6 +298,28 @@ class _Site:
 
 
 async def scan_site(f: Fetcher, t: Target, cfg: ScanConfig) -> SiteResult:
+    """Scan one site: its pages, links and HTTPS check."""
+    site, https = await scan_site_pages(f, t, cfg)
+    return await finish_site(site, https)
+
+
+async def finish_site(site: SiteResult, https: asyncio.Future | None) -> SiteResult:
+    """Wait for the site's HTTPS check (its own slots and short timeout), then close the result."""
+    if https is not None:
+        try:
+            await https
+        except Exception:  # noqa: BLE001 - a failed check leaves https_ok unknown, never fails the site
+            pass
+    counter, t0 = getattr(site, "_counter", None), getattr(site, "_t0", None)
+    if counter is not None:
+        site.requests = counter[0]
+        site.duration_ms = int((time.monotonic() - t0) * 1000)
+    return site
+
+
+async def scan_site_pages(f: Fetcher, t: Target, cfg: ScanConfig) -> tuple[SiteResult, asyncio.Future | None]:
+    """Everything but waiting for the HTTPS check, which is returned still running: a handshake
+    that never completes holds neither the site's worker nor a page slot."""
     as_of = cfg.today()
     rules = cfg.rules
     hp = HomepageResult(url=t.homepage)
@@ -294,8 +330,48 @@ async def scan_site(f: Fetcher, t: Target, cfg: ScanConfig) -> SiteResult:
     new_site_jar()                # this site's cookies, this task's context only
     t0 = time.monotonic()
     S = _Site(f, cfg, site)
+    home_done: asyncio.Future = asyncio.get_running_loop().create_future()
 
-    fr = await f.fetch(t.homepage)
+    async def probe(url: str) -> FetchResult:
+        # Own slots (cfg.https_concurrency) and own short timeout: never a page slot or a per-host slot.
+        r = await f.fetch(url, method="GET", max_bytes=65536, retries=0, timeout=cfg.https_timeout,
+                          pool=f.https_slots)
+        r.body = None
+        return r
+
+    async def do_https():
+        """The other scheme's answer, asked at the same time as the homepage itself."""
+        alt = _other_scheme(t.homepage, "http" if t.homepage.startswith("https:") else "https")
+        other = asyncio.ensure_future(probe(alt)) if alt else None
+        try:
+            home = await home_done
+            if home.error in ("invalid_url", "ssrf_refused", "dns"):
+                return
+            if t.homepage.startswith("https:"):
+                hp.https_ok = home.ok or home.error == "not_html"
+                hp.https_error = None if hp.https_ok else home.error
+                if other is not None:
+                    hp.http_redirects_to_https = (await other).final_url.startswith("https:")
+            else:
+                hp.http_redirects_to_https = home.final_url.startswith("https:")
+                if other is not None and not hp.http_redirects_to_https:
+                    r = await other
+                    hp.https_ok, hp.https_error = r.ok, r.error
+                else:
+                    hp.https_ok, hp.https_error = home.ok, home.error
+        finally:
+            if other is not None and not other.done():
+                other.cancel()
+
+    # The HTTPS check starts with the homepage fetch, in its own slots (see do_https).
+    https_task = asyncio.ensure_future(do_https()) if cfg.check_https else None
+    try:
+        fr = await f.fetch(t.homepage)
+    except BaseException:
+        if https_task is not None:
+            https_task.cancel()
+        raise
+    home_done.set_result(fr)
     tls_content = False
     if fr.error == "tls":
         # Report the TLS failure, and still judge the content where it can be read.
@@ -319,31 +395,6 @@ async def scan_site(f: Fetcher, t: Target, cfg: ScanConfig) -> SiteResult:
     hp.reachable = (body_fr.status is not None and body_fr.status < 400
                     and body_fr.error in (None, "not_html", "too_large")) or blocked or tls_content
     S.known.update({t.homepage: fr, fr.final_url: fr})
-
-    async def do_https():
-        if not cfg.check_https or fr.error in ("invalid_url", "ssrf_refused", "dns"):
-            return
-        if getattr(f, "https_slots", None) is None:
-            f.https_slots = asyncio.Semaphore(max(1, cfg.https_concurrency))
-        async with f.https_slots:
-            await check_https()
-
-    async def check_https():
-        if t.homepage.startswith("https:"):
-            hp.https_ok = fr.ok or fr.error == "not_html"
-            hp.https_error = None if hp.https_ok else fr.error
-            alt = _other_scheme(t.homepage, "http")
-            if alt:
-                r = await f.fetch(alt, method="GET", max_bytes=65536, retries=0, timeout=cfg.https_timeout)
-                hp.http_redirects_to_https = r.final_url.startswith("https:")
-        else:
-            hp.http_redirects_to_https = fr.final_url.startswith("https:")
-            alt = _other_scheme(fr.final_url if hp.http_redirects_to_https else t.homepage, "https")
-            if alt and not hp.http_redirects_to_https:
-                r = await f.fetch(alt, method="GET", max_bytes=65536, retries=0, timeout=cfg.https_timeout)
-                hp.https_ok, hp.https_error = r.ok, r.error
-            else:
-                hp.https_ok, hp.https_error = fr.ok, fr.error
 
     async def do_column(col_t) -> tuple[ColumnResult, PageInfo | None]:
         col = ColumnResult(name=col_t.name, url=col_t.url, cls=col_t.cls)
@@ -406,7 +457,6 @@ async def scan_site(f: Fetcher, t: Target, cfg: ScanConfig) -> SiteResult:
         return SystemResult(u, r.status is not None and r.status < 400 and r.error in (None, "too_large"),
                             r.status, r.error, r.final_url)
 
-    https_task = asyncio.ensure_future(do_https())
     sys_task = asyncio.gather(*(do_system(u) for u in t.systems))
     col_pairs = await asyncio.gather(*(do_column(c) for c in t.columns))
     site.systems = list(await sys_task)
@@ -489,14 +539,12 @@ async def scan_site(f: Fetcher, t: Target, cfg: ScanConfig) -> SiteResult:
         site.vetoes.append(names["columns"])
     if any(i.unanswered_veto_evidence for i in site.interaction):
         site.vetoes.append(names["interaction"])
-    await https_task
     if site.undetermined:
         site.verdict_confidence = "undetermined" if hp.undetermined and all(c.undetermined or not c.reachable for c in site.columns) else "partial"
     else:
         site.verdict_confidence = "high"
-    site.duration_ms = int((time.monotonic() - t0) * 1000)
-    site.requests = counter[0]
-    return site
+    site._counter, site._t0 = counter, t0
+    return site, (None if https_task is None or https_task.done() else https_task)
 
 
 def _und_msg(reason: str, fr: FetchResult) -> str:
@@ -549,25 +597,56 @@ async def _run(targets: Iterable[Target], config: ScanConfig, progress: Progress
     site_workers = max(1, config.concurrency)
     queue: asyncio.Queue = asyncio.Queue(maxsize=site_workers * 2)
     it = enumerate(targets)
+    # Sites whose pages are done but whose HTTPS check still runs: the worker has moved on to the
+    # next site; their number is bounded so memory stays bounded.
+    tails: set[asyncio.Task] = set()
+    tail_slots = asyncio.Semaphore(max(1, config.https_concurrency) + site_workers)
+
+    def failed(t: Target, e: BaseException) -> SiteResult:
+        err = "timeout" if isinstance(e, TimeoutError) else "internal"
+        detail = ERROR_MESSAGES["timeout"] if err == "timeout" else f"{type(e).__name__}: {e}"[:300]
+        return SiteResult(site_code=t.site_code, homepage=HomepageResult(url=t.homepage),
+                          as_of=config.today(), error=err, detail=detail)
+
     async with Fetcher(config) as f:
-        async def guarded(t: Target) -> SiteResult:
+        async def guarded(t: Target) -> tuple[SiteResult, asyncio.Future | None]:
             try:
                 async with asyncio.timeout(config.site_timeout):
-                    return await scan_site(f, t, config)
+                    return await scan_site_pages(f, t, config)
             except asyncio.CancelledError:
                 raise
             except Exception as e:  # noqa: BLE001 - one bad site never crashes the run
-                err = "timeout" if isinstance(e, TimeoutError) else "internal"
-                detail = ERROR_MESSAGES["timeout"] if err == "timeout" else f"{type(e).__name__}: {e}"[:300]
-                return SiteResult(site_code=t.site_code, homepage=HomepageResult(url=t.homepage),
-                                  as_of=config.today(), error=err, detail=detail)
+                return failed(t, e), None
+
+        async def tail(i: int, site: SiteResult, https: asyncio.Future) -> None:
+            try:
+                async with asyncio.timeout(config.site_timeout):
+                    site = await finish_site(site, https)
+            except TimeoutError:
+                https.cancel()
+                site = await finish_site(site, None)
+            finally:
+                tail_slots.release()
+            await queue.put((i, site))
 
         async def worker():
             for i, t in it:  # shared iterator: targets are pulled lazily
-                await queue.put((i, await guarded(t)))
+                site, https = await guarded(t)
+                if https is None:
+                    await queue.put((i, await finish_site(site, None)))
+                    continue
+                await tail_slots.acquire()
+                task = asyncio.ensure_future(tail(i, site, https))
+                tails.add(task)
+                task.add_done_callback(tails.discard)
+
+        async def all_done():
+            await asyncio.gather(*workers)
+            while tails:
+                await asyncio.gather(*list(tails))
 
         workers = [asyncio.ensure_future(worker()) for _ in range(site_workers)]
-        finisher = asyncio.ensure_future(asyncio.gather(*workers))
+        finisher = asyncio.ensure_future(all_done())
         done = 0
         try:
             while True:
@@ -586,10 +665,10 @@ async def _run(targets: Iterable[Target], config: ScanConfig, progress: Progress
                     progress(done, total, item[1])
                 yield item
         finally:
-            for w in workers:
+            for w in workers + list(tails):
                 w.cancel()
             finisher.cancel()
-            await asyncio.gather(finisher, return_exceptions=True)
+            await asyncio.gather(finisher, *tails, return_exceptions=True)
 
 
 async def iter_scan(targets: Iterable[Target], config: ScanConfig, *,

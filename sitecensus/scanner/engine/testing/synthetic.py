@@ -24,6 +24,7 @@ import random
 import socket
 import struct
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -636,11 +637,51 @@ def site_truth(spec: SiteSpec, base: str, as_of: date = AS_OF, max_article_fetch
 
 # ---------------------------------------------------------------- server
 
+class _TLSHang(asyncio.Protocol):
+    """HTTP as usual; a connection opening with a TLS ClientHello is kept open and never answered."""
+    hanging: set = set()
+
+    def __init__(self, factory, hellos: list):
+        self.factory, self.hellos, self.inner, self.transport = factory, hellos, None, None
+
+    def connection_made(self, transport):
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        if self.inner is None:
+            if data[:1] == b"\x16":
+                self.hellos.append(time.monotonic())
+                _TLSHang.hanging.add(self.transport)
+                self.inner = False
+                return
+            self.inner = self.factory()
+            self.inner.connection_made(self.transport)
+            self.transport.set_protocol(self.inner)
+            self.inner.data_received(data)
+
+    def connection_lost(self, exc):
+        _TLSHang.hanging.discard(self.transport)
+        if self.inner:
+            self.inner.connection_lost(exc)
+
+    @classmethod
+    def close_all(cls) -> None:
+        for t in list(cls.hanging):
+            t.close()
+        cls.hanging.clear()
+
+
 class SyntheticWeb:
     def __init__(self, n_sites: int = 20, seed: int = 1, *, as_of: date = AS_OF, bad: bool = False,
                  bad_kinds: list[str] | None = None, port: int = 0, slow_s: float = 0.4,
-                 linkchecker_header: bool = False, shapes: bool | list[str] = False):
+                 linkchecker_header: bool = False, shapes: bool | list[str] = False,
+                 hang_tls: bool = False, cache: bool = False):
         self.n_sites, self.seed, self.as_of = n_sites, seed, as_of
+        # hang_tls: a TLS ClientHello on the port is accepted and never answered (every HTTPS check hangs).
+        # cache: the ordinary sites' answers are built once and replayed (a fast server for benchmarks).
+        self.hang_tls, self.cache = hang_tls, cache
+        self._cached: dict[tuple[str, str, str], tuple[int, dict, bytes]] = {}
+        self._server: asyncio.AbstractServer | None = None
         self.bad_kinds = list(bad_kinds if bad_kinds is not None else (BAD_KINDS if bad else []))
         self.port = port
         self.slow_s = slow_s
@@ -658,6 +699,9 @@ class SyntheticWeb:
         self.cookies_seen = 0
         self.foreign_cookies = 0
         self.requests = 0
+        self.connections: dict[str, set[int]] = {}   # host -> the TCP connections its requests came on
+        self.first_seen: dict[str, float] = {}       # host -> monotonic time of its first request
+        self.tls_hellos: list[float] = []            # monotonic times of TLS handshakes left hanging (hang_tls)
         self._flap_seen: set[tuple[str, str]] = set()
 
     # -- data helpers
@@ -717,12 +761,21 @@ class SyntheticWeb:
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False,
                                       handler_cancellation=True, shutdown_timeout=0.2)
         await self._runner.setup()
+        if self.hang_tls:
+            factory = self._runner.server
+            self._server = await asyncio.get_running_loop().create_server(
+                lambda: _TLSHang(factory, self.tls_hellos), LOCAL, self.port, backlog=1024)
+            self.port = self._server.sockets[0].getsockname()[1]
+            return self.port
         site = web.TCPSite(self._runner, LOCAL, self.port, backlog=1024)
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]  # ephemeral port
         return self.port
 
     async def stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            _TLSHang.close_all()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -736,6 +789,23 @@ class SyntheticWeb:
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         host = (request.host or "").rsplit(":", 1)[0].lower()
         self.requests += 1
+        self.first_seen.setdefault(host, time.monotonic())
+        self.connections.setdefault(host, set()).add(id(request.transport))
+        if self.cache:
+            key = (host, request.method, request.path_qs)
+            hit = self._cached.get(key)
+            if hit is not None:
+                return web.Response(status=hit[0], headers=hit[1], body=hit[2])
+            resp = await self._handle_uncached(request, host)
+            if type(resp) is web.Response and self._by_host.get(host, (0, ""))[1] == "good":
+                headers = {k: v for k, v in resp.headers.items() if k.lower() != "content-length"}
+                for c in resp.cookies.values():
+                    headers["Set-Cookie"] = c.OutputString()
+                self._cached[key] = (resp.status, headers, resp.body if isinstance(resp.body, bytes) else b"")
+            return resp
+        return await self._handle_uncached(request, host)
+
+    async def _handle_uncached(self, request: web.Request, host: str) -> web.StreamResponse:
         if "Cookie" in request.headers:
             self.cookies_seen += 1
         if host not in self._by_host:
@@ -953,10 +1023,14 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--bad", action="store_true")
     ap.add_argument("--linkchecker-header", action="store_true")
+    ap.add_argument("--shapes", action="store_true", help="add one site per page shape")
+    ap.add_argument("--hang-tls", action="store_true", help="TLS handshakes on the port never complete")
+    ap.add_argument("--cache", action="store_true", help="replay the ordinary sites' answers (fast server)")
     a = ap.parse_args(argv)
 
     async def run():
-        w = SyntheticWeb(a.sites, a.seed, bad=a.bad, port=a.port, linkchecker_header=a.linkchecker_header)
+        w = SyntheticWeb(a.sites, a.seed, bad=a.bad, port=a.port, linkchecker_header=a.linkchecker_header,
+                         shapes=a.shapes, hang_tls=a.hang_tls, cache=a.cache)
         port = await w.start()
         print(port, flush=True)
         await asyncio.Event().wait()

@@ -1,0 +1,68 @@
+"""What a scan costs the sites and the scanner: connections reused, each page and each not-found
+probe asked once per site, and an HTTPS check that never completes holding no worker and no slot."""
+import asyncio
+from collections import Counter
+from urllib.parse import urlsplit
+
+from sitecensus.scanner.engine import ScanConfig, parse_targets, scan_sites
+from sitecensus.scanner.engine import fetch as fetch_mod
+from sitecensus.scanner.engine.testing.synthetic import SyntheticWeb
+
+
+def _cfg(web, **kw):
+    base = dict(allow_private=True, host_map=web.host_map(), as_of=web.as_of, timeout=8.0, render=False)
+    base.update(kw)
+    return ScanConfig(**base)
+
+
+def _recorded_scan(web, cfg, monkeypatch):
+    asked = []
+    original = fetch_mod.Fetcher.fetch
+
+    async def recording(self, url, *args, **kwargs):
+        asked.append((url, kwargs.get("method", "GET")))
+        return await original(self, url, *args, **kwargs)
+
+    monkeypatch.setattr(fetch_mod.Fetcher, "fetch", recording)
+    return asked
+
+
+def test_connections_are_reused_across_a_sites_pages(monkeypatch):
+    async def go():
+        async with SyntheticWeb(3, seed=5) as web:
+            res = await scan_sites(parse_targets(web.targets()), _cfg(web, check_https=False))
+            return web, res
+    web, res = asyncio.run(go())
+    for host, conns in web.connections.items():
+        r = next(r for r in res if urlsplit(r.homepage.url).hostname == host)
+        assert r.requests >= 20, (host, r.requests)
+        # Keep-alive: a few connections (at most per_host at once, plus reconnects) carry all of them.
+        assert len(conns) <= r.requests / 4, (host, len(conns), r.requests)
+
+
+def test_each_page_and_not_found_probe_is_asked_once_per_site(monkeypatch):
+    async def go(asked):
+        async with SyntheticWeb(4, seed=6, shapes=["soft404_site", "soft404_col"]) as web:
+            await scan_sites(parse_targets(web.targets()), _cfg(web, check_https=False))
+    asked = _recorded_scan(None, None, monkeypatch)
+    asyncio.run(go(asked))
+    dup = [k for k, n in Counter(asked).items() if n > 1]
+    assert not dup, dup[:5]
+    probes = Counter(urlsplit(u).netloc for u, _ in asked if "/sitecensus-" in u)
+    assert probes and max(probes.values()) == 1, probes
+
+
+def test_a_hanging_tls_handshake_holds_no_worker_and_no_slot():
+    """One site worker, one page slot: every site's HTTPS check hangs, yet the next sites are scanned
+    while the first check still waits (old behaviour: one site per https_timeout)."""
+    async def go():
+        async with SyntheticWeb(3, seed=7, hang_tls=True) as web:
+            cfg = _cfg(web, concurrency=1, https_timeout=6.0, check_links=False)
+            res = await scan_sites(parse_targets(web.targets()), cfg)
+            return web, res
+    web, res = asyncio.run(go())
+    assert web.tls_hellos, "the HTTPS checks reached the hanging port"
+    assert max(web.first_seen.values()) < min(web.tls_hellos) + 6.0, (web.first_seen, web.tls_hellos)
+    for r in res:
+        assert r.error is None and r.homepage.reachable
+        assert r.homepage.https_ok is False and r.homepage.https_error == "timeout"
