@@ -32,3 +32,22 @@ def test_export_has_every_field_and_a_columns_sheet(client, demo_users):
     assert len(mine) == WebsiteColumn.objects.filter(website=site).count() > 0
     in_scope = WebsiteColumn.objects.filter(website__unit__path__startswith=demo_users["laishui"].unit.path).count()
     assert len(columns) - 1 == in_scope
+
+
+def test_columns_past_the_row_limit_continue_on_numbered_sheets_in_site_order(client, demo_users, monkeypatch):
+    from sitecensus.core import excel
+
+    monkeypatch.setattr(excel, "EXCEL_MAX_ROWS", 11)  # 10 data rows a sheet instead of 1,048,575
+    client.force_login(demo_users["laishui"])
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(client.get("/sites/export/").streaming_content)))
+    in_scope = WebsiteColumn.objects.filter(website__unit__path__startswith=demo_users["laishui"].unit.path)
+    parts = [name for name in book.sheetnames if name.startswith("栏目")]
+    assert len(parts) == -(-in_scope.count() // 10) > 1
+    assert parts == [f"栏目({n})" for n in range(1, len(parts) + 1)]
+    rows = []
+    for name in parts:
+        sheet = list(book[name].iter_rows(values_only=True))
+        assert sheet[0][0] == "网站标识码" and 1 < len(sheet) <= 11
+        rows += sheet[1:]
+    assert [(r[1], r[4]) for r in rows] == list(in_scope.order_by("website_id", "position")
+                                              .values_list("website_id", "position"))
