@@ -298,6 +298,12 @@ class BatchOut(Schema):
     window_end: str
     created_at: datetime
     sites: int
+    round: str = Field(description="抽查轮次名称（未关联时为“未关联抽查轮次”）")
+    is_late: bool = Field(description="是否在轮次的抽查核查阶段截止后创建")
+
+    @staticmethod
+    def resolve_round(obj):
+        return obj.round_label
 
     @staticmethod
     def resolve_window_start(obj):

@@ -164,8 +164,8 @@ def _notice_model():
 
 
 def _published(Notice):
-    return Notice.objects.filter(published_at__isnull=False, published_at__lte=timezone.now()).order_by(
-        "-published_at", "-pk")
+    return Notice.objects.filter(published_at__isnull=False, published_at__lte=timezone.now()).select_related(
+        "batch__round").order_by("-published_at", "-pk")
 
 
 def published_notices(limit: int | None = None) -> list:
@@ -177,6 +177,14 @@ def published_notices(limit: int | None = None) -> list:
         return list(_published(Notice)[: limit or 200])
     except Exception:  # noqa: BLE001  (its table may not be migrated yet on this database)
         return []
+
+
+def notices_by_round() -> list[tuple[str, list]]:
+    """Published notices grouped by their campaign round (newest round first)."""
+    groups: dict[str, list] = {}
+    for notice in published_notices():
+        groups.setdefault(notice.batch.round_label, []).append(notice)
+    return list(groups.items())
 
 
 def get_published_notice(pk):

@@ -90,7 +90,7 @@ def news_detail(request, pk):
 @login_not_required
 @anonymous_cache
 def notices(request):
-    return render(request, "public/notices.html", {"notices": selectors.published_notices()})
+    return render(request, "public/notices.html", {"groups": selectors.notices_by_round()})
 
 
 @login_not_required

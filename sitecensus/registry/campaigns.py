@@ -102,26 +102,54 @@ def ancestors_paths(unit: Unit) -> list[str]:
     return [unit.path[: unit.steplen * d] for d in range(1, unit.depth + 1)]
 
 
-def check_phase(kind: str, unit: Unit, *, today: date | None = None, late_allowed: bool = False) -> bool:
+def check_phase(kind: str, unit: Unit, *, today: date | None = None, late_allowed: bool = False,
+                phase: Phase | None = None, closes_on: date | None = None, action: str | None = None) -> bool:
     """May `unit` do what phase `kind` gates, today? Returns whether it is late.
     Refuses before the phase opens; after it closes, refuses unless the
-    organizing unit above granted an exception (or `late_allowed`)."""
-    phase = campaign_phase(kind)
+    organizing unit above granted an exception (or `late_allowed`).
+    `phase` names another campaign's phase (a round's); `closes_on` a later
+    close of one's own (a rectification notice's deadline)."""
+    phase = phase or campaign_phase(kind)
     today = today or timezone.localdate()
     if phase is None:
         return False
-    label = phase.get_kind_display()
+    label, what = phase.get_kind_display(), action or GATED.get(kind, "提交")
+    closes = max(phase.closes_on, closes_on) if closes_on else phase.closes_on
+    dates = f"{phase.opens_on:%Y年%m月%d日}至{closes:%Y年%m月%d日}"
     if today < phase.opens_on:
-        raise InvalidState(f"{label}阶段将于 {phase.opens_on:%Y年%m月%d日} 开始，现在还不能{GATED.get(kind, '提交')}")
-    if today <= phase.closes_on:
+        raise InvalidState(f"“{phase.campaign.name}”的{label}阶段（{dates}）尚未开始，"
+                           f"将于 {phase.opens_on:%Y年%m月%d日} 开始，现在还不能{what}")
+    if today <= closes:
         return False
     if late_allowed:
         return True
     granted = WindowException.objects.filter(phase=phase, unit__path__in=ancestors_paths(unit),
                                              until__gte=today).exists()
     if not granted:
-        raise InvalidState(f"{label}阶段已于 {phase.closes_on:%Y年%m月%d日} 截止，请向上级组织单位申请补报许可")
+        raise InvalidState(f"“{phase.campaign.name}”的{label}阶段（{dates}）已于 {closes:%Y年%m月%d日} 截止，"
+                           f"现在{what}请向上级组织单位申请补报许可")
     return True
+
+
+def open_round(today: date | None = None) -> Campaign | None:
+    """The round of the active census whose 抽查核查 phase is open today (the latest to open)."""
+    today = today or timezone.localdate()
+    phase = (Phase.objects.filter(kind=K.SPOTCHECK, campaign__kind=Campaign.Kind.ROUND, campaign__is_active=True,
+                                  campaign__parent=active_campaign(), opens_on__lte=today, closes_on__gte=today)
+             .select_related("campaign").order_by("-opens_on", "-id").first())
+    return phase.campaign if phase else None
+
+
+def rounds() -> list[Campaign]:
+    """The active census's rounds, newest first (what a spot-check batch may belong to)."""
+    census = active_campaign()
+    if census is None:
+        return []
+    return list(census.rounds.filter(kind=Campaign.Kind.ROUND).order_by("-created_at", "-id"))
+
+
+def round_phase(round_: Campaign | None, kind: str) -> Phase | None:
+    return round_.phases.filter(kind=kind).first() if round_ is not None else None
 
 
 def is_late(kind: str, *, today: date | None = None) -> bool:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from sitecensus.orgs.models import Unit
-from sitecensus.registry.models import Website
+from sitecensus.registry.models import Campaign, Website
 from sitecensus.scoring.models import Scorecard
 
 
@@ -17,8 +17,15 @@ class Batch(models.Model):
         SCANNED = "scanned", "扫描完成"
         REPORTED = "reported", "报告完成"
 
+    NO_ROUND = "未关联抽查轮次"
+
     name = models.CharField("批次名称", max_length=100)
     organizer = models.ForeignKey(Unit, verbose_name="组织单位", on_delete=models.PROTECT, related_name="+")
+    # The campaign round (a quarterly spot check after the census) the batch belongs to;
+    # None only for batches made before rounds were kept, or with no round configured.
+    round = models.ForeignKey(Campaign, verbose_name="抽查轮次", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="spotcheck_batches")
+    is_late = models.BooleanField("逾期创建", default=False)  # created after the round's 抽查核查 phase closed
     strata_by = models.JSONField("分层依据", default=list)  # any of "region", "level", "site_class"
     ratio = models.DecimalField("抽样比例（%）", max_digits=5, decimal_places=2, null=True, blank=True)
     per_stratum = models.PositiveIntegerField("每层抽取数", null=True, blank=True)
@@ -37,6 +44,10 @@ class Batch(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def round_label(self) -> str:
+        return self.round.name if self.round_id else self.NO_ROUND
 
 
 class BatchSite(models.Model):

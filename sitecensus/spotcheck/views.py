@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from sitecensus.core.errors import CensusError, InvalidInput, NotFound
 from sitecensus.core.excel import excel_sheets_response
 
-from . import policy, services
+from . import policy, selectors, services
 from .models import Batch, BatchSite, Notice
 from .pdf import notice_pdf
 from .presentation import notice_context, notice_sheets, stratum_label
@@ -41,13 +41,18 @@ def batch_list(request):
                 ratio=p.get("ratio") or None, per_stratum=p.get("per_stratum") or None,
                 seed=int(p["seed"]) if p.get("seed", "").strip().isdigit() else None,
                 window_start=_date(p.get("window_start"), "window_start"),
-                window_end=_date(p.get("window_end"), "window_end"), request=request)
+                window_end=_date(p.get("window_end"), "window_end"), campaign_round=p.get("round") or None,
+                request=request)
             return redirect("spotcheck:batch", pk=batch.pk)
         except CensusError as exc:
             error = exc
+    from sitecensus.registry import campaigns
+
     return render(request, "spotcheck/batch_list.html", {
-        "batches": Batch.objects.filter(organizer=request.user.unit).order_by("-created_at"),
-        "strata": services.STRATA, "error": error}, status=400 if error else 200)
+        "batches": Batch.objects.filter(organizer=request.user.unit).select_related("round").order_by("-created_at"),
+        "strata": services.STRATA, "error": error, "rounds": campaigns.rounds(), "default_round": services.round_for(),
+        "by_round": selectors.figures_by_round(request.user.unit)},
+        status=400 if error else 200)
 
 
 def batch_detail(request, pk):

@@ -13,6 +13,6 @@ from .. import policy
 from .batches import check_scannable, scan, start, start_scan  # noqa: F401
 from .notices import compose_notice, figures, publish  # noqa: F401
 from .rechecks import _reviewers, assign, return_to_reviewer, review_card, sign_off, sign_off_many  # noqa: F401
-from .sampling import LEVELS, STRATA, add_site, create_batch, draw, draw_ids, population  # noqa: F401
+from .sampling import LEVELS, STRATA, add_site, create_batch, draw, draw_ids, population, round_for  # noqa: F401
 
 may_organize = policy.may_organize

@@ -34,7 +34,7 @@ def figures(batch: Batch) -> dict:
 
     total = signed.count()
     ok = signed.filter(passed).count()
-    return {"sampled": batch.sites.count(), "checked": total, "passed": ok,
+    return {"round": batch.round_label, "sampled": batch.sites.count(), "checked": total, "passed": ok,
             "pass_rate": round(ok * 100 / total, 1) if total else None,
             "by_region": by("website__unit__division__province_code",
                             lambda code: province_name(code) or "国务院部门"),
@@ -74,11 +74,25 @@ def compose_notice(*, actor, batch: Batch, request=None) -> Notice:
     notice, _ = Notice.objects.update_or_create(batch=batch, defaults={
         "title": f"关于{batch.name}情况的通报", "figures": data, "unqualified": unqualified, "typical": typical,
         "body": (f"{batch.organizer.name}于{batch.window_start:%Y年%m月%d日}至{batch.window_end:%Y年%m月%d日}"
+                 f"{'（' + batch.round.name + '）' if batch.round_id else ''}"
                  f"对{data['sampled']}个政府网站进行了抽查，合格{data['passed']}个，"
                  f"合格率{data['pass_rate'] if data['pass_rate'] is not None else '—'}%。")})
     Batch.objects.filter(pk=batch.pk).update(status=Batch.Status.REPORTED)
     record("notice_composed", actor=actor, request=request, obj=notice)
     return notice
+
+
+def rectify_by(batch: Batch):
+    """The rectification deadline a published notice sets: the close of its round's 整改
+    phase (when still ahead), else SPOTCHECK_RECTIFY_DAYS from today."""
+    from sitecensus.registry import campaigns
+    from sitecensus.registry.models import Phase
+
+    today = timezone.localdate()
+    phase = campaigns.round_phase(batch.round, Phase.Kind.RECTIFICATION)
+    if phase is not None and phase.closes_on >= today:
+        return phase.closes_on
+    return today + timedelta(days=getattr(settings, "SPOTCHECK_RECTIFY_DAYS", 30))
 
 
 @transaction.atomic
@@ -89,7 +103,7 @@ def publish(*, actor, notice: Notice, request=None) -> Notice:
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
     if notice.published_at:
         raise InvalidState("通报已发布")
-    deadline = timezone.localdate() + timedelta(days=getattr(settings, "SPOTCHECK_RECTIFY_DAYS", 30))
+    deadline = rectify_by(notice.batch)
     sent = 0
     issued = []
     for bsite in notice.batch.sites.exclude(scorecard__result="合格").select_related("scorecard", "website"):

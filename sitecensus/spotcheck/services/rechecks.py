@@ -50,6 +50,7 @@ def review_card(*, actor, bsite: BatchSite, request=None) -> Scorecard:
     if bsite.scorecard_id:
         return bsite.scorecard
     card = Scorecard.objects.create(website=bsite.website, stage=Scorecard.Stage.SPOTCHECK,
+                                    campaign=bsite.batch.round,  # its rectifications follow the round's 整改 phase
                                     rubric=scoring_services.current_table(), scorer_unit=bsite.batch.organizer,
                                     created_by=actor)
     bsite.scorecard, bsite.reviewer = card, bsite.reviewer or actor

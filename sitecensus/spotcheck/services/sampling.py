@@ -15,7 +15,8 @@ from django.utils import timezone
 from sitecensus.audit.services import record
 from sitecensus.core.errors import InvalidInput, InvalidState
 from sitecensus.orgs.models import Unit
-from sitecensus.registry.models import Website
+from sitecensus.registry import campaigns
+from sitecensus.registry.models import Campaign, Phase, Website
 from sitecensus.registry.services import active_websites
 
 from .. import policy
@@ -34,9 +35,33 @@ def population(batch: Batch):
     return sites
 
 
+def round_for(choice=None, *, today: date | None = None) -> Campaign | None:
+    """The campaign round a new batch belongs to: the one chosen, else the round whose
+    抽查核查 phase is open, else the latest whose phase has opened (the batch is then
+    late), else the next to open (refused by its dates). None only with no rounds."""
+    if choice not in (None, ""):
+        pk = choice.pk if isinstance(choice, Campaign) else (int(choice) if str(choice).isdigit() else None)
+        chosen = Campaign.objects.filter(pk=pk, kind=Campaign.Kind.ROUND).first() if pk else None
+        if chosen is None:
+            raise InvalidInput(f"没有这个抽查轮次：“{choice}”", field="round")
+        return chosen
+    today = today or timezone.localdate()
+    found = campaigns.open_round(today)
+    if found is not None:
+        return found
+    dated = [(p.opens_on, r) for r in campaigns.rounds() for p in r.phases.filter(kind=Phase.Kind.SPOTCHECK)]
+    started = [d for d in dated if d[0] <= today]
+    if started:
+        return max(started, key=lambda d: d[0])[1]
+    return min(dated, key=lambda d: d[0])[1] if dated else None
+
+
 @transaction.atomic
 def create_batch(*, actor, name: str, strata_by: list[str], window_start: date, window_end: date,
-                 ratio=None, per_stratum=None, seed: int | None = None, request=None) -> Batch:
+                 ratio=None, per_stratum=None, seed: int | None = None, campaign_round=None,
+                 request=None) -> Batch:
+    """A batch of `campaign_round` (default: the open round), made within the round's
+    抽查核查 phase: refused before it opens, marked late after it closes."""
     policy.check_organize(actor)
     name = (name or "").strip()
     if not name:
@@ -63,11 +88,17 @@ def create_batch(*, actor, name: str, strata_by: list[str], window_start: date, 
             raise InvalidInput("每层抽取数至少为 1", field="per_stratum")
     if window_end < window_start:
         raise InvalidInput("监测结束日期不能早于开始日期", field="window_end")
+    round_ = round_for(campaign_round)
+    phase = campaigns.round_phase(round_, Phase.Kind.SPOTCHECK)
+    late = campaigns.check_phase(Phase.Kind.SPOTCHECK, actor.unit, late_allowed=True, action="创建抽查批次",
+                                 phase=phase) if phase else False
     batch = Batch.objects.create(name=name[:100], organizer=actor.unit, strata_by=list(strata_by), ratio=ratio,
                                  per_stratum=per_stratum if ratio is None else None,
                                  seed=seed if seed is not None else secrets.randbelow(2**31),
-                                 window_start=window_start, window_end=window_end, created_by=actor)
-    record("spotcheck_created", actor=actor, request=request, obj=batch, seed=batch.seed)
+                                 window_start=window_start, window_end=window_end, created_by=actor,
+                                 round=round_, is_late=late)
+    record("spotcheck_created", actor=actor, request=request, obj=batch, seed=batch.seed,
+           round=round_.name if round_ else "", late=late)
     return batch
 
 
