@@ -107,15 +107,17 @@ def check_phase(kind: str, unit: Unit, *, today: date | None = None, late_allowe
     """May `unit` do what phase `kind` gates, today? Returns whether it is late.
     Refuses before the phase opens; after it closes, refuses unless the
     organizing unit above granted an exception (or `late_allowed`).
-    `phase` names another campaign's phase (a round's); `closes_on` a later
-    close of one's own (a rectification notice's deadline)."""
+    `phase` names another campaign's phase (a round's); `closes_on` a close of
+    one's own inside it (a rectification notice's 整改期限)."""
     phase = phase or campaign_phase(kind)
     today = today or timezone.localdate()
     if phase is None:
         return False
     label, what = phase.get_kind_display(), action or GATED.get(kind, "提交")
-    closes = max(phase.closes_on, closes_on) if closes_on else phase.closes_on
-    dates = f"{phase.opens_on:%Y年%m月%d日}至{closes:%Y年%m月%d日}"
+    closes = closes_on or phase.closes_on
+    dates = f"{phase.opens_on:%Y年%m月%d日}至{phase.closes_on:%Y年%m月%d日}"
+    if closes_on:
+        dates += f"，本项期限 {closes_on:%Y年%m月%d日}"
     if today < phase.opens_on:
         raise InvalidState(f"“{phase.campaign.name}”的{label}阶段（{dates}）尚未开始，"
                            f"将于 {phase.opens_on:%Y年%m月%d日} 开始，现在还不能{what}")

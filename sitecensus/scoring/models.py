@@ -131,6 +131,7 @@ class Rectification(models.Model):
     answer = models.TextField("整改情况", blank=True)
     answer_evidence = models.JSONField("整改证据", default=list, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+    is_late = models.BooleanField("逾期反馈", default=False)  # answered after its deadline, by an exception
     closed_at = models.DateTimeField(null=True, blank=True)
     reopened = models.PositiveIntegerField("退回次数", default=0)
 

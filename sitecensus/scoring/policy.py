@@ -91,6 +91,13 @@ def may_answer_rectification(user, rectification) -> bool:
     return registry_policy.is_owner(user, rectification.website)
 
 
+def may_allow_late_answer(user, rectification) -> bool:
+    """An answer after the deadline needs the exception of the organizing unit above the site's unit."""
+    from sitecensus.orgs import policy as orgs_policy
+
+    return orgs_policy.may_manage_unit(user, rectification.website.unit)
+
+
 def sees_unreleased_spot_checks(user) -> bool:
     """The operators of the scoring unit see its spot-check cards before sign-off; nobody else."""
     return base.is_operator(user)

@@ -275,9 +275,13 @@ def rectification_remind(request):
 def _rect_context(request, notice, **extra):
     from sitecensus.evidence import selectors as evidence
 
+    today = timezone.localdate()
     return {"notice": notice, "events": notice.events.select_related("actor"),
             "owner": services.may_self_check(request.user, notice.website),
             "issuer": notice.issuer_unit_id == request.user.unit_id,
+            "phase": services.rectification_phase(notice), "overdue": today > notice.deadline,
+            "may_allow_late": policy.may_allow_late_answer(request.user, notice) and today > notice.deadline
+            and notice.status != Rectification.Status.CLOSED,
             "files": evidence.of_rectification(notice), **extra}
 
 
@@ -291,6 +295,14 @@ def rectification_detail(request, pk):
                                               evidence=request.POST.get("evidence", "").splitlines(),
                                               files=request.FILES.getlist("files"), request=request)
                 messages.success(request, "整改情况已反馈")
+            elif action == "allow_late":
+                try:
+                    until = datetime.strptime(request.POST.get("until", ""), "%Y-%m-%d").date()
+                except ValueError:
+                    raise InvalidInput("请填写补报截止日期（年-月-日）", field="until") from None
+                services.allow_late_answer(actor=request.user, notice=notice, until=until,
+                                           reason=request.POST.get("reason", ""), request=request)
+                messages.success(request, f"已批准“{notice.website.unit.name}”于 {until:%Y-%m-%d} 前逾期反馈")
             elif action in ("close", "reopen"):
                 services.recheck_rectification(actor=request.user, notice=notice, close=action == "close",
                                                comment=request.POST.get("comment", ""), request=request)

@@ -37,9 +37,11 @@ def check_window(unit: Unit, *, today: date | None = None) -> bool:
 
 @transaction.atomic
 def grant_exception(*, actor, unit: Unit, until: date, reason: str, kind: str = Phase.Kind.INVENTORY,
-                    request=None) -> WindowException:
+                    phase: Phase | None = None, request=None) -> WindowException:
+    """The organizing unit above lets `unit` write after the phase closed (the active
+    campaign's phase of `kind`, or the given `phase` of a round) until `until`."""
     orgs_policy.check_manage_unit(actor, unit)
-    phase = campaign_phase(kind)
+    phase = phase or campaign_phase(kind)
     if phase is None:
         raise InvalidState("当前普查没有这个阶段" if campaigns.active_campaign() else "当前没有进行中的普查")
     if not (reason or "").strip():
@@ -48,7 +50,8 @@ def grant_exception(*, actor, unit: Unit, until: date, reason: str, kind: str = 
         raise InvalidInput("补报截止日期不能早于今天", field="until")
     exc = WindowException.objects.create(phase=phase, unit=unit, until=until, reason=reason.strip()[:300],
                                          granted_by=actor)
-    record("window_exception", actor=actor, request=request, obj=unit, until=str(until), reason=reason, phase=kind)
+    record("window_exception", actor=actor, request=request, obj=unit, until=str(until), reason=reason,
+           phase=phase.kind, campaign=phase.campaign_id)
     return exc
 
 

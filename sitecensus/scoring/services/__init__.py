@@ -12,7 +12,8 @@ Callers keep writing `from sitecensus.scoring import services; services.submit_c
 from .cards import (_campaign, _no_public_services, campaign_phase, clean_entries, may_inspect,  # noqa: F401
                     may_score, may_self_check, open_inspection, open_self_check, phase_of, preview,
                     save_entries, submit_card)
-from .rectification import (answer_rectification, issue_rectification, notify_issued,  # noqa: F401
+from .rectification import (allow_late_answer, answer_rectification, check_answer_window, issue_rectification,  # noqa: F401
+                            notify_issued, rectification_phase,
                             open_notice_exists, recheck_rectification, remind_overdue)
 from .rubrics import current_code, current_table, load_rubric_table, rubric_of, rubric_of_table  # noqa: F401
 from .upward import save_report  # noqa: F401

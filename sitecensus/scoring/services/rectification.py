@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from sitecensus.audit.services import record
 from sitecensus.core.errors import InvalidInput, InvalidState, NotAllowed
+from sitecensus.registry import campaigns
+from sitecensus.registry.models import Phase
 
 from .. import policy
 from ..models import Rectification, RectificationEvent, Scorecard, ScoreEntry
@@ -69,14 +71,48 @@ def notify_issued(notices, *, sender) -> None:
             link=f"/checks/rectifications/{notice.pk}/", sender=sender)
 
 
+def rectification_phase(notice: Rectification) -> Phase | None:
+    """The 整改 phase an answer falls in: that of the campaign (or round) its card belongs to,
+    else the active campaign's (None when no campaign is configured)."""
+    campaign = notice.scorecard.campaign
+    phase = campaign.phases.filter(kind=Phase.Kind.RECTIFICATION).first() if campaign is not None else None
+    return phase or campaigns.campaign_phase(Phase.Kind.RECTIFICATION)
+
+
+def check_answer_window(notice: Rectification, *, today: date | None = None) -> bool:
+    """The phase gate of an answer (the self-check's gate, reused): refused before the
+    整改 phase opens; after the notice's own 整改期限 only with an exception granted by
+    the organizing unit above, and then late. Returns whether it is late."""
+    today = today or timezone.localdate()
+    phase = rectification_phase(notice)
+    if phase is None:
+        return today > notice.deadline
+    return campaigns.check_phase(Phase.Kind.RECTIFICATION, notice.website.unit, today=today, phase=phase,
+                                 closes_on=notice.deadline, action="反馈整改情况")
+
+
+@transaction.atomic
+def allow_late_answer(*, actor, notice: Rectification, until: date, reason: str, request=None):
+    """The organizing unit above the site's unit lets it answer after the deadline (until `until`)."""
+    from sitecensus.registry.services import grant_exception
+
+    phase = rectification_phase(notice)
+    if phase is None:
+        raise InvalidState("当前没有设置整改阶段，逾期反馈无需批准")
+    return grant_exception(actor=actor, unit=notice.website.unit, until=until, reason=reason,
+                           kind=Phase.Kind.RECTIFICATION, phase=phase, request=request)
+
+
 @transaction.atomic
 def answer_rectification(*, actor, notice: Rectification, answer: str, evidence: list[str], files=(),
                          request=None):
     if not policy.may_self_check(actor, notice.website):
         raise NotAllowed("只有网站的填报单位可以反馈整改情况")
-    notice = Rectification.objects.select_for_update().get(pk=notice.pk)
+    notice = Rectification.objects.select_for_update(of=("self",)).select_related(
+        "scorecard__campaign", "website__unit").get(pk=notice.pk)
     if notice.status == Rectification.Status.CLOSED:
         raise InvalidState("该整改通知已完成")
+    late = check_answer_window(notice)
     evidence = [e.strip() for e in evidence if e.strip()]
     if not (answer or "").strip():
         raise InvalidInput("请填写整改情况", field="answer")
@@ -89,12 +125,13 @@ def answer_rectification(*, actor, notice: Rectification, answer: str, evidence:
 
         made = files_for_answer(actor=actor, notice=notice, uploads=files)
     notice.answer, notice.answer_evidence = answer.strip(), evidence
-    notice.status, notice.answered_at = Rectification.Status.ANSWERED, timezone.now()
+    notice.status, notice.answered_at, notice.is_late = Rectification.Status.ANSWERED, timezone.now(), late
     notice.save()
     if made:
         type(made[0]).objects.bulk_create(made)
     _event(notice, "answer", actor, answer.strip())
-    record("rectification_answered", actor=actor, request=request, obj=notice, files=[f.name for f in made])
+    record("rectification_answered", actor=actor, request=request, obj=notice, files=[f.name for f in made],
+           late=late)
     return notice
 
 

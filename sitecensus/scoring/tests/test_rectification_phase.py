@@ -1,0 +1,116 @@
+"""The 整改 phase gates rectification answers (through the self-check's own phase gate):
+refused before the campaign's (or the round's) 整改 phase opens, naming the phase and its
+dates; after the notice's own 整改期限 only with an exception granted by the organizing
+unit above, and then marked 逾期反馈."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from sitecensus.core.errors import NotAllowed, InvalidState
+from sitecensus.registry import campaigns
+from sitecensus.registry.models import Phase
+from sitecensus.scoring import services
+from sitecensus.scoring.models import Rectification
+
+pytestmark = pytest.mark.django_db
+TODAY = date.today()
+D = timedelta(days=1)
+
+
+def notice():
+    return Rectification.objects.select_related("scorecard", "website__unit").get(
+        website__name="涞水镇人民政府网站", scorecard__stage="inspection")
+
+
+def rect_phase():
+    return Phase.objects.get(campaign=campaigns.active_campaign(), kind=Phase.Kind.RECTIFICATION)
+
+
+def answer(users, n):
+    return services.answer_rectification(actor=users["laishui_lsz"], notice=n, answer="已恢复留言功能", evidence=[])
+
+
+def test_refused_before_the_phase_opens_naming_it_and_its_dates(demo_users):
+    Phase.objects.filter(pk=rect_phase().pk).update(opens_on=TODAY + 5 * D, closes_on=TODAY + 40 * D)
+    with pytest.raises(InvalidState) as refused:
+        answer(demo_users, notice())
+    message = refused.value.message
+    assert "整改阶段" in message and "尚未开始" in message and "反馈整改情况" in message
+    assert f"{TODAY + 5 * D:%Y年%m月%d日}" in message and f"{TODAY + 40 * D:%Y年%m月%d日}" in message
+    assert notice().status == "open"
+
+
+def test_on_time_answer_is_not_late(demo_users):
+    answered = answer(demo_users, notice())
+    assert answered.status == "answered" and not answered.is_late
+
+
+def test_after_the_deadline_only_with_the_exception_of_the_unit_above_and_marked_late(client, demo_users):
+    n = notice()
+    Rectification.objects.filter(pk=n.pk).update(deadline=TODAY - 2 * D)
+    n.refresh_from_db()
+    with pytest.raises(InvalidState, match="截止.*补报许可"):
+        answer(demo_users, n)
+    with pytest.raises(NotAllowed):  # two levels up is not the organizing unit above
+        services.allow_late_answer(actor=demo_users["baoding"], notice=n, until=TODAY + 3 * D, reason="系统故障")
+    # The organizing unit above sees the overdue notice and grants the exception on its page.
+    client.force_login(demo_users["laishui"])
+    page = client.get(f"/checks/rectifications/{n.pk}/").content.decode()
+    assert 'data-testid="allow-late"' in page and 'data-testid="rect-phase"' in page
+    response = client.post(f"/checks/rectifications/{n.pk}/", {"action": "allow_late", "reason": "网站改版中",
+                                                                "until": (TODAY + 3 * D).isoformat()})
+    assert response.status_code == 302
+    answered = answer(demo_users, n)
+    assert answered.is_late and answered.status == "answered"
+    client.force_login(demo_users["laishui_lsz"])
+    assert 'data-testid="late-mark">逾期反馈' in client.get(f"/checks/rectifications/{n.pk}/").content.decode()
+
+
+def test_an_expired_exception_no_longer_admits(demo_users):
+    n = notice()
+    Rectification.objects.filter(pk=n.pk).update(deadline=TODAY - 10 * D)
+    services.allow_late_answer(actor=demo_users["laishui"], notice=n, until=TODAY, reason="延期一天")
+    from sitecensus.registry.models import WindowException
+
+    WindowException.objects.filter(unit=n.website.unit).update(until=TODAY - D)
+    with pytest.raises(InvalidState, match="补报许可"):
+        answer(demo_users, n)
+
+
+def test_a_round_notice_follows_the_rounds_rectification_phase(demo_users):
+    from sitecensus.registry.models import Website
+    from sitecensus.spotcheck import services as spot
+    from sitecensus.spotcheck.models import Batch
+
+    guoban = demo_users["guoban"]
+    spring = campaigns.create_round(actor=guoban, parent=campaigns.active_campaign(), name="2026年第二季度抽查",
+                                    phases={"spotcheck": (TODAY - 5 * D, TODAY + 5 * D),
+                                            "rectification": (TODAY + 6 * D, TODAY + 30 * D)})
+    batch = spot.create_batch(actor=guoban, name="二季度抽查", strata_by=[], ratio="1",
+                              window_start=TODAY - 7 * D, window_end=TODAY)
+    batch.sites.all().delete()
+    spot.add_site(actor=guoban, batch=batch, website=Website.objects.get(name="涞水镇人民政府网站"))
+    spot.start(actor=guoban, batch=batch)
+    Batch.objects.filter(pk=batch.pk).update(status="scanned")
+    bsite = batch.sites.get()
+    card = spot.review_card(actor=guoban, bsite=bsite)
+    services.submit_card(actor=guoban, card=card, raw_entries={"V2": {"veto": True, "evidence": ["http://x.gov.cn/"]}})
+    spot.sign_off(actor=demo_users["guoban_fh"], bsite=bsite)
+    spot.publish(actor=guoban, notice=spot.compose_notice(actor=guoban, batch=batch))
+    n = Rectification.objects.get(scorecard=card, indicator="V2")
+    assert n.deadline == TODAY + 30 * D and services.rectification_phase(n).campaign == spring
+    with pytest.raises(InvalidState) as refused:
+        answer(demo_users, n)
+    assert "2026年第二季度抽查" in refused.value.message and "尚未开始" in refused.value.message
+    # The census's own notice, in its open 整改 phase, is answered as before.
+    assert not answer(demo_users, notice()).is_late
+
+
+def test_without_a_rectification_phase_answers_are_taken_and_late_ones_marked(demo_users):
+    Phase.objects.filter(kind=Phase.Kind.RECTIFICATION).delete()
+    n = notice()
+    Rectification.objects.filter(pk=n.pk).update(deadline=TODAY - D)
+    n.refresh_from_db()
+    assert services.rectification_phase(n) is None
+    assert answer(demo_users, n).is_late
