@@ -26,9 +26,7 @@ from .formspec.workbook import build_workbook
 from .models import ImportBatch, ImportFile, Website
 
 LIMITS = {"files": 50, "zip_bytes": 100 * 1024 * 1024, "file_bytes": MAX_FILE_BYTES}
-COLUMN_MAP = {"column_name": "name", "column_url": "url", "parent_column": "parent_name",
-              "is_homepage": "is_homepage", "column_class": "column_class", "update_period": "update_period",
-              "remarks": "remarks"}
+COLUMN_MAP = services.COLUMN_CODES
 
 
 def unit_code(unit: Unit) -> str:

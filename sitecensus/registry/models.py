@@ -124,7 +124,9 @@ class Website(models.Model):
         verbose_name = "政府网站"
         verbose_name_plural = "政府网站"
         constraints = [
-            models.UniqueConstraint(fields=["unit", "url_key"], name="website_unit_url_unique"),
+            # One homepage URL per unit; drafts not given their URL yet stay apart.
+            models.UniqueConstraint(fields=["unit", "url_key"], name="website_unit_url_unique",
+                                    condition=~models.Q(url_key="")),
             # One site, one code: no two coded open sites share a homepage URL.
             models.UniqueConstraint(fields=["url_key"], name="website_one_code_per_open_url",
                                     condition=models.Q(site_code__isnull=False)

@@ -1,7 +1,9 @@
 """Django forms generated from the same spec as the workbook.
 
 Every field is a plain ``CharField`` (``strip=False``) whose ``clean_<code>``
-calls ``spec.validate_value``; ``clean()`` applies ``spec.check_rules``. The
+calls ``spec.validate_value``; ``clean()`` applies ``spec.check_rules``. A form
+built with ``draft=True`` (保存草稿) checks each value's format only: no field is
+required and the cross-field rules wait for submission. The
 web form therefore accepts exactly the values the workbook parser accepts,
 with the same Chinese messages and the same clean values (bool for 是/否,
 lists for several URLs/IPs, canonical phone/PSB formats).
@@ -49,7 +51,7 @@ def _form_field(spec: FieldSpec) -> forms.Field:
 
 def _clean_method(spec: FieldSpec):
     def clean(self):
-        value, message = validate_value(spec, self.cleaned_data.get(spec.code))
+        value, message = validate_value(spec, self.cleaned_data.get(spec.code), required=False if self.draft else None)
         if message:
             raise forms.ValidationError(message, code="invalid")
         return value
@@ -66,13 +68,24 @@ def _make_form(form_spec: FormSpec) -> type[forms.Form]:
         attrs[spec.code] = _form_field(spec)
         attrs[f"clean_{spec.code}"] = _clean_method(spec)
 
+    def __init__(self, *args, draft: bool = False, **kwargs):
+        super(form_class, self).__init__(*args, **kwargs)
+        # A draft saves whatever is typed: each value's format is checked, nothing is required.
+        self.draft = draft
+        if draft:
+            for field in self.fields.values():
+                field.required = False
+
     def clean(self):
         cleaned = super(form_class, self).clean()
+        if self.draft:
+            return cleaned  # the cross-field rules (a contact's name needs a phone) wait for submission
         errored = set(self.errors)
         for code, message in check_rules(form_spec, cleaned, errored):
             self.add_error(code, message)
         return cleaned
 
+    attrs["__init__"] = __init__
     attrs["clean"] = clean
     name = "".join(part.title() for part in form_spec.form_id.split("_")) + "Form"
     form_class = type(name, (forms.Form,), attrs)

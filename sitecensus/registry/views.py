@@ -67,6 +67,7 @@ def site_detail(request, pk):
     pending_here = policy.may_review_now(user, site)
     owner = policy.is_owner(user, site)
     pending_version = selectors.pending_version(site)
+    may_edit = owner and site.status in (Website.Status.DRAFT, Website.Status.RETURNED) and not site.site_code
     return render(request, "registry/site_detail.html", {
         "site": site, "basic": basic_rows(site.data, site), "columns": column_rows(site),
         "history": selectors.history(site), "versions": selectors.versions(site), "chain": chain,
@@ -74,7 +75,8 @@ def site_detail(request, pk):
         "pending_version": pending_version,
         "url_clash": services.registered_elsewhere(site.url_key, exclude_pk=site.pk)
         if site.life not in (Website.Life.CLOSED, Website.Life.MERGED) else None,
-        "may_edit": owner and site.status in (Website.Status.DRAFT, Website.Status.RETURNED) and not site.site_code,
+        "may_edit": may_edit,
+        "incomplete": services.completeness_problems(site) if may_edit else [],
         "may_change": owner and site.site_code and site.status == Website.Status.APPROVED
         and site.life not in (Website.Life.CLOSED, Website.Life.MERGED),
         "returned_change": selectors.returned_change(site),
@@ -104,7 +106,10 @@ def _filing_page(request, *, unit, site=None, mode="new"):
     returned = selectors.returned_change(site) if site is not None and mode == "change" else None
     if returned is not None:  # a returned change request is edited, not restarted
         initial_basic, initial_columns = returned.data, returned.columns
-    forms_ = FilingForms(request.POST or None, initial_basic=initial_basic, initial_columns=initial_columns)
+    # 保存草稿 saves whatever is typed (each value's format checked); 报送 and a change need it all.
+    draft = mode != "change" and request.POST.get("then") == "save"
+    forms_ = FilingForms(request.POST or None, initial_basic=initial_basic, initial_columns=initial_columns,
+                         draft=draft)
     if request.method == "POST" and forms_.is_valid():
         filing = forms_.filing()
         try:
@@ -124,7 +129,7 @@ def _filing_page(request, *, unit, site=None, mode="new"):
         except CensusError as error:
             forms_.add_error(error)
     return render(request, "registry/site_form.html", {"forms": forms_, "site": site, "unit": unit, "mode": mode,
-                                                       "returned": returned},
+                                                       "returned": returned, "draft": draft},
                   status=400 if request.method == "POST" else 200)
 
 
@@ -147,7 +152,11 @@ def site_edit(request, pk):
 @require_POST
 def site_submit(request, pk):
     site = selectors.get_website(request.user, pk)
-    services.submit(actor=request.user, website=site, request=request)
+    try:
+        services.submit(actor=request.user, website=site, request=request)
+    except InvalidInput as error:  # an incomplete draft: back to its form, the message names each field
+        messages.error(request, error.message)
+        return redirect("registry:site_edit", pk=site.pk)
     messages.success(request, "已报送，待组织单位审核")
     return redirect("registry:site_detail", pk=site.pk)
 

@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 
 from . import limits
 from .spec import (CURRENT_VERSION, FormSpec, UnknownVersionError, check_rules, check_site_rules, load_forms,
-                   normalize_url, validate_value, version_key)
+                   normalize_url, orphan_parents, validate_value, version_key)
 from .workbook import CODE_ROW, FIRST_DATA_ROW, META_SHEET, header_checksum
 
 MB = 1024 * 1024
@@ -409,18 +409,11 @@ def _parse_loaded(wb, filename, expected_unit_code, max_site_rows, max_column_ro
     # Parent columns, homepage columns first.
     for site in result.sites:
         columns = per_site.get(id(site), [])
-        names: dict[str, list[int]] = defaultdict(list)
-        for c in columns:
-            if c.values.get("column_name"):
-                names[c.values["column_name"]].append(c.row)
-        for c in columns:
-            parent = c.values.get("parent_column")
-            if parent and not any(row != c.row for row in names.get(parent, ())):
-                err = col_reader.error(
-                    c.row, "parent_column", f"上级栏目“{parent}”不是本网站已填写的另一个栏目，请填写本网站已有栏目的名称"
-                )
-                site.errors.append(err)
-                col_errors.append(err)
+        for row, message in orphan_parents(
+                [(c.row, c.values.get("column_name"), c.values.get("parent_column")) for c in columns]):
+            err = col_reader.error(row, "parent_column", message)
+            site.errors.append(err)
+            col_errors.append(err)
         site.columns = sorted(columns, key=lambda c: c.values.get("is_homepage") is not True)
         if any(e.row == site.row and e.sheet == basic.sheet and e.field == basic.field("homepage_url").label
                for e in site.errors):

@@ -198,6 +198,8 @@ def _to_text(raw) -> str:
         return "TRUE" if raw else "FALSE"
     if isinstance(raw, int):
         return str(raw)
+    if isinstance(raw, (list, tuple)):  # a stored clean value (several URLs or IPs)
+        return "；".join(_to_text(item) for item in raw)
     if isinstance(raw, float):
         if raw != raw or raw in (float("inf"), float("-inf")):
             return str(raw)
@@ -283,7 +285,7 @@ def _required_message(spec: FieldSpec) -> str:
     return "必填项，不能为空"
 
 
-def validate_value(spec: FieldSpec, raw) -> tuple[object, str | None]:
+def validate_value(spec: FieldSpec, raw, *, required: bool | None = None) -> tuple[object, str | None]:
     """Convert one raw value into a clean value, or return an error message.
 
     Returns ``(value, None)`` on success and ``(None, message)`` on failure.
@@ -291,18 +293,23 @@ def validate_value(spec: FieldSpec, raw) -> tuple[object, str | None]:
     email, phone ("0312-1234567" or "010-12345678-8001"), mobile (11 digits),
     icp, psb ("冀公网安备 13062302000123号"), choice (the canonical option);
     ``bool`` for yesno; ``list[str]`` for urls and ip; ``int`` for integer.
+    A clean value is valid input too (a stored record is checked again on submission).
+    ``required=False`` checks only the format (a draft: whatever is typed is saved).
     """
+    required = spec.required if required is None else required
     text = _to_text(raw)
     if spec.type == "yesno" and isinstance(raw, bool):
         return raw, None
     if text == "":
-        return (None, _required_message(spec)) if spec.required else (None, None)
+        return (None, _required_message(spec)) if required else (None, None)
     if _CONTROL.search(text):
         return None, "含有不可见的控制字符，请删除后重新填写"
     if spec.max_length is not None and len(text) > spec.max_length:
         return None, f"内容过长：最多 {spec.max_length} 个字，当前 {len(text)} 个字"
-    checker = _CHECKERS[spec.type]
-    return checker(spec, text)
+    value, message = _CHECKERS[spec.type](spec, text)
+    if message is None and value is None and required:  # only separators ("；；")
+        return None, _required_message(spec)
+    return value, message
 
 
 def _v_text(spec, text):
@@ -331,9 +338,7 @@ def _v_urls(spec, text):
         if key not in seen:
             seen.add(key)
             items.append(_nfkc(part))
-    if not items:
-        return (None, _required_message(spec)) if spec.required else (None, None)
-    return items, None
+    return (items or None), None
 
 
 def _v_email(spec, text):
@@ -375,9 +380,7 @@ def _v_ip(spec, text):
             return None, f"IP 地址格式不正确：“{_echo(part)}”（IPv4 或 IPv6，多个请用分号“；”分隔）"
         if value not in items:
             items.append(value)
-    if not items:
-        return (None, _required_message(spec)) if spec.required else (None, None)
-    return items, None
+    return (items or None), None
 
 
 def _v_icp(spec, text):
@@ -477,6 +480,50 @@ def check_site_rules(form: FormSpec, *, column_count: int) -> list[tuple[str, st
                 problems.append((rule.get("target", "homepage_url"), rule["message"]))
         else:  # pragma: no cover - a definitions error
             raise ValueError(f"unknown site rule type {kind!r}")
+    return problems
+
+
+PARENT_MESSAGE = "上级栏目“{parent}”不是本网站已填写的另一个栏目，请填写本网站已有栏目的名称"
+
+
+def orphan_parents(rows: list[tuple[object, str | None, str | None]]) -> list[tuple[object, str]]:
+    """The parent-column rule on one site's columns, given as ``(key, name, parent)``:
+    a parent must be the name of another column of the same site.
+    Returns ``[(key, message), ...]``."""
+    names: dict[str, list[object]] = {}
+    for key, name, _parent in rows:
+        if name:
+            names.setdefault(name, []).append(key)
+    return [(key, PARENT_MESSAGE.format(parent=parent)) for key, _name, parent in rows
+            if parent and not any(other != key for other in names.get(parent, ()))]
+
+
+def check_filed(forms: dict[str, FormSpec], basic: dict, columns: list[dict]) -> list[tuple[int | None, str, str]]:
+    """The whole rule set on one filed record — every field (required, format),
+    the cross-field rules, every column and the site rules — as the workbook parser
+    and the online form apply them. ``basic`` and each column are keyed by field
+    code and hold raw or clean values; a column's link to its site is implied.
+    Returns ``[(column number or None, field code, message), ...]`` (columns from 1)."""
+    basic_form, column_form = forms["basic_info"], forms["columns"]
+    problems: list[tuple[int | None, str, str]] = []
+    errored = set()
+    for spec in basic_form.fields:
+        if spec.system:
+            continue
+        _value, message = validate_value(spec, basic.get(spec.code))
+        if message:
+            problems.append((None, spec.code, message))
+            errored.add(spec.code)
+    problems += [(None, code, message) for code, message in check_rules(basic_form, basic, errored)]
+    problems += [(None, code, message) for code, message in check_site_rules(basic_form, column_count=len(columns))]
+    own = [spec for spec in column_form.fields if not (spec.link and spec.link.get("form") == "basic_info")]
+    for number, column in enumerate(columns, start=1):
+        for spec in own:
+            _value, message = validate_value(spec, column.get(spec.code))
+            if message:
+                problems.append((number, spec.code, message))
+    problems += [(number, "parent_column", message) for number, message in orphan_parents(
+        [(n, c.get("column_name"), c.get("parent_column")) for n, c in enumerate(columns, start=1)])]
     return problems
 
 

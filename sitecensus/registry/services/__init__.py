@@ -18,7 +18,7 @@ from .changes import LIFE_CHANGES, request_change, request_life_change  # noqa: 
 from .codes import VERIFICATION_ALPHABET, new_verification_code, reset_verification_code  # noqa: F401
 from .deadlines import (campaign_phase, check_window, grant_exception, inventory_phase,  # noqa: F401
                         remind_not_reported)
-from .filing import replace_pending, save_draft, submit  # noqa: F401
-from .records import (COLUMN_FIELDS, Filing, active_websites, clash_message, is_unchanged,  # noqa: F401
+from .filing import completeness_problems, replace_pending, save_draft, submit  # noqa: F401
+from .records import (COLUMN_CODES, COLUMN_FIELDS, Filing, active_websites, clash_message, is_unchanged,  # noqa: F401
                       registered_elsewhere, same_data)
 from .review import BulkResult, approve, bulk, may_undo, return_record, undo_approval  # noqa: F401

@@ -11,11 +11,12 @@ from sitecensus.core.errors import InvalidInput, InvalidState, NotAllowed
 from sitecensus.orgs.models import Unit
 
 from .. import policy
-from ..formspec.spec import check_site_rules, load_forms
+from ..formspec.spec import check_filed, load_forms
 from ..models import ReviewEvent, Website, WebsiteVersion
 from .chain import locked, responsible_organizer, review_chain
 from .deadlines import check_window
-from .records import (Filing, check_identity, check_site_class, columns_snapshot, new_version, ordered_columns,
+from .records import (COLUMN_CODES, Filing, check_identity, check_site_class, columns_snapshot, new_version,
+                      ordered_columns,
                       replace_columns, site_fields)
 
 S = Website.Status
@@ -48,10 +49,33 @@ def replace_pending(*, actor, website: Website, filing: Filing, request=None) ->
     return website
 
 
+def completeness_problems(website: Website) -> list[str]:
+    """The whole rule set on a saved record (a draft may be incomplete): each
+    problem names its field, and its column row."""
+    forms = load_forms()
+    codes = {stored: code for code, stored in COLUMN_CODES.items()}
+    columns = [{codes[k]: v for k, v in column.items() if k in codes} for column in columns_snapshot(website)]
+    problems = []
+    for number, code, message in check_filed(forms, website.data or {}, columns):
+        if number is None:
+            problems.append(f"“{forms['basic_info'].field(code).label}”：{message}")
+        else:
+            problems.append(f"栏目第 {number} 行“{forms['columns'].field(code).label}”：{message}")
+    return problems
+
+
+def check_complete(website: Website) -> None:
+    problems = completeness_problems(website)
+    if problems:
+        shown = "；".join(problems[:20]) + (f"；等共 {len(problems)} 处" if len(problems) > 20 else "")
+        raise InvalidInput(f"尚未填写完整，不能报送：{shown}。请修改后再报送", field="basic")
+
+
 @transaction.atomic
 def save_draft(*, actor, unit: Unit, filing: Filing, website: Website | None = None, request=None,
                via: str = "online") -> Website:
-    """Create or edit a record that is not in review (draft or returned)."""
+    """Create or edit a record that is not in review (draft or returned). A draft
+    is saved as typed, complete or not; submission applies the whole rule set."""
     if via == "online" and not policy.may_file_for(actor, unit):
         raise NotAllowed("只能填报本单位的网站")
     if website is not None:
@@ -83,8 +107,7 @@ def submit(*, actor, website: Website, request=None, via: str = "online") -> Web
         raise NotAllowed("只能报送本单位的网站")
     if website.status not in (S.DRAFT, S.RETURNED) or website.site_code:
         raise InvalidState(f"该网站当前状态为“{website.get_status_display()}”，不能报送")
-    for code, message in check_site_rules(load_forms()["basic_info"], column_count=website.columns.count()):
-        raise InvalidInput(message, field=code if code != "homepage_url" else "columns")
+    check_complete(website)
     late = check_window(website.unit)
     version = new_version(website, actor=actor, data=website.data, columns=columns_snapshot(website), source=via)
     chain = review_chain(website.unit)

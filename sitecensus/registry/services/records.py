@@ -15,6 +15,10 @@ from ..formspec.spec import normalize_url
 from ..models import Website, WebsiteColumn, WebsiteVersion
 
 COLUMN_FIELDS = ("name", "url", "parent_name", "is_homepage", "column_class", "update_period", "remarks")
+# The column form's field codes ↔ the stored column fields (the workbook, the online form, the checks).
+COLUMN_CODES = {"column_name": "name", "column_url": "url", "parent_column": "parent_name",
+                "is_homepage": "is_homepage", "column_class": "column_class", "update_period": "update_period",
+                "remarks": "remarks"}
 
 
 @dataclass
@@ -96,7 +100,7 @@ def clash_message(clash: Website) -> str:
 
 def check_identity(unit: Unit, url_key: str, exclude_pk=None) -> None:
     if not url_key:
-        raise InvalidInput("请填写首页网址", field="homepage_url")
+        return  # a draft without its homepage URL yet: nothing to compare
     clash = Website.objects.filter(unit=unit, url_key=url_key).exclude(pk=exclude_pk).first()
     if clash is not None:
         raise Duplicate(f"本单位已登记首页网址相同的网站“{clash.name}”", field="homepage_url")

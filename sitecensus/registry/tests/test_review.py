@@ -197,7 +197,7 @@ def test_bulk_approve_and_return(demo_users):
     sites = []
     for username in ("hebei_fgw", "hebei_jyt"):
         actor = u[username]
-        filing = sample_filing(name=f"{actor.unit.name}网站", url=f"http://{username}.hebei.gov.cn",
+        filing = sample_filing(name=f"{actor.unit.name}网站", url=f"http://{username.replace('_', '-')}.hebei.gov.cn",
                                unit_name=actor.unit.name, site_class="省级政府部门网站")
         site = services.save_draft(actor=actor, unit=actor.unit, filing=filing)
         services.submit(actor=actor, website=site)

@@ -56,7 +56,7 @@ def test_online_filing_errors_in_chinese(client, demo_users):
     assert "邮箱" in page or "电子邮箱" in page
     assert not Website.objects.filter(name="龙门乡人民政府网站").exists()
     response = client.post("/sites/new/", filing_post(**{"col-0-parent_column": "不存在的栏目"}))
-    assert "不是本网站的另一个栏目" in response.content.decode()
+    assert "不是本网站已填写的另一个栏目" in response.content.decode()
 
 
 def test_save_draft_then_edit(client, demo_users):
