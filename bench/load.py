@@ -54,16 +54,26 @@ def account(username, unit, role):
 
 
 def session_for(user) -> str:
-    """A logged-in session in the store the server reads (Redis), as a login would make it."""
+    """A logged-in session in the store the server reads (Redis), as a login would make it:
+    password checked and, for the roles that need it, the second factor verified with the
+    account's confirmed TOTP device (so the pages measured are the real pages, not the
+    redirect to the second-factor form)."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.cache import SessionStore
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from sitecensus.accounts import otp
     from sitecensus.accounts.signals import LOGIN_AT
 
     store = SessionStore()
     store[SESSION_KEY], store[HASH_SESSION_KEY] = str(user.pk), user.get_session_auth_hash()
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.AllowAllUsersModelBackend"
     store[LOGIN_AT] = time.time()
+    if otp.required_for(user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or \
+            TOTPDevice.objects.create(user=user, name="动态口令", confirmed=True)
+        store[DEVICE_ID_SESSION_KEY] = device.persistent_id
     store.create()
     return store.session_key
 
@@ -88,7 +98,7 @@ class Recorder:
         try:
             async with http.get(url, allow_redirects=False, **kw) as r:
                 body = await r.text()
-                ok = r.status in (200, 302)
+                ok = r.status == 200  # a page view: a redirect (login, second factor) is a failure
         except Exception as exc:  # noqa: BLE001 - counted as an error
             body, ok = f"{type(exc).__name__}: {exc}", False
             r = None
@@ -124,9 +134,11 @@ async def importer(rec, base, cookie, files, until):
         for data in files:
             if time.time() >= until:
                 return
-            page = await rec.get(http, "导入：上传页", base + "/sites/import/")
+            token = TOKEN.search(await rec.get(http, "导入：上传页", base + "/sites/import/"))
+            if token is None:
+                return
             form = aiohttp.FormData()
-            form.add_field("csrfmiddlewaretoken", TOKEN.search(page).group(1))
+            form.add_field("csrfmiddlewaretoken", token.group(1))
             form.add_field("files", data, filename="load.xlsx",
                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
             status, location, _ = await rec.post(http, "导入：上传", base + "/sites/import/", form,
@@ -134,7 +146,10 @@ async def importer(rec, base, cookie, files, until):
             if status != 302:
                 continue
             batch = base + location
-            token = TOKEN.search(await rec.get(http, "导入：批次页", batch)).group(1)
+            token = TOKEN.search(await rec.get(http, "导入：批次页", batch))
+            if token is None:
+                return
+            token = token.group(1)
             for _ in range(20):
                 async with http.post(batch + "step/", data={"csrfmiddlewaretoken": token},
                                      headers={"Accept": "application/json", "Referer": batch}) as r:
@@ -173,6 +188,19 @@ async def approver(rec, base, cookie, until, offset):
                                headers={"Referer": f"{base}/sites/{site}/"})
 
 
+# The browsing mix: who looks at what (label, path). Every one must answer 200 (a redirect
+# to a login or second-factor form would be measuring the wrong page).
+PAGES = {
+    "national": [("统计：全国", "/stats/"), ("网站列表：全国首页", "/sites/"),
+                 ("网站列表：全国深页", "/sites/?page=1500"), ("网站列表：全国搜索", "/sites/?q=%E5%8E%BF%E4%BA%BA%E6%B0%91")],
+    "province": [("待审核队列：河北", "/sites/review/"), ("待审核队列：河北深页", "/sites/review/?page=200"),
+                 ("统计：河北", "/stats/"), ("网站列表：河北", "/sites/?status=submitted")],
+    "county": [("网站列表：县", "/sites/"), ("统计：县", "/stats/"), ("首页：县", "/")],
+    "public": [("公开：普查专题", "/pucha/"), ("公开：网站名录", "/pucha/sites/"),
+               ("公开：名录搜索", "/pucha/sites/?q=%E6%95%99%E8%82%B2"), ("公开：通报", "/pucha/notices/")],
+}
+
+
 def pct(values, p):
     values = sorted(values)
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
@@ -183,13 +211,8 @@ async def run(base, sessions, args):
     until = time.time() + args.seconds
     tasks = []
     national, province, county, approvers, importers = sessions
-    national_pages = [("统计：全国", "/stats/"), ("网站列表：全国首页", "/sites/"),
-                      ("网站列表：全国深页", "/sites/?page=1500"), ("网站列表：全国搜索", "/sites/?q=%E5%8E%BF%E4%BA%BA%E6%B0%91")]
-    province_pages = [("待审核队列：河北", "/sites/review/"), ("待审核队列：河北深页", "/sites/review/?page=200"),
-                      ("统计：河北", "/stats/"), ("网站列表：河北", "/sites/?status=submitted")]
-    county_pages = [("网站列表：县", "/sites/"), ("统计：县", "/stats/"), ("首页：县", "/")]
-    public_pages = [("公开：普查专题", "/pucha/"), ("公开：网站名录", "/pucha/sites/"),
-                    ("公开：名录搜索", "/pucha/sites/?q=%E6%95%99%E8%82%B2"), ("公开：通报", "/pucha/notices/")]
+    national_pages, province_pages, county_pages, public_pages = (PAGES[k] for k in ("national", "province",
+                                                                                        "county", "public"))
     browsers = args.users - len(approvers) - len(importers)
     for i in range(browsers):
         kind = i % 4
@@ -205,6 +228,19 @@ async def run(base, sessions, args):
     return rec, time.time() - started
 
 
+def prepare() -> None:
+    """Migrated, the national sites present, statistics built and the planner's statistics fresh."""
+    _setup.migrate()
+    ensure_national_sites()
+    from sitecensus.core.db import analyze
+    from sitecensus.stats.services import refresh_tallies
+
+    started = time.perf_counter()
+    refresh_tallies(force=True)
+    analyze()
+    print(f"database: {_setup.describe_database()}; statistics rebuilt + ANALYZE in {time.perf_counter() - started:.1f} s")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, default=50)
@@ -215,15 +251,7 @@ def main():
 
     if connection.vendor != "postgresql":
         sys.exit("bench/load.py runs on PostgreSQL: set DATABASE_URL")
-    _setup.migrate()
-    ensure_national_sites()
-    from sitecensus.core.db import analyze
-    from sitecensus.stats.services import refresh_tallies
-
-    started = time.perf_counter()
-    refresh_tallies(force=True)
-    analyze()
-    print(f"database: {_setup.describe_database()}; statistics rebuilt + ANALYZE in {time.perf_counter() - started:.1f} s")
+    prepare()
     root = Unit.objects.get(depth=1)
     hebei = Unit.objects.get(org_code=QUEUE_PROVINCE)
     county_units = [u for u in Unit.objects.filter(kind=Unit.Kind.COUNTY_OFFICE, path__startswith=hebei.path)
