@@ -60,6 +60,7 @@ class Stats:
     summary: dict
     tables: list[Table]
     as_of: object = None
+    cache_key: str | None = None  # set when the figures are the cached ones of a scope
 
     def table(self, key: str) -> Table:
         for t in self.tables:
@@ -136,13 +137,57 @@ def statistics(user, *, live: bool | None = None) -> Stats:
     if as_of is None:  # never built yet (a fresh install before the scheduler's first run): read live
         live, as_of = True, timezone.now()
     else:
-        key = f"stats:{user.role}:{user.unit_id}:{as_of.timestamp()}"
-        cached = cache.get(key)
-        if cached is None:
-            cached = _statistics(user, unit=user.unit, live=False, as_of=as_of)
-            cache.set(key, cached, max(60, int(services.max_age().total_seconds()) * 2))
-        return cached
+        return _cached_statistics(user, as_of)
     return _statistics(user, unit=user.unit, live=live, as_of=as_of)
+
+
+def cache_key(user) -> str:
+    """Where a scope's statistics (and their rendered tables) are cached."""
+    return f"stats:{user.role}:{user.unit_id}"
+
+
+def _cached_statistics(user, as_of) -> Stats:
+    """The scope's figures from the cache. After a rebuild one request computes the new
+    figures; requests arriving meanwhile get the previous rebuild's (each shows its own
+    数据时间), so a rebuild never makes many requests compute the same scope at once.
+    The scheduler's rebuild warms the national and provincial scopes itself (warm_cache)."""
+    key = cache_key(user)
+    entry = cache.get(key)
+    if entry is not None and (entry[0] == as_of.timestamp() or not cache.add(f"{key}:lock", 1, 60)):
+        return entry[1]
+    try:
+        return _compute_and_cache(user, as_of)
+    finally:
+        cache.delete(f"{key}:lock")
+
+
+def CACHE_SECONDS() -> int:  # noqa: N802 - reads like the setting it follows
+    """How long cached figures are kept: a few rebuilds (stale ones are served only while one is recomputed)."""
+    return max(60, int(services.max_age().total_seconds()) * 3)
+
+
+def _compute_and_cache(user, as_of) -> Stats:
+    stats = _statistics(user, unit=user.unit, live=False, as_of=as_of)
+    stats.cache_key = cache_key(user)
+    cache.set(stats.cache_key, (as_of.timestamp(), stats), CACHE_SECONDS())
+    return stats
+
+
+def warm_cache() -> int:
+    """Compute the national and provincial scopes' statistics after a rebuild (in the
+    job worker), so no page view pays for the largest scopes. Returns scopes warmed."""
+    from sitecensus.accounts.models import User
+    from sitecensus.core import roles
+
+    as_of = services.tallies_time()
+    if as_of is None:
+        return 0
+    scopes = [User(role=roles.NATIONAL_ADMIN, unit=u) for u in Unit.objects.filter(depth=1)]
+    scopes += [User(role=roles.ORGANIZER, unit=u) for u in Unit.objects.filter(depth=2, is_organizer=True,
+                                                                               closed_at__isnull=True)]
+    for user in scopes:
+        _compute_and_cache(user, as_of)
+    return len(scopes)
 
 
 def _statistics(user, *, unit, live: bool, as_of) -> Stats:

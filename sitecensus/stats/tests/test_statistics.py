@@ -201,3 +201,62 @@ def test_refresh_command(demo_users):
 
     assert sum(SiteTally.objects.values_list("n", flat=True)) == Website.objects.count()
     assert TallyState.objects.get(pk=1).refreshed_at is not None
+
+
+def test_logged_in_statistics_page_never_rebuilds_nor_writes(client, demo_users, settings):
+    """Due or not, a logged-in view of /stats/ only reads (no tally rebuild, no write but the session)."""
+    from sitecensus.stats.services import refresh_tallies
+
+    refresh_tallies(force=True)
+    settings.STATISTICS_MAX_AGE = 0
+    for username in ("guoban", "hebei", "laishui"):
+        client.force_login(demo_users[username])
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/stats/").status_code == 200
+        writes = [q["sql"] for q in queries if q["sql"].split()[0].upper() in ("INSERT", "UPDATE", "DELETE")
+                  and "django_session" not in q["sql"]]
+        assert writes == [], (username, writes)
+
+
+def test_the_rebuild_job_warms_the_large_scopes_so_a_page_view_computes_nothing(client, demo_users):
+    from django.core.cache import cache
+
+    from sitecensus.jobs.services import enqueue
+
+    cache.clear()
+    job = enqueue("statistics_refresh", label="刷新统计汇总表", total=1)
+    job.refresh_from_db()
+    assert job.status == "done" and job.result["scopes_warmed"] >= 2
+    for username in ("guoban", "hebei"):  # the national office and a provincial office
+        client.force_login(demo_users[username])
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get("/stats/")
+        assert page.status_code == 200 and 'data-testid="table-region"' in page.content.decode()
+        assert not [q for q in queries if "stats_sitetally" in q["sql"] or "stats_unittally" in q["sql"]], username
+        # The rendered tables are kept beside the figures for the next view.
+        stats = selectors.statistics(demo_users[username])
+        assert cache.get(f"{stats.cache_key}:html:{stats.as_of.timestamp()}") is not None
+
+
+def test_after_a_rebuild_requests_meanwhile_get_the_previous_figures(demo_users):
+    """One request computes a scope's new figures; others arriving meanwhile are served the
+    previous rebuild's (with their own 数据时间) instead of computing the same scope again."""
+    from django.core.cache import cache
+
+    from sitecensus.registry.models import Website
+    from sitecensus.stats.services import refresh_tallies
+
+    cache.clear()
+    user = demo_users["hebei"]
+    first_at = refresh_tallies(force=True)
+    old = selectors.statistics(user)
+    Website.objects.filter(name="石亭镇人民政府网站").update(status="submitted")
+    second_at = refresh_tallies(force=True)
+    assert second_at > first_at
+    key = selectors.cache_key(user)
+    assert cache.add(f"{key}:lock", 1, 60)  # another request is computing the new figures
+    meanwhile = selectors.statistics(user)
+    assert meanwhile.as_of == first_at and meanwhile.summary == old.summary
+    cache.delete(f"{key}:lock")
+    fresh = selectors.statistics(user)
+    assert fresh.as_of == second_at and fresh.summary["submitted"] == old.summary["submitted"] + 1
