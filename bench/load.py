@@ -171,10 +171,10 @@ async def importer(rec, base, cookie, files, until):
                 await asyncio.sleep(0.5)
 
 
-async def approver(rec, base, cookie, until, offset):
+async def approver(rec, base, cookie, until, after):
     async with aiohttp.ClientSession(cookies={"sessionid": cookie}, connector=aiohttp.TCPConnector(ssl=False)) as http:
         while time.time() < until:
-            page = await rec.get(http, "审核：待审核队列", base + f"/sites/review/?page={offset}")
+            page = await rec.get(http, "审核：待审核队列", base + f"/sites/review/?after={after}")
             ids = re.findall(r'href="/sites/(\d+)/"', page)
             if not ids:
                 await asyncio.sleep(1)
@@ -192,13 +192,34 @@ async def approver(rec, base, cookie, until, offset):
 # to a login or second-factor form would be measuring the wrong page).
 PAGES = {
     "national": [("统计：全国", "/stats/"), ("网站列表：全国首页", "/sites/"),
-                 ("网站列表：全国深页", "/sites/?page=1500"), ("网站列表：全国搜索", "/sites/?q=%E5%8E%BF%E4%BA%BA%E6%B0%91")],
-    "province": [("待审核队列：河北", "/sites/review/"), ("待审核队列：河北深页", "/sites/review/?page=200"),
+                 ("网站列表：全国深页", "/sites/?after={national_deep}"), ("网站列表：全国搜索", "/sites/?q=%E5%8E%BF%E4%BA%BA%E6%B0%91")],
+    "province": [("待审核队列：河北", "/sites/review/"), ("待审核队列：河北深页", "/sites/review/?after={review_deep}"),
                  ("统计：河北", "/stats/"), ("网站列表：河北", "/sites/?status=submitted")],
     "county": [("网站列表：县", "/sites/"), ("统计：县", "/stats/"), ("首页：县", "/")],
     "public": [("公开：普查专题", "/pucha/"), ("公开：网站名录", "/pucha/sites/"),
                ("公开：名录搜索", "/pucha/sites/?q=%E6%95%99%E8%82%B2"), ("公开：通报", "/pucha/notices/")],
 }
+
+
+def deep_pages(national_user, province_user) -> dict:
+    """The deep pages as the UI reaches them: its 下一页 link carries the last row's key
+    (?after=…); these are the keys that open page 1,500 of the national list and page 200
+    of the province's review queue (a typed ?page=N is the paginator's, not the UI's way)."""
+    from sitecensus.core.paging import encode
+    from sitecensus.registry import selectors
+
+    def key(queryset, fields, page, size=50):
+        rows = list(queryset.values_list(*fields)[(page - 1) * size - 1:(page - 1) * size])
+        return encode(list(rows[0])) if rows else ""
+
+    return {"national_deep": key(selectors.website_list(national_user), ("unit__path", "id"), 1500),
+            "review_deep": key(selectors.review_queue(province_user), ("submitted_at", "id"), 200),
+            "review_from": [key(selectors.review_queue(province_user), ("submitted_at", "id"), p) for p in (2, 51)]}
+
+
+def resolve_pages(deep: dict) -> None:
+    for kind, pages in PAGES.items():
+        PAGES[kind] = [(label, path.format(**deep)) for label, path in pages]
 
 
 def pct(values, p):
@@ -222,7 +243,7 @@ async def run(base, sessions, args):
     for k, (cookie, files) in enumerate(importers):
         tasks.append(importer(rec, base, cookie, files, until))
     for k, cookie in enumerate(approvers):
-        tasks.append(approver(rec, base, cookie, until, 1 + k * 50))
+        tasks.append(approver(rec, base, cookie, until, args.review_from[k % len(args.review_from)]))
     started = time.time()
     await asyncio.gather(*tasks)
     return rec, time.time() - started
@@ -259,8 +280,12 @@ def main():
                     if Unit.objects.filter(path__startswith=u.path, depth=u.depth + 1, is_organizer=False).exists()][:3]
     with LocalStack(os.environ["DATABASE_URL"], redis_db=REDIS_DB, workers=args.gunicorn_workers,
                     extra_env=STACK_ENV) as stack:
-        national = session_for(account("load_guoban", root, roles.NATIONAL_ADMIN))
-        province = session_for(account("load_hebei", hebei, roles.ORGANIZER))
+        national_user = account("load_guoban", root, roles.NATIONAL_ADMIN)
+        province_user = account("load_hebei", hebei, roles.ORGANIZER)
+        deep = deep_pages(national_user, province_user)
+        resolve_pages(deep)
+        args.review_from = deep["review_from"]
+        national, province = session_for(national_user), session_for(province_user)
         county = session_for(account("load_county", county_units[0], roles.ORGANIZER))
         approvers = [session_for(account(f"load_review{k}", hebei, roles.ORGANIZER)) for k in range(2)]
         importers = []

@@ -53,6 +53,7 @@ def main():
     users = {"national": load.account("load_guoban", root, roles.NATIONAL_ADMIN),
              "province": load.account("load_hebei", hebei, roles.ORGANIZER),
              "county": load.account("load_county", county, roles.ORGANIZER)}
+    load.resolve_pages(load.deep_pages(users["national"], users["province"]))
     print(f"database: {load._setup.describe_database()}")
     print(f"  {'page':<22}{'cold':>8}{'warm':>8}{'queries':>9}  slowest queries (ms)")
     for kind, pages in load.PAGES.items():
