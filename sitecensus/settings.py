@@ -336,6 +336,10 @@ STATISTICS_MAX_AGE = env_int("STATISTICS_MAX_AGE", 300)
 PUBLIC_REPORT_RATE = os.environ.get("PUBLIC_REPORT_RATE", "5/h")
 PUBLIC_REPORT_DAYS = env_int("PUBLIC_REPORT_DAYS", 5)
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 60)
+# A list's "共 N 条" that took longer than COUNT_CACHE_MIN_MS to count (a search over a large
+# scope) is kept COUNT_CACHE_SECONDS; cheaper counts are always exact.
+COUNT_CACHE_SECONDS = env_int("COUNT_CACHE_SECONDS", 60)
+COUNT_CACHE_MIN_MS = env_int("COUNT_CACHE_MIN_MS", 100)
 
 # Redis (production): the cache and the sessions; without it, a per-process memory cache
 # and database sessions (the embedded default).

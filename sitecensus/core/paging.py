@@ -9,8 +9,14 @@ import base64
 import json
 from dataclasses import dataclass, field
 
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.dateparse import parse_datetime
 
 
@@ -57,6 +63,32 @@ def after_filter(keys: list[str], values: list) -> Q:
     return q
 
 
+class CountCachingPaginator(Paginator):
+    """A paginator whose "共 N 条" is kept for COUNT_CACHE_SECONDS when counting took longer
+    than COUNT_CACHE_MIN_MS (a search over the national list scans every row to count;
+    the next pages and the next searcher reuse the count). Cheap counts stay exact."""
+
+    @cached_property
+    def count(self):
+        seconds = getattr(settings, "COUNT_CACHE_SECONDS", 60)
+        query = getattr(self.object_list, "query", None)
+        if not seconds or query is None:
+            return super().count
+        try:
+            sql, params = query.sql_with_params()
+        except Exception:  # noqa: BLE001 - an empty result (EmptyResultSet) or an unusual query: count plainly
+            return super().count
+        key = "count:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+        started = time.perf_counter()
+        n = super().count
+        if (time.perf_counter() - started) * 1000 >= getattr(settings, "COUNT_CACHE_MIN_MS", 100):
+            cache.set(key, n, seconds)
+        return n
+
+
 @dataclass
 class KeysetPage:
     object_list: list
@@ -90,7 +122,7 @@ def paginate(request, queryset, size: int, keys: dict[str, str]):
         rows = list(queryset.filter(after_filter(names, values))[:size + 1])
         page = KeysetPage(rows[:size], more=len(rows) > size)
     else:
-        page = Paginator(queryset, size).get_page(request.GET.get("page"))
+        page = CountCachingPaginator(queryset, size).get_page(request.GET.get("page"))
     more = page.has_next() if callable(page.has_next) else page.has_next
     last = list(page.object_list)[-1:] if more else []
     key = [_value(last[0], n) for n in names] if last else []

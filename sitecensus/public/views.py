@@ -3,10 +3,10 @@ approved data; the report list and news editing are for logged-in users."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from sitecensus.core.paging import CountCachingPaginator
 from sitecensus.core.errors import CensusError
 
 from . import selectors, services
@@ -44,7 +44,7 @@ def anonymous_cache(view):
 
 
 def _page(request, qs, size=PAGE):
-    return Paginator(qs, size).get_page(request.GET.get("page"))
+    return CountCachingPaginator(qs, size).get_page(request.GET.get("page"))
 
 
 def _form_error(form, error: CensusError):
