@@ -5,6 +5,9 @@ for the cache, the sessions and the Celery broker, and a Celery worker for the j
 Used by the smoke test (tests/e2e/test_production_stack.py) and by bench/load.py:
     with LocalStack(database_url, redis_db=14) as stack:
         stack.url  # https://localhost:PORT
+
+Ports are free ones picked at start; STACK_PORT_BASE=N (or ports=(https, http, app)) pins them to
+N, N+1, N+2 instead. The Celery worker runs at the lower CPU priority of its systemd unit (Nice=5).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+WORKER_NICE = 5  # the worker units' Nice=
 BIN = Path(sys.executable).parent
 
 
@@ -36,13 +40,16 @@ def nginx_binary() -> str | None:
 
 class LocalStack:
     def __init__(self, database_url: str, *, redis_db: int = 14, workers: int = 2, threads: int = 4,
-                 celery: bool = True, extra_env: dict | None = None):
+                 celery: bool = True, extra_env: dict | None = None, ports: tuple[int, int, int] | None = None):
         self.database_url, self.redis_db = database_url, redis_db
         self.workers, self.threads, self.celery = workers, threads, celery
         self.extra_env = extra_env or {}
         self.dir = Path(tempfile.mkdtemp(prefix="sitecensus-stack-"))
         self.dir.chmod(0o755)  # nginx's workers (an unprivileged user) read the static files
-        self.https_port, self.http_port, self.app_port = free_port(), free_port(), free_port()
+        base = os.environ.get("STACK_PORT_BASE")
+        if ports is None and base:
+            ports = (int(base), int(base) + 1, int(base) + 2)
+        self.https_port, self.http_port, self.app_port = ports or (free_port(), free_port(), free_port())
         self.url = f"https://localhost:{self.https_port}"
         self.procs: list[subprocess.Popen] = []
 
@@ -78,7 +85,8 @@ class LocalStack:
                         "/CN=localhost", "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
         self._spawn("gunicorn", str(BIN / "gunicorn"), "-c", str(ROOT / "deploy" / "gunicorn.conf.py"))
         if self.celery:
-            self._spawn("worker", str(BIN / "celery"), "-A", "sitecensus", "worker", "-Q", "sitecensus,scan",
+            # As deploy/systemd/sitecensus-worker.service: background work yields the CPU to page views.
+            self._spawn("worker", "nice", "-n", str(WORKER_NICE), str(BIN / "celery"), "-A", "sitecensus", "worker", "-Q", "sitecensus,scan",
                         "-n", f"stack{self.https_port}@%h", "--concurrency=2", "--without-gossip",
                         "--without-mingle", "-l", "warning")
         conf = self.dir / "nginx.conf"

@@ -1,0 +1,36 @@
+"""The shipped production configuration: background workers yield the CPU to page views,
+and the local stack (used by the smoke test and bench/load.py) runs them the same way."""
+
+import re
+from pathlib import Path
+
+from deploy import localstack
+
+DEPLOY = Path(localstack.__file__).resolve().parent
+
+
+def test_background_worker_units_run_at_lower_cpu_priority_and_the_web_does_not():
+    for unit in ("sitecensus-worker.service", "sitecensus-scan.service"):
+        text = (DEPLOY / "systemd" / unit).read_text()
+        assert re.search(rf"^Nice={localstack.WORKER_NICE}$", text, re.M), unit
+    assert "Nice=" not in (DEPLOY / "systemd" / "sitecensus-web.service").read_text()
+
+
+def test_local_stack_runs_its_worker_niced_and_can_pin_its_ports(monkeypatch):
+    spawned = []
+    stack = localstack.LocalStack("postgres://x/y", ports=(8150, 8151, 8152))
+    assert (stack.https_port, stack.http_port, stack.app_port) == (8150, 8151, 8152)
+    monkeypatch.setenv("STACK_PORT_BASE", "8155")
+    other = localstack.LocalStack("postgres://x/y")
+    other.stop()  # (removes its directory)
+    assert other.app_port == 8157
+    monkeypatch.setattr(stack, "_spawn", lambda name, *args: spawned.append((name, args)))
+    monkeypatch.setattr(stack, "_run", lambda *a, **k: None)
+    monkeypatch.setattr(stack, "_wait", lambda *a, **k: None)
+    monkeypatch.setattr(localstack.subprocess, "run", lambda *a, **k: None)
+    monkeypatch.setattr(localstack, "nginx_binary", lambda: "nginx")
+    stack.start()
+    stack.stop()
+    worker = dict(spawned)["worker"]
+    assert worker[:3] == ("nice", "-n", str(localstack.WORKER_NICE)) and worker[3].endswith("celery")
+    assert dict(spawned)["gunicorn"][0].endswith("gunicorn")
