@@ -39,7 +39,8 @@ def nginx_binary() -> str | None:
 
 
 class LocalStack:
-    def __init__(self, database_url: str, *, redis_db: int = 14, workers: int = 2, threads: int = 4,
+    def __init__(self, database_url: str, *, redis_db: int = 14, workers: int | None = None,
+                 threads: int | None = None,
                  celery: bool = True, extra_env: dict | None = None, ports: tuple[int, int, int] | None = None):
         self.database_url, self.redis_db = database_url, redis_db
         self.workers, self.threads, self.celery = workers, threads, celery
@@ -60,12 +61,29 @@ class LocalStack:
                "CELERY_BROKER_URL": redis, "SITECENSUS_HTTPS": "1", "BEHIND_PROXY": "1",
                "SITECENSUS_VAR": str(self.dir / "var"), "SECRET_KEY": "stack-test-" + "x" * 50,
                "ALLOWED_HOSTS": "localhost,127.0.0.1", "CSRF_TRUSTED_ORIGINS": self.url,
-               "GUNICORN_BIND": f"127.0.0.1:{self.app_port}", "GUNICORN_WORKERS": str(self.workers),
-               "GUNICORN_THREADS": str(self.threads), "GUNICORN_ACCESS_LOG": str(self.dir / "gunicorn.log"),
+               "GUNICORN_BIND": f"127.0.0.1:{self.app_port}", "GUNICORN_ACCESS_LOG": str(self.dir / "gunicorn.log"),
                "DJANGO_SETTINGS_MODULE": "sitecensus.settings", **self.extra_env}
+        # Unset: the shipped config's own numbers (deploy/gunicorn.conf.py).
+        if self.workers is not None:
+            env["GUNICORN_WORKERS"] = str(self.workers)
+        if self.threads is not None:
+            env["GUNICORN_THREADS"] = str(self.threads)
         for key in ("DJANGO_ALLOW_ASYNC_UNSAFE", "JOBS_MODE", "DEBUG"):
             env.pop(key, None)
         return env
+
+    def gunicorn_shape(self) -> tuple[int, int]:
+        """(workers, threads) gunicorn runs with: the shipped config read with this stack's environment."""
+        import runpy
+
+        saved = dict(os.environ)
+        try:
+            os.environ.update({k: v for k, v in self.env().items() if k.startswith("GUNICORN_")})
+            conf = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+        return conf["workers"], conf["threads"]
 
     def _run(self, *args, **kwargs):
         return subprocess.run(args, cwd=ROOT, env=self.env(), check=True, capture_output=True, timeout=300, **kwargs)

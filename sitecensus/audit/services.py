@@ -6,6 +6,8 @@ taken under a lock so concurrent writers cannot fork it."""
 from __future__ import annotations
 
 import json
+import threading
+from contextlib import contextmanager
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -44,15 +46,46 @@ def record(action: str, *, actor=None, request=None, obj=None, outcome: str = "s
         # As stored and read back (tuples become lists…), so the hash verifies later.
         details=json.loads(json.dumps(details, ensure_ascii=False, default=str)),
     )
+    if getattr(_held, "events", None) is not None:
+        _held.events.append(event)
+        return event
+    _write([event])
+    return event
+
+
+_held = threading.local()
+
+
+@contextmanager
+def deferred():
+    """Events recorded inside the block are chained and written together when it ends.
+    Use it inside the transaction of the changes they describe (they still commit or roll
+    back with them): the chain's lock — one for the whole log — is then held from the end
+    of the block to the commit, not through a long block (an import chunk, an approval that
+    hashes passwords), so other users' events never wait behind it."""
+    if getattr(_held, "events", None) is not None:  # nested: the outer block writes
+        yield
+        return
+    _held.events = []
+    try:
+        yield
+        events = _held.events
+    finally:
+        _held.events = None
+    if events:
+        _write(events)
+
+
+def _write(events: list[AuditEvent]) -> None:
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
-        event.prev_hash = (AuditEvent.objects.order_by("-id").values_list("chain_hash", flat=True).first()
-                           or "")
-        event.chain_hash = chain.digest(chain.row_values(event))
-        event.save(force_insert=True)
-    return event
+        previous = AuditEvent.objects.order_by("-id").values_list("chain_hash", flat=True).first() or ""
+        for event in events:
+            event.prev_hash = previous
+            event.chain_hash = previous = chain.digest(chain.row_values(event))
+            event.save(force_insert=True)
 
 
 def record_refusal(sender, request, status, reason, code="", **kwargs):

@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from openpyxl.utils import get_column_letter
 
+from sitecensus.audit.services import deferred as audit_deferred
 from sitecensus.audit.services import record
 from sitecensus.core.errors import InvalidInput, InvalidState, NotFound
 from sitecensus.orgs.models import Unit
@@ -405,7 +406,8 @@ def commit(*, actor, batch: ImportBatch, valid_only: bool = False, request=None,
                 plan.append((units[entry["unit_id"]], site, outcome))
     try:
         for start in range(0, len(plan), chunk):
-            with transaction.atomic():
+            # The chunk's audit events are chained at its end: the log's lock is not held through it.
+            with transaction.atomic(), audit_deferred():
                 for unit, site, outcome in plan[start:start + chunk]:
                     _apply(actor, unit, site, outcome, request)
                     done["created" if outcome == "create" else "updated"] += 1

@@ -35,7 +35,7 @@ pytestmark = [
 def stack(live_demo):
     db = connection.settings_dict
     url = f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    with LocalStack(url, redis_db=14) as running:
+    with LocalStack(url, redis_db=14, workers=2, threads=4) as running:
         yield running
 
 

@@ -63,3 +63,52 @@ def test_audit_filters(client, demo_users):
     for params in ({"since": "2000-01-01", "until": "2999-12-31"}, {"since": "bad"}, {"outcome": "failure"},
                    {"user": "hebei"}):
         assert client.get(reverse("audit:event_list"), params).status_code == 200
+
+
+def test_deferred_events_are_chained_at_the_end_and_roll_back_with_the_change():
+    from sitecensus.audit import chain
+    from sitecensus.audit.services import deferred
+
+    with transaction.atomic(), deferred():
+        record("unit_changed", object_repr="甲")
+        record("unit_changed", object_repr="乙")
+        assert not AuditEvent.objects.filter(object_repr__in=["甲", "乙"]).exists()  # not yet written
+    assert list(AuditEvent.objects.filter(object_repr__in=["甲", "乙"]).order_by("id")
+                .values_list("object_repr", flat=True)) == ["甲", "乙"]
+    with pytest.raises(RuntimeError), transaction.atomic(), deferred():
+        record("unit_changed", object_repr="丙")
+        raise RuntimeError
+    assert not AuditEvent.objects.filter(object_repr="丙").exists()
+    rows, problems, _ = chain.verify(AuditEvent.objects.all())
+    assert rows >= 2 and problems == []
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the chain's lock is PostgreSQL's advisory lock")
+def test_a_long_deferred_block_does_not_hold_the_logs_lock():
+    """An import chunk records its events deferred: another user's event is written at once
+    while the chunk is still running (before, it waited for the chunk's commit)."""
+    import threading
+
+    from django.db import connections
+
+    from sitecensus.audit import chain
+    from sitecensus.audit.services import deferred
+
+    other_done = threading.Event()
+
+    def other_user():
+        try:
+            record("unit_changed", object_repr="另一用户")
+            other_done.set()
+        finally:
+            connections.close_all()
+
+    with transaction.atomic(), deferred():
+        record("unit_changed", object_repr="导入中")
+        worker = threading.Thread(target=other_user)
+        worker.start()
+        assert other_done.wait(20), "another user's audit event waited for the long block"
+    worker.join()
+    rows, problems, _ = chain.verify(AuditEvent.objects.all())
+    assert problems == []

@@ -10,6 +10,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from sitecensus.audit.services import deferred as audit_deferred
 from sitecensus.audit.services import record
 from sitecensus.core.errors import Duplicate, InvalidInput, InvalidState, NotAllowed
 from sitecensus.orgs.models import Unit
@@ -40,6 +41,7 @@ def _check_reviewer(actor, website: Website) -> None:
 
 
 @transaction.atomic
+@audit_deferred()  # the audit log's lock is taken at the end, not held while passwords are hashed
 def approve(*, actor, website: Website, request=None) -> Website:
     website = locked(website.pk)
     _check_reviewer(actor, website)
