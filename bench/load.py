@@ -96,6 +96,13 @@ def workbooks(unit, county_code: str, n: int, per: int) -> list[bytes]:
 class Recorder:
     def __init__(self):
         self.times, self.errors = defaultdict(list), []
+        self.slow: list[tuple[float, float, str]] = []  # (seconds, started at, label) of every request
+        self.t0 = time.time()
+
+    def note(self, label, started):
+        elapsed = time.perf_counter() - started
+        self.times[label].append(elapsed)
+        self.slow.append((elapsed, time.time() - elapsed - self.t0, label))
 
     async def get(self, http, label, url, **kw):
         started = time.perf_counter()
@@ -106,7 +113,7 @@ class Recorder:
         except Exception as exc:  # noqa: BLE001 - counted as an error
             body, ok = f"{type(exc).__name__}: {exc}", False
             r = None
-        self.times[label].append(time.perf_counter() - started)
+        self.note(label, started)
         if not ok:
             self.errors.append(f"{label} {url}: {r.status if r is not None else body}")
         return body
@@ -118,7 +125,7 @@ class Recorder:
                 body, status, location = await r.text(), r.status, r.headers.get("Location", "")
         except Exception as exc:  # noqa: BLE001
             body, status, location = f"{type(exc).__name__}: {exc}", 0, ""
-        self.times[label].append(time.perf_counter() - started)
+        self.note(label, started)
         if status not in (200, 302):
             message = re.search(r'<(?:p|div)[^>]*class="[^"]*error[^"]*"[^>]*>(.*?)</', body, re.S)
             self.errors.append(f"{label} {url}: HTTP {status} {message.group(1).strip() if message else body[:120]}")
@@ -242,6 +249,7 @@ def pct(values, p):
 
 async def run(base, sessions, args):
     rec = Recorder()
+    rec.t0 = time.time()
     until = time.time() + args.seconds
     tasks = []
     national, province, county, approvers, importers = sessions
@@ -328,6 +336,8 @@ def main():
             continue
         print(f"  {label:<22}{len(values):>6}{statistics.median(values) * 1000:>7.0f}ms"
               f"{pct(values, 95) * 1000:>7.0f}ms{max(values) * 1000:>7.0f}ms")
+    print("  slowest requests (started at second):", ", ".join(
+        f"{label} {seconds:.1f} s @{at:.0f}" for seconds, at, label in sorted(rec.slow, reverse=True)[:8]))
     worst = max((pct(v, 95), k) for k, v in rec.times.items() if not k.endswith("（条）"))
     stats = rec.times.get("统计：全国", [0])
     print(f"worst p95: {worst[0] * 1000:.0f} ms ({worst[1]}; target < 1000 ms); "

@@ -4,6 +4,8 @@ and the local stack (used by the smoke test and bench/load.py) runs them the sam
 import re
 from pathlib import Path
 
+import pytest
+
 from deploy import localstack
 
 DEPLOY = Path(localstack.__file__).resolve().parent
@@ -34,3 +36,29 @@ def test_local_stack_runs_its_worker_niced_and_can_pin_its_ports(monkeypatch):
     worker = dict(spawned)["worker"]
     assert worker[:3] == ("nice", "-n", str(localstack.WORKER_NICE)) and worker[3].endswith("celery")
     assert dict(spawned)["gunicorn"][0].endswith("gunicorn")
+
+
+@pytest.mark.django_db
+def test_gunicorn_forks_warm_workers_from_a_preloaded_application(monkeypatch):
+    """The shipped config preloads the application; the WSGI module warms what a first
+    request would pay for (URL configuration, templates) and closes its database connections
+    before the fork."""
+    import runpy
+
+    from django.template import engines
+
+    conf = runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))
+    assert conf["preload_app"] is True
+    import importlib
+
+    import sitecensus.wsgi as wsgi
+
+    from django.db import connections
+
+    closed = []
+    monkeypatch.setattr(connections, "close_all", lambda: closed.append(True))
+    importlib.reload(wsgi)  # as the master loads it: warmed, then its connections closed
+    assert closed
+    assert wsgi.warm() > 50
+    loader = engines["django"].engine.template_loaders[0]
+    assert any(key.startswith("base.html") for key in loader.get_template_cache), "templates not compiled"
