@@ -51,7 +51,35 @@ def report_saved(sender, instance, created, raw=False, **kwargs):
     _append("report", instance.pk, created, _path_of_unit(instance.organizer_id))
 
 
+def rows_changed(sender, ids, created, using="default", **kwargs):
+    """A bulk write (QuerySet.update, bulk_update, bulk_create) of a synced model: one
+    Change per row, in the write's transaction (sitecensus.core.feed)."""
+    action = "created" if created else "updated"
+    if sender is Website:
+        rows = [("website", pk, path, pk) for pk, path in
+                Website.objects.using(using).filter(pk__in=ids).values_list("pk", "unit__path")]
+    elif sender is Scorecard:
+        rows = [("scorecard", pk, path, site) for pk, path, site in
+                Scorecard.objects.using(using).filter(pk__in=ids, stage__in=("self", "inspection"))
+                .values_list("pk", "website__unit__path", "website_id")]
+    elif sender is Rectification:
+        rows = [("rectification", pk, path, site) for pk, path, site in
+                Rectification.objects.using(using).filter(pk__in=ids).values_list("pk", "website__unit__path",
+                                                                                  "website_id")]
+    elif sender is InspectionReport:
+        rows = [("report", pk, path, None) for pk, path in
+                InspectionReport.objects.using(using).filter(pk__in=ids).values_list("pk", "organizer__path")]
+    else:
+        return
+    Change.objects.using(using).bulk_create([
+        Change(kind=kind, object_id=pk, action=action, unit_path=path or "", website_id=site)
+        for kind, pk, path, site in sorted(rows, key=lambda r: r[1])], batch_size=2000)
+
+
 def connect() -> None:
+    from sitecensus.core.feed import rows_changed as bulk_signal
+
+    bulk_signal.connect(rows_changed, dispatch_uid="api_change_bulk")
 
     post_save.connect(website_saved, sender=Website, dispatch_uid="api_change_website")
     post_save.connect(scorecard_saved, sender=Scorecard, dispatch_uid="api_change_scorecard")

@@ -77,6 +77,7 @@ def attach_to_card(*, actor, card: Scorecard, uploads, indicator: str = "", requ
         raise InvalidInput(f"评分表中没有指标“{indicator}”", field="indicator")
     made = [_make(u, scorecard=card, indicator=indicator, uploaded_by=actor) for u in uploads]
     EvidenceFile.objects.bulk_create(made)
+    card.save(update_fields=["updated_at"])  # the card changed: sync (updated_since, the change feed) sees it
     for f in made:
         record("evidence_uploaded", actor=actor, request=request, obj=card, file=f.name, kind=f.kind, size=f.size)
     return made
@@ -97,4 +98,5 @@ def remove_from_card(*, actor, file: EvidenceFile, request=None) -> None:
     if not scoring.may_score(actor, card):
         raise NotAllowed("您不能删除这份评分表的证据")
     file.delete()
+    card.save(update_fields=["updated_at"])
     record("evidence_removed", actor=actor, request=request, obj=card, file=file.name)

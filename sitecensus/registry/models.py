@@ -4,6 +4,7 @@ level-by-level review, identifier codes, and the campaign's deadlines."""
 from django.conf import settings
 from django.db import models
 
+from sitecensus.core.feed import FeedQuerySet
 from sitecensus.orgs.models import Unit
 
 
@@ -78,6 +79,8 @@ class WindowException(models.Model):
 
 class Website(models.Model):
     """One government website, reported by its competent unit (填报单位)."""
+
+    objects = FeedQuerySet.as_manager()  # bulk writes reach the API's change feed too
 
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 
 from sitecensus.core import dbtriggers
+from sitecensus.core.feed import FeedQuerySet
 from sitecensus.orgs.models import Unit
 from sitecensus.registry.models import Campaign, Website
 
@@ -57,6 +58,8 @@ class IndicatorRow(models.Model):
 
 
 class Scorecard(models.Model):
+    objects = FeedQuerySet.as_manager()  # bulk writes reach the API's change feed too
+
     class Stage(models.TextChoices):
         SELF = "self", "自查"
         INSPECTION = "inspection", "检查"
@@ -113,6 +116,8 @@ class ScoreEntry(models.Model):
 
 
 class Rectification(models.Model):
+    objects = FeedQuerySet.as_manager()  # bulk writes reach the API's change feed too
+
     class Status(models.TextChoices):
         OPEN = "open", "待整改"
         ANSWERED = "answered", "已反馈"
@@ -153,6 +158,9 @@ class RectificationEvent(models.Model):
 
 class InspectionReport(models.Model):
     """An organizing unit's inspection & rectification report to its parent."""
+
+    objects = FeedQuerySet.as_manager()  # bulk writes reach the API's change feed too
+
 
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"
