@@ -90,7 +90,11 @@ api = NinjaAPI(
         "政府网站目录（公开）与各单位在系统中的全部业务（令牌认证）：网站填报与审核、自查与检查评分表、整改通知、"
         "检查整改情况报告、抽查批次、统计、审计日志（仅审计管理员）和变化事件流。令牌的可见范围与所属账号相同，"
         "并限于令牌授予的业务范围（只读或读写）与有效期。所有错误均为中文并带稳定代码 code（与界面的拒绝代码一致）；"
-        "写操作可带请求头 Idempotency-Key，重试同一键不会重复提交，返回第一次的结果。"))
+        "写操作可带请求头 Idempotency-Key，重试同一键不会重复提交，返回第一次的结果。\n\n"
+        "增量同步：事务的提交顺序与记录的变化时间（updated_at）不一定一致，晚提交的记录可能带有更早的时间。"
+        "两次同步之间，请以上次同步开始时间减去一段余量（建议 10 分钟，长于任何写事务）作为 updated_since，"
+        "并按 id 去重；或使用变化事件流 /api/events：事件按提交顺序编号（seq），after 不会越过尚未提交的变化，"
+        "是精确的方式。游标（next_cursor）在一次翻页中精确，但跨次同步只凭旧游标会漏掉晚提交的记录。"))
 errors.install(api)
 token_auth = TokenAuth()
 
@@ -118,7 +122,8 @@ FIRST_CARD = "$response.body#/items/0/id"
 LIMIT = Query(100, ge=1, le=sync.MAX_LIMIT, description="每页条数（1–500）")
 CURSOR = Query("", max_length=200, description="上一页返回的 next_cursor；首页留空")
 SINCE = Query("", max_length=40, pattern=sync.SINCE_PATTERN,
-              description="只返回此时刻（含）之后变化的记录（ISO 8601，如 2026-04-25T08:00:00+08:00）")
+              description="只返回此时刻（含）之后变化的记录（ISO 8601，如 2026-04-25T08:00:00+08:00）。"
+                          "增量同步时请取上次同步开始时间减去余量（建议 10 分钟），并按 id 去重")
 
 
 # ---------------------------------------------------------------- schemas
@@ -347,6 +352,7 @@ class AuditPage(Schema):
 
 class EventOut(Schema):
     id: int
+    seq: int = Field(..., description="提交顺序编号：after 与 next_after 即此编号")
     at: datetime
     kind: str = Field(..., description="website / scorecard / rectification / report")
     object_id: int
@@ -690,7 +696,8 @@ def audit_events(request, response: HttpResponse, action: str = Query("", max_le
 @api.get("/events", response={200: EventPage, **COMMON}, auth=token_auth, tags=["同步"],
          summary="变化事件流：本范围内 after 之后变化的对象（网站、评分表、整改通知、报告）",
          operation_id="list_events", openapi_extra=links(NextEvents=("list_events", {"after": "$response.body#/next_after"})))
-def events(request, response: HttpResponse, after: int = Query(0, ge=0, le=MAX_ID),
+def events(request, response: HttpResponse, after: int = Query(
+        0, ge=0, le=MAX_ID, description="上次返回的 next_after（事件的提交顺序编号 seq）；首次全量同步前记下 latest"),
            limit: int = Query(500, ge=1, le=1000)):
     _no_store(response)
     user = request.auth
@@ -704,12 +711,14 @@ def events(request, response: HttpResponse, after: int = Query(0, ge=0, le=MAX_I
         kinds.add("report")
     if not kinds:
         raise services.TokenScopeMissing("令牌未获授权：事件流需要网站、评分或报告中至少一项权限范围")
-    rows = list(Change.objects.filter(api_policy.change_filter(user), kind__in=kinds, id__gt=after)
-                .order_by("id")[: limit + 1])
+    # By commit order (`seq`, numbered as each writing transaction commits): a change whose
+    # transaction commits late still comes after everything already served.
+    rows = list(Change.objects.filter(api_policy.change_filter(user), kind__in=kinds, seq__gt=after)
+                .order_by("seq")[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
-    latest = Change.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    return {"items": rows, "next_after": rows[-1].id if rows else after, "has_more": more, "latest": latest}
+    latest = Change.objects.filter(seq__isnull=False).order_by("-seq").values_list("seq", flat=True).first() or 0
+    return {"items": rows, "next_after": rows[-1].seq if rows else after, "has_more": more, "latest": latest}
 
 
 # ---------------------------------------------------------------- filing (直报) and change requests

@@ -55,7 +55,8 @@ class IdempotencyKey(models.Model):
 
 class Change(models.Model):
     """One change of a synced object (website, scorecard, rectification notice, report),
-    written by signals whatever the path (UI, API, import); /api/events pages it by id."""
+    written by signals whatever the path (UI, API, import, bulk writes); /api/events pages
+    it by `seq`, the commit order."""
 
     id = models.BigAutoField(primary_key=True)
     at = models.DateTimeField(default=timezone.now)
@@ -64,6 +65,10 @@ class Change(models.Model):
     action = models.CharField(max_length=16)  # created / updated
     unit_path = models.CharField(max_length=255)  # the owning unit's path: the scope filter
     website_id = models.BigIntegerField(null=True)
+    # The event's number in commit order, set by the database when the writing transaction
+    # commits (migration 0003): /api/events pages by it, so a late commit is never skipped.
+    seq = models.BigIntegerField(null=True)
 
     class Meta:
-        indexes = [models.Index(fields=["unit_path", "id"], name="api_change_scope")]
+        indexes = [models.Index(fields=["unit_path", "id"], name="api_change_scope"),
+                   models.Index(fields=["unit_path", "seq"], name="api_change_scope_seq")]

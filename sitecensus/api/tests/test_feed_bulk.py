@@ -111,3 +111,15 @@ def test_evidence_upload_marks_its_card_changed(client, demo_users):
     attach_to_card(actor=owner, card=card, uploads=[upload("a.png", png_bytes())])
     assert mirror.follow() == {("scorecard", card.pk)}
     assert Scorecard.objects.get(pk=card.pk).updated_at > before
+
+
+def test_the_schema_tells_clients_to_overlap_or_follow_the_feed():
+    from sitecensus.api.api import api
+
+    schema = api.get_openapi_schema(path_prefix="/api/")
+    assert "减去余量" in schema["info"]["description"] or "减去一段余量" in schema["info"]["description"]
+    assert "/api/events" in schema["info"]["description"] and "提交顺序" in schema["info"]["description"]
+    since = next(p for p in schema["paths"]["/api/sites"]["get"]["parameters"] if p["name"] == "updated_since")
+    assert "余量" in since["description"]
+    after = next(p for p in schema["paths"]["/api/events"]["get"]["parameters"] if p["name"] == "after")
+    assert "seq" in after["description"]
