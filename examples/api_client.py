@@ -7,7 +7,7 @@ current from the change feed, and a reporting unit files its self-check:
     export SITECENSUS_URL=http://127.0.0.1:8000
     export SITECENSUS_TOKEN=sc_...        # created at /api/tokens/
     python examples/api_client.py mirror mirror.json        # first run: every site; later: only changes
-    python examples/api_client.py selfcheck 42 '{"A2": {"count": 2}}'
+    python examples/api_client.py selfcheck 42 '{"A2": {"count": 2}}' [首页截图.png ...]
 
 Every error comes back as JSON with a Chinese `detail` and a stable `code`;
 writes carry an Idempotency-Key, so a retry after a lost answer never files twice.
@@ -23,6 +23,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from datetime import datetime, timedelta
 
 
 class ApiError(Exception):
@@ -65,6 +66,30 @@ class Client:
                 time.sleep(0.5 * (attempt + 1))
         raise RuntimeError("unreachable")
 
+    def upload(self, path: str, files: list[tuple[str, bytes]], fields: dict | None = None,
+               idempotency_key: str | None = None) -> dict:
+        """A multipart/form-data POST (evidence files): `files` as (file name, content)."""
+        boundary = uuid.uuid4().hex
+        parts = []
+        for name, value in (fields or {}).items():
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+                         .encode())
+        for filename, content in files:
+            quoted = urllib.parse.quote(filename)
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{quoted}"; '
+                         f"filename*=UTF-8''{quoted}\r\nContent-Type: application/octet-stream\r\n\r\n".encode()
+                         + content + b"\r\n")
+        data = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        headers = {"Authorization": f"Bearer {self.token}", "Accept": "application/json",
+                   "Content-Type": f"multipart/form-data; boundary={boundary}",
+                   "Idempotency-Key": idempotency_key or str(uuid.uuid4())}
+        request = urllib.request.Request(self.base + path, data=data, method="POST", headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                return json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            raise ApiError(error.code, json.loads(error.read() or b"{}")) from None
+
     def pages(self, path: str, **params):
         """Every row of a list, following the keyset cursor."""
         cursor = ""
@@ -76,28 +101,40 @@ class Client:
                 return
 
 
+# Transactions commit out of order: a row stamped at 10:00:00 may commit at 10:00:30, after a
+# sync has seen rows stamped 10:00:10. Each sync therefore asks again from the newest change time
+# it saw minus this margin (longer than any write transaction) and keeps only real differences.
+MARGIN_SECONDS = 600
+
+
+def _time(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
 def mirror(client: Client, state: dict) -> dict:
-    """Bring `state` up to date: {"sites": {id: site}, "cursor": ..., "after": event id}.
+    """Bring `state` up to date: {"sites": {id: site}, "since": ..., "after": event number}.
 
     First run: every site of the token's scope, in keyset pages of 500 ordered by
-    change time. Later runs: the sites changed since the saved cursor (usually one
-    page), and the change feed after the saved event id (self-checks, inspections,
-    rectification notices and reports that changed, for the caller to fetch)."""
+    change time. Later runs: the sites changed since the newest change time seen
+    minus the margin (the overlap comes back too and is dropped when unchanged),
+    and the change feed after the saved event number (self-checks, inspections,
+    rectification notices and reports that changed, for the caller to fetch;
+    the feed is numbered in commit order, so it is exact)."""
     sites = state.setdefault("sites", {})
-    first = "cursor" not in state
+    first = "since" not in state
     if first:
         # Where the feed stands before paging, so nothing slips between the two.
         state["after"] = client.call("GET", "/events", {"after": 0, "limit": 1})["latest"]
-    changed, cursor = [], state.get("cursor", "")
-    while True:
-        page = client.call("GET", "/sites", {"limit": 500, "cursor": cursor})
-        for site in page["items"]:
+    newest = _time(state["since"]) if state.get("since") else None
+    since = (newest - timedelta(seconds=MARGIN_SECONDS)).isoformat() if newest else ""
+    changed = []
+    for site in client.pages("/sites", limit=500, updated_since=since):
+        if sites.get(str(site["id"])) != site:
             sites[str(site["id"])] = site
             changed.append(site["id"])
-        cursor = page["next_cursor"] or cursor
-        if not page["has_more"]:
-            break
-    state["cursor"] = cursor
+        if newest is None or _time(site["updated_at"]) > newest:
+            newest = _time(site["updated_at"])  # the server's own clock: no skew
+    state["since"] = newest.isoformat() if newest else ""
     events = []
     if not first:
         while True:
@@ -111,12 +148,19 @@ def mirror(client: Client, state: dict) -> dict:
     return state
 
 
-def file_self_check(client: Client, site_id: int, entries: dict) -> dict:
-    """Open (or fetch) the site's self-check card, fill it and submit it."""
+def file_self_check(client: Client, site_id: int, entries: dict, files: list[str] = ()) -> dict:
+    """Open (or fetch) the site's self-check card, fill it, attach the evidence files
+    (PNG, JPEG or PDF) and submit it."""
     card = client.call("POST", f"/sites/{site_id}/selfcheck", idempotency_key=f"open-{site_id}")
     if card["status"] == "submitted":
         return card
     client.call("PUT", f"/scorecards/{card['id']}/entries", body={"entries": entries})
+    if files:
+        contents = []
+        for path in files:
+            with open(path, "rb") as handle:
+                contents.append((os.path.basename(path), handle.read()))
+        client.upload(f"/scorecards/{card['id']}/files", contents)
     return client.call("POST", f"/scorecards/{card['id']}/submit", idempotency_key=f"submit-{card['id']}")
 
 
@@ -132,9 +176,10 @@ def main(argv: list[str]) -> int:
             print(f"{len(state['sites'])} 个网站，本次取得 {len(state['last_changed'])} 个，"
                   f"其他变化 {len(state['last_events'])} 项")
             return 0
-        if argv[:1] == ["selfcheck"] and len(argv) == 3:
-            card = file_self_check(client, int(argv[1]), json.loads(argv[2]))
-            print(f"自查表 {card['id']}：{card['status']}，得分 {card['score']}，{card['result']}")
+        if argv[:1] == ["selfcheck"] and len(argv) >= 3:
+            card = file_self_check(client, int(argv[1]), json.loads(argv[2]), argv[3:])
+            print(f"自查表 {card['id']}：{card['status']}，得分 {card['score']}，{card['result']}，"
+                  f"证据文件 {len(card['files'])} 个")
             return 0
     except ApiError as error:
         print(f"错误（{error.code}）：{error.detail}", file=sys.stderr)

@@ -56,11 +56,20 @@ def test_example_client_mirrors_a_province_and_files_a_self_check(live_server, l
     assert ("website", inside.pk) in state["last_events"]
     assert state["sites"][str(inside.pk)]["name"] == "涞水县人民政府门户网站"
 
-    # The unit files its self-check; a retried submit returns the same answer.
+    # A run with nothing new fetches nothing (the overlap comes back unchanged and is dropped).
+    api_client.mirror(client, state)
+    assert state["last_changed"] == [] and state["last_events"] == []
+
+    # The unit files its self-check with a screenshot; a retried submit returns the same answer.
+    from sitecensus.evidence.testing import png_bytes
+
+    shot = tmp_path / "首页截图.png"
+    shot.write_bytes(png_bytes())
     site = Website.objects.get(name="河北省发展和改革委员会")
     filer = api_client.Client(live_server.url, unit)
-    card = api_client.file_self_check(filer, site.pk, {"A2": {"count": 2}})
+    card = api_client.file_self_check(filer, site.pk, {"A2": {"count": 2}}, [str(shot)])
     assert (card["status"], card["score"], card["result"]) == ("submitted", "98.00", "合格")
+    assert [(f["name"], f["kind"]) for f in card["files"]] == [("首页截图.png", "png")]
     again = filer.call("POST", f"/scorecards/{card['id']}/submit", idempotency_key=f"submit-{card['id']}")
     assert again == card
     assert Scorecard.objects.get(pk=card["id"]).is_submitted
