@@ -664,7 +664,9 @@ def reports(request, response: HttpResponse, updated_since: str = SINCE, cursor:
 # ---------------------------------------------------------------- spot check
 
 @api.get("/spotcheck/batches", response={200: BatchPage, **COMMON}, auth=token_auth, tags=["抽查核查"],
-         summary="本单位组织的抽查批次（国办与省级办公厅）")
+         summary="本单位组织的抽查批次（国办与省级办公厅）",
+         openapi_extra=links(BatchSites=("batch_sites", {"batch_id": "$response.body#/items/0/id"}),
+                             SignBulk=("sign_spotcheck_bulk", {"batch_id": "$response.body#/items/0/id"})))
 def batches(request, response: HttpResponse, cursor: str = CURSOR, limit: int = LIMIT):
 
     services.require(request.auth, "spotcheck")
@@ -996,7 +998,9 @@ class BatchSitePage(Schema):
 
 
 @api.get("/spotcheck/batches/{batch_id}/sites", response={200: BatchSitePage, **COMMON}, auth=token_auth,
-         tags=["抽查核查"], summary="一个抽查批次的抽中网站与结果（批次的组织单位）", operation_id="batch_sites")
+         tags=["抽查核查"], summary="一个抽查批次的抽中网站与结果（批次的组织单位）", operation_id="batch_sites",
+         openapi_extra=links(GetSpotSite=("get_spotcheck_site", {"bsite_id": "$response.body#/items/0/id"}),
+                             Review=("review_spotcheck", {"bsite_id": "$response.body#/items/0/id"})))
 def batch_sites(request, response: HttpResponse, batch_id: int = Path(..., ge=1, le=MAX_ID),
                 cursor: str = CURSOR, limit: int = LIMIT):
     services.require(request.auth, "spotcheck")

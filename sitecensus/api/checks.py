@@ -213,6 +213,15 @@ def _spot_json(bsite_id) -> dict:
     return {"site": SpotSiteOut.from_orm(bsite).model_dump(mode="json"), "card": card}
 
 
+def _spot_write(request, bsite_id, act) -> tuple[int, dict]:
+    """A write on one sampled site: the grant, the site (members of the batch's unit only),
+    the service, then the site and its card as they now are."""
+    services.require(request.auth, "spotcheck", "write")
+    bsite = _spot_site(request.auth, bsite_id)
+    act(bsite)
+    return 200, _spot_json(bsite.pk)
+
+
 def _review_card(request, bsite: BatchSite) -> Scorecard:
     """The first reviewer's card (opened by the UI's service, which checks the reviewer)."""
     return spot_services.review_card(actor=request.auth, bsite=bsite, request=request)
@@ -236,54 +245,44 @@ def spot_site(request, bsite_id: int = Path(..., ge=1, le=MAX_ID)):
              openapi_extra=links(**SPOT_LINKS))
 @idempotent
 def spot_review(request, bsite_id: int = Path(..., ge=1, le=MAX_ID)):
-    services.require(request.auth, "spotcheck", "write")
-    bsite = _spot_site(request.auth, bsite_id)
-    _review_card(request, bsite)
-    return 200, _spot_json(bsite.pk)
+    return _spot_write(request, bsite_id, lambda bsite: _review_card(request, bsite))
 
 
 @router.put("/spotcheck/sites/{bsite_id}/entries", response={200: SpotCardOut, **WRITE}, tags=["抽查核查"],
             summary="复核人确认或修改复核结果（保存评分表填写内容，未提交时）", operation_id="fill_spotcheck")
 @idempotent
 def spot_fill(request, payload: EntriesIn, bsite_id: int = Path(..., ge=1, le=MAX_ID)):
-    services.require(request.auth, "spotcheck", "write")
-    bsite = _spot_site(request.auth, bsite_id)
-    card = _review_card(request, bsite)
-    scoring_services.save_entries(actor=request.auth, card=card, raw_entries=payload.entries, request=request)
-    return 200, _spot_json(bsite.pk)
+    return _spot_write(request, bsite_id, lambda bsite: scoring_services.save_entries(
+        actor=request.auth, card=_review_card(request, bsite), raw_entries=payload.entries, request=request))
 
 
 @router.post("/spotcheck/sites/{bsite_id}/submit", response={200: SpotCardOut, **WRITE}, tags=["抽查核查"],
              summary="复核人提交复核评分表（交第二复核人签发）", operation_id="submit_spotcheck")
 @idempotent
 def spot_submit(request, bsite_id: int = Path(..., ge=1, le=MAX_ID)):
-    services.require(request.auth, "spotcheck", "write")
-    bsite = _spot_site(request.auth, bsite_id)
-    spot_policy.check_review(request.auth, bsite)
-    if bsite.scorecard is None:
-        raise InvalidState("复核人尚未开始复核评分表")
-    scoring_services.submit_card(actor=request.auth, card=bsite.scorecard, request=request)
-    return 200, _spot_json(bsite.pk)
+    def submit(bsite):
+        spot_policy.check_review(request.auth, bsite)
+        if bsite.scorecard is None:
+            raise InvalidState("复核人尚未开始复核评分表")
+        scoring_services.submit_card(actor=request.auth, card=bsite.scorecard, request=request)
+
+    return _spot_write(request, bsite_id, submit)
 
 
 @router.post("/spotcheck/sites/{bsite_id}/sign", response={200: SpotCardOut, **WRITE}, tags=["抽查核查"],
              summary="第二复核人签发（须为复核人以外的第二人）", operation_id="sign_spotcheck")
 @idempotent
 def spot_sign(request, bsite_id: int = Path(..., ge=1, le=MAX_ID)):
-    services.require(request.auth, "spotcheck", "write")
-    bsite = _spot_site(request.auth, bsite_id)
-    spot_services.sign_off(actor=request.auth, bsite=bsite, request=request)
-    return 200, _spot_json(bsite.pk)
+    return _spot_write(request, bsite_id, lambda bsite: spot_services.sign_off(
+        actor=request.auth, bsite=bsite, request=request))
 
 
 @router.post("/spotcheck/sites/{bsite_id}/return", response={200: SpotCardOut, **WRITE}, tags=["抽查核查"],
              summary="第二复核人退回复核结果并说明原因（复核人重新评分）", operation_id="return_spotcheck")
 @idempotent
 def spot_return(request, payload: ReturnIn, bsite_id: int = Path(..., ge=1, le=MAX_ID)):
-    services.require(request.auth, "spotcheck", "write")
-    bsite = _spot_site(request.auth, bsite_id)
-    spot_services.return_to_reviewer(actor=request.auth, bsite=bsite, reason=payload.reason, request=request)
-    return 200, _spot_json(bsite.pk)
+    return _spot_write(request, bsite_id, lambda bsite: spot_services.return_to_reviewer(
+        actor=request.auth, bsite=bsite, reason=payload.reason, request=request))
 
 
 @router.post("/spotcheck/batches/{batch_id}/sign", response={200: BulkSignOut, **WRITE}, tags=["抽查核查"],

@@ -52,6 +52,8 @@ def check_scope(response, visible: set[int]) -> None:
         return
     body = response.json()
     rows = body.get("items", [body]) if isinstance(body, dict) else []
+    rows = rows + [row[key] for row in rows if isinstance(row, dict) for key in ("site", "card")
+                   if isinstance(row.get(key), dict)]  # a sampled site and its review card
     for row in rows:
         if not isinstance(row, dict):
             continue
@@ -87,7 +89,18 @@ def test_public_api_anonymous(case, db, keep_connection):
 
 
 def test_stateful_links(db, keep_connection, demo_users):
-    for username in ("hebei_fgw", "laishui", "hebei"):
+    # A started spot check, so the national office's run can follow batches → sampled sites → review.
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sitecensus.spotcheck import services as spot_services
+
+    today = timezone.localdate()
+    batch = spot_services.create_batch(actor=demo_users["guoban"], name="接口抽查", strata_by=[], ratio="100",
+                                       window_start=today - timedelta(days=7), window_end=today)
+    spot_services.start(actor=demo_users["guoban"], batch=spot_services.draw(actor=demo_users["guoban"], batch=batch))
+    for username in ("hebei_fgw", "laishui", "hebei", "guoban"):
         raw = services.create_token(actor=demo_users[username], name="stateful", scopes=ROLES[username])[1]
         visible = set(scope.visible_websites(demo_users[username]).values_list("id", flat=True))
 
