@@ -198,6 +198,8 @@ def test_spot_check_batches_for_their_organizers_only(client, demo_users):
     raw = token(organizer, scopes=["spotcheck:read"])
     listed = client.get("/api/spotcheck/batches", **bearer(raw)).json()
     assert batch.pk in [b["id"] for b in listed["items"]]
+    mine = next(b for b in listed["items"] if b["id"] == batch.pk)
+    assert (mine["round"], mine["is_late"]) == ("未关联抽查轮次", False)  # no rounds in the demo: said in words
     sites = client.get(f"/api/spotcheck/batches/{batch.pk}/sites", {"limit": 500}, **bearer(raw)).json()
     assert {s["id"] for s in sites["items"]} == set(BatchSite.objects.filter(batch=batch).values_list("id", flat=True))
     outsider = token(demo_users["laishui"], scopes=["spotcheck:read"])
