@@ -26,8 +26,10 @@ DEFINITIONS_DIR = Path(__file__).resolve().parent / "definitions"
 CURRENT_VERSION = "2015.1"
 FORM_FILES = {"basic_info": "basic_info.json", "columns": "columns.json"}
 FIELD_TYPES = frozenset(
-    {"text", "url", "urls", "email", "phone", "mobile", "ip", "icp", "psb", "choice", "yesno", "integer"}
+    {"text", "url", "urls", "email", "phone", "mobile", "ip", "icp", "psb", "choice", "yesno", "integer", "date"}
 )
+URL_SCHEMES = ("http://", "https://")
+# A date field's JSON carries "min" and "max" (ISO dates); an integer's may carry "min"/"max".
 
 # Values are echoed in messages; long ones are shortened.
 _ECHO_MAX = 60
@@ -51,6 +53,8 @@ class FieldSpec:
     system: bool = False  # filled by the system (the site's identity), not by the clerk; not filed data
     choice_values: tuple[str, ...] = ()  # the resolved choice list
     choice_aliases: tuple[tuple[str, str], ...] = ()  # retired option → its successor (older workbooks)
+    min_value: int | _dt.date | None = None  # "min" in the definition: integer or date bound
+    max_value: int | _dt.date | None = None  # "max"
 
     @property
     def is_multi(self) -> bool:
@@ -134,6 +138,7 @@ def _load_forms(version: str) -> dict[str, FormSpec]:
             list_name = raw.get("choices")
             if raw["type"] == "choice" and not list_name:
                 raise ValueError(f"{filename}: field {raw['code']}: a choice field needs a list")
+            bounds = _bounds(filename, raw)
             fields.append(
                 FieldSpec(
                     code=raw["code"],
@@ -148,6 +153,8 @@ def _load_forms(version: str) -> dict[str, FormSpec]:
                     system=bool(raw.get("system", False)),
                     choice_values=choices[list_name] if list_name else (),
                     choice_aliases=aliases.get(list_name, ()) if list_name else (),
+                    min_value=bounds[0],
+                    max_value=bounds[1],
                 )
             )
         by_code = {f.code: f for f in fields}
@@ -165,6 +172,62 @@ def _load_forms(version: str) -> dict[str, FormSpec]:
             _by_code=by_code,
         )
     return forms
+
+
+def _bounds(filename: str, raw: dict) -> tuple:
+    low, high = raw.get("min"), raw.get("max")
+    if raw["type"] == "date":
+        if low is None or high is None:
+            raise ValueError(f"{filename}: field {raw['code']}: a date field needs min and max")
+        return _dt.date.fromisoformat(low), _dt.date.fromisoformat(high)
+    if (low is not None or high is not None) and raw["type"] != "integer":
+        raise ValueError(f"{filename}: field {raw['code']}: min/max apply to integer and date fields")
+    return low, high
+
+
+def integer_bounds(spec: FieldSpec) -> tuple[int, int]:
+    """The range an integer field accepts: its min/max, else what max_length digits allow."""
+    digits = spec.max_length or 15
+    low = spec.min_value if spec.min_value is not None else -(10 ** (digits - 1) - 1)
+    high = spec.max_value if spec.max_value is not None else 10 ** digits - 1
+    return low, high
+
+
+_TYPE_RULES = {
+    "url": f"以 {' 或 '.join(URL_SCHEMES)} 开头",
+    "urls": "网址或域名，多个用分号（；）分隔或换行",
+    "email": "电子邮箱地址（含 @）",
+    "phone": "写成“区号-号码”，如 0312-1234567",
+    "mobile": "11 位手机号码",
+    "ip": "IPv4 或 IPv6 地址，多个用分号（；）分隔",
+    "icp": "如“冀ICP备05001234号”",
+    "psb": "如“冀公网安备 13062302000123号”",
+}
+
+
+def rule_phrases(spec: FieldSpec) -> list[str]:
+    """The field's rules in Chinese, from its definition. The offline workbook shows them as each
+    cell's input message and error message (with the matching Excel data validation); validate_value
+    enforces the same definition on import, so the two never disagree."""
+    if spec.system:
+        phrases = ["由系统填写，请勿修改"]
+    else:
+        phrases = ["必填" if spec.required else "选填"]
+    if spec.type in ("choice", "yesno"):
+        options = "、".join(spec.choice_values or ("是", "否"))
+        phrases.append(f"从下拉列表中选择：{options}" if len(options) <= 40
+                       else f"从下拉列表中选择（共 {len(spec.choice_values)} 项）")
+    elif spec.type == "integer":
+        low, high = integer_bounds(spec)
+        phrases.append(f"{low} 至 {high} 之间的整数")
+    elif spec.type == "date":
+        phrases.append(f"{spec.min_value.isoformat()} 至 {spec.max_value.isoformat()} 之间的日期，如 "
+                       f"{spec.min_value.isoformat()}")
+    elif spec.type in _TYPE_RULES:
+        phrases.append(_TYPE_RULES[spec.type])
+    if spec.max_length and spec.type not in ("integer", "date", "choice", "yesno"):
+        phrases.append(f"最多 {spec.max_length} 个字")
+    return phrases
 
 
 # --------------------------------------------------------------------------
@@ -229,8 +292,8 @@ def _check_url(text: str) -> tuple[str | None, str | None]:
         return None, ""
     scheme = parts.scheme.lower()
     if not scheme:
-        return None, "，应以 http:// 或 https:// 开头"
-    if scheme not in ("http", "https") or not candidate.lower().startswith(scheme + "://"):
+        return None, f"，应以 {' 或 '.join(URL_SCHEMES)} 开头"
+    if scheme + "://" not in URL_SCHEMES or not candidate.lower().startswith(scheme + "://"):
         return None, ""
     host = parts.hostname or ""
     if parts.username is not None or parts.password is not None or not host:
@@ -291,8 +354,9 @@ def validate_value(spec: FieldSpec, raw, *, required: bool | None = None) -> tup
     Returns ``(value, None)`` on success and ``(None, message)`` on failure.
     Clean values: ``None`` for an empty optional field; ``str`` for text, url,
     email, phone ("0312-1234567" or "010-12345678-8001"), mobile (11 digits),
-    icp, psb ("冀公网安备 13062302000123号"), choice (the canonical option);
-    ``bool`` for yesno; ``list[str]`` for urls and ip; ``int`` for integer.
+    icp, psb ("冀公网安备 13062302000123号"), choice (the canonical option),
+    date (ISO "2015-05-01", within the field's min/max);
+    ``bool`` for yesno; ``list[str]`` for urls and ip; ``int`` for integer (within its bounds).
     A clean value is valid input too (a stored record is checked again on submission).
     ``required=False`` checks only the format (a draft: whatever is typed is saved).
     """
@@ -419,9 +483,29 @@ def _v_yesno(spec, text):
 
 def _v_integer(spec, text):
     candidate = _nfkc(text).strip()
-    if re.fullmatch(r"[+-]?\d+", candidate):
-        return int(candidate), None
-    return None, f"应填写整数，不能填写“{_echo(text)}”"
+    if not re.fullmatch(r"[+-]?\d+", candidate):
+        return None, f"应填写整数，不能填写“{_echo(text)}”"
+    low, high = integer_bounds(spec)
+    if not low <= int(candidate) <= high:
+        return None, f"应为 {low} 至 {high} 之间的整数，不能填写“{_echo(text)}”"
+    return int(candidate), None
+
+
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+00:00(?::00)?)?")
+
+
+def _v_date(spec, text):
+    m = _DATE.fullmatch(_nfkc(text).strip())
+    try:
+        value = _dt.date(*map(int, m.groups())) if m else None
+    except ValueError:
+        value = None
+    if value is None:
+        return None, f"日期格式不正确：“{_echo(text)}”，应如 {spec.min_value.isoformat()}"
+    if not spec.min_value <= value <= spec.max_value:
+        return None, (f"日期应在 {spec.min_value.isoformat()} 至 {spec.max_value.isoformat()} 之间，"
+                      f"不能为 {value.isoformat()}")
+    return value.isoformat(), None
 
 
 _CHECKERS = {
@@ -437,6 +521,7 @@ _CHECKERS = {
     "choice": _v_choice,
     "yesno": _v_yesno,
     "integer": _v_integer,
+    "date": _v_date,
 }
 
 

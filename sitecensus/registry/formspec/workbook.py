@@ -33,7 +33,17 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .spec import CURRENT_VERSION, FormSpec, choice_labels, load_choices, load_forms
+from .spec import (
+    CURRENT_VERSION,
+    URL_SCHEMES,
+    FieldSpec,
+    FormSpec,
+    choice_labels,
+    integer_bounds,
+    load_choices,
+    load_forms,
+    rule_phrases,
+)
 
 INSTRUCTIONS_SHEET = "填写说明"
 OPTIONS_SHEET = "选项"
@@ -122,7 +132,8 @@ def _instructions(forms: dict[str, FormSpec], unit_code: str, unit_name: str, ve
         "4. “上级栏目”选填，须是同一网站已填写的另一个栏目的名称。",
         "",
         "二、填写要求",
-        "1. 标有 * 的列为必填项；把鼠标移到表头单元格上可查看该列的填写说明（批注）。",
+        "1. 标有 * 的列为必填项；把鼠标移到表头单元格上可查看该列的填写说明（批注）。"
+        "选中要填写的单元格会提示该列的要求（长度、格式、范围），输入不符合要求时 Excel 会当即提示并拒绝。",
         "2. 带下拉箭头的列请从下拉列表中选择，不要自行输入其他内容。",
         "3. 首页网址、栏目网址须以 http:// 或 https:// 开头；“其他域名”可只写域名；"
         "多个域名或 IP 地址用分号（；）分隔或换行。",
@@ -162,7 +173,7 @@ def _write_header(ws, form: FormSpec) -> None:
         dim = ws.column_dimensions[letter]
         dim.width = _column_width(field)
         dim.protection = _UNLOCKED
-        dim.number_format = "General" if field.type == "integer" else "@"
+        dim.number_format = {"integer": "General", "date": "yyyy-mm-dd"}.get(field.type, "@")
     ws.row_dimensions[LABEL_ROW].height = 32
     ws.row_dimensions[CODE_ROW].hidden = True
     ws.freeze_panes = ws.cell(row=FIRST_DATA_ROW, column=1).coordinate
@@ -173,22 +184,56 @@ def _write_header(ws, form: FormSpec) -> None:
     ws.protection.selectUnlockedCells = False
 
 
+def _excel_date(value: _dt.date) -> str:
+    return f"DATE({value.year},{value.month},{value.day})"
+
+
+def field_validation(field: FieldSpec, first_cell: str, option_range: str | None = None) -> DataValidation:
+    """The Excel data validation of one column, from the field's definition: a drop-down list, a text
+    length, a whole number or a date within the definition's range, or a formula (URLs start with
+    http:// or https://), with an input message (提示) and an error message in Chinese that name the
+    field and its rules (spec.rule_phrases, the rules validate_value applies on import)."""
+    limit = field.max_length
+    if field.type in ("choice", "yesno"):
+        dv = DataValidation(type="list", formula1=option_range)
+        dv.showDropDown = False  # (sic: False shows the in-cell arrow)
+    elif field.type == "integer":
+        low, high = integer_bounds(field)
+        dv = DataValidation(type="whole", operator="between", formula1=str(low), formula2=str(high))
+    elif field.type == "date":
+        dv = DataValidation(type="date", operator="between", formula1=_excel_date(field.min_value),
+                            formula2=_excel_date(field.max_value))
+    elif field.type == "url":
+        cell = f"LOWER(TRIM({first_cell}))"
+        starts = ",".join(f'LEFT({cell},{len(s)})="{s}"' for s in URL_SCHEMES)
+        length = f"LEN({first_cell})<={limit}," if limit else ""
+        dv = DataValidation(type="custom", formula1=f"AND({length}OR({starts}))")
+    elif field.type == "email":
+        length = f"LEN({first_cell})<={limit}," if limit else ""
+        dv = DataValidation(type="custom", formula1=f'AND({length}ISNUMBER(FIND("@",{first_cell})))')
+    elif limit:
+        dv = (DataValidation(type="textLength", operator="between", formula1="1", formula2=str(limit))
+              if field.required else
+              DataValidation(type="textLength", operator="lessThanOrEqual", formula1=str(limit)))
+    else:
+        dv = DataValidation()  # no limit Excel can check: the input message still says the rules
+    rules = "；".join(rule_phrases(field))
+    dv.allow_blank = not field.required
+    dv.showErrorMessage = True
+    dv.errorStyle = "stop"
+    dv.errorTitle = f"“{field.label}”输入无效"[:32]
+    dv.error = f"“{field.label}”填写不符合要求。要求：{rules}。"[:255]
+    dv.showInputMessage = True
+    dv.promptTitle = (f"{field.label}（必填）" if field.required else field.label)[:32]
+    dv.prompt = (f"{rules}。{field.help}" if field.help else f"{rules}。")[:255]
+    return dv
+
+
 def _add_validations(ws, form: FormSpec, option_ranges: dict[str, str], last_row: int) -> None:
     for col, field in enumerate(form.fields, start=1):
-        if field.type not in ("choice", "yesno"):
-            continue
-        list_name = field.choices or "yes_no"
-        dv = DataValidation(type="list", formula1=option_ranges[list_name], allow_blank=True)
-        dv.showDropDown = False  # (sic: False shows the in-cell arrow)
-        dv.showErrorMessage = True
-        dv.errorStyle = "stop"
-        dv.errorTitle = "输入内容无效"
-        options = "、".join(field.choice_values or ("是", "否"))
-        dv.error = f"“{field.label}”只能从下拉列表中选择：{options}。"[:255]
-        dv.showInputMessage = True
-        dv.promptTitle = field.label[:32]
-        dv.prompt = (field.help or f"请选择{field.label}")[:255]
         letter = get_column_letter(col)
+        list_name = field.choices or ("yes_no" if field.type == "yesno" else None)
+        dv = field_validation(field, f"{letter}{FIRST_DATA_ROW}", option_ranges.get(list_name))
         dv.add(f"{letter}{FIRST_DATA_ROW}:{letter}{last_row}")
         ws.add_data_validation(dv)
 
