@@ -53,14 +53,16 @@ def decode(token: str, kinds: list[str]) -> list | None:
 
 
 def after_filter(keys: list[str], values: list) -> Q:
-    """Rows strictly after `values` in the (ascending) order of `keys`."""
+    """Rows strictly after `values` in the (ascending) order of `keys`. The redundant
+    `first >= value` lets the database start its index scan at the key (PostgreSQL does not
+    derive it from the OR: page 1,500 of the national list read 128,000 index entries first)."""
     q = Q()
     for i, key in enumerate(keys):
         step = Q(**{f"{key}__gt": values[i]})
         for prior, value in zip(keys[:i], values[:i]):
             step &= Q(**{prior: value})
         q |= step
-    return q
+    return Q(**{f"{keys[0]}__gte": values[0]}) & q
 
 
 class CountCachingPaginator(Paginator):
