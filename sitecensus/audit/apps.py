@@ -9,6 +9,9 @@ class AuditConfig(AppConfig):
     verbose_name = "审计"
 
     def ready(self):
-        from .services import record_refusal
+        from django_fsm.signals import post_transition
+
+        from .services import record_refusal, record_transition
 
         request_refused.connect(record_refusal, dispatch_uid="audit-request-refused")
+        post_transition.connect(record_transition, dispatch_uid="audit-transition")

@@ -70,6 +70,7 @@ LABELS = {
     "spotcheck_drawn": "抽样",
     "spotcheck_started": "启动抽查",
     "spotcheck_scanned": "抽查扫描",
+    "spotcheck_scan_skipped": "抽查不经系统扫描（说明原因）",
     "spotcheck_assigned": "指定复核人",
     "spotcheck_signed": "复核签发",
     "spotcheck_returned": "退回复核结果",

@@ -94,3 +94,16 @@ def record_refusal(sender, request, status, reason, code="", **kwargs):
     record("request_refused", actor=user if user is not None and user.is_authenticated else None,
            request=request, outcome="failure", url=request.get_full_path()[:500], method=request.method,
            status=status, reason=reason, code=code)
+
+
+def record_transition(sender, instance, name, source, target, method_kwargs=None, exception=None, **kwargs):
+    """One audit event per declared transition (sitecensus/core/lifecycle.py): the event its
+    declaration names, on the object it names (the instance by default), its details as fields."""
+    if exception is not None:
+        return  # refused inside the method: nothing changed, the error reaches the caller
+    meta = getattr(sender, name)._django_fsm
+    declared = meta.get_transition(source)
+    details = dict(method_kwargs or {})
+    actor, request = details.pop("actor", None), details.pop("request", None)
+    obj = details.pop("audit_obj", None) or instance
+    record(declared.custom["event"], actor=actor, request=request, obj=obj, **details)

@@ -4,13 +4,33 @@ reviewer's sign-off, and the published notice (通报)."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
+from sitecensus.core.lifecycle import FSMField, FSMModelMixin, condition, step
 from sitecensus.orgs.models import Unit
 from sitecensus.registry.models import Campaign, Website
 from sitecensus.scoring.models import Scorecard
 
 
-class Batch(models.Model):
+ORGANIZER = "组织单位（国办或省级政府办公厅）的业务人员（spotcheck.policy.check_organize）"
+
+
+@condition("请先抽样；已启动的批次不能再次启动")
+def _has_sample(batch) -> bool:
+    return batch.sites.exists()
+
+
+@condition("还有网站未完成复核签发，不能生成通报")
+def _all_signed(batch) -> bool:
+    return not batch.sites.exclude(status=BatchSite.Status.SIGNED).exists()
+
+
+@condition("通报已发布，不能重新生成；如需更正，请另行发布更正通报")
+def _notice_not_published(batch) -> bool:
+    return not Notice.objects.filter(batch=batch, published_at__isnull=False).exists()
+
+
+class Batch(FSMModelMixin, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "未启动"
         MONITORING = "monitoring", "检查中"
@@ -33,7 +53,8 @@ class Batch(models.Model):
     strata = models.JSONField("分层结果", default=dict)  # stratum → {"population", "sampled"}
     window_start = models.DateField("监测开始")
     window_end = models.DateField("监测结束")
-    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT)
+    status = FSMField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT, protected=True)
+    scan_skipped_reason = models.CharField("不经系统扫描的原因", max_length=300, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     drawn_at = models.DateTimeField("抽样时间", null=True, blank=True)
@@ -49,11 +70,38 @@ class Batch(models.Model):
     def round_label(self) -> str:
         return self.round.name if self.round_id else self.NO_ROUND
 
+    # ------------------------------------------------------------ lifecycle (sitecensus/core/lifecycle.py)
 
-class BatchSite(models.Model):
+    @step(source=Status.DRAFT, target=Status.MONITORING, label="启动抽查", event="spotcheck_started", who=ORGANIZER,
+          conditions=[_has_sample], refused="请先抽样；已启动的批次不能再次启动")
+    def start(self, **audit):
+        """Monitoring begins on the drawn sample."""
+
+    @step(source=Status.MONITORING, target=Status.SCANNED, label="完成系统扫描", event="spotcheck_scanned",
+          who=ORGANIZER + "，或其发起的后台扫描任务", refused="只有检查中的批次可以扫描")
+    def record_scan(self, **audit):
+        """The machine scan of the sample finished (its run in the audit event)."""
+
+    @step(source=Status.MONITORING, target=Status.SCANNED, label="不经系统扫描（须说明原因）",
+          event="spotcheck_scan_skipped", who=ORGANIZER, refused="只有检查中的批次可以跳过系统扫描")
+    def skip_scan(self, *, reason: str, **audit):
+        """No machine scan (e.g. the sites are unreachable from the vantage points): the reason is kept."""
+        self.scan_skipped_reason = reason
+
+    @step(source=[Status.SCANNED, Status.REPORTED], target=Status.REPORTED, label="生成通报",
+          event="notice_composed", who=ORGANIZER, conditions=[_notice_not_published, _all_signed],
+          refused="批次尚未完成系统扫描，不能生成通报（无法扫描时可说明原因，跳过系统扫描）")
+    def compose(self, **audit):
+        """The notice is (re)composed from the signed results; final once published."""
+
+
+def _card_submitted(bsite) -> bool:
+    return bsite.scorecard_id is not None and bsite.scorecard.is_submitted
+
+
+class BatchSite(FSMModelMixin, models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "待复核"
-        REVIEWED = "reviewed", "已复核"
         SIGNED = "signed", "已签发"
 
     batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="sites")
@@ -64,13 +112,31 @@ class BatchSite(models.Model):
     second_reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="签发人", null=True, blank=True,
                                         on_delete=models.PROTECT, related_name="+")
     scorecard = models.OneToOneField(Scorecard, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    status = FSMField("状态", max_length=16, choices=Status.choices, default=Status.PENDING, protected=True)
     signed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "抽查网站"
         verbose_name_plural = "抽查网站"
         constraints = [models.UniqueConstraint(fields=["batch", "website"], name="batch_site_unique")]
+
+    def __str__(self):
+        return str(self.website)
+
+    # ------------------------------------------------------------ lifecycle (sitecensus/core/lifecycle.py)
+
+    @step(source=Status.PENDING, target=Status.SIGNED, label="签发复核结果", event="spotcheck_signed",
+          who="本组织单位的另一名复核人员，不是评分的复核人（spotcheck.policy.check_sign_off）；可批量签发",
+          conditions=[condition("复核人尚未提交评分表")(_card_submitted)], refused="已签发")
+    def sign_off(self, *, actor, **audit):
+        self.second_reviewer, self.signed_at = actor, timezone.now()
+
+    @step(source=Status.PENDING, target=Status.PENDING, label="退回复核人重新评分（须说明原因）",
+          event="spotcheck_returned", who="本组织单位的另一名复核人员（spotcheck.policy.check_return）",
+          conditions=[condition("复核人尚未提交评分表，无需退回")(_card_submitted)], refused="已签发的结果不能退回")
+    def return_to_reviewer(self, *, reason: str, **audit):
+        """The submitted card stays as it was (immutable); the reviewer scores a new one."""
+        self.scorecard = None
 
     @property
     def stratum_label(self) -> str:
@@ -79,8 +145,12 @@ class BatchSite(models.Model):
         return stratum_label(self.stratum)
 
 
-class Notice(models.Model):
-    """The notice (通报) of a batch; public once published."""
+class Notice(FSMModelMixin, models.Model):
+    """The notice (通报) of a batch; public once published, and final then."""
+
+    class Status(models.TextChoices):
+        COMPOSED = "composed", "已生成"
+        PUBLISHED = "published", "已发布"
 
     batch = models.OneToOneField(Batch, on_delete=models.PROTECT, related_name="notice")
     title = models.CharField("标题", max_length=200)
@@ -88,6 +158,7 @@ class Notice(models.Model):
     unqualified = models.JSONField("不合格网站", default=list)
     typical = models.JSONField("典型问题", default=list)
     body = models.TextField("通报正文", blank=True)
+    status = FSMField("状态", max_length=16, choices=Status.choices, default=Status.COMPOSED, protected=True)
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+")
@@ -98,3 +169,11 @@ class Notice(models.Model):
 
     def __str__(self):
         return self.title
+
+    # ------------------------------------------------------------ lifecycle (sitecensus/core/lifecycle.py)
+
+    @step(source=Status.COMPOSED, target=Status.PUBLISHED, label="发布通报", event="notice_published", who=ORGANIZER,
+          refused="通报已发布")
+    def publish(self, *, actor, **audit):
+        """Public from now on; the failed sites' units are sent rectifications by scoring's service."""
+        self.published_at, self.published_by = timezone.now(), actor

@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from sitecensus.audit.history import history
 from sitecensus.core.errors import CensusError, InvalidInput, NotFound
 from sitecensus.core.excel import excel_sheets_response
 
@@ -61,6 +62,7 @@ def batch_detail(request, pk):
     return render(request, "spotcheck/batch.html", {
         "batch": batch, "sites": sites.order_by("stratum", "id")[:1000], "reviewers": services._reviewers(batch),
         "notice": Notice.objects.filter(batch=batch).first(), "strata_labels": services.STRATA,
+        "history": history(batch),
         "strata_rows": [(stratum_label(k), v) for k, v in (batch.strata or {}).items()]})
 
 
@@ -77,6 +79,9 @@ def batch_action(request, pk):
     elif action == "scan":
         job = services.start_scan(actor=request.user, batch=batch, request=request)
         return redirect("jobs:job", pk=job.pk)
+    elif action == "skip_scan":
+        services.skip_scan(actor=request.user, batch=batch, reason=request.POST.get("reason", ""), request=request)
+        messages.success(request, "已记录不经系统扫描的原因，可以开始复核")
     elif action == "notice":
         services.compose_notice(actor=request.user, batch=batch, request=request)
         return redirect("spotcheck:notice", pk=batch.pk)

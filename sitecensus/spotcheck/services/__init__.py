@@ -10,7 +10,7 @@ Callers keep writing `from sitecensus.spotcheck import services; services.draw(.
 """
 
 from .. import policy
-from .batches import check_scannable, scan, start, start_scan  # noqa: F401
+from .batches import check_scannable, scan, skip_scan, start, start_scan  # noqa: F401
 from .notices import compose_notice, figures, publish  # noqa: F401
 from .rechecks import _reviewers, assign, return_to_reviewer, review_card, sign_off, sign_off_many  # noqa: F401
 from .sampling import LEVELS, STRATA, add_site, create_batch, draw, draw_ids, population, round_for  # noqa: F401

@@ -1,13 +1,13 @@
 """A batch's run: started (monitoring), the machine scan of its sample queued as
-a background job and recorded (scanned)."""
+a background job and recorded (scanned), or skipped with a reason."""
 
 from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
 
-from sitecensus.audit.services import record
-from sitecensus.core.errors import InvalidState
+from sitecensus.core import lifecycle
+from sitecensus.core.errors import InvalidInput
 from sitecensus.registry.models import Website
 
 from .. import policy
@@ -17,18 +17,29 @@ from ..models import Batch
 @transaction.atomic
 def start(*, actor, batch: Batch, request=None) -> Batch:
     policy.check_organize(actor, batch)
-    if batch.status != Batch.Status.DRAFT or not batch.sites.exists():
-        raise InvalidState("请先抽样；已启动的批次不能再次启动")
-    batch.status = Batch.Status.MONITORING
+    batch = Batch.objects.select_for_update().get(pk=batch.pk)
+    lifecycle.fire(batch, "start", actor=actor, request=request)
     batch.save(update_fields=["status"])
-    record("spotcheck_started", actor=actor, request=request, obj=batch)
     return batch
 
 
 def check_scannable(*, actor, batch: Batch) -> None:
     policy.check_organize(actor, batch)
-    if batch.status != Batch.Status.MONITORING:
-        raise InvalidState("只有检查中的批次可以扫描")
+    lifecycle.check(batch, "record_scan")
+
+
+@transaction.atomic
+def skip_scan(*, actor, batch: Batch, reason: str, request=None) -> Batch:
+    """No machine scan for this batch, with the reason (audited, shown on the batch page):
+    the re-check and the notice may follow without one."""
+    policy.check_organize(actor, batch)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("不经系统扫描时请填写原因", field="reason")
+    batch = Batch.objects.select_for_update().get(pk=batch.pk)
+    lifecycle.fire(batch, "skip_scan", actor=actor, request=request, reason=reason[:300])
+    batch.save(update_fields=["status", "scan_skipped_reason"])
+    return batch
 
 
 def start_scan(*, actor, batch: Batch, request=None):
@@ -53,6 +64,8 @@ def scan(*, actor, batch: Batch, request=None, progress=None):
                        requested_by=actor, progress=progress)
     for website in Website.objects.filter(pk__in=ids):
         scanner.suggest_availability(website)
-    Batch.objects.filter(pk=batch.pk).update(status=Batch.Status.SCANNED)
-    record("spotcheck_scanned", actor=actor, request=request, obj=batch, run=run.pk)
+    with transaction.atomic():
+        batch = Batch.objects.select_for_update().get(pk=batch.pk)
+        lifecycle.fire(batch, "record_scan", actor=actor, request=request, run=run.pk)
+        batch.save(update_fields=["status"])
     return run

@@ -11,8 +11,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from sitecensus.audit.services import record
-from sitecensus.core.errors import InvalidState
+from sitecensus.core import lifecycle
 from sitecensus.orgs.selectors import province_name
 from sitecensus.scoring import services as scoring_services
 from sitecensus.scoring.models import ScoreEntry
@@ -46,14 +45,8 @@ def figures(batch: Batch) -> dict:
 def compose_notice(*, actor, batch: Batch, request=None) -> Notice:
     policy.check_organize(actor, batch)
     batch = Batch.objects.select_for_update().get(pk=batch.pk)
-    if batch.status not in (Batch.Status.SCANNED, Batch.Status.REPORTED):
-        raise InvalidState("批次尚未完成系统扫描，不能生成通报")
-    existing = Notice.objects.filter(batch=batch).first()
-    if existing is not None and existing.published_at:
-        # A published notice is final: its content and date never change silently.
-        raise InvalidState("通报已发布，不能重新生成；如需更正，请另行发布更正通报")
-    if batch.sites.exclude(status=BatchSite.Status.SIGNED).exists():
-        raise InvalidState("还有网站未完成复核签发，不能生成通报")
+    # Scanned (or skipped with a reason), every site signed; a published notice is final.
+    lifecycle.check(batch, "compose")
     rubric = scoring_services.rubric_of_table(scoring_services.current_table())
     names = {i.code: i.name for i in rubric.indicators}
     failed = (batch.sites.exclude(scorecard__result="合格").select_related("website", "website__unit", "scorecard")
@@ -77,8 +70,8 @@ def compose_notice(*, actor, batch: Batch, request=None) -> Notice:
                  f"{'（' + batch.round.name + '）' if batch.round_id else ''}"
                  f"对{data['sampled']}个政府网站进行了抽查，合格{data['passed']}个，"
                  f"合格率{data['pass_rate'] if data['pass_rate'] is not None else '—'}%。")})
-    Batch.objects.filter(pk=batch.pk).update(status=Batch.Status.REPORTED)
-    record("notice_composed", actor=actor, request=request, obj=notice)
+    lifecycle.fire(batch, "compose", actor=actor, request=request, audit_obj=notice)
+    batch.save(update_fields=["status"])
     return notice
 
 
@@ -101,8 +94,7 @@ def publish(*, actor, notice: Notice, request=None) -> Notice:
     whose sites failed."""
     policy.check_organize(actor, notice.batch)
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
-    if notice.published_at:
-        raise InvalidState("通报已发布")
+    lifecycle.check(notice, "publish")
     deadline = rectify_by(notice.batch)
     sent = 0
     issued = []
@@ -116,7 +108,6 @@ def publish(*, actor, notice: Notice, request=None) -> Notice:
                 actor=actor, card=bsite.scorecard, indicator=entry.indicator, deadline=deadline,
                 requirement=f"{notice.title}：请对“{name}”问题进行整改并反馈。", request=request))
             sent += 1
-    notice.published_at, notice.published_by = timezone.now(), actor
-    notice.save(update_fields=["published_at", "published_by"])
-    record("notice_published", actor=actor, request=request, obj=notice, rectifications=sent)
+    lifecycle.fire(notice, "publish", actor=actor, request=request, rectifications=sent)
+    notice.save(update_fields=["status", "published_at", "published_by"])
     return notice

@@ -5,9 +5,9 @@ with a reason."""
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 
 from sitecensus.audit.services import record
+from sitecensus.core import lifecycle
 from sitecensus.core.errors import InvalidInput, InvalidState, NotAllowed
 from sitecensus.orgs.selectors import province_code_for
 from sitecensus.scoring import services as scoring_services
@@ -63,15 +63,11 @@ def sign_off(*, actor, bsite: BatchSite, request=None) -> BatchSite:
     """A second reviewer confirms the result before it is final."""
     bsite = BatchSite.objects.select_for_update(of=("self",)).select_related("batch", "scorecard").get(pk=bsite.pk)
     policy.SIGN_OFF.check(policy.is_batch_member(actor, bsite.batch))
-    card = bsite.scorecard
-    if card is None or not card.is_submitted:
-        raise InvalidState("复核人尚未提交评分表")
+    lifecycle.check(bsite, "sign_off")
     policy.check_sign_off(actor, bsite)
-    if bsite.status == BatchSite.Status.SIGNED:
-        raise InvalidState("已签发")
-    bsite.status, bsite.second_reviewer, bsite.signed_at = BatchSite.Status.SIGNED, actor, timezone.now()
+    lifecycle.fire(bsite, "sign_off", actor=actor, request=request, audit_obj=bsite.website,
+                   result=bsite.scorecard.result)
     bsite.save(update_fields=["status", "second_reviewer", "signed_at"])
-    record("spotcheck_signed", actor=actor, request=request, obj=bsite.website, result=card.result)
     return bsite
 
 
@@ -83,16 +79,11 @@ def return_to_reviewer(*, actor, bsite: BatchSite, reason: str, request=None) ->
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("退回时请填写原因", field="reason")
-    card = bsite.scorecard
-    if card is None or not card.is_submitted:
-        raise InvalidState("复核人尚未提交评分表，无需退回")
-    if bsite.status == BatchSite.Status.SIGNED:
-        raise InvalidState("已签发的结果不能退回")
+    lifecycle.check(bsite, "return_to_reviewer")
     policy.check_return(actor, bsite)
-    bsite.scorecard, bsite.status = None, BatchSite.Status.PENDING
+    lifecycle.fire(bsite, "return_to_reviewer", actor=actor, request=request, audit_obj=bsite.website,
+                   reason=reason[:300], card=bsite.scorecard_id)
     bsite.save(update_fields=["scorecard", "status"])
-    record("spotcheck_returned", actor=actor, request=request, obj=bsite.website, reason=reason[:300],
-           card=card.pk)
     return bsite
 
 
