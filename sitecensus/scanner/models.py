@@ -4,12 +4,18 @@ scorecard entries that an inspector accepts or rejects."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+
+from sitecensus.core.lifecycle import FSMField, FSMModelMixin, step
 
 from sitecensus.registry.models import Website, WebsiteColumn
 from sitecensus.scoring.models import Scorecard
 
 
-class ScanRun(models.Model):
+RUNNER = "扫描任务本身（组织单位业务人员发起，或调度器按计划发起）"
+
+
+class ScanRun(FSMModelMixin, models.Model):
     class Kind(models.TextChoices):
         PROBE = "probe", "可用性探测"
         SCAN = "scan", "全面扫描"
@@ -20,7 +26,7 @@ class ScanRun(models.Model):
         FAILED = "failed", "失败"
 
     kind = models.CharField("类型", max_length=8, choices=Kind.choices)
-    status = models.CharField("状态", max_length=8, choices=Status.choices, default=Status.RUNNING)
+    status = FSMField("状态", max_length=8, choices=Status.choices, default=Status.RUNNING, protected=True)
     trigger = models.CharField("触发方式", max_length=16, default="manual")
     vantage = models.CharField("监测点", max_length=32, blank=True)
     total = models.PositiveIntegerField("网站数", default=0)
@@ -34,6 +40,27 @@ class ScanRun(models.Model):
     class Meta:
         verbose_name = "扫描任务"
         verbose_name_plural = "扫描任务"
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    # ------------------------------------------------------------ lifecycle (sitecensus/core/lifecycle.py)
+
+    @step(source=Status.RUNNING, target=Status.DONE, label="完成扫描", event="scan_run_finished", who=RUNNER,
+          refused="扫描任务已结束")
+    def finish(self, **audit):
+        self.finished_at = timezone.now()
+
+    @step(source=Status.RUNNING, target=Status.FAILED, label="扫描失败", event="scan_run_failed", who=RUNNER,
+          refused="扫描任务已结束")
+    def fail(self, *, error: str, **audit):
+        self.error, self.finished_at = error[:2000], timezone.now()
+
+    @step(source=Status.RUNNING, target=Status.FAILED, label="中断的扫描标为失败，由新的扫描任务取代",
+          event="scan_run_abandoned", who="下一个扫描任务开始时（运行超过 SCAN_RUN_MAX_SECONDS 的任务，其进程已中断）",
+          refused="扫描任务已结束")
+    def abandon(self, **audit):
+        self.error, self.finished_at = "扫描进程已中断（长时间无结果），已由新的扫描任务取代", timezone.now()
 
 
 class Probe(models.Model):

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sitecensus.audit.services import record
+from sitecensus.core import lifecycle
 from sitecensus.core.errors import InvalidInput, InvalidState, NotAllowed
 from sitecensus.registry.models import Website
 from sitecensus.registry.services import active_websites
@@ -58,9 +59,13 @@ def fail_abandoned_runs(*, now=None) -> int:
     running after SCAN_RUN_MAX_SECONDS is marked failed, superseded by the next run."""
     now = now or timezone.now()
     limit = now - timedelta(seconds=getattr(settings, "SCAN_RUN_MAX_SECONDS", 6 * 3600))
-    stale = ScanRun.objects.filter(status=ScanRun.Status.RUNNING, started_at__lt=limit)
-    return stale.update(status=ScanRun.Status.FAILED, finished_at=now,
-                        error="扫描进程已中断（长时间无结果），已由新的扫描任务取代")
+    count = 0
+    with transaction.atomic():
+        for run in ScanRun.objects.select_for_update().filter(status=ScanRun.Status.RUNNING, started_at__lt=limit):
+            lifecycle.fire(run, "abandon", started_at=run.started_at)
+            run.save(update_fields=["status", "error", "finished_at"])
+            count += 1
+    return count
 
 
 def _start_run(kind: str, total: int, *, trigger: str, vantage: str, requested_by=None) -> ScanRun:
@@ -70,9 +75,12 @@ def _start_run(kind: str, total: int, *, trigger: str, vantage: str, requested_b
 
 
 def _finish(run: ScanRun, error: str = "") -> None:
-    run.status = ScanRun.Status.FAILED if error else ScanRun.Status.DONE
-    run.error, run.finished_at = error[:2000], timezone.now()
-    run.save(update_fields=["status", "error", "finished_at"])
+    with transaction.atomic():
+        if error:
+            lifecycle.fire(run, "fail", error=error[:2000])
+        else:
+            lifecycle.fire(run, "finish", sites=run.done)
+        run.save(update_fields=["status", "error", "finished_at"])
 
 
 def scan(website_ids: list[int], *, trigger: str = "manual", vantage: str | None = None, as_of: date | None = None,
