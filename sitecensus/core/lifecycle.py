@@ -131,3 +131,21 @@ def declarations() -> list[Declared]:
                                       first.custom["event"], first.custom["who"],
                                       tuple(getattr(c, "message", "") for c in first.conditions)))
     return found
+
+
+def markdown() -> str:
+    """The README's lifecycle tables, generated from the declarations (`sitecensus lifecycles`)."""
+    out, seen = [], []
+    for d in declarations():
+        if d.model not in seen:
+            seen.append(d.model)
+            field = d.model._meta.get_field("status")
+            states = " / ".join(f"{label}（`{value}`）" for value, label in field.flatchoices)
+            out += ["", f"**{d.model._meta.verbose_name}** (`{d.model._meta.label}`; states: {states})", "",
+                    "| transition | from | to | who | also refused when |", "|---|---|---|---|---|"]
+        labels = dict(d.model._meta.get_field("status").flatchoices)
+        sources = "、".join(labels.get(s, s) for s in d.sources)
+        conditions = "；".join(c for c in d.conditions if c) or "—"
+        out.append(f"| {d.label} (`{d.name}`) | {sources} | {labels.get(d.target, d.target)} | {d.who} "
+                   f"| {conditions} |")
+    return "\n".join(out).strip() + "\n"

@@ -3,9 +3,11 @@ rectification notices and the inspection & rectification reports upward."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from sitecensus.core import dbtriggers
 from sitecensus.core.feed import FeedQuerySet
+from sitecensus.core.lifecycle import FSMField, FSMModelMixin, step
 from sitecensus.orgs.models import Unit
 from sitecensus.registry.models import Campaign, Website
 
@@ -57,7 +59,13 @@ class IndicatorRow(models.Model):
         constraints = [models.UniqueConstraint(fields=["rubric", "code"], name="indicator_unique_code")]
 
 
-class Scorecard(models.Model):
+SCORER = ("自查：网站的填报单位或网站标识码账号；检查、抽查：评分单位的业务人员"
+          "（scoring.policy.check_self_check / check_score）")
+SITE_SIDE = "网站的填报单位或网站标识码账号（scoring.policy.may_self_check）"
+ISSUER = "下发整改通知的检查单位（其业务人员）"
+
+
+class Scorecard(FSMModelMixin, models.Model):
     objects = FeedQuerySet.as_manager()  # bulk writes reach the API's change feed too
 
     class Stage(models.TextChoices):
@@ -74,7 +82,8 @@ class Scorecard(models.Model):
     stage = models.CharField("环节", max_length=16, choices=Stage.choices)
     rubric = models.ForeignKey(RubricTable, verbose_name="评分表", on_delete=models.PROTECT, related_name="+")
     scorer_unit = models.ForeignKey(Unit, verbose_name="评分单位", on_delete=models.PROTECT, related_name="+")
-    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    status = FSMField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True,
+                      protected=True)
     score = models.DecimalField("得分", max_digits=6, decimal_places=2, null=True, blank=True)
     result = models.CharField("结果", max_length=16, blank=True, db_index=True)
     no_self_check_reason = models.CharField("未自查即检查的原因", max_length=300, blank=True)
@@ -101,6 +110,14 @@ class Scorecard(models.Model):
     def is_submitted(self) -> bool:
         return self.status == self.Status.SUBMITTED
 
+    # ------------------------------------------------------------ lifecycle (sitecensus/core/lifecycle.py)
+
+    @step(source=Status.DRAFT, target=Status.SUBMITTED, label="提交评分表", event="scorecard_submitted", who=SCORER,
+          refused=f"{IMMUTABLE}：这份评分表已经提交过")
+    def submit(self, *, actor, late: bool = False, **audit):
+        """Submitted once; afterwards the database refuses any change to the card."""
+        self.submitted_by, self.submitted_at, self.is_late = actor, timezone.now(), late
+
 
 class ScoreEntry(models.Model):
     scorecard = models.ForeignKey(Scorecard, on_delete=models.PROTECT, related_name="entries")
@@ -115,7 +132,7 @@ class ScoreEntry(models.Model):
         constraints = [models.UniqueConstraint(fields=["scorecard", "indicator"], name="entry_unique_indicator")]
 
 
-class Rectification(models.Model):
+class Rectification(FSMModelMixin, models.Model):
     objects = FeedQuerySet.as_manager()  # bulk writes reach the API's change feed too
 
     class Status(models.TextChoices):
@@ -129,7 +146,8 @@ class Rectification(models.Model):
     indicator_name = models.CharField("问题", max_length=100)
     requirement = models.TextField("整改要求")
     deadline = models.DateField("整改期限", db_index=True)
-    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.OPEN, db_index=True)
+    status = FSMField("状态", max_length=16, choices=Status.choices, default=Status.OPEN, db_index=True,
+                      protected=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     issuer_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     issued_at = models.DateTimeField(auto_now_add=True)
@@ -144,6 +162,26 @@ class Rectification(models.Model):
         verbose_name = "整改通知"
         verbose_name_plural = "整改通知"
 
+    def __str__(self):
+        return f"{self.website.name}（{self.indicator_name}）"
+
+    # ------------------------------------------------------------ lifecycle (sitecensus/core/lifecycle.py)
+
+    @step(source=[Status.OPEN, Status.ANSWERED], target=Status.ANSWERED, label="反馈整改情况",
+          event="rectification_answered", who=SITE_SIDE, refused="该整改通知已完成")
+    def answer_with(self, *, text: str, evidence: list, **audit):
+        self.answer, self.answer_evidence, self.answered_at = text, evidence, timezone.now()
+
+    @step(source=Status.ANSWERED, target=Status.CLOSED, label="复查通过", event="rectification_closed", who=ISSUER,
+          refused="填报单位尚未反馈整改情况，不能复查")
+    def close(self, **audit):
+        self.closed_at = timezone.now()
+
+    @step(source=Status.ANSWERED, target=Status.OPEN, label="退回重新整改（须说明原因）",
+          event="rectification_reopened", who=ISSUER, refused="填报单位尚未反馈整改情况，不能复查")
+    def reopen(self, **audit):
+        self.reopened += 1
+
 
 class RectificationEvent(models.Model):
     rectification = models.ForeignKey(Rectification, on_delete=models.CASCADE, related_name="events")
@@ -156,11 +194,10 @@ class RectificationEvent(models.Model):
         ordering = ["at", "id"]
 
 
-class InspectionReport(models.Model):
+class InspectionReport(FSMModelMixin, models.Model):
     """An organizing unit's inspection & rectification report to its parent."""
 
     objects = FeedQuerySet.as_manager()  # bulk writes reach the API's change feed too
-
 
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"
@@ -170,7 +207,7 @@ class InspectionReport(models.Model):
     campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     figures = models.JSONField("统计数据", default=dict)
     narrative = models.TextField("情况说明", blank=True)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    status = FSMField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT, protected=True)
     is_late = models.BooleanField("逾期", default=False)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+")
@@ -180,3 +217,14 @@ class InspectionReport(models.Model):
         verbose_name = "检查整改情况报告"
         verbose_name_plural = "检查整改情况报告"
         constraints = [models.UniqueConstraint(fields=["organizer", "campaign"], name="report_one_per_campaign")]
+
+    def __str__(self):
+        return f"{self.organizer.name}检查整改情况报告"
+
+    # ------------------------------------------------------------ lifecycle (sitecensus/core/lifecycle.py)
+
+    @step(source=Status.DRAFT, target=Status.SUBMITTED, label="报送", event="report_submitted",
+          who="组织单位的业务人员（scoring.policy.check_report_upward；国办不向上报送）",
+          refused="检查整改情况报告已报送，不能修改")
+    def submit(self, *, actor, late: bool = False, **audit):
+        self.submitted_by, self.submitted_at, self.is_late = actor, timezone.now(), late

@@ -9,6 +9,8 @@ from sitecensus.audit import events
 ROOT = Path(__file__).resolve().parents[2]
 # record("name", …) and record("a" if … else "b", …).
 CALL = re.compile(r"""\brecord\(\s*["']([a-z0-9_]+)["']""")
+# …and the event a declared transition writes (sitecensus/core/lifecycle.py): @step(…, event="name", …).
+DECLARED = re.compile(r"""@step\([^@]*?\bevent=["']([a-z0-9_]+)["']""", re.S)
 CONDITIONAL = re.compile(r"""\brecord\(\s*["']([a-z0-9_]+)["']\s+if\s+[^\n]+?\s+else\s+["']([a-z0-9_]+)["']""")
 
 
@@ -18,7 +20,7 @@ def recorded_actions() -> dict[str, str]:
         if "tests" in path.parts or "migrations" in path.parts:
             continue
         text = path.read_text(encoding="utf-8")
-        for match in list(CALL.finditer(text)) + list(CONDITIONAL.finditer(text)):
+        for match in list(CALL.finditer(text)) + list(CONDITIONAL.finditer(text)) + list(DECLARED.finditer(text)):
             for name in match.groups():
                 if name:
                     found.setdefault(name, str(path.relative_to(ROOT)))

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sitecensus.audit.services import record
+from sitecensus.core import lifecycle
 from sitecensus.core.errors import InvalidInput, InvalidState
 from sitecensus.registry import campaigns
 from sitecensus.registry.models import Phase, Website
@@ -132,21 +133,17 @@ def submit_card(*, actor, card: Scorecard, raw_entries: dict | None = None, requ
     if raw_entries is not None:
         save_entries(actor=actor, card=card, raw_entries=raw_entries, request=request)
     card = Scorecard.objects.select_for_update().get(pk=card.pk)
-    if card.is_submitted:
-        raise InvalidState(f"{IMMUTABLE}：这份评分表已经提交过")
+    lifecycle.check(card, "submit")
     _check_scorer(actor, card)
     late = _check_phase(card)
     rubric = rubric_of(card)
     stored = selectors.entries_of(card)
     result = engine.score(rubric, clean_entries(rubric, stored), portal=card.website.is_portal,
                           no_public_services=_no_public_services(card.website))
-    card.status = Scorecard.Status.SUBMITTED
     card.score, card.result = result.score, result.result
-    card.submitted_by, card.submitted_at = actor, timezone.now()
-    card.is_late = late
+    lifecycle.fire(card, "submit", actor=actor, request=request, late=late, stage=card.stage,
+                   result=result.result, score=str(result.score) if result.score is not None else None)
     card.save()
-    record("scorecard_submitted", actor=actor, request=request, obj=card, stage=card.stage,
-           result=result.result, score=str(result.score) if result.score is not None else None)
     return card
 
 

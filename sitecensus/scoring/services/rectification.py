@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sitecensus.audit.services import record
+from sitecensus.core import lifecycle
 from sitecensus.core.errors import InvalidInput, InvalidState, NotAllowed
 from sitecensus.registry import campaigns
 from sitecensus.registry.models import Phase
@@ -110,8 +111,7 @@ def answer_rectification(*, actor, notice: Rectification, answer: str, evidence:
         raise NotAllowed("只有网站的填报单位可以反馈整改情况")
     notice = Rectification.objects.select_for_update(of=("self",)).select_related(
         "scorecard__campaign", "website__unit").get(pk=notice.pk)
-    if notice.status == Rectification.Status.CLOSED:
-        raise InvalidState("该整改通知已完成")
+    lifecycle.check(notice, "answer_with")
     late = check_answer_window(notice)
     evidence = [e.strip() for e in evidence if e.strip()]
     if not (answer or "").strip():
@@ -124,14 +124,13 @@ def answer_rectification(*, actor, notice: Rectification, answer: str, evidence:
         from sitecensus.evidence.services import files_for_answer
 
         made = files_for_answer(actor=actor, notice=notice, uploads=files)
-    notice.answer, notice.answer_evidence = answer.strip(), evidence
-    notice.status, notice.answered_at, notice.is_late = Rectification.Status.ANSWERED, timezone.now(), late
+    notice.is_late = late
+    lifecycle.fire(notice, "answer_with", actor=actor, request=request, text=answer.strip(), evidence=evidence,
+                   files=[f.name for f in made], late=late)
     notice.save()
     if made:
         type(made[0]).objects.bulk_create(made)
     _event(notice, "answer", actor, answer.strip())
-    record("rectification_answered", actor=actor, request=request, obj=notice, files=[f.name for f in made],
-           late=late)
     return notice
 
 
@@ -141,17 +140,13 @@ def recheck_rectification(*, actor, notice: Rectification, close: bool, comment:
     if notice.issuer_unit_id != actor.unit_id:
         raise NotAllowed("只有下发整改通知的单位可以复查")
     notice = Rectification.objects.select_for_update().get(pk=notice.pk)
-    if notice.status != Rectification.Status.ANSWERED:
-        raise InvalidState("填报单位尚未反馈整改情况，不能复查")
+    lifecycle.check(notice, "close")
     if not close and not (comment or "").strip():
         raise InvalidInput("退回重新整改时请说明原因", field="comment")
-    if close:
-        notice.status, notice.closed_at = Rectification.Status.CLOSED, timezone.now()
-    else:
-        notice.status, notice.reopened = Rectification.Status.OPEN, notice.reopened + 1
+    lifecycle.fire(notice, "close" if close else "reopen", actor=actor, request=request,
+                   **({} if close else {"reason": comment.strip()}))
     notice.save()
     _event(notice, "close" if close else "reopen", actor, comment)
-    record("rectification_closed" if close else "rectification_reopened", actor=actor, request=request, obj=notice)
     return notice
 
 

@@ -4,9 +4,9 @@ snapshot of its figures (what its parent adds up), saved and submitted once."""
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from sitecensus.audit.services import record
+from sitecensus.core import lifecycle
 from sitecensus.core.errors import InvalidInput, InvalidState
 from sitecensus.registry import campaigns
 from sitecensus.registry.models import Phase
@@ -30,12 +30,12 @@ def save_report(*, actor, narrative: str, submit: bool = False, request=None) ->
     report.figures = {**figures, "rolled_up": selectors.rolled_up(actor.unit, figures)}
     report.narrative = (narrative or "").strip()
     if submit:
-        report.is_late = campaigns.check_phase(Phase.Kind.REPORT, actor.unit, late_allowed=True)
-        report.status = InspectionReport.Status.SUBMITTED
-        report.submitted_by, report.submitted_at = actor, timezone.now()
+        late = campaigns.check_phase(Phase.Kind.REPORT, actor.unit, late_allowed=True)
+        lifecycle.fire(report, "submit", actor=actor, request=request, late=late)
+    else:
+        record("report_saved", actor=actor, request=request, obj=report)
     try:
         report.save()
     except IntegrityError:
         raise InvalidState("检查整改情况报告已报送，不能修改") from None
-    record("report_submitted" if submit else "report_saved", actor=actor, request=request, obj=report)
     return report
