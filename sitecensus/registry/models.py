@@ -5,7 +5,26 @@ from django.conf import settings
 from django.db import models
 
 from sitecensus.core.feed import FeedQuerySet
+from sitecensus.core.lifecycle import FSMField, FSMModelMixin, condition, step
 from sitecensus.orgs.models import Unit
+
+FILER = "网站的填报单位或其网站标识码账号（registry.policy.may_file_for / check_change）"
+REVIEWER = "记录待审级别的组织单位业务人员（registry.policy.check_review），逐级审核"
+
+
+@condition("该网站已有网站标识码，已通过的网站请提交变更申请")
+def _not_coded(website) -> bool:
+    return not website.site_code
+
+
+@condition("只有已通过审核的网站可以退回变更申请")
+def _coded(website) -> bool:
+    return bool(website.site_code)
+
+
+@condition("该网站已关停或整合，不能提交变更")
+def _still_open(website) -> bool:
+    return website.life not in ("closed", "merged")
 
 
 class Campaign(models.Model):
@@ -77,7 +96,7 @@ class WindowException(models.Model):
         verbose_name_plural = "补报许可"
 
 
-class Website(models.Model):
+class Website(FSMModelMixin, models.Model):
     """One government website, reported by its competent unit (填报单位)."""
 
     objects = FeedQuerySet.as_manager()  # bulk writes reach the API's change feed too
@@ -104,8 +123,8 @@ class Website(models.Model):
     site_class = models.CharField("网站类别", max_length=32, blank=True, db_index=True)
     is_portal = models.BooleanField("门户网站", default=False)
     data = models.JSONField("基本信息", default=dict)
-    status = models.CharField("审核状态", max_length=16, choices=Status.choices, default=Status.DRAFT,
-                              db_index=True)
+    status = FSMField("审核状态", max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True,
+                      protected=True)
     # The organizing unit whose review the record waits for (None when not in review).
     pending_at = models.ForeignKey(Unit, verbose_name="待审单位", null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
@@ -147,6 +166,49 @@ class Website(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.status == self.Status.APPROVED
+
+    # ------------------------------------------------------------ lifecycle (sitecensus/core/lifecycle.py)
+    # The review services set the other fields (level waited for, version, codes); a transition moves the status.
+
+    @step(source=[Status.DRAFT, Status.RETURNED], target=Status.SUBMITTED, label="报送", event="website_submitted",
+          who=FILER + "；报送到直接上级组织单位", conditions=[_not_coded])
+    def submit(self, **audit):
+        """Into review at the organizing unit directly above."""
+
+    @step(source=Status.APPROVED, target=Status.SUBMITTED, label="提交变更申请", event="website_change_requested",
+          who=FILER, conditions=[_still_open], refused="只有已通过审核且没有待审变更的网站可以提交变更")
+    def request_change(self, **audit):
+        """A new version through the same review; the approved record stays until it is approved."""
+
+    @step(source=Status.APPROVED, target=Status.SUBMITTED, label="申请运行状态变更（关停、整合、迁移、例外）",
+          event="website_life_requested", who=FILER, refused="只有已通过审核且没有待审变更的网站可以申请状态变更")
+    def request_life_change(self, **audit):
+        """Approved like any change; the code is kept."""
+
+    @step(source=Status.SUBMITTED, target=Status.SUBMITTED, label="本级审核通过，报上一级", event="website_approved",
+          who=REVIEWER)
+    def approve_level(self, **audit):
+        """The record moves to the next organizing unit of its review chain."""
+
+    @step(source=Status.SUBMITTED, target=Status.APPROVED, label="终审通过（首次通过时赋网站标识码）",
+          event="website_final_approved", who=REVIEWER + "；审核链最后一级（省级政府办公厅或国务院部门办公厅）")
+    def approve_final(self, **audit):
+        """The pending version becomes current; a first approval gives the codes."""
+
+    @step(source=Status.SUBMITTED, target=Status.RETURNED, label="退回（须说明原因）", event="website_returned",
+          who=REVIEWER + "；任一级在记录待其审核时", conditions=[_not_coded])
+    def return_filing(self, **audit):
+        """Back to the reporting unit, with the reason."""
+
+    @step(source=Status.SUBMITTED, target=Status.APPROVED, label="退回变更申请（须说明原因，原记录不变）",
+          event="website_returned", who=REVIEWER + "；任一级在记录待其审核时", conditions=[_coded])
+    def return_change(self, **audit):
+        """The change is rejected; the approved record stays as it was."""
+
+    @step(source=Status.SUBMITTED, target=Status.SUBMITTED, label="撤销本级审核", event="website_approval_undone",
+          who="已审核通过的级别，在上一级审核之前（registry.policy.may_undo）")
+    def undo_approval(self, **audit):
+        """The record waits at the undoing level again."""
 
 
 class WebsiteColumn(models.Model):

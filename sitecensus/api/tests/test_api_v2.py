@@ -145,7 +145,7 @@ def test_self_check_through_the_api_is_idempotent_and_final(client, demo_users):
     assert first.json()["status"] == "submitted"
     assert IdempotencyKey.objects.count() == 1
     again = client.post(f"/api/scorecards/{card_id}/submit", **bearer(raw))
-    assert again.status_code == 409 and again.json()["code"] == "invalid_state" and chinese(again.json()["detail"])
+    assert again.status_code == 409 and again.json()["code"] == "scoring.scorecard.submit" and chinese(again.json()["detail"])
     other = client.post(f"/api/sites/{site.pk}/selfcheck", **key, **bearer(raw))
     assert other.status_code == 409 and other.json()["code"] == "idempotency_conflict"
     from sitecensus.audit.models import AuditEvent

@@ -76,4 +76,4 @@ def test_example_client_mirrors_a_province_and_files_a_self_check(live_server, l
     # Errors arrive as Chinese with a stable code.
     with pytest.raises(api_client.ApiError) as refused:
         filer.call("POST", f"/scorecards/{card['id']}/submit")
-    assert refused.value.status == 409 and refused.value.code == "invalid_state" and "提交" in refused.value.detail
+    assert refused.value.status == 409 and refused.value.code == "scoring.scorecard.submit" and "提交" in refused.value.detail

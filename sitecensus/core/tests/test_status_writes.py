@@ -17,10 +17,9 @@ UNDECLARED_WRITERS = {
     "accounts/services.py",  # PrivilegedReset
     "jobs/services.py",  # Job (the background jobs' progress)
     "public/services.py",  # a public error report
-    "registry/services/filing.py", "registry/services/review.py", "registry/services/changes.py",  # Website
     "scanner/services.py",  # Suggestion
 }
-DECLARED = {"scoring.Scorecard", "scoring.Rectification", "scoring.InspectionReport", "scanner.ScanRun",
+DECLARED = {"registry.Website", "scoring.Scorecard", "scoring.Rectification", "scoring.InspectionReport", "scanner.ScanRun",
             "spotcheck.Batch", "spotcheck.BatchSite", "spotcheck.Notice"}
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from sitecensus.accounts import services as account_services
-from sitecensus.audit.services import record
+from sitecensus.core import lifecycle
 from sitecensus.core.errors import InvalidInput, InvalidState
 
 from .. import policy
@@ -22,16 +22,15 @@ LIFE_CHANGES = {Website.Life.CLOSED, Website.Life.MERGED, Website.Life.MIGRATED,
                 Website.Life.OPEN}
 
 
-def _start_review(actor, website: Website, version: WebsiteVersion, action: str, request, event: str):
+def _start_review(actor, website: Website, version: WebsiteVersion, action: str, request, transition: str):
     chain = review_chain(website.unit)
-    website.status = S.SUBMITTED
     website.pending_at = chain[0]
     website.return_reason = ""
     website.version = version.number
+    lifecycle.fire(website, transition, actor=actor, request=request, version=version.number)
     website.save(update_fields=["status", "pending_at", "return_reason", "version", "updated_at"])
     ReviewEvent.objects.create(website=website, version=version.number, action=action, actor=actor,
                                level=chain[0], reason=version.note)
-    record(event, actor=actor, request=request, obj=website, version=version.number)
     return website
 
 
@@ -54,7 +53,7 @@ def request_change(*, actor, website: Website, filing: Filing, note: str = "", r
         raise InvalidState("内容没有变化")
     version = new_version(website, actor=actor, data=dict(filing.basic), columns=columns, source="change",
                           note=note or "变更申请")
-    return _start_review(actor, website, version, A.CHANGE, request, "website_change_requested")
+    return _start_review(actor, website, version, A.CHANGE, request, "request_change")
 
 
 @transaction.atomic
@@ -90,7 +89,7 @@ def request_life_change(*, actor, website: Website, life: str, reason: str,
         data["new_url"] = clean
     version = new_version(website, actor=actor, data=data, columns=[], source="life",
                           note=f"申请{Website.Life(life).label}：{reason}")
-    return _start_review(actor, website, version, A.LIFE, request, "website_life_requested")
+    return _start_review(actor, website, version, A.LIFE, request, "request_life_change")
 
 
 def apply_version(website: Website, version: WebsiteVersion) -> None:

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sitecensus.audit.services import record
+from sitecensus.core import lifecycle
 from sitecensus.core.errors import InvalidInput, InvalidState, NotAllowed
 from sitecensus.orgs.models import Unit
 
@@ -111,14 +112,13 @@ def submit(*, actor, website: Website, request=None, via: str = "online") -> Web
     late = check_window(website.unit)
     version = new_version(website, actor=actor, data=website.data, columns=columns_snapshot(website), source=via)
     chain = review_chain(website.unit)
-    website.status = S.SUBMITTED
     website.pending_at = chain[0]
     website.return_reason = ""
     website.submitted_at = timezone.now()
     website.is_late = website.is_late or late
     website.version = version.number
+    lifecycle.fire(website, "submit", actor=actor, request=request, late=late)
     website.save()
     ReviewEvent.objects.create(website=website, version=version.number, action=A.SUBMIT, actor=actor,
                                level=chain[0], reason="逾期报送" if late else "")
-    record("website_submitted", actor=actor, request=request, obj=website, late=late)
     return website

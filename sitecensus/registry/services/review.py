@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sitecensus.audit.services import deferred as audit_deferred
-from sitecensus.audit.services import record
+from sitecensus.core import lifecycle
 from sitecensus.core.errors import Duplicate, InvalidInput, InvalidState, NotAllowed
 from sitecensus.orgs.models import Unit
 
@@ -51,10 +51,10 @@ def approve(*, actor, website: Website, request=None) -> Website:
     version = pending_version(website)
     if here + 1 < len(chain):
         website.pending_at = chain[here + 1]
+        lifecycle.fire(website, "approve_level", actor=actor, request=request, level=actor.unit.name)
         website.save(update_fields=["pending_at", "updated_at"])
         ReviewEvent.objects.create(website=website, version=website.version, action=A.APPROVE, actor=actor,
                                    level=actor.unit)
-        record("website_approved", actor=actor, request=request, obj=website, level=actor.unit.name)
         return website
     # Final approval: the record is locked; a first approval gives the codes.
     if version is not None and version.source != "life":
@@ -77,16 +77,15 @@ def approve(*, actor, website: Website, request=None) -> Website:
         website.site_code = allocate_code(website.organizer)
         verification = new_verification_code()
         website.verification_hash = make_password(verification)
-    website.status = S.APPROVED
     website.pending_at = None
     website.approved_at = timezone.now()
+    lifecycle.fire(website, "approve_final", actor=actor, request=request, site_code=website.site_code)
     website.save()
     ReviewEvent.objects.create(website=website, version=website.version, action=A.FINAL, actor=actor,
                                level=actor.unit, reason=f"网站标识码 {website.site_code}" if verification else "")
     if verification:
         issue_site_login(website, verification, actor, request)
         mail_codes(website, verification)
-    record("website_final_approved", actor=actor, request=request, obj=website, site_code=website.site_code)
     return website
 
 
@@ -104,13 +103,13 @@ def return_record(*, actor, website: Website, reason: str, request=None) -> Webs
         version.state = WebsiteVersion.State.REJECTED
         version.save(update_fields=["state"])
     # A change request that is returned leaves the approved record as it was.
-    website.status = S.APPROVED if website.site_code else S.RETURNED
     website.pending_at = None
     website.return_reason = reason[:500]
+    lifecycle.fire(website, "return_change" if website.site_code else "return_filing", actor=actor, request=request,
+                   reason=reason)
     website.save(update_fields=["status", "pending_at", "return_reason", "updated_at"])
     ReviewEvent.objects.create(website=website, version=website.version, action=A.RETURN, actor=actor,
                                level=actor.unit, reason=reason[:500])
-    record("website_returned", actor=actor, request=request, obj=website, reason=reason)
     return website
 
 
@@ -130,10 +129,10 @@ def undo_approval(*, actor, website: Website, request=None) -> Website:
     if not may_undo(actor, website):
         raise InvalidState("上级已审核或本级未审核该网站，不能撤销审核")
     website.pending_at = actor.unit
+    lifecycle.fire(website, "undo_approval", actor=actor, request=request)
     website.save(update_fields=["pending_at", "updated_at"])
     ReviewEvent.objects.create(website=website, version=website.version, action=A.UNDO, actor=actor,
                                level=actor.unit)
-    record("website_approval_undone", actor=actor, request=request, obj=website)
     return website
 
 
