@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0008_website_sync_index'),
+        ('registry', '0009_site_classes'),
     ]
 
     # The same varchar column (an FSMField is a CharField): only the model state changes.
