@@ -220,7 +220,7 @@ def test_spot_check_review_return_and_sign_off(client, demo_users):
                         **bearer(first))
     assert filled.status_code == 200 and filled.json()["card"]["entries"]["A2"]["count"] == 1
     early = client.post(f"{base}/sign", **bearer(second))
-    assert early.status_code == 409 and early.json()["code"] == "invalid_state"
+    assert early.status_code == 409 and early.json()["code"] == "spotcheck.batchsite.sign_off.card_submitted"
     assert client.post(f"{base}/submit", **bearer(first)).json()["card"]["status"] == "submitted"
     own = client.post(f"{base}/sign", **bearer(first))
     assert own.status_code == 403 and own.json()["code"] == "spotcheck.second_person"
@@ -249,7 +249,7 @@ def test_spot_check_review_return_and_sign_off(client, demo_users):
     assert AuditEvent.objects.filter(action="spotcheck_signed").count() == 1
     assert AuditEvent.objects.filter(action="spotcheck_returned").count() == 1
     again = client.post(f"{base}/sign", **bearer(second))
-    assert again.status_code == 409 and again.json()["code"] == "invalid_state"
+    assert again.status_code == 409 and again.json()["code"] == "spotcheck.batchsite.sign_off"
 
 
 def test_spot_check_writes_refused_outside_the_batch(client, demo_users):
