@@ -23,9 +23,12 @@ from django.utils import timezone
 
 from sitecensus.orgs import policy as orgs_policy
 from sitecensus.core.errors import NotFound
-from sitecensus.orgs.models import Division
+from sitecensus.orgs.models import Division, Unit
 from sitecensus.registry.models import Website
 from sitecensus.registry.services import active_websites
+from sitecensus.scoring.models import InspectionReport, Rectification, Scorecard
+from sitecensus.stats.models import SiteTally, UnitTally
+from sitecensus.stats.services import tallies_time
 
 from . import policy
 from .models import NewsPost, PublicReport
@@ -50,8 +53,6 @@ def progress_by_province(*, live: bool = False) -> dict:
     """Coded (approved) sites per province. Vertical-system units and State Council
     departments form their own row, never a province's. Read from the statistics
     summary tables (at most STATISTICS_MAX_AGE seconds old) unless live=True."""
-    from sitecensus.stats.services import tallies_time
-
     # Never built yet (before the scheduler's first run): read live rather than write on a GET.
     return _progress_live() if live or tallies_time() is None else _progress_tallied()
 
@@ -68,9 +69,6 @@ def _finish(rows: list[dict]) -> dict:
 
 
 def _progress_tallied() -> dict:
-    from sitecensus.orgs.models import Unit
-    from sitecensus.stats.models import SiteTally, UnitTally
-
     # The summary tables as the scheduler last built them (a page view never rebuilds them).
     glen = 2 * Unit.steplen  # the national office's children: provinces and ministries
     gone = [Website.Life.CLOSED, Website.Life.MERGED]
@@ -244,9 +242,6 @@ def phase_progress(progress: dict | None = None) -> dict:
     approved sites (the same rule as the rest of the public pages), self-checks and
     inspections submitted, inspections passed, rectifications issued and completed,
     and whether the province's report upward is in."""
-    from sitecensus.orgs.models import Unit
-    from sitecensus.scoring.models import InspectionReport, Rectification, Scorecard
-
     approved = {r["code"]: r for r in (progress or progress_by_province())["rows"]}
     submitted = Scorecard.objects.filter(status=Scorecard.Status.SUBMITTED)
 

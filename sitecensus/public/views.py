@@ -8,6 +8,9 @@ from django.views.decorators.http import require_http_methods
 
 from sitecensus.core.paging import CountCachingPaginator
 from sitecensus.core.errors import CensusError
+from sitecensus.registry.siteclass import all_classes
+from sitecensus.spotcheck.pdf import notice_pdf as build
+from sitecensus.spotcheck.presentation import notice_context
 
 from . import selectors, services
 from .forms import AnswerForm, LookupForm, NewsForm, ReportForm
@@ -66,8 +69,6 @@ def home(request):
 @login_not_required
 @anonymous_cache
 def directory(request):
-    from sitecensus.registry.siteclass import all_classes
-
     query, site_class = request.GET.get("q", ""), request.GET.get("class", "")
     site_class = site_class if site_class in all_classes() else ""
     return render(request, "public/directory.html", {"page": _page(request, selectors.directory(query, site_class)),
@@ -96,8 +97,6 @@ def notices(request):
 @login_not_required
 @anonymous_cache
 def notice_detail(request, pk):
-    from sitecensus.spotcheck.presentation import notice_context
-
     return render(request, "public/notice_detail.html", notice_context(selectors.get_published_notice(pk)))
 
 
@@ -107,8 +106,6 @@ def notice_pdf(request, pk):
     from urllib.parse import quote
 
     from django.http import HttpResponse
-
-    from sitecensus.spotcheck.pdf import notice_pdf as build
 
     notice = selectors.get_published_notice(pk)
     response = HttpResponse(build(notice), content_type="application/pdf")

@@ -6,6 +6,11 @@ from django.views.decorators.http import require_POST
 from sitecensus.core.errors import CensusError, NotFound
 from sitecensus.jobs.services import enqueue
 from sitecensus.registry import policy as registry_policy
+from sitecensus.scoring import selectors as scoring_selectors
+from sitecensus.scoring import services as scoring_services
+from sitecensus.scoring.models import Scorecard
+from sitecensus.scoring.rubric import load_rubric, rubric_codes
+from sitecensus.scoring.views import raw_entries_from, render_card
 
 from . import policy, selectors, services
 from .models import ScanRun, Suggestion
@@ -50,8 +55,6 @@ def site_page(request, pk):
 
 def _named(suggestions):
     """Suggestions with their indicator's name (never a bare code like A2)."""
-    from sitecensus.scoring.rubric import load_rubric, rubric_codes
-
     names = {}
     for code in rubric_codes():
         names[code] = {i.code: i.name for i in load_rubric(code).indicators}
@@ -104,11 +107,6 @@ def decide(request, pk):
     typed = None
     if any(key.startswith("e-") for key in request.POST):
         # Sent from the inspection card with everything typed so far: kept, not lost.
-        from sitecensus.scoring import selectors as scoring_selectors
-        from sitecensus.scoring import services as scoring_services
-        from sitecensus.scoring.models import Scorecard
-        from sitecensus.scoring.views import raw_entries_from
-
         card = scoring_selectors.card(suggestion.website, Scorecard.Stage.INSPECTION)
         if card is not None:
             typed = raw_entries_from(request.POST, scoring_services.rubric_of(card))
@@ -118,8 +116,6 @@ def decide(request, pk):
     except CensusError as error:
         if typed is None:
             raise
-        from sitecensus.scoring.views import render_card
-
         return render_card(request, card, typed=typed, error=error)
     messages.success(request, f"已{'采纳' if accept else '不采纳'}扫描建议：{decided.summary}")
     if request.POST.get("back") == "card" and decided.scorecard_id:

@@ -9,6 +9,8 @@ from django.views.decorators.http import require_POST
 from sitecensus.audit.history import history
 from sitecensus.core.errors import CensusError, InvalidInput, NotFound
 from sitecensus.core.excel import excel_sheets_response
+from sitecensus.scanner import selectors as scans
+from sitecensus.scanner.services import pending_suggestions
 
 from . import policy, selectors, services
 from .models import Batch, BatchSite, Notice
@@ -121,9 +123,6 @@ def site_review(request, pk):
             return redirect("spotcheck:batch", pk=bsite.batch_id)
         card = services.review_card(actor=request.user, bsite=bsite, request=request)
         return redirect("scoring:card", pk=card.pk)
-    from sitecensus.scanner import selectors as scans
-    from sitecensus.scanner.services import pending_suggestions
-
     return render(request, "spotcheck/site.html", {"bsite": bsite, "latest": scans.latest(bsite.website),
                                                     "suggestions": pending_suggestions(bsite.website),
                                                     "undetermined": scans.undetermined(bsite.website)})

@@ -11,12 +11,14 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from sitecensus.accounts.models import User
 from sitecensus.audit.services import record
 from sitecensus.core.errors import InvalidInput, InvalidState
 from sitecensus.orgs import policy as orgs_policy
 from sitecensus.orgs.models import Unit
 
 from .. import campaigns, policy
+from ..selectors import units_not_reported
 from ..models import Phase, WindowException
 
 
@@ -57,10 +59,6 @@ def grant_exception(*, actor, unit: Unit, until: date, reason: str, kind: str = 
 
 def remind_not_reported(*, actor, request=None) -> int:
     """E-mail the accounts of units below that have not reported yet."""
-    from sitecensus.accounts.models import User
-
-    from ..selectors import units_not_reported
-
     policy.REMIND.check(policy.may_remind(actor))
     units = list(units_not_reported(actor.unit))
     phase = inventory_phase()

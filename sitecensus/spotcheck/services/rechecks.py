@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from sitecensus.accounts.models import User
 from sitecensus.audit.services import record
 from sitecensus.core import lifecycle
 from sitecensus.core.errors import InvalidInput, InvalidState, NotAllowed
@@ -18,8 +19,6 @@ from ..models import Batch, BatchSite
 
 
 def _reviewers(batch: Batch):
-    from sitecensus.accounts.models import User
-
     return User.objects.filter(unit=batch.organizer, is_active=True, role__in=sorted(policy.REVIEWER_ROLES))
 
 
