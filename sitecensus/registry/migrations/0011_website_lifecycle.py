@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0009_site_classes'),
+        ('registry', '0010_draft_without_url'),
     ]
 
     # The same varchar column (an FSMField is a CharField): only the model state changes.
