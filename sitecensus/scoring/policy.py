@@ -6,6 +6,7 @@ rectifications; it never inspects, reviews or reports upward."""
 from __future__ import annotations
 
 from sitecensus.core import policy as base
+from sitecensus.orgs import policy as orgs_policy
 from sitecensus.registry import policy as registry_policy
 
 SELF_CHECK = base.rule("scoring.self_check", "只有网站的填报单位可以自查")
@@ -93,8 +94,6 @@ def may_answer_rectification(user, rectification) -> bool:
 
 def may_allow_late_answer(user, rectification) -> bool:
     """An answer after the deadline needs the exception of the organizing unit above the site's unit."""
-    from sitecensus.orgs import policy as orgs_policy
-
     return orgs_policy.may_manage_unit(user, rectification.website.unit)
 
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from sitecensus.audit.history import history
 from sitecensus.core.errors import CensusError, InvalidInput, NotFound
 from sitecensus.core.excel import excel_sheets_response
+from sitecensus.registry import campaigns
 from sitecensus.scanner import selectors as scans
 from sitecensus.scanner.services import pending_suggestions
 
@@ -49,8 +50,6 @@ def batch_list(request):
             return redirect("spotcheck:batch", pk=batch.pk)
         except CensusError as exc:
             error = exc
-    from sitecensus.registry import campaigns
-
     return render(request, "spotcheck/batch_list.html", {
         "batches": Batch.objects.filter(organizer=request.user.unit).select_related("round").order_by("-created_at"),
         "strata": services.STRATA, "error": error, "rounds": campaigns.rounds(), "default_round": services.round_for(),

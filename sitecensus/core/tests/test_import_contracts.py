@@ -36,4 +36,4 @@ def test_no_function_level_imports_of_other_apps_in_the_layers():
 
 
 # Function-level imports of another app still present (each a follow-up); the number may only go down.
-KNOWN_HIDDEN_EDGES = 43
+KNOWN_HIDDEN_EDGES = 38

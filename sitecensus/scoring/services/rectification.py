@@ -14,6 +14,7 @@ from sitecensus.core import lifecycle
 from sitecensus.core.errors import InvalidInput, InvalidState, NotAllowed
 from sitecensus.registry import campaigns
 from sitecensus.registry.models import Phase
+from sitecensus.registry.services import grant_exception
 
 from .. import policy
 from ..models import Rectification, RectificationEvent, Scorecard, ScoreEntry
@@ -95,8 +96,6 @@ def check_answer_window(notice: Rectification, *, today: date | None = None) -> 
 @transaction.atomic
 def allow_late_answer(*, actor, notice: Rectification, until: date, reason: str, request=None):
     """The organizing unit above the site's unit lets it answer after the deadline (until `until`)."""
-    from sitecensus.registry.services import grant_exception
-
     phase = rectification_phase(notice)
     if phase is None:
         raise InvalidState("当前没有设置整改阶段，逾期反馈无需批准")

@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from sitecensus.core import lifecycle
 from sitecensus.orgs.selectors import province_name
+from sitecensus.registry import campaigns
+from sitecensus.registry.models import Phase
 from sitecensus.scoring import services as scoring_services
 from sitecensus.scoring.models import ScoreEntry
 
@@ -78,9 +80,6 @@ def compose_notice(*, actor, batch: Batch, request=None) -> Notice:
 def rectify_by(batch: Batch):
     """The rectification deadline a published notice sets: the close of its round's 整改
     phase (when still ahead), else SPOTCHECK_RECTIFY_DAYS from today."""
-    from sitecensus.registry import campaigns
-    from sitecensus.registry.models import Phase
-
     today = timezone.localdate()
     phase = campaigns.round_phase(batch.round, Phase.Kind.RECTIFICATION)
     if phase is not None and phase.closes_on >= today:
