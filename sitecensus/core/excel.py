@@ -168,7 +168,9 @@ class StreamingWorkbook:
         if number == 2:
             self.sheet_names[first] = _sheet_name(name, 1)
         self.sheet_names.append(_sheet_name(name, number) if number > 1 else name[:31])
-        part = self.zip.open(f"xl/worksheets/sheet{len(self.sheet_names)}.xml", "w", force_zip64=True)
+        # Plain ZIP, no Zip64 records (the most widely readable package): a part stays far below 2 GiB
+        # (1,048,576 rows of the national columns sheet are ~600 MB of XML); past it zipfile refuses loudly.
+        part = self.zip.open(f"xl/worksheets/sheet{len(self.sheet_names)}.xml", "w")
         part.write(opening.encode())
         return part
 

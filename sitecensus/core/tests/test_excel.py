@@ -69,6 +69,9 @@ def test_the_package_is_plain_spreadsheetml_streamed_part_by_part():
         assert {"[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/styles.xml",
                 "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"} <= set(names)
         assert '<c r="A2"><v>1</v></c>' in package.read("xl/worksheets/sheet1.xml").decode()
+        raw = out.getvalue()
+        for info in package.infolist():  # no Zip64 local headers (sizes 0xFFFFFFFF + an extra record)
+            assert raw[info.header_offset + 18:info.header_offset + 26] != b"\xff" * 8, info.filename
 
 
 @pytest.mark.parametrize("limit", [2, 5])
