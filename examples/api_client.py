@@ -23,7 +23,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from datetime import datetime, timedelta
 
 
 class ApiError(Exception):
@@ -101,48 +100,40 @@ class Client:
                 return
 
 
-# Transactions commit out of order: a row stamped at 10:00:00 may commit at 10:00:30, after a
-# sync has seen rows stamped 10:00:10. Each sync therefore asks again from the newest change time
-# it saw minus this margin (longer than any write transaction) and keeps only real differences.
-MARGIN_SECONDS = 600
-
-
-def _time(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
 def mirror(client: Client, state: dict) -> dict:
-    """Bring `state` up to date: {"sites": {id: site}, "since": ..., "after": event number}.
+    """Bring `state` up to date: {"sites": {id: site}, "after": event number}.
 
     First run: every site of the token's scope, in keyset pages of 500 ordered by
-    change time. Later runs: the sites changed since the newest change time seen
-    minus the margin (the overlap comes back too and is dropped when unchanged),
-    and the change feed after the saved event number (self-checks, inspections,
-    rectification notices and reports that changed, for the caller to fetch;
-    the feed is numbered in commit order, so it is exact)."""
+    change time, after noting where the change feed stands. Later runs: the change
+    feed after the saved event number (numbered in commit order, so exact even when
+    transactions commit out of order), then the sites it names, fetched by id (500 a
+    request); other events (self-checks, inspections, rectification notices and
+    reports) are listed for the caller to fetch. A platform without the feed would
+    instead ask `updated_since` = its previous sync's start minus a margin (README)."""
     sites = state.setdefault("sites", {})
-    first = "since" not in state
+    first = "after" not in state
+    changed = []
     if first:
         # Where the feed stands before paging, so nothing slips between the two.
         state["after"] = client.call("GET", "/events", {"after": 0, "limit": 1})["latest"]
-    newest = _time(state["since"]) if state.get("since") else None
-    since = (newest - timedelta(seconds=MARGIN_SECONDS)).isoformat() if newest else ""
-    changed = []
-    for site in client.pages("/sites", limit=500, updated_since=since):
-        if sites.get(str(site["id"])) != site:
+        for site in client.pages("/sites", limit=500):
             sites[str(site["id"])] = site
             changed.append(site["id"])
-        if newest is None or _time(site["updated_at"]) > newest:
-            newest = _time(site["updated_at"])  # the server's own clock: no skew
-    state["since"] = newest.isoformat() if newest else ""
+        state["last_changed"], state["last_events"] = changed, []
+        return state
     events = []
-    if not first:
-        while True:
-            feed = client.call("GET", "/events", {"after": state["after"], "limit": 1000})
-            events += feed["items"]
-            state["after"] = feed["next_after"]
-            if not feed["has_more"]:
-                break
+    while True:
+        feed = client.call("GET", "/events", {"after": state["after"], "limit": 1000})
+        events += feed["items"]
+        state["after"] = feed["next_after"]
+        if not feed["has_more"]:
+            break
+    wanted = sorted({e["object_id"] for e in events if e["kind"] == "website"})
+    for start in range(0, len(wanted), 500):
+        chunk = ",".join(str(i) for i in wanted[start:start + 500])
+        for site in client.pages("/sites", limit=500, ids=chunk):
+            sites[str(site["id"])] = site
+            changed.append(site["id"])
     state["last_changed"] = changed
     state["last_events"] = [(e["kind"], e["object_id"]) for e in events]
     return state

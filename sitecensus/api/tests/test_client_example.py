@@ -56,7 +56,7 @@ def test_example_client_mirrors_a_province_and_files_a_self_check(live_server, l
     assert ("website", inside.pk) in state["last_events"]
     assert state["sites"][str(inside.pk)]["name"] == "涞水县人民政府门户网站"
 
-    # A run with nothing new fetches nothing (the overlap comes back unchanged and is dropped).
+    # A run with nothing new fetches nothing.
     api_client.mirror(client, state)
     assert state["last_changed"] == [] and state["last_events"] == []
 

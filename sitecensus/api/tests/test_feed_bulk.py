@@ -123,3 +123,14 @@ def test_the_schema_tells_clients_to_overlap_or_follow_the_feed():
     assert "余量" in since["description"]
     after = next(p for p in schema["paths"]["/api/events"]["get"]["parameters"] if p["name"] == "after")
     assert "seq" in after["description"]
+
+
+def test_sites_named_by_the_feed_are_fetched_by_id_within_scope(client, demo_users):
+    mirror = Mirror(client, demo_users["laishui"])
+    inside = Website.objects.filter(unit__path__startswith=demo_users["laishui"].unit.path).order_by("id")[:2]
+    outside = Website.objects.exclude(unit__path__startswith=demo_users["laishui"].unit.path).first()
+    ids = ",".join(str(pk) for pk in [w.pk for w in inside] + [outside.pk])
+    got = client.get("/api/sites", {"ids": ids}, **bearer(mirror.raw)).json()
+    assert sorted(s["id"] for s in got["items"]) == sorted(w.pk for w in inside)
+    bad = client.get("/api/sites", {"ids": "1,x"}, **bearer(mirror.raw))
+    assert bad.status_code == 422 and bad.json()["code"] == "invalid"
