@@ -71,4 +71,5 @@ class Change(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["unit_path", "id"], name="api_change_scope"),
-                   models.Index(fields=["unit_path", "seq"], name="api_change_scope_seq")]
+                   models.Index(fields=["unit_path", "seq"], name="api_change_scope_seq"),
+                   models.Index(fields=["seq"], name="api_change_seq")]  # `latest`
