@@ -21,7 +21,7 @@ from sitecensus.orgs.models import Unit
 
 from . import policy, services, siteclass
 from .formspec.parser import MAX_FILE_BYTES, CellError, ParsedWorkbook
-from .formspec.spec import load_forms
+from .formspec.spec import identity_keys, load_forms
 from .formspec.uploads import parse_member, read_upload, unpack_upload
 from .formspec.workbook import build_workbook
 from .models import ImportBatch, ImportFile, Website
@@ -117,12 +117,15 @@ def _classify(actor, unit: Unit, filename: str, parsed_site, seen: dict[str, str
     The commit runs exactly this again, so the dry run and the commit agree."""
     if parsed_site.errors:
         return "error", None, [str(e) for e in parsed_site.errors]
-    url_key = services.normalize_url(parsed_site.values.get("homepage_url", ""))
-    key = f"{unit.pk}|{url_key}"  # kept in the batch between analysis steps
-    if key in seen:
-        return "error", None, [_row_error(filename, parsed_site.row, "homepage_url",
-                                          f"与 {seen[key]} 是同一网站（首页网址相同），同一批次只能导入一次")]
-    seen[key] = f"文件 {filename} 第 {parsed_site.row} 行"
+    # One site, one code within the batch: its homepage URL and other domains (kept between steps).
+    keys = identity_keys(parsed_site.values)
+    for key, (field, value) in keys.items():
+        if key in seen:
+            return "error", None, [_row_error(filename, parsed_site.row, field,
+                                              f"“{value}”与 {seen[key]} 的网站相同（首页网址或其他域名），"
+                                              f"同一网站同一批次只能导入一次")]
+    for key in keys:
+        seen[key] = f"文件 {filename} 第 {parsed_site.row} 行"
     existing, wrong_identity = _identify(unit, parsed_site)
     if wrong_identity:
         column = "site_code" if parsed_site.values.get("site_code") else "site_id"
@@ -130,9 +133,9 @@ def _classify(actor, unit: Unit, filename: str, parsed_site, seen: dict[str, str
     wrong_class = siteclass.problem(unit, parsed_site.values.get("site_class"))
     if wrong_class:
         return "error", existing, [_row_error(filename, parsed_site.row, "site_class", wrong_class)]
-    clash = services.registered_elsewhere(url_key, exclude_pk=existing.pk if existing else None)
+    clash = services.find_clash(parsed_site.values, exclude_pk=existing.pk if existing else None)
     if clash is not None:
-        return "error", existing, [_row_error(filename, parsed_site.row, "homepage_url", services.clash_message(clash))]
+        return "error", existing, [_row_error(filename, parsed_site.row, clash.field, clash.message)]
     if existing is None:
         if window_error:
             return "error", None, [_row_error(filename, parsed_site.row, "homepage_url", window_error)]

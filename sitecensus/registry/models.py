@@ -211,6 +211,24 @@ class Website(FSMModelMixin, models.Model):
         """The record waits at the undoing level again."""
 
 
+class WebsiteDomain(models.Model):
+    """Every key a site is known by — its homepage URL and each of its other
+    domains (其他域名), normalised without the scheme — one row each: the indexed
+    lookup behind "one site, one code" (registry.services.records.find_clash)."""
+
+    website = models.ForeignKey(Website, on_delete=models.CASCADE, related_name="domains")
+    key = models.CharField("规范化域名", max_length=500, db_index=True)
+    field = models.CharField("所在字段", max_length=16)  # homepage_url / other_domains
+
+    class Meta:
+        verbose_name = "网站域名"
+        verbose_name_plural = "网站域名"
+        constraints = [models.UniqueConstraint(fields=["website", "key"], name="website_domain_unique")]
+
+    def __str__(self):
+        return self.key
+
+
 class WebsiteColumn(models.Model):
     """A column or online system of a website (the second form); homepage columns first."""
 

@@ -6,7 +6,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from sitecensus.orgs.models import Division, Unit
 
-from .models import ReviewEvent, Website, WebsiteVersion
+from .models import ReviewEvent, Website, WebsiteDomain, WebsiteVersion
 
 from . import policy
 
@@ -45,10 +45,14 @@ def get_website(user, pk) -> Website:
 
 def review_queue(user, *, query: str = "", changes_only: bool = False) -> QuerySet:
     """Records waiting for the user's organizing unit."""
-    same_url = (Website.objects.filter(url_key=OuterRef("url_key")).exclude(pk=OuterRef("pk"))
-                .exclude(life__in=[Website.Life.CLOSED, Website.Life.MERGED]))
+    closed = [Website.Life.CLOSED, Website.Life.MERGED]
+    same_url = Website.objects.filter(url_key=OuterRef("url_key")).exclude(pk=OuterRef("pk")).exclude(life__in=closed)
+    # Any of its keys (homepage URL, other domains) held by another open site: the domain table, indexed.
+    elsewhere = (WebsiteDomain.objects.filter(key=OuterRef("key")).exclude(website=OuterRef("website"))
+                 .exclude(website__life__in=closed))
+    shared_key = WebsiteDomain.objects.filter(website=OuterRef("pk")).filter(Exists(elsewhere))
     qs = (Website.objects.filter(pending_at=user.unit, status=Website.Status.SUBMITTED)
-          .select_related("unit", "organizer").annotate(url_clash=Exists(same_url)))
+          .select_related("unit", "organizer").annotate(url_clash=Exists(same_url) | Exists(shared_key)))
     if query:
         qs = qs.filter(Q(name__icontains=query) | Q(unit__name__icontains=query) | Q(homepage_url__icontains=query))
     if changes_only:

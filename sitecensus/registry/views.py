@@ -73,8 +73,7 @@ def site_detail(request, pk):
         "history": selectors.history(site), "versions": selectors.versions(site), "chain": chain,
         "pending_here": pending_here, "may_undo": services.may_undo(user, site, chain), "owner": owner,
         "pending_version": pending_version,
-        "url_clash": services.registered_elsewhere(site.url_key, exclude_pk=site.pk)
-        if site.life not in (Website.Life.CLOSED, Website.Life.MERGED) else None,
+        "url_clash": _clash(site, pending_version),
         "may_edit": may_edit,
         "incomplete": services.completeness_problems(site) if may_edit else [],
         "may_change": owner and site.site_code and site.status == Website.Status.APPROVED
@@ -83,6 +82,14 @@ def site_detail(request, pk):
         "lives": [c for c in Website.Life.choices if c[0] != site.life],
         "may_reset_code": policy.may_reset_code(user, site),
     })
+
+
+def _clash(site, pending_version):
+    """What every reviewer is shown: another open site known by this record's homepage
+    URL or other domains — as the pending version has them."""
+    if site.life in (Website.Life.CLOSED, Website.Life.MERGED):
+        return None
+    return services.find_clash(services.identity_of(site, pending_version), exclude_pk=site.pk)
 
 
 def version_diff(request, pk, number):
@@ -120,6 +127,9 @@ def _filing_page(request, *, unit, site=None, mode="new"):
             else:
                 site = services.save_draft(actor=request.user, unit=unit, filing=filing, website=site,
                                            request=request)
+                clash = services.find_clash(site.data, exclude_pk=site.pk)
+                if clash is not None:  # not coded yet: saved, and every reviewer will see it too
+                    messages.warning(request, clash.message)
                 if request.POST.get("then") == "submit":
                     services.submit(actor=request.user, website=site, request=request)
                     messages.success(request, "已报送，待组织单位审核")

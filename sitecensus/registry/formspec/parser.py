@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 
 from . import limits
 from .spec import (CURRENT_VERSION, FormSpec, UnknownVersionError, check_rules, check_site_rules, load_forms,
-                   normalize_url, orphan_parents, validate_value, version_key)
+                   identity_keys, normalize_url, orphan_parents, validate_value, version_key)
 from .workbook import CODE_ROW, FIRST_DATA_ROW, META_SHEET, header_checksum
 
 MB = 1024 * 1024
@@ -353,13 +353,16 @@ def _parse_loaded(wb, filename, expected_unit_code, max_site_rows, max_column_ro
     # Sites.
     url_idx = basic_codes.index("homepage_url")
     by_key: dict[str, ParsedSite] = {}
+    owners: dict[str, tuple[int, str]] = {}  # domain key → (row, field) of the site that has it first
     for r, raw, special in site_rows:
         values, errors, _errored = site_reader.validate(r, raw, special)
         site = ParsedSite(row=r, values=values, errors=errors)
         url = values.get("homepage_url")
         key = normalize_url(url) if url else _raw_key(raw[url_idx])
+        duplicate = False
         if key:
             first = by_key.get(key)
+            duplicate = first is not None
             if first is not None:
                 err = site_reader.error(
                     r, "homepage_url", f"与第 {first.row} 行的网站重复（首页网址相同：“{url or raw[url_idx]}”），同一网站只填一行"
@@ -367,6 +370,16 @@ def _parse_loaded(wb, filename, expected_unit_code, max_site_rows, max_column_ro
                 errors.append(err)
             else:
                 by_key[key] = site
+        # One site, one row: a homepage URL or other domain already on another row
+        # (as its homepage URL or one of its other domains), http and https alike.
+        for dkey, (code, value) in identity_keys(values).items():
+            owner = owners.get(dkey)
+            if owner is None:
+                owners[dkey] = (r, code)
+            elif owner[0] != r and not (code == "homepage_url" and duplicate):
+                errors.append(site_reader.error(
+                    r, code, f"“{value}”与第 {owner[0]} 行网站的{basic.field(owner[1]).label}相同，"
+                             f"同一网站只填一行（其他域名写在该网站的“其他域名”中）"))
         basic_errors.extend(errors)
         result.sites.append(site)
 

@@ -344,6 +344,34 @@ def normalize_url(url: str) -> str:
     return urlunsplit((scheme, host, path, parts.query, ""))
 
 
+def domain_key(text) -> str:
+    """The identity of a homepage URL or of one of a site's other domains: the
+    normalised URL without its scheme (http and https reach the same site), so
+    "lsx.gov.cn", "http://LSX.gov.cn/" and "https://lsx.gov.cn" are one key.
+    Empty for an empty value."""
+    text = _nfkc(str(text or "")).strip()
+    if not text:
+        return ""
+    key = normalize_url(text if "://" in text else "http://" + text)
+    return key.split("://", 1)[1] if "://" in key else key
+
+
+def identity_keys(values: dict) -> dict[str, tuple[str, str]]:
+    """One site, one code: every key a site is known by — its homepage URL and
+    each of its other domains — as ``{key: (field code, value as filed)}``
+    (the homepage first; a key listed twice counts once)."""
+    keys: dict[str, tuple[str, str]] = {}
+    homepage = values.get("homepage_url")
+    others = values.get("other_domains") or []
+    if isinstance(others, str):
+        others = [part for part in _SPLIT_MULTI.split(others) if part.strip()]
+    for code, value in [("homepage_url", homepage)] + [("other_domains", v) for v in others]:
+        key = domain_key(value)
+        if key and key not in keys:
+            keys[key] = (code, str(value).strip())
+    return keys
+
+
 def _required_message(spec: FieldSpec) -> str:
     return "必填项，不能为空"
 

@@ -14,7 +14,7 @@ from ..formspec.spec import _check_url, normalize_url
 from ..models import ReviewEvent, Website, WebsiteVersion
 from .chain import locked, responsible_organizer, review_chain
 from .records import (Filing, check_identity, check_site_class, is_unchanged, new_version, ordered_columns,
-                      replace_columns, site_fields)
+                      replace_columns, site_fields, sync_domains)
 
 S = Website.Status
 A = ReviewEvent.Action
@@ -46,7 +46,7 @@ def request_change(*, actor, website: Website, filing: Filing, note: str = "", r
     if website.life in (Website.Life.CLOSED, Website.Life.MERGED):
         raise InvalidState(f"该网站已{website.get_life_display()}，不能提交变更")
     fields = site_fields(filing.basic)
-    check_identity(website.unit, fields["url_key"], exclude_pk=website.pk)
+    check_identity(website.unit, filing.basic, exclude_pk=website.pk)
     check_site_class(website.unit, fields["site_class"])
     columns = ordered_columns(filing.columns)
     if is_unchanged(website, filing):
@@ -85,7 +85,7 @@ def request_life_change(*, actor, website: Website, life: str, reason: str,
             raise InvalidInput("迁移须填写迁移后的首页网址（以 http:// 或 https:// 开头）", field="new_url")
         if normalize_url(clean) == website.url_key:
             raise InvalidInput("迁移后的首页网址与原网址相同", field="new_url")
-        check_identity(website.unit, normalize_url(clean), exclude_pk=website.pk)
+        check_identity(website.unit, {"homepage_url": clean}, exclude_pk=website.pk)
         data["new_url"] = clean
     version = new_version(website, actor=actor, data=data, columns=[], source="life",
                           note=f"申请{Website.Life(life).label}：{reason}")
@@ -103,6 +103,7 @@ def apply_version(website: Website, version: WebsiteVersion) -> None:
             website.homepage_url = data["new_url"][:500]
             website.url_key = normalize_url(data["new_url"])
             website.data = {**website.data, "homepage_url": data["new_url"]}
+            sync_domains(website)
         if website.life in (Website.Life.CLOSED, Website.Life.MERGED) and website.site_code:
             account_services.set_site_account_active(site_code=website.site_code, active=False)
         return
@@ -110,3 +111,4 @@ def apply_version(website: Website, version: WebsiteVersion) -> None:
         setattr(website, key, value)
     website.data = data
     replace_columns(website, version.columns)
+    sync_domains(website)

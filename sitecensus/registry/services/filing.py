@@ -17,8 +17,7 @@ from ..models import ReviewEvent, Website, WebsiteVersion
 from .chain import locked, responsible_organizer, review_chain
 from .deadlines import check_window
 from .records import (COLUMN_CODES, Filing, check_identity, check_site_class, columns_snapshot, new_version,
-                      ordered_columns,
-                      replace_columns, site_fields)
+                      ordered_columns, replace_columns, site_fields, sync_domains)
 
 S = Website.Status
 A = ReviewEvent.Action
@@ -34,12 +33,13 @@ def replace_pending(*, actor, website: Website, filing: Filing, request=None) ->
     if ReviewEvent.objects.filter(website=website, version=website.version, action=A.APPROVE).exists():
         raise InvalidState("该网站已有审核通过记录，请先撤销审核或退回后再导入")
     fields = site_fields(filing.basic)
-    check_identity(website.unit, fields["url_key"], exclude_pk=website.pk)
+    check_identity(website.unit, filing.basic, exclude_pk=website.pk)
     check_site_class(website.unit, fields["site_class"])
     for key, value in fields.items():
         setattr(website, key, value)
     website.data = dict(filing.basic)
     website.save()
+    sync_domains(website)
     columns = ordered_columns(filing.columns)
     replace_columns(website, columns)
     WebsiteVersion.objects.filter(website=website, state=WebsiteVersion.State.PENDING).update(
@@ -87,7 +87,7 @@ def save_draft(*, actor, unit: Unit, filing: Filing, website: Website | None = N
             raise InvalidState("该网站正在审核或已通过审核，不能直接修改；已通过的网站请提交变更申请")
     check_window(unit)
     fields = site_fields(filing.basic)
-    check_identity(unit, fields["url_key"], exclude_pk=website.pk if website else None)
+    check_identity(unit, filing.basic, exclude_pk=website.pk if website else None)
     check_site_class(unit, fields["site_class"])
     if website is None:
         website = Website(unit=unit, organizer=responsible_organizer(unit), status=S.DRAFT)
@@ -95,6 +95,7 @@ def save_draft(*, actor, unit: Unit, filing: Filing, website: Website | None = N
         setattr(website, key, value)
     website.data = dict(filing.basic)
     website.save()
+    sync_domains(website)
     replace_columns(website, ordered_columns(filing.columns))
     record("website_saved", actor=actor, request=request, obj=website, via=via)
     return website

@@ -16,13 +16,12 @@ from sitecensus.core.errors import Duplicate, InvalidInput, InvalidState, NotAll
 from sitecensus.orgs.models import Unit
 
 from .. import policy
-from ..formspec.spec import normalize_url
 from ..models import ReviewEvent, Website, WebsiteVersion
 from ..selectors import pending_version
 from .chain import locked, review_chain
 from .changes import apply_version
 from .codes import allocate_code, issue_site_login, mail_codes, new_verification_code
-from .records import clash_message, registered_elsewhere
+from .records import find_clash, identity_of
 
 S = Website.Status
 A = ReviewEvent.Action
@@ -57,15 +56,10 @@ def approve(*, actor, website: Website, request=None) -> Website:
                                    level=actor.unit)
         return website
     # Final approval: the record is locked; a first approval gives the codes.
-    if version is not None and version.source != "life":
-        new_key = normalize_url(version.data.get("homepage_url", ""))
-    elif version is not None and version.data.get("new_url"):
-        new_key = normalize_url(version.data["new_url"])
-    else:
-        new_key = website.url_key
-    clash = registered_elsewhere(new_key, exclude_pk=website.pk)
-    if clash is not None and clash.site_code:
-        raise Duplicate(clash_message(clash), field="homepage_url")
+    # One site, one code: the record as it will be — its homepage URL and other domains.
+    clash = find_clash(identity_of(website, version), exclude_pk=website.pk, lock=True)
+    if clash is not None and clash.site.site_code:
+        raise Duplicate(clash.message, field=clash.field)
     WebsiteVersion.objects.filter(website=website, state=WebsiteVersion.State.CURRENT).update(
         state=WebsiteVersion.State.SUPERSEDED)
     if version is not None:
@@ -153,6 +147,6 @@ def bulk(*, actor, websites, action: str, reason: str = "", request=None) -> Bul
                 result.done.append(approve(actor=actor, website=website, request=request))
             else:
                 result.done.append(return_record(actor=actor, website=website, reason=reason, request=request))
-        except (InvalidState, NotAllowed, InvalidInput) as error:
+        except (InvalidState, NotAllowed, InvalidInput, Duplicate) as error:
             result.refused.append((website, error.message))
     return result

@@ -95,3 +95,84 @@ def test_workbook_carries_the_code_so_a_new_homepage_url_is_a_change(demo_users)
     # An unchanged re-import of the same workbook changes nothing (no empty change request).
     again = imports.dry_run(actor=u["laishui"], uploads=[("t.xlsx", SimpleUploadedFile("t.xlsx", data))])
     assert again.summary["totals"]["change"] == 0
+
+
+def with_domains(filing, *domains):
+    filing.basic["other_domains"] = list(domains)
+    return filing
+
+
+def test_other_domains_are_the_same_site_everywhere(demo_users, client, capsys, tmp_path):
+    """其他域名 count as the site: a homepage URL or other domain registered to another
+    open site (as its homepage or one of its other domains) is flagged by forms check,
+    the web check, the dry run, the online save and to reviewers; no second code."""
+    from sitecensus.registry.formspec.check import check_main
+
+    u = demo_users
+    clerk = u["laishui_lsz"]
+    coded = services.save_draft(actor=clerk, unit=clerk.unit, filing=with_domains(sample_filing(
+        name="涞水镇门户", url="http://portal.lsz.laishui.gov.cn", unit_name=clerk.unit.name), "alias.lsz.laishui.gov.cn"))
+    coded = approve_all(u, services.submit(actor=clerk, website=coded))
+    town = Unit.objects.get(name="赵各庄镇人民政府")
+    # Online save: its other domain as a homepage, its homepage as an other domain.
+    with pytest.raises(Duplicate, match=f"已由“{clerk.unit.name}”登记为.*的其他域名（网站标识码 {coded.site_code}）") as e:
+        services.save_draft(actor=u["laishui"], unit=town, via="import",
+                            filing=sample_filing(name="x", url="https://ALIAS.lsz.laishui.gov.cn/", unit_name=town.name))
+    assert e.value.field == "homepage_url"
+    with pytest.raises(Duplicate, match="的首页网址（网站标识码") as e:
+        services.save_draft(actor=u["laishui"], unit=town, via="import", filing=with_domains(
+            sample_filing(name="x", url="http://zgz.laishui.gov.cn", unit_name=town.name), "portal.lsz.laishui.gov.cn"))
+    assert e.value.field == "other_domains"
+    # A change request of another approved site that adds it as an other domain.
+    other = approve_all(u, filed(u, "laishui_jyj", "http://jyj2.laishui.gov.cn"))
+    changed = sample_filing(name=other.name, url="http://jyj2.laishui.gov.cn", unit_name=other.unit.name)
+    with pytest.raises(Duplicate, match="其他域名“alias.lsz.laishui.gov.cn”已由") as e:
+        services.request_change(actor=u["laishui_jyj"], website=other,
+                                filing=with_domains(changed, "alias.lsz.laishui.gov.cn"))
+    assert e.value.field == "other_domains"
+    # The web check and the dry run, located at the row's 其他域名 (column C).
+    data = fill_workbook(imports.workbook_for(town), [with_domains(
+        sample_filing(name="赵各庄", url="http://zgz.laishui.gov.cn", unit_name=town.name), "alias.lsz.laishui.gov.cn")])
+    batch = imports.dry_run(actor=u["laishui"], uploads=[("赵.xlsx", SimpleUploadedFile("赵.xlsx", data))])
+    entry = batch.summary["files"][0]
+    assert entry["invalid"] == 1 and "第 3 行，C 列（其他域名）" in entry["errors"][0]
+    assert f"网站标识码 {coded.site_code}" in entry["errors"][0]
+    client.force_login(u["laishui"])
+    checked = client.post("/sites/check/", {"files": [SimpleUploadedFile("赵.xlsx", data)]}).context["summary"]
+    assert checked["files"][0]["errors"] == entry["errors"]
+    # forms check (offline, no database): two rows of one workbook that are the same site.
+    data = fill_workbook(imports.workbook_for(town), [
+        sample_filing(name="甲", url="http://jia.laishui.gov.cn", unit_name=town.name),
+        with_domains(sample_filing(name="乙", url="http://yi.laishui.gov.cn", unit_name=town.name),
+                     "https://jia.laishui.gov.cn")])
+    path = tmp_path / "two.xlsx"
+    path.write_bytes(data)
+    assert check_main([str(path)]) == 1
+    assert "第 4 行 / C 列（其他域名） / “https://jia.laishui.gov.cn”与第 3 行网站的首页网址相同" in capsys.readouterr().out
+
+
+def test_a_shared_domain_is_shown_to_reviewers_and_never_gets_a_second_code(demo_users, client):
+    u = demo_users
+    first = filed(u, "laishui_jyj", "http://shared.laishui.gov.cn")
+    clerk = u["laishui_lsz"]
+    client.force_login(clerk)
+    # Online, a clash with a site not yet coded is saved with a warning.
+    from .test_views import filing_post
+
+    response = client.post("/sites/new/", filing_post(**{"basic-other_domains": "shared.laishui.gov.cn",
+                                                         "then": "submit"}), follow=True)
+    assert "其他域名“shared.laishui.gov.cn”已由" in response.content.decode()
+    second = Website.objects.get(name="龙门乡人民政府网站")
+    assert list(second.domains.values_list("key", "field")) == [
+        ("lmx.laishui.gov.cn", "homepage_url"), ("shared.laishui.gov.cn", "other_domains")]
+    queue = {s.pk: s.url_clash for s in selectors.review_queue(u["laishui"])}
+    assert queue[first.pk] and queue[second.pk]
+    client.force_login(u["laishui"])
+    assert "其他域名“shared.laishui.gov.cn”" in client.get(f"/sites/{second.pk}/").content.decode()
+    approve_all(u, first)
+    services.approve(actor=u["laishui"], website=second)
+    services.approve(actor=u["baoding"], website=second)
+    result = services.bulk(actor=u["hebei"], websites=[Website.objects.get(pk=second.pk)], action="approve")
+    assert not result.done and "同一网站只能登记一次" in result.refused[0][1]
+    second.refresh_from_db()
+    assert second.site_code is None and second.status == "submitted"
