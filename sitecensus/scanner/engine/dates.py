@@ -5,8 +5,8 @@ Text is normalised first (full-width digits and separators to ASCII, Chinese-num
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 # Full-width digits, letters and date punctuation to ASCII (one char to one char: offsets keep).
 _FW = {0xFF10 + i: 0x30 + i for i in range(10)}
@@ -88,8 +88,8 @@ _BARE_OK_PREV = set(" \t【[(（:：|/>·-") | {""}
 _INTERACTION_PREFIX = ("留言", "回复", "答复", "咨询", "提问", "办结", "受理", "反馈", "来信", "处理", "办理")
 
 
-@dataclass(frozen=True)
-class FoundDate:
+class FoundDate(NamedTuple):
+    """A date found in text (a tuple: built for every dated entry of every page, so kept cheap)."""
     value: date
     start: int
     end: int
@@ -119,9 +119,16 @@ def infer_year(month: int, day: int, as_of: date, ref: date | None = None) -> da
     return _mk(y, month, day)  # 02-29 in a non-leap year -> None (ambiguous)
 
 
+_CLOCK_BEFORE_CHARS = frozenset("今当现")
+_CLOCK_AFTER_CHARS = frozenset("星礼周")
+
+
 def is_clock(text: str, start: int, end: int) -> bool:
     """A header clock ("今天是2024年5月11日 星期六") is not an update."""
-    return bool(_CLOCK_BEFORE.search(text[max(0, start - 12):start]) or _CLOCK_AFTER.match(text[end:end + 6]))
+    before, after = text[max(0, start - 12):start], text[end:end + 6]
+    # Cheap first: both patterns need one of a few characters.
+    return bool((not _CLOCK_BEFORE_CHARS.isdisjoint(before) and _CLOCK_BEFORE.search(before))
+                or (not _CLOCK_AFTER_CHARS.isdisjoint(after) and _CLOCK_AFTER.match(after)))
 
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -132,7 +139,7 @@ def find_full_dates(text: str, as_of: date | None = None, *, skip_clock: bool = 
     out: list[FoundDate] = []
     if not _YEAR.search(text):
         return out  # cheap pre-check: most text nodes hold no year at all
-    for rx in (_NUM, _CN):
+    for rx in ((_NUM, _CN) if "年" in text else (_NUM,)):
         for m in rx.finditer(text):
             g = m.groups()
             y, mo, d = (int(g[0]), int(g[2]), int(g[3])) if rx is _NUM else (int(g[0]), int(g[1]), int(g[2]))
@@ -142,8 +149,13 @@ def find_full_dates(text: str, as_of: date | None = None, *, skip_clock: bool = 
             if skip_clock and is_clock(text, m.start(), m.end()):
                 continue
             out.append(FoundDate(v, m.start(), m.end(), "full"))
-    out.sort(key=lambda f: f.start)
+    if len(out) > 1:
+        out.sort(key=_start)
     return out
+
+
+def _start(f: FoundDate) -> int:
+    return f.start
 
 
 def find_short_dates(text: str, as_of: date, *, bare: bool, ref: date | None = None) -> list[FoundDate]:
@@ -250,8 +262,8 @@ def url_date(url: str | None, as_of: date | None = None) -> date | None:
         return None
     path = url.split("://", 1)[-1]
     path = path[path.find("/"):] if "/" in path else ""
-    if not path or not _DIGIT.search(path):
-        return None
+    if not path or not _YEAR.search(path):
+        return None  # every pattern below needs a 19xx/20xx year
     for rx in (_URL_Y_M_D, _URL_Y_MD, _URL_YMD):
         for m in rx.finditer(path):
             g = m.groups()

@@ -45,6 +45,7 @@ _CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
 _JS_STRING = re.compile(r"'((?:[^'\\\n]|\\.){0,4000})'|\"((?:[^\"\\\n]|\\.){0,4000})\"")
 _DIGITISH = re.compile(r"[\d０-９〇]")
 _PAGE_HREF = re.compile(r"(index_\d+|[?&](?:page|pageNo|pageNum|pageIndex|curPage|p)=\d+|_\d+\.s?html?$|/\d+\.s?html?$)", re.I)
+_MSG_LABEL = re.compile(r"(留言|提问|咨询|来信|提交|受理)\s?(时间|日期)")
 _NEXT_TEXT = re.compile(r"^(下一页|下页|后一页|后页|>|>>|»|›)$")
 _LAST_TEXT = re.compile(r"^(尾页|末页|最后一页|最末页|>\||»\|)$")
 _TRS_PAGER = re.compile(r"createPage(?:HTML)?\(\s*['\"]?(?:[A-Za-z_]+['\"]?\s*,\s*)?(\d+)\s*,\s*(\d+)\s*,\s*['\"](\w+)['\"]\s*,\s*['\"](\w+)['\"]")
@@ -291,7 +292,8 @@ def parse_page(data: bytes | str, *, url: str | None = None, content_type: str |
             ref_cache.append(D.newest(cands, as_of))
         return ref_cache[0]
 
-    _extract_links_and_items(tree, base, as_of, info, ref)
+    short: list[tuple[str, str]] = []
+    _extract_links_and_items(tree, base, as_of, info, ref, short=short)
     for source, frag in fragments:
         if "<tr" in frag and "<table" not in frag:
             frag = f"<table>{frag}</table>"  # datastore records of table rows
@@ -303,8 +305,9 @@ def parse_page(data: bytes | str, *, url: str | None = None, content_type: str |
         info.script_items += sum(1 for i in extra.items if i.date)
     info.items += json_items
     info.script_items += sum(1 for i in json_items if i.date)
-    info.messages = _extract_messages(tree, base, as_of)
-    info.next_pages = _pagination(tree, base, text)
+    # Message lists always show a question date label (留言时间 …): pages without one are not read for them.
+    info.messages = _extract_messages(tree, base, as_of) if _MSG_LABEL.search(vis) else []
+    info.next_pages = _pagination(short, base, text)
 
     # A client-side redirect is followed only from a page that has little of its own; a splash page's
     # single "进入网站" link counts as one.
@@ -433,23 +436,21 @@ def _js_html(code: str) -> str:
             .replace("\\t", " "))
 
 
-def _pagination(tree, base, raw: str) -> list[str]:
-    """Pagination targets of a list page: the last page first (ascending lists), then the next page."""
+def _pagination(short: list[tuple[str, str]], base, raw: str) -> list[str]:
+    """Pagination targets of a list page: the last page first (ascending lists), then the next page.
+
+    short: (text, href) of the page's links with short text, gathered by _extract_links_and_items."""
     last = nxt = None
     numbered: list[tuple[int, str]] = []
-    for a in tree.css("a[href]"):
-        t = _norm(a.text()) or _norm(a.attributes.get("title") or "")
-        if not t or len(t) > 6:
-            continue
+    for t, href in short:
         if t.isdigit() and len(t) <= 4:
-            href = a.attributes.get("href") or ""
             if _PAGE_HREF.search(href):
                 numbered.append((int(t), href))
             continue
         if last is None and _LAST_TEXT.match(t):
-            last = _resolve(base, a.attributes.get("href"))
+            last = _resolve(base, href)
         elif nxt is None and _NEXT_TEXT.match(t):
-            nxt = _resolve(base, a.attributes.get("href"))
+            nxt = _resolve(base, href)
     if last is None and numbered:
         last = _resolve(base, max(numbered)[1])
     if (last is None or nxt is None) and base and ("createPage" in raw or "countPage" in raw):
@@ -543,20 +544,30 @@ def _title_attr_date(a, node, as_of: date, ref):
     return None, ""
 
 
-def _extract_links_and_items(tree, base, as_of: date, info: PageInfo, ref=None, *, source: str = "list") -> None:
+def _extract_links_and_items(tree, base, as_of: date, info: PageInfo, ref=None, *, source: str = "list",
+                             short: list | None = None) -> None:
+    """Links, dated entries and content rows of a page, in one pass over its links.
+
+    short: collects (text, href) of links with short text (pager links), for _pagination."""
     origin = _origin(base)
     seen_links: set[str] = set()
     seen_items: set[tuple] = set()
     items: list[Item] = []
     for a in tree.css("a[href]"):
-        u = _resolve(base, a.attributes.get("href"), origin)
+        attrs = a.attributes
+        href = attrs.get("href")
+        u = _resolve(base, href, origin)
         if u and _is_http(u) and u not in seen_links:
             seen_links.add(u)
             path = u.split("?", 1)[0].lower()
             info.links.append(Link(u, "attachment" if path.endswith(ATTACHMENT_EXT) else "link"))
         raw_title = _norm(a.text())
+        if short is not None:
+            t = raw_title or _norm(attrs.get("title") or "")
+            if t and len(t) <= 6:
+                short.append((t, href or ""))
         in_link = None
-        if raw_title and len(a.css("*")) > 0 and _DIGITISH.search(raw_title):
+        if raw_title and _DIGITISH.search(raw_title) and next(a.iter(), None) is not None:
             # <a><p>title</p><span>2026-11-18</span></a>: a date in its own element inside the link.
             for ch in a.css("*"):
                 ct = _norm(ch.text())
@@ -566,7 +577,7 @@ def _extract_links_and_items(tree, base, as_of: date, info: PageInfo, ref=None, 
                         in_link = (f0, ct)
                         raw_title = _norm(raw_title.replace(ct, " ", 1))
                         break
-        title = raw_title or _norm(a.attributes.get("title") or "")
+        title = raw_title or _norm(attrs.get("title") or "")
         if len(title) < 4:
             continue  # navigation ("首页", "更多")
         node, is_row = _container(a)
