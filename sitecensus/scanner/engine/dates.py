@@ -43,10 +43,18 @@ def _cn_sub(m: re.Match) -> str:
     return f"{y}年{mo}月"
 
 
+_FW_STR = {chr(k): chr(v) for k, v in _FW.items()}
+
+
+def _fw_sub(m: re.Match) -> str:
+    return _FW_STR[m.group()]
+
+
 def normalize(text: str) -> str:
     """Full-width digits/separators and Chinese-numeral dates to ASCII-digit forms (idempotent)."""
     if _FW_CHARS.search(text):
-        text = text.translate(_FW)
+        # Only the matched characters are replaced (str.translate walks every character through a dict).
+        text = _FW_CHARS.sub(_fw_sub, text)
     if "年" in text and _CN_DATE.search(text):
         text = _CN_DATE.sub(_cn_sub, text)
     return text
