@@ -90,11 +90,14 @@ async def bare_loop(urls: list[str], host_map: dict[str, str], concurrency: int)
     return n
 
 
-async def engine(raw, cfg: ScanConfig) -> tuple[int, int]:
+async def engine(raw, cfg: ScanConfig, finished: list | None = None) -> tuple[int, int]:
     sites = pages = 0
+    t0 = time.perf_counter()
     async for r in iter_scan(parse_targets(raw), cfg, total=len(raw)):
         sites += 1
         pages += r.requests
+        if finished is not None:
+            finished.append((time.perf_counter() - t0, r.homepage.url.split("//")[-1].split(":")[0]))
     return sites, pages
 
 
@@ -127,7 +130,8 @@ def judged(raw, hm, as_of, rounds: int, bare_concurrency: int) -> list[float]:
         fetch_module.Fetcher.fetch = recording
         try:
             c0, t0 = cpu(), time.perf_counter()
-            sites, _ = asyncio.run(engine(raw, cfg))
+            finished: list = []
+            sites, _ = asyncio.run(engine(raw, cfg, finished))
             eng_wall, eng_cpu = time.perf_counter() - t0, cpu() - c0
         finally:
             fetch_module.Fetcher.fetch = original
@@ -136,11 +140,15 @@ def judged(raw, hm, as_of, rounds: int, bare_concurrency: int) -> list[float]:
         bare_wall, bare_cpu = time.perf_counter() - t0, cpu() - c0
         n = len(requested)
         ratio = (n / eng_wall) / (n_bare / bare_wall)
+        done = sorted(finished)
+        tail = ", ".join(f"{h} {t:.1f} s" for t, h in done[-3:])
         ratios.append(ratio)
         print(f"  round {k + 1}: engine {sites} sites, {n} pages in {eng_wall:.1f} s = {n / eng_wall:.0f} pages/s, "
               f"{eng_cpu / n * 1000:.2f} ms CPU/page | bare {n_bare} pages in {bare_wall:.1f} s = "
               f"{n_bare / bare_wall:.0f} pages/s, {bare_cpu / n_bare * 1000:.2f} ms CPU/page | ratio {ratio:.2f} "
               f"| load {os.getloadavg()[0]:.2f}", flush=True)
+        print(f"    engine: 50 % of sites done at {done[len(done) // 2][0]:.1f} s, 90 % at "
+              f"{done[int(len(done) * 0.9)][0]:.1f} s; last: {tail}", flush=True)
     print(f"  ratio engine / bare over {rounds} rounds: min {min(ratios):.2f}, median "
           f"{sorted(ratios)[len(ratios) // 2]:.2f}, max {max(ratios):.2f} (goal >= 0.5); client peak RSS "
           f"{vm_hwm_mb():.0f} MB", flush=True)

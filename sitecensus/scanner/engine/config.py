@@ -106,7 +106,7 @@ def load_rules(path: str | None = None) -> Rules:
 @dataclass
 class ScanConfig:
     # Network politeness and limits.
-    concurrency: int = 64            # global in-flight requests
+    concurrency: int = 128           # global in-flight requests (and sites scanned at once)
     per_host: int = 2                # concurrent requests per hostname
     per_host_rate: float | None = None  # max requests/second per hostname (None = unlimited)
     timeout: float = 15.0            # total seconds per fetch (availability uses this)

@@ -5,6 +5,7 @@ import asyncio
 import contextlib
 import contextvars
 import errno
+import heapq
 import ipaddress
 import socket
 import ssl
@@ -47,6 +48,51 @@ REQUEST_COUNTER: contextvars.ContextVar[list[int] | None] = contextvars.ContextV
 # Per-site cookie jar: a site's cookies (a 302 that sets one, a session) go back to that site only,
 # within one site scan or one probe; nothing is kept across sites or runs.
 SITE_JAR: contextvars.ContextVar[aiohttp.CookieJar | None] = contextvars.ContextVar("sitecensus_jar", default=None)
+
+
+# The order a site's scan started in: the global request slots go to the earliest-started site first,
+# so sites finish one after another (results stream out, a slow site's tail overlaps the others' work)
+# instead of all advancing together and finishing at the very end.
+SITE_ORDER: contextvars.ContextVar[int] = contextvars.ContextVar("sitecensus_site_order", default=0)
+
+
+class PrioritySlots:
+    """A semaphore whose waiters are served lowest priority value first (FIFO among equals)."""
+
+    def __init__(self, n: int):
+        self._free = n
+        self._waiters: list[tuple[int, int, asyncio.Future]] = []
+        self._seq = 0
+
+    async def acquire(self, priority: int) -> None:
+        if self._free > 0 and not self._waiters:
+            self._free -= 1
+            return
+        fut = asyncio.get_running_loop().create_future()
+        self._seq += 1
+        heapq.heappush(self._waiters, (priority, self._seq, fut))
+        try:
+            await fut
+        except asyncio.CancelledError:
+            if fut.done() and not fut.cancelled():
+                self.release()  # granted just as we were cancelled: pass the slot on
+            raise
+
+    def release(self) -> None:
+        while self._waiters:
+            _, _, fut = heapq.heappop(self._waiters)
+            if not fut.done():
+                fut.set_result(None)
+                return
+        self._free += 1
+
+    @contextlib.asynccontextmanager
+    async def slot(self, priority: int):
+        await self.acquire(priority)
+        try:
+            yield
+        finally:
+            self.release()
 
 
 def new_site_jar() -> aiohttp.CookieJar:
@@ -145,7 +191,8 @@ class FetchResult:
     status: int | None = None
     error: str | None = None
     detail: str | None = None
-    latency_ms: int | None = None      # start to final response headers (redirects included)
+    latency_ms: int | None = None      # start to final response headers (redirects included; own queueing not)
+    queued_ms: int = 0                 # waiting for the scanner's own slots (not the site's time)
     elapsed_ms: int = 0
     redirects: list[str] = field(default_factory=list)  # URLs visited before final_url
     body: bytes | None = None
@@ -203,7 +250,7 @@ class Fetcher:
     def __init__(self, config: ScanConfig):
         self.config = config
         self.limiter = HostLimiter(config.per_host, config.per_host_rate)
-        self._global = asyncio.Semaphore(max(1, config.concurrency))
+        self._global = PrioritySlots(max(1, config.concurrency))
         # HTTPS checks: their own slots, apart from the page fetches' global and per-host slots.
         self.https_slots = asyncio.Semaphore(max(1, config.https_concurrency))
         self.resolver = GuardedResolver(config.host_map, config.allow_private)
@@ -266,14 +313,14 @@ class Fetcher:
         res = FetchResult(url=url, final_url=url)
         current = url
         try:
-            async with asyncio.timeout(timeout):
+            async with asyncio.timeout(timeout) as budget:
                 for _hop in range(self.config.max_redirects + 1):
                     u = self._check_url(current)
                     if isinstance(u, str):
                         res.error, res.detail = u, current
                         return res
                     res.final_url = current
-                    nxt = await self._one_hop(u, method, max_bytes, headers, res, t0, verify_tls, pool)
+                    nxt = await self._one_hop(u, method, max_bytes, headers, res, t0, verify_tls, pool, budget)
                     if nxt is None:
                         return res
                     res.redirects.append(current)
@@ -293,7 +340,7 @@ class Fetcher:
             res.body = None
             return res
         finally:
-            res.elapsed_ms = int((loop.time() - t0) * 1000)
+            res.elapsed_ms = int((loop.time() - t0) * 1000) - res.queued_ms
 
     def _check_url(self, url: str) -> URL | str:
         try:
@@ -315,14 +362,41 @@ class Fetcher:
 
     async def _one_hop(self, u: URL, method: str, max_bytes: int, headers: dict | None,
                        res: FetchResult, t0: float, verify_tls: bool = True,
-                       pool: asyncio.Semaphore | None = None) -> str | None:
-        """Do one request; return the next URL for a redirect, else fill res and return None."""
+                       pool: asyncio.Semaphore | None = None, budget: asyncio.Timeout | None = None) -> str | None:
+        """Do one request; return the next URL for a redirect, else fill res and return None.
+
+        Time spent waiting for the scanner's own slots is the scanner's, not the site's: it extends the
+        fetch's time budget and is left out of its latency."""
         assert self.session is not None
-        if pool is not None:
-            async with pool:
-                return await self._request(u, method, max_bytes, headers, res, t0, verify_tls)
-        async with self.limiter.slot(u.host or ""), self._global:
+        loop = asyncio.get_running_loop()
+        asked = loop.time()
+        deadline = budget.when() if budget is not None else None
+        if deadline is not None:
+            budget.reschedule(None)  # the budget stops while we wait for our own slots
+        try:
+            if pool is not None:
+                await pool.acquire()
+            else:
+                host_slot = self.limiter.slot(u.host or "")
+                await host_slot.__aenter__()
+                try:
+                    await self._global.acquire(SITE_ORDER.get())
+                except BaseException:
+                    await host_slot.__aexit__(None, None, None)
+                    raise
+        finally:
+            waited = loop.time() - asked
+            res.queued_ms += int(waited * 1000)
+            if deadline is not None:
+                budget.reschedule(deadline + waited)
+        try:
             return await self._request(u, method, max_bytes, headers, res, t0, verify_tls)
+        finally:
+            if pool is not None:
+                pool.release()
+            else:
+                self._global.release()
+                await host_slot.__aexit__(None, None, None)
 
     async def _request(self, u: URL, method: str, max_bytes: int, headers: dict | None,
                        res: FetchResult, t0: float, verify_tls: bool) -> str | None:
@@ -340,7 +414,7 @@ class Fetcher:
             if jar is not None and resp.cookies:
                 jar.update_cookies(resp.cookies, resp.url)
             res.status = resp.status
-            res.latency_ms = int((asyncio.get_running_loop().time() - t0) * 1000)
+            res.latency_ms = int((asyncio.get_running_loop().time() - t0) * 1000) - res.queued_ms
             loc = resp.headers.get("Location")
             if resp.status in _REDIRECTS and loc:
                 try:

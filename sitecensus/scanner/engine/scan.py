@@ -15,12 +15,13 @@ from .encoding import looks_binary
 from .config import subtract_period
 from .dates import url_date
 from .extract import ATTACHMENT_EXT, PageInfo, parse_page
-from .fetch import ERROR_MESSAGES, REQUEST_COUNTER, Fetcher, FetchResult, new_site_jar
+from .fetch import ERROR_MESSAGES, REQUEST_COUNTER, SITE_ORDER, Fetcher, FetchResult, new_site_jar
 from .results import (UNDETERMINED_MESSAGES, ColumnResult, Evidence, HomepageResult, LinkResult, SiteResult,
                       SystemResult, Target, Undetermined)
 
 Progress = Callable[[int, int | None, SiteResult], None]
 
+_ORDER = [0]  # sites started so far (process-wide; only the order matters)
 _HTML_CT = re.compile(r"html|xml|text/plain", re.I)
 _NUM_ID = re.compile(r"(\d{4,})(?:\.\w+)?$")
 _ARTICLE_URL = re.compile(r"(/t?20\d{6}_|/20\d{2}[-/]?\d{2}|content_\d+|/art/|/article|/detail|/info/\d+|\d{4,}\.s?html?$)", re.I)
@@ -327,6 +328,8 @@ async def scan_site_pages(f: Fetcher, t: Target, cfg: ScanConfig) -> tuple[SiteR
                       started_at=datetime.now(timezone.utc))
     counter = [0]
     REQUEST_COUNTER.set(counter)  # this task's context only
+    _ORDER[0] += 1
+    SITE_ORDER.set(_ORDER[0])     # earlier sites get the global slots first
     new_site_jar()                # this site's cookies, this task's context only
     t0 = time.monotonic()
     S = _Site(f, cfg, site)

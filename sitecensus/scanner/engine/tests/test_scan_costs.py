@@ -66,3 +66,37 @@ def test_a_hanging_tls_handshake_holds_no_worker_and_no_slot():
     for r in res:
         assert r.error is None and r.homepage.reachable
         assert r.homepage.https_ok is False and r.homepage.https_error == "timeout"
+
+
+def test_global_slots_go_to_the_earliest_started_site_first():
+    from sitecensus.scanner.engine.fetch import PrioritySlots
+
+    async def go():
+        slots, order = PrioritySlots(1), []
+        await slots.acquire(0)
+
+        async def site(priority):
+            await slots.acquire(priority)
+            order.append(priority)
+            slots.release()
+        waiting = [asyncio.ensure_future(site(p)) for p in (5, 2, 9, 1)]
+        await asyncio.sleep(0)
+        slots.release()
+        await asyncio.gather(*waiting)
+        return order
+    assert asyncio.run(go()) == [1, 2, 5, 9]
+
+
+def test_waiting_for_the_scanners_own_slots_is_not_the_sites_timeout():
+    from sitecensus.scanner.engine.fetch import Fetcher
+
+    async def go():
+        async with SyntheticWeb(1, seed=8) as web:
+            cfg = _cfg(web, concurrency=1, timeout=1.0)
+            async with Fetcher(cfg) as f:
+                await f._global.acquire(0)          # another site holds the only slot for 1.5 s
+                asyncio.get_running_loop().call_later(1.5, f._global.release)
+                return await f.fetch(web.targets()[0]["homepage"])
+    r = asyncio.run(go())
+    assert r.ok, (r.error, r.detail)
+    assert r.queued_ms >= 1400 and r.latency_ms < r.queued_ms
