@@ -663,10 +663,15 @@ async def _run(targets: Iterable[Target], config: ScanConfig, progress: Progress
                     item = queue.get_nowait()
                 else:
                     item = get.result()
-                done += 1
-                if progress:
-                    progress(done, total, item[1])
-                yield item
+                # Everything already finished goes out now: a busy loop wakes this consumer seldom.
+                batch = [item]
+                while not queue.empty():
+                    batch.append(queue.get_nowait())
+                for item in batch:
+                    done += 1
+                    if progress:
+                        progress(done, total, item[1])
+                    yield item
         finally:
             for w in workers + list(tails):
                 w.cancel()
