@@ -40,11 +40,13 @@ def site_scan(job, *, website_ids: list[int], run_id: int | None = None) -> dict
 
 @job("statistics_refresh")
 def statistics_refresh(job) -> dict:
+    from sitecensus.core.db import background
     from sitecensus.stats.selectors import warm_cache
     from sitecensus.stats.services import refresh_tallies
 
-    at = refresh_tallies(force=True)
-    return {"refreshed_at": at.isoformat(), "scopes_warmed": warm_cache()}
+    with background():
+        at = refresh_tallies(force=True)
+        return {"refreshed_at": at.isoformat(), "scopes_warmed": warm_cache()}
 
 
 @job("site_export")
