@@ -1,6 +1,5 @@
 """Database upkeep shared by bulk loaders."""
 
-import time
 from contextlib import contextmanager
 
 from django.db import connection
@@ -29,11 +28,3 @@ def background():
         with connection.cursor() as cursor:
             cursor.execute("RESET max_parallel_workers_per_gather")
 
-
-def paced(items, duty: float = 0.5):
-    """Yield items, resting after each so that the work takes at most `duty` of the time
-    (a background job spreads its database load instead of a burst that stalls page views)."""
-    for item in items:
-        started = time.perf_counter()
-        yield item
-        time.sleep((time.perf_counter() - started) * (1 - duty) / duty)

@@ -29,7 +29,6 @@ from django.utils import timezone
 from sitecensus.orgs import policy as orgs_policy
 from sitecensus.registry.counting import approved_q, counted_status
 from sitecensus.registry import policy as registry_policy
-from sitecensus.core.db import paced
 from sitecensus.core.errors import NotFound
 from sitecensus.orgs.models import Unit, VerticalSystem
 from sitecensus.registry.models import ReviewEvent, Website, WebsiteVersion
@@ -186,7 +185,7 @@ def warm_cache() -> int:
     scopes = [User(role=roles.NATIONAL_ADMIN, unit=u) for u in Unit.objects.filter(depth=1)]
     scopes += [User(role=roles.ORGANIZER, unit=u) for u in Unit.objects.filter(depth=2, is_organizer=True,
                                                                                closed_at__isnull=True)]
-    for user in paced(scopes):  # spread over time: never a burst that stalls page views
+    for user in scopes:
         _compute_and_cache(user, as_of)
     return len(scopes)
 
