@@ -313,8 +313,12 @@ def main():
         approvers = [session_for(account(f"load_review{k}", hebei, roles.ORGANIZER)) for k in range(2)]
         importers = []
         for k, office in enumerate(county_units[1:3]):
-            child = Unit.objects.filter(path__startswith=office.path, depth=office.depth + 1,
-                                        is_organizer=False).order_by("path").first()
+            # The unit below with the fewest sites: its workbook (existing sites + 50 new) stays
+            # under the 500-row limit however often the bench has run on this database.
+            from django.db.models import Count
+
+            child = (Unit.objects.filter(path__startswith=office.path, depth=office.depth + 1, is_organizer=False)
+                     .annotate(n=Count("websites")).order_by("n", "path").first())
             importers.append((session_for(account(f"load_import{k}", office, roles.ORGANIZER)),
                               workbooks(child, office.org_code or f"c{office.pk}", 6, 50)))
         shape = stack.gunicorn_shape()
