@@ -3,6 +3,8 @@ function (which owns the transactions, the audit events and the typed errors).""
 
 from __future__ import annotations
 
+from sitecensus.core.db import background
+
 from .registry import job
 from .services import progress
 
@@ -40,7 +42,6 @@ def site_scan(job, *, website_ids: list[int], run_id: int | None = None) -> dict
 
 @job("statistics_refresh")
 def statistics_refresh(job) -> dict:
-    from sitecensus.core.db import background
     from sitecensus.stats.selectors import warm_cache
     from sitecensus.stats.services import refresh_tallies
 

@@ -26,6 +26,8 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 
+from sitecensus.accounts.models import User
+from sitecensus.core import roles
 from sitecensus.orgs import policy as orgs_policy
 from sitecensus.registry.counting import approved_q, counted_status
 from sitecensus.registry import policy as registry_policy
@@ -176,9 +178,6 @@ def _compute_and_cache(user, as_of) -> Stats:
 def warm_cache() -> int:
     """Compute the national and provincial scopes' statistics after a rebuild (in the
     job worker), so no page view pays for the largest scopes. Returns scopes warmed."""
-    from sitecensus.accounts.models import User
-    from sitecensus.core import roles
-
     as_of = services.tallies_time()
     if as_of is None:
         return 0
