@@ -14,6 +14,8 @@ statistics p95 < 300 ms. Sessions are made directly in the session store (no tim
 with the second factor verified; every page view must answer 200. Deep pages are reached
 by the UI's ?after= keys. Halfway through, the statistics rebuild is queued (as the
 scheduler does every STATISTICS_MAX_AGE). STACK_PORT_BASE=N pins the stack's ports.
+Each person pauses 1–3 s between clicks by default (--think; --think 0 makes every user
+click again the moment a page arrives, a stress test that saturates the server).
 """
 
 import argparse
@@ -132,12 +134,22 @@ class Recorder:
         return status, location, body
 
 
+THINK = (0.0, 0.0)  # seconds a person pauses between two clicks (--think)
+
+
+async def think():
+    if THINK[1]:
+        await asyncio.sleep(random.uniform(*THINK))
+
+
 async def browse(rec, base, cookie, pages, until):
     async with aiohttp.ClientSession(cookies={"sessionid": cookie} if cookie else None,
                                      connector=aiohttp.TCPConnector(ssl=False, limit=2)) as http:
+        await think()  # people arrive spread over the first seconds, not all in the same millisecond
         while time.time() < until:
             label, path = random.choice(pages)
             await rec.get(http, label, base + path)
+            await think()
 
 
 async def importer(rec, base, cookie, files, until):
@@ -184,6 +196,7 @@ async def importer(rec, base, cookie, files, until):
 
 async def approver(rec, base, cookie, until, after):
     async with aiohttp.ClientSession(cookies={"sessionid": cookie}, connector=aiohttp.TCPConnector(ssl=False)) as http:
+        await think()
         while time.time() < until:
             page = await rec.get(http, "审核：待审核队列", base + f"/sites/review/?after={after}")
             ids = re.findall(r'href="/sites/(\d+)/"', page)
@@ -191,8 +204,10 @@ async def approver(rec, base, cookie, until, after):
                 await asyncio.sleep(1)
                 continue
             site = random.choice(ids)
+            await think()
             detail = await rec.get(http, "审核：网站页", f"{base}/sites/{site}/")
             token = TOKEN.search(detail)
+            await think()
             if token:
                 await rec.post(http, "审核：通过", f"{base}/sites/{site}/review/",
                                {"csrfmiddlewaretoken": token.group(1), "action": "approve"},
@@ -288,9 +303,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--think", default="1-3", metavar="LO-HI",
+                        help="seconds a person pauses between clicks, uniformly drawn (default 1-3, as load tools' "
+                             "virtual users do); 0 = none: every user clicks again the moment a page arrives")
     parser.add_argument("--gunicorn-workers", type=int, default=None, help="default: the shipped config's")
     parser.add_argument("--gunicorn-threads", type=int, default=None, help="default: the shipped config's")
     args = parser.parse_args()
+    global THINK
+    lo, _, hi = args.think.partition("-")
+    THINK = (float(lo), float(hi or lo))
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -325,7 +346,9 @@ def main():
         print(f"stack: {stack.url} (nginx → gunicorn {shape[0]} workers × {shape[1]} threads, "
               f"Redis db {REDIS_DB}, Celery job worker at nice {WORKER_NICE}); settings at their defaults")
         print("not measured: logins (sessions are made in the store, second factor verified), the scanner, "
-              "probes and beat (one statistics rebuild is queued mid-run); no think time between requests")
+              "probes and beat (one statistics rebuild is queued mid-run)")
+        print("think time between a person's clicks (browsing and reviewing; importers do not pause): "
+              + (f"{THINK[0]:g}–{THINK[1]:g} s" if THINK[1] else "none (--think 0)"))
         rec, elapsed = asyncio.run(run(stack.url, (national, province, county, approvers, importers), args))
     total = sum(len(v) for k, v in rec.times.items() if not k.endswith("（条）"))
     print(f"{args.users} users for {elapsed:.0f} s: {total:,} requests ({total / elapsed:.0f}/s), "
