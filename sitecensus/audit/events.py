@@ -79,6 +79,7 @@ LABELS = {
     "spotcheck_returned": "退回复核结果",
     "notice_composed": "生成通报",
     "notice_published": "发布通报",
+    "notice_correction_composed": "生成更正通报",
     "public_report_submitted": "网民提交找错",
     "public_report_answered": "答复网民找错",
     "news_created": "新建工作动态",

@@ -163,7 +163,7 @@ def _notice_model():
 
 def _published(Notice):
     return Notice.objects.filter(published_at__isnull=False, published_at__lte=timezone.now()).select_related(
-        "batch__round").order_by("-published_at", "-pk")
+        "batch__round", "corrects").order_by("-published_at", "-pk")
 
 
 def published_notices(limit: int | None = None) -> list:
@@ -183,6 +183,11 @@ def notices_by_round() -> list[tuple[str, list]]:
     for notice in published_notices():
         groups.setdefault(notice.batch.round_label, []).append(notice)
     return list(groups.items())
+
+
+def published_corrections(notice) -> list:
+    """The published corrections of a published notice, oldest first."""
+    return list(_published(type(notice)).filter(corrects=notice).order_by("published_at", "pk"))
 
 
 def get_published_notice(pk):

@@ -97,7 +97,9 @@ def notices(request):
 @login_not_required
 @anonymous_cache
 def notice_detail(request, pk):
-    return render(request, "public/notice_detail.html", notice_context(selectors.get_published_notice(pk)))
+    notice = selectors.get_published_notice(pk)
+    return render(request, "public/notice_detail.html", notice_context(
+        notice, corrections=selectors.published_corrections(notice)))
 
 
 @login_not_required

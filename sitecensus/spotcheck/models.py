@@ -27,7 +27,7 @@ def _all_signed(batch) -> bool:
 
 @condition("通报已发布，不能重新生成；如需更正，请另行发布更正通报")
 def _notice_not_published(batch) -> bool:
-    return not Notice.objects.filter(batch=batch, published_at__isnull=False).exists()
+    return not batch.notices.filter(corrects__isnull=True, published_at__isnull=False).exists()
 
 
 class Batch(FSMModelMixin, models.Model):
@@ -69,6 +69,11 @@ class Batch(FSMModelMixin, models.Model):
     @property
     def round_label(self) -> str:
         return self.round.name if self.round_id else self.NO_ROUND
+
+    @property
+    def notice(self):
+        """The batch's original notice (None before it is composed); corrections are `notices` besides it."""
+        return self.notices.filter(corrects__isnull=True).first()
 
     # ------------------------------------------------------------ lifecycle (sitecensus/core/lifecycle.py)
 
@@ -145,14 +150,28 @@ class BatchSite(FSMModelMixin, models.Model):
         return stratum_label(self.stratum)
 
 
+@condition("更正通报不能再更正，请对原通报发布更正通报")
+def _is_original(notice) -> bool:
+    return notice.corrects_id is None
+
+
+@condition("该通报已有一份尚未发布的更正通报，请先发布它")
+def _no_pending_correction(notice) -> bool:
+    return not notice.corrections.filter(status=Notice.Status.COMPOSED).exists()
+
+
 class Notice(FSMModelMixin, models.Model):
-    """The notice (通报) of a batch; public once published, and final then."""
+    """The notice (通报) of a batch; public once published, and final then: a correction is a
+    new notice of the same batch that `corrects` the original (one original per batch)."""
 
     class Status(models.TextChoices):
         COMPOSED = "composed", "已生成"
         PUBLISHED = "published", "已发布"
 
-    batch = models.OneToOneField(Batch, on_delete=models.PROTECT, related_name="notice")
+    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="notices")
+    corrects = models.ForeignKey("self", verbose_name="更正的通报", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="corrections")
+    correction_reason = models.TextField("更正原因", blank=True)
     title = models.CharField("标题", max_length=200)
     figures = models.JSONField("统计", default=dict)
     unqualified = models.JSONField("不合格网站", default=list)
@@ -166,6 +185,12 @@ class Notice(FSMModelMixin, models.Model):
     class Meta:
         verbose_name = "通报"
         verbose_name_plural = "通报"
+        constraints = [
+            models.UniqueConstraint(fields=["batch"], condition=models.Q(corrects__isnull=True),
+                                    name="notice_one_original_per_batch"),
+            models.UniqueConstraint(fields=["corrects"], condition=models.Q(status="composed"),
+                                    name="notice_one_pending_correction"),
+        ]
 
     def __str__(self):
         return self.title
@@ -177,3 +202,9 @@ class Notice(FSMModelMixin, models.Model):
     def publish(self, *, actor, **audit):
         """Public from now on; the failed sites' units are sent rectifications by scoring's service."""
         self.published_at, self.published_by = timezone.now(), actor
+
+    @step(source=Status.PUBLISHED, target=Status.PUBLISHED, label="生成更正通报（须说明原因）",
+          event="notice_correction_composed", who=ORGANIZER, conditions=[_is_original, _no_pending_correction],
+          refused="通报尚未发布，不能更正；发布前可重新生成通报")
+    def correct(self, *, reason: str, **audit):
+        """The original stays as published; the correction is a new notice, published by `publish`."""

@@ -10,6 +10,8 @@ urlpatterns = [
     path("<int:pk>/assign/", views.batch_assign, name="assign"),
     path("site/<int:pk>/", views.site_review, name="site"),
     path("<int:pk>/notice/", views.notice_page, name="notice"),
+    path("<int:pk>/notice/correct/", views.notice_correct, name="notice_correct"),
+    path("notices/<int:pk>/", views.notice_detail, name="notice_detail"),
     path("<int:pk>/notice.xlsx", views.notice_excel, name="notice_excel"),
     path("<int:pk>/notice.pdf", views.notice_pdf_view, name="notice_pdf"),
 ]

@@ -62,7 +62,7 @@ def batch_detail(request, pk):
     sites = batch.sites.select_related("website", "website__unit", "reviewer", "second_reviewer", "scorecard")
     return render(request, "spotcheck/batch.html", {
         "batch": batch, "sites": sites.order_by("stratum", "id")[:1000], "reviewers": services._reviewers(batch),
-        "notice": Notice.objects.filter(batch=batch).first(), "strata_labels": services.STRATA,
+        "notice": batch.notice, "strata_labels": services.STRATA,
         "history": history(batch),
         "strata_rows": [(stratum_label(k), v) for k, v in (batch.strata or {}).items()]})
 
@@ -87,12 +87,14 @@ def batch_action(request, pk):
         services.compose_notice(actor=request.user, batch=batch, request=request)
         return redirect("spotcheck:notice", pk=batch.pk)
     elif action == "publish":
-        notice = Notice.objects.filter(batch=batch).first()
+        wanted = request.POST.get("notice", "")  # a correction names itself; else the original
+        notice = batch.notices.filter(pk=wanted).first() if wanted.isdigit() else batch.notice
         if notice is None:
             raise InvalidInput("请先生成通报")
         services.publish(actor=request.user, notice=notice, request=request)
         messages.success(request, "通报已发布，整改通知已发送给相关单位")
-        return redirect("spotcheck:notice", pk=batch.pk)
+        return redirect("spotcheck:notice_detail", pk=notice.pk) if notice.corrects_id else redirect(
+            "spotcheck:notice", pk=batch.pk)
     else:
         raise InvalidInput("未知的操作")
     return redirect("spotcheck:batch", pk=batch.pk)
@@ -128,15 +130,44 @@ def site_review(request, pk):
 
 
 def _notice(request, pk) -> Notice:
-    batch = _batch(request, pk)
-    notice = Notice.objects.filter(batch=batch).first()
+    notice = _batch(request, pk).notice
     if notice is None:
         raise NotFound("通报尚未生成")
     return notice
 
 
+def _render_notice(request, notice, error=None):
+    return render(request, "spotcheck/notice.html", notice_context(
+        notice, corrections=notice.corrections.order_by("pk"), error=error,
+        may_correct=notice.corrects_id is None and notice.status == Notice.Status.PUBLISHED),
+        status=400 if error else 200)
+
+
 def notice_page(request, pk):
-    return render(request, "spotcheck/notice.html", notice_context(_notice(request, pk)))
+    return _render_notice(request, _notice(request, pk))
+
+
+def notice_detail(request, pk):
+    """Any notice of the user's batches by its own number (a correction has no page of its batch)."""
+    policy.check_organize(request.user)
+    notice = Notice.objects.filter(pk=pk, batch__organizer=request.user.unit).select_related(
+        "batch", "corrects").first()
+    if notice is None:
+        raise NotFound("通报不存在或不在您的权限范围内")
+    return _render_notice(request, notice)
+
+
+@require_POST
+def notice_correct(request, pk):
+    """A correction of the batch's published notice, with its reason."""
+    notice = _notice(request, pk)
+    try:
+        correction = services.compose_correction(actor=request.user, notice=notice,
+                                                 reason=request.POST.get("reason", ""), request=request)
+    except InvalidInput as exc:
+        return _render_notice(request, notice, error=exc)
+    messages.success(request, "更正通报已生成，请核对后发布")
+    return redirect("spotcheck:notice_detail", pk=correction.pk)
 
 
 def notice_excel(request, pk):

@@ -4,14 +4,14 @@ event, a typed error:
 - `sampling` the population, a batch created, the stratified draw its seed reproduces
 - `batches`  a batch started and its sample machine-scanned
 - `rechecks` reviewers, the spot-check card, sign-off (bulk too) or return to the reviewer
-- `notices`  the figures, the notice composed and published (final once published)
+- `notices`  the figures, the notice composed and published (final once published: a correction is a new, linked notice)
 
 Callers keep writing `from sitecensus.spotcheck import services; services.draw(...)`.
 """
 
 from .. import policy
 from .batches import check_scannable, scan, skip_scan, start, start_scan  # noqa: F401
-from .notices import compose_notice, figures, publish  # noqa: F401
+from .notices import compose_correction, compose_notice, figures, publish  # noqa: F401
 from .rechecks import _reviewers, assign, return_to_reviewer, review_card, sign_off, sign_off_many  # noqa: F401
 from .sampling import LEVELS, STRATA, add_site, create_batch, draw, draw_ids, population, round_for  # noqa: F401
 

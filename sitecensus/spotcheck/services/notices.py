@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from sitecensus.core import lifecycle
+from sitecensus.core.errors import InvalidInput
 from sitecensus.orgs.selectors import province_name
 from sitecensus.registry import campaigns
 from sitecensus.registry.models import Phase
@@ -43,12 +44,9 @@ def figures(batch: Batch) -> dict:
             "by_class": by("website__site_class", lambda value: value or "未分类")}
 
 
-@transaction.atomic
-def compose_notice(*, actor, batch: Batch, request=None) -> Notice:
-    policy.check_organize(actor, batch)
-    batch = Batch.objects.select_for_update().get(pk=batch.pk)
-    # Scanned (or skipped with a reason), every site signed; a published notice is final.
-    lifecycle.check(batch, "compose")
+def _contents(batch: Batch) -> dict:
+    """A notice's figures, unqualified sites (with their problems) and typical problems,
+    from the batch's current signed results."""
     rubric = scoring_services.rubric_of_table(scoring_services.current_table())
     names = {i.code: i.name for i in rubric.indicators}
     failed = (batch.sites.exclude(scorecard__result="合格").select_related("website", "website__unit", "scorecard")
@@ -65,16 +63,48 @@ def compose_notice(*, actor, batch: Batch, request=None) -> Notice:
     typical = list(ScoreEntry.objects.filter(scorecard__in=batch.sites.values("scorecard")).filter(
         Q(is_veto=True) | Q(points__gt=0)).values("indicator").annotate(n=Count("id")).order_by("-n")[:8])
     typical = [{"indicator": names.get(t["indicator"], t["indicator"]), "sites": t["n"]} for t in typical]
-    data = figures(batch)
-    notice, _ = Notice.objects.update_or_create(batch=batch, defaults={
-        "title": f"关于{batch.name}情况的通报", "figures": data, "unqualified": unqualified, "typical": typical,
-        "body": (f"{batch.organizer.name}于{batch.window_start:%Y年%m月%d日}至{batch.window_end:%Y年%m月%d日}"
-                 f"{'（' + batch.round.name + '）' if batch.round_id else ''}"
-                 f"对{data['sampled']}个政府网站进行了抽查，合格{data['passed']}个，"
-                 f"合格率{data['pass_rate'] if data['pass_rate'] is not None else '—'}%。")})
+    return {"figures": figures(batch), "unqualified": unqualified, "typical": typical}
+
+
+def _summary(batch: Batch, data: dict) -> str:
+    return (f"{batch.organizer.name}于{batch.window_start:%Y年%m月%d日}至{batch.window_end:%Y年%m月%d日}"
+            f"{'（' + batch.round.name + '）' if batch.round_id else ''}"
+            f"对{data['sampled']}个政府网站进行了抽查，合格{data['passed']}个，"
+            f"合格率{data['pass_rate'] if data['pass_rate'] is not None else '—'}%。")
+
+
+@transaction.atomic
+def compose_notice(*, actor, batch: Batch, request=None) -> Notice:
+    policy.check_organize(actor, batch)
+    batch = Batch.objects.select_for_update().get(pk=batch.pk)
+    # Scanned (or skipped with a reason), every site signed; a published notice is final.
+    lifecycle.check(batch, "compose")
+    contents = _contents(batch)
+    notice, _ = Notice.objects.update_or_create(batch=batch, corrects=None, defaults={
+        **contents, "title": f"关于{batch.name}情况的通报", "body": _summary(batch, contents["figures"])})
     lifecycle.fire(batch, "compose", actor=actor, request=request, audit_obj=notice)
     batch.save(update_fields=["status"])
     return notice
+
+
+@transaction.atomic
+def compose_correction(*, actor, notice: Notice, reason: str, request=None) -> Notice:
+    """A correction of a published notice: a new notice of the same batch, its figures recomputed
+    from the batch's current results, its body opening with the reason and naming the original;
+    published by `publish` like any notice. The original stays as published."""
+    policy.check_organize(actor, notice.batch)
+    original = Notice.objects.select_for_update().select_related("batch").get(pk=notice.pk)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("请填写更正原因", field="更正原因")
+    lifecycle.fire(original, "correct", actor=actor, request=request, reason=reason)
+    batch = original.batch
+    contents = _contents(batch)
+    return Notice.objects.create(
+        batch=batch, corrects=original, correction_reason=reason, **contents,
+        title=f"关于{batch.name}情况的更正通报",
+        body=(f"更正原因：{reason}\n\n现对{timezone.localtime(original.published_at):%Y年%m月%d日}发布的《{original.title}》予以更正，"
+              f"以本通报为准。" + _summary(batch, contents["figures"])))
 
 
 def rectify_by(batch: Batch):
