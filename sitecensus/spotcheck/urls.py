@@ -12,6 +12,8 @@ urlpatterns = [
     path("<int:pk>/notice/", views.notice_page, name="notice"),
     path("<int:pk>/notice/correct/", views.notice_correct, name="notice_correct"),
     path("notices/<int:pk>/", views.notice_detail, name="notice_detail"),
+    path("notices/<int:pk>.xlsx", views.notice_detail_excel, name="notice_detail_excel"),
+    path("notices/<int:pk>.pdf", views.notice_detail_pdf, name="notice_detail_pdf"),
     path("<int:pk>/notice.xlsx", views.notice_excel, name="notice_excel"),
     path("<int:pk>/notice.pdf", views.notice_pdf_view, name="notice_pdf"),
 ]

@@ -147,14 +147,18 @@ def notice_page(request, pk):
     return _render_notice(request, _notice(request, pk))
 
 
-def notice_detail(request, pk):
+def _own_notice(request, pk) -> Notice:
     """Any notice of the user's batches by its own number (a correction has no page of its batch)."""
     policy.check_organize(request.user)
     notice = Notice.objects.filter(pk=pk, batch__organizer=request.user.unit).select_related(
         "batch", "corrects").first()
     if notice is None:
         raise NotFound("通报不存在或不在您的权限范围内")
-    return _render_notice(request, notice)
+    return notice
+
+
+def notice_detail(request, pk):
+    return _render_notice(request, _own_notice(request, pk))
 
 
 @require_POST
@@ -170,14 +174,28 @@ def notice_correct(request, pk):
     return redirect("spotcheck:notice_detail", pk=correction.pk)
 
 
-def notice_excel(request, pk):
+def _excel(notice):
     """Every sheet of the notice: figures, unqualified sites, typical problems, all sampled sites."""
-    notice = _notice(request, pk)
     return excel_sheets_response(f"{notice.title}.xlsx", notice_sheets(notice))
 
 
-def notice_pdf_view(request, pk):
-    notice = _notice(request, pk)
+def _pdf(notice):
     response = HttpResponse(notice_pdf(notice), content_type="application/pdf")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(notice.title + '.pdf')}"
     return response
+
+
+def notice_excel(request, pk):
+    return _excel(_notice(request, pk))
+
+
+def notice_pdf_view(request, pk):
+    return _pdf(_notice(request, pk))
+
+
+def notice_detail_excel(request, pk):
+    return _excel(_own_notice(request, pk))
+
+
+def notice_detail_pdf(request, pk):
+    return _pdf(_own_notice(request, pk))

@@ -136,7 +136,9 @@ PAGES: dict[str, tuple[str, frozenset, str | None]] = {
     "spotcheck:site": (GET, NATIONAL_ONLY, "bsite"),
     "spotcheck:notice": (GET, NOBODY, "batch"),  # no notice composed yet
     "spotcheck:notice_correct": (POST, NOBODY, "batch"),  # no notice published yet (scope: spotcheck tests)
-    "spotcheck:notice_detail": (GET, NOBODY, "missing"),
+    "spotcheck:notice_detail": (GET, NOBODY, "missing"),  # scope: spotcheck/tests/test_corrections.py
+    "spotcheck:notice_detail_excel": (GET, NOBODY, "missing"),
+    "spotcheck:notice_detail_pdf": (GET, NOBODY, "missing"),
     "spotcheck:notice_excel": (GET, NOBODY, "batch"),
     "spotcheck:notice_pdf": (GET, NOBODY, "batch"),
     "stats:index": (GET, BUSINESS, None),

@@ -116,9 +116,12 @@ def test_correct_from_the_notice_page_and_the_public_links(client, demo_users):
     assert correction.published_at
     page = client.get(f"/spotcheck/{original.batch_id}/notice/").content.decode()
     assert "已更正" in page and f"/spotcheck/notices/{correction.pk}/" in page
+    assert client.get(f"/spotcheck/notices/{correction.pk}.pdf")["Content-Type"] == "application/pdf"
+    assert client.get(f"/spotcheck/notices/{correction.pk}.xlsx").status_code == 200
     # Another organizer does not reach it.
     client.force_login(demo_users["hebei"])
-    assert client.get(f"/spotcheck/notices/{correction.pk}/").status_code == 404
+    for suffix in ("/", ".pdf", ".xlsx"):
+        assert client.get(f"/spotcheck/notices/{correction.pk}{suffix}").status_code == 404
     # The public pages: the original says it was corrected and links to the correction, and back.
     client.logout()
     public = client.get(f"/pucha/notices/{original.pk}/").content.decode()
