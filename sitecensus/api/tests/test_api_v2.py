@@ -120,7 +120,7 @@ def test_event_feed_is_scoped(client, demo_users):
     feed = client.get("/api/events", {"after": after}, **bearer(hebei)).json()
     assert [(e["kind"], e["object_id"]) for e in feed["items"]] == [("website", laishui_site.pk),
                                                                      ("website", baoding_site.pk)]
-    assert feed["next_after"] == feed["items"][-1]["id"] and not feed["has_more"]
+    assert feed["next_after"] == feed["items"][-1]["seq"] and not feed["has_more"]
     own = client.get("/api/events", {"after": after}, **bearer(laishui)).json()
     assert [e["object_id"] for e in own["items"]] == [laishui_site.pk]
     assert client.get("/api/events", {"after": feed["next_after"]}, **bearer(hebei)).json()["items"] == []
