@@ -230,7 +230,15 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
-# (The throttle counters live in the cache: REDIS_URL shares them between processes.)
+# Security limits (accounts/throttle.py, audit/services.py, accounts/otp.py). The throttle
+# counters live in their own cache alias ("throttle", see CACHES): Redis with REDIS_URL
+# (shared by the processes), else a per-process store page caching never evicts.
+THROTTLE_CACHE_ENTRIES = env_int("THROTTLE_CACHE_ENTRIES", 200_000)
+OTP_ENROL_MINUTES = env_int("OTP_ENROL_MINUTES", 10)  # an unconfirmed enrolment secret expires
+# Anonymous refused requests (404, 403, CSRF): audited one by one up to N per address and
+# hour, then one summary row at each doubling; at most M individual rows an hour overall.
+REFUSAL_AUDIT_PER_ADDRESS_HOUR = env_int("REFUSAL_AUDIT_PER_ADDRESS_HOUR", 20)
+REFUSAL_AUDIT_ANONYMOUS_HOUR = env_int("REFUSAL_AUDIT_ANONYMOUS_HOUR", 2000)
 
 # Transport security: on unless running the local demo over plain HTTP.
 HTTPS = env_bool("SITECENSUS_HTTPS", not DEBUG)
@@ -350,6 +358,11 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The login/report/refusal counters: never in the page cache (400 public URLs evicted them).
+CACHES["throttle"] = ({**CACHES["default"], "KEY_PREFIX": CACHES["default"].get("KEY_PREFIX", "sitecensus") + ":thr"}
+                      if REDIS_URL else
+                      {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sitecensus-throttle",
+                       "OPTIONS": {"MAX_ENTRIES": THROTTLE_CACHE_ENTRIES, "CULL_FREQUENCY": 10}})
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 CSRF_FAILURE_VIEW = "sitecensus.core.errorviews.csrf_failure"

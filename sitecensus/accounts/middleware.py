@@ -36,9 +36,10 @@ class SessionLifetimeMiddleware:
 
 
 class ForcePasswordChangeMiddleware:
-    """A first login (or a reset password) must be changed before anything else."""
+    """A first login (or a reset password) must be changed before anything else — before
+    enrolment too: the second factor is enrolled only by whoever replaced the one-time password."""
 
-    ALLOWED = ("accounts:password_change", "accounts:logout", "accounts:otp_setup", "accounts:otp_verify")
+    ALLOWED = ("accounts:password_change", "accounts:logout", "accounts:otp_verify")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -67,6 +68,9 @@ class SecondFactorMiddleware:
 
         user = getattr(request, "user", None)
         if otp.required_for(user) and not user.is_verified():
+            if user.must_change_password and not otp.has_device(user):
+                # No device yet: the one-time password is replaced first (ForcePasswordChange).
+                return self.get_response(request)
             allowed = {reverse(name) for name in self.ALLOWED}
             if request.path not in allowed and not request.path.startswith("/" + settings.STATIC_URL.lstrip("/")):
                 target = "accounts:otp_verify" if otp.has_device(user) else "accounts:otp_setup"

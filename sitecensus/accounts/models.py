@@ -1,7 +1,12 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.dispatch import Signal
 
 from . import roles
+
+# Sent (inside the reset's transaction) when an account's password or second factor is
+# reset: other apps end what the old credentials opened (the API revokes its tokens).
+credentials_reset = Signal()
 
 
 class CensusUserManager(UserManager):
@@ -25,6 +30,11 @@ class User(AbstractUser):
     issued_at = models.DateTimeField("发放时间", null=True, blank=True)
     disabled_at = models.DateTimeField("停用时间", null=True, blank=True)
     phone = models.CharField("联系电话", max_length=32, blank=True)
+    # Who last reset this account's password or second factor (or handed its one-time
+    # password over): accounts/policy.py keeps that person out of two-person steps with it.
+    reset_by = models.ForeignKey("self", verbose_name="最近重置人", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    reset_at = models.DateTimeField("最近重置时间", null=True, blank=True)
 
     objects = CensusUserManager()
     REQUIRED_FIELDS = []
@@ -40,6 +50,15 @@ class User(AbstractUser):
 
     def __str__(self):
         return f"{self.username}（{self.unit}）" if self.unit_id else self.username
+
+    def _get_session_auth_hash(self, secret=None):
+        """Sessions carry this hash: a reset (password or second factor, `reset_at`)
+        ends every session the account had, whatever the session store."""
+        from django.utils.crypto import salted_hmac
+
+        return salted_hmac("sitecensus.accounts.User.session_auth_hash",
+                           f"{self.password}|{self.reset_at.isoformat() if self.reset_at else ''}",
+                           secret=secret, algorithm="sha256").hexdigest()
 
     @property
     def role_label(self) -> str:

@@ -37,12 +37,50 @@ def has_device(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def pending_device(user) -> TOTPDevice:
-    """The unconfirmed device being enrolled (one per account, kept until confirmed)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="动态口令", confirmed=False)
+PENDING_SESSION_KEY = "otp_pending_device"
+SWAP_SESSION_KEY = "otp_swap_allowed_at"
+
+
+def may_enrol(user) -> bool:
+    """Only the holder enrols: never while the one-time (initial or reset) password,
+    which others have handled, is still the password."""
+    return required_for(user) and not user.must_change_password
+
+
+def new_pending_device(request) -> TOTPDevice:
+    """A fresh secret for this session, shown once: any earlier unconfirmed secret of the
+    account is discarded (a copy seen by someone else is worthless)."""
+    TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
+    device = TOTPDevice.objects.create(user=request.user, name="动态口令", confirmed=False)
+    request.session[PENDING_SESSION_KEY] = device.pk
     return device
+
+
+def _enrol_window():
+    from datetime import timedelta
+
+    return timedelta(minutes=settings.OTP_ENROL_MINUTES)
+
+
+def allow_swap(request, token: str) -> bool:
+    """Changing the authenticator of an enrolled account needs a current code (or an
+    unused recovery code) first, whatever the session."""
+    token = (token or "").strip().replace(" ", "")
+    device = match_token(request.user, token) if token else None
+    if device is None:
+        record("otp_failed", actor=request.user, request=request, outcome="failure", step="swap")
+        return False
+    from django.utils import timezone
+
+    request.session[SWAP_SESSION_KEY] = timezone.now().timestamp()
+    return True
+
+
+def swap_allowed(request) -> bool:
+    from django.utils import timezone
+
+    at = request.session.get(SWAP_SESSION_KEY)
+    return at is not None and timezone.now().timestamp() - at < _enrol_window().total_seconds()
 
 
 def secret_b32(device: TOTPDevice) -> str:
@@ -55,23 +93,45 @@ def qr_data_uri(device: TOTPDevice) -> str:
     return segno.make(device.config_url, error="m").png_data_uri(scale=4, border=2)
 
 
+class EnrolmentExpired(Exception):
+    pass
+
+
 @transaction.atomic
 def confirm_enrolment(request, token: str) -> list[str] | None:
-    """The first code from the new device confirms it; returns the recovery codes."""
-    device = TOTPDevice.objects.select_for_update().filter(user=request.user, confirmed=False).first()
-    if device is None or not device.verify_token((token or "").strip()):
-        record("otp_failed", actor=request.user, request=request, outcome="failure", step="enrol")
+    """The first code from the new device confirms it; returns the recovery codes.
+    Only the secret shown in this session, within OTP_ENROL_MINUTES; raises
+    EnrolmentExpired when it is gone or too old (a new one must be shown)."""
+    from django.utils import timezone
+
+    user = request.user
+    if not may_enrol(user) or (has_device(user) and not swap_allowed(request)):
+        raise EnrolmentExpired()
+    device = TOTPDevice.objects.select_for_update().filter(
+        user=user, confirmed=False, pk=request.session.get(PENDING_SESSION_KEY) or 0).first()
+    if device is None:
+        raise EnrolmentExpired()
+    if device.created_at is None or timezone.now() - device.created_at > _enrol_window():
+        device.delete()
+        request.session.pop(PENDING_SESSION_KEY, None)
+        record("otp_failed", actor=user, request=request, outcome="failure", step="enrol_expired")
+        raise EnrolmentExpired()
+    if not device.verify_token((token or "").strip()):
+        record("otp_failed", actor=user, request=request, outcome="failure", step="enrol")
         return None
-    TOTPDevice.objects.filter(user=request.user, confirmed=True).delete()
+    TOTPDevice.objects.filter(user=user, confirmed=True).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    StaticDevice.objects.filter(user=request.user).delete()
-    static = StaticDevice.objects.create(user=request.user, name="恢复码", confirmed=True)
+    StaticDevice.objects.filter(user=user).delete()
+    static = StaticDevice.objects.create(user=user, name="恢复码", confirmed=True)
     codes = [f"{secrets.randbelow(10**8):08d}" for _ in range(RECOVERY_CODES)]
     for code in codes:
         static.token_set.create(token=code)
+    request.session.pop(PENDING_SESSION_KEY, None)
+    request.session.pop(SWAP_SESSION_KEY, None)
     otp_login(request, device)
-    record("otp_enrolled", actor=request.user, request=request, obj=request.user)
+    request.session.cycle_key()  # a cookie copied before the second factor opens nothing
+    record("otp_enrolled", actor=user, request=request, obj=user)
     return codes
 
 
@@ -84,6 +144,7 @@ def verify(request, token: str) -> bool:
         record("otp_failed", actor=request.user, request=request, outcome="failure", step="verify")
         return False
     otp_login(request, device)
+    request.session.cycle_key()  # a cookie copied before the second factor opens nothing
     recovery = isinstance(device, StaticDevice)
     record("otp_recovery_used" if recovery else "otp_verified", actor=request.user, request=request,
            obj=request.user)

@@ -71,3 +71,44 @@ def may_see_security(user) -> bool:
 
 def check_security(user) -> None:
     SECURITY.check(may_see_security(user))
+
+
+# ------------------------------------------------- two-person steps and resets
+# Who may reset whom (README, Security): the organizing unit that issued an account (the unit
+# directly above) and the security administrator reset business accounts; nobody resets a 三员 or
+# 国办 account alone (the security administrator asks, another 国办 administrator approves). No
+# reset ever shows the new password to the person who reset it: it is mailed to the holder, or —
+# for a business account without an address — handed over by the issuing organizing unit's
+# hand-over sheet. Whoever reset an account (or handed its one-time password over) may have used
+# it, so that person is never the other party of a two-person step with it.
+SAME_PERSON = base.rule("accounts.same_person", "两人步骤须由两个不同的人完成：另一方是重置过本账号（或重置过对方账号）的"
+                        "管理员，不能由其完成")
+
+
+def acting_persons(account) -> set[int]:
+    """Everyone who may be acting through `account`: its holder and whoever last reset it."""
+    if account is None:
+        return set()
+    return {pk for pk in (account.pk, getattr(account, "reset_by_id", None)) if pk is not None}
+
+
+def distinct_persons(first, second) -> bool:
+    """True when `first` and `second` are two people for a two-person step: not the same
+    account, and neither was last reset (or handed over) by the other."""
+    if first is None or second is None:
+        return True
+    return first.pk not in acting_persons(second) and second.pk not in acting_persons(first)
+
+
+def check_distinct_persons(first, second, message: str | None = None) -> None:
+    if not distinct_persons(first, second):
+        raise SAME_PERSON.refuse(message)
+
+
+def reset_delivery(account) -> str:
+    """Where a reset account's one-time password goes (never to the person who reset it):
+    "mail" to the holder's own address, else "handover" by the issuing organizing unit
+    (business accounts only; a privileged account without an address is reset on the server)."""
+    if account.email:
+        return "mail"
+    return "handover"

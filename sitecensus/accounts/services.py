@@ -104,14 +104,34 @@ def create_unit_with_account(*, actor, parent: Unit, name: str, kind: str, usern
     return unit, user, password
 
 
-def _reset(account: User) -> str:
+def _reset(account: User, *, by=None) -> str:
+    """A new one-time password; the account's sessions (the session hash covers `reset_at`)
+    and API tokens end; `by` (who reset it, or handed the password over) is remembered
+    for the two-person rule (accounts/policy.py)."""
     password = generate_initial_password()
-    account.set_password(password)  # a new hash also ends the account's other sessions
+    account.set_password(password)
     account.must_change_password = True
-    account.password_changed_at = timezone.now()
+    account.password_changed_at = account.reset_at = timezone.now()
+    account.reset_by = by
     return password
 
 
+_RESET_FIELDS = ["password", "must_change_password", "password_changed_at", "reset_at", "reset_by"]
+
+
+def _credentials_reset(account: User, *, actor=None, request=None) -> None:
+    from .models import credentials_reset
+
+    credentials_reset.send(sender=User, account=account, actor=actor, request=request)
+
+
+def _mail_password(account: User, password: str, why: str) -> None:
+    from django.core.mail import send_mail
+
+    send_mail("【全国政府网站信息报送系统】您的账号密码已重置",
+              f"{account.username}：\n\n{why}，您的账号密码已重置。一次性初始密码：\n\n"
+              f"    {password}\n\n首次登录后须立即修改密码并重新绑定二次验证。如非本人知情，请立即联系上级组织单位。",
+              settings.DEFAULT_FROM_EMAIL, [account.email])
 
 
 def _check_account_action(actor, account: User) -> None:
@@ -126,12 +146,26 @@ def _check_account_action(actor, account: User) -> None:
 
 @transaction.atomic
 def reset_password(*, actor, account: User, request=None) -> str:
+    """Reset a business account's password. The new one-time password is shown to
+    nobody: mailed to the holder's own address, or — without one — handed over by
+    the issuing organizing unit's hand-over sheet (which makes a fresh one). Returns
+    where it went (a sentence for the page), never the password."""
     _check_account_action(actor, account)
     account = User.objects.select_for_update().get(pk=account.pk)
-    password = _reset(account)
-    account.save(update_fields=["password", "must_change_password", "password_changed_at"])
-    record("password_reset", actor=actor, request=request, obj=account)
-    return password
+    password = _reset(account, by=actor)
+    account.save(update_fields=_RESET_FIELDS)
+    delivery = policy.reset_delivery(account)
+    if delivery == "mail":
+        _mail_password(account, password, "经上级组织单位或安全管理员操作")
+        where = f"一次性新密码已发送至账号本人邮箱 {_mask(account.email)}"
+    else:
+        issuer = account.unit.get_parent()
+        where = (f"该账号未登记电子邮箱：一次性新密码由签发单位{f'（{issuer.name}）' if issuer else ''}"
+                 "在“账号发放”页下载账号交接表时生成并交接")
+    del password  # never returned, never logged
+    _credentials_reset(account, actor=actor, request=request)
+    record("password_reset", actor=actor, request=request, obj=account, delivery=delivery)
+    return where
 
 
 @transaction.atomic
@@ -152,11 +186,16 @@ def set_active(*, actor, account: User, active: bool, request=None) -> User:
 @transaction.atomic
 def reset_second_factor(*, actor, account: User, request=None) -> None:
     """A clerk lost the phone: the organizing unit above (the account's issuer)
-    or the security administrator removes the devices; the next login enrols anew."""
+    or the security administrator removes the devices; the account's sessions and
+    API tokens end, and only the holder (who knows the password) enrols anew."""
     from . import otp
 
     _check_account_action(actor, account)
+    account = User.objects.select_for_update().get(pk=account.pk)
     otp.reset_devices(account)
+    account.reset_at, account.reset_by = timezone.now(), actor
+    account.save(update_fields=["reset_at", "reset_by"])
+    _credentials_reset(account, actor=actor, request=request)
     record("otp_reset", actor=actor, request=request, obj=account)
 
 
@@ -222,8 +261,9 @@ def handover_rows(*, actor, request=None) -> list[list]:
     for account in accounts:
         password = ""
         if account.is_active and account.must_change_password:
-            password = _reset(account)
-            account.save(update_fields=["password", "must_change_password", "password_changed_at"])
+            password = _reset(account, by=actor)
+            account.save(update_fields=_RESET_FIELDS)
+            _credentials_reset(account, actor=actor, request=request)
             regenerated += 1
         rows.append([account.unit.name, account.unit.org_code or "", account.username, password,
                      account.role_label, account.first_name, account.email, account.phone,
@@ -337,7 +377,8 @@ def request_privileged_reset(*, actor, account: User, reason: str, reset_device:
 
 
 def may_approve_privileged_reset(actor, pending) -> bool:
-    return (actor.role == roles.NATIONAL_ADMIN and actor.pk not in (pending.requested_by_id, pending.target_id))
+    return (actor.role == roles.NATIONAL_ADMIN and actor.pk not in (pending.requested_by_id, pending.target_id)
+            and policy.distinct_persons(actor, pending.requested_by))
 
 
 @transaction.atomic
@@ -345,8 +386,6 @@ def decide_privileged_reset(*, actor, pending_id, approve: bool, request=None) -
     """A second person (a national administrator other than the requester and the
     target) approves or rejects. On approval the one-time password is mailed to the
     account holder only; the return value says where it went, never what it is."""
-    from django.core.mail import send_mail
-
     from . import otp
     from .models import PrivilegedReset
 
@@ -365,31 +404,41 @@ def decide_privileged_reset(*, actor, pending_id, approve: bool, request=None) -
     if not approve:
         record("privileged_reset_rejected", actor=actor, request=request, obj=account)
         return ""
-    password = _reset(account)
-    account.save(update_fields=["password", "must_change_password", "password_changed_at"])
+    password = _reset(account, by=pending.requested_by)
+    account.save(update_fields=_RESET_FIELDS)
     if pending.reset_device:
         otp.reset_devices(account)
-    send_mail("【全国政府网站信息报送系统】您的账号密码已重置",
-              f"{account.username}：\n\n经安全管理员申请、国办管理员批准，您的账号密码已重置。一次性初始密码：\n\n"
-              f"    {password}\n\n首次登录后须立即修改。如非本人知情，请立即联系国务院办公厅。",
-              settings.DEFAULT_FROM_EMAIL, [account.email])
+    _mail_password(account, password, "经安全管理员申请、国办管理员批准")
+    _credentials_reset(account, actor=actor, request=request)
     record("privileged_reset_approved", actor=actor, request=request, obj=account,
-           requested_by=pending.requested_by.username, reset_device=pending.reset_device)
+           requested_by=pending.requested_by.username, approved_by=actor.username,
+           reset_device=pending.reset_device)
     return _mask(account.email)
 
 
 @transaction.atomic
-def reset_password_on_server(*, username: str, reset_device: bool = False) -> str:
-    """`sitecensus reset-password`: whoever runs it has the server; audited."""
+def reset_password_on_server(*, username: str, reset_device: bool = False, show: bool = False) -> str:
+    """`sitecensus reset-password`: the one-time password is mailed to the holder's own
+    address; it is returned (for the command to print) only when the account has no
+    address and the operator asked with `show` — audited as shown to the server operator."""
     from . import otp
 
     try:
         account = User.objects.select_for_update().get(username=username)
     except User.DoesNotExist:
         raise NotFound(f"账号“{username}”不存在") from None
+    if not account.email and not show:
+        raise InvalidState(f"账号“{username}”没有登记电子邮箱，新密码无法送达本人；"
+                           "确需在服务器上显示新密码，请加 --show（将记入审计日志）")
     password = _reset(account)
-    account.save(update_fields=["password", "must_change_password", "password_changed_at"])
+    account.save(update_fields=_RESET_FIELDS)
     if reset_device:
         otp.reset_devices(account)
-    record("password_reset", obj=account, server_command=True, reset_device=reset_device)
+    _credentials_reset(account)
+    if account.email:
+        _mail_password(account, password, "经服务器端命令")
+        record("password_reset", obj=account, server_command=True, reset_device=reset_device, delivery="mail")
+        return ""
+    record("password_reset", obj=account, server_command=True, reset_device=reset_device,
+           delivery="shown_on_server")
     return password

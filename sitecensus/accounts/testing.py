@@ -13,3 +13,11 @@ def login(client, username, password, *, second_factor=True):
         if otp.has_device(user):
             client.post("/accounts/otp/verify/", {"token": otp.demo_code_for(user)})
     return response
+
+
+def mailed_password(email: str) -> str:
+    """The one-time password of the last reset mailed to `email` (tests read the outbox)."""
+    from django.core import mail
+
+    [message] = [m for m in mail.outbox if email in m.to][-1:]
+    return message.body.split("一次性初始密码：")[1].split()[0]

@@ -1,6 +1,7 @@
 """Login throttling that a stranger cannot turn against a real user.
 
-Counted in the cache (shared between processes when REDIS_URL is set),
+Counted in the "throttle" cache alias — never the page cache, which anonymous
+page views fill and evict (shared between processes when REDIS_URL is set),
 keyed on the real client address (core/clientip.py, trusted proxies):
 - every login attempt per address, checked BEFORE any password is hashed:
   past LOGIN_RATE_PER_ADDRESS a minute the address waits (HTTP 429);
@@ -17,11 +18,21 @@ import hashlib
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 
 from sitecensus.core.clientip import client_ip
 
 MINUTE = 60
+
+
+class _Throttle:
+    """The "throttle" cache alias, looked up at use (tests swap settings)."""
+
+    def __getattr__(self, name):
+        return getattr(caches["throttle"], name)
+
+
+cache = _Throttle()
 
 
 def _key(*parts) -> str:

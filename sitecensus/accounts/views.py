@@ -112,9 +112,10 @@ def handover_export(request):
 @require_POST
 def reset_password(request, pk):
     account = policy.get_managed_account(request.user, pk)
-    password = services.reset_password(actor=request.user, account=account, request=request)
-    return render(request, "accounts/initial_password.html",
-                  {"account": account, "password": password, "title": "密码已重置"})
+    where = services.reset_password(actor=request.user, account=account, request=request)
+    messages.success(request, f"已重置账号“{account.username}”的密码：{where}。其登录会话与接口令牌已失效。")
+    target = "accounts:issued" if policy.may_issue(request.user) else "accounts:security"
+    return redirect(target)
 
 
 @require_POST
@@ -149,22 +150,49 @@ def unlock(request, pk):
 # ------------------------------------------------------------ second factor
 
 def otp_setup(request):
+    """Enrolment (and changing the authenticator). The holder first replaces the one-time
+    password; an enrolled account first proves a current code or a recovery code. Each
+    secret is shown once and expires after OTP_ENROL_MINUTES unless confirmed."""
     from . import otp
 
-    if not otp.required_for(request.user):
+    user = request.user
+    if not otp.required_for(user):
         return redirect("core:home")
-    if otp.has_device(request.user) and not request.user.is_verified():
+    if user.must_change_password:
+        return redirect("accounts:password_change")
+    if otp.has_device(user) and not user.is_verified():
         return redirect("accounts:otp_verify")
-    codes, error = None, ""
+    swapping = otp.has_device(user)
+    error = ""
+    if swapping and not otp.swap_allowed(request):
+        if request.method == "POST" and "current" in request.POST:
+            if otp.allow_swap(request, request.POST.get("current", "")):
+                return _show_new_secret(request, swapping)
+            error = "当前动态口令或恢复码不正确"
+        return render(request, "accounts/otp_setup.html", {"ask_current": True, "error": error},
+                      status=400 if error else 200)
     if request.method == "POST":
-        codes = otp.confirm_enrolment(request, request.POST.get("token", ""))
-        if codes is None:
-            error = "动态口令不正确，请核对手机时间后重试"
-    if codes:
-        return render(request, "accounts/otp_setup.html", {"codes": codes})
-    device = otp.pending_device(request.user)
+        try:
+            codes = otp.confirm_enrolment(request, request.POST.get("token", ""))
+        except otp.EnrolmentExpired:
+            return render(request, "accounts/otp_setup.html",
+                          {"expired": True, "error": f"绑定密钥已失效（须在 {settings.OTP_ENROL_MINUTES} 分钟内、"
+                                                      "在显示它的同一会话中完成绑定），请重新生成"}, status=400)
+        if codes:
+            return render(request, "accounts/otp_setup.html", {"codes": codes})
+        return render(request, "accounts/otp_setup.html",
+                      {"retry": True, "error": "动态口令不正确，请核对手机时间后重试（密钥不再显示；"
+                                               "未能添加到验证器时请重新生成）"}, status=400)
+    return _show_new_secret(request, swapping)
+
+
+def _show_new_secret(request, swapping):
+    from . import otp
+
+    device = otp.new_pending_device(request)
     return render(request, "accounts/otp_setup.html",
-                  {"qr": otp.qr_data_uri(device), "secret": otp.secret_b32(device), "error": error})
+                  {"qr": otp.qr_data_uri(device), "secret": otp.secret_b32(device), "swapping": swapping,
+                   "minutes": settings.OTP_ENROL_MINUTES})
 
 
 def otp_verify(request):

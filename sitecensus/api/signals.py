@@ -4,6 +4,10 @@ owning unit's path, whatever the path of the write (UI, API, import, admin)."""
 from __future__ import annotations
 
 from django.db.models.signals import post_save
+from django.utils import timezone
+
+from sitecensus.accounts.models import credentials_reset
+from sitecensus.audit.services import record
 
 from sitecensus.orgs.models import Unit
 from sitecensus.registry.models import Website
@@ -76,8 +80,20 @@ def rows_changed(sender, ids, created, using="default", **kwargs):
         for kind, pk, path, site in sorted(rows, key=lambda r: r[1])], batch_size=2000)
 
 
+def revoke_tokens_of_reset_account(sender, account, actor=None, request=None, **kwargs):
+    """A password or second-factor reset ends the account's API tokens too (same transaction)."""
+    from .models import ApiToken
+
+    revoked = ApiToken.objects.filter(owner=account, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    if revoked:
+        record("api_token_revoked", actor=actor, request=request, obj=account, count=revoked,
+               reason="账号密码或二次验证已重置")
+
+
 def connect() -> None:
     from sitecensus.core.feed import rows_changed as bulk_signal
+
+    credentials_reset.connect(revoke_tokens_of_reset_account, dispatch_uid="api_revoke_on_reset")
 
     bulk_signal.connect(rows_changed, dispatch_uid="api_change_bulk")
 

@@ -9,6 +9,7 @@ import json
 import threading
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -88,12 +89,53 @@ def _write(events: list[AuditEvent]) -> None:
             event.save(force_insert=True)
 
 
+def _count(key: str, ttl: int) -> int:
+    from django.core.cache import caches
+
+    store = caches["throttle"]
+    if store.add(key, 1, ttl):
+        return 1
+    try:
+        return store.incr(key)
+    except ValueError:
+        store.set(key, 1, ttl)
+        return 1
+
+
+def anonymous_refusal_budget(request) -> tuple[bool, int]:
+    """(write a row?, refusals so far) for an anonymous refused request: each address has
+    REFUSAL_AUDIT_PER_ADDRESS_HOUR individual rows an hour, then a summary row at each
+    doubling of its count (20, 40, 80 …); all anonymous clients together at most
+    REFUSAL_AUDIT_ANONYMOUS_HOUR individual rows an hour — past it only the summaries."""
+    import hashlib
+    import time
+
+    hour = int(time.time() // 3600)
+    ip = client_ip(request) or "-"
+    key = "refused:" + hashlib.sha256(f"{ip}|{hour}".encode()).hexdigest()[:32]
+    count = _count(key, 3700)
+    per_address = settings.REFUSAL_AUDIT_PER_ADDRESS_HOUR
+    if count > per_address:
+        return (count & (count - 1)) == 0 and count >= 2 * per_address, count  # a power of two: a summary
+    overall = _count(f"refused:all:{hour}", 3700)
+    return overall <= settings.REFUSAL_AUDIT_ANONYMOUS_HOUR, count
+
+
 def record_refusal(sender, request, status, reason, code="", **kwargs):
-    """Every refused request: who, which URL, why (ASVS 7.2)."""
+    """Every refused request of a signed-in user: who, which URL, why (ASVS 7.2).
+    Anonymous refusals (a 404 flood) are aggregated per address and hour with a ceiling
+    on audit rows (anonymous_refusal_budget): the log cannot be filled by strangers."""
     user = getattr(request, "user", None)
-    record("request_refused", actor=user if user is not None and user.is_authenticated else None,
-           request=request, outcome="failure", url=request.get_full_path()[:500], method=request.method,
-           status=status, reason=reason, code=code)
+    known = user is not None and user.is_authenticated
+    details = dict(url=request.get_full_path()[:500], method=request.method, status=status, reason=reason,
+                   code=code)
+    if not known:
+        write, count = anonymous_refusal_budget(request)
+        if not write:
+            return
+        if count > 1 and count > getattr(settings, "REFUSAL_AUDIT_PER_ADDRESS_HOUR", 20):
+            details["refusals_this_hour"] = count
+    record("request_refused", actor=user if known else None, request=request, outcome="failure", **details)
 
 
 def record_transition(sender, instance, name, source, target, method_kwargs=None, exception=None, **kwargs):

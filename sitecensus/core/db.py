@@ -28,3 +28,14 @@ def background():
         with connection.cursor() as cursor:
             cursor.execute("RESET max_parallel_workers_per_gather")
 
+
+
+def serialize_on(name: str) -> None:
+    """Inside a transaction: wait for, then hold until commit, a lock named `name`
+    (PostgreSQL advisory lock), so a count-then-insert limit cannot be raced by
+    simultaneous requests. SQLite serializes writers already (no-op)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(7310002, hashtext(%s))", [name])

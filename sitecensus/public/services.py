@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sitecensus.core.clientip import client_ip as real_client_ip
+from sitecensus.core.db import serialize_on
 from sitecensus.audit.services import record
 from sitecensus.orgs import policy as orgs_policy
 from sitecensus.core.errors import InvalidInput, InvalidState, NotFound
@@ -77,6 +78,9 @@ def client_ip(request) -> str | None:
 
 
 def check_rate(ip: str | None) -> None:
+    """Inside submit_report's transaction: the count and the insert of one address are
+    serialized (simultaneous reports cannot all pass the limit)."""
+    serialize_on(f"public_report:{ip or '-'}")
     limit, seconds = report_rate()
     since = timezone.now() - timedelta(seconds=seconds)
     if PublicReport.objects.filter(ip=ip, created_at__gte=since).count() >= limit:

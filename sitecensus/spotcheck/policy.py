@@ -6,6 +6,7 @@ its site belongs to that unit."""
 
 from __future__ import annotations
 
+from sitecensus.accounts import policy as accounts_policy
 from sitecensus.core import policy as base
 from sitecensus.orgs.models import Unit
 
@@ -51,16 +52,21 @@ def check_review(user, bsite) -> None:
     OTHER_REVIEWER.check(bsite.reviewer_id in (None, user.pk))
 
 
-def may_sign_off(user, bsite) -> bool:
+def _second_person(user, bsite) -> bool:
+    """Not the reviewer nor the card's author — nor anyone who reset either account, or whose
+    account either of them reset (accounts.policy.distinct_persons)."""
     card = bsite.scorecard
-    return is_batch_member(user, bsite.batch) and user.pk not in (
-        bsite.reviewer_id, card.submitted_by_id if card else None)
+    first = [bsite.reviewer, card.submitted_by if card else None]
+    return all(accounts_policy.distinct_persons(user, other) for other in first if other is not None)
+
+
+def may_sign_off(user, bsite) -> bool:
+    return is_batch_member(user, bsite.batch) and _second_person(user, bsite)
 
 
 def check_sign_off(user, bsite) -> None:
     SIGN_OFF.check(is_batch_member(user, bsite.batch))
-    card = bsite.scorecard
-    SECOND_PERSON.check(user.pk not in (bsite.reviewer_id, card.submitted_by_id if card else None))
+    SECOND_PERSON.check(_second_person(user, bsite))
 
 
 def may_return(user, bsite) -> bool:
@@ -69,5 +75,4 @@ def may_return(user, bsite) -> bool:
 
 def check_return(user, bsite) -> None:
     RETURN.check(is_batch_member(user, bsite.batch))
-    card = bsite.scorecard
-    SECOND_PERSON.check(user.pk not in (bsite.reviewer_id, card.submitted_by_id if card else None))
+    SECOND_PERSON.check(_second_person(user, bsite))

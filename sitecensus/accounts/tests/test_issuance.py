@@ -4,6 +4,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from sitecensus.accounts.testing import mailed_password
 from sitecensus.accounts import roles, services
 from sitecensus.accounts.models import User
 from sitecensus.audit.models import AuditEvent
@@ -90,8 +91,10 @@ def test_issuance_form_errors_are_chinese_and_save_nothing(client, demo_users):
 def test_reset_disable_enable(client, demo_users):
     laishui = demo_users["laishui"]
     account = User.objects.get(username="laishui_lsz")
-    password = services.reset_password(actor=laishui, account=account)
+    where = services.reset_password(actor=laishui, account=account)
     account.refresh_from_db()
+    password = mailed_password(account.email)
+    assert password not in where  # the resetter never sees it: it went to the holder's mailbox
     assert account.check_password(password) and account.must_change_password
     services.set_active(actor=laishui, account=account, active=False)
     account.refresh_from_db()

@@ -65,7 +65,8 @@ def sign_off(*, actor, bsite: BatchSite, request=None) -> BatchSite:
     lifecycle.check(bsite, "sign_off")
     policy.check_sign_off(actor, bsite)
     lifecycle.fire(bsite, "sign_off", actor=actor, request=request, audit_obj=bsite.website,
-                   result=bsite.scorecard.result)
+                   result=bsite.scorecard.result, reviewer=getattr(bsite.reviewer, "username", ""),
+                   scored_by=getattr(bsite.scorecard.submitted_by, "username", ""), signed_by=actor.username)
     bsite.save(update_fields=["status", "second_reviewer", "signed_at"])
     return bsite
 
