@@ -235,6 +235,13 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # (shared by the processes), else a per-process store page caching never evicts.
 THROTTLE_CACHE_ENTRIES = env_int("THROTTLE_CACHE_ENTRIES", 200_000)
 OTP_ENROL_MINUTES = env_int("OTP_ENROL_MINUTES", 10)  # an unconfirmed enrolment secret expires
+# Wrong second-factor codes: per (account, address), and per account at addresses where the
+# owner never passed it; django-otp's per-device throttle (which a password holder could
+# keep the owner's device in) is off.
+OTP_FAILURES_PER_ADDRESS = env_int("OTP_FAILURES_PER_ADDRESS", 5)
+OTP_FAILURES_PER_ACCOUNT = env_int("OTP_FAILURES_PER_ACCOUNT", 20)
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 # Anonymous refused requests (404, 403, CSRF): audited one by one up to N per address and
 # hour, then one summary row at each doubling; at most M individual rows an hour overall.
 REFUSAL_AUDIT_PER_ADDRESS_HOUR = env_int("REFUSAL_AUDIT_PER_ADDRESS_HOUR", 20)

@@ -65,8 +65,7 @@ def _enrol_window():
 def allow_swap(request, token: str) -> bool:
     """Changing the authenticator of an enrolled account needs a current code (or an
     unused recovery code) first, whatever the session."""
-    token = (token or "").strip().replace(" ", "")
-    device = match_token(request.user, token) if token else None
+    device = _match(request, token)
     if device is None:
         record("otp_failed", actor=request.user, request=request, outcome="failure", step="swap")
         return False
@@ -97,7 +96,6 @@ class EnrolmentExpired(Exception):
     pass
 
 
-@transaction.atomic
 def confirm_enrolment(request, token: str) -> list[str] | None:
     """The first code from the new device confirms it; returns the recovery codes.
     Only the secret shown in this session, within OTP_ENROL_MINUTES; raises
@@ -107,14 +105,24 @@ def confirm_enrolment(request, token: str) -> list[str] | None:
     user = request.user
     if not may_enrol(user) or (has_device(user) and not swap_allowed(request)):
         raise EnrolmentExpired()
-    device = TOTPDevice.objects.select_for_update().filter(
+    device = TOTPDevice.objects.filter(
         user=user, confirmed=False, pk=request.session.get(PENDING_SESSION_KEY) or 0).first()
     if device is None:
         raise EnrolmentExpired()
     if device.created_at is None or timezone.now() - device.created_at > _enrol_window():
-        device.delete()
+        with transaction.atomic():
+            TOTPDevice.objects.filter(pk=device.pk, confirmed=False).delete()
+            record("otp_failed", actor=user, request=request, outcome="failure", step="enrol_expired")
         request.session.pop(PENDING_SESSION_KEY, None)
-        record("otp_failed", actor=user, request=request, outcome="failure", step="enrol_expired")
+        raise EnrolmentExpired()
+    with transaction.atomic():
+        return _confirm(request, device, token)
+
+
+def _confirm(request, device, token):
+    user = request.user
+    device = TOTPDevice.objects.select_for_update().filter(pk=device.pk, confirmed=False).first()
+    if device is None:
         raise EnrolmentExpired()
     if not device.verify_token((token or "").strip()):
         record("otp_failed", actor=user, request=request, outcome="failure", step="enrol")
@@ -135,11 +143,26 @@ def confirm_enrolment(request, token: str) -> list[str] | None:
     return codes
 
 
+def _match(request, token: str):
+    """The device a code belongs to, or None; failures throttled per account and address
+    (accounts/throttle.py), never per device."""
+    from . import throttle
+
+    token = (token or "").strip().replace(" ", "")
+    if not token or not throttle.otp_allowed(request, request.user):
+        return None
+    device = match_token(request.user, token)
+    if device is None:
+        throttle.otp_failed(request, request.user)
+    else:
+        throttle.otp_succeeded(request, request.user)
+    return device
+
+
 def verify(request, token: str) -> bool:
     """A code from the device or an unused recovery code (each used once).
-    django-otp throttles the devices after failures and refuses replayed codes."""
-    token = (token or "").strip().replace(" ", "")
-    device = match_token(request.user, token) if token else None
+    django-otp refuses replayed codes; failures are throttled per account and address."""
+    device = _match(request, token)
     if device is None:
         record("otp_failed", actor=request.user, request=request, outcome="failure", step="verify")
         return False

@@ -159,7 +159,7 @@ def reset_password(*, actor, account: User, request=None) -> str:
         _mail_password(account, password, "经上级组织单位或安全管理员操作")
         where = f"一次性新密码已发送至账号本人邮箱 {_mask(account.email)}"
     else:
-        issuer = account.unit.get_parent()
+        issuer = Unit.objects.filter(path=account.unit.path[:-Unit.steplen]).first()
         where = (f"该账号未登记电子邮箱：一次性新密码由签发单位{f'（{issuer.name}）' if issuer else ''}"
                  "在“账号发放”页下载账号交接表时生成并交接")
     del password  # never returned, never logged

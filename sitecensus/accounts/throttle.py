@@ -99,3 +99,29 @@ def password_check_failed(user) -> None:
 def clear_user(username: str) -> None:
     """The security administrator lifts the per-username captcha requirement."""
     cache.delete(_key("user", username))
+
+
+# ------------------------------------------------------------ second-factor codes
+# django-otp's own throttle is per device: anyone holding the password could keep the
+# owner's authenticator locked. Instead failures count per (account, address) — and per
+# account only at addresses where the owner has never passed the second factor.
+
+def otp_allowed(request, user) -> bool:
+    ip = client_ip(request) or "-"
+    if cache.get(_key("otp-pair", user.pk, ip), 0) >= settings.OTP_FAILURES_PER_ADDRESS:
+        return False
+    if cache.get(_key("otp-known", user.pk, ip)):
+        return True
+    return cache.get(_key("otp-user", user.pk), 0) < settings.OTP_FAILURES_PER_ACCOUNT
+
+
+def otp_failed(request, user) -> None:
+    ip = client_ip(request) or "-"
+    _incr(_key("otp-pair", user.pk, ip), _window())
+    _incr(_key("otp-user", user.pk), _window())
+
+
+def otp_succeeded(request, user) -> None:
+    ip = client_ip(request) or "-"
+    cache.delete(_key("otp-pair", user.pk, ip))
+    cache.set(_key("otp-known", user.pk, ip), 1, KNOWN_DAYS * 24 * 3600)
