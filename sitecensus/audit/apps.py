@@ -9,9 +9,12 @@ class AuditConfig(AppConfig):
     verbose_name = "审计"
 
     def ready(self):
+        from django.db.models.signals import post_save
         from django_fsm.signals import post_transition
 
+        from . import seals
         from .services import record_refusal, record_transition
 
+        post_save.connect(seals.on_saved, dispatch_uid="audit-seal-on-save")
         request_refused.connect(record_refusal, dispatch_uid="audit-request-refused")
         post_transition.connect(record_transition, dispatch_uid="audit-transition")

@@ -56,3 +56,32 @@ def verify(queryset, secret: bytes | None = None, chunk: int = 5000) -> tuple[in
             problems.append(f"第 {event.pk} 条：内容与其哈希不符（记录被修改或伪造）")
         previous = event.chain_hash
     return count, problems, previous
+
+
+# ------------------------------------------------------------ anchors
+# The chain's length and tail hash at a moment, kept outside the database (printed by
+# `backup` and by `audit verify`): a cut tail or the restore of an older copy leaves a
+# chain that verifies by itself, but not against a later anchor.
+
+def anchor(count: int, head: str) -> str:
+    return f"{count}:{head or '-'}"
+
+
+def check_anchor(queryset, value: str) -> list[str]:
+    """Problems (in Chinese) of the log against an anchor "COUNT:HASH"."""
+    count_text, _, head = (value or "").strip().partition(":")
+    try:
+        count = int(count_text)
+    except ValueError:
+        return [f"锚点“{value}”格式不正确，应为 条数:链尾哈希（由 sitecensus backup 或 audit verify 打印）"]
+    if count <= 0:
+        return []
+    ordered = queryset.order_by("id").values_list("chain_hash", flat=True)
+    present = ordered[count - 1:count]
+    present = list(present)
+    if not present:
+        total = queryset.count()
+        return [f"审计日志只有 {total} 条，少于锚点记录的 {count} 条：日志尾部被截去，或恢复了更早的备份"]
+    if present[0] != head:
+        return [f"第 {count} 条（按顺序）记录的哈希与锚点不符：日志被改写，或恢复了另一份备份"]
+    return []

@@ -84,6 +84,7 @@ LABELS = {
     "public_report_answered": "答复网民找错",
     "news_created": "新建工作动态",
     "news_updated": "修改工作动态",
+    "record_sealed": "封存记录摘要（防篡改）",
     "api_token_created": "创建接口令牌",
     "api_token_revoked": "吊销接口令牌",
 }

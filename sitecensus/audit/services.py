@@ -149,3 +149,6 @@ def record_transition(sender, instance, name, source, target, method_kwargs=None
     actor, request = details.pop("actor", None), details.pop("request", None)
     obj = details.pop("audit_obj", None) or instance
     record(declared.custom["event"], actor=actor, request=request, obj=obj, **details)
+    from . import seals
+
+    seals.mark(instance, declared.custom["event"], actor=actor, request=request)

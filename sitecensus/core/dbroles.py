@@ -44,6 +44,16 @@ def grant(connection, role: str) -> None:
                        f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {ident}")
         cursor.execute(f'ALTER DEFAULT PRIVILEGES FOR ROLE "{owner}" IN SCHEMA public '
                        f"GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO {ident}")
+        # Append-only tables (the audit log): insert and read only. Without UPDATE or DELETE
+        # the role cannot LOCK them either (only ACCESS SHARE / ROW EXCLUSIVE, which block no writer).
+        from .dbtriggers import PROTECTED_TABLES
+
+        for table, spec in PROTECTED_TABLES.items():
+            if spec.get("when_postgresql"):
+                continue
+            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [f"public.{table}"])
+            if cursor.fetchone()[0]:
+                cursor.execute(f'REVOKE UPDATE, DELETE, TRUNCATE ON "{table}" FROM {ident}')
 
 
 def privileges(connection, role: str) -> dict:

@@ -38,8 +38,11 @@ def create_sql(vendor: str, table: str, message: str, *, when: str | None = None
     msg = _quote(message)
     if vendor == "sqlite":
         cond = f" WHEN {when}" if when else ""
+        # An UPDATE is refused when the row is protected where it is (OLD) or where it
+        # would go (NEW): no moving rows into — or out of — a locked parent.
+        upd_cond = f" WHEN ({when}) OR ({insert_when})" if when and insert_when else cond
         statements = [
-            f"CREATE TRIGGER {upd} BEFORE UPDATE ON {table} FOR EACH ROW{cond} "
+            f"CREATE TRIGGER {upd} BEFORE UPDATE ON {table} FOR EACH ROW{upd_cond} "
             f"BEGIN SELECT RAISE(ABORT, '{msg}'); END;",
             f"CREATE TRIGGER {dele} BEFORE DELETE ON {table} FOR EACH ROW{cond} "
             f"BEGIN SELECT RAISE(ABORT, '{msg}'); END;",
@@ -55,12 +58,20 @@ def create_sql(vendor: str, table: str, message: str, *, when: str | None = None
             f"CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table} FOR EACH ROW "
             f"WHEN EXISTS (SELECT 1 FROM {table} AS cur WHERE ({' OR '.join(keys)}){protected}) "
             f"BEGIN SELECT RAISE(ABORT, '{msg}'); END;")
+        # `UPDATE OR REPLACE` deletes the protected row another row's new key or unique
+        # columns meet (no DELETE trigger fires without recursive_triggers): refused too.
+        statements.append(
+            f"CREATE TRIGGER {table}_no_replace_update BEFORE UPDATE ON {table} FOR EACH ROW "
+            f"WHEN EXISTS (SELECT 1 FROM {table} AS cur WHERE cur.id <> OLD.id AND ({' OR '.join(keys)}){protected}) "
+            f"BEGIN SELECT RAISE(ABORT, '{msg}'); END;")
         return statements
     if vendor == "postgresql":
         raise_ = f"RAISE EXCEPTION '{msg}' USING ERRCODE = 'integrity_constraint_violation';"
         on_insert = f"IF TG_OP = 'INSERT' THEN IF {insert_when} THEN {raise_} END IF; RETURN NEW; END IF; " \
             if insert_when else ""
         guarded = f"IF {when} THEN {raise_} END IF; " if when else raise_ + " "
+        if when and insert_when:  # an UPDATE may not move a row into a locked parent either
+            guarded += f"IF TG_OP = 'UPDATE' THEN IF {insert_when} THEN {raise_} END IF; END IF; "
         statements = [
             f"CREATE OR REPLACE FUNCTION {fn}() RETURNS trigger LANGUAGE plpgsql AS $$ "
             f"BEGIN {on_insert}{guarded}"
@@ -82,7 +93,8 @@ def create_sql(vendor: str, table: str, message: str, *, when: str | None = None
 def trigger_names(vendor: str, table: str, *, insert_when: str | None = None) -> set[str]:
     """The triggers `create_sql` installs: what the start-up check expects to find."""
     upd, dele, _ = _names(table)
-    names = {upd, dele, f"{table}_no_replace" if vendor == "sqlite" else f"{table}_no_truncate"}
+    names = {upd, dele}
+    names |= {f"{table}_no_replace", f"{table}_no_replace_update"} if vendor == "sqlite" else {f"{table}_no_truncate"}
     if insert_when:
         names.add(f"{table}_no_insert")
     return names
@@ -92,7 +104,8 @@ def drop_sql(vendor: str, table: str) -> list[str]:
     upd, dele, fn = _names(table)
     if vendor == "sqlite":
         return [f"DROP TRIGGER IF EXISTS {upd};", f"DROP TRIGGER IF EXISTS {dele};",
-                f"DROP TRIGGER IF EXISTS {table}_no_insert;", f"DROP TRIGGER IF EXISTS {table}_no_replace;"]
+                f"DROP TRIGGER IF EXISTS {table}_no_insert;", f"DROP TRIGGER IF EXISTS {table}_no_replace;",
+                f"DROP TRIGGER IF EXISTS {table}_no_replace_update;"]
     return [
         f"DROP TRIGGER IF EXISTS {upd} ON {table};",
         f"DROP TRIGGER IF EXISTS {dele} ON {table};",
@@ -179,8 +192,51 @@ def create_registered_sql(vendor: str, table: str, connection=None) -> list[str]
                       unique_sets=unique_sets(connection, table) if connection is not None else ())
 
 
+def _normalized(sql: str) -> str:
+    return " ".join(sql.split()).rstrip(";").strip()
+
+
+def _expected_definitions(connection) -> dict[str, str]:
+    """trigger name (SQLite) or the upd trigger's name for its function (PostgreSQL) →
+    the definition `create_registered_sql` would install now."""
+    vendor = connection.vendor
+    expected = {}
+    tables = set(connection.introspection.table_names())
+    for table in PROTECTED_TABLES:
+        if table not in tables:
+            continue
+        for statement in create_registered_sql(vendor, table, connection):
+            words = statement.split()
+            if vendor == "sqlite" and words[:2] == ["CREATE", "TRIGGER"]:
+                expected[words[2]] = _normalized(statement)
+            elif vendor == "postgresql" and statement.startswith(f"CREATE OR REPLACE FUNCTION {_names(table)[2]}()"):
+                expected[_names(table)[0]] = _normalized(statement.split("$$")[1])
+    return expected
+
+
+def stale_triggers(connection) -> list[str]:
+    """Protection triggers present but not as the current guards define them (an older
+    version, or one recreated weaker by hand): reinstalled by `migrate`."""
+    vendor = connection.vendor
+    if vendor not in ("sqlite", "postgresql"):
+        return []
+    expected = _expected_definitions(connection)
+    with connection.cursor() as cursor:
+        if vendor == "sqlite":
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+            present = {name: _normalized(sql or "") for name, sql in cursor.fetchall()}
+        else:
+            present = {}
+            for table in PROTECTED_TABLES:
+                cursor.execute("SELECT prosrc FROM pg_proc WHERE proname = %s", [_names(table)[2]])
+                row = cursor.fetchone()
+                if row:
+                    present[_names(table)[0]] = _normalized(row[0])
+    return sorted(name for name, sql in expected.items() if name in present and present[name] != sql)
+
+
 def missing_triggers(connection) -> list[str]:
-    """Protection triggers that are absent (or, on PostgreSQL, disabled)."""
+    """Protection triggers that are absent (or, on PostgreSQL, disabled), or stale."""
     vendor = connection.vendor
     expected = set()
     for table, spec in PROTECTED_TABLES.items():
@@ -193,4 +249,4 @@ def missing_triggers(connection) -> list[str]:
         else:
             return []
         present = {row[0] for row in cursor.fetchall()}
-    return sorted(expected - present)
+    return sorted((expected - present) | set(stale_triggers(connection)))

@@ -23,3 +23,5 @@ class Command(BaseCommand):
             raise CommandError(f"备份失败：{getattr(error, 'stderr', b'').decode() if hasattr(error, 'stderr') else error}")
         state = "完整" if not problems else f"有 {len(problems)} 处问题（请运行 sitecensus audit verify）"
         self.stdout.write(f"已备份到 {options['file']}；审计日志 {count} 条，哈希链{state}，链尾哈希 {head or '（空）'}")
+        self.stdout.write(f"锚点 {chain.anchor(count, head)}（请与备份文件分开保存，交审计管理员登记；"
+                          "恢复后以 sitecensus audit verify --anchor 锚点 核对）")
