@@ -116,7 +116,8 @@ def anonymous_refusal_budget(request) -> tuple[bool, int]:
     count = _count(key, 3700)
     per_address = settings.REFUSAL_AUDIT_PER_ADDRESS_HOUR
     if count > per_address:
-        return (count & (count - 1)) == 0 and count >= 2 * per_address, count  # a power of two: a summary
+        times, rest = divmod(count, max(1, per_address))
+        return rest == 0 and (times & (times - 1)) == 0, count  # 2×, 4×, 8× … the allowance: a summary
     overall = _count(f"refused:all:{hour}", 3700)
     return overall <= settings.REFUSAL_AUDIT_ANONYMOUS_HOUR, count
 
