@@ -34,6 +34,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def shipped_env(name: str) -> str | None:
+    """A value of deploy/sitecensus.env.example (the stack runs with the shipped defaults)."""
+    for line in (ROOT / "deploy" / "sitecensus.env.example").read_text(encoding="utf-8").splitlines():
+        key, sep, value = line.partition("=")
+        if sep and key.strip() == name and not key.lstrip().startswith("#"):
+            return value.strip()
+    return None
+
+
 def nginx_binary() -> str | None:
     return shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.path.exists(p)), None)
 
@@ -62,7 +71,8 @@ class LocalStack:
                "SITECENSUS_VAR": str(self.dir / "var"), "SECRET_KEY": "stack-test-" + "x" * 50,
                "ALLOWED_HOSTS": "localhost,127.0.0.1", "CSRF_TRUSTED_ORIGINS": self.url,
                "GUNICORN_BIND": f"127.0.0.1:{self.app_port}", "GUNICORN_ACCESS_LOG": str(self.dir / "gunicorn.log"),
-               "DJANGO_SETTINGS_MODULE": "sitecensus.settings", **self.extra_env}
+               "DJANGO_SETTINGS_MODULE": "sitecensus.settings",
+               "TRUSTED_PROXIES": shipped_env("TRUSTED_PROXIES") or "", **self.extra_env}
         # Unset: the shipped config's own numbers (deploy/gunicorn.conf.py).
         if self.workers is not None:
             env["GUNICORN_WORKERS"] = str(self.workers)

@@ -62,3 +62,15 @@ def test_gunicorn_forks_warm_workers_from_a_preloaded_application(monkeypatch):
     assert wsgi.warm() > 50
     loader = engines["django"].engine.template_loaders[0]
     assert any(key.startswith("base.html") for key in loader.get_template_cache), "templates not compiled"
+
+
+def test_the_example_environment_trusts_the_shipped_nginx_only():
+    """Unset, every client behind nginx is 127.0.0.1 and every limit is global."""
+    import ipaddress
+
+    from deploy.localstack import shipped_env
+
+    networks = [ipaddress.ip_network(n) for n in shipped_env("TRUSTED_PROXIES").split(",")]
+    assert any(ipaddress.ip_address("127.0.0.1") in n for n in networks)
+    assert not any(ipaddress.ip_address("10.0.0.1") in n or ipaddress.ip_address("127.0.0.2") in n
+                   for n in networks)

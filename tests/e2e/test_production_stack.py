@@ -5,6 +5,7 @@ over HTTPS, imports a workbook (the confirm runs on the worker, the page follows
 progress) and reads the public pages."""
 
 import ssl
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -79,6 +80,52 @@ def test_production_stack_smoke(page, stack, tmp_path):
     assert Website.objects.filter(unit=town, name="龙门乡人民政府网站", status="submitted").exists()
     page.goto(f"{stack.url}/pucha/")
     expect(page.locator("h1").first).to_be_visible()
+
+
+def _login_post(stack, source: str, username: str, password: str) -> int:
+    """One login attempt over HTTPS through nginx from the local address `source`
+    (127.0.0.1 and 127.0.0.2 are two clients): the login page for the CSRF token, then the POST."""
+    import http.client
+    import re
+
+    context = ssl.create_default_context()
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+    conn = http.client.HTTPSConnection("127.0.0.1", stack.https_port, context=context, timeout=30,
+                                       source_address=(source, 0))
+    host = f"localhost:{stack.https_port}"
+    try:
+        conn.request("GET", "/accounts/login/", headers={"Host": host})
+        response = conn.getresponse()
+        page = response.read().decode()
+        cookie = "; ".join(c.split(";")[0] for c in response.headers.get_all("Set-Cookie") or [])
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": username, "password": password})
+        conn.request("POST", "/accounts/login/", body=body, headers={
+            "Host": host, "Cookie": cookie, "Referer": f"https://{host}/accounts/login/",
+            "Content-Type": "application/x-www-form-urlencoded"})
+        answer = conn.getresponse()
+        answer.read()
+        return answer.status
+    finally:
+        conn.close()
+
+
+def test_limits_are_per_client_behind_nginx(live_demo):
+    """The shipped environment (deploy/sitecensus.env.example) trusts nginx's X-Forwarded-For:
+    a flood from one client address meets the login rate limit (429), the owner at another
+    address logs in; the audit log names each client's own address."""
+    from sitecensus.audit.models import AuditEvent
+
+    db = connection.settings_dict
+    url = f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    with LocalStack(url, redis_db=13, workers=1, threads=2, celery=False,
+                    extra_env={"LOGIN_RATE_PER_ADDRESS": "5"}) as stack:
+        statuses = [_login_post(stack, "127.0.0.2", f"flood{n}", "wrong-password-1") for n in range(8)]
+        assert statuses[:5] == [200] * 5 and statuses[-1] == 429
+        assert _login_post(stack, "127.0.0.1", "laishui", DEMO_PASSWORD) == 302  # the owner is not throttled
+    throttled = AuditEvent.objects.filter(action="login_throttled")
+    assert throttled.exists() and set(throttled.values_list("ip", flat=True)) == {"127.0.0.2"}
+    assert AuditEvent.objects.filter(action="login", actor_username="laishui", ip="127.0.0.1").exists()
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
