@@ -19,6 +19,9 @@ from .models import EvidenceFile
 
 K = EvidenceFile.Kind
 ACCEPTED = "PNG、JPEG 图片或 PDF 文档"
+# A screenshot is at most a few thousand pixels a side; a header claiming more is a
+# decompression bomb (a 100,000 × 100,000 PNG of a few KB): refused before any decoding.
+MAX_PIXELS = 40_000_000
 
 
 def sniff(data: bytes, name: str) -> str:
@@ -28,8 +31,15 @@ def sniff(data: bytes, name: str) -> str:
 
         try:
             with Image.open(io.BytesIO(data)) as image:
+                width, height = image.size
+                if width * height > MAX_PIXELS:
+                    raise InvalidInput(f"文件“{name}”的图片尺寸 {width} × {height} 像素过大（上限 "
+                                       f"{MAX_PIXELS // 1_000_000} 百万像素），请截取后重新上传", field="files")
                 image.verify()
                 fmt = image.format
+        except Image.DecompressionBombError:
+            raise InvalidInput(f"文件“{name}”的图片尺寸过大（上限 {MAX_PIXELS // 1_000_000} 百万像素），"
+                               "请截取后重新上传", field="files") from None
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
             raise InvalidInput(f"文件“{name}”不是完整的图片，无法打开", field="files") from None
         if fmt == "PNG":

@@ -8,10 +8,13 @@ from sitecensus.orgs.models import Unit
 from sitecensus.scoring import selectors as scoring
 from sitecensus.scoring.models import InspectionReport
 
+from . import policy
 from .models import Message
 
 
 def inbox(user) -> QuerySet:
+    if not policy.may_read_inbox(user):
+        return Message.objects.none()
     return Message.objects.filter(unit_id=user.unit_id).select_related("sender_unit")
 
 

@@ -44,7 +44,7 @@ def notify_after_commit(**kwargs) -> None:
 
 
 def mark_read(*, user, message: Message) -> Message:
-    if message.unit_id != user.unit_id:
+    if message.unit_id != user.unit_id or not policy.may_read_inbox(user):
         raise NotFound("消息不存在")
     if message.read_at is None:
         Message.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=timezone.now(), read_by=user)

@@ -206,17 +206,29 @@ def _check_follows_tree(kind, parent: Unit, division: Division | None) -> None:
 
 
 @transaction.atomic
+def clean_unit_name(name) -> str:
+    """A unit name on one line: control characters (CR, LF, tab …) and line or paragraph
+    separators are refused — they forge lines in exports, mails and the audit log."""
+    import unicodedata
+
+    name = str(name or "").strip()
+    if not name:
+        raise InvalidInput("请填写单位名称", field="name")
+    bad = next((c for c in name if unicodedata.category(c) in ("Cc", "Zl", "Zp")), None)
+    if bad is not None:
+        raise InvalidInput(f"单位名称不能包含换行、回车或其他控制字符（U+{ord(bad):04X}）", field="name")
+    if len(name) > 200:
+        raise InvalidInput("单位名称不能超过 200 字", field="name")
+    return name
+
+
 def create_unit(*, actor, parent: Unit, name: str, kind: str, division_code: str | None = None,
                 org_code: str | None = None, vertical_system_name: str | None = None,
                 request=None) -> Unit:
     """Create a unit directly below the actor's own organizing unit."""
     parent = Unit.objects.select_for_update().get(pk=parent.pk)  # serialize siblings' paths
     policy.check_manage_children(actor, parent)
-    name = (name or "").strip()
-    if not name:
-        raise InvalidInput("请填写单位名称", field="name")
-    if len(name) > 200:
-        raise InvalidInput("单位名称不能超过 200 字", field="name")
+    name = clean_unit_name(name)
     allowed = CHILD_KINDS.get(parent.kind, set())
     if kind not in allowed:
         label = dict(K.choices).get(kind, kind)
@@ -277,9 +289,7 @@ def rename_unit(*, actor, unit: Unit, name: str, request=None) -> Unit:
     """Correct a unit's name (its issuing parent only); the old name stays in the audit log."""
     policy.check_manage_unit(actor, unit)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
-    name = (name or "").strip()
-    if not name or len(name) > 200:
-        raise InvalidInput("单位名称不能为空，且不超过 200 字", field="name")
+    name = clean_unit_name(name)
     if name == unit.name:
         raise InvalidState("名称没有变化", field="name")
     if Unit.objects.filter(path__startswith=unit.parent_path, depth=unit.depth, name=name,
