@@ -179,3 +179,50 @@ def test_the_application_role_cannot_lock_the_audit_table():
         with pytest.raises(DatabaseError, match="permission denied"), transaction.atomic():
             _sql(f"LOCK TABLE audit_auditevent IN {mode} MODE")
     record("login_failed", username="still-appends", outcome="failure")
+
+
+def test_approved_sites_signed_results_and_published_notices_are_sealed(demo_users):
+    from datetime import date, timedelta
+
+    from sitecensus.registry import services as registry
+    from sitecensus.registry.models import Website
+    from sitecensus.scoring import services as scoring
+    from sitecensus.spotcheck import services as spot
+    from sitecensus.spotcheck.models import Batch
+
+    sealed = AuditEvent.objects.filter(action="record_sealed")
+    approved = [w for w in Website.objects.filter(status="approved", site_code__isnull=False,
+                                                  unit__path__startswith=demo_users["laishui"].unit.path)
+                .order_by("id") if sealed.filter(object_type="registry.website", object_id=str(w.pk)).exists()]
+    assert len(approved) >= 2
+    changed, edited = approved[0], approved[1]
+    # A change request legitimately reopens a site: its seal is released, verify stays clean.
+    data = dict(changed.data, principal_name="变更人")
+    columns = [{k: getattr(c, k) for k in registry.COLUMN_FIELDS} for c in changed.columns.order_by("position")]
+    registry.request_change(actor=demo_users["laishui"], website=changed,
+                            filing=registry.Filing(basic=data, columns=columns))
+    assert _verify().startswith("ok")
+    guoban, second = demo_users["guoban"], demo_users["guoban_fh"]
+    today = date.today()
+    batch = spot.create_batch(actor=guoban, name="封存", strata_by=[], ratio="100",
+                              window_start=today - timedelta(days=7), window_end=today)
+    batch = spot.draw(actor=guoban, batch=batch)
+    spot.start(actor=guoban, batch=batch)
+    for bsite in batch.sites.all():
+        scoring.submit_card(actor=guoban, card=spot.review_card(actor=guoban, bsite=bsite),
+                            raw_entries={"A2": {"count": 1}})
+        spot.sign_off(actor=second, bsite=bsite)
+    Batch.objects.filter(pk=batch.pk).update(status="scanned")
+    notice = spot.publish(actor=guoban, notice=spot.compose_notice(actor=guoban, batch=batch))
+    signed = batch.sites.first()
+    assert sealed.filter(object_type="spotcheck.batchsite", object_id=str(signed.pk)).exists()
+    assert sealed.filter(object_type="spotcheck.notice", object_id=str(notice.pk)).exists()
+    assert _verify().startswith("ok")
+    with transaction.atomic():
+        _sql("UPDATE registry_website SET name = %s WHERE id = %s", ["改过的网站名称", edited.pk])
+        _sql("UPDATE spotcheck_notice SET body = %s WHERE id = %s", ["改过的通报", notice.pk])
+        _sql("UPDATE spotcheck_batchsite SET second_reviewer_id = %s WHERE id = %s", [guoban.pk, signed.pk])
+        result = _verify()
+        assert f"网站（编号 {edited.pk}" in result and f"通报（编号 {notice.pk}" in result
+        assert f"抽查复核结果（编号 {signed.pk}" in result
+        transaction.set_rollback(True)
