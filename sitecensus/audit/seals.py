@@ -1,7 +1,8 @@
 """Tamper evidence for protected records, not only for the audit log.
 
-When a record becomes final — a scorecard is submitted, a site passes its final
-approval, a spot-check result is signed, a notice is published — a `record_sealed`
+When a record becomes final — a scorecard (or an inspection & rectification report) is
+submitted, a site passes its final approval, a spot-check result is signed, a notice is
+published — a `record_sealed`
 audit event carries a digest of the record's content, its child rows included
 (entries and evidence files of a card). The event sits in the HMAC chain (chain.py),
 so the digest cannot be replaced without the key. `sitecensus audit verify`
@@ -43,6 +44,7 @@ def declare(seal: Seal) -> None:
 
 declare(Seal("scorecard_submitted", "scoring.Scorecard", "评分表",
              children=(("scoring.ScoreEntry", "scorecard_id"), ("evidence.EvidenceFile", "scorecard_id"))))
+declare(Seal("report_submitted", "scoring.InspectionReport", "检查整改情况报告"))
 declare(Seal("website_final_approved", "registry.Website", "网站",
              include=("name", "homepage_url", "url_key", "site_class", "is_portal", "data", "unit_id",
                       "organizer_id", "site_code", "status", "version", "life", "merged_into_id"),

@@ -226,3 +226,15 @@ def test_approved_sites_signed_results_and_published_notices_are_sealed(demo_use
         assert f"网站（编号 {edited.pk}" in result and f"通报（编号 {notice.pk}" in result
         assert f"抽查复核结果（编号 {signed.pk}" in result
         transaction.set_rollback(True)
+
+
+def test_a_submitted_report_edited_behind_the_triggers_back_is_named(demo_users):
+    from sitecensus.scoring import services as scoring_services
+
+    report = scoring_services.save_report(actor=demo_users["laishui"], narrative="已完成检查。", submit=True)
+    assert _verify().startswith("ok")
+    with transaction.atomic():
+        _unguarded(["scoring_inspectionreport"], "UPDATE scoring_inspectionreport SET narrative = %s WHERE id = %s",
+                   ["篡改", report.pk])
+        assert f"检查整改情况报告（编号 {report.pk}" in _verify()
+        transaction.set_rollback(True)
