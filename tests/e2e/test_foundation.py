@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 from sitecensus.portal.demo import DEMO_PASSWORD
 from sitecensus.orgs.models import Unit
 
-from .conftest import login
+from .conftest import login, pass_second_factor
 
 
 def test_login_shows_unit_and_role(page, site):
@@ -61,6 +61,9 @@ def test_issue_account_then_first_login_sees_only_its_subtree(page, site, tmp_pa
     page.fill("#id_new_password", "Zheng#Wu2026dx")
     page.fill("#id_new_password2", "Zheng#Wu2026dx")
     page.click("text=保存新密码")
+    # Only now, with its own password, does the holder enrol the second factor (a secret shown once).
+    expect(page).to_have_url(re.compile(r"/accounts/otp/setup/$"))
+    pass_second_factor(page, "dingxing")
     expect(page.get_by_test_id("current-unit")).to_have_text("定兴县人民政府办公室")
 
     # Only its own subtree: its unit is visible, the city above and a neighbour are not.
