@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from sitecensus.core import policy as base
 from sitecensus.core import roles
 from sitecensus.core.errors import NotFound
+from sitecensus.orgs import policy as orgs_policy
 
 from .models import User
 
@@ -103,6 +104,27 @@ def distinct_persons(first, second) -> bool:
 def check_distinct_persons(first, second, message: str | None = None) -> None:
     if not distinct_persons(first, second):
         raise SAME_PERSON.refuse(message)
+
+
+def check_manage_account(actor, account) -> None:
+    """Reset (password or second factor), disable or enable an account: a business account
+    by the security administrator or by the organizing unit that issued it (the unit directly
+    above); a 三员 or 国办 account by nobody alone (request_privileged_reset)."""
+    if account.role in roles.PRIVILEGED_ROLES:
+        raise PRIVILEGED.refuse()
+    if may_see_security(actor):
+        return
+    if not may_issue(actor):
+        raise MANAGE.refuse()
+    orgs_policy.check_manage_unit(actor, account.unit)
+
+
+def may_approve_privileged_reset(actor, pending) -> bool:
+    """A 国办 administrator other than the requester and the target, and not one whose
+    account the requester reset (nor who reset the requester's)."""
+    return (base.is_active(actor) and actor.role == roles.NATIONAL_ADMIN
+            and actor.pk not in (pending.requested_by_id, pending.target_id)
+            and distinct_persons(actor, pending.requested_by))
 
 
 def reset_delivery(account) -> str:

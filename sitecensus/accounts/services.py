@@ -135,13 +135,7 @@ def _mail_password(account: User, password: str, why: str) -> None:
 
 
 def _check_account_action(actor, account: User) -> None:
-    if account.role in roles.PRIVILEGED_ROLES:
-        raise policy.PRIVILEGED.refuse()
-    if policy.may_see_security(actor):
-        return
-    if not policy.may_issue(actor):
-        raise policy.MANAGE.refuse()
-    orgs_policy.check_manage_unit(actor, account.unit)
+    policy.check_manage_account(actor, account)
 
 
 @transaction.atomic
@@ -376,9 +370,7 @@ def request_privileged_reset(*, actor, account: User, reason: str, reset_device:
     return pending
 
 
-def may_approve_privileged_reset(actor, pending) -> bool:
-    return (actor.role == roles.NATIONAL_ADMIN and actor.pk not in (pending.requested_by_id, pending.target_id)
-            and policy.distinct_persons(actor, pending.requested_by))
+may_approve_privileged_reset = policy.may_approve_privileged_reset
 
 
 @transaction.atomic
