@@ -365,7 +365,7 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# The login/report/refusal counters: never in the page cache (400 public URLs evicted them).
+# The login, second-factor and refusal counters: never in the page cache (400 public URLs evicted them).
 CACHES["throttle"] = ({**CACHES["default"], "KEY_PREFIX": CACHES["default"].get("KEY_PREFIX", "sitecensus") + ":thr"}
                       if REDIS_URL else
                       {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sitecensus-throttle",
