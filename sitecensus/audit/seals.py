@@ -33,6 +33,7 @@ class Seal:
     include: tuple[str, ...] = ()  # only these fields (attnames); default: every field but auto_now ones
     children: tuple[tuple[str, str], ...] = ()  # (child model, its foreign key attname to the record)
     released_by: tuple[str, ...] = ()  # later transition events on the record that reopen it
+    only_when: tuple[str, ...] = ()  # seal only if the record's status is then one of these
 
 
 SEALS: dict[str, Seal] = {}
@@ -49,6 +50,9 @@ declare(Seal("website_final_approved", "registry.Website", "网站",
              include=("name", "homepage_url", "url_key", "site_class", "is_portal", "data", "unit_id",
                       "organizer_id", "site_code", "status", "version", "life", "merged_into_id"),
              released_by=("website_change_requested", "website_life_requested")))
+# A returned change request leaves the approved record as it was: sealed again.
+declare(Seal("website_returned", "registry.Website", "网站", include=SEALS["website_final_approved"].include,
+             released_by=SEALS["website_final_approved"].released_by, only_when=("approved",)))
 declare(Seal("spotcheck_signed", "spotcheck.BatchSite", "抽查复核结果"))
 declare(Seal("notice_published", "spotcheck.Notice", "通报",
              include=("batch_id", "corrects_id", "correction_reason", "title", "figures", "unqualified", "typical",
@@ -113,8 +117,11 @@ def mark(instance, event: str, actor=None, request=None) -> None:
     """Called for each declared transition: a sealing one marks the instance; the seal is
     written right after its save (post_save, same transaction), from the stored rows."""
     seal = SEALS.get(event)
-    if seal is not None and instance._meta.label == seal.model:
-        setattr(instance, _PENDING, (seal, actor, request))
+    if seal is None or instance._meta.label != seal.model:
+        return
+    if seal.only_when and getattr(instance, "status", None) not in seal.only_when:
+        return
+    setattr(instance, _PENDING, (seal, actor, request))
 
 
 def on_saved(sender, instance, raw=False, **kwargs):
@@ -134,7 +141,6 @@ def on_saved(sender, instance, raw=False, **kwargs):
 def verify(events) -> tuple[int, list[str]]:
     """(records checked, problems in Chinese) over the audit events (a queryset in the
     chain): each record's latest seal, unless a later reopening event released it."""
-    by_model = {seal.model.lower(): seal for seal in SEALS.values()}
     releasing = {event for seal in SEALS.values() for event in seal.released_by}
     latest: dict[tuple[str, str], tuple] = {}
     rows = (events.filter(action__in=[SEALED, *releasing])
@@ -146,7 +152,7 @@ def verify(events) -> tuple[int, list[str]]:
         if action != SEALED:
             continue
         seal = SEALS.get(details.get("event", ""))
-        if seal is None or by_model.get(object_type) is not seal:
+        if seal is None or seal.model.lower() != object_type:
             problems.append(f"第 {pk} 条封存记录：对象类型“{object_type}”与封存事件不符")
             continue
         checked += 1

@@ -202,6 +202,18 @@ def test_approved_sites_signed_results_and_published_notices_are_sealed(demo_use
     registry.request_change(actor=demo_users["laishui"], website=changed,
                             filing=registry.Filing(basic=data, columns=columns))
     assert _verify().startswith("ok")
+    # Returned, the change leaves the approved record as it was: sealed again.
+    from sitecensus.accounts.models import User
+
+    changed.refresh_from_db()
+    reviewer = User.objects.filter(unit=changed.pending_at, role__in=["organizer", "national_admin"]).first()
+    registry.return_record(actor=reviewer, website=changed, reason="变更材料不全")
+    assert sealed.filter(object_type="registry.website", object_id=str(changed.pk),
+                         details__event="website_returned").exists()
+    with transaction.atomic():
+        _sql("UPDATE registry_website SET homepage_url = %s WHERE id = %s", ["http://evil.example", changed.pk])
+        assert f"网站（编号 {changed.pk}" in _verify()
+        transaction.set_rollback(True)
     guoban, second = demo_users["guoban"], demo_users["guoban_fh"]
     today = date.today()
     batch = spot.create_batch(actor=guoban, name="封存", strata_by=[], ratio="100",
