@@ -12,7 +12,7 @@ from sitecensus.core.errors import CensusError
 from sitecensus.core.excel import excel_response
 from sitecensus.core.views import bind_error
 
-from sitecensus.audit.services import record
+from sitecensus.audit.services import anonymous_refusal_budget, record
 from sitecensus.core import roles
 
 from . import policy, services
@@ -30,8 +30,11 @@ class CensusLoginView(auth_views.LoginView):
 
         # Per client address, before any password is hashed.
         if throttle.address_over_rate(request):
-            record("login_throttled", request=request, outcome="failure",
-                   username=str(request.POST.get("username", ""))[:150], url=request.path)
+            write, count = anonymous_refusal_budget(request)  # a flood cannot fill the log either
+            if write:
+                record("login_throttled", request=request, outcome="failure",
+                       username=str(request.POST.get("username", ""))[:150], url=request.path,
+                       refusals_this_hour=count)
             response = render(request, "accounts/login.html",
                               {"form": LoginForm(request), "lockout": "登录尝试过于频繁，请一分钟后再试。"},
                               status=429)

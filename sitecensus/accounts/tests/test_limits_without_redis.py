@@ -91,3 +91,14 @@ def test_simultaneous_public_reports_respect_the_limit(live_demo, settings):
     assert outcomes.count("ok") == 5 and len(outcomes) == 10
     assert PublicReport.objects.filter(ip="10.88.0.1").count() == 5
     caches["throttle"].clear()
+
+
+def test_a_throttled_login_flood_cannot_fill_the_audit_log(settings):
+    settings.LOGIN_RATE_PER_ADDRESS = 2
+    settings.REFUSAL_AUDIT_PER_ADDRESS_HOUR = 3
+    flooder = Client(REMOTE_ADDR="10.69.0.1")
+    statuses = [flooder.post("/accounts/login/", {"username": f"x{n}", "password": "y"}).status_code
+                for n in range(40)]
+    assert statuses.count(429) >= 34  # two a minute pass (the test may straddle a minute)
+    # 3 rows one by one, then summaries at 6, 12 and 24 refusals.
+    assert AuditEvent.objects.filter(action="login_throttled").count() == 3 + 3
