@@ -51,8 +51,10 @@ def create_sql(vendor: str, table: str, message: str, *, when: str | None = None
             statements.append(f"CREATE TRIGGER {ins} BEFORE INSERT ON {table} FOR EACH ROW WHEN {insert_when} "
                               f"BEGIN SELECT RAISE(ABORT, '{msg}'); END;")
         keys = ["cur.id = NEW.id"] + [
-            "(" + " AND ".join(f'cur."{column}" = NEW."{column}"' for column in columns) + ")"
-            for columns in unique_sets if columns and list(columns) != ["id"]]
+            _key_match(*(item if isinstance(item, tuple) else (item,)))
+            for item in unique_sets
+            if (item[0] if isinstance(item, tuple) else item) and list(
+                item[0] if isinstance(item, tuple) else item) != ["id"]]
         protected = f" AND ({when.replace('OLD.', 'cur.')})" if when else ""
         statements.append(
             f"CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table} FOR EACH ROW "
@@ -116,21 +118,44 @@ def drop_sql(vendor: str, table: str) -> list[str]:
     ]
 
 
-def unique_sets(connection, table: str) -> list[list[str]]:
-    """The table's full (non-partial) unique column sets, read from the database."""
+def unique_sets(connection, table: str) -> list:
+    """The table's unique column sets, read from the database: a list of columns, or — for a
+    partial unique index — (columns, its WHERE predicate) when the predicate is simple SQL
+    over quoted column names (as Django writes it)."""
+    import re
+
     if connection.vendor != "sqlite":
         return []
     sets = []
     with connection.cursor() as cursor:
         cursor.execute(f"PRAGMA index_list('{_quote(table)}')")
         for _seq, name, unique, _origin, partial in cursor.fetchall():
-            if not unique or partial:
+            if not unique:
                 continue
             cursor.execute(f"PRAGMA index_info('{_quote(name)}')")
             columns = [row[2] for row in cursor.fetchall()]
-            if columns and None not in columns:
+            if not columns or None in columns:
+                continue
+            if not partial:
                 sets.append(columns)
+                continue
+            cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = %s", [name])
+            row = cursor.fetchone()
+            match = re.search(r"\bWHERE\b(.*)$", (row[0] or "") if row else "", re.S | re.I)
+            if match and re.fullmatch(r"""[\s"\w.,()'=<>!%-]*""", match.group(1)) and ";" not in match.group(1):
+                sets.append((columns, match.group(1).strip()))
     return sets
+
+
+def _key_match(columns, predicate=None) -> str:
+    """SQL (in a trigger) for: the row `cur` collides with NEW on these unique columns."""
+    import re
+
+    equal = " AND ".join(f'cur."{column}" = NEW."{column}"' for column in columns)
+    if predicate is None:
+        return f"({equal})"
+    on = lambda alias: re.sub(r'"(\w+)"', lambda m: f'{alias}."{m.group(1)}"', predicate)  # noqa: E731
+    return f"({equal} AND ({on('NEW')}) AND ({on('cur')}))"
 
 
 class ProtectTable:

@@ -250,3 +250,31 @@ def test_a_submitted_report_edited_behind_the_triggers_back_is_named(demo_users)
                    ["篡改", report.pk])
         assert f"检查整改情况报告（编号 {report.pk}" in _verify()
         transaction.set_rollback(True)
+
+
+@pytest.mark.skipif(not SQLITE, reason="UPDATE OR REPLACE is SQLite's")
+@pytest.mark.parametrize("verb", ["UPDATE OR REPLACE", "INSERT OR REPLACE"])
+def test_a_replace_through_a_partial_unique_index_is_refused(verb):
+    """A conflict on a partial unique index (one self-check card per site and campaign) would
+    delete the submitted card without a DELETE trigger: the guards read the index's predicate."""
+    from sitecensus.registry.models import Website
+
+    _sql("PRAGMA recursive_triggers = OFF")  # as an sqlite3 shell opened by hand
+    submitted = Scorecard.objects.filter(status="submitted", stage="self").order_by("id").first()
+    taken = Scorecard.objects.filter(campaign=submitted.campaign, stage="self").values("website")
+    other = Website.objects.exclude(pk__in=taken).first()
+    draft = Scorecard.objects.create(website=other, campaign=submitted.campaign, stage="self",
+                                     rubric=submitted.rubric, status="draft",
+                                     scorer_unit=submitted.scorer_unit, created_by=submitted.created_by)
+    with pytest.raises(DatabaseError, match="不可更改"), transaction.atomic():
+        if verb == "UPDATE OR REPLACE":
+            _sql("UPDATE OR REPLACE scoring_scorecard SET website_id = %s WHERE id = %s",
+                 [submitted.website_id, draft.pk])
+        else:
+            _sql("INSERT OR REPLACE INTO scoring_scorecard (website_id, campaign_id, stage, rubric_id, status, "
+                 "scorer_unit_id, created_by_id, result, no_self_check_reason, is_late, created_at, updated_at) "
+                 "SELECT website_id, campaign_id, stage, rubric_id, 'draft', scorer_unit_id, created_by_id, '', '', "
+                 "0, created_at, updated_at FROM scoring_scorecard WHERE id = %s", [submitted.pk])
+    assert Scorecard.objects.filter(pk=submitted.pk, status="submitted").exists()
+    # A draft card of another stage or site still saves.
+    Scorecard.objects.filter(pk=draft.pk).update(is_late=True)
