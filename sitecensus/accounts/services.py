@@ -130,7 +130,7 @@ def _mail_password(account: User, password: str, why: str) -> None:
 
     send_mail("【全国政府网站信息报送系统】您的账号密码已重置",
               f"{account.username}：\n\n{why}，您的账号密码已重置。一次性初始密码：\n\n"
-              f"    {password}\n\n首次登录后须立即修改密码并重新绑定二次验证。如非本人知情，请立即联系上级组织单位。",
+              f"    {password}\n\n首次登录后须立即修改密码（二次验证设备如已重置，随后重新绑定）。如非本人知情，请立即联系上级组织单位。",
               settings.DEFAULT_FROM_EMAIL, [account.email])
 
 
