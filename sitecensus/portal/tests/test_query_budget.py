@@ -153,3 +153,30 @@ def test_pending_counts_match_the_queues_they_count(demo_users):
     assert {c.pk: n for c, n in rows} == {pk: n for pk, n in expected.items() if n}
     assert len(rows) >= 4
     assert inbox.pending_counts(user)["inspection"] == sum(expected.values())
+
+
+def _scope_counts(ctx) -> list[str]:
+    return [q["sql"] for q in ctx.captured_queries
+            if q["sql"].startswith('SELECT COUNT(*)') and 'FROM "orgs_unit"' in q["sql"] and '"depth"' not in q["sql"]]
+
+
+def test_scope_unit_count_is_kept_between_views_and_moved_on_by_unit_changes(client, demo_users):
+    from sitecensus.orgs import policy as orgs_policy
+    from sitecensus.orgs import services as org_services
+
+    user = demo_users["hebei"]
+    client.force_login(user)
+    cache.clear()
+    with CaptureQueriesContext(connection) as first:
+        response = client.get("/")
+    assert response.context["subtree_count"] == orgs_policy.visible_units(user).count()
+    with CaptureQueriesContext(connection) as second:
+        client.get("/")
+    assert len(_scope_counts(first)) == 1 and _scope_counts(second) == []  # the count is kept
+    unit = org_services.create_unit(actor=user, parent=user.unit, name="河北省测试厅", kind=K.DEPARTMENT)
+    response = client.get("/")
+    assert response.context["subtree_count"] == orgs_policy.visible_units(user).count()
+    org_services.close_unit(actor=user, unit=unit, reason="测试撤销")
+    unit.refresh_from_db()
+    assert unit.closed_at is not None
+    assert client.get("/").context["subtree_count"] == orgs_policy.visible_units(user).count()
