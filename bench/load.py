@@ -28,14 +28,12 @@ STACK_PORT_BASE=N pins the stack's ports, LOAD_REDIS_DB its Redis database.
 
 import argparse
 import asyncio
-import io
 import os
 import random
 import re
 import statistics
 import sys
 import time
-import zipfile
 from collections import defaultdict
 from pathlib import Path
 

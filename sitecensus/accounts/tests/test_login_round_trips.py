@@ -3,11 +3,11 @@ page (no round trip through a page that only redirects there), and on to the pag
 
 import pytest
 
-pytestmark = pytest.mark.django_db
-
 from sitecensus.accounts import otp
 from sitecensus.accounts.models import User
 from sitecensus.portal.demo import DEMO_PASSWORD
+
+pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("username", ["guoban", "hebei", "laishui", "secadmin"])
