@@ -5,29 +5,35 @@
 
 Starts the production stack of deploy/ (nginx with TLS → gunicorn with the shipped config →
 PostgreSQL, Redis for cache, sessions and broker, a Celery job worker; deploy/localstack.py) on
-loopback, then runs USERS concurrent users for SECONDS: organizing units and the national office
-browsing the review queue, site lists (first and deep pages, searches), statistics and the public
-pages, while two county offices import workbooks through HTTP upload (dry run, confirm as a job)
-and two reviewers approve from the province's queue. Prints errors and, per page, the request
-count, median, p95 and max; the targets are 0 errors, p95 < 1 s on every page and the national
-statistics p95 < 300 ms. Sessions are made directly in the session store (no timed logins),
-with the second factor verified; every page view must answer 200. Deep pages are reached
-by the UI's ?after= keys. Halfway through, the statistics rebuild is queued (as the
-scheduler does every STATISTICS_MAX_AGE). STACK_PORT_BASE=N pins the stack's ports.
-Each person pauses 1–3 s between clicks by default (--think; --think 0 makes every user
-click again the moment a page arrives, a stress test that saturates the server).
+loopback, then runs USERS concurrent users for SECONDS, twice: once **paced** (each person pauses
+--think seconds, default 1–3, between clicks) and once **without pause** (capacity: every user
+clicks again the moment a page arrives), and prints both beside each other (--modes to run one).
+
+Who does what: the national office, a province, a county office and a reporting unit each open
+their home page and their usual pages (review queue, site lists first and deep pages, searches,
+statistics), the public browses the public pages, two county offices import workbooks through
+HTTP upload (dry run, confirm as a job) and two reviewers approve from the province's queue.
+**Logins are timed**: LOGINS people (default 50) log in within the first minute of each mode through
+the real pages — login page, password, second-factor page, code (each an organizing unit's own
+account from `national.py --accounts`, the bench password, the demo device's code) — and then
+browse as their unit. Every page view must answer 200 (a redirect to a login or second-factor form
+is an error); a login must go password → second factor → home. The per-address login rate is
+raised for the run (every bench client comes from one address; real users have their own).
+The other users' sessions are made directly in the session store, second factor verified.
+Halfway through each mode the statistics rebuild is queued (as the scheduler does every
+STATISTICS_MAX_AGE). Per page: the request count, median, p95 and max; the targets are 0 errors,
+p95 < 1 s on every page including home and login, national statistics p95 < 300 ms.
+STACK_PORT_BASE=N pins the stack's ports, LOAD_REDIS_DB its Redis database.
 """
 
 import argparse
 import asyncio
-import io
 import os
 import random
 import re
 import statistics
 import sys
 import time
-import zipfile
 from collections import defaultdict
 from pathlib import Path
 
@@ -35,13 +41,17 @@ ROOT = Path(__file__).resolve().parent.parent
 REDIS_DB = int(os.environ.get("LOAD_REDIS_DB", "14"))
 STACK_ENV = {"REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}", "CACHE_PREFIX": "loadbench",
              "CELERY_BROKER_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
-             "SECRET_KEY": "load-bench-" + "k" * 50}
+             "SECRET_KEY": "load-bench-" + "k" * 50,
+             # Every bench client comes through nginx from one address: the per-address login rate
+             # (a guard against floods from one client) would measure the throttle, not the logins.
+             "LOGIN_RATE_PER_ADDRESS": os.environ.get("LOAD_LOGIN_RATE", "100000")}
 os.environ.update(STACK_ENV)
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _setup  # noqa: E402
 import aiohttp  # noqa: E402
-from national import QUEUE_PROVINCE, ensure_national_sites  # noqa: E402
+from national import (BENCH_PASSWORD, QUEUE_PROVINCE, account_username, ensure_national_accounts,  # noqa: E402
+                      ensure_national_sites)
 
 from deploy.localstack import WORKER_NICE, LocalStack  # noqa: E402
 from sitecensus.accounts import roles  # noqa: E402
@@ -152,6 +162,44 @@ async def browse(rec, base, cookie, pages, until):
             await think()
 
 
+async def login_then_browse(rec, base, username, pages, until, start_after):
+    """A person logging in through the real pages (timed), then browsing as their unit."""
+    from sitecensus.accounts.otp import demo_code  # every bench account has the demo device
+
+    await asyncio.sleep(start_after)
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with aiohttp.ClientSession(cookie_jar=jar, connector=aiohttp.TCPConnector(ssl=False, limit=2)) as http:
+        started = time.perf_counter()
+        page = await rec.get(http, "登录：登录页", base + "/accounts/login/")
+        token = TOKEN.search(page)
+        if token is None:
+            return
+        status, location, _ = await rec.post(
+            http, "登录：密码", base + "/accounts/login/",
+            {"csrfmiddlewaretoken": token.group(1), "username": username, "password": BENCH_PASSWORD},
+            headers={"Referer": base + "/accounts/login/"})
+        if status != 302 or "/accounts/otp/verify/" not in location:
+            rec.errors.append(f"登录：密码 {username}: HTTP {status} → {location or '(no redirect)'}")
+            return
+        otp_url = base + location
+        page = await rec.get(http, "登录：动态口令页", otp_url)
+        token = TOKEN.search(page)
+        if token is None:
+            return
+        status, location, _ = await rec.post(http, "登录：动态口令", otp_url,
+                                             {"csrfmiddlewaretoken": token.group(1), "token": demo_code()},
+                                             headers={"Referer": otp_url})
+        if status != 302 or "/accounts/" in location:
+            rec.errors.append(f"登录：动态口令 {username}: HTTP {status} → {location or '(no redirect)'}")
+            return
+        await rec.get(http, "首页：登录后", base + location)
+        rec.times["登录：全程（四步 + 首页）"].append(time.perf_counter() - started)
+        while time.time() < until:
+            await think()
+            label, path = random.choice(pages)
+            await rec.get(http, label, base + path)
+
+
 async def importer(rec, base, cookie, files, until):
     async with aiohttp.ClientSession(cookies={"sessionid": cookie}, connector=aiohttp.TCPConnector(ssl=False)) as http:
         for data in files:
@@ -217,14 +265,19 @@ async def approver(rec, base, cookie, until, after):
 # The browsing mix: who looks at what (label, path). Every one must answer 200 (a redirect
 # to a login or second-factor form would be measuring the wrong page).
 PAGES = {
-    "national": [("统计：全国", "/stats/"), ("网站列表：全国首页", "/sites/"),
+    "national": [("首页：全国", "/"), ("统计：全国", "/stats/"), ("网站列表：全国首页", "/sites/"),
                  ("网站列表：全国深页", "/sites/?after={national_deep}"), ("网站列表：全国搜索", "/sites/?q=%E5%8E%BF%E4%BA%BA%E6%B0%91")],
-    "province": [("待审核队列：河北", "/sites/review/"), ("待审核队列：河北深页", "/sites/review/?after={review_deep}"),
+    "province": [("首页：河北", "/"), ("待审核队列：河北", "/sites/review/"),
+                 ("待审核队列：河北深页", "/sites/review/?after={review_deep}"),
                  ("统计：河北", "/stats/"), ("网站列表：河北", "/sites/?status=submitted")],
     "county": [("网站列表：县", "/sites/"), ("统计：县", "/stats/"), ("首页：县", "/")],
+    "reporter": [("首页：填报单位", "/"), ("网站列表：填报单位", "/sites/"), ("评分：填报单位", "/checks/")],
     "public": [("公开：普查专题", "/pucha/"), ("公开：网站名录", "/pucha/sites/"),
                ("公开：名录搜索", "/pucha/sites/?q=%E6%95%99%E8%82%B2"), ("公开：通报", "/pucha/notices/")],
 }
+# What a person who logged in opens afterwards, by the kind of their unit.
+AFTER_LOGIN = [("首页：登录者", "/"), ("待审核队列：登录者", "/sites/review/"), ("网站列表：登录者", "/sites/"),
+               ("统计：登录者", "/stats/")]
 
 
 def deep_pages(national_user, province_user) -> dict:
@@ -262,24 +315,26 @@ def pct(values, p):
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
-async def run(base, sessions, args):
+async def run(base, sessions, logins, args):
     rec = Recorder()
     rec.t0 = time.time()
     until = time.time() + args.seconds
     tasks = []
-    national, province, county, approvers, importers = sessions
-    national_pages, province_pages, county_pages, public_pages = (PAGES[k] for k in ("national", "province",
-                                                                                        "county", "public"))
+    national, province, county, reporter, approvers, importers = sessions
+    kinds = [(national, PAGES["national"]), (province, PAGES["province"]), (county, PAGES["county"]),
+             (reporter, PAGES["reporter"]), (None, PAGES["public"])]
     browsers = args.users - len(approvers) - len(importers)
     for i in range(browsers):
-        kind = i % 4
-        cookie, pages = [(national, national_pages), (province, province_pages), (county, county_pages),
-                         (None, public_pages)][kind]
+        cookie, pages = kinds[i % len(kinds)]
         tasks.append(browse(rec, base, cookie, pages, until))
     for k, (cookie, files) in enumerate(importers):
         tasks.append(importer(rec, base, cookie, files, until))
     for k, cookie in enumerate(approvers):
         tasks.append(approver(rec, base, cookie, until, args.review_from[k % len(args.review_from)]))
+    # LOGINS people log in within the first minute (or the run, if shorter), spread evenly.
+    window = min(60.0, args.seconds * 0.8)
+    for k, username in enumerate(logins):
+        tasks.append(login_then_browse(rec, base, username, AFTER_LOGIN, until, window * k / max(1, len(logins))))
     tasks.append(rebuild_midway(args.seconds / 2))
     started = time.time()
     await asyncio.gather(*tasks)
@@ -295,23 +350,93 @@ def prepare() -> None:
 
     started = time.perf_counter()
     refresh_tallies(force=True)
+    created = ensure_national_accounts()  # the organizing units' own accounts: the timed logins use them
     analyze()
+    if created:
+        print(f"accounts: {len(created):,} organizing-unit accounts created (bench/national.py --accounts)")
     print(f"database: {_setup.describe_database()}; statistics rebuilt + ANALYZE in {time.perf_counter() - started:.1f} s")
+
+
+def login_accounts(count: int, used: set) -> list[str]:
+    """Organizing units' own accounts (national.py --accounts), a different one per login: county
+    and city offices first (most of the country's logins), each used once per run."""
+    usernames = []
+    for unit in (Unit.objects.filter(is_organizer=True, closed_at__isnull=True, depth__gte=3)
+                 .order_by("-depth", "path").iterator()):
+        name = account_username(unit)
+        if name not in used and User.objects.filter(username=name, is_active=True).exists():
+            usernames.append(name)
+            used.add(name)
+        if len(usernames) >= count:
+            break
+    return usernames
+
+
+def importer_sessions(county_units) -> list:
+    from django.db.models import Count
+
+    importers = []
+    for k, office in enumerate(county_units[1:3]):
+        # The unit below with the fewest sites: its workbook (existing sites + 50 new) stays
+        # under the 500-row limit however often the bench has run on this database.
+        child = (Unit.objects.filter(path__startswith=office.path, depth=office.depth + 1, is_organizer=False)
+                 .annotate(n=Count("websites")).order_by("n", "path").first())
+        importers.append((session_for(account(f"load_import{k}", office, roles.ORGANIZER)),
+                          workbooks(child, office.org_code or f"c{office.pk}", 6, 50)))
+    return importers
+
+
+def report(modes: dict) -> None:
+    names = list(modes)
+    labels = sorted({label for rec, _ in modes.values() for label in rec.times})
+    print("  " + f"{'page':<26}" + "".join(f"{'[' + name + '] n':>12}{'median':>9}{'p95':>9}{'max':>9}"
+                                             for name in names))
+    for label in labels:
+        line = f"  {label:<26}"
+        for name in names:
+            values = modes[name][0].times.get(label, [])
+            if label.endswith("（条）"):
+                line += f"{len(values):>12}{'imports':>9}{sum(values):>9,}{'sites':>9}" if values else " " * 39
+            elif values:
+                line += (f"{len(values):>12}{statistics.median(values) * 1000:>7.0f}ms"
+                         f"{pct(values, 95) * 1000:>7.0f}ms{max(values) * 1000:>7.0f}ms")
+            else:
+                line += " " * 39
+        print(line)
+    for name, (rec, elapsed) in modes.items():
+        total = sum(len(v) for k, v in rec.times.items() if not k.endswith("（条）"))
+        timed = {k: v for k, v in rec.times.items() if not k.endswith("（条）")}
+        worst = max((pct(v, 95), k) for k, v in timed.items())
+        logins = rec.times.get("登录：全程（四步 + 首页）", [])
+        stats = rec.times.get("统计：全国", [0])
+        print(f"[{name}] {total:,} requests in {elapsed:.0f} s ({total / elapsed:.0f}/s), errors: {len(rec.errors)}; "
+              f"worst p95 {worst[0] * 1000:.0f} ms ({worst[1]}; target < 1000 ms); "
+              f"logins: {len(logins)} done, whole-login p95 {pct(logins, 95) * 1000 if logins else 0:.0f} ms; "
+              f"national statistics p95 {pct(stats, 95) * 1000:.0f} ms (target < 300 ms)")
+        for error in rec.errors[:8]:
+            print(f"  ! {error}")
+        print(f"  [{name}] slowest requests (started at second): " + ", ".join(
+            f"{label} {seconds:.1f} s @{at:.0f}" for seconds, at, label in sorted(rec.slow, reverse=True)[:6]))
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--seconds", type=int, default=60, help="per mode")
+    parser.add_argument("--logins", type=int, default=50, help="timed logins within each mode's first minute")
+    parser.add_argument("--modes", default="paced,capacity",
+                        help="paced (people pause --think between clicks), capacity (no pause), or both")
     parser.add_argument("--think", default="1-3", metavar="LO-HI",
-                        help="seconds a person pauses between clicks, uniformly drawn (default 1-3, as load tools' "
-                             "virtual users do); 0 = none: every user clicks again the moment a page arrives")
+                        help="the paced mode's pause between a person's clicks, uniformly drawn (default 1-3 s)")
     parser.add_argument("--gunicorn-workers", type=int, default=None, help="default: the shipped config's")
     parser.add_argument("--gunicorn-threads", type=int, default=None, help="default: the shipped config's")
     args = parser.parse_args()
     global THINK
     lo, _, hi = args.think.partition("-")
-    THINK = (float(lo), float(hi or lo))
+    paced = (float(lo), float(hi or lo))
+    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    if not modes or set(modes) - {"paced", "capacity"}:
+        sys.exit("--modes: paced, capacity or both")
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -322,6 +447,9 @@ def main():
     county_units = [u for u in Unit.objects.filter(kind=Unit.Kind.COUNTY_OFFICE, path__startswith=hebei.path)
                     .order_by("path")[:40]
                     if Unit.objects.filter(path__startswith=u.path, depth=u.depth + 1, is_organizer=False).exists()][:3]
+    reporting_unit = Unit.objects.filter(path__startswith=county_units[0].path, depth=county_units[0].depth + 1,
+                                         is_organizer=False).order_by("path").first()
+    used: set = set()
     with LocalStack(os.environ["DATABASE_URL"], redis_db=REDIS_DB, workers=args.gunicorn_workers,
                     threads=args.gunicorn_threads, extra_env=STACK_ENV) as stack:
         national_user = account("load_guoban", root, roles.NATIONAL_ADMIN)
@@ -331,44 +459,27 @@ def main():
         args.review_from = deep["review_from"]
         national, province = session_for(national_user), session_for(province_user)
         county = session_for(account("load_county", county_units[0], roles.ORGANIZER))
+        reporter = session_for(account("load_reporter", reporting_unit, roles.REPORTER))
         approvers = [session_for(account(f"load_review{k}", hebei, roles.ORGANIZER)) for k in range(2)]
-        importers = []
-        for k, office in enumerate(county_units[1:3]):
-            # The unit below with the fewest sites: its workbook (existing sites + 50 new) stays
-            # under the 500-row limit however often the bench has run on this database.
-            from django.db.models import Count
-
-            child = (Unit.objects.filter(path__startswith=office.path, depth=office.depth + 1, is_organizer=False)
-                     .annotate(n=Count("websites")).order_by("n", "path").first())
-            importers.append((session_for(account(f"load_import{k}", office, roles.ORGANIZER)),
-                              workbooks(child, office.org_code or f"c{office.pk}", 6, 50)))
         shape = stack.gunicorn_shape()
         print(f"stack: {stack.url} (nginx → gunicorn {shape[0]} workers × {shape[1]} threads, "
-              f"Redis db {REDIS_DB}, Celery job worker at nice {WORKER_NICE}); settings at their defaults")
-        print("not measured: logins (sessions are made in the store, second factor verified), the scanner, "
-              "probes and beat (one statistics rebuild is queued mid-run)")
-        print("think time between a person's clicks (browsing and reviewing; importers do not pause): "
-              + (f"{THINK[0]:g}–{THINK[1]:g} s" if THINK[1] else "none (--think 0)"))
-        rec, elapsed = asyncio.run(run(stack.url, (national, province, county, approvers, importers), args))
-    total = sum(len(v) for k, v in rec.times.items() if not k.endswith("（条）"))
-    print(f"{args.users} users for {elapsed:.0f} s: {total:,} requests ({total / elapsed:.0f}/s), "
-          f"errors: {len(rec.errors)}")
-    for error in rec.errors[:10]:
-        print(f"  ! {error}")
-    print(f"  {'page':<22}{'n':>6}{'median':>9}{'p95':>9}{'max':>9}")
-    for label in sorted(rec.times):
-        values = rec.times[label]
-        if label.endswith("（条）"):
-            print(f"  {label:<22}{len(values):>6} imports confirmed, {sum(values):,} sites written")
-            continue
-        print(f"  {label:<22}{len(values):>6}{statistics.median(values) * 1000:>7.0f}ms"
-              f"{pct(values, 95) * 1000:>7.0f}ms{max(values) * 1000:>7.0f}ms")
-    print("  slowest requests (started at second):", ", ".join(
-        f"{label} {seconds:.1f} s @{at:.0f}" for seconds, at, label in sorted(rec.slow, reverse=True)[:8]))
-    worst = max((pct(v, 95), k) for k, v in rec.times.items() if not k.endswith("（条）"))
-    stats = rec.times.get("统计：全国", [0])
-    print(f"worst p95: {worst[0] * 1000:.0f} ms ({worst[1]}; target < 1000 ms); "
-          f"national statistics p95: {pct(stats, 95) * 1000:.0f} ms (target < 300 ms); errors: {len(rec.errors)}")
+              f"Redis db {REDIS_DB}, Celery job worker at nice {WORKER_NICE}); settings at their defaults but "
+              f"LOGIN_RATE_PER_ADDRESS={STACK_ENV['LOGIN_RATE_PER_ADDRESS']} (one client address for everyone)")
+        print(f"{args.users} users per mode, {args.seconds} s each; {args.logins} timed logins within each mode's "
+              f"first minute; paced = {paced[0]:g}–{paced[1]:g} s between a person's clicks, capacity = none")
+        results = {}
+        for mode in modes:
+            THINK = paced if mode == "paced" else (0.0, 0.0)
+            importers = importer_sessions(county_units)
+            logins = login_accounts(args.logins, used)
+            if len(logins) < args.logins:
+                print(f"  (only {len(logins)} unused organizing-unit accounts for logins)")
+            load_before = os.getloadavg()[0]
+            results[mode] = asyncio.run(run(stack.url, (national, province, county, reporter, approvers, importers),
+                                            logins, args))
+            print(f"[{mode}] load average before {load_before:.1f}, after {os.getloadavg()[0]:.1f} "
+                  f"(2 cores; the machine may be shared)")
+    report(results)
 
 
 if __name__ == "__main__":

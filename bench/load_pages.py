@@ -52,7 +52,10 @@ def main():
     county = Unit.objects.filter(kind=Unit.Kind.COUNTY_OFFICE, path__startswith=hebei.path).order_by("path").first()
     users = {"national": load.account("load_guoban", root, roles.NATIONAL_ADMIN),
              "province": load.account("load_hebei", hebei, roles.ORGANIZER),
-             "county": load.account("load_county", county, roles.ORGANIZER)}
+             "county": load.account("load_county", county, roles.ORGANIZER),
+             "reporter": load.account("load_reporter", Unit.objects.filter(
+                 path__startswith=county.path, depth=county.depth + 1, is_organizer=False).order_by("path").first(),
+                 roles.REPORTER)}
     load.resolve_pages(load.deep_pages(users["national"], users["province"]))
     print(f"database: {load._setup.describe_database()}")
     print(f"  {'page':<22}{'cold':>8}{'warm':>8}{'queries':>9}  slowest queries (ms)")

@@ -1,6 +1,6 @@
 """National-scale data generator, on the real division data.
 
-    python bench/national.py [--reset] [--scale 1.0] [--sites]
+    python bench/national.py [--reset] [--scale 1.0] [--sites] [--accounts]
 
 Builds the whole unit tree the census plans for (DESIGN §6): the national office;
 31 provincial offices, 342 city offices (municipalities' pseudo-cities have none),
@@ -10,6 +10,13 @@ internal bodies, and vertical systems with provincial and city branches —
 about 150,000 units. Rows are written in bulk with their materialized paths,
 so the tree is exactly what the services would have built. Later benchmarks
 reuse it (`ensure_national_units`).
+
+--accounts gives every open organizing unit (the national office, every provincial, city
+and county office, every State Council department and vertical branch: ~3,700) one account
+and prints the list: username `o` + the unit's organizing-unit code (the national office's
+is a 国办管理员, the others 组织单位操作员), one bench password for all (hashed once with the
+configured hasher), and the demo's second-factor device (`sitecensus demo-otp` shows the code).
+Existing accounts are kept; running it again adds only what is missing.
 """
 
 from __future__ import annotations
@@ -166,6 +173,8 @@ def main():
     parser.add_argument("--reset", action="store_true", help="drop and rebuild the benchmark database")
     parser.add_argument("--scale", type=float, default=1.0, help="share of departments per office")
     parser.add_argument("--sites", action="store_true", help="also ~85,000 websites with ~2,500,000 columns")
+    parser.add_argument("--accounts", action="store_true",
+                        help="an account for every organizing unit, with the printed list")
     args = parser.parse_args()
     if args.reset:
         from django.core.management import call_command
@@ -190,12 +199,64 @@ def main():
               f"in {time.perf_counter() - started:.1f} s")
         for row in Website.objects.values("status", "life").annotate(n=Count("id")).order_by("status", "life"):
             print(f"  {row['status']:<10}{row['life']:<10}{row['n']:>9,}")
+    if args.accounts:
+        started = time.perf_counter()
+        created = ensure_national_accounts()
+        print_accounts(created)
+        print(f"accounts: {len(created):,} created in {time.perf_counter() - started:.1f} s")
     from sitecensus.core.db import analyze
 
     started = time.perf_counter()
     analyze()  # the planner's statistics for the freshly loaded tables
     print(f"ANALYZE in {time.perf_counter() - started:.1f} s")
 
+
+
+# ---------------------------------------------------------------- accounts
+
+BENCH_PASSWORD = "Pucha@2015Bench"
+
+
+def account_username(unit: Unit) -> str:
+    return f"o{unit.org_code.lower()}"
+
+
+@transaction.atomic
+def ensure_national_accounts(*, password: str = BENCH_PASSWORD) -> list:
+    """One account for every open organizing unit that has none; returns the accounts created."""
+    from django.contrib.auth.hashers import make_password
+
+    from sitecensus.accounts import otp, roles
+    from sitecensus.accounts.models import User
+
+    encoded = make_password(password)  # one hash for all: the bench needs the same known password
+    now = timezone.now()
+    have = set(User.objects.filter(unit__is_organizer=True, role__in=[roles.ORGANIZER, roles.NATIONAL_ADMIN])
+               .values_list("unit_id", flat=True))
+    taken = set(User.objects.values_list("username", flat=True))
+    users = []
+    for unit in (Unit.objects.filter(is_organizer=True, closed_at__isnull=True, org_code__isnull=False)
+                 .exclude(pk__in=have).order_by("path")):
+        username = account_username(unit)
+        if username in taken:
+            continue
+        users.append(User(username=username, unit=unit, password=encoded, must_change_password=False,
+                          role=roles.NATIONAL_ADMIN if unit.depth == 1 else roles.ORGANIZER,
+                          email=f"{username}@bench.example.gov.cn", password_changed_at=now, issued_at=now))
+    User.objects.bulk_create(users, batch_size=2000)
+    created = list(User.objects.filter(username__in=[u.username for u in users]).select_related("unit")
+                   .order_by("unit__path"))
+    otp.TOTPDevice.objects.bulk_create(
+        [otp.TOTPDevice(user=user, name="演示动态口令", key=otp.DEMO_KEY_HEX, confirmed=True, tolerance=1)
+         for user in created if otp.required_for(user)], batch_size=2000)
+    return created
+
+
+def print_accounts(users, *, password: str = BENCH_PASSWORD) -> None:
+    print(f"{'账号':<12}{'角色':<10}{'代码':<8}单位")
+    for user in users:
+        print(f"{user.username:<12}{user.role_label:<10}{user.unit.org_code or '':<8}{user.unit.name}")
+    print(f"密码均为 {password}；二次验证用演示密钥（运行 sitecensus demo-otp 查看当前口令）。")
 
 
 # ---------------------------------------------------------------- websites

@@ -48,6 +48,22 @@ class CensusLoginView(auth_views.LoginView):
         throttle.succeeded(self.request, form.get_user().get_username())
         return super().form_valid(form)
 
+    def get_success_url(self):
+        """Straight to the second-factor step when the role needs one (not through a page that
+        would only redirect there: one round trip less per login); the page asked for follows."""
+        from django.urls import reverse
+        from django.utils.http import urlencode
+
+        from . import otp
+
+        url = super().get_success_url()
+        user = self.request.user
+        if not otp.required_for(user):
+            return url
+        if not otp.has_device(user):
+            return reverse("accounts:otp_setup")
+        return f"{reverse('accounts:otp_verify')}?{urlencode({'next': url})}"
+
 
 def lockout_response(request, original_response=None, credentials=None):
     """Axes calls this once a username is locked: the login page, with why."""

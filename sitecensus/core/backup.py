@@ -13,8 +13,13 @@ from django.db import connection, connections
 
 
 def _pg_env(settings_dict: dict) -> tuple[list[str], dict]:
-    args = ["-h", settings_dict.get("HOST") or "127.0.0.1", "-p", str(settings_dict.get("PORT") or 5432),
-            "-U", settings_dict.get("USER") or "postgres"]
+    """pg_dump/pg_restore connect as the server does: what DATABASE_URL leaves out (host, port,
+    user) is left to libpq's defaults, so `postgres:///sitecensus` reaches the local socket with
+    peer authentication as the service's own user, as on a stock Debian server."""
+    args = []
+    for flag, key in (("-h", "HOST"), ("-p", "PORT"), ("-U", "USER")):
+        if settings_dict.get(key):
+            args += [flag, str(settings_dict[key])]
     env = {**os.environ}
     if settings_dict.get("PASSWORD"):
         env["PGPASSWORD"] = settings_dict["PASSWORD"]

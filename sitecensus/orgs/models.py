@@ -114,7 +114,15 @@ class Unit(MP_Node):
                 | models.Q(is_organizer=True, org_code__isnull=False),
                 name="unit_organizer_has_code"),
         ]
-        indexes = [models.Index(fields=["kind", "level"])]
+        indexes = [models.Index(fields=["kind", "level"]),
+                   # A unit's children (depth = d + 1 under its path) — the home page's counts, the
+                   # inspection scope — read this index instead of scanning every unit below (PostgreSQL
+                   # needs the pattern operator class to use it for LIKE 'path%')…
+                   models.Index(fields=["depth", "path"], name="unit_depth_path",
+                                opclasses=["int4_ops", "varchar_pattern_ops"]),
+                   # …and this one for the first children in path order (ORDER BY path LIMIT n): without
+                   # it the planner walks the whole tree in path order to find the national office's.
+                   models.Index(fields=["depth", "path"], name="unit_depth_path_order")]
 
     def __str__(self):
         return self.name

@@ -10,6 +10,7 @@ from django.test.utils import override_settings
 from sitecensus.accounts import otp
 from sitecensus.accounts import services as account_services
 from sitecensus.accounts.models import User
+from sitecensus.core.errors import InvalidState
 from sitecensus.orgs import services as org_services
 from sitecensus.orgs.models import Division, Unit
 from sitecensus.public.services import create_news
@@ -17,6 +18,9 @@ from sitecensus.registry.demo import load_registry_demo
 from sitecensus.scoring.demo import load_scoring_demo
 
 DEMO_PASSWORD = "Pucha@2015Demo"
+DEMO_USERNAMES = ("guoban", "guoban_fh", "sysadmin", "secadmin", "auditadmin", "hebei", "hebei_fgw", "hebei_jyt",
+                  "baoding", "baoding_jyj", "laishui", "laishui_jyj", "laishui_lsz", "shuiwu", "hebei_tax",
+                  "baoding_tax", "laishui_tax", "jiaoyubu", "jiaoyubu_xxzx")
 K = Unit.Kind
 
 
@@ -48,12 +52,35 @@ def town_unit_name(name: str) -> str:
     return name
 
 
+def demo_state() -> str:
+    """"demo" when the database holds the demo, "empty" when it holds no unit and no account,
+    "other" otherwise (e.g. the national data set, which has its own 河北省人民政府办公厅)."""
+    if User.objects.filter(username="hebei", role="organizer", unit__name="河北省人民政府办公厅",
+                           unit__depth=2).exists():
+        return "demo"
+    if Unit.objects.exists() or User.objects.exists():
+        return "other"
+    return "empty"
+
+
+def demo_accounts() -> list[User]:
+    """The demo's own accounts (not whatever other accounts the database holds)."""
+    return list(User.objects.select_related("unit").filter(username__in=DEMO_USERNAMES)
+                .order_by("unit__path", "username"))
+
+
 @override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")  # demo codes are not mailed
 @transaction.atomic
 def load_demo() -> list[User] | None:
-    """Build the demo tree; returns the demo accounts, or None when it exists."""
-    if Unit.objects.filter(name="河北省人民政府办公厅").exists():
+    """Build the demo tree; returns the demo accounts, or None when it exists. A database that
+    holds another tree (a national data set, a production database) is refused: the demo would
+    give the accounts there the published demo password."""
+    state = demo_state()
+    if state == "demo":
         return None
+    if state == "other":
+        raise InvalidState(f"数据库中已有单位树或账号（{Unit.objects.count():,} 个单位、{User.objects.count():,} 个账号），"
+                           "不是演示数据：演示数据只加载到空数据库，没有加载，也没有修改任何账号")
     if not Division.objects.exists():
         org_services.load_divisions()
     account_services.bootstrap()
@@ -110,4 +137,4 @@ def load_demo() -> list[User] | None:
     create_news(actor=users["guoban"], publish=True, title="全国政府网站普查统计摸底工作有序推进",
                 body="各地区、各部门按照通知要求，组织填报单位填报《政府网站基本信息表》和《政府网站栏目（系统）"
                      "基本信息表》，逐级审核上报。河北省保定市涞水县已完成乡镇网站的统计摸底和自查。")
-    return list(User.objects.select_related("unit").exclude(role="site").order_by("unit__path", "username"))
+    return demo_accounts()

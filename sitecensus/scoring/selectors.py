@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from sitecensus.core.errors import NotFound
@@ -32,11 +33,26 @@ def _submitted(stage: str):
     return Scorecard.objects.filter(website=OuterRef("pk"), stage=stage, status=Scorecard.Status.SUBMITTED)
 
 
+def _awaiting_inspection(sites: QuerySet) -> QuerySet:
+    """The rule of the inspection queue: self-check submitted, inspection not yet submitted."""
+    return (sites.annotate(self_done=Exists(_submitted(S.SELF)), inspected=Exists(_submitted(S.INSPECTION)))
+            .filter(self_done=True, inspected=False))
+
+
 def inspection_queue(organizer: Unit) -> QuerySet:
     """Waiting for inspection: self-check submitted, inspection not yet submitted."""
-    return (inspection_scope(organizer).annotate(self_done=Exists(_submitted(S.SELF)),
-                                                 inspected=Exists(_submitted(S.INSPECTION)))
-            .filter(self_done=True, inspected=False).select_related("unit").order_by("unit__path", "id"))
+    return _awaiting_inspection(inspection_scope(organizer)).select_related("unit").order_by("unit__path", "id")
+
+
+def inspection_queue_counts(organizer: Unit) -> dict[str, int]:
+    """The length of the inspection queue of every unit directly below `organizer`, keyed by
+    that unit's path, in one grouped query (its sites are those two levels below `organizer`):
+    the home page's cost does not grow with the number of child units."""
+    child_len = Unit.steplen * (organizer.depth + 1)
+    sites = active_websites().filter(unit__path__startswith=organizer.path, unit__depth=organizer.depth + 2)
+    rows = (_awaiting_inspection(sites).annotate(child=Substr("unit__path", 1, child_len))
+            .values("child").annotate(n=Count("id")).values_list("child", "n"))
+    return dict(rows)
 
 
 def selfcheck_overdue(organizer: Unit, *, today=None) -> QuerySet:
