@@ -21,6 +21,7 @@ urlpatterns = [
     path("pucha/", include("sitecensus.public.urls")),
     path("api/", include("sitecensus.api.urls")),
     path("jobs/", include("sitecensus.jobs.urls")),
+    path("drafts/", include("sitecensus.portal.urls")),
     path("captcha/", include("captcha.urls")),
     path("admin/", admin.site.urls),
 ]
