@@ -15,6 +15,7 @@ from sitecensus.core.errors import InvalidInput, InvalidState, NotAllowed
 from sitecensus.registry import campaigns
 from sitecensus.registry.models import Phase
 from sitecensus.registry.services import grant_exception
+from sitecensus.core.dates import cn_date
 
 from .. import policy
 from ..models import Rectification, RectificationEvent, Scorecard, ScoreEntry
@@ -69,7 +70,7 @@ def notify_issued(notices, *, sender) -> None:
             units=[notice.website.unit], kind=Message.Kind.RECTIFICATION_ISSUED,
             title=f"整改通知：{notice.website.name}（{notice.indicator_name}）",
             body=(f"{{unit}}：{notice.website.name}（{notice.website.site_code}）需就“{notice.indicator_name}”进行整改，"
-                  f"整改要求：{notice.requirement}。请于 {notice.deadline:%Y年%m月%d日} 前整改并在系统中反馈整改情况。"),
+                  f"整改要求：{notice.requirement}。请于 {cn_date(notice.deadline)} 前整改并在系统中反馈整改情况。"),
             link=f"/checks/rectifications/{notice.pk}/", sender=sender)
 
 

@@ -18,6 +18,7 @@ from sitecensus.registry import campaigns
 from sitecensus.registry.models import Phase
 from sitecensus.scoring import services as scoring_services
 from sitecensus.scoring.models import ScoreEntry
+from sitecensus.core.dates import cn_date
 
 from .. import policy
 from ..models import Batch, BatchSite, Notice
@@ -67,7 +68,7 @@ def _contents(batch: Batch) -> dict:
 
 
 def _summary(batch: Batch, data: dict) -> str:
-    return (f"{batch.organizer.name}于{batch.window_start:%Y年%m月%d日}至{batch.window_end:%Y年%m月%d日}"
+    return (f"{batch.organizer.name}于{cn_date(batch.window_start)}至{cn_date(batch.window_end)}"
             f"{'（' + batch.round.name + '）' if batch.round_id else ''}"
             f"对{data['sampled']}个政府网站进行了抽查，合格{data['passed']}个，"
             f"合格率{data['pass_rate'] if data['pass_rate'] is not None else '—'}%。")
@@ -103,7 +104,7 @@ def compose_correction(*, actor, notice: Notice, reason: str, request=None) -> N
     return Notice.objects.create(
         batch=batch, corrects=original, correction_reason=reason, **contents,
         title=f"关于{batch.name}情况的更正通报",
-        body=(f"更正原因：{reason}\n\n现对{timezone.localtime(original.published_at):%Y年%m月%d日}发布的《{original.title}》予以更正，"
+        body=(f"更正原因：{reason}\n\n现对{cn_date(timezone.localtime(original.published_at))}发布的《{original.title}》予以更正，"
               f"以本通报为准。" + _summary(batch, contents["figures"])))
 
 
