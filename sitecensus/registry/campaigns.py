@@ -114,12 +114,14 @@ def ancestors_paths(unit: Unit) -> list[str]:
 
 
 def check_phase(kind: str, unit: Unit, *, today: date | None = None, late_allowed: bool = False,
-                phase: Phase | None = None, closes_on: date | None = None, action: str | None = None) -> bool:
+                phase: Phase | None = None, closes_on: date | None = None, opens_on: date | None = None,
+                action: str | None = None) -> bool:
     """May `unit` do what phase `kind` gates, today? Returns whether it is late.
     Refuses before the phase opens; after it closes, refuses unless the
     organizing unit above granted an exception (or `late_allowed`).
     `phase` names another campaign's phase (a round's); `closes_on` a close of
-    one's own inside it (a rectification notice's 整改期限)."""
+    one's own inside it (a rectification notice's 整改期限), `opens_on` an opening of
+    one's own (a rectification notice is answerable from the day it is issued)."""
     phase = phase or campaign_phase(kind)
     today = today or timezone.localdate()
     if phase is None:
@@ -129,7 +131,7 @@ def check_phase(kind: str, unit: Unit, *, today: date | None = None, late_allowe
     dates = f"{cn_date(phase.opens_on)}至{cn_date(phase.closes_on)}"
     if closes_on:
         dates += f"，本项期限 {cn_date(closes_on)}"
-    if today < phase.opens_on:
+    if today < (opens_on or phase.opens_on):
         raise InvalidState(f"“{phase.campaign.name}”的{label}阶段（{dates}）尚未开始，"
                            f"将于 {cn_date(phase.opens_on)} 开始，现在还不能{what}")
     if today <= closes:

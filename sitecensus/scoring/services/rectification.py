@@ -83,15 +83,19 @@ def rectification_phase(notice: Rectification) -> Phase | None:
 
 
 def check_answer_window(notice: Rectification, *, today: date | None = None) -> bool:
-    """The phase gate of an answer (the self-check's gate, reused): refused before the
-    整改 phase opens; after the notice's own 整改期限 only with an exception granted by
-    the organizing unit above, and then late. Returns whether it is late."""
+    """The phase gate of an answer (the self-check's gate, reused). A notice is actionable
+    the day it is issued — whether or not the 整改 phase has opened, a unit that has fixed
+    its site may say so at once; the phase sets the deadline, not the opening. After the
+    notice's own 整改期限, only with an exception granted by the organizing unit above,
+    and then late. Returns whether it is late."""
     today = today or timezone.localdate()
     phase = rectification_phase(notice)
     if phase is None:
         return today > notice.deadline
+    issued = timezone.localdate(notice.issued_at) if notice.issued_at else today
     return campaigns.check_phase(Phase.Kind.RECTIFICATION, notice.website.unit, today=today, phase=phase,
-                                 closes_on=notice.deadline, action="反馈整改情况")
+                                 closes_on=notice.deadline, opens_on=min(issued, phase.opens_on),
+                                 action="反馈整改情况")
 
 
 @transaction.atomic
