@@ -92,17 +92,28 @@ class PhaseStatus:
         return self.phase.get_kind_display()
 
 
-def calendar(today: date | None = None) -> dict:
-    """What the home page shows: the campaign, its open phases with days left,
-    and the next phase to open (active rounds included)."""
+def calendar(today: date | None = None, *, kinds=None, rounds: bool = True) -> dict:
+    """What the home page shows: the campaign, its open phases with days left (one line
+    per phase kind: a round's phase of a kind already open in the census is not repeated),
+    and the next phase to open — never one of a kind that is open now. ``kinds`` limits it
+    to the phases that concern the user; ``rounds`` False leaves the spot-check rounds out."""
     today = today or timezone.localdate()
     campaign = active_campaign()
     if campaign is None:
         return {"campaign": None, "open": [], "next": None}
-    phases = list(Phase.objects.filter(campaign__in=[campaign, *campaign.rounds.filter(is_active=True)])
-                  .select_related("campaign").order_by("opens_on", "closes_on", "id"))
-    open_ = [PhaseStatus(p, "open", p.days_left(today)) for p in phases if p.is_open_on(today)]
-    upcoming = [p for p in phases if p.opens_on > today]
+    owners = [campaign, *campaign.rounds.filter(is_active=True)] if rounds else [campaign]
+    phases = list(Phase.objects.filter(campaign__in=owners).select_related("campaign")
+                  .order_by("opens_on", "closes_on", "id"))
+    if kinds is not None:
+        phases = [p for p in phases if p.kind in kinds]
+    open_, seen = [], set()
+    for p in sorted((p for p in phases if p.is_open_on(today)), key=lambda p: (p.campaign_id != campaign.pk,
+                                                                                  p.closes_on, p.id)):
+        if p.kind not in seen:
+            seen.add(p.kind)
+            open_.append(PhaseStatus(p, "open", p.days_left(today)))
+    open_.sort(key=lambda s: (s.phase.closes_on, s.phase.id))
+    upcoming = [p for p in phases if p.opens_on > today and p.kind not in seen]
     nxt = PhaseStatus(upcoming[0], "upcoming", (upcoming[0].opens_on - today).days) if upcoming else None
     return {"campaign": campaign, "open": open_, "next": nxt}
 

@@ -276,7 +276,7 @@ def _rect_context(request, notice, **extra):
     from sitecensus.evidence import selectors as evidence
 
     today = timezone.localdate()
-    return {"notice": notice, "events": notice.events.select_related("actor"),
+    return {"notice": notice, "events": notice.events.select_related("actor__unit"),
             "owner": services.may_self_check(request.user, notice.website),
             "issuer": notice.issuer_unit_id == request.user.unit_id,
             "phase": services.rectification_phase(notice), "overdue": today > notice.deadline,
