@@ -56,3 +56,34 @@ def test_a_unit_answers_a_spot_check_notice_the_day_it_arrives(page, site):
     expect(page.get_by_test_id("rect-status")).to_have_text("已反馈")
     notice.refresh_from_db()
     assert notice.status == "answered" and not notice.is_late
+
+
+def test_the_published_notice_pdf_is_laid_out_as_an_official_document(page, site):
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    from sitecensus.core.dates import cn_date
+
+    from sitecensus.spotcheck.models import Notice
+
+    _publish_a_spot_check_notice()
+    notice = Notice.objects.get(status="published", corrects__isnull=True)
+    page.goto(f"{site}/pucha/notices/{notice.pk}/")
+    href = page.locator(f"a[href$='/pucha/notices/{notice.pk}/pdf/']").first.get_attribute("href")
+    response = page.request.get(f"{site}{href}")
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages)
+    flat = re.sub(r"\s+", "", text)
+    day = cn_date(date.today())
+    parts = [("发文机关标志", "国务院办公厅文件"), ("发文字号", f"国务院办公厅〔{date.today().year}〕1号"),
+             ("标题", re.sub(r"\s+", "", notice.title)),
+             ("主送机关", "各省、自治区、直辖市人民政府办公厅"), ("正文", "一、抽查情况"),
+             ("落款", f"国务院办公厅{day}"), ("印发", f"国务院办公厅{day}印发")]
+    at = -1
+    for name, expected in parts:
+        found = flat.find(expected, at + 1)
+        assert found > at, (name, expected, flat[:400])
+        at = found
+    assert not re.search(r"年0\d|月0\d", flat)  # dates without leading zeros
