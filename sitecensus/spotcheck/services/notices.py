@@ -121,17 +121,20 @@ def rectify_by(batch: Batch):
 @transaction.atomic
 def publish(*, actor, notice: Notice, request=None) -> Notice:
     """Publish on the public pages and send rectification notices to the units
-    whose sites failed."""
+    whose sites failed. The returned notice carries what was actually sent:
+    ``issued`` (the rectification notices issued now) and ``already_open`` (problems
+    skipped because a notice for them is still open) — for a truthful message."""
     policy.check_organize(actor, notice.batch)
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
     lifecycle.check(notice, "publish")
     deadline = rectify_by(notice.batch)
-    sent = 0
+    sent = already_open = 0
     issued = []
     for bsite in notice.batch.sites.exclude(scorecard__result="合格").select_related("scorecard", "website"):
         for entry in bsite.scorecard.entries.filter(Q(is_veto=True) | Q(points__gt=0)):
             name = scoring_services.rubric_of(bsite.scorecard).indicator(entry.indicator).name
             if scoring_services.open_notice_exists(bsite.website, entry.indicator):
+                already_open += 1
                 continue  # one open notice per problem: the existing one still runs
             # Rectifications are scoring's: issued (audited, the unit told) by its own service.
             issued.append(scoring_services.issue_rectification(
@@ -140,4 +143,5 @@ def publish(*, actor, notice: Notice, request=None) -> Notice:
             sent += 1
     lifecycle.fire(notice, "publish", actor=actor, request=request, rectifications=sent)
     notice.save(update_fields=["status", "published_at", "published_by"])
+    notice.issued, notice.already_open = issued, already_open
     return notice
