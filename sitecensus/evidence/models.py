@@ -49,4 +49,6 @@ class EvidenceFile(models.Model):
 
     @property
     def size_label(self) -> str:
-        return f"{self.size / 1024:.0f} KB" if self.size < 1024 * 1024 else f"{self.size / 1024 / 1024:.1f} MB"
+        from sitecensus.core.sizes import size_label
+
+        return size_label(self.size)
