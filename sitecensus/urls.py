@@ -7,6 +7,8 @@ core_patterns = ([path("", portal_views.home, name="home")], "core")
 
 urlpatterns = [
     path("", include(core_patterns)),
+    # Browsers ask for /favicon.ico on pages without a <link rel=icon> (PDFs, JSON): the same icon.
+    path("favicon.ico", portal_views.favicon, name="favicon"),
     path("accounts/", include("sitecensus.accounts.urls")),
     path("units/", include("sitecensus.orgs.urls")),
     path("audit/", include("sitecensus.audit.urls")),

@@ -1,4 +1,6 @@
-from django.shortcuts import render
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 
 from sitecensus.accounts import policy as accounts_policy
@@ -12,6 +14,12 @@ from sitecensus.registry import campaigns
 from sitecensus.registry import policy as registry_policy
 from sitecensus.registry.selectors import review_queue
 from sitecensus.spotcheck import policy as spotcheck_policy
+
+
+@login_not_required
+def favicon(request):
+    """/favicon.ico (asked for by browsers on pages without a <link rel=icon>): the icon."""
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 def home(request):
