@@ -21,7 +21,8 @@ PAGE = 20
 
 def anonymous_cache(view):
     """Anonymous GETs of a public page are served from the cache for PUBLIC_CACHE_SECONDS
-    (the pages show approved data and published posts; a short delay is acceptable)."""
+    (the pages show approved data and published posts). Publishing a notice or a post moves
+    the cache generation on (core/publiccache.py), so what is published shows at once."""
     from functools import wraps
 
     from django.conf import settings
@@ -33,7 +34,9 @@ def anonymous_cache(view):
         seconds = settings.PUBLIC_CACHE_SECONDS
         if request.method != "GET" or request.user.is_authenticated or seconds <= 0:
             return view(request, *args, **kwargs)
-        key = f"public:{request.get_full_path()}"
+        from sitecensus.core.publiccache import generation
+
+        key = f"public:{generation()}:{request.get_full_path()}"
         hit = cache.get(key)
         if hit is not None:
             response = HttpResponse(hit[1], content_type=hit[0])

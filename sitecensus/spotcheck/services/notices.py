@@ -18,6 +18,7 @@ from sitecensus.registry import campaigns
 from sitecensus.registry.models import Phase
 from sitecensus.scoring import services as scoring_services
 from sitecensus.scoring.models import ScoreEntry
+from sitecensus.core import publiccache
 from sitecensus.core.dates import cn_date
 
 from .. import policy
@@ -144,4 +145,5 @@ def publish(*, actor, notice: Notice, request=None) -> Notice:
     lifecycle.fire(notice, "publish", actor=actor, request=request, rectifications=sent)
     notice.save(update_fields=["status", "published_at", "published_by"])
     notice.issued, notice.already_open = issued, already_open
+    publiccache.changed()  # on the public pages at once, not when their cache expires
     return notice

@@ -49,3 +49,16 @@ def test_publishing_names_what_was_sent(client, demo_users):
     passed = _signed_batch(demo_users, "三季度抽查", veto=False)
     said = _publish(client, passed)
     assert "无需整改，未下发整改通知" in said, said
+
+
+def test_a_published_notice_is_on_the_cached_public_pages_at_once(client, demo_users, settings,
+                                                                   django_capture_on_commit_callbacks):
+    settings.PUBLIC_CACHE_SECONDS = 60
+    batch = _signed_batch(demo_users, "一季度抽查", veto=False)
+    anonymous = type(client)()
+    before = anonymous.get("/pucha/notices/").content.decode()
+    assert "关于一季度抽查情况的通报" not in before
+    assert anonymous.get("/pucha/notices/")["X-Cache"] == "hit"  # cached
+    with django_capture_on_commit_callbacks(execute=True):
+        spot.publish(actor=demo_users["guoban"], notice=batch.notice)
+    assert "关于一季度抽查情况的通报" in anonymous.get("/pucha/notices/").content.decode()
