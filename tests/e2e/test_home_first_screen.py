@@ -69,6 +69,9 @@ def test_each_roles_todos_are_in_the_first_screen(page, site):
             login(page, site, username, DEMO_PASSWORD)
             page.goto(f"{site}/")
         expect(page.get_by_test_id("todos")).to_be_visible()
+        # The UI's own Chinese font loads and covers the page's words (no boxes without a system font).
+        assert page.evaluate("""() => document.fonts.load('16px "Sitecensus UI"', '待办事项普查')
+                                .then(faces => faces.length)""") > 0
         m = _measure(page)
         seen[username] = m
         if SHOTS:
