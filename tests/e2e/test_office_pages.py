@@ -30,3 +30,33 @@ def test_the_favicon_is_served(page, site):
     href = page.locator("link[rel=icon]").get_attribute("href")
     assert page.request.get(f"{site}{href}").status == 200
     assert page.request.get(f"{site}/favicon.ico").status == 200
+
+
+def test_scorecards_fit_1366_without_one_character_lines(page, site):
+    import os
+
+    from sitecensus.scoring.models import Scorecard
+
+    card = Scorecard.objects.get(website__name="涞水镇人民政府网站", stage="inspection")
+    page.set_viewport_size({"width": 1366, "height": 768})
+    login(page, site, "laishui", DEMO_PASSWORD)
+    page.goto(f"{site}/checks/card/{card.pk}/")
+    if os.environ.get("SITECENSUS_SCREENSHOTS"):
+        page.screenshot(path=os.path.join(os.environ["SITECENSUS_SCREENSHOTS"], "card-1366.png"), full_page=True)
+    layout = page.evaluate("""() => {
+      const doc = document.scrollingElement;
+      const lineHeight = e => parseFloat(getComputedStyle(e).lineHeight) || parseFloat(getComputedStyle(e).fontSize) * 1.5;
+      const names = [...document.querySelectorAll('.scorecard .indicator-name')].map(e => {
+        const r = e.getBoundingClientRect();
+        return {text: e.innerText, width: e.closest('td').getBoundingClientRect().width,
+                lines: Math.round(r.height / lineHeight(e))};
+      });
+      return {scrollWidth: doc.scrollWidth, innerWidth: window.innerWidth, names: names,
+              tags: document.querySelectorAll('.scorecard .tag').length};
+    }""")
+    assert layout["scrollWidth"] <= layout["innerWidth"], layout["scrollWidth"]
+    assert layout["names"]
+    for name in layout["names"]:
+        # Never one character a line: a name of n characters takes well under n lines.
+        assert name["width"] >= 140 and name["lines"] <= max(1, len(name["text"]) // 4), name
+    assert page.get_by_test_id("unconfirmed-note").count() <= 1
