@@ -8,6 +8,7 @@ from django.db import models
 
 from sitecensus.core import dbtriggers
 from sitecensus.scoring.models import IMMUTABLE, Rectification, Scorecard
+from sitecensus.core.sizes import size_label
 
 _OF_SUBMITTED = ("{0}.scorecard_id IS NOT NULL AND "
                  "(SELECT status FROM scoring_scorecard WHERE id = {0}.scorecard_id) = 'submitted'")
@@ -49,6 +50,4 @@ class EvidenceFile(models.Model):
 
     @property
     def size_label(self) -> str:
-        from sitecensus.core.sizes import size_label
-
         return size_label(self.size)

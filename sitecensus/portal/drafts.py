@@ -29,6 +29,9 @@ from django.shortcuts import resolve_url
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from sitecensus.accounts.signals import LOGIN_AT
+from sitecensus.core.middleware import SessionTouchMiddleware
+
 from .models import FormDraft
 
 PENDING = "_pending_post"  # session key: a form posted after the session expired
@@ -178,9 +181,6 @@ DRAFT_PREFIX = "/drafts/"
 def session_remaining(request) -> dict:
     """Seconds until this session ends: the idle timeout (as SessionTouchMiddleware
     slides it) and the absolute lifetime, whichever is first."""
-    from sitecensus.accounts.signals import LOGIN_AT
-    from sitecensus.core.middleware import SessionTouchMiddleware
-
     now = time.time()
     session = request.session
     touched = float(session.get(SessionTouchMiddleware.KEY, 0))
@@ -250,7 +250,5 @@ def draft_discard(request):
 @require_POST
 def keepalive(request):
     """保持登录: slides the idle timeout now."""
-    from sitecensus.core.middleware import SessionTouchMiddleware
-
     request.session[SessionTouchMiddleware.KEY] = int(time.time())
     return JsonResponse(session_remaining(request))

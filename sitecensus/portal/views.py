@@ -14,6 +14,9 @@ from sitecensus.registry import campaigns
 from sitecensus.registry import policy as registry_policy
 from sitecensus.registry.selectors import review_queue
 from sitecensus.spotcheck import policy as spotcheck_policy
+from sitecensus.registry.models import Website
+from sitecensus.scoring import selectors as scoring_selectors
+from sitecensus.scoring.models import Rectification
 
 
 @login_not_required
@@ -50,10 +53,6 @@ def _own_counts(user) -> dict:
     to it and rectification notices waiting for its answer (scoped selectors)."""
     if not (base.is_reporter(user) or base.is_site_login(user)):
         return {}
-    from sitecensus.registry.models import Website
-    from sitecensus.scoring import selectors as scoring_selectors
-    from sitecensus.scoring.models import Rectification
-
     counts = {"rectify_count": scoring_selectors.rectifications(user, status=Rectification.Status.OPEN).count()}
     if base.is_reporter(user):
         counts["returned_count"] = registry_policy.visible_websites(user).filter(

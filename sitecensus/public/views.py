@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from sitecensus.core import publiccache
 from sitecensus.core.paging import CountCachingPaginator
 from sitecensus.core.errors import CensusError
 from sitecensus.registry.siteclass import all_classes
@@ -34,9 +35,7 @@ def anonymous_cache(view):
         seconds = settings.PUBLIC_CACHE_SECONDS
         if request.method != "GET" or request.user.is_authenticated or seconds <= 0:
             return view(request, *args, **kwargs)
-        from sitecensus.core.publiccache import generation
-
-        key = f"public:{generation()}:{request.get_full_path()}"
+        key = f"public:{publiccache.generation()}:{request.get_full_path()}"
         hit = cache.get(key)
         if hit is not None:
             response = HttpResponse(hit[1], content_type=hit[0])

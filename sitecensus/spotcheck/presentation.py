@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from sitecensus.core.dates import cn_date
 from sitecensus.orgs.selectors import province_name
 
 
@@ -46,8 +47,6 @@ def gongwen(notice, today: date) -> dict:
     发文字号 (the issuing unit, the year in 〔〕 and the notice's number among the unit's
     notices of that year), 标题, 主送机关, 正文, 落款 (issuer and date, no leading zeros)
     and 版记 (印发机关和印发日期)."""
-    from sitecensus.core.dates import cn_date
-
     from .models import Notice
 
     issuer, day = issuer_and_date(notice, today)
