@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Keeps a form posted into an expired session (it must see the next one's logout).
+    "sitecensus.portal.drafts.KeepPostedFormMiddleware",
     "sitecensus.accounts.middleware.SessionLifetimeMiddleware",
     "sitecensus.accounts.middleware.SecondFactorMiddleware",
     "sitecensus.accounts.middleware.ForcePasswordChangeMiddleware",
@@ -122,6 +124,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sitecensus.portal.navigation.navigation",
+                "sitecensus.portal.drafts.context",
             ],
         },
     },
@@ -199,6 +202,8 @@ SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_TOUCH_SECONDS = env_int("SESSION_TOUCH_SECONDS", 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# The header counts down this many seconds before the idle timeout (with 保持登录).
+SESSION_WARN_SECONDS = env_int("SESSION_WARN_SECONDS", 5 * 60)
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 8 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

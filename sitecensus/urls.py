@@ -7,6 +7,8 @@ core_patterns = ([path("", portal_views.home, name="home")], "core")
 
 urlpatterns = [
     path("", include(core_patterns)),
+    # Browsers ask for /favicon.ico on pages without a <link rel=icon> (PDFs, JSON): the same icon.
+    path("favicon.ico", portal_views.favicon, name="favicon"),
     path("accounts/", include("sitecensus.accounts.urls")),
     path("units/", include("sitecensus.orgs.urls")),
     path("audit/", include("sitecensus.audit.urls")),
@@ -21,6 +23,7 @@ urlpatterns = [
     path("pucha/", include("sitecensus.public.urls")),
     path("api/", include("sitecensus.api.urls")),
     path("jobs/", include("sitecensus.jobs.urls")),
+    path("drafts/", include("sitecensus.portal.urls")),
     path("captcha/", include("captcha.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -81,3 +81,53 @@ def test_no_raw_region_code_or_english_status_word(client, demo_users):
     everything = "".join(seen)
     # The pages did show what the codes stand for.
     assert "无法建立连接" in everything and "附件" in everything and "河北省 · " in everything
+
+
+# ---------------------------------------------------------------- a walk of every role
+
+# Pages whose subject is the account itself (issuing, handing over, unlocking, auditing
+# accounts): there the account name is what the reader needs.
+ACCOUNT_PAGES = ("/accounts/issued/", "/accounts/security/", "/accounts/privileged/", "/audit/", "/units/")
+SKIP = re.compile(r"/(export|download|pdf|print)\b|\.(xlsx|pdf|zip|json|csv)$|^/(api|admin|static|captcha|jobs)/|"
+                  r"/accounts/(logout|otp)|/drafts/|[?&]page=\d{2,}")
+WALK_ROLES = ["guoban", "hebei", "laishui", "laishui_lsz", "hebei_fgw", "sysadmin", "secadmin", "auditadmin"]
+MAX_PAGES = 60
+
+
+def _links(page: str) -> list[str]:
+    return [html.unescape(h) for h in re.findall(r'<a\s[^>]*href="(/[^"#]*)"', page)]
+
+
+def test_a_walk_of_every_role_finds_no_account_name_raw_code_or_english_word(client, demo_users):
+    from sitecensus.accounts.models import User
+
+    # A site's code login is named by the site's identifier code (网站标识码), which pages rightly show.
+    accounts = sorted((u for u in User.objects.exclude(role="site").values_list("username", flat=True)
+                       if len(u) > 3), key=len, reverse=True)
+    account = re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(map(re.escape, accounts)) + r")(?![A-Za-z0-9_])")
+    problems, walked = [], {}
+    for username in WALK_ROLES:
+        client.force_login(demo_users[username])
+        queue, seen = ["/"], set()
+        while queue and len(seen) < MAX_PAGES:
+            url = queue.pop(0)
+            if url in seen or SKIP.search(url):
+                continue
+            seen.add(url)
+            response = client.get(url)
+            assert response.status_code < 500, (username, url, response.status_code)
+            if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+                continue
+            page = response.content.decode()
+            # A command to type (<code>sitecensus reset-password</code>) is what it is.
+            text = visible_text(re.sub(r"(?s)<code>.*?</code>", " ", page))
+            patterns = [ENGLISH, RAW_REGION]
+            if not url.startswith(ACCOUNT_PAGES):
+                patterns.append(account)
+            for pattern in patterns:
+                for match in pattern.finditer(text):
+                    problems.append((username, url, match.group(0), text[max(0, match.start() - 30):match.end() + 30]))
+            queue += [link for link in _links(page) if link not in seen]
+        walked[username] = len(seen)
+    assert all(n >= 3 for n in walked.values()), str(walked)  # the walk did reach pages
+    assert not problems, "\n".join(map(str, problems[:40]))

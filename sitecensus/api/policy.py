@@ -33,3 +33,10 @@ def change_filter(user) -> Q:
     if user.role == roles.REPORTER:
         return Q(unit_path=user.unit.path)
     return Q(pk__in=[])
+
+
+def uses_api(user) -> bool:
+    """Whose menu offers 接口令牌: the offices whose provincial or departmental platforms call
+    the API (国办 and the organizing units) and the audit administrator (the audit feed). A
+    reporting unit may still hold tokens (the page answers it), but its menu does not offer it."""
+    return may_hold_tokens(user) and (base.is_operator(user) or base.is_audit_admin(user))

@@ -8,6 +8,7 @@ from django.db import models
 
 from sitecensus.core import dbtriggers
 from sitecensus.scoring.models import IMMUTABLE, Rectification, Scorecard
+from sitecensus.core.sizes import size_label
 
 _OF_SUBMITTED = ("{0}.scorecard_id IS NOT NULL AND "
                  "(SELECT status FROM scoring_scorecard WHERE id = {0}.scorecard_id) = 'submitted'")
@@ -49,4 +50,4 @@ class EvidenceFile(models.Model):
 
     @property
     def size_label(self) -> str:
-        return f"{self.size / 1024:.0f} KB" if self.size < 1024 * 1024 else f"{self.size / 1024 / 1024:.1f} MB"
+        return size_label(self.size)

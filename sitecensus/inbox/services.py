@@ -12,6 +12,7 @@ from sitecensus.audit.services import record
 from sitecensus.accounts.models import User
 from sitecensus.registry.campaigns import campaign_phase
 from sitecensus.core.errors import InvalidInput, NotFound
+from sitecensus.core.dates import cn_date
 
 from . import policy, selectors
 from .models import Message
@@ -76,7 +77,7 @@ def remind(*, actor, which: str, request=None) -> tuple[int, int]:
     deadline = ""
     if which in PHASE_OF:
         phase = campaign_phase(PHASE_OF[which])
-        deadline = f"（截止日期：{phase.closes_on:%Y年%m月%d日}）" if phase else ""
+        deadline = f"（截止日期：{cn_date(phase.closes_on)}）" if phase else ""
     units = selectors.reminder_units(actor, which)
     counts = notify(units=units, kind=kind, title=title, body=body.replace("{deadline}", deadline), link=link,
                     sender=actor)

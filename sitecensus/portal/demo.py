@@ -44,6 +44,15 @@ def _unit(actor, parent, name, kind, username=None, **kw):
     return unit, account
 
 
+# The people behind the demo accounts (made-up names).
+DEMO_PEOPLE = {
+    "guoban": "李明", "guoban_fh": "陈静", "sysadmin": "吴刚", "secadmin": "郑敏", "auditadmin": "冯丽",
+    "hebei": "赵华", "hebei_fgw": "钱进", "hebei_jyt": "孙悦", "baoding": "孙伟", "baoding_jyj": "杨帆",
+    "laishui": "周强", "laishui_jyj": "朱红", "laishui_lsz": "刘芳", "shuiwu": "何平", "hebei_tax": "高远",
+    "baoding_tax": "林涛", "laishui_tax": "郭亮", "jiaoyubu": "马骏", "jiaoyubu_xxzx": "罗兰",
+}
+
+
 def town_unit_name(name: str) -> str:
     if name.endswith(("镇", "乡")):
         return f"{name}人民政府"
@@ -131,6 +140,8 @@ def load_demo() -> list[User] | None:
           division_code="130623")
     edu_office, edu = _unit(guoban, root, "教育部办公厅", K.MINISTRY_OFFICE, "jiaoyubu")
     _unit(edu, edu_office, "教育部教育管理信息中心", K.INSTITUTION, "jiaoyubu_xxzx")
+    for username, person in DEMO_PEOPLE.items():  # lists name people, never accounts
+        User.objects.filter(username=username).update(first_name=person)
     users = {u.username: u for u in User.objects.select_related("unit")}
     load_registry_demo(users)
     load_scoring_demo(users)

@@ -20,7 +20,7 @@ ENTRIES = [
     ("scoring:index", "检查整改", scoring.may_see_checks),
     ("stats:index", "统计", stats.may_see_stats),
     ("public:report_list", "网民找错", public.may_see_reports),
-    ("api_tokens:list", "接口令牌", api.may_hold_tokens),
+    ("api_tokens:list", "接口令牌", api.uses_api),
     ("spotcheck:batch_list", "抽查", spotcheck.may_organize),
     ("inbox:inbox", "站内消息", inbox.may_read_inbox),
     ("campaigns:list", "普查日程", registry.may_edit_calendar),

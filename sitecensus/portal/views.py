@@ -1,6 +1,10 @@
-from django.shortcuts import render
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
 
 from sitecensus.accounts import policy as accounts_policy
+from sitecensus.core import policy as base
 from sitecensus.inbox import policy as inbox_policy
 from sitecensus.inbox import selectors as inbox
 from sitecensus.orgs import selectors as org_selectors
@@ -8,13 +12,25 @@ from sitecensus.public import policy as public_policy
 from sitecensus.registry import campaigns
 from sitecensus.registry import policy as registry_policy
 from sitecensus.registry.selectors import review_queue
+from sitecensus.spotcheck import policy as spotcheck_policy
+from sitecensus.registry.models import Website
+from sitecensus.scoring import selectors as scoring_selectors
+from sitecensus.scoring.models import Rectification
+
+
+@login_not_required
+def favicon(request):
+    """/favicon.ico (asked for by browsers on pages without a <link rel=icon>): the icon."""
+    return redirect(static("favicon.svg"), permanent=True)
 
 from . import counts
 
 
 def home(request):
     user = request.user
-    context = {"role_label": user.role_label, "calendar": campaigns.calendar(),
+    kinds, rounds = registry_policy.phases_of_concern(
+        user, organizes_spot_checks=spotcheck_policy.may_organize(user))
+    context = {"role_label": user.role_label, "calendar": campaigns.calendar(kinds=kinds, rounds=rounds),
                "may_edit_calendar": registry_policy.may_edit_calendar(user), "unread": inbox.unread_count(user)}
     if inbox_policy.has_pending_counts(user):
         context["pending"] = inbox.pending_counts(user)
@@ -28,4 +44,54 @@ def home(request):
         context["issued_count"] = accounts_policy.visible_accounts(user).filter(
             unit__path__startswith=user.unit.path, unit__depth=user.unit.depth + 1).exclude(pk=user.pk).count()
         context["pending_count"] = review_queue(user).count()
+    context.update(_own_counts(user))
+    context["todos"] = todos(user, context)
     return render(request, "core/home.html", context)
+
+
+# ---------------------------------------------------------------- the to-dos (first screen)
+
+def _own_counts(user) -> dict:
+    """The two counts a reporting unit's (or a site login's) to-dos need: sites sent back
+    to it and rectification notices waiting for its answer (scoped selectors)."""
+    if not (base.is_reporter(user) or base.is_site_login(user)):
+        return {}
+    counts = {"rectify_count": scoring_selectors.rectifications(user, status=Rectification.Status.OPEN).count()}
+    if base.is_reporter(user):
+        counts["returned_count"] = registry_policy.visible_websites(user).filter(
+            status=Website.Status.RETURNED).count()
+    return counts
+
+
+def todos(user, context: dict) -> list[dict]:
+    """What the user has to do first, as lines of (label, count, link), from the counts
+    already fetched for the page; a zero count is shown too (nothing waits there)."""
+    items = []
+
+    def add(label, url, count=None, testid="todo", unit=""):
+        items.append({"label": label, "url": url, "count": count, "testid": testid, "unit": unit})
+
+    if "pending_count" in context:
+        add("待审核的政府网站", reverse("registry:review_queue"), context["pending_count"])
+    pending = context.get("pending")
+    if pending:
+        remind = reverse("inbox:remind_page")
+        add("未提交自查的网站", remind, pending["selfcheck"])
+        add("下级待检查的网站", remind, pending["inspection"])
+        add("下级未报送检查整改情况", remind, pending["report"])
+        add("整改逾期", reverse("scoring:rectification_list") + "?overdue=1", pending["rectification"])
+    if "returned_count" in context:
+        add("被退回、待修改后重新报送的网站", reverse("registry:site_list") + "?status=returned",
+            context["returned_count"])
+    if "rectify_count" in context:
+        add("待反馈的整改通知", reverse("scoring:rectification_list") + "?status=open", context["rectify_count"])
+    if inbox_policy.may_read_inbox(user):
+        add("站内消息 · 未读", reverse("inbox:inbox"), context["unread"], testid="inbox-count", unit="条")
+    if base.is_system_admin(user):
+        add("调整普查日程", reverse("campaigns:list"))
+        add("浏览全国单位树", reverse("orgs:unit_list"))
+    if base.is_security_admin(user):
+        add("账号锁定与解锁", reverse("accounts:security"))
+    if base.is_audit_admin(user):
+        add("查看审计日志", reverse("audit:event_list"))
+    return items

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from sitecensus.core import publiccache
 from sitecensus.core.clientip import client_ip as real_client_ip
 from sitecensus.core.db import serialize_on
 from sitecensus.audit.services import record
@@ -179,6 +180,8 @@ def create_news(*, actor, title: str, body: str, publish: bool, request=None) ->
     post = NewsPost.objects.create(title=title, body=body, author=actor, unit=actor.unit, is_published=bool(publish),
                                    published_at=timezone.now() if publish else None)
     record("news_created", actor=actor, request=request, obj=post, published=post.is_published)
+    if post.is_published:
+        publiccache.changed()
     return post
 
 
@@ -194,4 +197,5 @@ def update_news(*, actor, post: NewsPost, title: str, body: str, publish: bool, 
     post.is_published = bool(publish)
     post.save()
     record("news_updated", actor=actor, request=request, obj=post, published=post.is_published)
+    publiccache.changed()  # shown, changed or withdrawn: the public pages follow at once
     return post

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from sitecensus.core import publiccache
 from sitecensus.core.paging import CountCachingPaginator
 from sitecensus.core.errors import CensusError
 from sitecensus.registry.siteclass import all_classes
@@ -21,7 +22,8 @@ PAGE = 20
 
 def anonymous_cache(view):
     """Anonymous GETs of a public page are served from the cache for PUBLIC_CACHE_SECONDS
-    (the pages show approved data and published posts; a short delay is acceptable)."""
+    (the pages show approved data and published posts). Publishing a notice or a post moves
+    the cache generation on (core/publiccache.py), so what is published shows at once."""
     from functools import wraps
 
     from django.conf import settings
@@ -33,7 +35,7 @@ def anonymous_cache(view):
         seconds = settings.PUBLIC_CACHE_SECONDS
         if request.method != "GET" or request.user.is_authenticated or seconds <= 0:
             return view(request, *args, **kwargs)
-        key = f"public:{request.get_full_path()}"
+        key = f"public:{publiccache.generation()}:{request.get_full_path()}"
         hit = cache.get(key)
         if hit is not None:
             response = HttpResponse(hit[1], content_type=hit[0])

@@ -40,7 +40,8 @@ class CampaignForm(forms.Form):
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     name = forms.CharField(label="普查名称", max_length=100)
     rubric_code = forms.ChoiceField(label="评分表版本")
-    activate = forms.BooleanField(label="设为当前普查", required=False, initial=True)
+    activate = forms.BooleanField(label="设为当前普查", required=False, initial=False,
+                                  help_text="不勾选则保存为草稿，不影响正在进行的普查；设为当前普查后，各阶段按所填日期把关报送")
 
     def __init__(self, *args, phases_initial=None, calendar_only=False, rubric_locked=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,21 +83,32 @@ def campaign_new(request):
         raise NotAllowed("只有国办管理员可以创建普查")
     from django.conf import settings
 
-    year = timezone.localdate().year
-    form = CampaignForm(request.POST or None, phases_initial=campaigns.default_phases(year), initial={
+    today = timezone.localdate()
+    year = today.year
+    form = CampaignForm(request.POST or None, phases_initial=campaigns.proposed_phases(today), initial={
         "year": year, "name": f"{year}年全国政府网站普查", "rubric_code": settings.SCORING_RUBRIC})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             campaign = campaigns.create_campaign(
                 actor=request.user, year=data["year"], name=data["name"], rubric_code=data["rubric_code"],
-                phases=_phases_from(form, campaigns.CENSUS_KINDS), activate=data["activate"], request=request)
-            messages.success(request, f"已创建“{campaign.name}”")
+                phases=_phases_from(form, campaigns.CENSUS_KINDS), activate=data["activate"],
+                confirmed=request.POST.getlist("confirm"), request=request)
+            messages.success(request, f"已创建“{campaign.name}”" + (
+                "，并设为当前普查" if campaign.is_active else "（草稿，未设为当前普查，不影响正在进行的普查）"))
             return redirect("campaigns:list")
+        except campaigns.NeedsConfirmation as error:
+            return _confirm(request, form, error, "新建普查")
         except CensusError as error:
             bind_error(form, error)
-    return render(request, "registry/campaign_form.html", {"form": form, "title": "新建普查"},
+    return render(request, "registry/campaign_form.html", {"form": form, "title": "新建普查", "new": True},
                   status=400 if request.method == "POST" else 200)
+
+
+def _confirm(request, form, error, title, **extra):
+    """Back at the form, each consequence named with its own confirmation box."""
+    return render(request, "registry/campaign_form.html", {
+        "form": form, "title": title, "consequences": error.consequences, **extra}, status=409)
 
 
 def campaign_edit(request, pk):
@@ -124,9 +136,11 @@ def campaign_edit(request, pk):
                 extra["activate"] = data["activate"]
         try:
             campaigns.update_campaign(actor=request.user, campaign=campaign, phases=_phases_from(form, kinds),
-                                      request=request, **extra)
+                                      confirmed=request.POST.getlist("confirm"), request=request, **extra)
             messages.success(request, f"已保存“{campaign.name}”的日程")
             return redirect("campaigns:list")
+        except campaigns.NeedsConfirmation as error:
+            return _confirm(request, form, error, f"调整日程：{campaign.name}", campaign=campaign)
         except CensusError as error:
             bind_error(form, error)
     return render(request, "registry/campaign_form.html", {"form": form, "campaign": campaign,

@@ -18,6 +18,7 @@ from . import policy
 from sitecensus.audit.services import record
 from sitecensus.core.errors import InvalidInput, InvalidState, NotAllowed
 from sitecensus.orgs.models import Unit
+from sitecensus.core.dates import cn_date
 
 from .models import Campaign, Phase, WindowException
 
@@ -42,6 +43,16 @@ def _md(year: int, text: str) -> date:
 def default_phases(year: int) -> dict[str, tuple[date, date]]:
     """The 2015 calendar (forms by 4月25日, reports by 8月31日) in a given year."""
     return {p["kind"]: (_md(year, p["opens"]), _md(year, p["closes"])) for p in calendar_spec()["phases"]}
+
+
+def proposed_phases(today: date) -> dict[str, tuple[date, date]]:
+    """What 新建普查 proposes: the 2015 calendar's phases, their lengths and gaps kept,
+    moved so that the first phase opens today — no phase is over on the day it is made."""
+    spec = calendar_spec()["phases"]
+    year = today.year
+    start = min(_md(year, p["opens"]) for p in spec)
+    return {p["kind"]: (today + (_md(year, p["opens"]) - start), today + (_md(year, p["closes"]) - start))
+            for p in spec}
 
 
 def demo_phases(today: date) -> dict[str, tuple[date, date]]:
@@ -81,17 +92,28 @@ class PhaseStatus:
         return self.phase.get_kind_display()
 
 
-def calendar(today: date | None = None) -> dict:
-    """What the home page shows: the campaign, its open phases with days left,
-    and the next phase to open (active rounds included)."""
+def calendar(today: date | None = None, *, kinds=None, rounds: bool = True) -> dict:
+    """What the home page shows: the campaign, its open phases with days left (one line
+    per phase kind: a round's phase of a kind already open in the census is not repeated),
+    and the next phase to open — never one of a kind that is open now. ``kinds`` limits it
+    to the phases that concern the user; ``rounds`` False leaves the spot-check rounds out."""
     today = today or timezone.localdate()
     campaign = active_campaign()
     if campaign is None:
         return {"campaign": None, "open": [], "next": None}
-    phases = list(Phase.objects.filter(campaign__in=[campaign, *campaign.rounds.filter(is_active=True)])
-                  .select_related("campaign").order_by("opens_on", "closes_on", "id"))
-    open_ = [PhaseStatus(p, "open", p.days_left(today)) for p in phases if p.is_open_on(today)]
-    upcoming = [p for p in phases if p.opens_on > today]
+    owners = [campaign, *campaign.rounds.filter(is_active=True)] if rounds else [campaign]
+    phases = list(Phase.objects.filter(campaign__in=owners).select_related("campaign")
+                  .order_by("opens_on", "closes_on", "id"))
+    if kinds is not None:
+        phases = [p for p in phases if p.kind in kinds]
+    open_, seen = [], set()
+    for p in sorted((p for p in phases if p.is_open_on(today)), key=lambda p: (p.campaign_id != campaign.pk,
+                                                                                  p.closes_on, p.id)):
+        if p.kind not in seen:
+            seen.add(p.kind)
+            open_.append(PhaseStatus(p, "open", p.days_left(today)))
+    open_.sort(key=lambda s: (s.phase.closes_on, s.phase.id))
+    upcoming = [p for p in phases if p.opens_on > today and p.kind not in seen]
     nxt = PhaseStatus(upcoming[0], "upcoming", (upcoming[0].opens_on - today).days) if upcoming else None
     return {"campaign": campaign, "open": open_, "next": nxt}
 
@@ -103,24 +125,26 @@ def ancestors_paths(unit: Unit) -> list[str]:
 
 
 def check_phase(kind: str, unit: Unit, *, today: date | None = None, late_allowed: bool = False,
-                phase: Phase | None = None, closes_on: date | None = None, action: str | None = None) -> bool:
+                phase: Phase | None = None, closes_on: date | None = None, opens_on: date | None = None,
+                action: str | None = None) -> bool:
     """May `unit` do what phase `kind` gates, today? Returns whether it is late.
     Refuses before the phase opens; after it closes, refuses unless the
     organizing unit above granted an exception (or `late_allowed`).
     `phase` names another campaign's phase (a round's); `closes_on` a close of
-    one's own inside it (a rectification notice's 整改期限)."""
+    one's own inside it (a rectification notice's 整改期限), `opens_on` an opening of
+    one's own (a rectification notice is answerable from the day it is issued)."""
     phase = phase or campaign_phase(kind)
     today = today or timezone.localdate()
     if phase is None:
         return False
     label, what = phase.get_kind_display(), action or GATED.get(kind, "提交")
     closes = closes_on or phase.closes_on
-    dates = f"{phase.opens_on:%Y年%m月%d日}至{phase.closes_on:%Y年%m月%d日}"
+    dates = f"{cn_date(phase.opens_on)}至{cn_date(phase.closes_on)}"
     if closes_on:
-        dates += f"，本项期限 {closes_on:%Y年%m月%d日}"
-    if today < phase.opens_on:
+        dates += f"，本项期限 {cn_date(closes_on)}"
+    if today < (opens_on or phase.opens_on):
         raise InvalidState(f"“{phase.campaign.name}”的{label}阶段（{dates}）尚未开始，"
-                           f"将于 {phase.opens_on:%Y年%m月%d日} 开始，现在还不能{what}")
+                           f"将于 {cn_date(phase.opens_on)} 开始，现在还不能{what}")
     if today <= closes:
         return False
     if late_allowed:
@@ -128,7 +152,7 @@ def check_phase(kind: str, unit: Unit, *, today: date | None = None, late_allowe
     granted = WindowException.objects.filter(phase=phase, unit__path__in=ancestors_paths(unit),
                                              until__gte=today).exists()
     if not granted:
-        raise InvalidState(f"“{phase.campaign.name}”的{label}阶段（{dates}）已于 {closes:%Y年%m月%d日} 截止，"
+        raise InvalidState(f"“{phase.campaign.name}”的{label}阶段（{dates}）已于 {cn_date(closes)} 截止，"
                            f"现在{what}请向上级组织单位申请补报许可")
     return True
 
@@ -157,6 +181,55 @@ def round_phase(round_: Campaign | None, kind: str) -> Phase | None:
 def is_late(kind: str, *, today: date | None = None) -> bool:
     phase = campaign_phase(kind)
     return bool(phase and (today or timezone.localdate()) > phase.closes_on)
+
+
+# ---------------------------------------------------------------- consequences
+
+class NeedsConfirmation(InvalidState):
+    """A campaign change whose consequences the national office must confirm first:
+    ``consequences`` names each one (a phase already over, the census it replaces)."""
+
+    code = "needs_confirmation"
+
+    def __init__(self, consequences: list[str]):
+        super().__init__("请确认以下后果后再保存：" + "；".join(consequences), field="confirm")
+        self.consequences = consequences
+
+
+def unconfirmed(found: list[str], confirmed) -> list[str]:
+    """The consequences not confirmed: ``confirmed`` is True (all) or the texts confirmed
+    one by one (a consequence that changed since it was shown is not confirmed)."""
+    if confirmed is True:
+        return []
+    return [c for c in found if c not in set(confirmed or ())]
+
+
+def consequences(*, campaign: Campaign | None, phases: dict[str, tuple[date, date]], activate: bool,
+                 today: date | None = None) -> list[str]:
+    """What saving this calendar would do that cannot be taken back quietly: replacing
+    the current census, and phases already over (or over sooner) while it is current."""
+    today = today or timezone.localdate()
+    found = []
+    current = active_campaign()
+    becomes_current = activate and (campaign is None or not campaign.is_active)
+    if becomes_current and current is not None and (campaign is None or current.pk != campaign.pk):
+        found.append(f"“{current.name}”将不再是当前普查：各单位的首页、报送期限和检查整改将改按新普查的日程，"
+                     f"“{current.name}”的阶段不再把关报送")
+    will_be_current = activate
+    before = {p.kind: p.closes_on for p in campaign.phases.all()} if campaign is not None else {}
+    over = []
+    for kind, (opens, closes) in phases.items():
+        if closes >= today:
+            continue
+        if campaign is not None and kind in before and before[kind] < today and not becomes_current:
+            continue  # already over before this change
+        label = Phase.Kind(kind).label
+        what = GATED.get(kind)
+        over.append(f"{label}（截止 {cn_date(closes)}{'，' + what + '将被拒绝，须申请补报许可' if what else ''}）")
+    if over:
+        prefix = "以下阶段的截止日期已过" + ("，保存后立即生效" if will_be_current else "，设为当前普查后立即生效")
+        found.append(prefix + "：" + "、".join(over))
+    return found
 
 
 # ---------------------------------------------------------------- writes
@@ -195,8 +268,10 @@ def _save_phases(campaign: Campaign, phases: dict[str, tuple[date, date]]) -> No
 
 
 @transaction.atomic
-def create_campaign(*, actor, year: int, name: str, rubric_code: str, phases: dict, activate: bool = True,
-                    request=None) -> Campaign:
+def create_campaign(*, actor, year: int, name: str, rubric_code: str, phases: dict, activate: bool = False,
+                    confirmed: bool | list[str] = False, request=None) -> Campaign:
+    """A new census campaign, by default a draft (not current). Replacing the current
+    census or dates already past need ``confirmed`` (NeedsConfirmation names why)."""
     if not may_create(actor):
         raise NotAllowed("只有国办管理员可以创建普查")
     if not isinstance(year, int) or not 2000 <= year <= 2100:
@@ -207,6 +282,11 @@ def create_campaign(*, actor, year: int, name: str, rubric_code: str, phases: di
     if rubric_code not in _rubric_codes():
         raise InvalidInput(f"没有评分表版本“{rubric_code}”，可选：{'、'.join(_rubric_codes())}", field="rubric_code")
     cleaned = _clean_phases(phases, CENSUS_KINDS)
+    if Campaign.objects.filter(name=name).exists():
+        raise InvalidInput(f"已有名为“{name}”的普查", field="name")
+    found = consequences(campaign=None, phases=cleaned, activate=activate)
+    if unconfirmed(found, confirmed):
+        raise NeedsConfirmation(found)
     if activate:
         Campaign.objects.filter(is_active=True, kind=Campaign.Kind.CENSUS).update(is_active=False)
     try:
@@ -216,7 +296,8 @@ def create_campaign(*, actor, year: int, name: str, rubric_code: str, phases: di
         raise InvalidInput(f"已有名为“{name}”的普查", field="name") from None
     _save_phases(campaign, cleaned)
     record("campaign_created", actor=actor, request=request, obj=campaign, year=year, rubric=rubric_code,
-           phases={k: [str(a), str(b)] for k, (a, b) in cleaned.items()})
+           phases={k: [str(a), str(b)] for k, (a, b) in cleaned.items()}, active=activate,
+           **({"confirmed": found} if found else {}))
     return campaign
 
 
@@ -250,9 +331,12 @@ def rubric_in_use(campaign: Campaign) -> bool:
 
 @transaction.atomic
 def update_campaign(*, actor, campaign: Campaign, phases: dict, name: str | None = None,
-                    rubric_code: str | None = None, activate: bool | None = None, request=None) -> Campaign:
+                    rubric_code: str | None = None, activate: bool | None = None, confirmed: bool | list[str] = False,
+                    request=None) -> Campaign:
     """Dates by the national office or the system administrator (calendar only);
-    name, scoring table and activation by the national office."""
+    name, scoring table and activation by the national office. Making it current over
+    another census, or closing phases of the current one by dates already past, need
+    ``confirmed``."""
     if not may_edit_calendar(actor):
         raise NotAllowed("只有国办管理员或系统管理员可以调整普查日程")
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
@@ -271,6 +355,16 @@ def update_campaign(*, actor, campaign: Campaign, phases: dict, name: str | None
         if rubric_in_use(campaign):
             raise InvalidState("本次普查已有评分表按原版本填写，评分表版本不能再更改")
         campaign.rubric_code, changes["rubric"] = rubric_code, rubric_code
+    kinds = ROUND_KINDS if campaign.kind == Campaign.Kind.ROUND else CENSUS_KINDS
+    cleaned = _clean_phases(phases, kinds)
+    found = []
+    if campaign.kind == Campaign.Kind.CENSUS or campaign.is_active:
+        found = consequences(campaign=campaign, phases=cleaned,
+                             activate=campaign.is_active if activate is None else activate)
+    if unconfirmed(found, confirmed):
+        raise NeedsConfirmation(found)
+    if found:
+        changes["confirmed"] = found
     if activate and campaign.kind == Campaign.Kind.CENSUS:
         Campaign.objects.filter(is_active=True, kind=Campaign.Kind.CENSUS).exclude(pk=campaign.pk).update(
             is_active=False)
@@ -281,8 +375,6 @@ def update_campaign(*, actor, campaign: Campaign, phases: dict, name: str | None
             campaign.save()
     except IntegrityError:
         raise InvalidInput(f"已有名为“{campaign.name}”的普查", field="name") from None
-    kinds = ROUND_KINDS if campaign.kind == Campaign.Kind.ROUND else CENSUS_KINDS
-    cleaned = _clean_phases(phases, kinds)
     _save_phases(campaign, cleaned)
     record("campaign_changed", actor=actor, request=request, obj=campaign, **changes,
            phases={k: [str(a), str(b)] for k, (a, b) in cleaned.items()})

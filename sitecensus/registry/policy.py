@@ -162,3 +162,28 @@ def may_edit_calendar(user) -> bool:
 def may_edit_campaign_settings(user) -> bool:
     """Name, scoring table and activation: the national office (the system administrator moves dates only)."""
     return base.is_national(user)
+
+
+# ---------------------------------------------------------------- which phases concern whom
+
+# The home page's calendar lists only the phases a role acts in: a town clerk files, checks
+# its own sites and answers rectification notices; an organizing unit also reviews, inspects
+# and reports; the spot check is the national office's and the provinces' (who organize it).
+PHASES_OF_CONCERN = {
+    "reporter": ("inventory", "selfcheck", "rectification"),
+    "site": ("selfcheck", "rectification"),
+    "organizer": ("inventory", "selfcheck", "inspection", "rectification", "report"),
+    "national_admin": ("inventory", "selfcheck", "inspection", "rectification", "report", "spotcheck", "summary"),
+    "system_admin": ("inventory", "selfcheck", "inspection", "rectification", "report", "spotcheck", "summary"),
+}
+
+
+def phases_of_concern(user, *, organizes_spot_checks: bool = False) -> tuple[frozenset, bool]:
+    """(phase kinds shown on the user's home page, whether spot-check rounds are shown).
+    ``organizes_spot_checks``: the spot-check policy's answer (a province's general office),
+    asked by the caller (registry sits below the spot check)."""
+    kinds = set(PHASES_OF_CONCERN.get(getattr(user, "role", ""), ()))
+    rounds = organizes_spot_checks or base.is_national(user)
+    if organizes_spot_checks:
+        kinds |= {"spotcheck", "summary"}
+    return frozenset(kinds), rounds

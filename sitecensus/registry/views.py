@@ -222,8 +222,9 @@ def site_life(request, pk):
 @require_POST
 def site_verification(request, pk):
     site = selectors.get_website(request.user, pk)
-    code = services.reset_verification_code(actor=request.user, website=site, request=request)
-    messages.success(request, f"新的校验码已发送给网站负责人和联系人：{code}")
+    services.reset_verification_code(actor=request.user, website=site, request=request)
+    # The new code goes to the site's 负责人 and 联系人 by mail only: never shown to the operator.
+    messages.success(request, "校验码已重置，原校验码即时失效；新的校验码已通过电子邮件发送给网站负责人和联系人")
     return redirect("registry:site_detail", pk=site.pk)
 
 

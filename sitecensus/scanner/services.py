@@ -182,6 +182,50 @@ def _codes() -> dict:
     return INDICATOR_MAP.get(_rubric_code(), {})
 
 
+CATEGORIES = json.loads((Path(__file__).resolve().parent / "data" / "column_categories.json").read_text("utf-8"))
+
+
+def rubric_category(column_class: str | None) -> str | None:
+    """The scoring table's category of a column filed under the form's class (工作动态/要闻 →
+    动态要闻), mapped once in data/column_categories.json; a label the engine already knows
+    (a category or one of its aliases, e.g. 工作动态) maps to its category."""
+    if not column_class:
+        return None
+    mapped = CATEGORIES["classes"]
+    if column_class in mapped:
+        return mapped[column_class]
+    from .engine.config import load_rules
+
+    rules = load_rules()
+    for label in (column_class, *column_class.split("/")):
+        known = rules.column_class(label.strip())
+        if known is not None:
+            return known.name
+    return None
+
+
+def key_categories() -> frozenset[str]:
+    """The key columns of the 栏目不更新 veto (动态要闻、通知公告、政策文件): rules.json's own group."""
+    from .engine.config import load_rules
+
+    return frozenset(name for name, cc in load_rules().classes.items() if cc.veto_group == "dynamic_notice")
+
+
+def failure_reason(status: int | None, error: str | None) -> str:
+    """Why a fetch failed, in Chinese (never the engine's code)."""
+    from .engine.fetch import ERROR_MESSAGES
+
+    if status is not None and status >= 400:
+        return f"HTTP 状态码 {status}"
+    return ERROR_MESSAGES.get(error or "", "未知错误")
+
+
+def system_is_down(system) -> bool:
+    """Determinate only when the system's server answered with an HTTP error."""
+    return (not system.reachable and system.status is not None
+            and system.status >= CATEGORIES["system_failure_min_status"])
+
+
 SOURCE_LABELS = {
     "visible_list": "页面列表中的日期", "sibling": "列表项相邻元素中的日期", "title_attr": "title 属性中的日期",
     "url": "文章网址中的日期", "meta": "meta 标签", "label": "页面发布时间标签", "linked_article": "链接文章页的发布时间",
@@ -197,7 +241,7 @@ def _ev(evidence, name: str | None = None) -> dict | None:
         return None
     return {"url": evidence.url, "item_url": evidence.item_url, "name": name or "",
             "date": evidence.date.isoformat() if evidence.date else None, "source": evidence.source or "",
-            "source_label": SOURCE_LABELS.get(evidence.source or "", evidence.source or ""),
+            "source_label": SOURCE_LABELS.get(evidence.source or "", "页面中的日期"),
             "snippet": (evidence.snippet or "")[:160]}
 
 
@@ -214,7 +258,9 @@ def suggest(website: Website, site_scan: SiteScan, result) -> list[Suggestion]:
                      f"依据：{ev['source_label']}）", [ev]))
     if "columns" in codes and result.columns:
         # Only columns judged on evidence count; 无法判定 columns have stale None and blank False.
-        stale_key = [c.url for c in result.columns if c.stale and c.cls in ("动态要闻", "通知公告", "政策文件")]
+        # Key columns by the scoring table's own categories (the form's 工作动态/要闻 is 动态要闻).
+        key = key_categories()
+        stale_key = [c.url for c in result.columns if c.stale and rubric_category(c.cls) in key]
         stale_should = [c.url for c in result.columns if c.stale]
         blank = [c.url for c in result.columns if c.blank]
         if stale_key or stale_should or blank:
@@ -231,8 +277,9 @@ def suggest(website: Website, site_scan: SiteScan, result) -> list[Suggestion]:
 
     def dead_ev(urls):
         by = {d.url: d for d in result.dead_links}
-        return [{"url": u, "item_url": u, "name": "", "date": None, "source": by[u].error or "",
-                 "source_label": f"所在页面 {by[u].found_on}", "snippet": by[u].message or str(by[u].status or "")}
+        return [{"url": u, "item_url": u, "name": "", "date": None, "source": "dead_link",
+                 "source_label": f"所在页面 {by[u].found_on}",
+                 "snippet": failure_reason(by[u].status, by[u].error)}
                 for u in urls[:20]]
     if "dead_home" in codes and home_dead:
         made.append((codes["dead_home"], {"count": len(home_dead), "items": home_dead, "evidence": home_dead[:20]},
@@ -241,12 +288,14 @@ def suggest(website: Website, site_scan: SiteScan, result) -> list[Suggestion]:
         made.append((codes["dead_other"], {"count": len(other_dead), "items": other_dead,
                                            "evidence": other_dead[:20]}, f"其他页面失效链接 {len(other_dead)} 个",
                      dead_ev(other_dead)))
-    down = [s for s in result.systems if not s.reachable]
+    # Only a system whose server answered with an HTTP error is 无法访问 on evidence; a DNS,
+    # connection, TLS or time-out failure is 无法判定 and waits for a person.
+    down = [s for s in result.systems if system_is_down(s)]
     if "systems" in codes and down:
         made.append((codes["systems"], {"count": len(down), "evidence": [s.url for s in down]},
-                     f"在线系统无法访问 {len(down)} 个",
-                     [{"url": s.url, "item_url": s.url, "name": "", "date": None, "source": s.error or "",
-                       "source_label": "", "snippet": f"{s.status or ''} {s.error or ''}".strip()} for s in down]))
+                     f"在线系统无法访问 {len(down)} 个（服务器返回错误状态码）",
+                     [{"url": s.url, "item_url": s.url, "name": "", "date": None, "source": "http_status",
+                       "source_label": "在线系统", "snippet": failure_reason(s.status, s.error)} for s in down]))
     overdue = [i for i in result.interaction if i.unanswered_veto_evidence]
     if "interaction" in codes and overdue:
         evs = [{"url": i.url, "item_url": m.url, "name": i.column, "date": m.asked.isoformat() if m.asked else None,

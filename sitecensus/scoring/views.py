@@ -155,6 +155,7 @@ def render_card(request, card: Scorecard, *, typed: dict | None = None, error=No
         **extra, "self_card": self_card,
         "files": files, "self_files": self_files, "max_mb": settings.EVIDENCE_MAX_BYTES // 1024 // 1024,
         "card": card, "rubric": rubric, "rows": rows, "error": error,
+        "unconfirmed_count": sum(1 for r in rows if not r["i"].confirmed),
         "editable": editable, "rectifications": card.rectifications.all(),
         "may_rectify": card.is_submitted and card.stage != S.SELF and card.scorer_unit_id == request.user.unit_id,
         "today": timezone.localdate(),
@@ -276,7 +277,7 @@ def _rect_context(request, notice, **extra):
     from sitecensus.evidence import selectors as evidence
 
     today = timezone.localdate()
-    return {"notice": notice, "events": notice.events.select_related("actor"),
+    return {"notice": notice, "events": notice.events.select_related("actor__unit"),
             "owner": services.may_self_check(request.user, notice.website),
             "issuer": notice.issuer_unit_id == request.user.unit_id,
             "phase": services.rectification_phase(notice), "overdue": today > notice.deadline,

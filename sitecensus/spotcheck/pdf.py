@@ -1,40 +1,61 @@
-"""The notice as a PDF: the Chinese font embedded, figures by region, level and
-class, the unqualified sites, typical problems, the 落款 and page numbers."""
+"""The notice as a PDF in the layout of an official document (公文, GB/T 9704-2012):
+发文机关标志 and 发文字号 over a red rule, 标题, 主送机关, 正文 (figures by region, level and
+class, the unqualified sites, typical problems), 落款 with the date, and 版记 (印发); the
+Chinese font embedded, page numbers."""
 
 from __future__ import annotations
 
 import io
 
 from django.utils import timezone
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import SimpleDocTemplate, Spacer
+from reportlab.platypus import HRFlowable, KeepTogether, SimpleDocTemplate, Spacer
 
-from sitecensus.core.pdf import NumberedCanvas, para, styles, table
+from sitecensus.core.pdf import NumberedCanvas, font, para, styles, table
 
-from .presentation import figure_rows, issuer_and_date
+from .presentation import figure_rows, gongwen
+
+RED = colors.HexColor("#C00000")
 
 
 def notice_pdf(notice) -> bytes:
     s = styles()
+    f = font()
+    masthead = ParagraphStyle("masthead", fontName=f, fontSize=26, leading=34, alignment=TA_CENTER,
+                              textColor=RED, spaceAfter=10)
+    number = ParagraphStyle("number", fontName=f, fontSize=12, leading=18, alignment=TA_CENTER)
+    addressees = ParagraphStyle("addressees", fontName=f, fontSize=11, leading=18, spaceBefore=6, spaceAfter=4)
+    record = ParagraphStyle("record", fontName=f, fontSize=10, leading=16)
+    parts = gongwen(notice, timezone.localdate())
     out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm,
-                            bottomMargin=20 * mm, title=notice.title)
-    story = [para(notice.title, s["title"]), para(notice.body, s["body"]), para("一、抽查情况", s["head"])]
+    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=28 * mm, rightMargin=26 * mm, topMargin=37 * mm,
+                            bottomMargin=35 * mm, title=notice.title)
+    width = A4[0] - 54 * mm
+    story = [para(f"{parts['issuer']}文件", masthead), para(parts["number"], number),
+             HRFlowable(width="100%", thickness=1.5, color=RED, spaceBefore=4, spaceAfter=14),
+             para(parts["title"], s["title"]), para(parts["addressees"], addressees),
+             para(parts["body"], s["body"]), para("一、抽查情况", s["head"])]
     rows = [["分类", "抽查数", "合格数", "合格率"]]
     rows += [[f"{label}：{r['key']}", r["sampled"], r["passed"], f"{r['rate']}%" if r["rate"] is not None else "—"]
              for label, r in figure_rows(notice)]
-    story.append(table(rows, s["cell"], [80 * mm, 25 * mm, 25 * mm, 25 * mm]))
+    story.append(table(rows, s["cell"], [width - 75 * mm, 25 * mm, 25 * mm, 25 * mm]))
     story += [Spacer(1, 6), para("二、不合格网站", s["head"])]
     rows = [["网站标识码", "网站名称", "主管单位", "结果", "主要问题"]]
     rows += [[u["site_code"], u["name"], u["unit"], u["result"], "、".join(u["problems"])] for u in notice.unqualified]
     if len(rows) == 1:
         rows.append(["无", "", "", "", ""])
-    story.append(table(rows, s["cell"], [28 * mm, 40 * mm, 38 * mm, 18 * mm, 50 * mm]))
+    story.append(table(rows, s["cell"], [26 * mm, 36 * mm, 34 * mm, 16 * mm, width - 112 * mm]))
     story += [Spacer(1, 6), para("三、典型问题", s["head"])]
     for t in notice.typical:
         story.append(para(f"{t['indicator']}：{t['sites']} 个网站", s["body"]))
-    issuer, day = issuer_and_date(notice, timezone.localdate())
-    story += [Spacer(1, 24), para(issuer, s["right"]), para(f"{day.year}年{day.month}月{day.day}日", s["right"])]
+    story.append(KeepTogether([Spacer(1, 24), para(parts["issuer"], s["right"]), para(parts["date"], s["right"])]))
+    story.append(KeepTogether([
+        Spacer(1, 30), HRFlowable(width="100%", thickness=1, color=colors.black, spaceAfter=4),
+        para(parts["printed"], record),
+        HRFlowable(width="100%", thickness=1, color=colors.black, spaceBefore=4)]))
     doc.build(story, canvasmaker=NumberedCanvas)
     return out.getvalue()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from sitecensus.core.dates import cn_date
 from sitecensus.orgs.selectors import province_name
 
 
@@ -33,11 +34,41 @@ def issuer_and_date(notice, today: date) -> tuple[str, date]:
     return notice.batch.organizer.name, published
 
 
+# 主送机关 of a notice by the level of the organizing unit that issues it (GB/T 9704-2012 7.3.2).
+ADDRESSEES = {
+    1: "各省、自治区、直辖市人民政府办公厅，新疆生产建设兵团办公厅，国务院各部委、各直属机构办公厅（室）：",
+    2: "各市（州）、县（市、区）人民政府办公室，省政府各部门办公室：",
+}
+ADDRESSEES_OTHER = "各有关单位："
+
+
+def gongwen(notice, today: date) -> dict:
+    """The notice's parts as an official document (公文, GB/T 9704-2012) lays them out:
+    发文字号 (the issuing unit, the year in 〔〕 and the notice's number among the unit's
+    notices of that year), 标题, 主送机关, 正文, 落款 (issuer and date, no leading zeros)
+    and 版记 (印发机关和印发日期)."""
+    from .models import Notice
+
+    issuer, day = issuer_and_date(notice, today)
+    organizer = notice.batch.organizer
+    same_year = Notice.objects.filter(batch__organizer=organizer, published_at__year=day.year,
+                                      published_at__isnull=False)
+    if notice.published_at:
+        number = same_year.filter(published_at__lte=notice.published_at).exclude(
+            published_at=notice.published_at, pk__gt=notice.pk).count()
+    else:
+        number = same_year.count() + 1
+    return {"number": f"{issuer}〔{day.year}〕{number}号", "title": notice.title,
+            "addressees": ADDRESSEES.get(organizer.depth, ADDRESSEES_OTHER), "body": notice.body,
+            "issuer": issuer, "date": cn_date(day), "printed": f"{issuer}　　{cn_date(day)}印发"}
+
+
 def notice_context(notice, **extra) -> dict:
     from django.utils import timezone
 
     issuer, day = issuer_and_date(notice, timezone.localdate())
-    return {"notice": notice, "figure_rows": figure_rows(notice), "issuer": issuer, "issued_on": day, **extra}
+    return {"notice": notice, "figure_rows": figure_rows(notice), "issuer": issuer, "issued_on": day,
+            "gongwen": gongwen(notice, timezone.localdate()), **extra}
 
 
 def notice_sheets(notice) -> list[tuple[str, list[str], list]]:

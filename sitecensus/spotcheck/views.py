@@ -91,13 +91,31 @@ def batch_action(request, pk):
         notice = batch.notices.filter(pk=wanted).first() if wanted.isdigit() else batch.notice
         if notice is None:
             raise InvalidInput("请先生成通报")
-        services.publish(actor=request.user, notice=notice, request=request)
-        messages.success(request, "通报已发布，整改通知已发送给相关单位")
+        published = services.publish(actor=request.user, notice=notice, request=request)
+        messages.success(request, publish_message(published))
         return redirect("spotcheck:notice_detail", pk=notice.pk) if notice.corrects_id else redirect(
             "spotcheck:notice", pk=batch.pk)
     else:
         raise InvalidInput("未知的操作")
     return redirect("spotcheck:batch", pk=batch.pk)
+
+
+def publish_message(notice) -> str:
+    """What publishing actually did, said as it is."""
+    issued = getattr(notice, "issued", [])
+    units = []
+    for rectification in issued:
+        if rectification.website.unit.name not in units:
+            units.append(rectification.website.unit.name)
+    text = "通报已发布，已在普查专题公开"
+    if issued:
+        named = "、".join(units[:3]) + (f"等 {len(units)} 个单位" if len(units) > 3 else "")
+        text += f"；已向{named}下发整改通知 {len(issued)} 份"
+    elif getattr(notice, "already_open", 0):
+        text += "；未下发新的整改通知：相关问题已有尚未完成的整改通知"
+    else:
+        text += "；抽查网站均无需整改，未下发整改通知"
+    return text
 
 
 @require_POST

@@ -19,9 +19,9 @@ def test_create_campaign_banner_and_late_self_check(page, site):
     login(page, site, "guoban", DEMO_PASSWORD)
     page.click("nav.mainnav >> text=普查日程")
     page.click("text=新建普查")
-    # The 2015 calendar is the default: forms by 4月25日, reports by 8月31日.
-    expect(page.get_by_label("统计摸底 截止")).to_have_value(f"{today.year}-04-25")
-    expect(page.get_by_label("报送检查整改情况 截止")).to_have_value(f"{today.year}-08-31")
+    # Proposed from today (the 2015 calendar's lengths), as a draft.
+    expect(page.get_by_label("统计摸底 开始")).to_have_value(today.isoformat())
+    expect(page.get_by_label("设为当前普查")).not_to_be_checked()
     page.get_by_label("普查名称").fill("浏览器测试普查")
     page.get_by_label("评分表版本").select_option("2015")
     dates = {"统计摸底": (-60, -30), "自查": (-30, -1), "检查": (-30, 40), "整改": (-30, 50),
@@ -29,9 +29,20 @@ def test_create_campaign_banner_and_late_self_check(page, site):
     for label, (a, b) in dates.items():
         page.get_by_label(f"{label} 开始", exact=True).fill((today + timedelta(days=a)).isoformat())
         page.get_by_label(f"{label} 截止", exact=True).fill((today + timedelta(days=b)).isoformat())
+    page.get_by_label("设为当前普查").check()
     page.click("button:has-text('保存')")
+    # Past dates and replacing the running census: each consequence named, confirmed one by one.
+    consequences = page.get_by_test_id("consequences")
+    expect(consequences).to_contain_text("将不再是当前普查")
+    expect(consequences).to_contain_text("统计摸底（截止")
+    expect(consequences).to_contain_text("自查（截止")
+    page.click("button:has-text('确认并保存')")
+    expect(consequences).to_be_visible()  # not confirmed: nothing saved
+    for box in consequences.locator("input[name=confirm]").all():
+        box.check()
+    page.click("button:has-text('确认并保存')")
     expect(page.get_by_test_id("campaign-form")).to_have_count(0)
-    expect(page.locator("body")).to_contain_text("已创建“浏览器测试普查”")
+    expect(page.locator("body")).to_contain_text("已创建“浏览器测试普查”，并设为当前普查")
 
     # The banner: the open phase, its deadline and the days left.
     page.click("nav.mainnav >> text=首页")
@@ -52,3 +63,32 @@ def test_create_campaign_banner_and_late_self_check(page, site):
     page.get_by_test_id("submit-card").click()
     expect(page.get_by_test_id("submitted-banner")).to_contain_text("不可更改")
     expect(page.get_by_test_id("late-mark")).to_have_text("逾期提交")
+
+
+def test_a_new_campaign_with_default_dates_closes_nothing_until_confirmed(page, site):
+    from sitecensus.registry import campaigns
+    from sitecensus.registry.models import Campaign
+
+    running = campaigns.active_campaign()
+    login(page, site, "guoban", DEMO_PASSWORD)
+    page.goto(f"{site}/campaigns/new/")
+    page.get_by_label("普查名称").fill("下一次普查")
+    page.click("button:has-text('保存')")
+    expect(page.locator(".messages")).to_contain_text("草稿，未设为当前普查")
+    draft = Campaign.objects.get(name="下一次普查")
+    assert not draft.is_active and campaigns.active_campaign() == running
+    assert all(p.closes_on >= date.today() for p in draft.phases.all())  # nothing already over
+    expect(page.get_by_test_id(f"campaign-{draft.pk}")).to_contain_text("草稿")
+    # The running census still takes a unit's forms (its inventory phase is open).
+    assert campaigns.check_phase("inventory", User.objects.get(username="laishui_lsz").unit) is False
+
+    # Making the draft current names what it replaces and waits for the confirmation.
+    page.goto(f"{site}/campaigns/{draft.pk}/")
+    page.get_by_label("设为当前普查").check()
+    page.click("button:has-text('保存')")
+    expect(page.get_by_test_id("consequences")).to_contain_text(f"“{running.name}”将不再是当前普查")
+    assert campaigns.active_campaign() == running
+    page.get_by_test_id("consequences").locator("input[name=confirm]").check()
+    page.click("button:has-text('确认并保存')")
+    expect(page.locator(".messages")).to_contain_text("已保存")
+    assert campaigns.active_campaign() == draft

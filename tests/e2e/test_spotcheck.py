@@ -46,7 +46,7 @@ def test_batch_from_draw_to_published_notice(page, site, settings):
     page.click("text=演示抽查")
     page.get_by_test_id("batch-sites").get_by_role("link", name="复核").click()
     page.click("button:has-text('第二复核人签发')")
-    expect(page.get_by_test_id("batch-sites")).to_contain_text("guoban_fh")
+    expect(page.get_by_test_id("batch-sites")).to_contain_text("陈静（国务院办公厅）")  # the person, not the account
 
     # The notice: page, PDF, publish.
     page.click("button:has-text('生成通报')")

@@ -29,3 +29,16 @@ def scan_error(code):
 @register.filter
 def link_kind(code):
     return LINK_KINDS.get(str(code or ""), "链接")
+
+
+@register.filter
+def person(user):
+    """Who did it, as people read it: the person's name and unit (刘芳（涞水镇人民政府）),
+    or the unit alone when the account carries no name — never the account name."""
+    if user is None or not getattr(user, "pk", None):
+        return ""
+    name = f"{user.last_name}{user.first_name}".strip()
+    unit = user.unit.name if getattr(user, "unit_id", None) else ""
+    if name and unit:
+        return f"{name}（{unit}）"
+    return name or unit or "系统"

@@ -49,6 +49,11 @@ GET, POST, PUT = "GET", "POST", "PUT"
 # route name → (method, roles that reach it in scope, kind of object in the URL)
 PAGES: dict[str, tuple[str, frozenset, str | None]] = {
     "core:home": (GET, LOGGED_IN, None),
+    "favicon": (GET, ALL, None),
+    "drafts:fetch": (GET, LOGGED_IN, None),  # one's own kept form content only
+    "drafts:save": (POST, LOGGED_IN, None),
+    "drafts:discard": (POST, LOGGED_IN, None),
+    "drafts:keepalive": (POST, LOGGED_IN, None),
     "accounts:login": (GET, ALL, None),
     "accounts:logout": (POST, LOGGED_IN, None),
     "accounts:password_change": (GET, LOGGED_IN, None),

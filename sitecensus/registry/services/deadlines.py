@@ -16,6 +16,7 @@ from sitecensus.audit.services import record
 from sitecensus.core.errors import InvalidInput, InvalidState
 from sitecensus.orgs import policy as orgs_policy
 from sitecensus.orgs.models import Unit
+from sitecensus.core.dates import cn_date
 
 from .. import campaigns, policy
 from ..selectors import units_not_reported
@@ -62,7 +63,7 @@ def remind_not_reported(*, actor, request=None) -> int:
     policy.REMIND.check(policy.may_remind(actor))
     units = list(units_not_reported(actor.unit))
     phase = inventory_phase()
-    deadline = f"{phase.closes_on:%Y年%m月%d日}" if phase else "截止日期"
+    deadline = f"{cn_date(phase.closes_on)}" if phase else "截止日期"
     sent = 0
     for account in User.objects.filter(unit__in=units, is_active=True).exclude(email=""):
         send_mail("请尽快报送政府网站基本信息",

@@ -33,7 +33,8 @@ def test_defaults_are_the_2015_calendar():
 def test_national_office_creates_a_campaign_which_becomes_the_active_one(demo_users):
     before = campaigns.active_campaign()
     campaign = campaigns.create_campaign(actor=demo_users["guoban"], year=2015, name="2015年全国政府网站普查",
-                                         rubric_code="2015", phases=campaigns.default_phases(2015))
+                                         rubric_code="2015", phases=campaigns.default_phases(2015),
+                                         activate=True, confirmed=True)
     assert campaigns.active_campaign() == campaign and before != campaign
     assert not Campaign.objects.get(pk=before.pk).is_active
     assert campaign.phases.get(kind="inventory").closes_on == date(2015, 4, 25)
@@ -150,7 +151,7 @@ def test_a_card_keeps_the_rubric_version_it_was_created_under(demo_users):
             p.kind: (p.opens_on, p.closes_on) for p in campaign.phases.all()})
     # A new campaign with the 2019 table: new cards use it, the old one keeps 2015.
     campaigns.create_campaign(actor=demo_users["guoban"], year=2019, name="2019年普查", rubric_code="2019",
-                              phases=campaigns.demo_phases(TODAY))
+                              phases=campaigns.demo_phases(TODAY), activate=True, confirmed=True)
     assert scoring.current_table().code == "2019"
     card.refresh_from_db()
     assert card.rubric.code == "2015"
@@ -181,8 +182,13 @@ def test_campaign_pages(client, demo_users):
     data = {"year": "2016", "name": "2016年普查", "rubric_code": "2015", "activate": "on"}
     for kind, (a, b) in campaigns.default_phases(2016).items():
         data[f"{kind}_opens"], data[f"{kind}_closes"] = a.isoformat(), b.isoformat()
+    asked = client.post("/campaigns/new/", data)
+    assert asked.status_code == 409 and "将不再是当前普查" in asked.content.decode()
+    assert campaigns.active_campaign().name != "2016年普查"
+    data["confirm"] = asked.context["consequences"]
     assert client.post("/campaigns/new/", data).status_code == 302
     assert campaigns.active_campaign().name == "2016年普查"
+    del data["confirm"]
     data["selfcheck_closes"] = "2016-01-01"
     data["name"] = "再一个"
     bad = client.post("/campaigns/new/", data)
@@ -193,3 +199,34 @@ def test_campaign_pages(client, demo_users):
     assert client.get("/campaigns/").status_code == 200
     assert client.get("/campaigns/new/").status_code == 403
 
+
+
+def test_new_campaigns_are_drafts_dated_from_today_and_consequences_are_confirmed(demo_users):
+    g = demo_users["guoban"]
+    running = campaigns.active_campaign()
+    proposed = campaigns.proposed_phases(TODAY)
+    assert min(a for a, _ in proposed.values()) == TODAY and all(b >= TODAY for _, b in proposed.values())
+    spec = campaigns.default_phases(2015)
+    assert proposed["inventory"][1] - proposed["inventory"][0] == spec["inventory"][1] - spec["inventory"][0]
+    draft = campaigns.create_campaign(actor=g, year=TODAY.year, name="草稿普查", rubric_code="2015", phases=proposed)
+    assert not draft.is_active and campaigns.active_campaign() == running
+    # Past dates are named, each with what it refuses; the draft is not saved unconfirmed.
+    past = dict(proposed, inventory=(TODAY - timedelta(days=40), TODAY - timedelta(days=1)))
+    with pytest.raises(campaigns.NeedsConfirmation) as asked:
+        campaigns.create_campaign(actor=g, year=TODAY.year, name="过期普查", rubric_code="2015", phases=past)
+    assert any("统计摸底（截止" in c and "报送网站基本信息将被拒绝" in c for c in asked.value.consequences)
+    assert "年0" not in asked.value.message  # dates without leading zeros
+    assert not Campaign.objects.filter(name="过期普查").exists()
+    # Making the draft current names the census it replaces; a changed consequence is not confirmed.
+    with pytest.raises(campaigns.NeedsConfirmation) as asked:
+        campaigns.update_campaign(actor=g, campaign=draft, phases=proposed, activate=True)
+    assert [c for c in asked.value.consequences if running.name in c]
+    with pytest.raises(campaigns.NeedsConfirmation):
+        campaigns.update_campaign(actor=g, campaign=draft, phases=proposed, activate=True, confirmed=["别的后果"])
+    campaigns.update_campaign(actor=g, campaign=draft, phases=proposed, activate=True,
+                              confirmed=asked.value.consequences)
+    assert campaigns.active_campaign() == draft
+    # Closing a phase of the current census by a past date needs confirming too.
+    with pytest.raises(campaigns.NeedsConfirmation, match="统计摸底"):
+        campaigns.update_campaign(actor=demo_users["sysadmin"], campaign=draft,
+                                  phases={"inventory": (TODAY - timedelta(days=9), TODAY - timedelta(days=1))})

@@ -190,3 +190,16 @@ def test_life_change_page(client, demo_users):
                                            "new_url": "http://www.laishui.gov.cn/lsz/"})
     town.refresh_from_db()
     assert town.status == "submitted" and town.life == "open"
+
+
+def test_a_reset_verification_code_is_not_shown_to_the_operator(client, demo_users, mailoutbox,
+                                                                 django_capture_on_commit_callbacks):
+    town = Website.objects.get(name="涞水镇人民政府网站")
+    client.force_login(demo_users["laishui"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/sites/{town.pk}/verification/", follow=True)
+    said = " ".join(str(m) for m in response.context["messages"])
+    assert "已通过电子邮件发送" in said
+    mailed = mailoutbox[-1].body
+    code = mailed.split("校验码：")[1].split()[0]
+    assert code not in response.content.decode()

@@ -15,6 +15,7 @@ from sitecensus.core.errors import InvalidInput, InvalidState, NotAllowed
 from sitecensus.registry import campaigns
 from sitecensus.registry.models import Phase
 from sitecensus.registry.services import grant_exception
+from sitecensus.core.dates import cn_date
 
 from .. import policy
 from ..models import Rectification, RectificationEvent, Scorecard, ScoreEntry
@@ -69,7 +70,7 @@ def notify_issued(notices, *, sender) -> None:
             units=[notice.website.unit], kind=Message.Kind.RECTIFICATION_ISSUED,
             title=f"整改通知：{notice.website.name}（{notice.indicator_name}）",
             body=(f"{{unit}}：{notice.website.name}（{notice.website.site_code}）需就“{notice.indicator_name}”进行整改，"
-                  f"整改要求：{notice.requirement}。请于 {notice.deadline:%Y年%m月%d日} 前整改并在系统中反馈整改情况。"),
+                  f"整改要求：{notice.requirement}。请于 {cn_date(notice.deadline)} 前整改并在系统中反馈整改情况。"),
             link=f"/checks/rectifications/{notice.pk}/", sender=sender)
 
 
@@ -82,15 +83,19 @@ def rectification_phase(notice: Rectification) -> Phase | None:
 
 
 def check_answer_window(notice: Rectification, *, today: date | None = None) -> bool:
-    """The phase gate of an answer (the self-check's gate, reused): refused before the
-    整改 phase opens; after the notice's own 整改期限 only with an exception granted by
-    the organizing unit above, and then late. Returns whether it is late."""
+    """The phase gate of an answer (the self-check's gate, reused). A notice is actionable
+    the day it is issued — whether or not the 整改 phase has opened, a unit that has fixed
+    its site may say so at once; the phase sets the deadline, not the opening. After the
+    notice's own 整改期限, only with an exception granted by the organizing unit above,
+    and then late. Returns whether it is late."""
     today = today or timezone.localdate()
     phase = rectification_phase(notice)
     if phase is None:
         return today > notice.deadline
+    issued = timezone.localdate(notice.issued_at) if notice.issued_at else today
     return campaigns.check_phase(Phase.Kind.RECTIFICATION, notice.website.unit, today=today, phase=phase,
-                                 closes_on=notice.deadline, action="反馈整改情况")
+                                 closes_on=notice.deadline, opens_on=min(issued, phase.opens_on),
+                                 action="反馈整改情况")
 
 
 @transaction.atomic

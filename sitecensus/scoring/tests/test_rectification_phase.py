@@ -1,7 +1,8 @@
 """The 整改 phase gates rectification answers (through the self-check's own phase gate):
-refused before the campaign's (or the round's) 整改 phase opens, naming the phase and its
-dates; after the notice's own 整改期限 only with an exception granted by the organizing
-unit above, and then marked 逾期反馈."""
+a notice is answerable from the day it is issued, even before the campaign's (or the
+round's) 整改 phase opens — the phase sets the deadline, not the opening; after the
+notice's own 整改期限 only with an exception granted by the organizing unit above, and
+then marked 逾期反馈, the refusal naming the phase and its dates."""
 
 from datetime import date, timedelta
 
@@ -31,13 +32,25 @@ def answer(users, n):
     return services.answer_rectification(actor=users["laishui_lsz"], notice=n, answer="已恢复留言功能", evidence=[])
 
 
-def test_refused_before_the_phase_opens_naming_it_and_its_dates(demo_users):
+def test_answered_the_day_it_is_issued_before_the_phase_opens(demo_users):
     Phase.objects.filter(pk=rect_phase().pk).update(opens_on=TODAY + 5 * D, closes_on=TODAY + 40 * D)
+    answered = answer(demo_users, notice())
+    assert answered.status == "answered" and not answered.is_late
+
+
+def test_a_late_refusal_names_the_phase_and_its_dates_without_leading_zeros(demo_users):
+    from sitecensus.core.dates import cn_date
+
+    n = notice()
+    Phase.objects.filter(pk=rect_phase().pk).update(opens_on=TODAY - 40 * D, closes_on=TODAY - 5 * D)
+    Rectification.objects.filter(pk=n.pk).update(deadline=TODAY - 5 * D)
+    n.refresh_from_db()
     with pytest.raises(InvalidState) as refused:
-        answer(demo_users, notice())
+        answer(demo_users, n)
     message = refused.value.message
-    assert "整改阶段" in message and "尚未开始" in message and "反馈整改情况" in message
-    assert f"{TODAY + 5 * D:%Y年%m月%d日}" in message and f"{TODAY + 40 * D:%Y年%m月%d日}" in message
+    assert "整改阶段" in message and "截止" in message and "反馈整改情况" in message
+    assert cn_date(TODAY - 40 * D) in message and cn_date(TODAY - 5 * D) in message
+    assert "年0" not in message and "月0" not in message
     assert notice().status == "open"
 
 
@@ -100,9 +113,9 @@ def test_a_round_notice_follows_the_rounds_rectification_phase(demo_users):
     spot.publish(actor=guoban, notice=spot.compose_notice(actor=guoban, batch=batch))
     n = Rectification.objects.get(scorecard=card, indicator="V2")
     assert n.deadline == TODAY + 30 * D and services.rectification_phase(n).campaign == spring
-    with pytest.raises(InvalidState) as refused:
-        answer(demo_users, n)
-    assert "2026年第二季度抽查" in refused.value.message and "尚未开始" in refused.value.message
+    # Actionable on arrival: answered before the round's 整改 phase opens, on time.
+    answered = answer(demo_users, n)
+    assert answered.status == "answered" and not answered.is_late
     # The census's own notice, in its open 整改 phase, is answered as before.
     assert not answer(demo_users, notice()).is_late
 

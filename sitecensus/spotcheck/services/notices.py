@@ -18,6 +18,8 @@ from sitecensus.registry import campaigns
 from sitecensus.registry.models import Phase
 from sitecensus.scoring import services as scoring_services
 from sitecensus.scoring.models import ScoreEntry
+from sitecensus.core import publiccache
+from sitecensus.core.dates import cn_date
 
 from .. import policy
 from ..models import Batch, BatchSite, Notice
@@ -67,7 +69,7 @@ def _contents(batch: Batch) -> dict:
 
 
 def _summary(batch: Batch, data: dict) -> str:
-    return (f"{batch.organizer.name}于{batch.window_start:%Y年%m月%d日}至{batch.window_end:%Y年%m月%d日}"
+    return (f"{batch.organizer.name}于{cn_date(batch.window_start)}至{cn_date(batch.window_end)}"
             f"{'（' + batch.round.name + '）' if batch.round_id else ''}"
             f"对{data['sampled']}个政府网站进行了抽查，合格{data['passed']}个，"
             f"合格率{data['pass_rate'] if data['pass_rate'] is not None else '—'}%。")
@@ -103,7 +105,7 @@ def compose_correction(*, actor, notice: Notice, reason: str, request=None) -> N
     return Notice.objects.create(
         batch=batch, corrects=original, correction_reason=reason, **contents,
         title=f"关于{batch.name}情况的更正通报",
-        body=(f"更正原因：{reason}\n\n现对{timezone.localtime(original.published_at):%Y年%m月%d日}发布的《{original.title}》予以更正，"
+        body=(f"更正原因：{reason}\n\n现对{cn_date(timezone.localtime(original.published_at))}发布的《{original.title}》予以更正，"
               f"以本通报为准。" + _summary(batch, contents["figures"])))
 
 
@@ -120,17 +122,20 @@ def rectify_by(batch: Batch):
 @transaction.atomic
 def publish(*, actor, notice: Notice, request=None) -> Notice:
     """Publish on the public pages and send rectification notices to the units
-    whose sites failed."""
+    whose sites failed. The returned notice carries what was actually sent:
+    ``issued`` (the rectification notices issued now) and ``already_open`` (problems
+    skipped because a notice for them is still open) — for a truthful message."""
     policy.check_organize(actor, notice.batch)
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
     lifecycle.check(notice, "publish")
     deadline = rectify_by(notice.batch)
-    sent = 0
+    sent = already_open = 0
     issued = []
     for bsite in notice.batch.sites.exclude(scorecard__result="合格").select_related("scorecard", "website"):
         for entry in bsite.scorecard.entries.filter(Q(is_veto=True) | Q(points__gt=0)):
             name = scoring_services.rubric_of(bsite.scorecard).indicator(entry.indicator).name
             if scoring_services.open_notice_exists(bsite.website, entry.indicator):
+                already_open += 1
                 continue  # one open notice per problem: the existing one still runs
             # Rectifications are scoring's: issued (audited, the unit told) by its own service.
             issued.append(scoring_services.issue_rectification(
@@ -139,4 +144,6 @@ def publish(*, actor, notice: Notice, request=None) -> Notice:
             sent += 1
     lifecycle.fire(notice, "publish", actor=actor, request=request, rectifications=sent)
     notice.save(update_fields=["status", "published_at", "published_by"])
+    notice.issued, notice.already_open = issued, already_open
+    publiccache.changed()  # on the public pages at once, not when their cache expires
     return notice

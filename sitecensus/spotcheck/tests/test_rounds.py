@@ -49,7 +49,9 @@ def test_the_open_round_is_the_default_and_its_dates_gate_the_batch(demo_users):
         new_batch(demo_users, name="提前", campaign_round=ahead)
     message = refused.value.message
     assert "2026年第三季度抽查" in message and "抽查核查" in message and "尚未开始" in message
-    assert f"{TODAY + 30 * D:%Y年%m月%d日}" in message and f"{TODAY + 60 * D:%Y年%m月%d日}" in message
+    from sitecensus.core.dates import cn_date
+
+    assert cn_date(TODAY + 30 * D) in message and cn_date(TODAY + 60 * D) in message
     with pytest.raises(InvalidInput, match="没有这个抽查轮次"):
         new_batch(demo_users, name="乱填", campaign_round="abc")
 

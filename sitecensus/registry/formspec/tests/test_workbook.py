@@ -26,7 +26,8 @@ def test_sheets_and_states():
     assert wb[BASIC_SHEET].sheet_state == "visible"
     assert wb.security.lockStructure
     text = "\n".join(str(c.value) for c in wb["填写说明"]["A"] if c.value)
-    assert "sitecensus forms check" in text
+    # Clerks are pointed to the web check (在线检查), never to a command they will not have installed.
+    assert "在线检查" in text and "检查填报文件" in text and "sitecensus forms check" not in text
     assert "每个网站填写一行" in text or "填写一行" in text
     assert "首页栏目" in text and "不要修改表头" in text
 
@@ -138,3 +139,4 @@ def test_prefill_never_writes_formulas():
     wb = _load(blank_workbook(sites=[{"site_name": "=HYPERLINK(\"x\")", "homepage_url": "http://a.gov.cn"}]))
     cell = wb[BASIC_SHEET]["A3"]
     assert cell.data_type == "s"
+
