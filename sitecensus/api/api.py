@@ -428,7 +428,7 @@ def stats(request, response: HttpResponse):
                              NextSites=("list_sites", {"cursor": "$response.body#/next_cursor"})))
 def sites(request, response: HttpResponse, q: str = Query("", max_length=100),
           status: str = Query("", max_length=16), updated_since: str = SINCE,
-          ids: str = Query("", max_length=8500, pattern=r"^(\d{1,16}(,\d{1,16})*)?$",
+          ids: str = Query("", max_length=8500, pattern=r"^([0-9]{1,16}(,[0-9]{1,16})*)?$",
                            description="只取这些编号的网站（逗号分隔）：按变化事件流取回变化的网站；每页条数仍由 limit 决定"),
           cursor: str = CURSOR_TIME, limit: int = LIMIT):
     services.require(request.auth, "registry")

@@ -128,6 +128,11 @@ def install(api) -> None:
 
     def http_error(request, exc: HttpError):
         status = exc.status_code
+        if isinstance(exc.__cause__, CensusError):  # raised while parsing the body (a NUL character)
+            return census(request, exc.__cause__)
+        if isinstance(exc.__cause__, ValueError):  # json.JSONDecodeError and undecodable bytes
+            return api.create_response(request, body("请求体不是有效的 JSON（UTF-8 编码）", "bad_request", "body"),
+                                       status=400)
         if isinstance(exc, AuthenticationError):
             response = api.create_response(
                 request, body("未提供有效的接口令牌：请在请求头 Authorization: Bearer 后附上令牌", "token_invalid"),
@@ -177,6 +182,8 @@ def _nul_free(value, where: str) -> None:
     elif isinstance(value, list):
         for i, item in enumerate(value):
             _nul_free(item, f"{where}.{i}")
+    elif isinstance(getattr(value, "name", None), str):  # an uploaded file: its name is stored
+        _nul_free(value.name, f"{where} 的文件名")
 
 
 class Parser(NinjaParser):

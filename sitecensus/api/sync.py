@@ -14,18 +14,19 @@ from sitecensus.core.errors import InvalidInput
 MAX_LIMIT = 500
 # Cursors say exactly what they are, so the schema can describe every cursor the server takes: a
 # position in id order is the last id; in change-time order it is "<microseconds since 1970 UTC>_<id>".
-# Any string of that shape is a valid position (the page after it), none is refused.
-ID_CURSOR_PATTERN = r"^\d{0,16}$"
-TIME_CURSOR_PATTERN = r"^(\d{1,17}_\d{1,16})?$"
+# Any string of that shape is a valid position (the page after it), none is refused. Patterns say
+# [0-9], not \\d: a regex engine may take \\d for any Unicode digit.
+ID_CURSOR_PATTERN = r"^[0-9]{0,16}$"
+TIME_CURSOR_PATTERN = r"^([0-9]{1,17}_[0-9]{1,16})?$"
 EPOCH = datetime(1970, 1, 1, tzinfo=dt_timezone.utc)
 
 # updated_since: an ISO 8601 date or date-time that exists (month 01–12, day within its month, Feb 29 in
 # leap years only, hour 00–23, offset below 24 h): the pattern admits exactly what the server reads.
-_YEAR = r"(000[1-9]|00[1-9]\d|0[1-9]\d\d|[1-9]\d{3})"
-_LEAP = r"(\d\d(0[48]|[2468][048]|[13579][26])|([02468][048]|[13579][26])00)"
-_DATE = (rf"({_YEAR}-((0[13578]|1[02])-(0[1-9]|[12]\d|3[01])|(0[469]|11)-(0[1-9]|[12]\d|30)|02-(0[1-9]|1\d|2[0-8]))"
+_YEAR = r"(000[1-9]|00[1-9][0-9]|0[1-9][0-9][0-9]|[1-9][0-9]{3})"
+_LEAP = r"([0-9][0-9](0[48]|[2468][048]|[13579][26])|([2468][048]|[13579][26]|0[48])00)"
+_DATE = (rf"({_YEAR}-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))"
          rf"|{_LEAP}-02-29)")
-_TIME = r"([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?)?"
+_TIME = r"([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?(Z|[+-]([01][0-9]|2[0-3]):?[0-5][0-9])?)?"
 SINCE_PATTERN = rf"^({_DATE}{_TIME})?$"
 
 
@@ -83,7 +84,7 @@ def by_time(qs: QuerySet, field: str, *, updated_since: datetime | None, cursor:
 
 def by_id(qs: QuerySet, *, cursor: str, limit: int) -> dict:
     if cursor:
-        if not cursor.isdigit():
+        if not (cursor.isascii() and cursor.isdigit()):
             raise BadCursor("游标无效：请使用上一页返回的 next_cursor", field="cursor")
         qs = qs.filter(id__gt=int(cursor))
     rows = list(qs.order_by("id")[: limit + 1])
