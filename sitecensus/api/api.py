@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import json
 
+from django.conf import settings
 from django.db.models import F, Prefetch, Q
 from django.http import HttpResponse
 from django.templatetags.static import static
@@ -51,6 +52,8 @@ from .idempotency import idempotent
 from .models import Change
 
 MAX_ID = 2**53  # beyond any real key; keeps huge numbers from reaching the database
+# The import's own limit of files per upload (and never more than Django takes in one request).
+MAX_UPLOADS = min(imports.LIMITS["files"], settings.DATA_UPLOAD_MAX_NUMBER_FILES or imports.LIMITS["files"])
 
 
 class TokenAuth(HttpBearer):
@@ -389,7 +392,7 @@ class ReturnIn(Schema):
 
 class BulkIn(Schema):
     action: str = Field(..., pattern="^(approve|return)$")
-    ids: list[Annotated[census.JsonInt, Field(ge=1, le=MAX_ID)]] = Field(..., min_length=1, max_length=200)
+    ids: list[census.json_int(ge=1, le=MAX_ID)] = Field(..., min_length=1, max_length=200)
     reason: str = Field("", max_length=500)
 
 
@@ -400,7 +403,7 @@ class BulkOut(Schema):
 
 # ---------------------------------------------------------------- public
 
-@api.get("/public/sites", response={200: PublicSitePage, 422: ErrorOut}, auth=None, tags=["公开"],
+@api.get("/public/sites", response={200: PublicSitePage, 400: ErrorOut, 422: ErrorOut}, auth=None, tags=["公开"],
          summary="政府网站目录（已核准且正常运行）")
 def public_sites(request, q: str = Query("", max_length=100), cursor: str = CURSOR, limit: int = LIMIT):
     return sync.by_id(public_selectors.directory(_clean(q)), cursor=cursor, limit=limit)
@@ -939,11 +942,11 @@ class JobOut(Schema):
           summary="上传填报模板（一个或多个 .xlsx 或 ZIP）并预检：返回每个文件的汇总，不保存任何网站",
           operation_id="create_import",
           openapi_extra=links(GetImport=("get_import", {"import_id": "$response.body#/id"})))
-def import_create(request, files: list[UploadedFile] = File(..., min_length=1, max_length=200,
-                                                           description="填报模板文件（1–200 个）")):
+def import_create(request, files: list[UploadedFile] = File(..., min_length=1, max_length=MAX_UPLOADS,
+                                                           description=f"填报模板文件（1–{MAX_UPLOADS} 个）")):
     services.require(request.auth, "registry", "write")
-    if not files or len(files) > 200:
-        raise InvalidInput("请上传 1–200 个文件", field="files")
+    if not files or len(files) > MAX_UPLOADS:
+        raise InvalidInput(f"请上传 1–{MAX_UPLOADS} 个文件（可打包为 ZIP）", field="files")
     batch = imports.dry_run(actor=request.auth, uploads=[(f.name, f) for f in files], request=request)
     return 201, batch
 

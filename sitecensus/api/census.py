@@ -14,7 +14,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, ConfigDict, Field, StrictInt, create_model
+from pydantic import BeforeValidator, ConfigDict, Field, create_model
 from ninja import Schema
 
 from sitecensus.registry.formspec.spec import FieldSpec, load_forms, rule_phrases, validate_value
@@ -31,8 +31,12 @@ def _integral(value):
     return value
 
 
-# An integer as JSON Schema means it: 3 and 3.0 alike; never "3", true or 3.5.
-JsonInt = Annotated[StrictInt, BeforeValidator(_integral)]
+def json_int(ge: int | None = None, le: int | None = None):
+    """An integer as JSON Schema means it: 3 and 3.0 alike; never "3", true or 3.5 (bounds in the schema)."""
+    return Annotated[int, Field(strict=True, ge=ge, le=le), BeforeValidator(_integral)]
+
+
+JsonInt = json_int()
 
 
 def basic_fields() -> tuple[FieldSpec, ...]:

@@ -186,7 +186,7 @@ class SpotCardOut(Schema):
 
 
 class BulkSignIn(Schema):
-    ids: list[Annotated[census.JsonInt, Field(ge=1, le=MAX_ID)]] = Field(..., min_length=1, max_length=500,
+    ids: list[census.json_int(ge=1, le=MAX_ID)] = Field(..., min_length=1, max_length=500,
                                                                    description="批次内抽查网站的编号")
 
 
