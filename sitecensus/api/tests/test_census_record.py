@@ -364,3 +364,16 @@ def test_nul_anywhere_else_is_refused_too(client, demo_users):
         assert "空字符" in got.json()["detail"] or "控制字符" in got.json()["detail"], got.json()
     with_key = post(client, "/api/reports/own", {"narrative": ""}, raw, HTTP_IDEMPOTENCY_KEY="ab\x01c")
     assert with_key.status_code == 400 and with_key.json()["field"] == "Idempotency-Key"
+
+
+def test_nul_in_an_uploaded_file_name_never_reaches_the_database(client, demo_users):
+    """Django's multipart parser drops it from file names; the check stays as a second line."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sitecensus.registry.models import ImportFile
+
+    raw = token(demo_users["hebei"])
+    got = client.post("/api/imports", {"files": [SimpleUploadedFile("填报\x00模板.xlsx", b"PK\x03\x04")]}, **bearer(raw))
+    assert got.status_code in (201, 400), got.content
+    assert "\\u0000" not in got.content.decode()
+    assert ImportFile.objects.exists() and all("\x00" not in f.filename for f in ImportFile.objects.all())
