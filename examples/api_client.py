@@ -1,12 +1,19 @@
 #!/usr/bin/env python3
 """A worked client of the sitecensus API, standard library only.
 
-A provincial platform mirrors its province's websites and then keeps the mirror
-current from the change feed, and a reporting unit files its self-check:
+A provincial platform mirrors its province's full census record (every field of
+the forms and every column of every site) and keeps the mirror current from the
+change feed; it lists what waits for its own decision and decides; a unit asks
+for a migration (迁移) with the new address, downloads its workbook, and files
+its self-check:
 
     export SITECENSUS_URL=http://127.0.0.1:8000
     export SITECENSUS_TOKEN=sc_...        # created at /api/tokens/
     python examples/api_client.py mirror mirror.json        # first run: every site; later: only changes
+    python examples/api_client.py waiting [filing|change|life]   # what waits for my decision
+    python examples/api_client.py approve 42                # or: return 42 "请补充栏目"
+    python examples/api_client.py migrate 42 https://new.example.gov.cn/ "域名变更"
+    python examples/api_client.py workbook 7 填报模板.xlsx     # a unit's workbook
     python examples/api_client.py selfcheck 42 '{"A2": {"count": 2}}' [首页截图.png ...]
 
 Every error comes back as JSON with a Chinese `detail` and a stable `code`;
@@ -64,6 +71,15 @@ class Client:
                     raise
                 time.sleep(0.5 * (attempt + 1))
         raise RuntimeError("unreachable")
+
+    def download(self, path: str) -> bytes:
+        """A file (the unit's workbook): the raw bytes of a GET."""
+        request = urllib.request.Request(self.base + path, headers={"Authorization": f"Bearer {self.token}"})
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                return response.read()
+        except urllib.error.HTTPError as error:
+            raise ApiError(error.code, json.loads(error.read() or b"{}")) from None
 
     def upload(self, path: str, files: list[tuple[str, bytes]], fields: dict | None = None,
                idempotency_key: str | None = None) -> dict:
@@ -139,6 +155,27 @@ def mirror(client: Client, state: dict) -> dict:
     return state
 
 
+def waiting(client: Client, kind: str = "") -> list[dict]:
+    """What waits for the token owner's organizing unit: first filings, change requests
+    (with the proposed form and columns) and life changes (with the new address of a
+    migration), oldest id first."""
+    return list(client.pages("/waiting", kind=kind, limit=500))
+
+
+def decide(client: Client, site_id: int, action: str, reason: str = "") -> dict:
+    """Approve (at this level; the last level gives the code) or return with a reason.
+    `call` retries with one Idempotency-Key, so a retry after a lost answer decides once."""
+    if action == "approve":
+        return client.call("POST", f"/sites/{site_id}/approve")
+    return client.call("POST", f"/sites/{site_id}/return", body={"reason": reason})
+
+
+def request_migration(client: Client, site_id: int, new_url: str, reason: str) -> dict:
+    """迁移: the site moves to a new address and keeps its code, once the review approves."""
+    return client.call("POST", f"/sites/{site_id}/life",
+                       body={"life": "migrated", "reason": reason, "new_url": new_url})
+
+
 def file_self_check(client: Client, site_id: int, entries: dict, files: list[str] = ()) -> dict:
     """Open (or fetch) the site's self-check card, fill it, attach the evidence files
     (PNG, JPEG or PDF) and submit it."""
@@ -166,6 +203,28 @@ def main(argv: list[str]) -> int:
                 json.dump(state, out, ensure_ascii=False)
             print(f"{len(state['sites'])} 个网站，本次取得 {len(state['last_changed'])} 个，"
                   f"其他变化 {len(state['last_events'])} 项")
+            return 0
+        if argv[:1] == ["waiting"] and len(argv) <= 2:
+            items = waiting(client, argv[1] if len(argv) == 2 else "")
+            for item in items:
+                what = item["life_change"] or {}
+                extra = f"新网址 {what['new_url']}" if what.get("new_url") else (item["note"] or "")
+                print(f"{item['id']}\t{item['kind']}\t{item['name']}\t{item['unit']}\t{extra}")
+            print(f"待本单位决定 {len(items)} 项")
+            return 0
+        if argv[:1] in (["approve"], ["return"]) and len(argv) in (2, 3):
+            site = decide(client, int(argv[1]), argv[0], argv[2] if len(argv) == 3 else "")
+            print(f"{site['name']}：{site['status']}，网站标识码 {site['site_code'] or '（未赋码）'}")
+            return 0
+        if argv[:1] == ["migrate"] and len(argv) == 4:
+            site = request_migration(client, int(argv[1]), argv[2], argv[3])
+            print(f"{site['name']}：迁移申请已提交（{site['status']}）")
+            return 0
+        if argv[:1] == ["workbook"] and len(argv) == 3:
+            data = client.download(f"/units/{int(argv[1])}/workbook")
+            with open(argv[2], "wb") as out:
+                out.write(data)
+            print(f"填报模板已保存：{argv[2]}（{len(data)} 字节）")
             return 0
         if argv[:1] == ["selfcheck"] and len(argv) >= 3:
             card = file_self_check(client, int(argv[1]), json.loads(argv[2]), argv[3:])

@@ -14,11 +14,11 @@ from decimal import Decimal
 
 import json
 
+from django.conf import settings
 from django.db.models import F, Prefetch, Q
 from django.http import HttpResponse
 from django.templatetags.static import static
 from django.utils.html import format_html
-from pydantic import StrictInt
 from ninja import Field, File, NinjaAPI, Path, Query, Schema, UploadedFile
 from ninja.openapi.docs import DocsBase
 from ninja.security import HttpBearer
@@ -34,6 +34,7 @@ from sitecensus.evidence.models import EvidenceFile
 from sitecensus.jobs.services import enqueue, get_job
 from sitecensus.registry import imports
 from sitecensus.registry.models import Website, WebsiteColumn
+from sitecensus.registry.services import COLUMN_FIELDS
 from sitecensus.registry.webforms import FilingForms
 from sitecensus.spotcheck import policy as spot_policy
 from sitecensus.spotcheck.models import Batch, BatchSite
@@ -44,13 +45,15 @@ from sitecensus.scoring import selectors as scoring_selectors
 from sitecensus.scoring import services as scoring_services
 from sitecensus.scoring.models import InspectionReport, Rectification, Scorecard
 
-from . import errors, services, sync
+from . import census, errors, idempotency, services, sync
 from . import policy as api_policy
 from .errors import ErrorOut
 from .idempotency import idempotent
 from .models import Change
 
 MAX_ID = 2**53  # beyond any real key; keeps huge numbers from reaching the database
+# The import's own limit of files per upload (and never more than Django takes in one request).
+MAX_UPLOADS = min(imports.LIMITS["files"], settings.DATA_UPLOAD_MAX_NUMBER_FILES or imports.LIMITS["files"])
 
 
 class TokenAuth(HttpBearer):
@@ -84,13 +87,29 @@ class LocalSwagger(DocsBase):
         return HttpResponse(html)
 
 
-api = NinjaAPI(
-    title="全国政府网站信息报送系统 API", version="2.0", urls_namespace="api", docs=LocalSwagger(),
+class CensusAPI(NinjaAPI):
+    """The schema also documents what django-ninja cannot infer: the Idempotency-Key header of
+    every write and every error code (errors.catalogue)."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        idempotency.document(self, schema)
+        errors.document_codes(schema)
+        return schema
+
+
+api = CensusAPI(
+    title="全国政府网站信息报送系统 API", version="2.1", urls_namespace="api", docs=LocalSwagger(),
+    parser=errors.Parser(),
     description=(
         "政府网站目录（公开）与各单位在系统中的全部业务（令牌认证）：网站填报与审核、自查与检查评分表、整改通知、"
         "检查整改情况报告、抽查批次、统计、审计日志（仅审计管理员）和变化事件流。令牌的可见范围与所属账号相同，"
         "并限于令牌授予的业务范围（只读或读写）与有效期。所有错误均为中文并带稳定代码 code（与界面的拒绝代码一致）；"
         "写操作可带请求头 Idempotency-Key，重试同一键不会重复提交，返回第一次的结果。\n\n"
+        "网站的完整普查记录：/api/sites 与 /api/sites/{id} 的 basic 含基本信息表的全部字段（字段代码与填报模板相同，"
+        "见 SiteForm），columns 含栏目表的全部字段；待本单位决定的首次报送、变更申请与运行状态变更申请见 /api/waiting，"
+        "以 approve / return 决定；单位的填报模板见 /api/units/{id}/workbook。符合本接口定义的请求不会被答以 422；"
+        "400 为填报规则的拒绝（指明字段）。\n\n"
         "增量同步：事务的提交顺序与记录的变化时间（updated_at）不一定一致，晚提交的记录可能带有更早的时间。"
         "两次同步之间，请以上次同步开始时间减去一段余量（建议 10 分钟，长于任何写事务）作为 updated_since，"
         "并按 id 去重；或使用变化事件流 /api/events：事件按提交顺序编号（seq），after 不会越过尚未提交的变化，"
@@ -120,7 +139,11 @@ def links(status: int = 200, **targets) -> dict:
 FIRST_SITE = "$response.body#/items/0/id"
 FIRST_CARD = "$response.body#/items/0/id"
 LIMIT = Query(100, ge=1, le=sync.MAX_LIMIT, description="每页条数（1–500）")
-CURSOR = Query("", max_length=200, description="上一页返回的 next_cursor；首页留空")
+CURSOR_ID = Query("", max_length=16, pattern=sync.ID_CURSOR_PATTERN,
+                  description="上一页返回的 next_cursor（原样传回）；首页留空")
+CURSOR_TIME = Query("", max_length=40, pattern=sync.TIME_CURSOR_PATTERN,
+                    description="上一页返回的 next_cursor（原样传回）；首页留空")
+CURSOR = CURSOR_ID
 SINCE = Query("", max_length=40, pattern=sync.SINCE_PATTERN,
               description="只返回此时刻（含）之后变化的记录（ISO 8601，如 2026-04-25T08:00:00+08:00）。"
                           "增量同步时请取上次同步开始时间减去余量（建议 10 分钟），并按 id 去重")
@@ -142,38 +165,38 @@ class PublicSitePage(Schema):
     has_more: bool
 
 
-class ColumnOut(Schema):
-    position: int
-    name: str
-    url: str
-    parent_name: str
-    is_homepage: bool
-    column_class: str
-    update_period: str
+ColumnOut = census.column_out()
+SiteForm = census.basic_out()
 
 
 class SiteOut(Schema):
+    """A website's census record: the review and life status, every field of the basic form by its code
+    (`basic`, generated from the form definitions) and every column with every field of the column form."""
+
     id: int
     name: str
     homepage_url: str
     site_code: str | None
     site_class: str
     is_portal: bool
-    status: str
-    life: str
+    status: str = Field(..., description="审核状态：draft 草稿 / submitted 审核中 / returned 已退回 / approved 已通过")
+    life: str = Field(..., description="运行状态：open 正常运行 / exception 例外 / closed 关停 / merged 整合 / "
+                                       "migrated 迁移")
+    life_reason: str = Field(..., description="运行状态变更的原因")
+    merged_into: str | None = Field(..., description="整合至的网站标识码（整合时）")
     is_late: bool
     return_reason: str
     unit_id: int
-    unit: str = Field(..., alias="unit.name")
-    organizer: str = Field(..., alias="organizer.name")
+    unit: str
+    organizer_id: int
+    organizer: str
+    pending_at_id: int | None = Field(..., description="记录待其审核的组织单位（不在审核中时为空）")
+    version: int = Field(..., description="当前版本号（审核中时为待审版本）")
     submitted_at: datetime | None
     approved_at: datetime | None
     updated_at: datetime
-    columns: list[ColumnOut]
-
-    @staticmethod
-    def resolve_columns(obj):
-        return list(obj.columns.all())
+    basic: SiteForm = Field(..., description="基本信息表的全部字段（字段代码 → 值，由表单定义生成）")
+    columns: list[ColumnOut] = Field(..., description="栏目（系统），首页栏目在前")
 
 
 class SitePage(Schema):
@@ -373,7 +396,7 @@ class ReturnIn(Schema):
 
 class BulkIn(Schema):
     action: str = Field(..., pattern="^(approve|return)$")
-    ids: list[Annotated[StrictInt, Field(ge=1, le=MAX_ID)]] = Field(..., min_length=1, max_length=200)
+    ids: list[census.json_int(ge=1, le=MAX_ID)] = Field(..., min_length=1, max_length=200)
     reason: str = Field("", max_length=500)
 
 
@@ -384,7 +407,7 @@ class BulkOut(Schema):
 
 # ---------------------------------------------------------------- public
 
-@api.get("/public/sites", response={200: PublicSitePage, 422: ErrorOut}, auth=None, tags=["公开"],
+@api.get("/public/sites", response={200: PublicSitePage, 400: ErrorOut, 422: ErrorOut}, auth=None, tags=["公开"],
          summary="政府网站目录（已核准且正常运行）")
 def public_sites(request, q: str = Query("", max_length=100), cursor: str = CURSOR, limit: int = LIMIT):
     return sync.by_id(public_selectors.directory(_clean(q)), cursor=cursor, limit=limit)
@@ -412,15 +435,13 @@ def stats(request, response: HttpResponse):
                              NextSites=("list_sites", {"cursor": "$response.body#/next_cursor"})))
 def sites(request, response: HttpResponse, q: str = Query("", max_length=100),
           status: str = Query("", max_length=16), updated_since: str = SINCE,
-          ids: str = Query("", max_length=9000, pattern=r"^(\d{1,15}(,\d{1,15})*)?$",
-                           description="只取这些编号的网站（逗号分隔，至多 500 个）：按变化事件流取回变化的网站"),
-          cursor: str = CURSOR, limit: int = LIMIT):
+          ids: str = Query("", max_length=8500, pattern=r"^([0-9]{1,16}(,[0-9]{1,16})*)?$",
+                           description="只取这些编号的网站（逗号分隔）：按变化事件流取回变化的网站；每页条数仍由 limit 决定"),
+          cursor: str = CURSOR_TIME, limit: int = LIMIT):
     services.require(request.auth, "registry")
     qs = registry_policy.visible_websites(request.auth)
     if ids:
         wanted = {int(i) for i in ids.split(",")}
-        if len(wanted) > sync.MAX_LIMIT:
-            raise sync.BadCursor(f"ids 至多 {sync.MAX_LIMIT} 个编号", field="ids")
         qs = qs.filter(pk__in=wanted)
     q = _clean(q)
     if q:
@@ -436,28 +457,30 @@ def sites(request, response: HttpResponse, q: str = Query("", max_length=100),
     return json_response(page)
 
 
-SITE_FIELDS = ("id", "name", "homepage_url", "site_code", "site_class", "is_portal", "status", "life", "is_late",
-               "return_reason", "unit_id", "submitted_at", "approved_at", "updated_at")
-COLUMN_VALUES = ("website_id", "position", "name", "url", "parent_name", "is_homepage", "column_class",
-                 "update_period")
+SITE_FIELDS = ("id", "name", "homepage_url", "site_code", "site_class", "is_portal", "status", "life", "life_reason",
+               "is_late", "return_reason", "unit_id", "organizer_id", "pending_at_id", "version", "submitted_at",
+               "approved_at", "updated_at", "data")
 
 
 def site_rows(ids: list[int]) -> list[dict]:
-    """SiteOut as plain dicts, in the order of `ids` (same fields as the schema)."""
+    """SiteOut as plain dicts, in the order of `ids`: the whole census record (every form field, every
+    column) read as plain values, a page's columns in one query."""
 
     rows = {r["id"]: r for r in Website.objects.filter(pk__in=ids).values(
-        *SITE_FIELDS, unit_name=F("unit__name"), organizer_name=F("organizer__name"))}
+        *SITE_FIELDS, unit_name=F("unit__name"), organizer_name=F("organizer__name"),
+        merged_into_code=F("merged_into__site_code"))}
     columns: dict[int, list] = {pk: [] for pk in ids}
-    for c in WebsiteColumn.objects.filter(website_id__in=ids).order_by("website_id", "position").values_list(
-            *COLUMN_VALUES):
-        columns[c[0]].append({"position": c[1], "name": c[2], "url": c[3], "parent_name": c[4],
-                              "is_homepage": c[5], "column_class": c[6], "update_period": c[7]})
+    for c in WebsiteColumn.objects.filter(website_id__in=ids).order_by("website_id", "position").values(
+            "website_id", "position", *COLUMN_FIELDS):
+        columns[c["website_id"]].append(census.column_values(c["position"], c))
     out = []
     for pk in ids:
         row = rows[pk]
         row["unit"], row["organizer"] = row.pop("unit_name"), row.pop("organizer_name")
+        row["merged_into"] = row.pop("merged_into_code")
         for key in ("submitted_at", "approved_at", "updated_at"):
             row[key] = _iso(row[key])
+        row["basic"] = census.form_values(row.pop("data"))
         row["columns"] = columns[pk]
         out.append(row)
     return out
@@ -478,15 +501,13 @@ def json_response(body: dict, status: int = 200) -> HttpResponse:
          summary="一个网站（范围外为 404）", operation_id="get_site",
          openapi_extra=links(SubmitSite=("submit_site", {"site_id": "$response.body#/id"}),
                              UndoSite=("undo_site", {"site_id": "$response.body#/id"})))
-def site(request, response: HttpResponse, site_id: int = Path(..., ge=1, le=MAX_ID)):
+def site(request, site_id: int = Path(..., ge=1, le=MAX_ID)):
     services.require(request.auth, "registry")
-    _no_store(response)
-    return registry_policy.get_visible_website(request.auth, site_id)
+    return json_response(_site_json(registry_policy.get_visible_website(request.auth, site_id)))
 
 
 def _site_json(website) -> dict:
-    website = type(website).objects.select_related("unit", "organizer").get(pk=website.pk)
-    return SiteOut.from_orm(website).model_dump(mode="json")
+    return site_rows([website.pk])[0]
 
 
 @api.post("/sites/{site_id}/submit", response={200: SiteOut, **WRITE}, auth=token_auth, tags=["网站"],
@@ -565,7 +586,7 @@ def _card(user, card_id) -> Scorecard:
                              FillCard=("fill_scorecard", {"card_id": FIRST_CARD}),
                              SubmitCard=("submit_scorecard", {"card_id": FIRST_CARD})))
 def scorecards(request, response: HttpResponse, stage: str = Query("", pattern="^(|self|inspection)$"),
-               updated_since: str = SINCE, cursor: str = CURSOR, limit: int = LIMIT):
+               updated_since: str = SINCE, cursor: str = CURSOR_TIME, limit: int = LIMIT):
     services.require(request.auth, "scoring")
     _no_store(response)
     qs = _cards(request.auth)
@@ -732,28 +753,24 @@ def events(request, response: HttpResponse, after: int = Query(
 
 # ---------------------------------------------------------------- filing (直报) and change requests
 
-class ColumnIn(Schema):
-    column_name: str = Field(..., max_length=200)
-    column_url: str = Field("", max_length=500)
-    parent_column: str = Field("", max_length=200)
-    is_homepage: bool = False
-    column_class: str = Field("", max_length=64)
-    update_period: str = Field("", max_length=64)
-    remarks: str = Field("", max_length=500)
+ColumnIn = census.column_in()
+SiteFormIn = census.basic_in()
 
 
 class FilingIn(Schema):
-    basic: dict[str, Annotated[str, Field(max_length=500)] | bool | int | None] = Field(
-        ..., description="基本信息表的字段代码 → 值（与在线填报、填报模板相同）", max_length=100)
+    basic: SiteFormIn = Field(..., description="基本信息表：字段代码 → 值（与在线填报、填报模板相同，由表单定义生成）")
     columns: list[ColumnIn] = Field(..., description="栏目（系统），首页栏目在前", max_length=1000)
     submit: bool = Field(False, description="保存后立即报送")
     note: str = Field("", max_length=300, description="变更说明（变更申请时）")
 
 
 class LifeIn(Schema):
-    life: str = Field(..., pattern="^(open|exception|closed|merged|migrated)$")
-    reason: str = Field(..., min_length=1, max_length=300)
-    merged_into: str = Field("", max_length=10, description="整合时目标网站的标识码")
+    life: str = Field(..., pattern="^(open|exception|closed|merged|migrated)$",
+                      description="新的运行状态：closed 关停 / merged 整合 / migrated 迁移 / exception 例外 / open 恢复正常运行")
+    reason: str = Field(..., min_length=1, max_length=300, description="原因")
+    merged_into: str = Field("", max_length=10, description="整合时：目标网站的网站标识码")
+    new_url: str = Field("", max_length=255, description="迁移时：迁移后的首页网址（以 http:// 或 https:// 开头）；"
+                                                         "审核通过后网站以新网址继续，网站标识码不变")
 
 
 class InspectionIn(Schema):
@@ -770,30 +787,19 @@ class ReportIn(Schema):
     submit: bool = False
 
 
-def _form_value(value):
-    """As typed into the form (and the workbook): yes/no fields take 是/否."""
-    if value is True:
-        return "是"
-    if value is False:
-        return "否"
-    if value is None:
-        return None
-    return str(value).replace("\x00", "")
-
-
 def _filing(payload: FilingIn):
     """The JSON filing through the very forms of online filing (same fields, same checks)."""
 
     data = {"col-TOTAL_FORMS": str(len(payload.columns)), "col-INITIAL_FORMS": "0",
             "col-MIN_NUM_FORMS": "0", "col-MAX_NUM_FORMS": "1000"}
-    for key, value in payload.basic.items():
-        if _form_value(value) is not None:
-            data[f"basic-{key}"] = _form_value(value)
+    for key, value in payload.basic.model_dump(exclude_unset=True).items():
+        if census.filed_value(value) is not None:
+            data[f"basic-{key}"] = census.filed_value(value)
     for i, column in enumerate(payload.columns):
         data[f"col-{i}-ORDER"] = str(i + 1)
-        for key, value in column.dict().items():
-            if _form_value(value) not in (None, ""):
-                data[f"col-{i}-{key}"] = _form_value(value)
+        for key, value in column.model_dump().items():
+            if census.filed_value(value) not in (None, ""):
+                data[f"col-{i}-{key}"] = census.filed_value(value)
     forms_ = FilingForms(data)
     if forms_.is_valid():
         return forms_.filing()
@@ -862,7 +868,7 @@ def site_life(request, payload: LifeIn, site_id: int = Path(..., ge=1, le=MAX_ID
             raise InvalidInput(f"网站标识码“{payload.merged_into.strip()}”不存在", field="merged_into")
     return 200, _site_json(registry_services.request_life_change(
         actor=request.auth, website=website, life=payload.life, reason=payload.reason, merged_into=target,
-        request=request))
+        new_url=payload.new_url, request=request))
 
 
 # ---------------------------------------------------------------- inspection, rectification, reports
@@ -940,10 +946,11 @@ class JobOut(Schema):
           summary="上传填报模板（一个或多个 .xlsx 或 ZIP）并预检：返回每个文件的汇总，不保存任何网站",
           operation_id="create_import",
           openapi_extra=links(GetImport=("get_import", {"import_id": "$response.body#/id"})))
-def import_create(request, files: list[UploadedFile] = File(..., description="填报模板文件")):
+def import_create(request, files: list[UploadedFile] = File(..., min_length=1, max_length=MAX_UPLOADS,
+                                                           description=f"填报模板文件（1–{MAX_UPLOADS} 个）")):
     services.require(request.auth, "registry", "write")
-    if not files or len(files) > 200:
-        raise InvalidInput("请上传 1–200 个文件", field="files")
+    if not files or len(files) > MAX_UPLOADS:
+        raise InvalidInput(f"请上传 1–{MAX_UPLOADS} 个文件（可打包为 ZIP）", field="files")
     batch = imports.dry_run(actor=request.auth, uploads=[(f.name, f) for f in files], request=request)
     return 201, batch
 
@@ -1023,3 +1030,8 @@ def batch_sites(request, response: HttpResponse, batch_id: int = Path(..., ge=1,
 from .checks import router as checks_router  # noqa: E402
 
 api.add_router("/", checks_router)
+
+# The waiting list and the unit's workbook (waiting.py registers on this router).
+from .waiting import router as waiting_router  # noqa: E402
+
+api.add_router("/", waiting_router)

@@ -11,7 +11,6 @@ from typing import Annotated
 from django.db.models import Q
 from django.http import HttpResponse
 from ninja import Field, File, Form, Path, Router, Schema, UploadedFile
-from pydantic import StrictInt
 
 from sitecensus.core.errors import InvalidInput, InvalidState, NotFound
 from sitecensus.evidence import selectors as evidence_selectors
@@ -26,7 +25,7 @@ from sitecensus.spotcheck import policy as spot_policy
 from sitecensus.spotcheck import services as spot_services
 from sitecensus.spotcheck.models import Batch, BatchSite
 
-from . import services, sync
+from . import census, services, sync
 from .api import (COMMON, CURSOR, LIMIT, MAX_ID, WRITE, CardDetail, EntriesIn, RectificationOut, ReturnIn, _card,
                   _card_json, _no_store, json_response, links, token_auth)
 from .errors import ErrorOut
@@ -35,7 +34,7 @@ from .idempotency import idempotent
 router = Router(auth=token_auth)
 
 MAX_FILES = 20
-FILES = File(..., description=f"证据文件（PNG、JPEG 图片或 PDF 文档，按内容判断；每个不超过上限，至多 {MAX_FILES} 个）")
+FILES = File(..., min_length=1, max_length=MAX_FILES, description=f"证据文件（PNG、JPEG 图片或 PDF 文档，按内容判断；每个不超过上限，至多 {MAX_FILES} 个）")
 
 
 def _files(files: list) -> list:
@@ -187,7 +186,7 @@ class SpotCardOut(Schema):
 
 
 class BulkSignIn(Schema):
-    ids: list[Annotated[StrictInt, Field(ge=1, le=MAX_ID)]] = Field(..., min_length=1, max_length=500,
+    ids: list[census.json_int(ge=1, le=MAX_ID)] = Field(..., min_length=1, max_length=500,
                                                                    description="批次内抽查网站的编号")
 
 

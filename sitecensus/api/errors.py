@@ -10,8 +10,9 @@ from django.http import Http404, HttpResponse
 from ninja import Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.operation import PathView
+from ninja.parser import Parser as NinjaParser
 
-from sitecensus.core.errors import CensusError
+from sitecensus.core.errors import CensusError, InvalidInput
 
 LOCATIONS = {"query": "查询参数", "path": "路径参数", "body": "请求体", "header": "请求头", "form": "表单",
              "file": "文件", "cookie": "Cookie"}
@@ -79,11 +80,22 @@ def _msg(err: dict) -> str:
     return "取值无效"
 
 
+# What a parameter's pattern means, for its refusal.
+PATTERN_HINTS = {
+    "cursor": "游标无效：请原样传回上一页返回的 next_cursor",
+    "updated_since": "应为存在的 ISO 8601 日期或日期时间（如 2026-04-25T08:00:00+08:00）",
+    "ids": "应为逗号分隔的网站编号",
+}
+
+
 def translate(errors: list[dict]) -> list[dict]:
     out = []
     for err in errors:
         loc = [x if isinstance(x, int) else str(x) for x in err.get("loc", ())]
-        out.append({"loc": loc, "msg": _msg(err), "type": str(err.get("type", "invalid"))})
+        msg = _msg(err)
+        if err.get("type") == "string_pattern_mismatch" and loc and str(loc[-1]) in PATTERN_HINTS:
+            msg = PATTERN_HINTS[str(loc[-1])]
+        out.append({"loc": loc, "msg": msg, "type": str(err.get("type", "invalid"))})
     return out
 
 
@@ -116,6 +128,11 @@ def install(api) -> None:
 
     def http_error(request, exc: HttpError):
         status = exc.status_code
+        if isinstance(exc.__cause__, CensusError):  # raised while parsing the body (a NUL character)
+            return census(request, exc.__cause__)
+        if isinstance(exc.__cause__, ValueError):  # json.JSONDecodeError and undecodable bytes
+            return api.create_response(request, body("请求体不是有效的 JSON（UTF-8 编码）", "bad_request", "body"),
+                                       status=400)
         if isinstance(exc, AuthenticationError):
             response = api.create_response(
                 request, body("未提供有效的接口令牌：请在请求头 Authorization: Bearer 后附上令牌", "token_invalid"),
@@ -148,3 +165,104 @@ def _not_allowed(self) -> HttpResponse:
 
 
 PathView._not_allowed = _not_allowed
+
+
+# ---------------------------------------------------------------- NUL characters
+
+def _nul_free(value, where: str) -> None:
+    """Refuse a U+0000 anywhere in a request's strings (PostgreSQL cannot store it in text): a typed
+    400 naming where it is, before any service runs."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise InvalidInput(f"{where} 含有空字符（U+0000），请删除后重新提交", field=where)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _nul_free(key, where)
+            _nul_free(item, f"{where}.{key}" if where else str(key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _nul_free(item, f"{where}.{i}")
+    elif isinstance(getattr(value, "name", None), str):  # an uploaded file: its name is stored
+        _nul_free(value.name, f"{where} 的文件名")
+
+
+class Parser(NinjaParser):
+    """django-ninja's JSON and form parsing, with every string checked for NUL characters."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        _nul_free(data, "请求体")
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        result = super().parse_querydict(data, list_fields, request)
+        for key, value in result.items():
+            _nul_free(key, "参数")
+            _nul_free(value, f"参数 {key}")
+        return result
+
+
+# ---------------------------------------------------------------- the catalogue of error codes
+
+API_CODES = {
+    "bad_request": "请求有误（如请求体不是有效的 JSON）",
+    "token_invalid": "未提供接口令牌，或令牌无效、已吊销（401）",
+    "token_expired": "令牌已过期（401）",
+    "token_scope": "令牌未获该业务范围的授权（403）",
+    "not_allowed": "账号的角色不能执行此操作（403）",
+    "not_found": "对象不存在或不在令牌所属账号的范围内（404）",
+    "method_not_allowed": "不支持该请求方法（405）",
+    "invalid": "参数或填报内容有误：details 与 errors 指明字段（422 为不符合接口定义，400 为不符合填报规则）",
+    "duplicate": "与已有记录重复（如同一网站已登记，409）",
+    "invalid_state": "对象当前的状态不允许此操作（409）",
+    "idempotency_conflict": "同一 Idempotency-Key 已用于另一个请求，或同一键的请求正在处理（409）",
+    "too_large": "请求体过大（413）",
+    "throttled": "请求过于频繁（429）",
+    "error": "其他拒绝",
+}
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def catalogue() -> dict[str, str]:
+    """Every `code` an API error may carry, with its meaning: the API's own codes, every typed error
+    class (sitecensus.core.errors and its subclasses), every policy rule (sitecensus/<app>/policy.py,
+    core.policy.RULES) and every declared lifecycle transition and condition (core.lifecycle).
+    Generated at run time, so a new rule or transition is documented without a line here."""
+    from sitecensus.core import lifecycle
+    from sitecensus.core.policy import RULES
+
+    codes = dict(API_CODES)
+    for cls in _subclasses(CensusError):
+        code = getattr(cls, "code", None)
+        if code and code not in codes:
+            codes[code] = (cls.__doc__ or cls.__name__).strip().splitlines()[0]
+    for code, rule in sorted(RULES.items()):
+        codes.setdefault(code, f"权限规则：{rule.message}（403）")
+    for declared in lifecycle.declarations():
+        model = declared.model
+        base = f"{model._meta.app_label}.{model._meta.model_name}.{declared.name}"
+        codes.setdefault(base, f"{model._meta.verbose_name}当前状态不能{declared.label}（409）")
+        meta = getattr(model, declared.name)._django_fsm
+        for transition in meta.transitions.values():
+            for test in transition.conditions:
+                name = getattr(test, "__name__", "condition").strip("_")
+                codes.setdefault(f"{base}.{name}", f"{getattr(test, 'message', '条件不满足')}（409）")
+    return codes
+
+
+def document_codes(schema: dict) -> None:
+    """Put the catalogue into the OpenAPI schema: ErrorOut.code as an enum, each code explained."""
+    codes = catalogue()
+    error = schema.get("components", {}).get("schemas", {}).get("ErrorOut")
+    if error is None:
+        return
+    prop = error["properties"]["code"]
+    prop["enum"] = sorted(codes)
+    prop["description"] = "稳定的错误代码（与界面的拒绝代码一致）：\n\n" + "\n".join(
+        f"- `{code}`：{meaning}" for code, meaning in sorted(codes.items()))
+    prop["x-error-codes"] = dict(sorted(codes.items()))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 
 from django.db import IntegrityError, transaction
 from django.http.request import RawPostDataException
@@ -63,8 +64,9 @@ def idempotent(func):
         if key is None or token is None:
             return _respond(*func(request, *args, **kwargs))
         key = key.strip()
-        if not key or len(key) > 100 or not key.isprintable():
-            raise InvalidInput("Idempotency-Key 应为 1–100 个可打印字符", field="Idempotency-Key")
+        if not KEY.fullmatch(key):
+            raise InvalidInput("Idempotency-Key 应为 1–100 个可打印的 ASCII 字符（字母、数字、符号，不含控制字符）",
+                               field="Idempotency-Key")
         fingerprint = _fingerprint(request)
         done = IdempotencyKey.objects.filter(token=token, key=key).first()
         if done is not None:
@@ -81,4 +83,32 @@ def idempotent(func):
             raise IdempotencyConflict("同一 Idempotency-Key 的请求正在处理或已处理，请稍后重试") from None
         return _respond(status, body)
 
+    wrapper.idempotent = True  # the OpenAPI schema documents the header on this operation
     return wrapper
+
+
+KEY_PATTERN = r"^[\x21-\x7e]([\x20-\x7e]{0,98}[\x21-\x7e])?$"
+KEY = re.compile(KEY_PATTERN[1:-1])
+HEADER = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "description": ("幂等键（1–100 个可打印 ASCII 字符，首尾不为空格）：同一令牌以同一键重试同一请求，返回第一次的结果"
+                    "（响应头 Idempotent-Replayed: true）且不重复执行；同一键用于另一请求为 409 idempotency_conflict；"
+                    "失败的请求不占用键，可原样重试"),
+    "schema": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": KEY_PATTERN},
+}
+
+
+def document(api, schema: dict) -> None:
+    """Add the Idempotency-Key header to every operation wrapped by `idempotent`."""
+    for bound in api._get_bound_routers():
+        for path_view in bound.path_operations.values():
+            for operation in path_view.operations:
+                if not getattr(operation.view_func, "idempotent", False):
+                    continue
+                op_id = operation.operation_id or api.get_openapi_operation_id(operation)
+                for methods in schema["paths"].values():
+                    for op in methods.values():
+                        if isinstance(op, dict) and op.get("operationId") == op_id:
+                            params = op.setdefault("parameters", [])
+                            if not any(p.get("name") == "Idempotency-Key" for p in params):
+                                params.append(dict(HEADER))

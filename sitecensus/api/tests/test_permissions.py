@@ -58,6 +58,8 @@ MATRIX = {
     "sign_spotcheck": ("spotcheck", "write", None),
     "return_spotcheck": ("spotcheck", "write", {"reason": "结果有误"}),
     "sign_spotcheck_bulk": ("spotcheck", "write", {"ids": [1]}),
+    "list_waiting": ("registry", "read", None),
+    "download_workbook": ("registry", "read", None),
     "get_job": ("jobs", "read", None),  # the caller's own jobs, whatever its grants  # any of registry / scoring / reports
 }
 PUBLIC = {"sitecensus_api_api_public_sites"}

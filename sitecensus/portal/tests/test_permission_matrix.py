@@ -205,6 +205,8 @@ API: dict[str, tuple[frozenset, str | None]] = {
     "sitecensus_api_api_audit_events": ({AUDIT}, None),
     "list_events": (BUSINESS, None),
     "change_site": (BUSINESS, "site"),
+    "list_waiting": (BUSINESS, None),  # a reporting unit's list is empty
+    "download_workbook": ({ORGANIZER, REPORTER}, "unit"),  # its own unit or a direct child (registry.workbook)
     "life_site": ({ORGANIZER, REPORTER}, "site"),  # the national office files none
     "open_inspection": ({ORGANIZER}, "site"),  # the organizing unit above
     "create_import": (BUSINESS, None),  # the dry run refuses the file, reached
