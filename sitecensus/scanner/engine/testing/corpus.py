@@ -165,7 +165,10 @@ class CorpusWeb:
                     return web.Response(status=status, content_type="text/html", charset="utf-8", text=script)
         if request.method == "HEAD" and page.head_status is not None:
             return web.Response(status=page.head_status)
-        data = page.body.encode("utf-8")
+        body = page.body
+        for h in shape.hosts():  # absolute links to the corpus's own hosts reach this server's port
+            body = body.replace(f"http://{h}/", f"http://{h}:{self.port}/")
+        data = body.encode("utf-8")
         if page.truncate and request.method != "HEAD":
             resp = web.StreamResponse(status=page.status, headers={"Content-Type": page.ctype, **page.headers})
             resp.content_length = len(data) + 4000
