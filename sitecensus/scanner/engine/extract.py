@@ -79,6 +79,14 @@ _DOWNLOAD_HINT = re.compile(r"附件|下载|文件|download|attach|/file|/fj/|fi
 _THREE_LABEL = (".gov.cn", ".gov.test", ".org.cn", ".com.cn", ".edu.cn", ".net.cn", ".ac.cn", ".mil.cn")
 
 
+def no_site_hint(body: bytes) -> bool:
+    """Cheap look at raw bytes (probes): might this be a default, parked or maintenance page?"""
+    if len(body) > 60000:
+        return False
+    text = body.decode("utf-8", "ignore")
+    return bool(_DEFAULT_PAGE.search(text) or _PARKED.search(text) or _MAINTENANCE.search(text))
+
+
 def registrable(host: str | None) -> str:
     """The registrable domain of a host (x.gov.cn keeps three labels; IP literals stay whole)."""
     h = (host or "").lower().rstrip(".")
@@ -391,8 +399,9 @@ def parse_page(data: bytes | str, *, url: str | None = None, content_type: str |
                 " ".join((i.attributes.get("alt") or "") for i in a.css("img")))
             if t and len(t) <= 8 and _ENTRY_TEXT.search(t):
                 u = _resolve(base, a.attributes.get("href"))
-                if u and _is_http(u) and u.rstrip("/") != (base or "").rstrip("/"):
-                    target = u
+                if u and _is_http(u) and u.rstrip("/") != (base or "").rstrip("/") and \
+                        urlsplit(u).path.lower() not in ("", "/", "/index.html", "/index.htm", "/index.shtml"):
+                    target = u  # (a link back to the site's root is navigation, not a splash page's entry)
                     break
     if target and _is_http(target) and not info.item_latest and len(info.links) < 15:
         info.client_redirect = target

@@ -27,6 +27,7 @@ class Rendered:
     ms: int = 0
     bytes: int = 0
     frames: list = None             # [(url, html)] of the page's frames, any host (through the address guard)
+    cookies: list = None            # what the page left in the browser (a passed challenge's clearance)
 
 
 # Marks what a visitor does not see (display:none, visibility:hidden, transparent, off-screen) with the
@@ -164,6 +165,10 @@ class Renderer:
                             except Exception:  # noqa: BLE001
                                 pass
                     html = await _content(page)
+                    try:
+                        out.cookies = await ctx.cookies()
+                    except Exception:  # noqa: BLE001
+                        out.cookies = []
                     out.final_url = page.url
                     out.html = html[: self.config.render_max_bytes]
                     out.bytes = len(out.html)

@@ -14,8 +14,8 @@ from .config import ScanConfig
 from .encoding import looks_binary
 from .config import subtract_period
 from .dates import url_date
-from .extract import _GAMBLING, ATTACHMENT_EXT, PageInfo, parse_page, registrable
-from .fetch import ERROR_MESSAGES, REQUEST_COUNTER, SITE_ORDER, Fetcher, FetchResult, new_site_jar
+from .extract import _GAMBLING, ATTACHMENT_EXT, PageInfo, no_site_hint, parse_page, registrable
+from .fetch import ERROR_MESSAGES, REQUEST_COUNTER, SITE_JAR, SITE_ORDER, Fetcher, FetchResult, new_site_jar
 from .results import (FINDING_MESSAGES, UNDETERMINED_MESSAGES, ColumnResult, Evidence, Finding, HomepageResult,
                       LinkResult, SiteResult, SystemResult, Target, Undetermined, VetoEvidence)
 
@@ -207,6 +207,15 @@ class _Site:
         self.started += 1
         rr = await self.f.renderer.render(url)
         self.site.render_ms += rr.ms
+        jar = SITE_JAR.get()
+        if jar is not None and rr.cookies:
+            # A challenge the browser passed: its clearance cookie lets the site's other pages be read statically.
+            from yarl import URL
+            for c in rr.cookies:
+                try:
+                    jar.update_cookies({c["name"]: c["value"]}, URL(rr.final_url or url))
+                except (KeyError, ValueError, TypeError):
+                    pass
         if rr.html is None:
             return rr, None
         self.site.renders += 1
@@ -478,6 +487,18 @@ async def scan_site_pages(f: Fetcher, t: Target, cfg: ScanConfig) -> tuple[SiteR
                     and body_fr.error in (None, "not_html", "too_large")) or blocked or tls_content
     S.known.update({t.homepage: fr, fr.final_url: fr})
     refused = [(t.homepage, fr.tool_refused)] if fr.tool_refused else []
+    home_rendered = False
+    if info is None and blocked:
+        # A script challenge: only a browser gets through; the site's other pages then use its clearance.
+        home_rendered = True
+        rr, info = await S.render(t.homepage)
+        hp.rendered = info is not None
+        if info is not None:
+            hp.error, hp.message = None, None  # the browser passed the challenge: content judged
+            hp.reading = "rendered"
+        else:
+            hp.undetermined = rr.error if rr.error in ("render_unavailable", "render_failed", "render_budget") \
+                else "blocked"
 
     # Every column's first page is asked at once; a column is judged by its own list, so blocks the site's
     # template repeats on its other pages (sidebars, 最新发布) are found by comparing them.
@@ -585,20 +606,9 @@ async def scan_site_pages(f: Fetcher, t: Target, cfg: ScanConfig) -> tuple[SiteR
     col_pairs = await asyncio.gather(*(do_column(c) for c in t.columns))
     site.systems = list(await sys_task)
 
-    link_info = info
+    link_info = info if not home_rendered else None
     home_period = rules.homepage_stale_after
     home_infos = [info] if info is not None else []
-    if info is None and blocked:
-        # A cookie challenge: only a browser gets through.
-        rr, info = await S.render(t.homepage)
-        hp.rendered = info is not None
-        if info is not None:
-            hp.error, hp.message = None, None  # the browser passed the challenge: content judged
-            hp.reading = "rendered"
-        else:
-            hp.undetermined = rr.error if rr.error in ("render_unavailable", "render_failed", "render_budget") \
-                else "blocked"
-        link_info = None
     if info is not None and info.no_site:
         # No government site here: a default server page, a parked domain, a maintenance notice.
         code = "网站维护中" if info.no_site == "maintenance" else "首页无网站内容"
@@ -880,7 +890,7 @@ async def probe_sites(urls: Iterable[str], config: ScanConfig) -> list[checks.Pr
             # firewall that refuses tools but lets a browser in — the server answers.
             ok = (r.status is not None and r.status < 400 and r.error in (None, "too_large")) or r.challenge
             err = None if ok else r.error
-            if ok and not r.challenge and r.body is not None and len(r.body) < 65536:
+            if ok and not r.challenge and r.body is not None and len(r.body) < 65536 and no_site_hint(r.body):
                 # No government site here (a default server page, a parked domain, a maintenance notice).
                 try:
                     p = parse_page(r.body, url=r.final_url, content_type=r.content_type, as_of=config.today())

@@ -230,9 +230,11 @@ def score_site(shape: Shape, r, probe=None) -> list[str]:
             wrong.append(f"interaction veto {got} != {t.interaction_veto}")
     if t.probe_up is not None and probe is not None and probe.success != t.probe_up:
         wrong.append(f"probe up {probe.success} != {t.probe_up} ({probe.error})")
-    for v in res.get("veto_evidence", []):
-        if not v.get("reading") or not v.get("evidence"):
-            wrong.append(f"veto {v.get('veto')} without evidence/reading")
+    ve = {v["veto"]: v for v in res.get("veto_evidence", [])}
+    for name in res["vetoes"]:
+        v = ve.get(name)
+        if v is None or v.get("reading") not in ("static", "rendered") or not v.get("evidence"):
+            wrong.append(f"veto {name} without evidence from the deciding list or its reading")
     return wrong
 
 

@@ -31,3 +31,37 @@ def test_every_class_has_two_different_shapes(part):
 def test_tuning_shape_gets_every_verdict_right(scored, name):
     wrong, r, p = scored[name]
     assert wrong == [], (name, wrong)
+
+
+@pytest.mark.skipif(not HAVE_CHROMIUM, reason="Debian's Chromium absent")
+def test_findings_and_vetoes_carry_their_evidence_and_reading(scored):
+    _, r, _ = scored["t1-hidden-spam"]
+    f = next(f for f in r.findings if f.code == "暗链")
+    assert f.items and all(u.startswith("http://bc-yule88.test") for u in f.items) and "娱乐城" in f.snippet
+    ve = {v.veto: v for v in r.veto_evidence}
+    assert ve["网站不更新"].reading == "static" and ve["网站不更新"].evidence[0].date == r.homepage.latest_date
+    assert "bc-yule88" not in (ve["网站不更新"].evidence[0].item_url or "")
+    _, r, p = scored["t4-waf-tool-ua"]
+    f = next(f for f in r.findings if f.code == "拒绝扫描器访问")
+    assert f.status == 403 and p.success and r.homepage.reachable and r.homepage.error is None
+    _, r, _ = scored["t3-script-column"]
+    assert r.columns[0].reading == "rendered" and r.renders >= 1 and r.render_ms > 0
+    _, r, p = scored["t5-maintenance"]
+    assert r.homepage.evidence.source == "maintenance" and p.error == "maintenance"
+    d = r.to_dict()
+    assert d["veto_evidence"][0]["reading"] == "static" and d["findings"][0]["code"] == "网站维护中"
+
+
+@pytest.mark.skipif(not HAVE_CHROMIUM, reason="Debian's Chromium absent")
+def test_render_budget_is_per_site_not_per_run():
+    """Three script-built columns on three sites, one render each: every one is read (a run-wide cap of one
+    would leave two of them 无法判定)."""
+    from dataclasses import replace
+    base = next(s for s in tuning.SHAPES if s.name == "t3-script-column")
+    shapes = [replace(base, name=f"t3-script-column-{k}") for k in range(3)]
+    out = asyncio.run(run_corpus(shapes, render_per_site=1))
+    for name, (wrong, r, _) in out.items():
+        assert wrong == [] and r.renders == 1 and r.columns[0].rendered, (name, wrong)
+    out = asyncio.run(run_corpus(shapes[:1], render_per_site=0))
+    _, r, _ = out[shapes[0].name]
+    assert r.columns[0].undetermined == "render_budget" and not r.columns[0].blank and r.vetoes == []

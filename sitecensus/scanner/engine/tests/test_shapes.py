@@ -155,7 +155,8 @@ def test_probe_and_scan_agree_on_reachability(shaped):
 
 @pytest.mark.parametrize("overrides,reasons", [
     ({"chromium_path": "/nonexistent/chromium"}, {"render_unavailable"}),
-    ({"render_max_pages": 0}, {"no_dated_list", "blocked"}),   # the per-scan cap is spent
+    ({"render_per_site": 0}, {"render_budget"}),   # the site's render budget is spent
+    ({"render_max_pages": 0}, {"render_budget"}),  # an optional run-wide cap is spent
 ])
 def test_without_chromium_or_past_the_cap_script_lists_are_undetermined_not_vetoed(overrides, reasons):
     async def go():
