@@ -6,6 +6,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
@@ -87,14 +88,16 @@ def no_site_hint(body: bytes) -> bool:
     return bool(_DEFAULT_PAGE.search(text) or _PARKED.search(text) or _MAINTENANCE.search(text))
 
 
+@lru_cache(maxsize=4096)
 def registrable(host: str | None) -> str:
     """The registrable domain of a host (x.gov.cn keeps three labels; IP literals stay whole)."""
     h = (host or "").lower().rstrip(".")
-    try:
-        ipaddress.ip_address(h.strip("[]"))
-        return h
-    except ValueError:
-        pass
+    if h[-1:].isdigit() or ":" in h:
+        try:
+            ipaddress.ip_address(h.strip("[]"))
+            return h
+        except ValueError:
+            pass
     parts = h.split(".")
     n = 3 if h.endswith(_THREE_LABEL) else 2
     return ".".join(parts[-n:])
@@ -109,7 +112,7 @@ def _host(u: str | None) -> str:
         return ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
     title: str
     url: str | None
@@ -125,11 +128,16 @@ class Item:
     order: int = 0          # page order
 
 
-@dataclass
+@dataclass(slots=True)
 class Link:
     url: str
     kind: str  # "link", "image", "attachment"
-    download: bool = False  # text or path of a download (附件/下载): a 200 page may say the file is gone
+    text: str = ""
+
+    @property
+    def download(self) -> bool:
+        """Text or path of a download (附件/下载): a 200 page may say the file is gone."""
+        return self.kind == "link" and bool(_DOWNLOAD_HINT.search(self.url) or _DOWNLOAD_HINT.search(self.text))
 
 
 @dataclass
@@ -326,15 +334,6 @@ def parse_page(data: bytes | str, *, url: str | None = None, content_type: str |
         info.icp = f"{m.group(1)}ICP备{m.group(2)}号" + (f"-{m.group(4)}" if m.group(4) else "")
     info.empty_marker = bool(_EMPTY_MARKER.search(vis))
     info.soft404 = info.text_chars < 3000 and bool(_SOFT404.search(info.title + " " + vis[:800]))
-    if info.text_chars < 1500:
-        head = info.title + " " + vis[:1500]
-        m = _DEFAULT_PAGE.search(head) or _PARKED.search(head)
-        kind = "no_site_content"
-        if m is None and len(tree.css("a[href]")) < 8:
-            m, kind = _MAINTENANCE.search(head), "maintenance"
-        if m is not None and len(tree.css("a[href]")) < 15:
-            info.no_site = kind
-            info.no_site_snippet = head[max(0, m.start() - 30):m.end() + 40].strip()
     info.fingerprint = f"{info.title}|{len(vis) // 200}"
 
     # Article date: the best-labelled visible date, else a date stamped next to 来源, else meta.
@@ -350,18 +349,14 @@ def parse_page(data: bytes | str, *, url: str | None = None, content_type: str |
     elif info.meta_date:
         info.page_date, info.page_date_source = info.meta_date, "meta"
 
-    # Reference date for month-day items: the newest full date of the page's list rows or link URLs
-    # (a header clock or a date outside any list never gives the year), computed only when a month-day
-    # date is met. None: the entries' own articles must say the year.
+    # Reference date for month-day items of a list without any full date: the newest date of the page's
+    # link URLs (a header clock or a date outside any list never gives the year); computed only when
+    # needed. None: the entries' own articles must say the year.
     ref_cache: list = []
 
     def ref():
         if not ref_cache:
             cands = []
-            for row in tree.css("li, tr, dd")[:3000]:
-                t = row.text(separator=" ")
-                if len(t) < 300 and _DIGITISH.search(t):
-                    cands += [f.value for f in D.find_full_dates(D.normalize(t), as_of)]
             hrefs = [a.attributes.get("href") for a in tree.css("a[href]")[:2000]]
             cands += [D.url_date(h, as_of) for h in hrefs]
             for h in hrefs:  # month-only paths (/202511/content_1.htm): the month's last day, never future
@@ -373,7 +368,8 @@ def parse_page(data: bytes | str, *, url: str | None = None, content_type: str |
         return ref_cache[0]
 
     short: list[tuple[str, str]] = []
-    hidden = _hidden_anchor_ids(tree, hidden_sel)
+    # Only pages whose markup can hide anything are searched for hidden containers.
+    hidden = _hidden_anchor_ids(tree, hidden_sel) if (hidden_sel or _may_hide(text)) else set()
     _extract_links_and_items(tree, base, as_of, info, ref, short=short, hidden=hidden)
     for source, frag in fragments:
         if "<tr" in frag and "<table" not in frag:
@@ -386,6 +382,16 @@ def parse_page(data: bytes | str, *, url: str | None = None, content_type: str |
         info.script_items += sum(1 for i in extra.items if i.date)
     info.items += json_items
     info.script_items += sum(1 for i in json_items if i.date)
+    if info.text_chars < 1500 and len(info.links) < 15 and not info.item_latest:
+        # No government site here: a server's default page, a parked domain, a maintenance notice.
+        head = info.title + " " + vis[:1500]
+        m = _DEFAULT_PAGE.search(head) or _PARKED.search(head)
+        kind = "no_site_content"
+        if m is None and len(info.links) < 8:
+            m, kind = _MAINTENANCE.search(head), "maintenance"
+        if m is not None:
+            info.no_site = kind
+            info.no_site_snippet = head[max(0, m.start() - 30):m.end() + 40].strip()
     # Message lists always show a question date label (留言时间 …): pages without one are not read for them.
     info.messages = _extract_messages(tree, base, as_of) if _MSG_LABEL.search(vis) else []
     info.next_pages = _pagination(short, base, text)
@@ -626,6 +632,15 @@ def _title_attr_date(a, node, as_of: date, ref):
     return None, ""
 
 
+_OFFSCREEN_HINT = re.compile(r":\s*-\d{3}")
+
+
+def _may_hide(raw: str) -> bool:
+    """Cheap look at the markup: could any element be hidden or off-screen?"""
+    return ("display" in raw or "visibility" in raw or "hidden" in raw or ":0" in raw or ": 0" in raw
+            or bool(_OFFSCREEN_HINT.search(raw)))
+
+
 def _hidden_selectors(tree) -> list[str]:
     """Class/id selectors a page's own <style> blocks hide (.x{display:none}, #y{left:-9999px})."""
     out = []
@@ -711,7 +726,15 @@ def _extract_links_and_items(tree, base, as_of: date, info: PageInfo, ref=None, 
     short: collects (text, href) of links with short text (pager links), for _pagination.
     hidden: mem_ids of links in hidden/off-screen containers (no entry; outbound ones are reported)."""
     origin = _origin(base)
-    own = registrable(_host(base)) if base else None
+    own_host = _host(base) if base else ""
+    own = registrable(own_host) if base else None
+    ohp = origin + "/" if origin else None
+
+    def foreign_url(u: str) -> bool:
+        if not own or (ohp and u.startswith(ohp)):
+            return False
+        h = _host(u)
+        return h != own_host and registrable(h) != own
     seen_links: set[str] = set()
     seen_items: set[tuple] = set()
     items: list[Item] = []
@@ -721,15 +744,19 @@ def _extract_links_and_items(tree, base, as_of: date, info: PageInfo, ref=None, 
         href = attrs.get("href")
         u = _resolve(base, href, origin)
         if hidden and a.mem_id in hidden:
-            if u and _is_http(u) and own and registrable(_host(u)) != own:
+            if u and _is_http(u) and foreign_url(u):
                 info.hidden_outbound.append((u, _norm(a.text())[:80]))
             continue
         if u and _is_http(u) and u not in seen_links:
             seen_links.add(u)
             path = u.split("?", 1)[0].lower()
-            info.links.append(Link(u, "attachment" if path.endswith(ATTACHMENT_EXT) else "link",
-                                   bool(_DOWNLOAD_HINT.search(u) or _DOWNLOAD_HINT.search(a.text()[:60]))))
+            link = Link(u, "attachment" if path.endswith(ATTACHMENT_EXT) else "link")
+            info.links.append(link)
+        else:
+            link = None
         raw_title = _norm(a.text())
+        if link is not None:
+            link.text = raw_title[:40]
         if short is not None:
             t = raw_title or _norm(attrs.get("title") or "")
             if t and len(t) <= 6:
@@ -761,18 +788,13 @@ def _extract_links_and_items(tree, base, as_of: date, info: PageInfo, ref=None, 
             info.content_links += 1
         rest = ctext.replace(title, " ", 1)
         fd = in_link[0] if in_link else D.item_date(rest, as_of)
-        unsure = False
-        if fd is not None and fd.kind == "short" and ref is not None:
-            r0 = ref()
-            unsure = r0 is None
-            fd = D.item_date(rest, as_of, ref=r0)
         src, snippet = source, ctext
         if fd is None:
-            fd, sn = _sibling_date(a, node, title, as_of, ref)
+            fd, sn = _sibling_date(a, node, title, as_of, None)
             if fd:
                 src, snippet = ("sibling" if source == "list" else source), sn
         if fd is None:
-            fd, sn = _title_attr_date(a, node, as_of, ref)
+            fd, sn = _title_attr_date(a, node, as_of, None)
             if fd:
                 src, snippet = ("title_attr" if source == "list" else source), f"{title} title={sn}"
         if fd is None and len(title) >= 8:
@@ -784,7 +806,6 @@ def _extract_links_and_items(tree, base, as_of: date, info: PageInfo, ref=None, 
             ud = D.url_date(u, as_of)  # the item's own URL gives the year of a month-day date
             if ud and (ud.month, ud.day) == (fd.value.month, fd.value.day):
                 fd = D.FoundDate(ud, fd.start, fd.end, "full")
-                unsure = False
         if fd is None and not is_row:
             if node is None:
                 continue
@@ -793,12 +814,12 @@ def _extract_links_and_items(tree, base, as_of: date, info: PageInfo, ref=None, 
             continue
         seen_items.add(key)
         holder = node.parent if node is not None else a.parent
-        foreign = bool(own and u and registrable(_host(u)) != own)
+        foreign = bool(u and foreign_url(u))
         a_nodes[len(items)] = a
         items.append(Item(title=title, url=u, date=fd.value if fd and not foreign else None,
                           short_date=bool(fd and fd.kind == "short"), source=src, snippet=snippet[:160],
                           group=holder.mem_id if holder is not None else 0, row=is_row, foreign=foreign,
-                          year_unsure=unsure and bool(fd and fd.kind == "short"), order=len(items)))
+                          order=len(items)))
     for img in tree.css("img[src]"):
         u = _resolve(base, img.attributes.get("src"), origin)
         if u and _is_http(u) and u not in seen_links:
@@ -817,7 +838,17 @@ def _extract_links_and_items(tree, base, as_of: date, info: PageInfo, ref=None, 
         for i in today:
             if dated_groups.get(i.group, 0) <= 1:
                 i.date = None
-    if source == "list" and sum(1 for i in items if i.date is None and len(i.title) >= 8) >= 2:
+    # Month-day entries take their year from the list's own full dates, else from its links' URL dates,
+    # else from their own article (year_unsure: the scan asks one).
+    pending = [i for i in items if i.date and i.short_date] if ref is not None else []
+    if pending:
+        full = [i.date for i in items if i.date and not i.short_date and i.row]
+        r0 = max(full) if full else ref()
+        for i in pending:
+            i.date = D.infer_year(i.date.month, i.date.day, as_of, r0)
+            i.year_unsure = r0 is None and i.date is not None
+    undated = sum(1 for i in items if i.date is None and len(i.title) >= 8)
+    if source == "list" and undated >= 3 and undated >= sum(1 for i in items if i.date):
         _date_headings(tree, as_of, items, a_nodes)
     by_url = [i for i in items if i.source == "url" and i.date]
     if by_url:
