@@ -28,6 +28,7 @@ class Rendered:
     bytes: int = 0
     frames: list = None             # [(url, html)] of the page's frames, any host (through the address guard)
     cookies: list = None            # what the page left in the browser (a passed challenge's clearance)
+    status: int | None = None       # the main document's HTTP status as the browser got it
 
 
 # Marks what a visitor does not see (display:none, visibility:hidden, transparent, off-screen) with the
@@ -145,7 +146,8 @@ class Renderer:
                     page = await ctx.new_page()
                     page.on("response", on_response)
                     budget = self.config.render_timeout * 1000
-                    await page.goto(url, wait_until="domcontentloaded", timeout=budget)
+                    resp = await page.goto(url, wait_until="domcontentloaded", timeout=budget)
+                    out.status = resp.status if resp is not None else None
                     # Let scripts fill lists, follow challenges and redirects (bounded by the budget).
                     left = max(1000.0, budget - (time.monotonic() - t0) * 1000)
                     try:

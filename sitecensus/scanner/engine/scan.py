@@ -875,6 +875,10 @@ async def scan_sites(targets: Iterable[Target], config: ScanConfig, *,
     return out  # type: ignore[return-value]
 
 
+# Failures a browser may not share (a status only tools get, a header or framing a browser tolerates).
+_BROWSER_MAY_DIFFER = {"http_status", "protocol", "other", "reset", "too_many_redirects"}
+
+
 async def probe_sites(urls: Iterable[str], config: ScanConfig) -> list[checks.Probe]:
     """Availability probes only (homepage GET, body capped at 64 KB), in input order.
 
@@ -898,6 +902,12 @@ async def probe_sites(urls: Iterable[str], config: ScanConfig) -> list[checks.Pr
                     p = None
                 if p is not None and p.no_site:
                     ok, err = False, ("maintenance" if p.no_site == "maintenance" else "no_site")
+            if not ok and err in _BROWSER_MAY_DIFFER and config.render and f.renderer.available:
+                # A candidate 站点无法访问: asked once more as Chromium reads it (a browser's user agent,
+                # scripts, tolerant parsing); the page a visitor gets counts as up.
+                rr = await f.renderer.render(u)
+                up = rr.html is not None and rr.status is not None and rr.status < 400
+                return checks.Probe(at, up, r.latency_ms, None if up else err, rr.status or r.status, u, "rendered")
             return checks.Probe(at, ok, r.latency_ms, err, r.status, u)
         return list(await asyncio.gather(*(one(u) for u in urls)))
 

@@ -50,6 +50,7 @@ class Page:
     challenge: tuple | None = None    # (status, [cookie names]): one script round per cookie, then the page
     truncate: bool = False            # Content-Length promises more than is sent (the body stops early)
     head_status: int | None = None    # status answered to HEAD (servers that answer HEAD wrongly)
+    tool_body: str | None = None      # the body of the tool refusal (default: a WAF page)
 
 
 @dataclass
@@ -153,8 +154,8 @@ class CorpusWeb:
         ua = request.headers.get("User-Agent", "")
         if page.tool_block and _is_tool(ua):
             return web.Response(status=page.tool_block, content_type="text/html", charset="utf-8",
-                                text="<html><head><title>访问被拒绝</title></head><body><h1>403 Forbidden</h1>"
-                                     "<p>您的访问请求被网站防火墙拦截（WAF）。</p></body></html>")
+                                text=page.tool_body or "<html><head><title>访问被拒绝</title></head><body><h1>403 "
+                                     "Forbidden</h1><p>您的访问请求被网站防火墙拦截（WAF）。</p></body></html>")
         if page.challenge:
             status, names = page.challenge
             cookies = request.cookies

@@ -148,6 +148,13 @@ SHAPES.append(Shape(
     truth=Truth(home_latest=d(1), probe_up=True, findings={"拒绝扫描器访问"}, columns={"/col/a/": "fresh"}),
 ))
 
+SHAPES.append(Shape(
+    "t4-tool-503", 4,
+    pages={"/": Page(doc("山东区人民政府", "<h3>要闻</h3>" + HOME_NEWS), tool_block=503,
+                     tool_body="<html><body><h1>Service Unavailable</h1></body></html>"), **HOME_ARTS},
+    truth=Truth(probe_up=True, decidable=False),
+))
+
 # ---------------------------------------------------------------- class 5: no site here
 
 SHAPES.append(Shape(
