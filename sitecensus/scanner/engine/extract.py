@@ -695,7 +695,14 @@ def _date_headings(tree, as_of: date, items: list, a_nodes: dict) -> None:
     root = tree.body or tree.root
     for i, n in enumerate(root.traverse()):
         order[n.mem_id] = i
-    hs = sorted(((order.get(n.mem_id, -1), n.parent.mem_id if n.parent else 0, v) for n, v in heads), key=lambda x: x[0])
+    def holders(n):
+        # The heading's parent; a link-free heading row (<tr><td>date</td></tr>) also its grandparent.
+        p = n.parent
+        out = {p.mem_id} if p is not None else set()
+        if p is not None and p.parent is not None and p.css_first("a") is None and p.tag in ("tr", "div", "li", "p"):
+            out.add(p.parent.mem_id)
+        return out
+    hs = sorted(((order.get(n.mem_id, -1), holders(n), v) for n, v in heads), key=lambda x: x[0])
     for it in items:
         a = a_nodes.get(it.order)
         if it.date is not None or a is None:
@@ -713,7 +720,7 @@ def _date_headings(tree, as_of: date, items: list, a_nodes: dict) -> None:
         for hpos, parent, v in hs:
             if hpos >= pos:
                 break
-            if parent in anc:
+            if parent & anc:
                 best = v
         if best is not None:
             it.date, it.source = best, "date_heading"

@@ -227,6 +227,7 @@ class FetchResult:
     content_type: str | None = None
     attempts: int = 1
     challenge: bool = False            # a script challenge a browser passes (is_challenge)
+    content_length: int | None = None  # as declared (HEAD answers)
     tool_refused: int | None = None    # status the site gave the scanner's own user agent (then asked as a browser)
 
     @property
@@ -473,6 +474,10 @@ class Fetcher:
                     res.error, res.detail = "invalid_url", loc[:200]
                     return None
             res.content_type = resp.headers.get("Content-Type")
+            try:
+                res.content_length = int(resp.headers.get("Content-Length") or "") if method == "HEAD" else None
+            except ValueError:
+                res.content_length = None
             if resp.status >= 400:
                 res.error = "http_status"
             if method == "HEAD":

@@ -520,12 +520,23 @@ async def scan_site_pages(f: Fetcher, t: Target, cfg: ScanConfig) -> tuple[SiteR
             groups: dict[int, list] = {}
             for it in p.items:
                 if it.url and not it.foreign:
-                    groups.setdefault(it.group, []).append(it.url)
+                    groups.setdefault(it.group, []).append(it)
             drop: set = set()
+            only_home = []
+            own_lists = 0
             for g in groups.values():
-                rep = [u for u in g if len(seen[u] - {key}) >= 2 or (seen[u] - {key, "__home__"})]
+                urls = [it.url for it in g]
+                rep = [u for u in urls if len(seen[u] - {key}) >= 2 or (seen[u] - {key, "__home__"})]
                 if len(g) >= 2 and len(rep) >= 0.6 * len(g):
-                    drop.update(g)
+                    drop.update(urls)  # repeated on two other pages, or on another column's page
+                elif len(g) >= 3 and all(seen[u] - {key} for u in urls):
+                    only_home.append(urls)  # every entry also on the homepage: a sidebar, or the homepage's box
+                elif sum(1 for it in g if len(it.title) >= 8) >= 3:
+                    own_lists += 1
+            if own_lists:
+                # Beside a list of its own, a block the homepage repeats whole is the template's sidebar.
+                for urls in only_home:
+                    drop.update(urls)
             if drop and any(it.url not in drop for it in p.items if it.url and not it.foreign and len(it.title) >= 4):
                 out[key] = drop
         return out
@@ -609,6 +620,15 @@ async def scan_site_pages(f: Fetcher, t: Target, cfg: ScanConfig) -> tuple[SiteR
     link_info = info if not home_rendered else None
     home_period = rules.homepage_stale_after
     home_infos = [info] if info is not None else []
+    if info is None and not blocked and body_fr.body is not None and (body_fr.status or 0) >= 400 \
+            and no_site_hint(body_fr.body):
+        # A maintenance notice (or a default page) answered with an error status: still no site here.
+        try:
+            p0 = parse_page(body_fr.body, url=body_fr.final_url, content_type=body_fr.content_type, as_of=as_of)
+        except Exception:  # noqa: BLE001
+            p0 = None
+        if p0 is not None and p0.no_site:
+            info = p0
     if info is not None and info.no_site:
         # No government site here: a default server page, a parked domain, a maintenance notice.
         code = "网站维护中" if info.no_site == "maintenance" else "首页无网站内容"
@@ -759,7 +779,8 @@ async def _dead_links(S: "_Site", site: SiteResult, info, home_fr, col_pages, cf
                 and urlsplit(u).hostname == urlsplit(found_on).hostname:
             # A download answered with a web page may say the file is gone (文件不存在/附件不存在).
             fp = await S.notfound_fingerprint(u)
-            if (fp is not None or (u in downloads and "html" in (r.content_type or "html").lower())) \
+            small = r.content_length is not None and r.content_length < 1000   # an article is bigger
+            if (fp is not None or ((u in downloads or small) and "html" in (r.content_type or "html").lower())) \
                     and soft_budget[0] > 0:
                 soft_budget[0] -= 1
                 g = await f.fetch(u, max_bytes=262144, retries=0)

@@ -124,3 +124,12 @@ def test_page_command_on_an_article_prefers_its_own_date_over_related_url_dates(
                          capture_output=True, text=True, check=True)
     d = json.loads(out.stdout)
     assert d["latest_date"] == "2026-09-01" and d["evidence"]["source"] == "label"
+
+
+def test_a_date_row_of_a_table_dates_the_undated_rows_below_it():
+    rows = "".join(f"<tr><td colspan='2' class='day'>{d}</td></tr>" + "".join(
+        f"<tr><td><a href='/a/{d}{n}.html'>召开全区安全生产工作部署会议{n}</a></td><td>区政府办</td></tr>" for n in range(3))
+        for d in ("2026-11-17", "2026-11-03"))
+    p = _p(f"<table class='list'>{rows}</table>")
+    assert p.item_latest == date(2026, 11, 17)
+    assert sorted({i.date for i in p.items if i.date}) == [date(2026, 11, 3), date(2026, 11, 17)]

@@ -27,6 +27,17 @@ SHAPES.append(Shape(
     truth=Truth(home_latest=d(0), columns={"/col/a/": "stale", "/col/b/": "fresh"}),
 ))
 
+_hot = ("<div class='rm'><h3>热点信息</h3>" + "".join(
+    f"<p><a href='/art/r{n}.html'>{title(n + 7)}</a> <span>{iso(d(n))}</span></p>" for n in range(5)) + "</div>")
+SHAPES.append(Shape(
+    "t1-sidebar-one-column", 1,
+    pages={"/": doc("东湖区人民政府", "<div class='main'><h3>工作动态</h3>" + HOME_NEWS + "</div>" + _hot),
+           "/col/a/": doc("通知公告", "<div class='main'>" + li_list("/art/t", days(200, 8, 9)) + "</div>" + _hot),
+           **HOME_ARTS},
+    columns=[("通知公告", "/col/a/", "通知公告")],
+    truth=Truth(home_latest=d(0), columns={"/col/a/": "stale"}),
+))
+
 _spam = "".join(f"<li><a href='http://bc-yule88.test/{n}.html'>澳门新葡京娱乐城官方网站真人百家乐{n}</a>"
                 f"<span>{iso(d(0))}</span></li>" for n in range(6))
 SHAPES.append(Shape(
@@ -171,6 +182,13 @@ SHAPES.append(Shape(
     pages={"/": "<html><head><meta charset='utf-8'><title>网站维护中</title></head><body><div class='wh'>"
                 "<h2>网站维护中</h2><p>为了给您提供更好的服务，本网站正在进行系统维护，请稍后访问。</p>"
                 "<p>给您带来的不便敬请谅解！</p></div></body></html>"},
+    truth=Truth(vetoes=set(NOT_VETO), findings={"网站维护中"}, probe_up=False),
+))
+
+SHAPES.append(Shape(
+    "t5-maintenance-503", 5,
+    pages={"/": Page("<html><head><meta charset='utf-8'><title>系统升级公告</title></head><body><p>系统升级维护中，"
+                     "预计今日18时恢复访问。</p></body></html>", status=503)},
     truth=Truth(vetoes=set(NOT_VETO), findings={"网站维护中"}, probe_up=False),
 ))
 
