@@ -189,6 +189,8 @@ SOURCE_LABELS = {
     "rendered": "浏览器渲染后页面中的日期", "script_xml": "页面脚本数据（text/xml）中的日期",
     "script_json": "页面脚本数据（JSON）中的日期", "document_write": "document.write 写出的列表中的日期",
     "script_html": "脚本写出的列表中的日期", "empty_marker": "页面显示“暂无信息”", "no_entries": "页面没有任何条目",
+    "date_heading": "列表按日分组的日期标题", "no_site_content": "首页为服务器默认页、域名停放或出售页",
+    "maintenance": "首页为维护/升级提示", "message": "留言时间",
 }
 
 

@@ -906,6 +906,7 @@ async def probe_sites(urls: Iterable[str], config: ScanConfig) -> list[checks.Pr
     For the scheduler that runs many probes a day; feed the stored probes to availability_verdict().
     """
     urls = list(urls)
+    budget = [config.probe_render_max]  # browser confirmations per probe round (a round must end in time)
     async with Fetcher(config) as f:
         async def one(u: str) -> checks.Probe:
             at = datetime.now(timezone.utc)
@@ -923,7 +924,9 @@ async def probe_sites(urls: Iterable[str], config: ScanConfig) -> list[checks.Pr
                     p = None
                 if p is not None and p.no_site:
                     ok, err = False, ("maintenance" if p.no_site == "maintenance" else "no_site")
-            if not ok and err in _BROWSER_MAY_DIFFER and config.render and f.renderer.available:
+            if not ok and err in _BROWSER_MAY_DIFFER and r.status not in (404, 410) and config.render \
+                    and f.renderer.available and budget[0] > 0:
+                budget[0] -= 1
                 # A candidate 站点无法访问: asked once more as Chromium reads it (a browser's user agent,
                 # scripts, tolerant parsing); the page a visitor gets counts as up.
                 rr = await f.renderer.render(u)
