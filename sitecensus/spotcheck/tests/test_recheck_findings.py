@@ -55,6 +55,9 @@ def test_findings_are_accepted_or_rejected_on_the_recheck_page(client, demo_user
     page = client.get(f"/spotcheck/site/{bsite.pk}/").content.decode()
     assert f'/scans/suggestion/{take.pk}/' in page and "gone.html" in page and f'name="card" value="{card.pk}"' in page
 
+    card_page = client.get(f"/checks/card/{card.pk}/").content.decode()   # the card offers them too
+    assert f'/scans/suggestion/{take.pk}/' in card_page and f'name="card" value="{card.pk}"' in card_page
+
     refused = client.post(f"/scans/suggestion/{drop.pk}/", {"accept": "0", "card": card.pk,
                                                             "back": f"spotcheck-{bsite.pk}"})
     assert refused.status_code == 400 and "原因" in refused.content.decode()
