@@ -24,7 +24,8 @@ class Rendered:
     final_url: str | None = None
     html: str | None = None
     error: str | None = None        # render_unavailable | render_failed | render_budget
-    ms: int = 0
+    ms: int = 0                     # the browser's time on the page (not the wait for a pool slot)
+    queued_ms: int = 0              # waiting for the render pool (renders are queued across the run)
     bytes: int = 0
     frames: list = None             # [(url, html)] of the page's frames, any host (through the address guard)
     cookies: list = None            # what the page left in the browser (a passed challenge's clearance)
@@ -119,6 +120,8 @@ class Renderer:
         t0 = time.monotonic()
         try:
             async with self._sem:
+                t1 = time.monotonic()
+                out.queued_ms = int((t1 - t0) * 1000)
                 browser = await self._ensure()
                 # A browser's user agent: the page is read as a visitor's browser gets it.
                 ctx = await browser.new_context(user_agent=self.config.browser_user_agent, locale="zh-CN",
@@ -183,7 +186,7 @@ class Renderer:
             if "Executable doesn't exist" in str(e) or "Failed to launch" in str(e):
                 self.broken = True
                 out.error = "render_unavailable"
-        out.ms = int((time.monotonic() - t0) * 1000)
+        out.ms = int((time.monotonic() - t0) * 1000) - out.queued_ms
         self.total_ms += out.ms
         return out
 
