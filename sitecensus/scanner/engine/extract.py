@@ -369,7 +369,7 @@ def parse_page(data: bytes | str, *, url: str | None = None, content_type: str |
 
     short: list[tuple[str, str]] = []
     # Only pages whose markup can hide anything are searched for hidden containers.
-    hidden = _hidden_anchor_ids(tree, hidden_sel) if (hidden_sel or _may_hide(text)) else set()
+    hidden = _hidden_anchor_ids(tree, hidden_sel) if (hidden_sel or _may_hide(text)) else None
     _extract_links_and_items(tree, base, as_of, info, ref, short=short, hidden=hidden)
     for source, frag in fragments:
         if "<tr" in frag and "<table" not in frag:
@@ -657,8 +657,9 @@ def _hidden_selectors(tree) -> list[str]:
     return out[:50]
 
 
-def _hidden_anchor_ids(tree, selectors: list[str]) -> set[int]:
-    """mem_ids of links a browser does not show: inside hidden or off-screen containers."""
+def _hidden_anchor_ids(tree, selectors: list[str]) -> tuple[set[int], set[int]]:
+    """mem_ids of links a browser does not show (inside hidden or off-screen containers), and of those
+    the ones in a tab box's hidden panels."""
     nodes = [n for n in tree.css("[style]") if _HIDDEN_STYLE.search(n.attributes.get("style") or "")]
     nodes += tree.css("[hidden]")
     for sel in selectors:
@@ -667,12 +668,33 @@ def _hidden_anchor_ids(tree, selectors: list[str]) -> set[int]:
         except Exception:  # noqa: BLE001 - a selector the parser refuses hides nothing
             pass
     out: set[int] = set()
+    tabs: set[int] = set()
+    hidden_ids = {n.mem_id for n in nodes}
     for n in nodes:
         if n.tag in ("html", "body"):
             continue
-        for a in n.css("a[href]"):
-            out.add(a.mem_id)
-    return out
+        ids = {a.mem_id for a in n.css("a[href]")}
+        out |= ids
+        if ids and _tab_panel(n, hidden_ids):
+            tabs |= ids
+    return out, tabs
+
+
+def _tab_panel(n, hidden_ids: set) -> bool:
+    """A hidden panel of a tab box (display:none until its tab is clicked): a sibling of the same tag and
+    class is shown and holds links. Its own site's entries count; off-screen blocks are never tabs."""
+    if "-" in (n.attributes.get("style") or "") and _OFFSCREEN_HINT.search(n.attributes.get("style") or ""):
+        return False
+    parent, cls = n.parent, n.attributes.get("class") or ""
+    if parent is None:
+        return False
+    sib = parent.child
+    while sib is not None:
+        if sib.mem_id != n.mem_id and sib.tag == n.tag and (sib.attributes.get("class") or "") == cls \
+                and sib.mem_id not in hidden_ids and sib.css_first("a[href]") is not None:
+            return True
+        sib = sib.next
+    return False
 
 
 _HEADING_TAGS = "h2, h3, h4, h5, h6, p, dt, span, strong, b, em, time, div, td, th"
@@ -750,10 +772,12 @@ def _extract_links_and_items(tree, base, as_of: date, info: PageInfo, ref=None, 
         attrs = a.attributes
         href = attrs.get("href")
         u = _resolve(base, href, origin)
-        if hidden and a.mem_id in hidden:
+        if hidden and a.mem_id in hidden[0]:
             if u and _is_http(u) and foreign_url(u):
                 info.hidden_outbound.append((u, _norm(a.text())[:80]))
-            continue
+                continue
+            if a.mem_id not in hidden[1]:
+                continue  # hidden, not a tab panel: never an entry
         if u and _is_http(u) and u not in seen_links:
             seen_links.add(u)
             path = u.split("?", 1)[0].lower()

@@ -133,3 +133,11 @@ def test_a_date_row_of_a_table_dates_the_undated_rows_below_it():
     p = _p(f"<table class='list'>{rows}</table>")
     assert p.item_latest == date(2026, 11, 17)
     assert sorted({i.date for i in p.items if i.date}) == [date(2026, 11, 3), date(2026, 11, 17)]
+
+
+def test_a_tab_boxs_hidden_panel_still_counts_but_a_lone_hidden_block_does_not():
+    tabs = ("<div class='tab'><ul class='tc'>" + _li(1, "2026-10-01") + "</ul>"
+            "<ul class='tc' style='display:none'>" + _li(2, "2026-11-18") + "</ul></div>")
+    assert _p(tabs).item_latest == date(2026, 11, 18)
+    lone = "<ul class='tc'>" + _li(1, "2026-10-01") + "</ul><div style='display:none'><ul>" + _li(2, "2026-11-18") + "</ul></div>"
+    assert _p(lone).item_latest == date(2026, 10, 1)
