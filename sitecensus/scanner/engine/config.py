@@ -146,7 +146,7 @@ class ScanConfig:
     render_pool: int = 2             # pages rendered at once per scan
     render_timeout: float = 15.0     # seconds per rendered page
     render_max_bytes: int = 3_000_000  # HTML kept from a rendered page; bigger resources are not loaded
-    render_per_site: int = 8         # renders per site (queued across the run through the render pool)
+    render_per_site: int = 12        # renders per site (queued across the run through the render pool)
     render_max_pages: int | None = None  # optional cap on renders per run (None: no cap; past it: 无法判定)
     probe_render_max: int = 50       # failing probes confirmed by the browser per probe round
     rules: Rules = field(default_factory=load_rules)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import secrets
 import time
@@ -144,6 +145,8 @@ class _Site:
         self._nf: dict[str, asyncio.Future] = {}
         self.as_of = cfg.today()
         self.started = 0   # renders asked for this site (its budget: cfg.render_per_site)
+        self.agreed = 0    # stale pages whose rendered reading agreed with the static one
+        self.confirm_lock = asyncio.Lock()
 
     async def get(self, url: str, *, partial: bool = False) -> tuple[FetchResult, PageInfo | None]:
         key = (url, partial)
@@ -362,21 +365,29 @@ class _Site:
         reason = None
         browser_reads_differently = bool(info.scripts or fr.challenge or fr.status == 412)
         if (ev is None or stale(ev.date)) and period is not None and browser_reads_differently:
-            blocker = self.render_blocker()
-            if blocker is None:
-                rr, p = await self.render(url)
-                if p is not None:
-                    extra["rendered"] = True
-                    extra["reading"] = "rendered"
-                    extra["infos"].append(p)
-                    rb = _newest(own(p.items))
-                    if rb and (ev is None or rb.date > ev.date):
-                        ev, conf = _item_evidence(rr.final_url or url, rb), "high"
-                else:
-                    reason = rr.error if rr.error in ("render_unavailable", "render_failed", "render_budget") \
-                        else "render_failed"
-            elif blocker != "render_off" or ev is None:
-                reason = "render_unavailable" if blocker == "render_off" else blocker
+            # Stale dated lists of one site are confirmed one at a time: once two of them read the same in
+            # Chromium as statically, the site's template scripts do not change its lists and the others stand.
+            lock = self.confirm_lock if ev is not None and not fr.challenge else contextlib.nullcontext()
+            async with lock:
+                if ev is not None and not fr.challenge and self.agreed >= 2:
+                    return ev.date, ev, conf, None, extra
+                blocker = self.render_blocker()
+                if blocker is None:
+                    rr, p = await self.render(url)
+                    if p is not None:
+                        extra["rendered"] = True
+                        extra["reading"] = "rendered"
+                        extra["infos"].append(p)
+                        rb = _newest(own(p.items))
+                        if rb and (ev is None or rb.date > ev.date):
+                            ev, conf = _item_evidence(rr.final_url or url, rb), "high"
+                        elif ev is not None and rb is not None:
+                            self.agreed += 1
+                    else:
+                        reason = rr.error if rr.error in ("render_unavailable", "render_failed", "render_budget") \
+                            else "render_failed"
+                elif blocker != "render_off" or ev is None:
+                    reason = "render_unavailable" if blocker == "render_off" else blocker
             if reason is not None and ev is not None and stale(ev.date):
                 # The browser could not confirm a stale reading: no verdict.
                 return None, ev, "undetermined", reason, extra

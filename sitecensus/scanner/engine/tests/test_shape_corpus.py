@@ -65,3 +65,23 @@ def test_render_budget_is_per_site_not_per_run():
     out = asyncio.run(run_corpus(shapes[:1], render_per_site=0))
     _, r, _ = out[shapes[0].name]
     assert r.columns[0].undetermined == "render_budget" and not r.columns[0].blank and r.vetoes == []
+
+
+@pytest.mark.skipif(not HAVE_CHROMIUM, reason="Debian's Chromium absent")
+def test_a_site_whose_pages_read_the_same_in_the_browser_keeps_its_column_veto_within_its_budget():
+    """Six stale 通知公告 columns, every page carrying a script: two are confirmed by Chromium, the rest stand
+    on their static reading — a budget of three renders still gives the true 栏目不更新."""
+    from sitecensus.scanner.engine.testing.corpus import Shape, Truth
+    from sitecensus.scanner.engine.testing.shapes.kit import doc, days, li_list
+    script = "<script>var _hmt = _hmt || []; document.title = document.title;</script>"
+    pages = {"/": doc("东湖区人民政府", tuning.HOME_NEWS + script), **tuning.HOME_ARTS}
+    cols = []
+    for k in range(6):
+        pages[f"/col/t{k}/"] = doc("通知公告", li_list(f"/art/t{k}-", days(200 + k, 6, 7)) + script)
+        cols.append((f"通知公告{k}", f"/col/t{k}/", "通知公告"))
+    shape = Shape("t1-scripted-stale-columns", 1, pages=pages, columns=cols,
+                  truth=Truth(vetoes={"栏目不更新"}, columns={p: "stale" for _, p, _ in cols}))
+    (wrong, r, _), = asyncio.run(run_corpus([shape], render_per_site=3)).values()
+    assert wrong == [], wrong
+    assert r.renders == 2 and sum(c.rendered for c in r.columns) == 2
+    assert {v.veto: v.reading for v in r.veto_evidence} == {"栏目不更新": "rendered"}
