@@ -126,11 +126,10 @@ def _hidden_links_finding(url: str, infos) -> Finding | None:
     if not links:
         return None
     bad = [x for x in links if _GAMBLING.search(x[1] + " " + x[0])]
-    if len(links) < 3 and not bad:
-        return None
-    shown = (bad or links)[:5]
-    return Finding("暗链", url, FINDING_MESSAGES["暗链"], "；".join(t or u for u, t in shown)[:300],
-                   [u for u, _ in (bad or links)[:20]])
+    if not bad:
+        return None  # hidden menus of links to other sites are not spam
+    return Finding("暗链", url, FINDING_MESSAGES["暗链"], "；".join(t or u for u, t in bad[:5])[:300],
+                   [u for u, _ in bad[:20]])
 
 
 class _Site:

@@ -141,3 +141,13 @@ def test_a_tab_boxs_hidden_panel_still_counts_but_a_lone_hidden_block_does_not()
     assert _p(tabs).item_latest == date(2026, 11, 18)
     lone = "<ul class='tc'>" + _li(1, "2026-10-01") + "</ul><div style='display:none'><ul>" + _li(2, "2026-11-18") + "</ul></div>"
     assert _p(lone).item_latest == date(2026, 10, 1)
+
+
+def test_only_hidden_spam_is_a_security_finding_not_a_hidden_menu_of_other_sites():
+    from sitecensus.scanner.engine.scan import _hidden_links_finding
+    menu = "<ul style='display:none'>" + "".join(
+        f"<li><a href='http://www.city{n}.gov.cn/'>友情链接：第{n}市人民政府网站</a></li>" for n in range(6)) + "</ul>"
+    spam = "<div style='display:none'><a href='http://xx.test/1'>澳门新葡京娱乐城</a></div>"
+    assert len(_p(menu).hidden_outbound) == 6 and _hidden_links_finding(URL, [_p(menu)]) is None
+    f = _hidden_links_finding(URL, [_p(menu + spam)])
+    assert f.code == "暗链" and f.items == ["http://xx.test/1"] and "葡京" in f.snippet
