@@ -162,7 +162,7 @@ class _Site:
             if r2.status is not None and r2.status < 400 and r2.body is not None:
                 r = r2
         self.known.setdefault(url, r)
-        return r, _page(r, self.cfg, partial=partial or r.truncated)
+        return r, _page(r, self.cfg, partial=partial)  # a body cut short (error None) is parsed as it came
 
     async def notfound_fingerprint(self, url: str) -> str | None:
         """What this host answers for a page that cannot exist (None: a real 404); asked once per host."""
