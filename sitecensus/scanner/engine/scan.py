@@ -578,13 +578,14 @@ async def scan_site_pages(f: Fetcher, t: Target, cfg: ScanConfig) -> tuple[SiteR
         if not p.item_latest and await S.is_soft404(col_t.url, p):
             col.reachable, col.soft404, col.error = False, True, "soft_404"
             return col, None
-        # Only a page holding two or more lists can carry a template block beside its own list: the others
-        # are judged at once, without waiting for the site's other pages.
+        # Only a page whose entries are not all in one list can carry a template block beside its own list;
+        # a single-list page is judged at once, without waiting for the site's other pages.
         lists: dict[int, int] = {}
         for it in p.items:
             if not it.foreign and (it.date or len(it.title) >= 8):
                 lists[it.group] = lists.get(it.group, 0) + 1
-        drop = (await template).get(col_t.url) if sum(1 for n in lists.values() if n >= 2) >= 2 else None
+        single = sum(lists.values()) - max(lists.values(), default=0) < 2
+        drop = None if single else (await template).get(col_t.url)
         if period is None:
             col.latest_date = _newest([it for it in p.items if not it.foreign and not (drop and it.url in drop)])
             col.latest_date = col.latest_date.date if col.latest_date else None
