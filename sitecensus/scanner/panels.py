@@ -12,7 +12,7 @@ def scan_panel(card, rubric, *, editable: bool) -> dict:
     if card.stage == card.Stage.SELF:
         return {"undetermined": [], "suggestions": []}
     suggestions = []
-    if editable and card.stage == card.Stage.INSPECTION:
+    if editable and card.stage in (card.Stage.INSPECTION, card.Stage.SPOTCHECK):
         suggestions = [(s, rubric.indicator(s.indicator).name if s.indicator in rubric.codes else s.indicator)
                        for s in services.pending_suggestions(card.website, rubric_code=card.rubric.code)]
     return {"undetermined": selectors.undetermined(card.website), "suggestions": suggestions}

@@ -123,6 +123,7 @@ def store_result(run: ScanRun, website: Website, result) -> SiteScan:
         summary={"homepage": data["homepage"], "systems": data.get("systems", []),
                  "interaction": data.get("interaction", []), "error": result.error,
                  "undetermined": data.get("undetermined", []), "verdict_confidence": data.get("verdict_confidence"),
+                 "findings": data.get("findings", [])[:50], "veto_evidence": data.get("veto_evidence", [])[:10],
                  "column_evidence": {c["url"]: {"evidence": c.get("evidence"), "undetermined": c.get("undetermined"),
                                                 "verdict_confidence": c.get("verdict_confidence")}
                                      for c in data.get("columns", [])[:200]}})
@@ -232,6 +233,8 @@ SOURCE_LABELS = {
     "rendered": "浏览器渲染后页面中的日期", "script_xml": "页面脚本数据（text/xml）中的日期",
     "script_json": "页面脚本数据（JSON）中的日期", "document_write": "document.write 写出的列表中的日期",
     "script_html": "脚本写出的列表中的日期", "empty_marker": "页面显示“暂无信息”", "no_entries": "页面没有任何条目",
+    "date_heading": "列表按日分组的日期标题", "no_site_content": "首页为服务器默认页、域名停放或出售页",
+    "maintenance": "首页为维护/升级提示", "message": "留言时间",
 }
 
 
@@ -338,16 +341,22 @@ def pending_suggestions(website: Website, rubric_code: str | None = None):
 
 @transaction.atomic
 def decide(*, actor, suggestion: Suggestion, accept: bool, reason: str = "", typed: dict | None = None,
-           request=None) -> Suggestion:
-    """The inspector takes a finding into its draft inspection card, or rejects it
-    with a reason. `typed`: the card's values as typed but not yet saved; they are
-    kept (saved with the decision) so that nothing typed is lost."""
+           request=None, card: Scorecard | None = None) -> Suggestion:
+    """The inspector (or a spot-check reviewer) takes a finding into its draft card, or
+    rejects it with a reason. `card`: the spot-check card of the re-check (default: the
+    site's inspection card). `typed`: the card's values as typed but not yet saved; they
+    are kept (saved with the decision) so that nothing typed is lost."""
     suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
     if suggestion.status != Suggestion.Status.PENDING:
         raise InvalidState("该建议已处理")
-    card = scoring_selectors.card(suggestion.website, Scorecard.Stage.INSPECTION)
+    if card is not None and (card.website_id != suggestion.website_id or card.stage not in (
+            Scorecard.Stage.INSPECTION, Scorecard.Stage.SPOTCHECK)):
+        raise InvalidInput("该评分表不能处理这条扫描建议", field="card")
+    card = card or scoring_selectors.card(suggestion.website, Scorecard.Stage.INSPECTION)
     if card is None or card.scorer_unit_id != actor.unit_id:
         raise NotAllowed("请先由检查单位开始检查打分，再处理扫描建议")
+    if card.status != Scorecard.Status.DRAFT:
+        raise InvalidState("评分表已提交，不能再处理扫描建议")
     if suggestion.rubric_code and suggestion.rubric_code != card.rubric.code:
         raise InvalidState(f"该建议是按评分表“{suggestion.rubric_code}”提出的，与本评分表（{card.rubric.code}）不符")
     reason = (reason or "").strip()

@@ -105,14 +105,17 @@ def decide(request, pk):
     accept = request.POST.get("accept") == "1"
     reason = request.POST.get(f"reason-{suggestion.pk}") or request.POST.get("reason", "")
     typed = None
+    # The card deciding: the one named (a spot-check card on the re-check page), else the inspection card.
+    named = request.POST.get("card", "")
+    chosen = Scorecard.objects.filter(pk=named, website_id=suggestion.website_id).first() if named.isdigit() else None
+    card = chosen or scoring_selectors.card(suggestion.website, Scorecard.Stage.INSPECTION)
     if any(key.startswith("e-") for key in request.POST):
-        # Sent from the inspection card with everything typed so far: kept, not lost.
-        card = scoring_selectors.card(suggestion.website, Scorecard.Stage.INSPECTION)
+        # Sent from the card with everything typed so far: kept, not lost.
         if card is not None:
             typed = raw_entries_from(request.POST, scoring_services.rubric_of(card))
     try:
         decided = services.decide(actor=request.user, suggestion=suggestion, accept=accept, reason=reason,
-                                  typed=typed, request=request)
+                                  typed=typed, request=request, card=chosen)
     except CensusError as error:
         if typed is None:
             raise
@@ -120,4 +123,7 @@ def decide(request, pk):
     messages.success(request, f"已{'采纳' if accept else '不采纳'}扫描建议：{decided.summary}")
     if request.POST.get("back") == "card" and decided.scorecard_id:
         return redirect("scoring:card", pk=decided.scorecard_id)
+    back = request.POST.get("back", "")
+    if back.startswith("spotcheck-") and back[10:].isdigit():
+        return redirect("spotcheck:site", pk=int(back[10:]))
     return redirect("scanner:site", pk=suggestion.website_id)

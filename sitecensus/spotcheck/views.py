@@ -142,9 +142,16 @@ def site_review(request, pk):
             return redirect("spotcheck:batch", pk=bsite.batch_id)
         card = services.review_card(actor=request.user, bsite=bsite, request=request)
         return redirect("scoring:card", pk=card.pk)
-    return render(request, "spotcheck/site.html", {"bsite": bsite, "latest": scans.latest(bsite.website),
-                                                    "suggestions": pending_suggestions(bsite.website),
-                                                    "undetermined": scans.undetermined(bsite.website)})
+    latest = scans.latest(bsite.website)
+    card = bsite.scorecard
+    # The scanner's findings are offered as data: accepted into the re-check card or rejected with a reason.
+    decidable = card is not None and card.status == card.Status.DRAFT and card.scorer_unit_id == request.user.unit_id
+    summary = latest.summary if latest is not None else {}
+    return render(request, "spotcheck/site.html", {
+        "bsite": bsite, "latest": latest, "undetermined": scans.undetermined(bsite.website),
+        "suggestions": pending_suggestions(bsite.website, rubric_code=card.rubric.code if card else None),
+        "decidable": decidable, "findings": summary.get("findings", []),
+        "veto_evidence": summary.get("veto_evidence", [])})
 
 
 def _notice(request, pk) -> Notice:

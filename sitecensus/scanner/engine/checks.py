@@ -19,6 +19,7 @@ class Probe:
     error: str | None = None
     status: int | None = None
     url: str | None = None
+    reading: str = "static"   # "rendered": a failure the browser's reading overturned or confirmed
 
 
 @dataclass(frozen=True)

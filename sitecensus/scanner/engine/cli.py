@@ -45,6 +45,9 @@ def page_main(argv: list[str]) -> int:
         sys.stdout.write("\n")
         return 0
     best = max((i for i in p.items if i.date), key=lambda i: i.date, default=None)
+    if best is not None and p.page_date is not None and p.page_date_source == "label" and \
+            all(i.source in ("url", "title_attr") for i in p.items if i.date):
+        best = None  # an article: its own labelled date, not a related-articles list's URL dates
     if best is not None:
         evidence = {"url": a.url, "date": _iso(best.date), "source": {"list": "visible_list"}.get(best.source, best.source),
                     "snippet": best.snippet, "item_url": best.url}
@@ -61,7 +64,7 @@ def page_main(argv: list[str]) -> int:
     out = {
         "encoding": p.encoding,
         "site_id_code": p.site_id_code,
-        "latest_date": _iso(p.latest_date),
+        "latest_date": evidence["date"] if evidence else None,
         "items": [{"title": i.title, "url": i.url, "date": _iso(i.date),
                    "source": {"list": "visible_list"}.get(i.source, i.source) if i.date else None} for i in p.items],
         "page_date": _iso(p.page_date),

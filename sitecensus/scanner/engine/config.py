@@ -120,6 +120,10 @@ class ScanConfig:
     allow_private: bool = False      # SSRF guard off (tests/benchmarks on 127.0.0.1)
     host_map: dict[str, str] = field(default_factory=dict)  # hostname -> IP
     user_agent: str = "Mozilla/5.0 (compatible; sitecensus-scanner/0.1)"
+    # A firewall that refuses tools (403/406/429 or a WAF page) is asked once more as a browser, and the
+    # render always reads as one; the refusal is reported as 拒绝扫描器访问, never as unavailability.
+    browser_user_agent: str = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                               "Chrome/124.0.0.0 Safari/537.36")
     # What to check.
     as_of: date | None = None        # freshness reference date; None = today
     check_https: bool = True
@@ -142,7 +146,9 @@ class ScanConfig:
     render_pool: int = 2             # pages rendered at once per scan
     render_timeout: float = 15.0     # seconds per rendered page
     render_max_bytes: int = 3_000_000  # HTML kept from a rendered page; bigger resources are not loaded
-    render_max_pages: int = 50       # renders per scan run (all sites together)
+    render_per_site: int = 12        # renders per site (queued across the run through the render pool)
+    render_max_pages: int | None = None  # optional cap on renders per run (None: no cap; past it: 无法判定)
+    probe_render_max: int = 50       # failing probes confirmed by the browser per probe round
     rules: Rules = field(default_factory=load_rules)
 
     def today(self) -> date:

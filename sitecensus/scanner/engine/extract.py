@@ -1,10 +1,12 @@
 """Parse one HTML page: list items with dates, article date, identity, links, interaction messages."""
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
@@ -33,7 +35,8 @@ _SOFT404 = re.compile(
     r"(?:页面|网页|文章|信息|内容|文档|栏目)(?:已被|已经|已)?(?:删除|撤销|移除|下线|不存在)|404\s*Not\s*Found|"
     r"无此页面|页面走丢|页面找不到了|"
     r"HTTP\s*404|错误\s*404|Error\s*404|404\s*错误|您访问的(?:页面|网页|栏目|地址)(?:不存在|已删除|有误)|访问的页面不存在|"
-    r"抱歉.{0,10}(?:不存在|找不到)|无法找到(?:该|此)?(?:页面|网页))",
+    r"抱歉.{0,10}(?:不存在|找不到)|无法找到(?:该|此)?(?:页面|网页)|"
+    r"(?:附件|文件|稿件)(?:已被|已经|已)?(?:删除|撤销|移除|不存在)|(?:附件|文件)(?:不存在|未找到|找不到))",
     re.I,
 )
 _REFRESH = re.compile(r"url\s*=\s*['\"]?([^'\";\s]+)", re.I)
@@ -55,9 +58,63 @@ _ENTRY_TEXT = re.compile(r"(进入|点击进入|网站首页|进入首页|进入
 _TITLE_KEYS = ("title", "name", "bt", "doctitle", "subject", "标题", "wzbt", "text")
 _URL_KEYS = ("url", "link", "href", "docurl", "path", "linkurl", "puburl", "src")
 _DATE_KEYS = ("date", "time", "rq", "pub", "sj", "day", "created", "publish", "日期", "时间")
+BEIJING = timezone(timedelta(hours=8))   # epoch values are read as Beijing dates
+# "No government site here": a server's default page, a parked/for-sale domain, a maintenance notice.
+_DEFAULT_PAGE = re.compile(
+    r"Welcome to nginx|nginx web server is successfully installed|Apache2? (?:Ubuntu |Debian |CentOS )?Default Page|"
+    r"\bIt works!|Test Page for the (?:Apache|Nginx|HTTP Server)|IIS Windows Server|Internet Information Services|"
+    r"iisstart|successfully installed Tomcat|Apache Tomcat/\d|Welcome to CentOS|Welcome to OpenResty|"
+    r"宝塔面板|恭喜[,，]?\s*站点创建成功|站点创建成功|默认站点|Welcome to tengine|Tengine is successfully installed|"
+    r"This site is under construction|网站建设中|网站正在建设中", re.I)
+_PARKED = re.compile(r"domain (?:is|may be) for sale|buy this domain|域名(?:正在|可以|已|待)?出售|出售(?:此|该|本)域名|"
+                     r"(?:此|该|本)域名(?:可)?转让|parked (?:domain|free)|domain parking|域名停放|该域名已过期", re.I)
+_MAINTENANCE = re.compile(r"维护中|正在(?:进行)?(?:系统)?维护|系统维护|停机维护|升级改版|正在升级|系统升级|升级维护|"
+                          r"暂停(?:访问|服务)|under maintenance|临时关闭|网站改版中")
+# Words of the spam that tampered pages hide (gambling, lottery, porn, fake papers): a hidden block of
+# outbound links is reported only when it says them (a hidden 友情链接 menu to other sites is not spam).
+_GAMBLING = re.compile(r"博彩|赌场|赌博|娱乐城|百家乐|彩票|六合彩|投注|葡京|威尼斯人|下注|棋牌|pk10|时时彩|老虎机|"
+                       r"快三|捕鱼|轮盘|菠菜|色情|成人视频|代孕|办证|代开发票|casino|bet365|\bbet\b|\bslot", re.I)
+_HIDDEN_STYLE = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*hidden|(?:left|top|text-indent|margin-left|margin-top)\s*:\s*-\d{3,}px|"
+    r"(?:^|;)\s*(?:height|width|font-size)\s*:\s*0(?:px)?\s*(?:;|!|$)", re.I)
+_STYLE_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_DOWNLOAD_HINT = re.compile(r"附件|下载|文件|download|attach|/file|/fj/|fileid|filename", re.I)
+_THREE_LABEL = (".gov.cn", ".gov.test", ".org.cn", ".com.cn", ".edu.cn", ".net.cn", ".ac.cn", ".mil.cn")
 
 
-@dataclass
+def no_site_hint(body: bytes) -> bool:
+    """Cheap look at raw bytes (probes): might this be a default, parked or maintenance page?"""
+    if len(body) > 60000:
+        return False
+    text = body.decode("utf-8", "ignore")
+    return bool(_DEFAULT_PAGE.search(text) or _PARKED.search(text) or _MAINTENANCE.search(text))
+
+
+@lru_cache(maxsize=4096)
+def registrable(host: str | None) -> str:
+    """The registrable domain of a host (x.gov.cn keeps three labels; IP literals stay whole)."""
+    h = (host or "").lower().rstrip(".")
+    if h[-1:].isdigit() or ":" in h:
+        try:
+            ipaddress.ip_address(h.strip("[]"))
+            return h
+        except ValueError:
+            pass
+    parts = h.split(".")
+    n = 3 if h.endswith(_THREE_LABEL) else 2
+    return ".".join(parts[-n:])
+
+
+def _host(u: str | None) -> str:
+    if not u:
+        return ""
+    try:
+        return urlsplit(u).hostname or ""
+    except ValueError:
+        return ""
+
+
+@dataclass(slots=True)
 class Item:
     title: str
     url: str | None
@@ -67,12 +124,22 @@ class Item:
     #                         document_write, rendered (set by the scan)
     snippet: str = ""       # the item's text as shown (evidence)
     group: int = 0          # the list holding the row (items of one list share it)
+    row: bool = True        # inside a list row (li/tr/dd/dt), not a loose block
+    foreign: bool = False   # links to another registrable domain: never counts toward freshness
+    year_unsure: bool = False  # month-day date whose year no list date fixes (its article says)
+    order: int = 0          # page order
 
 
-@dataclass
+@dataclass(slots=True)
 class Link:
     url: str
     kind: str  # "link", "image", "attachment"
+    text: str = ""
+
+    @property
+    def download(self) -> bool:
+        """Text or path of a download (附件/下载): a 200 page may say the file is gone."""
+        return self.kind == "link" and bool(_DOWNLOAD_HINT.search(self.url) or _DOWNLOAD_HINT.search(self.text))
 
 
 @dataclass
@@ -112,6 +179,14 @@ class PageInfo:
     scripts: int = 0                    # inline/external scripts (a rendered page may differ)
     script_items: int = 0               # dated items read from inside scripts
     fingerprint: str = ""               # title + text length class, to compare with a not-found page
+    hidden_outbound: list[tuple[str, str]] = field(default_factory=list)  # hidden links to other domains
+    no_site: str | None = None          # "no_site_content" (default/parked page) | "maintenance"
+    no_site_snippet: str = ""
+
+    @property
+    def script_shell(self) -> bool:
+        """A page whose content a script builds (almost no text or links of its own)."""
+        return self.scripts > 0 and self.text_chars < 400 and len(self.links) < 6
 
     @property
     def item_latest(self) -> date | None:
@@ -239,6 +314,7 @@ def parse_page(data: bytes | str, *, url: str | None = None, content_type: str |
             if mm:
                 js_redirect = _resolve(base, mm.group(2) or mm.group(4))
 
+    hidden_sel = _hidden_selectors(tree)
     body = tree.body
     if js_redirect is None and body is not None and "location" in (body.attributes.get("onload") or ""):
         mm = _JS_REDIRECT.search(body.attributes.get("onload") or "")
@@ -275,13 +351,14 @@ def parse_page(data: bytes | str, *, url: str | None = None, content_type: str |
     elif info.meta_date:
         info.page_date, info.page_date_source = info.meta_date, "meta"
 
-    # Reference date for month-day items: the page's own newest full date (visible or in a link URL),
-    # computed only when a month-day date is met.
+    # Reference date for month-day items of a list without any full date: the newest date of the page's
+    # link URLs (a header clock or a date outside any list never gives the year); computed only when
+    # needed. None: the entries' own articles must say the year.
     ref_cache: list = []
 
     def ref():
         if not ref_cache:
-            cands = [f.value for f in vis_dates]
+            cands = []
             hrefs = [a.attributes.get("href") for a in tree.css("a[href]")[:2000]]
             cands += [D.url_date(h, as_of) for h in hrefs]
             for h in hrefs:  # month-only paths (/202511/content_1.htm): the month's last day, never future
@@ -293,7 +370,9 @@ def parse_page(data: bytes | str, *, url: str | None = None, content_type: str |
         return ref_cache[0]
 
     short: list[tuple[str, str]] = []
-    _extract_links_and_items(tree, base, as_of, info, ref, short=short)
+    # Only pages whose markup can hide anything are searched for hidden containers.
+    hidden = _hidden_anchor_ids(tree, hidden_sel) if (hidden_sel or _may_hide(text)) else None
+    _extract_links_and_items(tree, base, as_of, info, ref, short=short, hidden=hidden)
     for source, frag in fragments:
         if "<tr" in frag and "<table" not in frag:
             frag = f"<table>{frag}</table>"  # datastore records of table rows
@@ -305,6 +384,16 @@ def parse_page(data: bytes | str, *, url: str | None = None, content_type: str |
         info.script_items += sum(1 for i in extra.items if i.date)
     info.items += json_items
     info.script_items += sum(1 for i in json_items if i.date)
+    if info.text_chars < 1500 and len(info.links) < 15 and not info.item_latest:
+        # No government site here: a server's default page, a parked domain, a maintenance notice.
+        head = info.title + " " + vis[:1500]
+        m = _DEFAULT_PAGE.search(head) or _PARKED.search(head)
+        kind = "no_site_content"
+        if m is None and len(info.links) < 8:
+            m, kind = _MAINTENANCE.search(head), "maintenance"
+        if m is not None:
+            info.no_site = kind
+            info.no_site_snippet = head[max(0, m.start() - 30):m.end() + 40].strip()
     # Message lists always show a question date label (留言时间 …): pages without one are not read for them.
     info.messages = _extract_messages(tree, base, as_of) if _MSG_LABEL.search(vis) else []
     info.next_pages = _pagination(short, base, text)
@@ -318,8 +407,9 @@ def parse_page(data: bytes | str, *, url: str | None = None, content_type: str |
                 " ".join((i.attributes.get("alt") or "") for i in a.css("img")))
             if t and len(t) <= 8 and _ENTRY_TEXT.search(t):
                 u = _resolve(base, a.attributes.get("href"))
-                if u and _is_http(u) and u.rstrip("/") != (base or "").rstrip("/"):
-                    target = u
+                if u and _is_http(u) and u.rstrip("/") != (base or "").rstrip("/") and \
+                        urlsplit(u).path.lower() not in ("", "/", "/index.html", "/index.htm", "/index.shtml"):
+                    target = u  # (a link back to the site's root is navigation, not a splash page's entry)
                     break
     if target and _is_http(target) and not info.item_latest and len(info.links) < 15:
         info.client_redirect = target
@@ -381,9 +471,9 @@ def _json_item(obj: dict, base, as_of: date) -> Item | None:
             url = _resolve(base, sv)
         elif when is None and any(d in kl for d in _DATE_KEYS):
             when = D.parse_date_value(sv, as_of)
-            if when is None and sv.isdigit() and len(sv) == 13:  # epoch milliseconds
+            if when is None and sv.isdigit() and len(sv) in (10, 13):  # epoch (milli)seconds, Beijing dates
                 try:
-                    when = datetime.fromtimestamp(int(sv) / 1000, tz=timezone.utc).date()
+                    when = datetime.fromtimestamp(int(sv) / (1000 if len(sv) == 13 else 1), tz=BEIJING).date()
                 except (OverflowError, OSError, ValueError):
                     when = None
                 if when and when > as_of:
@@ -544,24 +634,162 @@ def _title_attr_date(a, node, as_of: date, ref):
     return None, ""
 
 
+_OFFSCREEN_HINT = re.compile(r":\s*-\d{3}")
+
+
+def _may_hide(raw: str) -> bool:
+    """Cheap look at the markup: could any element be hidden or off-screen?"""
+    return ("display" in raw or "visibility" in raw or "hidden" in raw or ":0" in raw or ": 0" in raw
+            or bool(_OFFSCREEN_HINT.search(raw)))
+
+
+def _hidden_selectors(tree) -> list[str]:
+    """Class/id selectors a page's own <style> blocks hide (.x{display:none}, #y{left:-9999px})."""
+    out = []
+    for st in tree.css("style"):
+        css = st.text() or ""
+        if "none" not in css and "hidden" not in css and "-" not in css:
+            continue
+        for m in _STYLE_RULE.finditer(css[:200000]):
+            if _HIDDEN_STYLE.search(m.group(2)):
+                for sel in m.group(1).split(","):
+                    sel = sel.strip()
+                    if re.fullmatch(r"[.#][A-Za-z_][\w-]*", sel):
+                        out.append(sel)
+    return out[:50]
+
+
+def _hidden_anchor_ids(tree, selectors: list[str]) -> tuple[set[int], set[int]]:
+    """mem_ids of links a browser does not show (inside hidden or off-screen containers), and of those
+    the ones in a tab box's hidden panels."""
+    nodes = [n for n in tree.css("[style]") if _HIDDEN_STYLE.search(n.attributes.get("style") or "")]
+    nodes += tree.css("[hidden]")
+    for sel in selectors:
+        try:
+            nodes += tree.css(sel)
+        except Exception:  # noqa: BLE001 - a selector the parser refuses hides nothing
+            pass
+    out: set[int] = set()
+    tabs: set[int] = set()
+    hidden_ids = {n.mem_id for n in nodes}
+    for n in nodes:
+        if n.tag in ("html", "body"):
+            continue
+        ids = {a.mem_id for a in n.css("a[href]")}
+        out |= ids
+        if ids and _tab_panel(n, hidden_ids):
+            tabs |= ids
+    return out, tabs
+
+
+def _tab_panel(n, hidden_ids: set) -> bool:
+    """A hidden panel of a tab box (display:none until its tab is clicked): a sibling of the same tag and
+    class is shown and holds links. Its own site's entries count; off-screen blocks are never tabs."""
+    if "-" in (n.attributes.get("style") or "") and _OFFSCREEN_HINT.search(n.attributes.get("style") or ""):
+        return False
+    parent, cls = n.parent, n.attributes.get("class") or ""
+    if parent is None:
+        return False
+    sib = parent.child
+    while sib is not None:
+        if sib.mem_id != n.mem_id and sib.tag == n.tag and (sib.attributes.get("class") or "") == cls \
+                and sib.mem_id not in hidden_ids and sib.css_first("a[href]") is not None:
+            return True
+        sib = sib.next
+    return False
+
+
+_HEADING_TAGS = "h2, h3, h4, h5, h6, p, dt, span, strong, b, em, time, div, td, th"
+
+
+def _date_headings(tree, as_of: date, items: list, a_nodes: dict) -> None:
+    """Lists grouped by day: a heading holding only a date dates the undated entries below it."""
+    heads = []
+    for n in tree.css(_HEADING_TAGS):
+        t = _norm(n.text(deep=n.tag not in ("div", "td", "th", "p")))
+        if not (6 <= len(t) <= 24) or not _DIGITISH.search(t) or n.css_first("a"):
+            continue
+        t = D.normalize(t)
+        f = D.find_full_dates(t, as_of)
+        if f and len(t) - (f[0].end - f[0].start) <= 4 and f[0].value != as_of:  # the scan day alone: a clock
+            heads.append((n, f[0].value))
+    if not heads:
+        return
+    order: dict[int, int] = {}
+    root = tree.body or tree.root
+    for i, n in enumerate(root.traverse()):
+        order[n.mem_id] = i
+    def holders(n):
+        # The heading's parent; a link-free heading row (<tr><td>date</td></tr>) also its grandparent.
+        p = n.parent
+        out = {p.mem_id} if p is not None else set()
+        if p is not None and p.parent is not None and p.css_first("a") is None and p.tag in ("tr", "div", "li", "p"):
+            out.add(p.parent.mem_id)
+        return out
+    hs = sorted(((order.get(n.mem_id, -1), holders(n), v) for n, v in heads), key=lambda x: x[0])
+    for it in items:
+        a = a_nodes.get(it.order)
+        if it.date is not None or a is None:
+            continue
+        pos = order.get(a.mem_id)
+        if pos is None:
+            continue
+        anc, cur = set(), a.parent
+        for _ in range(3):
+            if cur is None:
+                break
+            anc.add(cur.mem_id)
+            cur = cur.parent
+        best = None
+        for hpos, parent, v in hs:
+            if hpos >= pos:
+                break
+            if parent & anc:
+                best = v
+        if best is not None:
+            it.date, it.source = best, "date_heading"
+
+
 def _extract_links_and_items(tree, base, as_of: date, info: PageInfo, ref=None, *, source: str = "list",
-                             short: list | None = None) -> None:
+                             short: list | None = None, hidden: set | None = None) -> None:
     """Links, dated entries and content rows of a page, in one pass over its links.
 
-    short: collects (text, href) of links with short text (pager links), for _pagination."""
+    short: collects (text, href) of links with short text (pager links), for _pagination.
+    hidden: mem_ids of links in hidden/off-screen containers (no entry; outbound ones are reported)."""
     origin = _origin(base)
+    own_host = _host(base) if base else ""
+    own = registrable(own_host) if base else None
+    ohp = origin + "/" if origin else None
+
+    def foreign_url(u: str) -> bool:
+        if not own or (ohp and u.startswith(ohp)):
+            return False
+        h = _host(u)
+        return h != own_host and registrable(h) != own
     seen_links: set[str] = set()
     seen_items: set[tuple] = set()
     items: list[Item] = []
+    a_nodes: dict[int, object] = {}
     for a in tree.css("a[href]"):
         attrs = a.attributes
         href = attrs.get("href")
         u = _resolve(base, href, origin)
+        if hidden and a.mem_id in hidden[0]:
+            if u and _is_http(u) and foreign_url(u):
+                info.hidden_outbound.append((u, _norm(a.text())[:80]))
+                continue
+            if a.mem_id not in hidden[1]:
+                continue  # hidden, not a tab panel: never an entry
         if u and _is_http(u) and u not in seen_links:
             seen_links.add(u)
             path = u.split("?", 1)[0].lower()
-            info.links.append(Link(u, "attachment" if path.endswith(ATTACHMENT_EXT) else "link"))
+            link = Link(u, "attachment" if path.endswith(ATTACHMENT_EXT) else "link")
+            info.links.append(link)
+        else:
+            link = None
         raw_title = _norm(a.text())
+        if link is not None:
+            link.text = raw_title[:40]
         if short is not None:
             t = raw_title or _norm(attrs.get("title") or "")
             if t and len(t) <= 6:
@@ -578,9 +806,14 @@ def _extract_links_and_items(tree, base, as_of: date, info: PageInfo, ref=None, 
                         raw_title = _norm(raw_title.replace(ct, " ", 1))
                         break
         title = raw_title or _norm(attrs.get("title") or "")
+        node, is_row = _container(a)
+        if not title:
+            # A picture entry: the image's alt text, else the row's caption beside the picture.
+            title = _norm(" ".join((i.attributes.get("alt") or "") for i in a.css("img")))
+            if not title and node is not None and a.css_first("img") is not None and _one_link(node, 0):
+                title = _norm(node.text(separator=" "))[:80]
         if len(title) < 4:
             continue  # navigation ("首页", "更多")
-        node, is_row = _container(a)
         ctext = _norm(node.text(separator=" ")) if node is not None else title
         if len(ctext) > 300:
             continue  # a whole block, not one entry
@@ -588,15 +821,13 @@ def _extract_links_and_items(tree, base, as_of: date, info: PageInfo, ref=None, 
             info.content_links += 1
         rest = ctext.replace(title, " ", 1)
         fd = in_link[0] if in_link else D.item_date(rest, as_of)
-        if fd is not None and fd.kind == "short" and ref is not None:
-            fd = D.item_date(rest, as_of, ref=ref())
         src, snippet = source, ctext
         if fd is None:
-            fd, sn = _sibling_date(a, node, title, as_of, ref)
+            fd, sn = _sibling_date(a, node, title, as_of, None)
             if fd:
                 src, snippet = ("sibling" if source == "list" else source), sn
         if fd is None:
-            fd, sn = _title_attr_date(a, node, as_of, ref)
+            fd, sn = _title_attr_date(a, node, as_of, None)
             if fd:
                 src, snippet = ("title_attr" if source == "list" else source), f"{title} title={sn}"
         if fd is None and len(title) >= 8:
@@ -616,9 +847,12 @@ def _extract_links_and_items(tree, base, as_of: date, info: PageInfo, ref=None, 
             continue
         seen_items.add(key)
         holder = node.parent if node is not None else a.parent
-        items.append(Item(title=title, url=u, date=fd.value if fd else None,
+        foreign = bool(u and foreign_url(u))
+        a_nodes[len(items)] = a
+        items.append(Item(title=title, url=u, date=fd.value if fd and not foreign else None,
                           short_date=bool(fd and fd.kind == "short"), source=src, snippet=snippet[:160],
-                          group=holder.mem_id if holder is not None else 0))
+                          group=holder.mem_id if holder is not None else 0, row=is_row, foreign=foreign,
+                          order=len(items)))
     for img in tree.css("img[src]"):
         u = _resolve(base, img.attributes.get("src"), origin)
         if u and _is_http(u) and u not in seen_links:
@@ -626,6 +860,29 @@ def _extract_links_and_items(tree, base, as_of: date, info: PageInfo, ref=None, 
             info.links.append(Link(u, "image"))
     # Dates read only from URLs count when several content entries carry them and no link on the page
     # shows a newer month (/202309/ paths): footer pages with old dated URLs decide nothing.
+    # A date equal to the scan day on a loose block (not a list row, the only dated entry of its block) is
+    # the server's clock printed beside a link, not an update.
+    today = [i for i in items if i.date == as_of and not i.row]
+    if today:
+        dated_groups: dict[int, int] = {}
+        for i in items:
+            if i.date:
+                dated_groups[i.group] = dated_groups.get(i.group, 0) + 1
+        for i in today:
+            if dated_groups.get(i.group, 0) <= 1:
+                i.date = None
+    # Month-day entries take their year from the list's own full dates, else from its links' URL dates,
+    # else from their own article (year_unsure: the scan asks one).
+    pending = [i for i in items if i.date and i.short_date] if ref is not None else []
+    if pending:
+        full = [i.date for i in items if i.date and not i.short_date and i.row]
+        r0 = max(full) if full else ref()
+        for i in pending:
+            i.date = D.infer_year(i.date.month, i.date.day, as_of, r0)
+            i.year_unsure = r0 is None and i.date is not None
+    undated = sum(1 for i in items if i.date is None and len(i.title) >= 8)
+    if source == "list" and undated >= 3 and undated >= sum(1 for i in items if i.date):
+        _date_headings(tree, as_of, items, a_nodes)
     by_url = [i for i in items if i.source == "url" and i.date]
     if by_url:
         newest_ym = max(((i.date.year, i.date.month) for i in by_url))
@@ -642,6 +899,15 @@ def _after_label(text: str, label_rx, as_of: date) -> date | None:
         if label_rx.search(text[max(0, f.start - 12):f.start]):
             return f.value
     return None
+
+
+def _attr_text(node) -> str:
+    """Status shown by icons: the alt/title texts inside a node (img alt="已回复", span title="未办结")."""
+    vals = [node.attributes.get("title") or ""]
+    for x in node.css("[alt], [title]"):
+        if x.tag != "a":
+            vals.append(x.attributes.get("alt") or x.attributes.get("title") or "")
+    return " " + " ".join(v for v in vals if v)
 
 
 def _status(text: str) -> bool | None:
@@ -674,7 +940,7 @@ def _extract_messages(tree, base, as_of: date) -> list[Message]:
             replied = (D.parse_date_value(D.normalize(cells[ri].text()), as_of)
                        if ri is not None and len(cells) > ri else None)
             rt = _norm(r.text())
-            st = _status(_norm(cells[si].text())) if si is not None and len(cells) > si else None
+            st = _status(_norm(cells[si].text()) + _attr_text(cells[si])) if si is not None and len(cells) > si else None
             out.append(Message(_norm(a.text()) if a else rt[:60], _resolve(base, a.attributes.get("href")) if a else None,
                                asked, replied, st is False or (si is None and bool(_UNANSWERED.search(rt))),
                                answered=st, reply_column=ri is not None))
@@ -689,7 +955,7 @@ def _extract_messages(tree, base, as_of: date) -> list[Message]:
             continue  # use the innermost row (css() includes the node itself)
         a = row.css_first("a[href]")
         replied = _after_label(text, _R_LABEL, as_of)
-        st = _status(text)
+        st = _status(text + _attr_text(row))
         out.append(Message(
             _norm(a.text()) if a else text[:60],
             _resolve(base, a.attributes.get("href")) if a else None,

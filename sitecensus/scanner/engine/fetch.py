@@ -7,6 +7,7 @@ import contextvars
 import errno
 import heapq
 import ipaddress
+import re
 import socket
 import ssl
 import time
@@ -36,8 +37,34 @@ ERROR_MESSAGES = {
     "blocked": "访问需通过Cookie或脚本验证（疑似防护拦截）",
     "soft_404": "页面提示不存在（HTTP 200 的错误页）",
     "parse_failure": "页面无法解析",
+    "no_site": "首页无网站内容（服务器默认页、域名停放或出售页）",
+    "maintenance": "网站维护中（首页为维护/升级提示）",
     "other": "未知错误",
 }
+
+# Statuses (and WAF pages) with which a firewall refuses tools: asked once more as a browser.
+TOOL_REFUSAL_STATUS = {403, 406, 429}
+_WAF_PAGE = re.compile(r"(防火墙|WAF|拦截|访问被拒绝|非法访问|安全狗|云盾|Access Denied|Forbidden|Request Rejected)", re.I)
+_CHALLENGE = re.compile(r"document\.cookie|challenge|verify|\$_ts|_waf|acw_sc|cdn_sec|__jsl|jsl_clearance|"
+                        r"location\.reload|window\.onload=|setTimeout\(", re.I)
+
+
+def is_challenge(status: int | None, body: bytes | None) -> bool:
+    """THE challenge detector (homepage, columns, links, probes): a WAF/CDN answer that a browser passes by
+    running a script (412; or a small script-only page setting a cookie / reloading, under any status)."""
+    if status == 412:
+        return True
+    if body is None or status is None or status in (301, 302, 303, 307, 308, 404, 410) or len(body) >= 20000:
+        return False
+    low = body[:20000].decode("latin-1", "ignore").lower()
+    return "<script" in low and "<a " not in low and bool(_CHALLENGE.search(low)) and \
+        ("cookie" in low or "reload" in low or "location" in low)
+
+
+def is_waf_page(status: int | None, body: bytes | None) -> bool:
+    return status in TOOL_REFUSAL_STATUS or (
+        status is not None and status >= 400 and body is not None and len(body) < 20000
+        and bool(_WAF_PAGE.search(body[:20000].decode("utf-8", "ignore"))))
 
 _REDIRECTS = {301, 302, 303, 307, 308}
 _TRANSIENT_STATUS = {429, 500, 502, 503, 504}
@@ -199,6 +226,9 @@ class FetchResult:
     truncated: bool = False
     content_type: str | None = None
     attempts: int = 1
+    challenge: bool = False            # a script challenge a browser passes (is_challenge)
+    content_length: int | None = None  # as declared (HEAD answers)
+    tool_refused: int | None = None    # status the site gave the scanner's own user agent (then asked as a browser)
 
     @property
     def ok(self) -> bool:
@@ -244,6 +274,13 @@ def classify(exc: BaseException) -> str:
     return "other"
 
 
+def _hostname(url: str) -> str:
+    try:
+        return URL(url).host or ""
+    except (ValueError, TypeError):
+        return ""
+
+
 class Fetcher:
     """One per scan: shares the connection pool, DNS cache and limits across all sites."""
 
@@ -256,6 +293,8 @@ class Fetcher:
         self.resolver = GuardedResolver(config.host_map, config.allow_private)
         self.session: aiohttp.ClientSession | None = None
         self.requests = 0
+        # Hosts that refuse tools: asked as a browser from then on (one refusal costs one extra request).
+        self.browser_hosts: set[str] = set()
         from .render import Renderer  # Playwright is imported only when a page is rendered
         self.renderer = Renderer(config, self.resolver)
 
@@ -293,11 +332,23 @@ class Fetcher:
         cfg = self.config
         retries = cfg.retries if retries is None else retries
         attempt = 0
+        host = _hostname(url)
+        as_browser = host in self.browser_hosts
+        refused = None
         while True:
             attempt += 1
-            res = await self._fetch_once(url, method, max_bytes or cfg.max_bytes, timeout or cfg.timeout, headers,
+            hdrs = {**(headers or {}), "User-Agent": cfg.browser_user_agent} if as_browser else headers
+            res = await self._fetch_once(url, method, max_bytes or cfg.max_bytes, timeout or cfg.timeout, hdrs,
                                          verify_tls, pool)
             res.attempts = attempt
+            if not as_browser and cfg.browser_user_agent and is_waf_page(res.status, res.body) and not res.challenge:
+                # A firewall against tools: ask once more as a browser; report the refusal, not unavailability.
+                refused, as_browser = res.status, True
+                continue
+            if refused is not None:
+                res.tool_refused = refused
+                if res.status is not None and (res.status < 400 or res.challenge):
+                    self.browser_hosts.add(host)
             transient = (res.error in ("connect", "reset")
                          or (res.error == "http_status" and res.status in _TRANSIENT_STATUS)
                          or (res.error == "timeout" and cfg.retry_on_timeout))
@@ -423,18 +474,31 @@ class Fetcher:
                     res.error, res.detail = "invalid_url", loc[:200]
                     return None
             res.content_type = resp.headers.get("Content-Type")
+            try:
+                res.content_length = int(resp.headers.get("Content-Length") or "") if method == "HEAD" else None
+            except ValueError:
+                res.content_length = None
             if resp.status >= 400:
                 res.error = "http_status"
             if method == "HEAD":
+                res.challenge = resp.status in (412, 521)
                 return None
             # A body over the cap is read to the cap (its first part is still judged), never further.
             buf = bytearray()
-            async for chunk in resp.content.iter_chunked(65536):
-                buf += chunk
-                if len(buf) > max_bytes:
-                    res.truncated = True
-                    res.error = res.error or "too_large"
-                    del buf[max_bytes:]
-                    break
+            try:
+                async for chunk in resp.content.iter_chunked(65536):
+                    buf += chunk
+                    if len(buf) > max_bytes:
+                        res.truncated = True
+                        res.error = res.error or "too_large"
+                        del buf[max_bytes:]
+                        break
+            except (aiohttp.ClientPayloadError, aiohttp.ServerDisconnectedError, ConnectionResetError):
+                # A body shorter than its Content-Length: what arrived is kept and judged, marked truncated.
+                if not buf or resp.status >= 400:
+                    raise
+                res.truncated = True
+                res.detail = "body shorter than Content-Length"
             res.body = bytes(buf)
+            res.challenge = is_challenge(res.status, res.body)
             return None

@@ -23,10 +23,34 @@ class Rendered:
     url: str
     final_url: str | None = None
     html: str | None = None
-    error: str | None = None        # render_unavailable | render_failed | render_cap
-    ms: int = 0
+    error: str | None = None        # render_unavailable | render_failed | render_budget
+    ms: int = 0                     # the browser's time on the page (not the wait for a pool slot)
+    queued_ms: int = 0              # waiting for the render pool (renders are queued across the run)
     bytes: int = 0
+    frames: list = None             # [(url, html)] of the page's frames, any host (through the address guard)
+    cookies: list = None            # what the page left in the browser (a passed challenge's clearance)
+    status: int | None = None       # the main document's HTTP status as the browser got it
 
+
+# Marks what a visitor does not see (display:none, visibility:hidden, transparent, off-screen) with the
+# hidden attribute, so the page is read as shown: marked links never date a page, and hidden outbound
+# ones are reported (暗链).
+_MARK_HIDDEN = """() => {
+  if (!document.body) return 0;
+  const W = Math.max(document.documentElement.scrollWidth, 1200) + 400;
+  let n = 0;
+  for (const el of document.body.querySelectorAll('*')) {
+    if (el.closest('[hidden]') && !el.hasAttribute('hidden')) continue;
+    const st = getComputedStyle(el);
+    let off = st.display === 'none' || st.visibility === 'hidden' || parseFloat(st.opacity) === 0;
+    if (!off && (el.tagName === 'A' || el.tagName === 'DIV' || el.tagName === 'UL')) {
+      const r = el.getBoundingClientRect();
+      off = r.right < -20 || r.bottom + window.scrollY < -20 || r.left > W;
+    }
+    if (off) { el.setAttribute('hidden', ''); n++; }
+  }
+  return n;
+}"""
 
 class Renderer:
     def __init__(self, config: ScanConfig, resolver=None):
@@ -47,7 +71,8 @@ class Renderer:
                 and os.access(self.config.chromium_path, os.X_OK))
 
     def can_render(self) -> bool:
-        return self.available and self.used < self.config.render_max_pages
+        cap = self.config.render_max_pages
+        return self.available and (cap is None or self.used < cap)
 
     async def _ensure(self):
         async with self._lock:
@@ -87,15 +112,19 @@ class Renderer:
         if not self.available:
             out.error = "render_unavailable"
             return out
-        if self.used >= self.config.render_max_pages:
-            out.error = "render_cap"
+        cap = self.config.render_max_pages
+        if cap is not None and self.used >= cap:
+            out.error = "render_budget"
             return out
         self.used += 1
         t0 = time.monotonic()
         try:
             async with self._sem:
+                t1 = time.monotonic()
+                out.queued_ms = int((t1 - t0) * 1000)
                 browser = await self._ensure()
-                ctx = await browser.new_context(user_agent=self.config.user_agent, locale="zh-CN",
+                # A browser's user agent: the page is read as a visitor's browser gets it.
+                ctx = await browser.new_context(user_agent=self.config.browser_user_agent, locale="zh-CN",
                                                 ignore_https_errors=True, java_script_enabled=True)
                 try:
                     seen = {"bytes": 0}
@@ -120,14 +149,31 @@ class Renderer:
                     page = await ctx.new_page()
                     page.on("response", on_response)
                     budget = self.config.render_timeout * 1000
-                    await page.goto(url, wait_until="domcontentloaded", timeout=budget)
+                    resp = await page.goto(url, wait_until="domcontentloaded", timeout=budget)
+                    out.status = resp.status if resp is not None else None
                     # Let scripts fill lists, follow challenges and redirects (bounded by the budget).
                     left = max(1000.0, budget - (time.monotonic() - t0) * 1000)
                     try:
                         await page.wait_for_load_state("networkidle", timeout=min(left, 5000))
                     except Exception:  # noqa: BLE001 - a busy page is still read as it stands
                         pass
+                    out.frames = []
+                    for fr in page.frames:
+                        try:
+                            await fr.evaluate(_MARK_HIDDEN)
+                        except Exception:  # noqa: BLE001 - a frame gone or navigating is read as it stands
+                            pass
+                    for fr in page.frames[1:6]:
+                        if fr.url.startswith(("http://", "https://")) and fr.url != page.url:
+                            try:
+                                out.frames.append((fr.url, (await fr.content())[: self.config.render_max_bytes]))
+                            except Exception:  # noqa: BLE001
+                                pass
                     html = await _content(page)
+                    try:
+                        out.cookies = await ctx.cookies()
+                    except Exception:  # noqa: BLE001
+                        out.cookies = []
                     out.final_url = page.url
                     out.html = html[: self.config.render_max_bytes]
                     out.bytes = len(out.html)
@@ -140,7 +186,7 @@ class Renderer:
             if "Executable doesn't exist" in str(e) or "Failed to launch" in str(e):
                 self.broken = True
                 out.error = "render_unavailable"
-        out.ms = int((time.monotonic() - t0) * 1000)
+        out.ms = int((time.monotonic() - t0) * 1000) - out.queued_ms
         self.total_ms += out.ms
         return out
 

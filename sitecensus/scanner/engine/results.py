@@ -69,6 +69,17 @@ UNDETERMINED_MESSAGES = {
     "not_html": "返回内容不是网页",
     "no_reply_info": "留言列表未显示回复时间或办理状态",
     "scripted_list": "列表由脚本生成，静态页面中没有内容",
+    "render_budget": "需浏览器确认，但本站的浏览器渲染预算已用完",
+    "truncated": "页面传输不完整（内容短于声明长度），无法确认最新信息",
+    "year_unsure": "列表只有月日，文章未说明年份，无法确认",
+}
+
+# Machine findings other than vetoes (code -> what it means), each with its evidence.
+FINDING_MESSAGES = {
+    "暗链": "页面含隐藏或移出屏幕的外部链接（疑似暗链/博彩等违规内容）",
+    "拒绝扫描器访问": "网站拒绝扫描工具访问（以浏览器身份访问正常），不计为无法访问",
+    "首页无网站内容": "首页为服务器默认页、域名停放或出售页，没有网站内容",
+    "网站维护中": "首页为维护/升级提示，没有网站内容",
 }
 
 
@@ -81,6 +92,25 @@ class Evidence:
     #                                 document_write, meta, label, linked_article, rendered, empty_marker
     snippet: str = ""               # the element's text (short)
     item_url: str | None = None     # the entry's link, when the date belongs to a list entry
+
+
+@dataclass
+class Finding:
+    """A machine finding with its evidence (offered to a person to accept or reject)."""
+    code: str                       # FINDING_MESSAGES key (Chinese name)
+    url: str
+    message: str
+    snippet: str = ""
+    items: list[str] = field(default_factory=list)   # e.g. the hidden links' addresses
+    status: int | None = None
+
+
+@dataclass
+class VetoEvidence:
+    """Why a veto stands: the deciding list's entries and which reading confirmed them."""
+    veto: str
+    reading: str                    # "static" (the page has no script: what a browser shows) | "rendered"
+    evidence: list[Evidence] = field(default_factory=list)
 
 
 @dataclass
@@ -117,9 +147,10 @@ class HomepageResult:
     evidence: Evidence | None = None
     verdict_confidence: str | None = None  # high | medium | low | undetermined
     undetermined: str | None = None        # reason code (UNDETERMINED_MESSAGES) when 无法判定
-    truncated: bool = False                # parsed from the first max_bytes only
+    truncated: bool = False                # parsed from the first max_bytes only (or a body cut short)
     via: list[str] = field(default_factory=list)  # client redirects / frames followed in the static path
     rendered: bool = False                 # read through the headless browser
+    reading: str | None = None             # which reading the verdict rests on: "static" | "rendered"
 
 
 @dataclass
@@ -141,6 +172,7 @@ class ColumnResult:
     soft404: bool = False               # a 200 page saying "页面不存在": a dead link, not a blank column
     pages_read: int = 0
     rendered: bool = False
+    reading: str | None = None
 
 
 @dataclass
@@ -183,6 +215,7 @@ class InteractionResult:
     unknown_reply: int = 0              # old messages whose reply state the page does not show
     verdict_confidence: str | None = None
     undetermined: str | None = None
+    reading: str | None = None
 
 
 @dataclass
@@ -202,6 +235,9 @@ class SiteResult:
     undetermined: list[Undetermined] = field(default_factory=list)  # 无法判定: routed to a person
     verdict_confidence: str | None = None   # high | partial (some checks undetermined) | undetermined
     renders: int = 0                        # pages read through the headless browser
+    render_ms: int = 0                      # browser time spent on this site's pages
+    findings: list[Finding] = field(default_factory=list)
+    veto_evidence: list[VetoEvidence] = field(default_factory=list)
     started_at: datetime | None = None
     duration_ms: int = 0
     requests: int = 0

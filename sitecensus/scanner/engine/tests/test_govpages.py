@@ -12,11 +12,14 @@ EXP = json.loads((HERE / "expectations.json").read_text("utf-8"))
 AS_OF = date.fromisoformat(EXP["as_of"])
 PAGES = sorted(EXP["pages"])
 _cache = {}
+# Each page is read at its own site's address (SOURCES.md): links to other domains never date a page.
+DOMAIN = {row.split("|")[1].strip(): row.split("|")[4].strip()
+          for row in (HERE / "SOURCES.md").read_text("utf-8").splitlines() if row.startswith("| 0")}
 
 
 def page(name):
     if name not in _cache:
-        _cache[name] = parse_page((HERE / name).read_bytes(), url="https://www.example.gov.cn/a/b.html", as_of=AS_OF)
+        _cache[name] = parse_page((HERE / name).read_bytes(), url=f"https://{DOMAIN.get(name, 'www.example.gov.cn')}/a/b.html", as_of=AS_OF)
     return _cache[name]
 
 

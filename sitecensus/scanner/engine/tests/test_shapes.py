@@ -155,7 +155,8 @@ def test_probe_and_scan_agree_on_reachability(shaped):
 
 @pytest.mark.parametrize("overrides,reasons", [
     ({"chromium_path": "/nonexistent/chromium"}, {"render_unavailable"}),
-    ({"render_max_pages": 0}, {"no_dated_list", "blocked"}),   # the per-scan cap is spent
+    ({"render_per_site": 0}, {"render_budget"}),   # the site's render budget is spent
+    ({"render_max_pages": 0}, {"render_budget"}),  # an optional run-wide cap is spent
 ])
 def test_without_chromium_or_past_the_cap_script_lists_are_undetermined_not_vetoed(overrides, reasons):
     async def go():
@@ -202,11 +203,15 @@ def test_tls_failure_is_reported_and_the_content_still_judged(tmp_path):
         try:
             cfg = ScanConfig(allow_private=True, host_map={"tls-bad.gov.test": "127.0.0.1"}, as_of=web0.as_of,
                              timeout=5.0, check_links=False, render=False)
-            return (await scan_sites(parse_targets([{"site_code": "1", "homepage": f"https://tls-bad.gov.test:{port}/"}]),
-                                     cfg))[0]
+            home = f"https://tls-bad.gov.test:{port}/"
+            return (await scan_sites(parse_targets([{"site_code": "1", "homepage": home, "columns": [
+                {"name": "要闻", "url": home, "class": "动态要闻"}]}]), cfg))[0]
         finally:
             await runner.cleanup()
     r = asyncio.run(go())
     h = r.homepage
     assert h.error == "tls" and "证书" in h.message and h.https_ok is False
     assert h.reachable and h.latest_date is not None and h.evidence is not None and h.stale is not None
+    # The site's columns are read and judged too (neither skipped nor left without a verdict).
+    c = r.columns[0]
+    assert c.reachable and c.latest_date == h.latest_date and c.stale is not None and c.undetermined is None
