@@ -20,7 +20,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
+
+from .identity import normalize_url, site_key, www_twin  # noqa: F401  (the one identity of a site)
 
 DEFINITIONS_DIR = Path(__file__).resolve().parent / "definitions"
 CURRENT_VERSION = "2015.1"
@@ -320,40 +322,10 @@ def _check_url(text: str) -> tuple[str | None, str | None]:
     return candidate, None
 
 
-def normalize_url(url: str) -> str:
-    """Identity form of a URL: scheme and host lower-cased, default port and
-    the trailing slash of a bare path dropped, path and query kept, fragment
-    dropped. Text that is not a URL is returned stripped and lower-cased."""
-    text = _nfkc(str(url or "")).strip()
-    try:
-        parts = urlsplit(text)
-        port = parts.port
-    except ValueError:
-        return text.lower()
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").rstrip(".")
-    if not scheme or not host:
-        return text.lower()
-    if ":" in host:
-        host = f"[{host}]"
-    if port is not None and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
-        host = f"{host}:{port}"
-    path = parts.path
-    if path == "/":
-        path = ""
-    return urlunsplit((scheme, host, path, parts.query, ""))
-
-
 def domain_key(text) -> str:
-    """The identity of a homepage URL or of one of a site's other domains: the
-    normalised URL without its scheme (http and https reach the same site), so
-    "lsx.gov.cn", "http://LSX.gov.cn/" and "https://lsx.gov.cn" are one key.
-    Empty for an empty value."""
-    text = _nfkc(str(text or "")).strip()
-    if not text:
-        return ""
-    key = normalize_url(text if "://" in text else "http://" + text)
-    return key.split("://", 1)[1] if "://" in key else key
+    """The identity of a homepage URL or of one of a site's other domains (identity.site_key):
+    "lsx.gov.cn", "http://LSX.gov.cn/index.html" and "https://lsx.gov.cn" are one key."""
+    return site_key(text)
 
 
 def identity_keys(values: dict) -> dict[str, tuple[str, str]]:

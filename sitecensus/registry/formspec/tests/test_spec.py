@@ -122,11 +122,12 @@ def test_choice_tolerates_full_width_forms():
 
 def test_normalize_url():
     assert normalize_url("HTTP://WWW.Lsx.GOV.cn:80/") == "http://www.lsx.gov.cn"
-    assert normalize_url("https://www.lsx.gov.cn:443") == "https://www.lsx.gov.cn"
+    assert normalize_url("https://www.lsx.gov.cn:443") == "http://www.lsx.gov.cn"  # one scheme: the same site
     assert normalize_url("http://www.lsx.gov.cn:8080/") == "http://www.lsx.gov.cn:8080"
-    assert normalize_url("http://www.lsx.gov.cn/Col/?id=1") == "http://www.lsx.gov.cn/Col/?id=1"
+    assert normalize_url("http://www.lsx.gov.cn/Col/?id=1") == "http://www.lsx.gov.cn/col?id=1"
     assert normalize_url("http://www.lsx.gov.cn/#top") == "http://www.lsx.gov.cn"
-    assert normalize_url("  www.LSX.gov.cn ") == "www.lsx.gov.cn"
+    assert normalize_url("  www.LSX.gov.cn ") == "http://www.lsx.gov.cn"
+    assert normalize_url("") == ""
 
 
 def test_contact_rules():
