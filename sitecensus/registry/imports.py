@@ -385,7 +385,9 @@ def commit(*, actor, batch: ImportBatch, valid_only: bool = False, request=None,
     files = _analyse(actor, workbooks)
     totals = _totals(files)
     if totals["error_count"] and not valid_only:
-        raise InvalidState(f"共有 {totals['error_count']} 处错误，未导入任何数据。请修改后重新上传，"
+        first = [e for f in files for e in f["errors"]][:3]
+        raise InvalidState(f"共有 {totals['error_count']} 处错误，未导入任何数据（{'；'.join(first)}"
+                           f"{'；等' if totals['error_count'] > len(first) else ''}）。请修改后重新上传，"
                            f"或选择“只导入无误的网站”")
     if not totals["valid"]:
         raise InvalidState("没有可以导入的网站：每个文件都有错误，请修改后重新上传")
@@ -406,12 +408,32 @@ def commit(*, actor, batch: ImportBatch, valid_only: bool = False, request=None,
             if outcome in ("error", "unchanged"):
                 done["skipped" if outcome == "error" else "unchanged"] += 1
             else:
-                plan.append((units[entry["unit_id"]], site, outcome))
+                plan.append((units[entry["unit_id"]], parsed.filename, site, outcome))
     try:
         for start in range(0, len(plan), chunk):
             # The chunk's audit events are chained at its end: the log's lock is not held through it.
             with transaction.atomic(), audit_deferred():
-                for unit, site, outcome in plan[start:start + chunk]:
+                part = plan[start:start + chunk]
+                # One site, one record: the chunk's keys are held from here to its commit, and each site is
+                # classified again under them — a record written meanwhile by another import or an online save
+                # is seen (the same site already there: 不变 or an update; another's: refused, saying where).
+                services.hold_keys([key for _u, _f, site, _o in part for key in identity_keys(site.values)])
+                window_errors = {}
+                for unit, filename, site, _planned in part:
+                    if unit.pk not in window_errors:
+                        window_errors[unit.pk] = _window_error(unit)
+                    outcome, _existing_site, reasons = _classify(actor, unit, filename, site, {},
+                                                                 window_errors[unit.pk])
+                    if outcome == "error":
+                        if not valid_only:
+                            raise InvalidState("确认导入时发现新的冲突，未导入该批次剩余的网站（已导入的保持不变，"
+                                               "可重新预检）：" + "；".join(reasons[:3]))
+                        done["skipped"] += 1
+                        done.setdefault("refused", []).extend(reasons[:3])
+                        continue
+                    if outcome == "unchanged":
+                        done["unchanged"] += 1
+                        continue
                     _apply(actor, unit, site, outcome, request)
                     done["created" if outcome == "create" else "updated"] += 1
             if progress is not None:
