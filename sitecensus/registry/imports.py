@@ -179,6 +179,7 @@ def _analyse(actor, workbooks, seen: dict | None = None, may_use=_may_import) ->
     files, seen = [], ({} if seen is None else seen)
     for parsed in workbooks:
         entry = {"name": parsed.filename, "unit": "", "unit_id": None, "sites": len(parsed.sites),
+                 "version": parsed.version_label, "notices": list(parsed.notices),
                  "columns": sum(len(s.columns) for s in parsed.sites), "create": 0, "update": 0, "change": 0,
                  "unchanged": 0, "valid": 0, "invalid": 0, "errors": [], "rows": []}
         unit = unit_by_code(parsed.unit_code)

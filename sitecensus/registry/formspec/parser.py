@@ -23,8 +23,8 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from . import limits
-from .spec import (CURRENT_VERSION, FormSpec, UnknownVersionError, check_rules, check_site_rules, load_forms,
-                   identity_keys, normalize_url, orphan_parents, validate_value, version_key)
+from .spec import (CURRENT_VERSION, FormSpec, TemplateVersion, check_rules, check_site_rules, identity_keys,
+                   layouts_stamped, load_forms, normalize_url, orphan_parents, validate_value, version_key)
 from .workbook import CODE_ROW, FIRST_DATA_ROW, META_SHEET, header_checksum
 
 MB = 1024 * 1024
@@ -101,6 +101,16 @@ class ParsedWorkbook:
     errors: list[CellError] = field(default_factory=list)  # every error, file-level and per site
     unit_name: str | None = None
     notices: list[str] = field(default_factory=list)
+    stamp: str | None = None  # the version written in the file's _meta (``version`` is the one it was read as)
+
+    @property
+    def version_label(self) -> str:
+        """The template version the check read, as every check names it."""
+        if not self.version:
+            return ""
+        if self.stamp and self.stamp != self.version:
+            return f"{self.version}（文件标注 {self.stamp}）"
+        return self.version
 
     @property
     def ok(self) -> bool:
@@ -173,10 +183,14 @@ class _SheetReader:
         self.form = form
         self.sheet = form.sheet
         self.codes = codes
-        index = {code: i for i, code in enumerate(codes)}
-        # (field, column index in the row, column letter) in form order.
-        self.layout = [(f, index[f.code], get_column_letter(index[f.code] + 1)) for f in form.fields]
-        self.prefill_idx = {index[f.code] for f in form.fields if f.prefill}
+        index = {code: i for i, code in enumerate(codes) if code}
+        # (field, column index in the row, column letter) in form order; a field an older template
+        # does not have is read as empty (never required: the clerk could not fill it in).
+        self.layout = [(f, index[f.code], get_column_letter(index[f.code] + 1)) for f in form.fields
+                       if f.code in index]
+        self.present = frozenset(f.code for f, _i, _l in self.layout)
+        self.absent = tuple(f for f in form.fields if f.code not in index)
+        self.prefill_idx = {index[f.code] for f in form.fields if f.prefill and f.code in index}
 
     def rows(self, ws, limit: int):
         width = len(self.codes)
@@ -236,8 +250,11 @@ class _SheetReader:
             if msg:
                 errors.append(CellError(self.filename, self.sheet, r, letter, f.label, msg))
                 errored.add(f.code)
+        for f in self.absent:
+            clean[f.code] = None
         for code, msg in check_rules(self.form, clean, errored):
-            errors.append(self.error(r, code, msg))
+            if code in self.present:
+                errors.append(self.error(r, code, msg))
         return clean, errors, errored
 
     def letter(self, code: str) -> str:
@@ -247,13 +264,56 @@ class _SheetReader:
         raise KeyError(code)
 
     def error(self, r: int, code: str, message: str) -> CellError:
-        return CellError(self.filename, self.sheet, r, self.letter(code), self.form.field(code).label, message)
+        letter = self.letter(code) if code in self.present else None
+        return CellError(self.filename, self.sheet, r, letter, self.form.field(code).label, message)
 
 
 def _raw_key(raw) -> str:
     if raw is None:
         return ""
     return normalize_url(str(raw).strip())
+
+
+def _labels(forms, codes) -> str:
+    known = {f.code: f.label for form in forms.values() for f in form.fields}
+    return "、".join(known.get(c, c) for c in codes)
+
+
+def _layout_read(filename, stamp, unit_code, checksum, basic_codes, col_codes, candidates,
+                 forms) -> TemplateVersion | ParsedWorkbook:
+    """Which version a workbook's header is — or, for a changed header, what was changed.
+    An intact header (its checksum in _meta) of a published layout is read as that version;
+    a header whose checksum names a published layout but whose columns differ was changed
+    (named column by column); anything else is a foreign or broken template."""
+    found = (list(basic_codes), list(col_codes))
+    if hmac.compare_digest(header_checksum(stamp, unit_code, *found), checksum):
+        for version in candidates:
+            if (list(version.basic_info), list(version.columns)) == found:
+                return version
+        return _file_error(filename, f"表头与本系统发布过的模板版本 {stamp} 都不一致，不是本系统生成的模板，"
+                                     f"请重新下载模板后填写（当前版本 {CURRENT_VERSION}）")
+    original = next((v for v in candidates if hmac.compare_digest(
+        header_checksum(stamp, unit_code, list(v.basic_info), list(v.columns)), checksum)), None)
+    if original is None:
+        return _file_error(filename, MSG_HEADER_CHANGED)
+    details = []
+    for form_id, codes, expected in (("basic_info", basic_codes, original.basic_info),
+                                     ("columns", col_codes, original.columns)):
+        sheet = forms[form_id].sheet
+        missing = [c for c in expected if c not in codes]
+        extra = [c for c in codes if c and c not in expected]
+        part = []
+        if missing:
+            part.append("缺少列：" + _labels(forms, missing))
+        if extra:
+            part.append("多出列：" + "、".join(extra))
+        if not part and [c for c in codes if c] != list(expected):
+            part.append("列的顺序被改动过")
+        if part:
+            details.append(f"工作表“{sheet}”" + "；".join(part))
+    detail = "；".join(details) or "表头第二行被修改过"
+    return _file_error(filename, f"表头被修改过（按文件的模板版本 {original.version} 核对：{detail}），"
+                                 f"请不要增删、移动列或修改表头，重新下载模板后填写")
 
 
 def parse_workbook(
@@ -299,18 +359,17 @@ def _parse_loaded(wb, filename, expected_unit_code, max_site_rows, max_column_ro
     if getattr(meta_ws, "sheet_state", "veryHidden") not in ("hidden", "veryHidden"):
         return _file_error(filename, MSG_META_SHOWN, META_SHEET)  # our _meta is never visible
     meta = _read_meta(meta_ws)
-    version = meta.get("version") or ""
-    if not version or not meta.get("checksum") or meta.get("generator") != "sitecensus":
+    stamp = meta.get("version") or ""
+    if not stamp or not meta.get("checksum") or meta.get("generator") != "sitecensus":
         return _file_error(filename, MSG_META_BROKEN, META_SHEET)
-    if version != CURRENT_VERSION:
-        if version_key(version) > version_key(CURRENT_VERSION):
-            return _file_error(filename, f"模板版本 {version} 比本系统的当前版本 {CURRENT_VERSION} 新，"
+    candidates = layouts_stamped(stamp)
+    if not candidates:
+        if version_key(stamp) > version_key(CURRENT_VERSION):
+            return _file_error(filename, f"模板版本 {stamp} 比本系统的当前版本 {CURRENT_VERSION} 新，"
                                          f"本系统不能读取，请使用本系统下载的模板（当前版本 {CURRENT_VERSION}）")
-        return _file_error(filename, f"模板版本 {version} 已过期，请下载最新模板（当前版本 {CURRENT_VERSION}）")
-    try:
-        forms = load_forms(version)
-    except UnknownVersionError:
-        return _file_error(filename, MSG_META_BROKEN, META_SHEET)
+        return _file_error(filename, f"模板版本 {stamp} 不是本系统发布过的版本（模板校验信息被修改或不是本系统的模板），"
+                                     f"请重新下载模板后填写（当前版本 {CURRENT_VERSION}）", META_SHEET)
+    forms = load_forms()  # every version is read by the current rules; its columns mapped by code
     basic, cols = forms["basic_info"], forms["columns"]
     for sheet in (basic.sheet, cols.sheet):
         if sheet not in wb.sheetnames:
@@ -319,29 +378,22 @@ def _parse_loaded(wb, filename, expected_unit_code, max_site_rows, max_column_ro
     ws_basic, ws_cols = wb[basic.sheet], wb[cols.sheet]
     basic_codes, col_codes = _read_codes(ws_basic), _read_codes(ws_cols)
     unit_code = meta.get("unit_code", "")
-    for form, codes in ((basic, basic_codes), (cols, col_codes)):
-        if sorted(codes) != sorted(form.codes):
-            missing = [form.field(c).label for c in form.codes if c not in codes]
-            extra = [c for c in codes if c not in form.codes]
-            detail = []
-            if missing:
-                detail.append("缺少列：" + "、".join(missing))
-            if extra:
-                detail.append("多出列：" + "、".join(x or "（空）" for x in extra))
-            return _file_error(filename, f"列被增删或改动（{'；'.join(detail)}），请不要增删列或修改表头，"
-                                         f"重新下载模板后填写", form.sheet)
-    expected = header_checksum(version, unit_code, basic_codes, col_codes)
-    if not hmac.compare_digest(expected, meta["checksum"]):
-        moved = basic_codes != list(basic.codes) or col_codes != list(cols.codes)
-        return _file_error(filename, "列的顺序被改动过，请不要移动列，重新下载模板后填写" if moved
-                           else MSG_HEADER_CHANGED)
+    read = _layout_read(filename, stamp, unit_code, meta["checksum"], basic_codes, col_codes, candidates, forms)
+    if isinstance(read, ParsedWorkbook):
+        return read
     unit_name = meta.get("unit_name") or unit_code
     if expected_unit_code is not None and str(expected_unit_code).strip() != unit_code:
         return _file_error(filename, f"该文件是“{unit_name}”的填报模板，不是本单位的")
 
-    result = ParsedWorkbook(filename=filename, unit_code=unit_code, version=version, unit_name=unit_name)
+    result = ParsedWorkbook(filename=filename, unit_code=unit_code, version=read.version, unit_name=unit_name,
+                            stamp=stamp)
     site_reader = _SheetReader(filename, basic, basic_codes)
     col_reader = _SheetReader(filename, cols, col_codes)
+    if read.version != CURRENT_VERSION:
+        absent = [f.label for f in site_reader.absent + col_reader.absent]
+        result.notices.append(f"按模板版本 {result.version_label} 读取（{read.date}）"
+                              + (f"：该版本没有“{'”“'.join(absent)}”列，按未填写处理" if absent else "")
+                              + f"；当前版本为 {CURRENT_VERSION}，下次请下载新模板")
     site_rows = site_reader.rows(ws_basic, max_site_rows)
     col_rows = col_reader.rows(ws_cols, max_column_rows)
 

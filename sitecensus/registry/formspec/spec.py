@@ -25,8 +25,9 @@ from urllib.parse import urlsplit
 from .identity import normalize_url, site_key, www_twin  # noqa: F401  (the one identity of a site)
 
 DEFINITIONS_DIR = Path(__file__).resolve().parent / "definitions"
-CURRENT_VERSION = "2015.1"
 FORM_FILES = {"basic_info": "basic_info.json", "columns": "columns.json"}
+DEFINITION_FILES = ("basic_info.json", "columns.json", "choices.json")
+HISTORY_FILE = "versions.json"  # every version of the definitions: its layout, its digest, what changed
 FIELD_TYPES = frozenset(
     {"text", "url", "urls", "email", "phone", "mobile", "ip", "icp", "psb", "choice", "yesno", "integer", "date"}
 )
@@ -86,6 +87,56 @@ class FormSpec:
 def _read_json(name: str) -> dict:
     with open(DEFINITIONS_DIR / name, encoding="utf-8") as fh:
         return json.load(fh)
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateVersion:
+    """One version of the form definitions (``definitions/versions.json``): the header
+    layout of its workbooks (field codes of both sheets, in order), the version its
+    workbooks were stamped with (three early revisions all said 2015.1), the digest of
+    its definitions and what changed."""
+
+    version: str
+    stamped: str
+    basic_info: tuple[str, ...]
+    columns: tuple[str, ...]
+    digest: str
+    date: str = ""
+    note: str = ""
+
+
+def definitions_digest(documents: dict[str, dict] | None = None) -> str:
+    """SHA-256 of the form definitions (the three files, their "version" left out):
+    any change to a field, rule or choice list changes it. ``documents``: file name →
+    parsed JSON (default: the files on disk)."""
+    import hashlib
+
+    documents = documents or {name: _read_json(name) for name in DEFINITION_FILES}
+    canonical = {name: {k: v for k, v in documents[name].items() if k != "version"} for name in DEFINITION_FILES}
+    text = json.dumps(canonical, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def template_history() -> tuple[TemplateVersion, ...]:
+    """Every version, oldest first; the last is the current one."""
+    data = _read_json(HISTORY_FILE)
+    return tuple(TemplateVersion(version=v["version"], stamped=v.get("stamped", v["version"]),
+                                 basic_info=tuple(v["basic_info"]), columns=tuple(v["columns"]), digest=v["digest"],
+                                 date=v.get("date", ""), note=v.get("note", ""))
+                 for v in data["versions"])
+
+
+CURRENT_VERSION = template_history()[-1].version
+
+
+def template_version(version: str) -> TemplateVersion | None:
+    return next((v for v in template_history() if v.version == version), None)
+
+
+def layouts_stamped(stamp: str) -> list[TemplateVersion]:
+    """The versions whose workbooks carry this stamp, newest first."""
+    return [v for v in reversed(template_history()) if v.stamped == stamp]
 
 
 @lru_cache(maxsize=None)
@@ -547,6 +598,9 @@ def check_rules(form: FormSpec, values: dict, errored: frozenset | set = frozens
                 problems.append((rule.get("target", rule["require_any"][0]), rule["message"]))
         elif kind == "require_if_any":
             if not filled(rule["field"]) and any(filled(c) for c in rule["if_any_filled"]):
+                problems.append((rule["field"], rule["message"]))
+        elif kind == "require_if_value":
+            if values.get(rule["if_field"]) in rule["in"] and not filled(rule["field"]):
                 problems.append((rule["field"], rule["message"]))
         else:  # pragma: no cover - a definitions error
             raise ValueError(f"unknown rule type {kind!r}")
