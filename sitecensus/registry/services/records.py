@@ -227,6 +227,18 @@ def check_identity(unit: Unit, values: dict, exclude_pk=None) -> None:
         raise Duplicate(clash.message, field=clash.field)
 
 
+FIRST_STATUSES = ("正常运行", "例外")
+
+
+def check_first_status(values: dict) -> None:
+    """A record without a code starts 正常运行 or 例外; 关停, 整合 and 迁移 are life changes of
+    a coded site (reviewed, the code kept), never a field typed into a first filing."""
+    status = values.get("running_status")
+    if status and status not in FIRST_STATUSES:
+        raise InvalidInput(f"尚未获得网站标识码的网站，运行状态只能填“正常运行”或“例外”，不能填“{status}”；"
+                           f"已停用的网站无需报送，已有标识码的网站请申请运行状态变更", field="running_status")
+
+
 def check_site_class(unit: Unit, site_class: str | None) -> None:
     """The class must fit the unit's tier (a State Council department's site is never a local class)."""
     problem = siteclass.problem(unit, site_class)
