@@ -19,7 +19,7 @@ from sitecensus.audit.services import record
 from sitecensus.core.errors import CensusError, InvalidInput, InvalidState, NotFound
 from sitecensus.orgs.models import Unit
 
-from . import policy, services, siteclass
+from . import policy, selectors, services, siteclass
 from .formspec.parser import MAX_FILE_BYTES, CellError, ParsedWorkbook
 from .formspec.spec import identity_keys, load_forms
 from .services.changes import LIFE_BY_LABEL, LIFE_FIELDS, life_request
@@ -60,7 +60,8 @@ def workbook_for(unit: Unit) -> bytes:
                               "column_class": c.column_class, "update_period": c.update_period,
                               "remarks": c.remarks} for c in site.columns.order_by("position")]
         sites.append(values)
-    return build_workbook(unit_code=unit_code(unit), unit_name=unit.name, sites=sites or None)
+    return build_workbook(unit_code=unit_code(unit), unit_name=unit.name, sites=sites or None,
+                          narrowed={"site_class": siteclass.allowed_for(unit)})
 
 
 def _system_fields() -> frozenset:
@@ -137,6 +138,8 @@ def _classify(actor, unit: Unit, filename: str, parsed_site, seen: dict[str, str
     if wrong_identity:
         column = "site_code" if parsed_site.values.get("site_code") else "site_id"
         return "error", None, [_row_error(filename, parsed_site.row, column, wrong_identity)]
+    if existing is not None and _says_what_is_there(existing, parsed_site):
+        return "unchanged", existing, []  # nothing to write: a unit's own workbook re-imports as a no-op
     wrong_class = siteclass.problem(unit, parsed_site.values.get("site_class"))
     if wrong_class:
         return "error", existing, [_row_error(filename, parsed_site.row, "site_class", wrong_class)]
@@ -200,6 +203,26 @@ def _life_change(filename: str, parsed_site, existing: Website, life: str) -> tu
         column = _LIFE_COLUMN.get(getattr(error, "field", None) or "life", "running_status")
         return "error", existing, [_row_error(filename, row, column, error.message)]
     return "life", existing, []
+
+
+def _says_what_is_there(existing: Website, parsed_site) -> bool:
+    """Does the row say what the record says — as approved, or as its pending version (a
+    workbook equal to the change or life request waiting for review is 不变, not an error)?"""
+    status = parsed_site.values.get("running_status")
+    filing = filing_of(parsed_site)
+    if (not status or LIFE_BY_LABEL.get(status) == existing.life) and services.is_unchanged(existing, filing):
+        return True
+    if existing.status != Website.Status.SUBMITTED or not existing.site_code:
+        return False
+    pending = selectors.pending_version(existing)
+    if pending is None:
+        return False
+    if pending.source == "life":
+        values = parsed_site.values
+        return (LIFE_BY_LABEL.get(status) == pending.data.get("life")
+                and (values.get("life_reason") or "") == pending.data.get("life_reason", ""))
+    return (not status or LIFE_BY_LABEL.get(status) == existing.life) and services.is_unchanged(
+        existing, filing, data=pending.data, columns=pending.columns)
 
 
 def _window_error(unit: Unit) -> str | None:

@@ -295,7 +295,7 @@ _EMAIL = re.compile(
 )
 _PHONE = re.compile(r"^(?:\((0\d{2,3})\)|(0\d{2,3}))[-\s]?(\d{7,8})(?:(?:-|转|\s*ext\.?\s*|\s+)(\d{1,6}))?$", re.I)
 _MOBILE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9})$")
-_PROVINCES = "京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川蜀黔贵云滇藏陕秦甘陇青宁新港澳台"
+PROVINCES = _PROVINCES = "京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川蜀黔贵云滇藏陕秦甘陇青宁新港澳台"
 _ICP = re.compile(rf"^([{_PROVINCES}])ICP(备|证)(\d{{4,12}})号(?:-(\d{{1,4}}))?$")
 _PSB = re.compile(rf"^([{_PROVINCES}])公网安备\s*(\d{{14}})号?$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
