@@ -70,9 +70,12 @@ def allowed_for(unit: Unit) -> tuple[str, ...]:
     if unit.level >= Unit.Level.TOWNSHIP:
         return (TOWNSHIP,)
     # A local unit's sites are of its own level: a county department never files a 省级政府门户.
+    # (A county files for townships without their own account: 乡镇街道网站 fits it too.)
     prefix = LEVEL_PREFIX.get(unit.level, "")
-    return tuple(c for c in all_classes() if c.startswith(prefix)) if prefix else (
-        tuple(c for c in all_classes() if c not in NATIONAL_CLASSES and c != VERTICAL))
+    if not prefix:
+        return tuple(c for c in all_classes() if c not in NATIONAL_CLASSES and c != VERTICAL)
+    return tuple(c for c in all_classes()
+                 if c.startswith(prefix) or (c == TOWNSHIP and unit.level == Unit.Level.COUNTY))
 
 
 def problem(unit: Unit, site_class: str | None) -> str | None:

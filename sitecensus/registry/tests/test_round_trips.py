@@ -78,7 +78,8 @@ def test_the_class_fits_the_units_level_in_the_workbook(demo_users):
     unit = u["laishui_jyj"].unit  # a county department
     book = openpyxl.load_workbook(io.BytesIO(imports.workbook_for(unit)))
     offered = [c.value for row in book["选项"].iter_rows(min_row=2) for c in row[1:2] if c.value]
-    assert offered and all(c.startswith("县级") for c in offered), offered
+    assert offered and all(c.startswith("县级") or c == "乡镇街道网站" for c in offered), offered
+    assert "省级政府门户" not in offered and "市级政府部门网站" not in offered
     data = fill_workbook(imports.build_workbook(unit_code=imports.unit_code(unit), unit_name=unit.name), [
         sample_filing(name="冒充省门户", url="http://fake.jyj.laishui.gov.cn", unit_name=unit.name,
                       site_class="省级政府门户")])
