@@ -34,6 +34,9 @@ def recompute(apps, schema_editor):
                 coded.add(key)
         if key != old:
             changed.append(Website(pk=pk, url_key=key[:500]))
+    # Two steps, so no row takes a key another still holds (the unique constraints check each row).
+    Website.objects.bulk_update([Website(pk=w.pk, url_key=f"#moving{w.pk}") for w in changed], ["url_key"],
+                                batch_size=2000)
     Website.objects.bulk_update(changed, ["url_key"], batch_size=2000)
     WebsiteDomain.objects.all().delete()
     rows = []
