@@ -484,16 +484,33 @@ def commit(*, actor, batch: ImportBatch, valid_only: bool = False, request=None,
             # The chunk's audit events are chained at its end: the log's lock is not held through it.
             with transaction.atomic(), audit_deferred():
                 part = plan[start:start + chunk]
-                # One site, one record: the chunk's keys are held from here to its commit, and each site is
-                # classified again under them — a record written meanwhile by another import or an online save
-                # is seen (the same site already there: 不变 or an update; another's: refused, saying where).
+                # One site, one record: the chunk's keys are held from here to its commit. A site whose
+                # record appeared (or went) since the check is classified again (the same site already there:
+                # 不变 or an update); every save checks identity again under the keys, so another unit's record
+                # written meanwhile by an import or an online save refuses this one, saying where.
                 services.hold_keys([key for _u, _f, site, _o in part for key in identity_keys(site.values)])
                 window_errors = {}
-                for unit, filename, site, _planned in part:
-                    if unit.pk not in window_errors:
-                        window_errors[unit.pk] = _window_error(unit)
-                    outcome, _existing_site, reasons = _classify(actor, unit, filename, site, {},
-                                                                 window_errors[unit.pk])
+                for unit, filename, site, planned in part:
+                    existing = _existing(unit, site)
+                    outcome = planned
+                    if (existing is None) != (planned == "create"):
+                        if unit.pk not in window_errors:
+                            window_errors[unit.pk] = _window_error(unit)
+                        outcome, existing, reasons = _classify(actor, unit, filename, site, {},
+                                                               window_errors[unit.pk])
+                        if outcome == "unchanged":
+                            done["unchanged"] += 1
+                            continue
+                    else:
+                        reasons = []
+                    if outcome != "error":
+                        try:
+                            with transaction.atomic():
+                                _apply(actor, unit, site, outcome, request, existing=existing)
+                        except CensusError as error:
+                            field = getattr(error, "field", None)
+                            field = field if field in _basic_form().codes else "homepage_url"
+                            outcome, reasons = "error", [_row_error(filename, site.row, field, error.message)]
                     if outcome == "error":
                         if not valid_only:
                             raise InvalidState("确认导入时发现新的冲突，未导入该批次剩余的网站（已导入的保持不变，"
@@ -501,10 +518,6 @@ def commit(*, actor, batch: ImportBatch, valid_only: bool = False, request=None,
                         done["skipped"] += 1
                         done.setdefault("refused", []).extend(reasons[:3])
                         continue
-                    if outcome == "unchanged":
-                        done["unchanged"] += 1
-                        continue
-                    _apply(actor, unit, site, outcome, request)
                     done["created" if outcome == "create" else "updated"] += 1
             if progress is not None:
                 progress(min(len(plan), start + chunk), len(plan))
@@ -523,9 +536,8 @@ def commit(*, actor, batch: ImportBatch, valid_only: bool = False, request=None,
     return done
 
 
-def _apply(actor, unit: Unit, parsed_site, outcome: str, request) -> None:
+def _apply(actor, unit: Unit, parsed_site, outcome: str, request, existing=None) -> None:
     filing = filing_of(parsed_site)
-    existing = _existing(unit, parsed_site)
     if outcome == "life":
         values = parsed_site.values
         code = (values.get("merged_into") or "").strip()
