@@ -54,6 +54,7 @@ class FieldSpec:
     link: dict | None = None  # e.g. {"form": "basic_info", "field": "homepage_url"}
     prefill: str | None = None  # "unit_name": pre-filled in the workbook
     system: bool = False  # filled by the system (the site's identity), not by the clerk; not filed data
+    workbook_only: bool = False  # only in the workbook (a life-change request's fields; online it has its own form)
     choice_values: tuple[str, ...] = ()  # the resolved choice list
     choice_aliases: tuple[tuple[str, str], ...] = ()  # retired option → its successor (older workbooks)
     min_value: int | _dt.date | None = None  # "min" in the definition: integer or date bound
@@ -204,6 +205,7 @@ def _load_forms(version: str) -> dict[str, FormSpec]:
                     link=raw.get("link"),
                     prefill=raw.get("prefill"),
                     system=bool(raw.get("system", False)),
+                    workbook_only=bool(raw.get("workbook_only", False)),
                     choice_values=choices[list_name] if list_name else (),
                     choice_aliases=aliases.get(list_name, ()) if list_name else (),
                     min_value=bounds[0],
