@@ -49,8 +49,9 @@ def workbook_for(unit: Unit) -> bytes:
     sites = []
     for site in unit.websites.exclude(life__in=[Website.Life.CLOSED, Website.Life.MERGED]).order_by("id"):
         values = {k: v for k, v in site.data.items() if k not in LIFE_FIELDS}
-        values["running_status"] = site.get_life_display()  # the lifecycle, not a field: a change is a request
-        if site.life != Website.Life.OPEN:  # the state it is in, so the row reads back as it is (不变)
+        if site.site_code:  # the lifecycle, not a field: a change of it is a request
+            values["running_status"] = site.get_life_display()
+        if site.site_code and site.life != Website.Life.OPEN:  # the state it is in: the row reads back 不变
             values["life_reason"] = site.life_reason or None
             values["new_url"] = site.homepage_url if site.life == Website.Life.MIGRATED else None
         values["site_code"] = site.site_code or None
@@ -210,7 +211,8 @@ def _says_what_is_there(existing: Website, parsed_site) -> bool:
     workbook equal to the change or life request waiting for review is 不变, not an error)?"""
     status = parsed_site.values.get("running_status")
     filing = filing_of(parsed_site)
-    if (not status or LIFE_BY_LABEL.get(status) == existing.life) and services.is_unchanged(existing, filing):
+    same_life = not existing.site_code or not status or LIFE_BY_LABEL.get(status) == existing.life
+    if same_life and services.is_unchanged(existing, filing):
         return True
     if existing.status != Website.Status.SUBMITTED or not existing.site_code:
         return False
