@@ -6,6 +6,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from sitecensus.orgs.models import Division, Unit
 
+from .formspec.identity import www_twin
 from .models import ReviewEvent, Website, WebsiteDomain, WebsiteVersion
 
 from . import policy
@@ -66,8 +67,6 @@ def mark_possible_duplicates(sites) -> None:
     """Set ``possible_duplicate`` on each listed site (a page of the queue) whose
     homepage URL or other domain is another open site's with "www." added or removed:
     two indexed look-ups for the whole page."""
-    from .formspec.identity import www_twin
-
     sites = list(sites)
     twins: dict[str, set[int]] = {}
     for website_id, key in WebsiteDomain.objects.filter(website__in=sites).values_list("website_id", "key"):

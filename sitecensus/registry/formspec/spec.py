@@ -13,6 +13,7 @@ No Django here: this module runs on a clerk's PC in ``sitecensus forms check``.
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import ipaddress
 import json
 import re
@@ -110,8 +111,6 @@ def definitions_digest(documents: dict[str, dict] | None = None) -> str:
     """SHA-256 of the form definitions (the three files, their "version" left out):
     any change to a field, rule or choice list changes it. ``documents``: file name →
     parsed JSON (default: the files on disk)."""
-    import hashlib
-
     documents = documents or {name: _read_json(name) for name in DEFINITION_FILES}
     canonical = {name: {k: v for k, v in documents[name].items() if k != "version"} for name in DEFINITION_FILES}
     text = json.dumps(canonical, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
