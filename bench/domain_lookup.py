@@ -75,9 +75,20 @@ def main():
         ms, queries = _setup.measure(lambda: services.find_clash(values))
         clash = services.find_clash(values)
         print(f"{label:<42}{ms:>8.2f}{queries:>9}  {clash.site.name if clash else '-'}")
+    twin = {"homepage_url": f"http://site{SITES // 3}.gov.cn"}  # the bare domain of a www. site
+    ms, queries = _setup.measure(lambda: services.possible_duplicates(twin))
+    print(f"{'possible_duplicates (www. twin)':<42}{ms:>8.2f}{queries:>9}  "
+          f"{len(services.possible_duplicates(twin))} found")
     reviewer = _Reviewer(organizer)
     ms, queries = _setup.measure(lambda: list(selectors.review_queue(reviewer)[:50]))
     print(f"{'review queue, first 50 with the flag':<42}{ms:>8.2f}{queries:>9}")
+
+    def queue_page():
+        page = list(selectors.review_queue(reviewer)[:50])
+        selectors.mark_possible_duplicates(page)
+
+    ms, queries = _setup.measure(queue_page)
+    print(f"{'… and its possible-duplicate tags':<42}{ms:>8.2f}{queries:>9}")
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ from national import BENCH_PASSWORD, QUEUE_PROVINCE, ensure_national_sites  # no
 from sitecensus.accounts import roles  # noqa: E402
 from sitecensus.accounts.models import User  # noqa: E402
 from sitecensus.orgs.models import Unit  # noqa: E402
-from sitecensus.registry import imports, selectors  # noqa: E402
+from sitecensus.registry import imports, selectors, siteclass  # noqa: E402
 from sitecensus.registry.models import ImportBatch, Website  # noqa: E402
 from sitecensus.registry.testing import fill_workbook, sample_filing  # noqa: E402
 
@@ -94,7 +94,7 @@ def bench_import():
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
         for n, unit in enumerate(units):
             filings = [sample_filing(name=f"{unit.name}专题网站{i}", url=f"http://bench{n}-{i}.{county.org_code}.gov.cn",
-                                     unit_name=unit.name, site_class="县级政府部门网站", columns=30)
+                                     unit_name=unit.name, site_class=siteclass.default_for(unit), columns=30)
                        for i in range(25)]
             zf.writestr(f"{county.name}/{unit.name}.xlsx", fill_workbook(imports.workbook_for(unit), filings))
     data = archive.getvalue()

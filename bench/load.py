@@ -57,7 +57,7 @@ from deploy.localstack import WORKER_NICE, LocalStack  # noqa: E402
 from sitecensus.accounts import roles  # noqa: E402
 from sitecensus.accounts.models import User  # noqa: E402
 from sitecensus.orgs.models import Unit  # noqa: E402
-from sitecensus.registry import imports  # noqa: E402
+from sitecensus.registry import imports, siteclass  # noqa: E402
 from sitecensus.registry.testing import fill_workbook, sample_filing  # noqa: E402
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -100,7 +100,7 @@ def workbooks(unit, county_code: str, n: int, per: int) -> list[bytes]:
     for k in range(n):
         stamp = f"{int(time.time())}{k}"
         filings = [sample_filing(name=f"{unit.name}负载网站{stamp}-{i}", url=f"http://load{stamp}-{i}.{county_code}.gov.cn",
-                                 unit_name=unit.name, site_class="县级政府部门网站", columns=10) for i in range(per)]
+                                 unit_name=unit.name, site_class=siteclass.default_for(unit), columns=10) for i in range(per)]
         out.append(fill_workbook(blank, filings))
     return out
 

@@ -16,12 +16,14 @@ from openpyxl.utils import get_column_letter
 
 from sitecensus.audit.services import deferred as audit_deferred
 from sitecensus.audit.services import record
-from sitecensus.core.errors import InvalidInput, InvalidState, NotFound
+from sitecensus.core.errors import CensusError, InvalidInput, InvalidState, NotFound
 from sitecensus.orgs.models import Unit
 
-from . import policy, services, siteclass
+from . import policy, selectors, services, siteclass
 from .formspec.parser import MAX_FILE_BYTES, CellError, ParsedWorkbook
 from .formspec.spec import identity_keys, load_forms
+from .services.changes import LIFE_BY_LABEL, LIFE_FIELDS, life_request
+from .services.records import FIRST_STATUSES
 from .formspec.uploads import parse_member, read_upload, unpack_upload
 from .formspec.workbook import build_workbook
 from .models import ImportBatch, ImportFile, Website
@@ -46,7 +48,12 @@ def workbook_for(unit: Unit) -> bytes:
     """The unit's workbook, pre-filled with its records that may still be edited."""
     sites = []
     for site in unit.websites.exclude(life__in=[Website.Life.CLOSED, Website.Life.MERGED]).order_by("id"):
-        values = dict(site.data)
+        values = {k: v for k, v in site.data.items() if k not in LIFE_FIELDS}
+        if site.site_code:  # the lifecycle, not a field: a change of it is a request
+            values["running_status"] = site.get_life_display()
+        if site.site_code and site.life != Website.Life.OPEN:  # the state it is in: the row reads back 不变
+            values["life_reason"] = site.life_reason or None
+            values["new_url"] = site.homepage_url if site.life == Website.Life.MIGRATED else None
         values["site_code"] = site.site_code or None
         values["site_id"] = None if site.site_code else site.pk
         values["columns"] = [{"site_url": site.homepage_url, "column_name": c.name, "column_url": c.url,
@@ -54,7 +61,8 @@ def workbook_for(unit: Unit) -> bytes:
                               "column_class": c.column_class, "update_period": c.update_period,
                               "remarks": c.remarks} for c in site.columns.order_by("position")]
         sites.append(values)
-    return build_workbook(unit_code=unit_code(unit), unit_name=unit.name, sites=sites or None)
+    return build_workbook(unit_code=unit_code(unit), unit_name=unit.name, sites=sites or None,
+                          narrowed={"site_class": siteclass.allowed_for(unit)})
 
 
 def _system_fields() -> frozenset:
@@ -69,7 +77,8 @@ def filing_of(parsed_site) -> services.Filing:
         for key in COLUMN_MAP.values():
             column.setdefault(key, False if key == "is_homepage" else "")
     system = _system_fields()
-    basic = {k: v for k, v in parsed_site.values.items() if k not in system}
+    # The life-change columns carry a request (see _life_change), never filed data.
+    basic = {k: v for k, v in parsed_site.values.items() if k not in system and k not in LIFE_FIELDS}
     return services.Filing(basic=basic, columns=columns)
 
 
@@ -130,12 +139,22 @@ def _classify(actor, unit: Unit, filename: str, parsed_site, seen: dict[str, str
     if wrong_identity:
         column = "site_code" if parsed_site.values.get("site_code") else "site_id"
         return "error", None, [_row_error(filename, parsed_site.row, column, wrong_identity)]
+    if existing is not None and _says_what_is_there(existing, parsed_site):
+        return "unchanged", existing, []  # nothing to write: a unit's own workbook re-imports as a no-op
     wrong_class = siteclass.problem(unit, parsed_site.values.get("site_class"))
     if wrong_class:
         return "error", existing, [_row_error(filename, parsed_site.row, "site_class", wrong_class)]
     clash = services.find_clash(parsed_site.values, exclude_pk=existing.pk if existing else None)
     if clash is not None:
         return "error", existing, [_row_error(filename, parsed_site.row, clash.field, clash.message)]
+    status = parsed_site.values.get("running_status")
+    if existing is None or not existing.site_code:
+        if status and status not in FIRST_STATUSES:
+            return "error", existing, [_row_error(
+                filename, parsed_site.row, "running_status",
+                f"尚未获得网站标识码的网站，运行状态只能填“正常运行”或“例外”，不能填“{status}”")]
+    elif status and LIFE_BY_LABEL.get(status, existing.life) != existing.life:
+        return _life_change(filename, parsed_site, existing, LIFE_BY_LABEL[status])
     if existing is None:
         if window_error:
             return "error", None, [_row_error(filename, parsed_site.row, "homepage_url", window_error)]
@@ -154,6 +173,58 @@ def _classify(actor, unit: Unit, filename: str, parsed_site, seen: dict[str, str
     if existing.status != Website.Status.SUBMITTED and window_error:
         return "error", existing, [_row_error(filename, parsed_site.row, "homepage_url", window_error)]
     return "update", existing, []
+
+
+_LIFE_COLUMN = {"life": "running_status", "reason": "life_reason", "merged_into": "merged_into",
+                "new_url": "new_url", "homepage_url": "new_url"}
+
+
+def _life_change(filename: str, parsed_site, existing: Website, life: str) -> tuple[str, Website, list[str]]:
+    """运行状态 changed on a coded site's row: a life-change request (关停, 整合, 迁移, 例外), checked
+    as the online request is; the row's other fields must stay as approved (one request at a time)."""
+    row, values = parsed_site.row, parsed_site.values
+    if existing.status != Website.Status.APPROVED:
+        return "error", existing, [_row_error(filename, row, "running_status",
+                                              f"网站“{existing.name}”有待审核的变更，不能再申请运行状态变更")]
+    rest = filing_of(parsed_site)
+    rest.basic = {k: v for k, v in rest.basic.items() if k not in LIFE_FIELDS and k != "running_status"}
+    data = {k: v for k, v in (existing.data or {}).items() if k not in LIFE_FIELDS and k != "running_status"}
+    if not services.is_unchanged(existing, rest, data=data):
+        return "error", existing, [_row_error(
+            filename, row, "running_status", "运行状态变更与其他信息的变更须分别报送：请本次只改运行状态"
+                                             "（及状态变更原因等），审核通过后再导入其他变更")]
+    code = (values.get("merged_into") or "").strip()
+    target = Website.objects.filter(site_code=code).first() if code else None
+    if code and target is None:
+        return "error", existing, [_row_error(filename, row, "merged_into", f"网站标识码“{code}”不存在")]
+    try:
+        life_request(existing, life=life, reason=values.get("life_reason") or "", merged_into=target,
+                     new_url=values.get("new_url") or "")
+    except CensusError as error:
+        column = _LIFE_COLUMN.get(getattr(error, "field", None) or "life", "running_status")
+        return "error", existing, [_row_error(filename, row, column, error.message)]
+    return "life", existing, []
+
+
+def _says_what_is_there(existing: Website, parsed_site) -> bool:
+    """Does the row say what the record says — as approved, or as its pending version (a
+    workbook equal to the change or life request waiting for review is 不变, not an error)?"""
+    status = parsed_site.values.get("running_status")
+    filing = filing_of(parsed_site)
+    same_life = not existing.site_code or not status or LIFE_BY_LABEL.get(status) == existing.life
+    if same_life and services.is_unchanged(existing, filing):
+        return True
+    if existing.status != Website.Status.SUBMITTED or not existing.site_code:
+        return False
+    pending = selectors.pending_version(existing)
+    if pending is None:
+        return False
+    if pending.source == "life":
+        values = parsed_site.values
+        return (LIFE_BY_LABEL.get(status) == pending.data.get("life")
+                and (values.get("life_reason") or "") == pending.data.get("life_reason", ""))
+    return (not status or LIFE_BY_LABEL.get(status) == existing.life) and services.is_unchanged(
+        existing, filing, data=pending.data, columns=pending.columns)
 
 
 def _window_error(unit: Unit) -> str | None:
@@ -179,7 +250,8 @@ def _analyse(actor, workbooks, seen: dict | None = None, may_use=_may_import) ->
     files, seen = [], ({} if seen is None else seen)
     for parsed in workbooks:
         entry = {"name": parsed.filename, "unit": "", "unit_id": None, "sites": len(parsed.sites),
-                 "columns": sum(len(s.columns) for s in parsed.sites), "create": 0, "update": 0, "change": 0,
+                 "version": parsed.version_label, "notices": list(parsed.notices),
+                 "columns": sum(len(s.columns) for s in parsed.sites), "create": 0, "update": 0, "change": 0, "life": 0,
                  "unchanged": 0, "valid": 0, "invalid": 0, "errors": [], "rows": []}
         unit = unit_by_code(parsed.unit_code)
         in_sites = {id(e) for s in parsed.sites for e in s.errors}
@@ -215,7 +287,7 @@ def _analyse(actor, workbooks, seen: dict | None = None, may_use=_may_import) ->
 
 
 def _totals(files: list[dict]) -> dict:
-    keys = ("sites", "columns", "create", "update", "change", "unchanged", "valid", "invalid", "error_count")
+    keys = ("sites", "columns", "create", "update", "change", "life", "unchanged", "valid", "invalid", "error_count")
     return {k: sum(f.get(k, 0) for f in files) for k in keys}
 
 
@@ -385,7 +457,9 @@ def commit(*, actor, batch: ImportBatch, valid_only: bool = False, request=None,
     files = _analyse(actor, workbooks)
     totals = _totals(files)
     if totals["error_count"] and not valid_only:
-        raise InvalidState(f"共有 {totals['error_count']} 处错误，未导入任何数据。请修改后重新上传，"
+        first = [e for f in files for e in f["errors"]][:3]
+        raise InvalidState(f"共有 {totals['error_count']} 处错误，未导入任何数据（{'；'.join(first)}"
+                           f"{'；等' if totals['error_count'] > len(first) else ''}）。请修改后重新上传，"
                            f"或选择“只导入无误的网站”")
     if not totals["valid"]:
         raise InvalidState("没有可以导入的网站：每个文件都有错误，请修改后重新上传")
@@ -406,13 +480,46 @@ def commit(*, actor, batch: ImportBatch, valid_only: bool = False, request=None,
             if outcome in ("error", "unchanged"):
                 done["skipped" if outcome == "error" else "unchanged"] += 1
             else:
-                plan.append((units[entry["unit_id"]], site, outcome))
+                plan.append((units[entry["unit_id"]], parsed.filename, site, outcome))
     try:
         for start in range(0, len(plan), chunk):
             # The chunk's audit events are chained at its end: the log's lock is not held through it.
             with transaction.atomic(), audit_deferred():
-                for unit, site, outcome in plan[start:start + chunk]:
-                    _apply(actor, unit, site, outcome, request)
+                part = plan[start:start + chunk]
+                # One site, one record: the chunk's keys are held from here to its commit. A site whose
+                # record appeared (or went) since the check is classified again (the same site already there:
+                # 不变 or an update); every save checks identity again under the keys, so another unit's record
+                # written meanwhile by an import or an online save refuses this one, saying where.
+                services.hold_keys([key for _u, _f, site, _o in part for key in identity_keys(site.values)])
+                window_errors = {}
+                for unit, filename, site, planned in part:
+                    existing = _existing(unit, site)
+                    outcome = planned
+                    if (existing is None) != (planned == "create"):
+                        if unit.pk not in window_errors:
+                            window_errors[unit.pk] = _window_error(unit)
+                        outcome, existing, reasons = _classify(actor, unit, filename, site, {},
+                                                               window_errors[unit.pk])
+                        if outcome == "unchanged":
+                            done["unchanged"] += 1
+                            continue
+                    else:
+                        reasons = []
+                    if outcome != "error":
+                        try:
+                            with transaction.atomic():
+                                _apply(actor, unit, site, outcome, request, existing=existing)
+                        except CensusError as error:
+                            field = getattr(error, "field", None)
+                            field = field if field in _basic_form().codes else "homepage_url"
+                            outcome, reasons = "error", [_row_error(filename, site.row, field, error.message)]
+                    if outcome == "error":
+                        if not valid_only:
+                            raise InvalidState("确认导入时发现新的冲突，未导入该批次剩余的网站（已导入的保持不变，"
+                                               "可重新预检）：" + "；".join(reasons[:3]))
+                        done["skipped"] += 1
+                        done.setdefault("refused", []).extend(reasons[:3])
+                        continue
                     done["created" if outcome == "create" else "updated"] += 1
             if progress is not None:
                 progress(min(len(plan), start + chunk), len(plan))
@@ -431,10 +538,17 @@ def commit(*, actor, batch: ImportBatch, valid_only: bool = False, request=None,
     return done
 
 
-def _apply(actor, unit: Unit, parsed_site, outcome: str, request) -> None:
+def _apply(actor, unit: Unit, parsed_site, outcome: str, request, existing=None) -> None:
     filing = filing_of(parsed_site)
-    existing = _existing(unit, parsed_site)
-    if outcome == "change":
+    if outcome == "life":
+        values = parsed_site.values
+        code = (values.get("merged_into") or "").strip()
+        services.request_life_change(
+            actor=actor, website=existing, life=LIFE_BY_LABEL[values["running_status"]],
+            reason=values.get("life_reason") or "", new_url=values.get("new_url") or "",
+            merged_into=Website.objects.filter(site_code=code).first() if code else None,
+            request=request, via="import")
+    elif outcome == "change":
         services.request_change(actor=actor, website=existing, filing=filing, note="导入变更", request=request,
                                 via="import")
     elif existing is not None and existing.status == Website.Status.SUBMITTED:

@@ -6,6 +6,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from sitecensus.orgs.models import Division, Unit
 
+from .formspec.identity import www_twin
 from .models import ReviewEvent, Website, WebsiteDomain, WebsiteVersion
 
 from . import policy
@@ -60,6 +61,25 @@ def review_queue(user, *, query: str = "", changes_only: bool = False) -> QueryS
     if changes_only:
         qs = qs.filter(site_code__isnull=False)
     return qs.order_by("submitted_at", "id")
+
+
+def mark_possible_duplicates(sites) -> None:
+    """Set ``possible_duplicate`` on each listed site (a page of the queue) whose
+    homepage URL or other domain is another open site's with "www." added or removed:
+    two indexed look-ups for the whole page."""
+    sites = list(sites)
+    twins: dict[str, set[int]] = {}
+    for website_id, key in WebsiteDomain.objects.filter(website__in=sites).values_list("website_id", "key"):
+        twin = www_twin(key)
+        if twin:
+            twins.setdefault(twin, set()).add(website_id)
+    flagged = set()
+    for website_id, key in (WebsiteDomain.objects.filter(key__in=list(twins))
+                            .exclude(website__life__in=[Website.Life.CLOSED, Website.Life.MERGED])
+                            .values_list("website_id", "key")):
+        flagged |= {pk for pk in twins[key] if pk != website_id}
+    for site in sites:
+        site.possible_duplicate = site.pk in flagged
 
 
 def history(website: Website) -> QuerySet:

@@ -5,8 +5,9 @@ bodies (内设机构) and 参公事业单位; and vertically managed systems.
 
 The class is chosen on the form (the list is in the form definitions); it must fit
 the reporting unit's tier — a State Council department's site is never a local
-government's class, a local site never a State Council department's, a vertical
-system's site never a local one — and `default_for` gives the class a unit's site
+government's class, a local site never a State Council department's nor another
+level's (a county department never files a 省级政府门户), a vertical system's site
+never a local one — and `default_for` gives the class a unit's site
 has when nobody chose one (the demo, the national data generator, the migration)."""
 
 from __future__ import annotations
@@ -66,7 +67,15 @@ def allowed_for(unit: Unit) -> tuple[str, ...]:
         return (VERTICAL,)
     if which == "national":
         return NATIONAL_CLASSES
-    return tuple(c for c in all_classes() if c not in NATIONAL_CLASSES and c != VERTICAL)
+    if unit.level >= Unit.Level.TOWNSHIP:
+        return (TOWNSHIP,)
+    # A local unit's sites are of its own level: a county department never files a 省级政府门户.
+    # (A county files for townships without their own account: 乡镇街道网站 fits it too.)
+    prefix = LEVEL_PREFIX.get(unit.level, "")
+    if not prefix:
+        return tuple(c for c in all_classes() if c not in NATIONAL_CLASSES and c != VERTICAL)
+    return tuple(c for c in all_classes()
+                 if c.startswith(prefix) or (c == TOWNSHIP and unit.level == Unit.Level.COUNTY))
 
 
 def problem(unit: Unit, site_class: str | None) -> str | None:
@@ -75,6 +84,6 @@ def problem(unit: Unit, site_class: str | None) -> str | None:
         return None
     which = tier(unit)
     what = {"vertical": "垂直管理系统", "national": "国务院部门（含内设机构、参公事业单位）",
-            "local": "地方政府及其部门"}[which]
+            "local": f"{Unit.Level(unit.level).label}地方政府及其部门"}[which]
     return (f"“{unit.name}”属于{what}，其网站不能填报为“{site_class}”，"
             f"应选择：{'、'.join(allowed_for(unit))}（通常为“{default_for(unit)}”）")

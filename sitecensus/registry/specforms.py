@@ -63,8 +63,8 @@ def _clean_method(spec: FieldSpec):
 def _make_form(form_spec: FormSpec) -> type[forms.Form]:
     attrs: dict = {"form_spec": form_spec}
     for spec in form_spec.fields:
-        if spec.system:
-            continue  # the site's identity is the system's, never typed online
+        if spec.system or spec.workbook_only:
+            continue  # the site's identity is the system's; a life change has its own form online
         attrs[spec.code] = _form_field(spec)
         attrs[f"clean_{spec.code}"] = _clean_method(spec)
 
@@ -82,7 +82,8 @@ def _make_form(form_spec: FormSpec) -> type[forms.Form]:
             return cleaned  # the cross-field rules (a contact's name needs a phone) wait for submission
         errored = set(self.errors)
         for code, message in check_rules(form_spec, cleaned, errored):
-            self.add_error(code, message)
+            if code in self.fields:
+                self.add_error(code, message)
         return cleaned
 
     attrs["__init__"] = __init__

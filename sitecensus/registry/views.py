@@ -74,6 +74,7 @@ def site_detail(request, pk):
         "pending_here": pending_here, "may_undo": services.may_undo(user, site, chain), "owner": owner,
         "pending_version": pending_version,
         "url_clash": _clash(site, pending_version),
+        "twins": _twins(site, pending_version),
         "may_edit": may_edit,
         "incomplete": services.completeness_problems(site) if may_edit else [],
         "may_change": owner and site.site_code and site.status == Website.Status.APPROVED
@@ -90,6 +91,13 @@ def _clash(site, pending_version):
     if site.life in (Website.Life.CLOSED, Website.Life.MERGED):
         return None
     return services.find_clash(services.identity_of(site, pending_version), exclude_pk=site.pk)
+
+
+def _twins(site, pending_version):
+    """Possible duplicates shown to every reviewer: open sites whose address differs only by "www."."""
+    if site.life in (Website.Life.CLOSED, Website.Life.MERGED):
+        return []
+    return services.possible_duplicates(services.identity_of(site, pending_version), exclude_pk=site.pk)
 
 
 def version_diff(request, pk, number):
@@ -127,9 +135,8 @@ def _filing_page(request, *, unit, site=None, mode="new"):
             else:
                 site = services.save_draft(actor=request.user, unit=unit, filing=filing, website=site,
                                            request=request)
-                clash = services.find_clash(site.data, exclude_pk=site.pk)
-                if clash is not None:  # not coded yet: saved, and every reviewer will see it too
-                    messages.warning(request, clash.message)
+                for twin in services.possible_duplicates(site.data, exclude_pk=site.pk):
+                    messages.warning(request, twin.message)  # www. or not: saved, and every reviewer sees it
                 if request.POST.get("then") == "submit":
                     services.submit(actor=request.user, website=site, request=request)
                     messages.success(request, "已报送，待组织单位审核")
@@ -237,6 +244,7 @@ def review_queue(request):
     queue = selectors.review_queue(request.user, query=q, changes_only=changes)
     size = int(request.GET["size"]) if request.GET.get("size") in ("50", "100", "200", "500") else PAGE
     page = paginate(request, queue, size, {"submitted_at": "datetime", "id": "int"})
+    selectors.mark_possible_duplicates(page.object_list)
     return render(request, "registry/review_queue.html", {"page": page, "q": q, "changes": changes, "size": size,
                                                           "sizes": (50, 100, 200, 500)})
 

@@ -110,8 +110,10 @@ def check_main(argv: list[str]) -> int:
         for wb in result:
             files += 1
             columns = wb.column_count
+            for notice in wb.notices:
+                _print(f"提示：文件 {wb.filename}：{notice}", out)
             if wb.unit_name:
-                head = f"文件 {wb.filename}（{wb.unit_name}，模板版本 {wb.version}）：网站 {len(wb.sites)} 个，栏目（系统） {columns} 个"
+                head = f"文件 {wb.filename}（{wb.unit_name}，模板版本 {wb.version_label}）：网站 {len(wb.sites)} 个，栏目（系统） {columns} 个"
             else:
                 head = f"文件 {wb.filename}"
             if wb.ok:

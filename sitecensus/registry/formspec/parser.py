@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import hmac
 import io
+import re
+import xml.etree.ElementTree as ET
 import zipfile
 import zlib
 from collections import defaultdict
@@ -23,9 +25,9 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from . import limits
-from .spec import (CURRENT_VERSION, FormSpec, UnknownVersionError, check_rules, check_site_rules, load_forms,
-                   identity_keys, normalize_url, orphan_parents, validate_value, version_key)
-from .workbook import CODE_ROW, FIRST_DATA_ROW, META_SHEET, header_checksum
+from .spec import (CURRENT_VERSION, FormSpec, TemplateVersion, check_rules, check_site_rules, identity_keys,
+                   layouts_stamped, load_forms, normalize_url, orphan_parents, validate_value, version_key)
+from .workbook import CODE_ROW, FIRST_DATA_ROW, INSTRUCTIONS_SHEET, META_SHEET, OPTIONS_SHEET, header_checksum
 
 MB = 1024 * 1024
 MAX_FILE_BYTES = 20 * MB  # one .xlsx file
@@ -101,6 +103,16 @@ class ParsedWorkbook:
     errors: list[CellError] = field(default_factory=list)  # every error, file-level and per site
     unit_name: str | None = None
     notices: list[str] = field(default_factory=list)
+    stamp: str | None = None  # the version written in the file's _meta (``version`` is the one it was read as)
+
+    @property
+    def version_label(self) -> str:
+        """The template version the check read, as every check names it."""
+        if not self.version:
+            return ""
+        if self.stamp and self.stamp != self.version:
+            return f"{self.version}（文件标注 {self.stamp}）"
+        return self.version
 
     @property
     def ok(self) -> bool:
@@ -142,6 +154,50 @@ def precheck_xlsx_bytes(data: bytes, filename: str) -> str | None:
     return None
 
 
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
+_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _col(letters: bytes) -> int:
+    n = 0
+    for ch in letters.decode():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def merged_ranges(data: bytes) -> dict[str, list[tuple[int, int, int, int]]]:
+    """Sheet name → its merged cells as (first column, first row, last column, last row), 1-based,
+    read from the sheets' XML (openpyxl's read-only mode does not report them). Streamed: the
+    merge list follows a sheet's rows."""
+    found: dict[str, list[tuple[int, int, int, int]]] = {}
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            book = ET.fromstring(zf.read("xl/workbook.xml"))
+            rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+            targets = {r.get("Id"): r.get("Target", "") for r in rels}
+            for sheet in book.iterfind("m:sheets/m:sheet", _NS):
+                target = targets.get(sheet.get(_REL), "")
+                part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+                if part not in zf.namelist():
+                    continue
+                ranges, tail = [], b""
+                with zf.open(part) as fh:
+                    while chunk := fh.read(1 << 20):
+                        text = tail + chunk
+                        for m in _MERGE.finditer(text):
+                            c1, r1 = _col(m.group(1)), int(m.group(2))
+                            c2, r2 = (_col(m.group(3)), int(m.group(4))) if m.group(3) else (c1, r1)
+                            ranges.append((min(c1, c2), min(r1, r2), max(c1, c2), max(r1, r2)))
+                        cut = text.rfind(b"<")
+                        tail = text[cut:] if cut >= 0 and len(text) - cut < 200 else b""
+                if ranges:
+                    found[sheet.get("name")] = sorted(set(ranges), key=lambda x: (x[1], x[0]))
+    except (KeyError, ET.ParseError, zipfile.BadZipFile, OSError, ValueError):
+        return {}
+    return found
+
+
 class _Limit(Exception):
     def __init__(self, message: str, sheet: str):
         self.message = message
@@ -173,16 +229,45 @@ class _SheetReader:
         self.form = form
         self.sheet = form.sheet
         self.codes = codes
-        index = {code: i for i, code in enumerate(codes)}
-        # (field, column index in the row, column letter) in form order.
-        self.layout = [(f, index[f.code], get_column_letter(index[f.code] + 1)) for f in form.fields]
-        self.prefill_idx = {index[f.code] for f in form.fields if f.prefill}
+        index = {code: i for i, code in enumerate(codes) if code}
+        # (field, column index in the row, column letter) in form order; a field an older template
+        # does not have is read as empty (never required: the clerk could not fill it in).
+        self.layout = [(f, index[f.code], get_column_letter(index[f.code] + 1)) for f in form.fields
+                       if f.code in index]
+        self.present = frozenset(f.code for f, _i, _l in self.layout)
+        self.absent = tuple(f for f in form.fields if f.code not in index)
+        self.prefill_idx = {index[f.code] for f in form.fields if f.prefill and f.code in index}
+        self.fills: dict[tuple[int, int], int] = {}  # (row, column index) → the merged range's first row
+        self.tops: set[tuple[int, int]] = set()
+        self.merge_errors: dict[int, list[CellError]] = {}
+        self.notices: list[str] = []
+
+    def merges(self, ranges) -> None:
+        """Merged cells in the data rows: one column over several rows is filled (each row gets the
+        merged value, as the clerk meant); anything wider is refused, naming the cells."""
+        width = len(self.codes)
+        labels = {i: f.label for f, i, _l in self.layout}
+        for c1, r1, c2, r2 in ranges:
+            if r2 < FIRST_DATA_ROW or c1 > width:
+                continue
+            where = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}"
+            if c1 != c2 or r1 < FIRST_DATA_ROW:
+                self.merge_errors.setdefault(max(r1, FIRST_DATA_ROW), []).append(CellError(
+                    self.filename, self.sheet, max(r1, FIRST_DATA_ROW), get_column_letter(c1), labels.get(c1 - 1),
+                    f"单元格 {where} 被合并，跨列合并的内容无法分到各列：请取消合并，每个单元格分别填写"))
+                continue
+            self.tops.add((r1, c1 - 1))
+            for r in range(r1 + 1, r2 + 1):
+                self.fills[(r, c1 - 1)] = r1
+            self.notices.append(f"工作表“{self.sheet}”的单元格 {where}（{labels.get(c1 - 1, '')}）为合并单元格，"
+                                f"已把合并的内容“{{}}”填入第 {r1}—{r2} 行的每一行")
 
     def rows(self, ws, limit: int):
         width = len(self.codes)
         prefill = self.prefill_idx
         count = 0
         out = []
+        top_values: dict[tuple[int, int], object] = {}
         for r, cells in enumerate(ws.iter_rows(min_row=FIRST_DATA_ROW, max_col=width), start=FIRST_DATA_ROW):
             values = [None] * width
             special = None
@@ -203,8 +288,17 @@ class _SheetReader:
                 if i not in prefill:
                     blank = False
                 values[i] = v
+            if self.tops:
+                for i in range(width):
+                    if (r, i) in self.tops:
+                        top_values[(r, i)] = values[i]
             if blank:
-                continue  # empty, or only the pre-filled 主管单位
+                continue  # empty, or only the pre-filled 主管单位 (or only a merged cell's value)
+            if self.fills:
+                for i in range(width):
+                    top = self.fills.get((r, i))
+                    if top is not None and values[i] is None:
+                        values[i] = top_values.get((top, i))
             count += 1
             if count > limit:
                 raise _Limit(
@@ -212,6 +306,9 @@ class _SheetReader:
                     self.sheet,
                 )
             out.append((r, values, special))
+        # The notices name each filled value.
+        self.notices = [n.replace("“{}”", f"“{top_values.get(top)}”") if "“{}”" in n else n
+                        for n, top in zip(self.notices, sorted(self.tops))]
         return out
 
     def validate(self, r: int, values: list, special: dict | None):
@@ -236,8 +333,12 @@ class _SheetReader:
             if msg:
                 errors.append(CellError(self.filename, self.sheet, r, letter, f.label, msg))
                 errored.add(f.code)
+        errors.extend(self.merge_errors.get(r, ()))
+        for f in self.absent:
+            clean[f.code] = None
         for code, msg in check_rules(self.form, clean, errored):
-            errors.append(self.error(r, code, msg))
+            if code in self.present:
+                errors.append(self.error(r, code, msg))
         return clean, errors, errored
 
     def letter(self, code: str) -> str:
@@ -247,13 +348,77 @@ class _SheetReader:
         raise KeyError(code)
 
     def error(self, r: int, code: str, message: str) -> CellError:
-        return CellError(self.filename, self.sheet, r, self.letter(code), self.form.field(code).label, message)
+        letter = self.letter(code) if code in self.present else None
+        return CellError(self.filename, self.sheet, r, letter, self.form.field(code).label, message)
 
 
 def _raw_key(raw) -> str:
     if raw is None:
         return ""
     return normalize_url(str(raw).strip())
+
+
+def _other_sheets(wb, filename: str, data_sheets) -> list[CellError]:
+    """A sheet the template does not have (a copy of 基本信息表, a new sheet) holding anything:
+    named, since its rows are not read — never silently ignored."""
+    errors = []
+    for ws in wb.worksheets:
+        if ws.title in (INSTRUCTIONS_SHEET, OPTIONS_SHEET, META_SHEET, *data_sheets):
+            continue
+        copied, skip = False, set()
+        for r, row in enumerate(ws.iter_rows(max_row=2000, max_col=60, values_only=True), start=1):
+            if r == CODE_ROW and row and row[0] in ("site_name", "site_url"):  # a copy of a data sheet
+                copied, skip = True, {i for i, v in enumerate(row) if v == "competent_unit"}
+            if copied and r < FIRST_DATA_ROW or r < CODE_ROW:
+                continue
+            if any(v is not None and str(v).strip() for i, v in enumerate(row) if i not in skip):
+                errors.append(CellError(filename, ws.title, r, message=(
+                    f"工作表“{ws.title}”不是模板中的工作表，其中填写的内容（自第 {r} 行起）不会被读取：网站请填在"
+                    f"“{data_sheets[0]}”中，栏目请填在“{data_sheets[1]}”中（可把这些行复制过去）")))
+                break
+    return errors
+
+
+def _labels(forms, codes) -> str:
+    known = {f.code: f.label for form in forms.values() for f in form.fields}
+    return "、".join(known.get(c, c) for c in codes)
+
+
+def _layout_read(filename, stamp, unit_code, checksum, basic_codes, col_codes, candidates,
+                 forms) -> TemplateVersion | ParsedWorkbook:
+    """Which version a workbook's header is — or, for a changed header, what was changed.
+    An intact header (its checksum in _meta) of a published layout is read as that version;
+    a header whose checksum names a published layout but whose columns differ was changed
+    (named column by column); anything else is a foreign or broken template."""
+    found = (list(basic_codes), list(col_codes))
+    if hmac.compare_digest(header_checksum(stamp, unit_code, *found), checksum):
+        for version in candidates:
+            if (list(version.basic_info), list(version.columns)) == found:
+                return version
+        return _file_error(filename, f"表头与本系统发布过的模板版本 {stamp} 都不一致，不是本系统生成的模板，"
+                                     f"请重新下载模板后填写（当前版本 {CURRENT_VERSION}）")
+    original = next((v for v in candidates if hmac.compare_digest(
+        header_checksum(stamp, unit_code, list(v.basic_info), list(v.columns)), checksum)), None)
+    if original is None:
+        return _file_error(filename, MSG_HEADER_CHANGED)
+    details = []
+    for form_id, codes, expected in (("basic_info", basic_codes, original.basic_info),
+                                     ("columns", col_codes, original.columns)):
+        sheet = forms[form_id].sheet
+        missing = [c for c in expected if c not in codes]
+        extra = [c for c in codes if c and c not in expected]
+        part = []
+        if missing:
+            part.append("缺少列：" + _labels(forms, missing))
+        if extra:
+            part.append("多出列：" + "、".join(extra))
+        if not part and [c for c in codes if c] != list(expected):
+            part.append("列的顺序被改动过")
+        if part:
+            details.append(f"工作表“{sheet}”" + "；".join(part))
+    detail = "；".join(details) or "表头第二行被修改过"
+    return _file_error(filename, f"表头被修改过（按文件的模板版本 {original.version} 核对：{detail}），"
+                                 f"请不要增删、移动列或修改表头，重新下载模板后填写")
 
 
 def parse_workbook(
@@ -278,6 +443,7 @@ def parse_workbook(
     try:
         return _parse_loaded(
             wb,
+            data,
             filename,
             expected_unit_code,
             MAX_SITE_ROWS if max_site_rows is None else max_site_rows,
@@ -292,25 +458,24 @@ def parse_workbook(
         wb.close()
 
 
-def _parse_loaded(wb, filename, expected_unit_code, max_site_rows, max_column_rows) -> ParsedWorkbook:
+def _parse_loaded(wb, data, filename, expected_unit_code, max_site_rows, max_column_rows) -> ParsedWorkbook:
     if META_SHEET not in wb.sheetnames:
         return _file_error(filename, MSG_NO_META)
     meta_ws = wb[META_SHEET]
     if getattr(meta_ws, "sheet_state", "veryHidden") not in ("hidden", "veryHidden"):
         return _file_error(filename, MSG_META_SHOWN, META_SHEET)  # our _meta is never visible
     meta = _read_meta(meta_ws)
-    version = meta.get("version") or ""
-    if not version or not meta.get("checksum") or meta.get("generator") != "sitecensus":
+    stamp = meta.get("version") or ""
+    if not stamp or not meta.get("checksum") or meta.get("generator") != "sitecensus":
         return _file_error(filename, MSG_META_BROKEN, META_SHEET)
-    if version != CURRENT_VERSION:
-        if version_key(version) > version_key(CURRENT_VERSION):
-            return _file_error(filename, f"模板版本 {version} 比本系统的当前版本 {CURRENT_VERSION} 新，"
+    candidates = layouts_stamped(stamp)
+    if not candidates:
+        if version_key(stamp) > version_key(CURRENT_VERSION):
+            return _file_error(filename, f"模板版本 {stamp} 比本系统的当前版本 {CURRENT_VERSION} 新，"
                                          f"本系统不能读取，请使用本系统下载的模板（当前版本 {CURRENT_VERSION}）")
-        return _file_error(filename, f"模板版本 {version} 已过期，请下载最新模板（当前版本 {CURRENT_VERSION}）")
-    try:
-        forms = load_forms(version)
-    except UnknownVersionError:
-        return _file_error(filename, MSG_META_BROKEN, META_SHEET)
+        return _file_error(filename, f"模板版本 {stamp} 不是本系统发布过的版本（模板校验信息被修改或不是本系统的模板），"
+                                     f"请重新下载模板后填写（当前版本 {CURRENT_VERSION}）", META_SHEET)
+    forms = load_forms()  # every version is read by the current rules; its columns mapped by code
     basic, cols = forms["basic_info"], forms["columns"]
     for sheet in (basic.sheet, cols.sheet):
         if sheet not in wb.sheetnames:
@@ -319,31 +484,29 @@ def _parse_loaded(wb, filename, expected_unit_code, max_site_rows, max_column_ro
     ws_basic, ws_cols = wb[basic.sheet], wb[cols.sheet]
     basic_codes, col_codes = _read_codes(ws_basic), _read_codes(ws_cols)
     unit_code = meta.get("unit_code", "")
-    for form, codes in ((basic, basic_codes), (cols, col_codes)):
-        if sorted(codes) != sorted(form.codes):
-            missing = [form.field(c).label for c in form.codes if c not in codes]
-            extra = [c for c in codes if c not in form.codes]
-            detail = []
-            if missing:
-                detail.append("缺少列：" + "、".join(missing))
-            if extra:
-                detail.append("多出列：" + "、".join(x or "（空）" for x in extra))
-            return _file_error(filename, f"列被增删或改动（{'；'.join(detail)}），请不要增删列或修改表头，"
-                                         f"重新下载模板后填写", form.sheet)
-    expected = header_checksum(version, unit_code, basic_codes, col_codes)
-    if not hmac.compare_digest(expected, meta["checksum"]):
-        moved = basic_codes != list(basic.codes) or col_codes != list(cols.codes)
-        return _file_error(filename, "列的顺序被改动过，请不要移动列，重新下载模板后填写" if moved
-                           else MSG_HEADER_CHANGED)
+    read = _layout_read(filename, stamp, unit_code, meta["checksum"], basic_codes, col_codes, candidates, forms)
+    if isinstance(read, ParsedWorkbook):
+        return read
     unit_name = meta.get("unit_name") or unit_code
     if expected_unit_code is not None and str(expected_unit_code).strip() != unit_code:
         return _file_error(filename, f"该文件是“{unit_name}”的填报模板，不是本单位的")
 
-    result = ParsedWorkbook(filename=filename, unit_code=unit_code, version=version, unit_name=unit_name)
+    result = ParsedWorkbook(filename=filename, unit_code=unit_code, version=read.version, unit_name=unit_name,
+                            stamp=stamp)
     site_reader = _SheetReader(filename, basic, basic_codes)
     col_reader = _SheetReader(filename, cols, col_codes)
+    if read.version != CURRENT_VERSION:
+        absent = [f.label for f in site_reader.absent + col_reader.absent]
+        result.notices.append(f"按模板版本 {result.version_label} 读取（{read.date}）"
+                              + (f"：该版本没有“{'”“'.join(absent)}”列，按未填写处理" if absent else "")
+                              + f"；当前版本为 {CURRENT_VERSION}，下次请下载新模板")
+    merges = merged_ranges(data)
+    site_reader.merges(merges.get(basic.sheet, ()))
+    col_reader.merges(merges.get(cols.sheet, ()))
     site_rows = site_reader.rows(ws_basic, max_site_rows)
     col_rows = col_reader.rows(ws_cols, max_column_rows)
+    result.notices += site_reader.notices + col_reader.notices
+    stray_sheets = _other_sheets(wb, filename, (basic.sheet, cols.sheet))
 
     basic_errors: list[CellError] = []
     if not site_rows:
@@ -363,7 +526,7 @@ def _parse_loaded(wb, filename, expected_unit_code, max_site_rows, max_column_ro
         if key:
             first = by_key.get(key)
             duplicate = first is not None
-            if first is not None:
+            if first is not None and url:  # (a URL already refused for its format is not also a duplicate)
                 err = site_reader.error(
                     r, "homepage_url", f"与第 {first.row} 行的网站重复（首页网址相同：“{url or raw[url_idx]}”），同一网站只填一行"
                 )
@@ -439,5 +602,5 @@ def _parse_loaded(wb, filename, expected_unit_code, max_site_rows, max_column_ro
 
     basic_errors.sort(key=CellError.sort_key)
     col_errors.sort(key=CellError.sort_key)
-    result.errors = basic_errors + col_errors
+    result.errors = basic_errors + col_errors + stray_sheets
     return result

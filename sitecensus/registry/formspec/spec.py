@@ -13,6 +13,7 @@ No Django here: this module runs on a clerk's PC in ``sitecensus forms check``.
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import ipaddress
 import json
 import re
@@ -20,11 +21,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
+
+from .identity import normalize_url, site_key, www_twin  # noqa: F401  (the one identity of a site)
 
 DEFINITIONS_DIR = Path(__file__).resolve().parent / "definitions"
-CURRENT_VERSION = "2015.1"
 FORM_FILES = {"basic_info": "basic_info.json", "columns": "columns.json"}
+DEFINITION_FILES = ("basic_info.json", "columns.json", "choices.json")
+HISTORY_FILE = "versions.json"  # every version of the definitions: its layout, its digest, what changed
 FIELD_TYPES = frozenset(
     {"text", "url", "urls", "email", "phone", "mobile", "ip", "icp", "psb", "choice", "yesno", "integer", "date"}
 )
@@ -51,6 +55,7 @@ class FieldSpec:
     link: dict | None = None  # e.g. {"form": "basic_info", "field": "homepage_url"}
     prefill: str | None = None  # "unit_name": pre-filled in the workbook
     system: bool = False  # filled by the system (the site's identity), not by the clerk; not filed data
+    workbook_only: bool = False  # only in the workbook (a life-change request's fields; online it has its own form)
     choice_values: tuple[str, ...] = ()  # the resolved choice list
     choice_aliases: tuple[tuple[str, str], ...] = ()  # retired option → its successor (older workbooks)
     min_value: int | _dt.date | None = None  # "min" in the definition: integer or date bound
@@ -84,6 +89,54 @@ class FormSpec:
 def _read_json(name: str) -> dict:
     with open(DEFINITIONS_DIR / name, encoding="utf-8") as fh:
         return json.load(fh)
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateVersion:
+    """One version of the form definitions (``definitions/versions.json``): the header
+    layout of its workbooks (field codes of both sheets, in order), the version its
+    workbooks were stamped with (three early revisions all said 2015.1), the digest of
+    its definitions and what changed."""
+
+    version: str
+    stamped: str
+    basic_info: tuple[str, ...]
+    columns: tuple[str, ...]
+    digest: str
+    date: str = ""
+    note: str = ""
+
+
+def definitions_digest(documents: dict[str, dict] | None = None) -> str:
+    """SHA-256 of the form definitions (the three files, their "version" left out):
+    any change to a field, rule or choice list changes it. ``documents``: file name →
+    parsed JSON (default: the files on disk)."""
+    documents = documents or {name: _read_json(name) for name in DEFINITION_FILES}
+    canonical = {name: {k: v for k, v in documents[name].items() if k != "version"} for name in DEFINITION_FILES}
+    text = json.dumps(canonical, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def template_history() -> tuple[TemplateVersion, ...]:
+    """Every version, oldest first; the last is the current one."""
+    data = _read_json(HISTORY_FILE)
+    return tuple(TemplateVersion(version=v["version"], stamped=v.get("stamped", v["version"]),
+                                 basic_info=tuple(v["basic_info"]), columns=tuple(v["columns"]), digest=v["digest"],
+                                 date=v.get("date", ""), note=v.get("note", ""))
+                 for v in data["versions"])
+
+
+CURRENT_VERSION = template_history()[-1].version
+
+
+def template_version(version: str) -> TemplateVersion | None:
+    return next((v for v in template_history() if v.version == version), None)
+
+
+def layouts_stamped(stamp: str) -> list[TemplateVersion]:
+    """The versions whose workbooks carry this stamp, newest first."""
+    return [v for v in reversed(template_history()) if v.stamped == stamp]
 
 
 @lru_cache(maxsize=None)
@@ -151,6 +204,7 @@ def _load_forms(version: str) -> dict[str, FormSpec]:
                     link=raw.get("link"),
                     prefill=raw.get("prefill"),
                     system=bool(raw.get("system", False)),
+                    workbook_only=bool(raw.get("workbook_only", False)),
                     choice_values=choices[list_name] if list_name else (),
                     choice_aliases=aliases.get(list_name, ()) if list_name else (),
                     min_value=bounds[0],
@@ -242,7 +296,7 @@ _EMAIL = re.compile(
 )
 _PHONE = re.compile(r"^(?:\((0\d{2,3})\)|(0\d{2,3}))[-\s]?(\d{7,8})(?:(?:-|转|\s*ext\.?\s*|\s+)(\d{1,6}))?$", re.I)
 _MOBILE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9})$")
-_PROVINCES = "京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川蜀黔贵云滇藏陕秦甘陇青宁新港澳台"
+PROVINCES = _PROVINCES = "京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川蜀黔贵云滇藏陕秦甘陇青宁新港澳台"
 _ICP = re.compile(rf"^([{_PROVINCES}])ICP(备|证)(\d{{4,12}})号(?:-(\d{{1,4}}))?$")
 _PSB = re.compile(rf"^([{_PROVINCES}])公网安备\s*(\d{{14}})号?$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -320,40 +374,10 @@ def _check_url(text: str) -> tuple[str | None, str | None]:
     return candidate, None
 
 
-def normalize_url(url: str) -> str:
-    """Identity form of a URL: scheme and host lower-cased, default port and
-    the trailing slash of a bare path dropped, path and query kept, fragment
-    dropped. Text that is not a URL is returned stripped and lower-cased."""
-    text = _nfkc(str(url or "")).strip()
-    try:
-        parts = urlsplit(text)
-        port = parts.port
-    except ValueError:
-        return text.lower()
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").rstrip(".")
-    if not scheme or not host:
-        return text.lower()
-    if ":" in host:
-        host = f"[{host}]"
-    if port is not None and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
-        host = f"{host}:{port}"
-    path = parts.path
-    if path == "/":
-        path = ""
-    return urlunsplit((scheme, host, path, parts.query, ""))
-
-
 def domain_key(text) -> str:
-    """The identity of a homepage URL or of one of a site's other domains: the
-    normalised URL without its scheme (http and https reach the same site), so
-    "lsx.gov.cn", "http://LSX.gov.cn/" and "https://lsx.gov.cn" are one key.
-    Empty for an empty value."""
-    text = _nfkc(str(text or "")).strip()
-    if not text:
-        return ""
-    key = normalize_url(text if "://" in text else "http://" + text)
-    return key.split("://", 1)[1] if "://" in key else key
+    """The identity of a homepage URL or of one of a site's other domains (identity.site_key):
+    "lsx.gov.cn", "http://LSX.gov.cn/index.html" and "https://lsx.gov.cn" are one key."""
+    return site_key(text)
 
 
 def identity_keys(values: dict) -> dict[str, tuple[str, str]]:
@@ -575,6 +599,9 @@ def check_rules(form: FormSpec, values: dict, errored: frozenset | set = frozens
                 problems.append((rule.get("target", rule["require_any"][0]), rule["message"]))
         elif kind == "require_if_any":
             if not filled(rule["field"]) and any(filled(c) for c in rule["if_any_filled"]):
+                problems.append((rule["field"], rule["message"]))
+        elif kind == "require_if_value":
+            if values.get(rule["if_field"]) in rule["in"] and not filled(rule["field"]):
                 problems.append((rule["field"], rule["message"]))
         else:  # pragma: no cover - a definitions error
             raise ValueError(f"unknown rule type {kind!r}")

@@ -35,6 +35,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from .spec import (
     CURRENT_VERSION,
+    PROVINCES,
     URL_SCHEMES,
     FieldSpec,
     FormSpec,
@@ -188,6 +189,42 @@ def _excel_date(value: _dt.date) -> str:
     return f"DATE({value.year},{value.month},{value.day})"
 
 
+# Excel limits a validation formula to 255 characters: these say the format as far as a short
+# formula can; validate_value checks it exactly on import (an extension such as 转801, or +86
+# before a mobile number, is accepted there and only warned about here).
+def _strip(cell: str, *separators: str) -> str:
+    for sep in separators:
+        cell = f'SUBSTITUTE({cell},"{sep}","")'
+    return cell
+
+
+def _phone_formula(cell: str, limit) -> str:
+    digits = _strip(cell, "-", " ", "(", ")")
+    return f'AND(LEN({cell})<={limit or 30},OR(LEFT({cell})="0",LEFT({cell},2)="(0"),LEN({digits})>=10,ISNUMBER(-{digits}))'
+
+
+def _mobile_formula(cell: str, limit) -> str:
+    digits = _strip(cell, "-", " ")
+    return f'AND(LEN({digits})=11,LEFT({digits})="1",ISNUMBER(-{digits}),ISERROR(FIND(".",{cell})))'
+
+
+def _icp_formula(cell: str, limit) -> str:
+    return (f'AND(LEN({cell})<={limit or 50},ISNUMBER(FIND(LEFT({cell}),"{PROVINCES}")),UPPER(MID({cell},2,3))="ICP",'
+            f'OR(MID({cell},5,1)="备",MID({cell},5,1)="证"),ISNUMBER(-MID({cell},6,4)),RIGHT({cell})<>"备",'
+            f'ISNUMBER(FIND("号",{cell})))')
+
+
+def _ip_formula(cell: str, limit) -> str:
+    return (f'AND(LEN({cell})<={limit or 500},OR(ISNUMBER(FIND(".",{cell})),ISNUMBER(FIND(":",{cell}))),'
+            f'ISERROR(FIND("/",{cell})),ISERROR(FIND("@",{cell})))')
+
+
+# type → (formula, error style): "stop" where the formula is as strict as the import, "warning" where
+# the import accepts forms the formula cannot tell (the clerk may go on; the import decides).
+_FORMAT_FORMULAS = {"phone": (_phone_formula, "warning"), "mobile": (_mobile_formula, "warning"),
+                    "icp": (_icp_formula, "stop"), "ip": (_ip_formula, "stop")}
+
+
 def field_validation(field: FieldSpec, first_cell: str, option_range: str | None = None) -> DataValidation:
     """The Excel data validation of one column, from the field's definition: a drop-down list, a text
     length, a whole number or a date within the definition's range, or a formula (URLs start with
@@ -211,6 +248,10 @@ def field_validation(field: FieldSpec, first_cell: str, option_range: str | None
     elif field.type == "email":
         length = f"LEN({first_cell})<={limit}," if limit else ""
         dv = DataValidation(type="custom", formula1=f'AND({length}ISNUMBER(FIND("@",{first_cell})))')
+    elif field.type in _FORMAT_FORMULAS:
+        # The format as far as an Excel formula can say it (validate_value checks it exactly on import).
+        formula, style = _FORMAT_FORMULAS[field.type]
+        dv = DataValidation(type="custom", formula1=formula(first_cell, limit))
     elif limit:
         dv = (DataValidation(type="textLength", operator="between", formula1="1", formula2=str(limit))
               if field.required else
@@ -220,7 +261,7 @@ def field_validation(field: FieldSpec, first_cell: str, option_range: str | None
     rules = "；".join(rule_phrases(field))
     dv.allow_blank = not field.required
     dv.showErrorMessage = True
-    dv.errorStyle = "stop"
+    dv.errorStyle = _FORMAT_FORMULAS[field.type][1] if field.type in _FORMAT_FORMULAS else "stop"
     dv.errorTitle = f"“{field.label}”输入无效"[:32]
     dv.error = f"“{field.label}”填写不符合要求。要求：{rules}。"[:255]
     dv.showInputMessage = True
@@ -238,11 +279,12 @@ def _add_validations(ws, form: FormSpec, option_ranges: dict[str, str], last_row
         ws.add_data_validation(dv)
 
 
-def _write_options(wb, version: str) -> dict[str, str]:
+def _write_options(wb, version: str, narrowed: dict | None = None) -> dict[str, str]:
     ws = wb.create_sheet(OPTIONS_SHEET)
     labels = choice_labels(version)
     ranges = {}
-    for col, (name, values) in enumerate(load_choices(version).items(), start=1):
+    lists = {**load_choices(version), **{k: tuple(v) for k, v in (narrowed or {}).items() if v}}
+    for col, (name, values) in enumerate(lists.items(), start=1):
         letter = get_column_letter(col)
         ws.cell(row=1, column=col, value=labels.get(name, name)).font = _HEADER_FONT
         for i, value in enumerate(values, start=2):
@@ -260,6 +302,7 @@ def build_workbook(
     unit_name: str,
     sites: list[dict] | None = None,
     version: str | None = None,
+    narrowed: dict[str, tuple[str, ...]] | None = None,
 ) -> bytes:
     """The .xlsx bytes of a reporting unit's offline workbook.
 
@@ -267,7 +310,8 @@ def build_workbook(
     field codes → values (str, or bool for 是/否, or a list for several URLs/IPs)
     plus ``"columns"``: a list of dicts of column field codes → values
     (``site_url`` defaults to the site's ``homepage_url``). Empty rows up to the
-    entry limit get ``competent_unit`` pre-filled with ``unit_name``.
+    entry limit get ``competent_unit`` pre-filled with ``unit_name``. ``narrowed``: choice lists
+    offered in this unit's drop-downs (e.g. the site classes that fit the unit's tier).
     """
     version = version or CURRENT_VERSION
     forms = load_forms(version)
@@ -322,7 +366,7 @@ def build_workbook(
             row += 1
     last_column_row = max(FIRST_DATA_ROW + COLUMN_ENTRY_ROWS - 1, row - 1)
 
-    option_ranges = _write_options(wb, version)
+    option_ranges = _write_options(wb, version, narrowed)
     _add_validations(ws_basic, basic, option_ranges, last_site_row)
     _add_validations(ws_cols, cols, option_ranges, last_column_row)
 

@@ -19,6 +19,6 @@ from .codes import VERIFICATION_ALPHABET, new_verification_code, reset_verificat
 from .deadlines import (campaign_phase, check_window, grant_exception, inventory_phase,  # noqa: F401
                         remind_not_reported)
 from .filing import completeness_problems, replace_pending, save_draft, submit  # noqa: F401
-from .records import (COLUMN_CODES, COLUMN_FIELDS, Clash, Filing, active_websites, find_clash,  # noqa: F401
-                      identity_of, is_unchanged, same_data, sync_domains)
+from .records import (COLUMN_CODES, COLUMN_FIELDS, Clash, Filing, Twin, active_websites, find_clash,  # noqa: F401
+                      hold_keys, identity_of, is_unchanged, possible_duplicates, same_data, sync_domains)
 from .review import BulkResult, approve, bulk, may_undo, return_record, undo_approval  # noqa: F401

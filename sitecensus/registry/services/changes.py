@@ -45,6 +45,11 @@ def request_change(*, actor, website: Website, filing: Filing, note: str = "", r
         raise InvalidState("只有已通过审核且没有待审变更的网站可以提交变更")
     if website.life in (Website.Life.CLOSED, Website.Life.MERGED):
         raise InvalidState(f"该网站已{website.get_life_display()}，不能提交变更")
+    status = filing.basic.get("running_status")
+    if status and LIFE_BY_LABEL.get(status, website.life) != website.life:
+        raise InvalidInput(f"运行状态由“{website.get_life_display()}”改为“{status}”须申请运行状态变更（说明原因，"
+                           f"逐级审核），不能作为信息变更提交", field="running_status")
+    filing = Filing(basic={k: v for k, v in filing.basic.items() if k not in LIFE_FIELDS}, columns=filing.columns)
     fields = site_fields(filing.basic)
     check_identity(website.unit, filing.basic, exclude_pk=website.pk)
     check_site_class(website.unit, fields["site_class"])
@@ -56,12 +61,15 @@ def request_change(*, actor, website: Website, filing: Filing, note: str = "", r
     return _start_review(actor, website, version, A.CHANGE, request, "request_change")
 
 
-@transaction.atomic
-def request_life_change(*, actor, website: Website, life: str, reason: str,
-                        merged_into: Website | None = None, new_url: str = "", request=None) -> Website:
-    """关停, 整合, 迁移, 例外: approved like any change; the code is kept."""
-    website = locked(website.pk)
-    policy.check_change(actor, website)
+LIFE_BY_LABEL = {label: value for value, label in Website.Life.choices}  # 运行状态 in the form ↔ the lifecycle
+LIFE_FIELDS = ("life_reason", "merged_into", "new_url")
+FIRST_LIVES = {"正常运行": Website.Life.OPEN, "例外": Website.Life.EXCEPTION}  # a record without a code yet  # the form's fields that only carry a life-change request
+
+
+def life_request(website: Website, *, life: str, reason: str, merged_into: Website | None = None,
+                 new_url: str = "") -> dict:
+    """A life change checked (the online form, the workbook's 运行状态 and the API alike): the
+    version data it will be reviewed as, or InvalidInput naming the field."""
     if not website.site_code or website.status != S.APPROVED:
         raise InvalidState("只有已通过审核且没有待审变更的网站可以申请状态变更")
     if life not in LIFE_CHANGES or life == website.life:
@@ -87,8 +95,21 @@ def request_life_change(*, actor, website: Website, life: str, reason: str,
             raise InvalidInput("迁移后的首页网址与原网址相同", field="new_url")
         check_identity(website.unit, {"homepage_url": clean}, exclude_pk=website.pk)
         data["new_url"] = clean
+    return data
+
+
+@transaction.atomic
+def request_life_change(*, actor, website: Website, life: str, reason: str,
+                        merged_into: Website | None = None, new_url: str = "", request=None,
+                        via: str = "online") -> Website:
+    """关停, 整合, 迁移, 例外: approved like any change; the code is kept. ``via="import"``:
+    the workbook's 运行状态 (the importer's right is checked by the import)."""
+    website = locked(website.pk)
+    if via == "online":
+        policy.check_change(actor, website)
+    data = life_request(website, life=life, reason=reason, merged_into=merged_into, new_url=new_url)
     version = new_version(website, actor=actor, data=data, columns=[], source="life",
-                          note=f"申请{Website.Life(life).label}：{reason}")
+                          note=f"申请{Website.Life(life).label}：{data['life_reason']}")
     return _start_review(actor, website, version, A.LIFE, request, "request_life_change")
 
 
@@ -98,6 +119,8 @@ def apply_version(website: Website, version: WebsiteVersion) -> None:
     if version.source == "life":
         website.life = data.get("life", website.life)
         website.life_reason = data.get("life_reason", "")
+        # What the form shows as 运行状态 follows the lifecycle, never the other way round.
+        website.data = {**website.data, "running_status": Website.Life(website.life).label}
         website.merged_into_id = data.get("merged_into") or None
         if data.get("new_url"):  # 迁移: the site carries on at its new address, with its code
             website.homepage_url = data["new_url"][:500]
@@ -109,6 +132,8 @@ def apply_version(website: Website, version: WebsiteVersion) -> None:
         return
     for key, value in site_fields(data).items():
         setattr(website, key, value)
+    if not website.site_code:  # a first approval: the reviewed 运行状态 is where its lifecycle starts
+        website.life = FIRST_LIVES.get(data.get("running_status"), website.life)
     website.data = data
     replace_columns(website, version.columns)
     sync_domains(website)

@@ -16,8 +16,8 @@ from ..formspec.spec import check_filed, load_forms
 from ..models import ReviewEvent, Website, WebsiteVersion
 from .chain import locked, responsible_organizer, review_chain
 from .deadlines import check_window
-from .records import (COLUMN_CODES, Filing, check_identity, check_site_class, columns_snapshot, new_version,
-                      ordered_columns, replace_columns, site_fields, sync_domains)
+from .records import (COLUMN_CODES, Filing, check_first_status, check_identity, check_site_class, columns_snapshot,
+                      new_version, ordered_columns, replace_columns, site_fields, sync_domains)
 
 S = Website.Status
 A = ReviewEvent.Action
@@ -33,6 +33,7 @@ def replace_pending(*, actor, website: Website, filing: Filing, request=None) ->
     if ReviewEvent.objects.filter(website=website, version=website.version, action=A.APPROVE).exists():
         raise InvalidState("该网站已有审核通过记录，请先撤销审核或退回后再导入")
     fields = site_fields(filing.basic)
+    check_first_status(filing.basic)
     check_identity(website.unit, filing.basic, exclude_pk=website.pk)
     check_site_class(website.unit, fields["site_class"])
     for key, value in fields.items():
@@ -87,6 +88,7 @@ def save_draft(*, actor, unit: Unit, filing: Filing, website: Website | None = N
             raise InvalidState("该网站正在审核或已通过审核，不能直接修改；已通过的网站请提交变更申请")
     check_window(unit)
     fields = site_fields(filing.basic)
+    check_first_status(filing.basic)
     check_identity(unit, filing.basic, exclude_pk=website.pk if website else None)
     check_site_class(unit, fields["site_class"])
     if website is None:

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import hashlib
+
+from django.db import connection
 from django.db.models import Q
 
 from sitecensus.core.errors import Duplicate, InvalidInput
 from sitecensus.orgs.models import Unit
 
 from .. import siteclass
-from ..formspec.spec import identity_keys, normalize_url
+from ..formspec.spec import identity_keys, normalize_url, www_twin
 from ..models import Website, WebsiteColumn, WebsiteDomain, WebsiteVersion
 
 COLUMN_FIELDS = ("name", "url", "parent_name", "is_homepage", "column_class", "update_period", "remarks")
@@ -103,23 +106,40 @@ class Clash:
                 f"如是同一网站，请由其主管单位办理")
 
 
+def _lock_id(key: str) -> int:
+    return int.from_bytes(hashlib.blake2b(f"site:{key}".encode(), digest_size=8).digest(), "big", signed=True)
+
+
+def hold_keys(keys) -> None:
+    """Hold the identity keys from the check to the write: a transaction-scoped
+    PostgreSQL advisory lock per key, taken in one order (no deadlock between two
+    writers of overlapping keys). A second writer of the same key waits here until
+    the first commits, then its check sees the first one's record. SQLite runs one
+    writer at a time and needs none. Call inside the writing transaction."""
+    ids = sorted({_lock_id(k) for k in keys if k})
+    if not ids or connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT unnest(%s::bigint[]) AS k ORDER BY 1) s",
+                       [ids])
+
+
 def find_clash(values: dict, *, exclude_pk=None, lock: bool = False) -> Clash | None:
     """The one rule of "one site, one code", for every path (online save, web check,
-    dry run, commit, change, final approval, the reviewer's page): another open
-    site (not closed, not merged) known by the filing's homepage URL or by any of
-    its other domains — as its homepage URL or as one of its other domains,
-    http and https alike. A coded site is named first. Two indexed look-ups: the
-    homepage URLs (Website.url_key) and the table of every site's keys
-    (WebsiteDomain). ``lock`` takes the rows of those keys first (final approval),
-    so two approvals of one domain never both pass."""
+    dry run, commit, change, migration, final approval, the reviewer's page): another
+    open site (not closed, not merged) known by the filing's homepage URL or by any of
+    its other domains — as its homepage URL or as one of its other domains, in any
+    spelling of them (formspec.identity.site_key). A coded site is named first. Two
+    indexed look-ups: the homepage URLs (Website.url_key) and the table of every site's
+    keys (WebsiteDomain). ``lock`` holds the keys (``hold_keys``) first, so two writers
+    of one site never both pass."""
     keys = identity_keys(values)
     if not keys:
         return None
     if lock:
-        list(WebsiteDomain.objects.select_for_update().filter(key__in=list(keys)).order_by("pk")
-             .values_list("pk", flat=True))
+        hold_keys(keys)
     found: dict[int, Clash] = {}
-    homepages = [f"{scheme}://{key}" for key in keys for scheme in ("http", "https")]
+    homepages = [f"http://{key}" for key in keys]
     for site in (Website.objects.filter(OPEN, url_key__in=homepages).exclude(pk=exclude_pk)
                  .select_related("unit")):
         field, value = keys[site.url_key.split("://", 1)[-1]]
@@ -132,6 +152,40 @@ def find_clash(values: dict, *, exclude_pk=None, lock: bool = False) -> Clash | 
     if not found:
         return None
     return min(found.values(), key=lambda c: (c.site.site_code is None, c.field != "homepage_url", c.site.pk))
+
+
+@dataclass
+class Twin:
+    """Another open site whose key differs from one of the filing's only by ``www.``:
+    possibly the same site — shown to the clerk and the reviewer, never refused."""
+
+    site: Website
+    value: str  # the filing's spelling
+    theirs: str  # the other site's homepage URL
+
+    @property
+    def message(self) -> str:
+        code = f"网站标识码 {self.site.site_code}" if self.site.site_code else self.site.get_status_display()
+        return (f"可能重复：“{self.value}”与“{self.site.unit.name}”登记的“{self.site.name}”（{self.theirs}，{code}）"
+                f"只差“www.”，请核实是否为同一网站")
+
+
+def possible_duplicates(values: dict, *, exclude_pk=None) -> list[Twin]:
+    """Open sites known by a key that is one of the filing's keys with ``www.``
+    added or removed (one indexed look-up of the domain table)."""
+    keys = identity_keys(values)
+    twins = {}
+    for key, (_field, value) in keys.items():
+        twin = www_twin(key)
+        if twin and twin not in keys:
+            twins[twin] = value
+    if not twins:
+        return []
+    found: dict[int, Twin] = {}
+    for row in (WebsiteDomain.objects.filter(key__in=list(twins)).exclude(website_id=exclude_pk)
+                .exclude(website__life__in=CLOSED).select_related("website__unit").order_by("pk")):
+        found.setdefault(row.website_id, Twin(row.website, twins[row.key], row.website.homepage_url))
+    return list(found.values())
 
 
 def identity_of(website: Website, version: WebsiteVersion | None = None) -> dict:
@@ -153,20 +207,36 @@ def sync_domains(website: Website) -> None:
                                        for key, (field, _value) in keys.items()])
 
 
-def check_identity(unit: Unit, values: dict, exclude_pk=None) -> Clash | None:
-    """Refuse a second record of a site: the unit's own record of the same
-    homepage URL, or any other open site with a code known by one of the
-    filing's keys. A clash with a site not yet coded is returned (the clerk is
-    warned, every reviewer sees it, and final approval refuses the second code)."""
+def check_identity(unit: Unit, values: dict, exclude_pk=None) -> None:
+    """Refuse a second record of a site, whatever the status of the first: the unit's
+    own record of the same homepage, or any other open site (draft, in review,
+    returned or approved) known by one of the filing's keys, in any spelling. The keys
+    are held (``hold_keys``) until the caller's transaction ends, so of two writers of
+    one site at once exactly one saves and the other is told which record has it."""
+    keys = identity_keys(values)
+    hold_keys(keys)
     url_key = normalize_url(values.get("homepage_url", ""))
     if url_key:
         same = Website.objects.filter(unit=unit, url_key=url_key).exclude(pk=exclude_pk).first()
         if same is not None:
-            raise Duplicate(f"本单位已登记首页网址相同的网站“{same.name}”", field="homepage_url")
+            state = f"网站标识码 {same.site_code}" if same.site_code else same.get_status_display()
+            raise Duplicate(f"首页网址“{values.get('homepage_url')}”：本单位已登记首页网址相同的网站“{same.name}”"
+                            f"（{state}），同一网站只登记一次", field="homepage_url")
     clash = find_clash(values, exclude_pk=exclude_pk)
-    if clash is not None and clash.site.site_code:
+    if clash is not None:
         raise Duplicate(clash.message, field=clash.field)
-    return clash
+
+
+FIRST_STATUSES = ("正常运行", "例外")
+
+
+def check_first_status(values: dict) -> None:
+    """A record without a code starts 正常运行 or 例外; 关停, 整合 and 迁移 are life changes of
+    a coded site (reviewed, the code kept), never a field typed into a first filing."""
+    status = values.get("running_status")
+    if status and status not in FIRST_STATUSES:
+        raise InvalidInput(f"尚未获得网站标识码的网站，运行状态只能填“正常运行”或“例外”，不能填“{status}”；"
+                           f"已停用的网站无需报送，已有标识码的网站请申请运行状态变更", field="running_status")
 
 
 def check_site_class(unit: Unit, site_class: str | None) -> None:

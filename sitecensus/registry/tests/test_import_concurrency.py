@@ -31,7 +31,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 import io, zipfile
 from sitecensus.accounts.models import User
 from sitecensus.orgs.models import Unit
-from sitecensus.registry import imports
+from sitecensus.registry import imports, siteclass
 from sitecensus.registry.testing import fill_workbook, sample_filing
 
 county = User.objects.get(username="laishui")
@@ -42,7 +42,7 @@ archive = io.BytesIO()
 with zipfile.ZipFile(archive, "w") as zf:
     for n, unit in enumerate(units):
         filings = [sample_filing(name=f"{unit.name}专题网站{i}", url=f"http://load{n}-{i}.laishui.gov.cn",
-                                 unit_name=unit.name, site_class="县级政府部门网站", columns=20) for i in range(per_unit)]
+                                 unit_name=unit.name, site_class=siteclass.default_for(unit), columns=20) for i in range(per_unit)]
         zf.writestr(f"{unit.name}.xlsx", fill_workbook(imports.workbook_for(unit), filings))
 batch = imports.dry_run(actor=county, uploads=[("load.zip", SimpleUploadedFile("load.zip", archive.getvalue()))])
 print("COMMIT START", batch.summary["totals"]["sites"], flush=True)

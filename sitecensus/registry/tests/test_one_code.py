@@ -28,11 +28,27 @@ def filed(users, username, url, name="网站"):
     return services.submit(actor=actor, website=site)
 
 
-def test_same_url_filed_twice_is_caught_before_a_second_code(demo_users, client):
+def legacy_copy(site, url, other_domains=()):
+    """A record of the same site saved before one open record held each key (data
+    already in the database): written past the services, then its keys kept as they do."""
+    site.homepage_url = url
+    site.url_key = services.normalize_url(url)
+    site.data = {**site.data, "homepage_url": url, "other_domains": list(other_domains)}
+    site.save()
+    site.versions.filter(state="pending").update(data=site.data)
+    services.sync_domains(site)
+    return site
+
+
+def test_same_url_filed_twice_is_refused_whatever_the_first_ones_status(demo_users, client):
     u = demo_users
-    first = filed(u, "laishui_lsz", "http://same.laishui.gov.cn")
-    second = filed(u, "laishui_jyj", "HTTP://Same.Laishui.gov.cn:80/")  # the same site, typed differently
-    # Every reviewer sees it, in the queue and on the record.
+    first = filed(u, "laishui_lsz", "http://same.laishui.gov.cn")  # in review, no code yet
+    # The same site typed differently by another unit: refused at once, naming the record that has it.
+    with pytest.raises(Duplicate, match="已由“涞水镇人民政府”登记为“涞水镇人民政府网站”的首页网址（审核中）"):
+        filed(u, "laishui_jyj", "HTTPS://Same.Laishui.gov.cn:443/index.html?from=groupmessage")
+    assert Website.objects.filter(url_key="http://same.laishui.gov.cn").count() == 1
+    # Records of one site filed before this rule held: every reviewer sees them …
+    second = legacy_copy(filed(u, "laishui_jyj", "http://other.laishui.gov.cn"), "HTTP://Same.Laishui.gov.cn:80/")
     queue = {s.pk: s.url_clash for s in selectors.review_queue(u["laishui"])}
     assert queue[first.pk] and queue[second.pk]
     client.force_login(u["laishui"])
@@ -41,6 +57,7 @@ def test_same_url_filed_twice_is_caught_before_a_second_code(demo_users, client)
     assert first.site_code
     services.approve(actor=u["laishui"], website=second)
     services.approve(actor=u["baoding"], website=second)
+    # … and final approval never gives a second code.
     with pytest.raises(Duplicate, match=f"网站标识码 {first.site_code}"):
         services.approve(actor=u["hebei"], website=second)
     second.refresh_from_db()
@@ -61,7 +78,49 @@ def test_same_url_filed_twice_is_caught_before_a_second_code(demo_users, client)
     assert checked["files"][0]["errors"] == entry["errors"]
     # And the database itself refuses a second code for the same open URL.
     with pytest.raises(IntegrityError), transaction.atomic():
-        Website.objects.filter(pk=second.pk).update(site_code="1306239999")
+        Website.objects.filter(pk=second.pk).update(site_code="1306239999", url_key=first.url_key)
+
+
+HIDDEN_SPELLINGS = ["http://WWW.Coded.Laishui.gov.cn./", "https://www.coded.laishui.gov.cn:443/index.jsp",
+                    "http://www.coded.laishui.gov.cn/Default.aspx?utm_source=wx&from=timeline#top",
+                    "www.coded.laishui.gov.cn//", "ｈｔｔｐ://ｗｗｗ.coded.laishui.gov.cn/index.shtml?spm=1.2"]
+
+
+def test_no_spelling_of_a_coded_homepage_gets_a_second_code(demo_users, client):
+    u = demo_users
+    coded = approve_all(u, filed(u, "laishui_lsz", "http://www.coded.laishui.gov.cn"))
+    idn = approve_all(u, filed(u, "laishui_jyj", "http://涞水教育.laishui.gov.cn"))
+    town = Unit.objects.get(name="赵各庄镇人民政府")
+    spellings = HIDDEN_SPELLINGS + ["http://XN--WCVN6M94AI48B.laishui.gov.cn/index.html"]
+    for url in spellings:  # online, and as an other domain of a new site
+        with pytest.raises(Duplicate, match="网站标识码"):
+            services.save_draft(actor=u["laishui"], unit=town, via="import",
+                                filing=sample_filing(name="x", url=url, unit_name=town.name))
+        with pytest.raises(Duplicate, match="网站标识码"):
+            services.save_draft(actor=u["laishui"], unit=town, via="import", filing=with_domains(
+                sample_filing(name="x", url="http://zgz.laishui.gov.cn", unit_name=town.name), url))
+    # The dry run of a workbook with each spelling (a homepage URL cell needs its http:// or https://).
+    blank = imports.workbook_for(town)
+    for url in [u for u in spellings if "://" in u]:
+        data = fill_workbook(blank, [sample_filing(name="站", url=url, unit_name=town.name)])
+        batch = imports.dry_run(actor=u["laishui"], uploads=[("赵.xlsx", SimpleUploadedFile("赵.xlsx", data))])
+        [row] = batch.summary["files"][0]["rows"]
+        assert row["outcome"] == "error" and "第 3 行，B 列（首页网址）" in row["reason"], row
+        assert coded.site_code in row["reason"] or idn.site_code in row["reason"], row
+    assert Website.objects.filter(site_code__isnull=False).filter(
+        url_key__in=[coded.url_key, idn.url_key]).count() == 2
+
+
+def test_www_and_the_bare_domain_are_a_possible_duplicate_not_a_refusal(demo_users, client):
+    u = demo_users
+    first = filed(u, "laishui_lsz", "http://www.twin.laishui.gov.cn")
+    second = filed(u, "laishui_jyj", "http://twin.laishui.gov.cn/")  # saved: maybe another site
+    assert [t.site.pk for t in services.possible_duplicates(second.data, exclude_pk=second.pk)] == [first.pk]
+    client.force_login(u["laishui"])
+    page = client.get(f"/sites/{second.pk}/").content.decode()
+    assert 'data-testid="possible-duplicate"' in page and "只差“www.”" in page
+    queue = client.get("/sites/review/").content.decode()
+    assert queue.count('data-testid="possible-duplicate"') == 2
 
 
 def test_workbook_carries_the_code_so_a_new_homepage_url_is_a_change(demo_users):
@@ -151,18 +210,21 @@ def test_other_domains_are_the_same_site_everywhere(demo_users, client, capsys, 
     assert "第 4 行 / C 列（其他域名） / “https://jia.laishui.gov.cn”与第 3 行网站的首页网址相同" in capsys.readouterr().out
 
 
-def test_a_shared_domain_is_shown_to_reviewers_and_never_gets_a_second_code(demo_users, client):
+def test_a_shared_domain_is_refused_online_and_legacy_ones_never_get_a_second_code(demo_users, client):
     u = demo_users
     first = filed(u, "laishui_jyj", "http://shared.laishui.gov.cn")
     clerk = u["laishui_lsz"]
     client.force_login(clerk)
-    # Online, a clash with a site not yet coded is saved with a warning.
+    # Online, a clash with a site not yet coded is refused too, naming the field and the record.
     from .test_views import filing_post
 
     response = client.post("/sites/new/", filing_post(**{"basic-other_domains": "shared.laishui.gov.cn",
                                                          "then": "submit"}), follow=True)
     assert "其他域名“shared.laishui.gov.cn”已由" in response.content.decode()
-    second = Website.objects.get(name="龙门乡人民政府网站")
+    assert not Website.objects.filter(name="龙门乡人民政府网站").exists()
+    # Data saved before the rule: shown to reviewers, no second code.
+    second = legacy_copy(filed(u, "laishui_lsz", "http://lmx.laishui.gov.cn", name="龙门"), "http://lmx.laishui.gov.cn",
+                         ["shared.laishui.gov.cn"])
     assert list(second.domains.values_list("key", "field")) == [
         ("lmx.laishui.gov.cn", "homepage_url"), ("shared.laishui.gov.cn", "other_domains")]
     queue = {s.pk: s.url_clash for s in selectors.review_queue(u["laishui"])}

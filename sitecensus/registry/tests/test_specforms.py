@@ -52,6 +52,8 @@ def _parser_outcome(form_id, parsed_values, row_errors):
     for e in row_errors:
         if e.message in site_rules:
             continue  # a rule on the whole site (its columns), not on the row's values
+        if form.field(by_label[e.field]).workbook_only:
+            continue  # a life-change request's fields: online, a life change has its own form
         errors.setdefault(by_label[e.field], []).append(e.message)
     return dict(parsed_values), errors
 
@@ -105,8 +107,9 @@ def test_column_form_agrees_with_parser():
 def test_form_fields_from_spec():
     form = basic_info_form_class()()
     spec = load_forms()["basic_info"]
-    assert list(form.fields) == [f.code for f in spec.fields if not f.system]  # identity is the system's
-    for f in (f for f in spec.fields if not f.system):
+    online = [f for f in spec.fields if not f.system and not f.workbook_only]  # identity is the system's
+    assert list(form.fields) == [f.code for f in online]
+    for f in online:
         field = form.fields[f.code]
         assert field.label == f.label and field.required == f.required and field.help_text == f.help
     assert isinstance(form.fields["site_class"].widget, forms.Select)

@@ -11,7 +11,7 @@ from sitecensus.registry.formspec.parser import (
     CellError,
     parse_workbook,
 )
-from sitecensus.registry.formspec.spec import load_forms, validate_value
+from sitecensus.registry.formspec.spec import CURRENT_VERSION, load_forms, validate_value
 
 from .helpers import (
     BASIC_SHEET,
@@ -69,7 +69,7 @@ def test_round_trip():
     result = parse_workbook(data, filename="涞水县.xlsx", expected_unit_code=UNIT_CODE)
     assert result.ok, [str(e) for e in result.errors]
     assert (result.filename, result.unit_code, result.version, result.unit_name) == (
-        "涞水县.xlsx", UNIT_CODE, "2015.1", UNIT_NAME,
+        "涞水县.xlsx", UNIT_CODE, CURRENT_VERSION, UNIT_NAME,
     )
     assert [s.row for s in result.sites] == [3, 4]
     assert result.sites[0].values == clean("basic_info", sites[0])
@@ -146,7 +146,8 @@ def _set_meta(key, value):
 def test_old_template_version():
     data = edit(filled_workbook(), _set_meta("version", "2014.1"))
     result = parse_workbook(data, filename="旧.xlsx")
-    assert only_error(result).message == "模板版本 2014.1 已过期，请下载最新模板（当前版本 2015.1）"
+    assert only_error(result).message == (f"模板版本 2014.1 不是本系统发布过的版本（模板校验信息被修改或不是本系统的模板），"
+                                          f"请重新下载模板后填写（当前版本 {CURRENT_VERSION}）")
     assert result.sites == [] and not result.ok
 
 
@@ -193,7 +194,7 @@ def test_newer_template_is_not_called_expired():
     message = only_error(newer).message
     assert "比本系统的当前版本" in message and "过期" not in message
     older = parse_workbook(edit(filled_workbook(), _set_meta("version", "2014.1")), filename="旧.xlsx")
-    assert "已过期" in only_error(older).message
+    assert "不是本系统发布过的版本" in only_error(older).message
 
 
 def test_workbook_not_made_by_us():

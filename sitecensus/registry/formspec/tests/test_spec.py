@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from sitecensus.registry.formspec import spec
-from sitecensus.registry.formspec.spec import check_rules, load_forms, normalize_url, validate_value
+from sitecensus.registry.formspec.spec import CURRENT_VERSION, check_rules, load_forms, normalize_url, validate_value
 
 REPO = Path(__file__).resolve().parents[4]
 
@@ -17,7 +17,7 @@ BASIC_CODES = [
     "contact1_name", "contact1_phone", "contact1_mobile", "contact1_email",
     "contact2_name", "contact2_phone", "contact2_mobile", "contact2_email",
     "contact3_name", "contact3_phone", "contact3_mobile", "contact3_email",
-    "running_status", "remarks", "no_public_services", "site_code", "site_id",
+    "running_status", "remarks", "no_public_services", "life_reason", "merged_into", "new_url", "site_code", "site_id",
 ]
 COLUMN_CODES = ["site_url", "column_name", "column_url", "parent_column", "is_homepage", "column_class", "update_period", "remarks"]
 
@@ -28,7 +28,7 @@ def basic(code):
 
 def test_definitions_load():
     forms = load_forms()
-    assert forms is load_forms("2015.1")  # cached
+    assert forms is load_forms(CURRENT_VERSION)  # cached
     assert forms["basic_info"].codes == BASIC_CODES
     assert forms["columns"].codes == COLUMN_CODES
     assert forms["basic_info"].title == "政府网站基本信息表"
@@ -122,11 +122,12 @@ def test_choice_tolerates_full_width_forms():
 
 def test_normalize_url():
     assert normalize_url("HTTP://WWW.Lsx.GOV.cn:80/") == "http://www.lsx.gov.cn"
-    assert normalize_url("https://www.lsx.gov.cn:443") == "https://www.lsx.gov.cn"
+    assert normalize_url("https://www.lsx.gov.cn:443") == "http://www.lsx.gov.cn"  # one scheme: the same site
     assert normalize_url("http://www.lsx.gov.cn:8080/") == "http://www.lsx.gov.cn:8080"
-    assert normalize_url("http://www.lsx.gov.cn/Col/?id=1") == "http://www.lsx.gov.cn/Col/?id=1"
+    assert normalize_url("http://www.lsx.gov.cn/Col/?id=1") == "http://www.lsx.gov.cn/col?id=1"
     assert normalize_url("http://www.lsx.gov.cn/#top") == "http://www.lsx.gov.cn"
-    assert normalize_url("  www.LSX.gov.cn ") == "www.lsx.gov.cn"
+    assert normalize_url("  www.LSX.gov.cn ") == "http://www.lsx.gov.cn"
+    assert normalize_url("") == ""
 
 
 def test_contact_rules():

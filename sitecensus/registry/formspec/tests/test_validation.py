@@ -9,7 +9,7 @@ from openpyxl import Workbook, load_workbook
 
 from sitecensus.registry.formspec.check import check_main
 from sitecensus.registry.formspec.spec import FieldSpec, integer_bounds, load_forms, rule_phrases, validate_value
-from sitecensus.registry.formspec.workbook import COLUMN_ENTRY_ROWS, SITE_ENTRY_ROWS, field_validation
+from sitecensus.registry.formspec.workbook import _FORMAT_FORMULAS, COLUMN_ENTRY_ROWS, SITE_ENTRY_ROWS, field_validation
 
 from .helpers import BASIC_SHEET, COLUMN_SHEET, blank_workbook, column_letter, fill, good_column, good_site
 
@@ -39,7 +39,8 @@ def test_every_column_validates_from_its_definition(validations, form_id, field)
     letter = column_letter(BASIC_SHEET if form_id == "basic_info" else COLUMN_SHEET, field.code)
     rules = "；".join(rule_phrases(field))
     # Messages in Chinese, naming the field and its rules; required fields marked.
-    assert dv.showInputMessage and dv.showErrorMessage and dv.errorStyle == "stop"
+    style = _FORMAT_FORMULAS[field.type][1] if field.type in _FORMAT_FORMULAS else "stop"
+    assert dv.showInputMessage and dv.showErrorMessage and dv.errorStyle == style
     assert dv.promptTitle == (f"{field.label}（必填）" if field.required else field.label)
     assert dv.prompt.startswith(rules + "。")
     assert dv.error.startswith(f"“{field.label}”填写不符合要求。要求：")
@@ -54,6 +55,8 @@ def test_every_column_validates_from_its_definition(validations, form_id, field)
                                f'LEFT(LOWER(TRIM({letter}3)),8)="https://"))')
     elif field.type == "email":
         assert dv.type == "custom" and dv.formula1 == f'AND(LEN({letter}3)<={field.max_length},ISNUMBER(FIND("@",{letter}3)))'
+    elif field.type in _FORMAT_FORMULAS:  # phone, mobile, icp, ip: the format (test_workbook_formats.py)
+        assert dv.type == "custom" and dv.formula1 == _FORMAT_FORMULAS[field.type][0](f"{letter}3", field.max_length)
     elif field.type == "integer":
         assert (dv.type, dv.operator) == ("whole", "between")
         assert (int(dv.formula1), int(dv.formula2)) == integer_bounds(field)

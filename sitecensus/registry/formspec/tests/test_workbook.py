@@ -3,7 +3,7 @@ import time
 
 from openpyxl import load_workbook
 
-from sitecensus.registry.formspec.spec import load_forms
+from sitecensus.registry.formspec.spec import CURRENT_VERSION, load_forms
 from sitecensus.registry.formspec.workbook import (
     COLUMN_ENTRY_ROWS,
     SITE_ENTRY_ROWS,
@@ -36,13 +36,13 @@ def test_meta_stamp():
     wb = _load(blank_workbook())
     meta = {r[0].value: r[1].value for r in wb["_meta"].iter_rows()}
     forms = load_forms()
-    assert meta["version"] == "2015.1"
+    assert meta["version"] == CURRENT_VERSION
     assert meta["unit_code"] == UNIT_CODE
     assert meta["unit_name"] == UNIT_NAME
     assert meta["form_ids"] == "basic_info,columns"
     assert meta["generated_at"]
     assert meta["checksum"] == header_checksum(
-        "2015.1", UNIT_CODE, forms["basic_info"].codes, forms["columns"].codes
+        CURRENT_VERSION, UNIT_CODE, forms["basic_info"].codes, forms["columns"].codes
     )
 
 
