@@ -15,6 +15,9 @@ from django.db.backends.base.operations import BaseDatabaseOperations
 
 from sitecensus.core import dbtriggers
 
+# Hermetic tests: no name look-up, no connection but to loopback (tests/hermetic.py).
+pytest_plugins = ["tests.hermetic"]
+
 
 def pytest_configure(config):
     from django.conf import settings
