@@ -32,8 +32,11 @@ run: demo
 chromium:
 	@test -x /usr/bin/chromium || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) || echo "提示：未找到 /usr/bin/chromium，浏览器测试将失败（请安装 Debian 的 chromium 软件包）"; }
 
+# Every test, in parallel (pytest-xdist): TEST_WORKERS processes, each with its own test database
+# (SQLite: in memory; PostgreSQL: test_<name>_gw0, _gw1, …); a file's tests stay on one worker.
+TEST_WORKERS ?= auto
 test: $(STAMP) chromium
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

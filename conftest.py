@@ -99,6 +99,22 @@ def pytest_sessionstart(session):
     Client._login = _login_with_second_factor(Client._login)
 
 
+def _ensure_app_role(connection):
+    """The role is the cluster's, shared by every test database: parallel workers (pytest-xdist,
+    one database each) may create or grant it at the same moment; the loser tries again."""
+    from django.db import DatabaseError
+
+    from sitecensus.core import dbroles
+
+    for attempt in range(5):
+        try:
+            dbroles.ensure_app_role(connection, APP_ROLE)
+            return
+        except DatabaseError:  # "already exists", "tuple concurrently updated"
+            if attempt == 4:
+                raise
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Non-transactional tests run first and share the demo, loaded once."""
@@ -109,9 +125,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_demo()
         connection = connections["default"]
         if APP_ROLE and connection.vendor == "postgresql":
-            from sitecensus.core import dbroles
-
-            dbroles.ensure_app_role(connection, APP_ROLE)
+            _ensure_app_role(connection)
             _app_role_active = True
             _set_app_role(connection)
 
