@@ -147,6 +147,29 @@ def demo_users(db):
 
 
 @pytest.fixture
+def hosts_on_loopback(settings, db):
+    """For tests whose action scans or probes registered sites (the demo's are *.gov.cn): host
+    maps send every registered host to loopback, `extra` (a synthetic web's map) on top, so no
+    name reaches a resolver (tests/hermetic.py fails a test that tries)."""
+    from urllib.parse import urlsplit
+
+    from sitecensus.registry.models import Website, WebsiteColumn
+
+    def apply(extra: dict | None = None) -> dict:
+        hosts = set()
+        for url in [*Website.objects.values_list("homepage_url", flat=True),
+                    *WebsiteColumn.objects.values_list("url", flat=True)]:
+            try:
+                hosts.add(urlsplit(url).hostname)
+            except ValueError:
+                pass
+        settings.SCANNER_HOST_MAP = {**{host: "127.0.0.1" for host in hosts if host}, **(extra or {})}
+        return settings.SCANNER_HOST_MAP
+
+    return apply
+
+
+@pytest.fixture
 def live_demo(transactional_db):
     """For browser tests: the demo in a database the live server can see."""
     from sitecensus.portal.demo import load_demo

@@ -148,27 +148,9 @@ def test_schedule_spreads_probes(settings):
     assert 250 < len(ten_minutes) < 420  # spread: about 1/6 of the sites in any 10 minutes
 
 
-def _every_host_on_loopback(web):
-    """Host maps for every registered site: the synthetic ones onto the synthetic web, the demo's
-    (*.gov.cn, also due) onto loopback, where nothing answers for them. No name reaches a resolver."""
-    from urllib.parse import urlsplit
-
-    from sitecensus.registry.models import WebsiteColumn
-
-    urls = [*Website.objects.values_list("homepage_url", flat=True),
-            *WebsiteColumn.objects.values_list("url", flat=True)]
-    hosts = set()
-    for url in urls:
-        try:
-            hosts.add(urlsplit(url).hostname)
-        except ValueError:
-            pass
-    return {**{host: "127.0.0.1" for host in hosts if host}, **web.host_map()}
-
-
-def test_scheduler_runs_embedded(web, sites, settings):
+def test_scheduler_runs_embedded(web, sites, settings, hosts_on_loopback):
     settings.PROBES_PER_DAY = 1440  # every site due each minute, so one tick probes all
-    settings.SCANNER_HOST_MAP = _every_host_on_loopback(web)
+    hosts_on_loopback(web.host_map())  # the demo's sites are due too: onto loopback, never resolved
     call_command("run_scheduler", "--once", "--tick", "60")
     assert Probe.objects.filter(website__in=sites).count() == len(sites)
 
