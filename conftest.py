@@ -1,6 +1,7 @@
 """Suite-wide fixtures: the demo tree loaded once into the test database, a
 quick argon2 for test accounts, and the audit triggers lifted only while the
-test runner itself empties tables between transactional tests.
+test runner itself empties tables between transactional tests (which then loads the
+demo again: every test starts with it, in any order and on any pytest-xdist worker).
 
 On PostgreSQL with SITECENSUS_TEST_APP_ROLE set (as .ci/run does), the tables are
 created by the owner and every test then runs as the application role (row
@@ -37,6 +38,7 @@ _original_flush = BaseDatabaseOperations.execute_sql_flush
 
 APP_ROLE = os.environ.get("SITECENSUS_TEST_APP_ROLE", "")
 _app_role_active = False
+_demo_shared = False  # the session's demo is loaded: a flush loads it again
 
 
 def _set_app_role(connection):
@@ -68,6 +70,12 @@ def _flush_with_triggers_lifted(self, sql_list):
                 for statement in dbtriggers.create_registered_sql(vendor, table, self.connection):
                     cursor.execute(statement)
         _set_app_role(self.connection)
+    if _demo_shared and self.connection.alias == "default":
+        # A transactional test emptied the tables: the tests after it (in whatever order the
+        # suite runs, and on whichever worker) find the demo as the first test did.
+        from sitecensus.portal.demo import load_demo
+
+        load_demo()
 
 
 BaseDatabaseOperations.execute_sql_flush = _flush_with_triggers_lifted
@@ -117,10 +125,11 @@ def _ensure_app_role(connection):
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Non-transactional tests run first and share the demo, loaded once."""
+    """The demo, loaded once; tests roll back their changes, and a transactional test's flush
+    loads it again (see _flush_with_triggers_lifted)."""
     from sitecensus.portal.demo import load_demo
 
-    global _app_role_active
+    global _app_role_active, _demo_shared
     with django_db_blocker.unblock():
         load_demo()
         connection = connections["default"]
@@ -128,6 +137,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
             _ensure_app_role(connection)
             _app_role_active = True
             _set_app_role(connection)
+    _demo_shared = True
 
 
 @pytest.fixture(autouse=True)
@@ -171,7 +181,8 @@ def hosts_on_loopback(settings, db):
 
 @pytest.fixture
 def live_demo(transactional_db):
-    """For browser tests: the demo in a database the live server can see."""
+    """For browser tests: the demo in a database the live server can see (committed: present
+    since the session began or the last flush; loaded here should it be missing)."""
     from sitecensus.portal.demo import load_demo
 
     load_demo()
