@@ -157,10 +157,11 @@ def demo_users(db):
 
 
 @pytest.fixture
-def hosts_on_loopback(settings, db):
+def hosts_on_loopback(settings):
     """For tests whose action scans or probes registered sites (the demo's are *.gov.cn): host
     maps send every registered host to loopback, `extra` (a synthetic web's map) on top, so no
-    name reaches a resolver (tests/hermetic.py fails a test that tries)."""
+    name reaches a resolver (tests/hermetic.py fails a test that tries). Call it with database
+    access (db, transactional_db or a live server's demo), after the sites are registered."""
     from urllib.parse import urlsplit
 
     from sitecensus.registry.models import Website, WebsiteColumn
