@@ -8,13 +8,20 @@ the attempt is recorded and the test fails afterwards. The synthetic web is reac
 host maps onto 127.0.0.1 only (SCANNER_HOST_MAP, Chromium's --host-resolver-rules).
 
 Allowed: "localhost" and its aliases, IP literals (a connection is then checked: loopback or the
-unspecified address only), Unix sockets. Proof: tests/test_hermetic.py."""
+unspecified address only), Unix sockets. Proof: tests/test_hermetic.py.
+
+Python subprocesses the tests start (gunicorn, Celery workers, the CLI) are guarded too:
+tests/hermetic_site/sitecustomize.py installs the same guard in them (through PYTHONPATH), and
+they write what they attempted to a file that the test's process reads after each phase."""
 
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
+import tempfile
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -27,6 +34,10 @@ _real_connect_ex = socket.socket.connect_ex
 
 _violations: list[str] = []
 _lock = threading.Lock()
+LOG_ENV = "SITECENSUS_HERMETIC_LOG"  # where a subprocess writes its attempts
+SITE_DIR = Path(__file__).resolve().parent / "hermetic_site"
+_log_path: str | None = None  # set in a subprocess: attempts go to the test process's file
+_own_log: str | None = None  # in the test process: the file its subprocesses write to
 
 
 class HermeticViolation(AssertionError):
@@ -64,8 +75,31 @@ def loopback(host) -> bool:
 
 
 def _record(what: str) -> None:
+    if _log_path:
+        try:
+            with open(_log_path, "a", encoding="utf-8") as log:
+                log.write(f"{what}（子进程 {os.getpid()}）\n")
+        except OSError:
+            pass
+        return
     with _lock:
         _violations.append(what)
+
+
+def _from_subprocesses() -> None:
+    """What the test's subprocesses attempted since the last look."""
+    if not _own_log:
+        return
+    try:
+        with open(_own_log, "r+", encoding="utf-8") as log:
+            lines = [line.strip() for line in log if line.strip()]
+            log.seek(0)
+            log.truncate()
+    except OSError:
+        return
+    if lines:
+        with _lock:
+            _violations.extend(lines)
 
 
 def _guard_lookup(name):
@@ -109,7 +143,11 @@ def _connect_ex(self, address):
     return _real_connect_ex(self, address)
 
 
-def install() -> None:
+def install(log: str | None = None) -> None:
+    global _log_path
+    _log_path = log
+    if socket.socket.connect is _connect:
+        return
     for name in _real:
         setattr(socket, name, _guard_lookup(name))
     socket.socket.connect = _connect
@@ -124,7 +162,14 @@ def uninstall() -> None:
 
 
 def pytest_configure(config):
-    install()
+    global _own_log
+    install()  # this process records in memory (even an xdist worker started by a guarded one)
+    fd, _own_log = tempfile.mkstemp(prefix="sitecensus-hermetic-", suffix=".log")
+    os.close(fd)
+    os.environ[LOG_ENV] = _own_log
+    paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    if str(SITE_DIR) not in paths:
+        os.environ["PYTHONPATH"] = os.pathsep.join([str(SITE_DIR), *paths])
     # Django's mail headers ask for the machine's fully qualified name (a resolver query).
     try:
         from django.core.mail.utils import DNS_NAME
@@ -136,9 +181,12 @@ def pytest_configure(config):
 
 def pytest_unconfigure(config):
     uninstall()
+    if _own_log:
+        Path(_own_log).unlink(missing_ok=True)
 
 
 def _check(phase: str, start: int) -> None:
+    _from_subprocesses()
     with _lock:
         new = _violations[start:]
         del _violations[start:]
@@ -155,6 +203,7 @@ def _wrap(phase):
         try:
             result = yield
         except BaseException as error:
+            _from_subprocesses()
             with _lock:
                 new = _violations[start:]
                 del _violations[start:]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-INNER = '''
+INNER = r'''
 import socket
 import threading
 
@@ -45,6 +45,14 @@ def test_a_background_thread_resolving_a_name():
     thread.join()
 
 
+def test_a_subprocess_resolving_a_name():
+    import subprocess
+    import sys
+
+    code = "import socket\ntry:\n    socket.getaddrinfo('sub.example.org', 443)\nexcept OSError:\n    pass\n"
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
 def test_loopback_is_allowed():
     with socket.socket() as server:
         server.bind(("127.0.0.1", 0))
@@ -68,8 +76,9 @@ def test_the_guard_fails_tests_that_leave_loopback(tmp_path):
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     out = result.stdout + result.stderr
     assert result.returncode == 1, out
-    assert "3 failed, 1 passed" in out, out
+    assert "4 failed, 1 passed" in out, out
     assert "解析域名 www.laishui.gov.cn" in out and "连接 192.0.2.7:80" in out and "解析域名 example.org" in out, out
+    assert "解析域名 sub.example.org（getaddrinfo）（子进程" in out, out
 
 
 def test_this_run_is_guarded():
@@ -78,3 +87,4 @@ def test_this_run_is_guarded():
 
     assert socket.getaddrinfo is not hermetic._real["getaddrinfo"]
     assert socket.socket.connect is hermetic._connect
+    assert str(hermetic.SITE_DIR) in os.environ["PYTHONPATH"].split(os.pathsep)  # and in subprocesses
