@@ -32,8 +32,16 @@ run: demo
 chromium:
 	@test -x /usr/bin/chromium || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) || echo "提示：未找到 /usr/bin/chromium，浏览器测试将失败（请安装 Debian 的 chromium 软件包）"; }
 
+# Every test, in parallel (pytest-xdist): TEST_WORKERS processes, each with its own test database
+# (SQLite: in memory; PostgreSQL: test_<name>_gw0, _gw1, …). Each worker runs its share in the
+# suite's order (tests that flush the database after those that share the demo, browser tests
+# last); an idle worker takes tests from the end of a busy one's share (--dist worksteal).
+# The order is random (pytest-randomly); the seed is printed: `make test TEST_SEED=N` repeats it.
+TEST_WORKERS ?= auto
+TEST_SEED ?=
 test: $(STAMP) chromium
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	@seed=$(if $(TEST_SEED),$(TEST_SEED),$$(date +%s)); echo "测试顺序种子 $$seed（重现：make test TEST_SEED=$$seed）"; \
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist worksteal --randomly-seed=$$seed $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

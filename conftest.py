@@ -1,6 +1,7 @@
 """Suite-wide fixtures: the demo tree loaded once into the test database, a
 quick argon2 for test accounts, and the audit triggers lifted only while the
-test runner itself empties tables between transactional tests.
+test runner itself empties tables between transactional tests (which then loads the
+demo again: every test starts with it, in any order and on any pytest-xdist worker).
 
 On PostgreSQL with SITECENSUS_TEST_APP_ROLE set (as .ci/run does), the tables are
 created by the owner and every test then runs as the application role (row
@@ -14,6 +15,9 @@ from django.db.backends.signals import connection_created
 from django.db.backends.base.operations import BaseDatabaseOperations
 
 from sitecensus.core import dbtriggers
+
+# Hermetic tests: no name look-up, no connection but to loopback (tests/hermetic.py).
+pytest_plugins = ["tests.hermetic"]
 
 
 def pytest_configure(config):
@@ -34,6 +38,7 @@ _original_flush = BaseDatabaseOperations.execute_sql_flush
 
 APP_ROLE = os.environ.get("SITECENSUS_TEST_APP_ROLE", "")
 _app_role_active = False
+_demo_shared = False  # the session's demo is loaded: a flush loads it again
 
 
 def _set_app_role(connection):
@@ -65,6 +70,12 @@ def _flush_with_triggers_lifted(self, sql_list):
                 for statement in dbtriggers.create_registered_sql(vendor, table, self.connection):
                     cursor.execute(statement)
         _set_app_role(self.connection)
+    if _demo_shared and self.connection.alias == "default":
+        # A transactional test emptied the tables: the tests after it (in whatever order the
+        # suite runs, and on whichever worker) find the demo as the first test did.
+        from sitecensus.portal.demo import load_demo
+
+        load_demo()
 
 
 BaseDatabaseOperations.execute_sql_flush = _flush_with_triggers_lifted
@@ -96,21 +107,37 @@ def pytest_sessionstart(session):
     Client._login = _login_with_second_factor(Client._login)
 
 
+def _ensure_app_role(connection):
+    """The role is the cluster's, shared by every test database: parallel workers (pytest-xdist,
+    one database each) may create or grant it at the same moment; the loser tries again."""
+    from django.db import DatabaseError
+
+    from sitecensus.core import dbroles
+
+    for attempt in range(5):
+        try:
+            dbroles.ensure_app_role(connection, APP_ROLE)
+            return
+        except DatabaseError:  # "already exists", "tuple concurrently updated"
+            if attempt == 4:
+                raise
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Non-transactional tests run first and share the demo, loaded once."""
+    """The demo, loaded once; tests roll back their changes, and a transactional test's flush
+    loads it again (see _flush_with_triggers_lifted)."""
     from sitecensus.portal.demo import load_demo
 
-    global _app_role_active
+    global _app_role_active, _demo_shared
     with django_db_blocker.unblock():
         load_demo()
         connection = connections["default"]
         if APP_ROLE and connection.vendor == "postgresql":
-            from sitecensus.core import dbroles
-
-            dbroles.ensure_app_role(connection, APP_ROLE)
+            _ensure_app_role(connection)
             _app_role_active = True
             _set_app_role(connection)
+    _demo_shared = True
 
 
 @pytest.fixture(autouse=True)
@@ -131,8 +158,33 @@ def demo_users(db):
 
 
 @pytest.fixture
+def hosts_on_loopback(settings):
+    """For tests whose action scans or probes registered sites (the demo's are *.gov.cn): host
+    maps send every registered host to loopback, `extra` (a synthetic web's map) on top, so no
+    name reaches a resolver (tests/hermetic.py fails a test that tries). Call it with database
+    access (db, transactional_db or a live server's demo), after the sites are registered."""
+    from urllib.parse import urlsplit
+
+    from sitecensus.registry.models import Website, WebsiteColumn
+
+    def apply(extra: dict | None = None) -> dict:
+        hosts = set()
+        for url in [*Website.objects.values_list("homepage_url", flat=True),
+                    *WebsiteColumn.objects.values_list("url", flat=True)]:
+            try:
+                hosts.add(urlsplit(url).hostname)
+            except ValueError:
+                pass
+        settings.SCANNER_HOST_MAP = {**{host: "127.0.0.1" for host in hosts if host}, **(extra or {})}
+        return settings.SCANNER_HOST_MAP
+
+    return apply
+
+
+@pytest.fixture
 def live_demo(transactional_db):
-    """For browser tests: the demo in a database the live server can see."""
+    """For browser tests: the demo in a database the live server can see (committed: present
+    since the session began or the last flush; loaded here should it be missing)."""
     from sitecensus.portal.demo import load_demo
 
     load_demo()

@@ -18,7 +18,9 @@ def browser_type_launch_args(browser_type_launch_args):
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
         "args": ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 # Hermetic: the browser resolves no name but localhost (tests/hermetic.py).
+                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost"],
     }
 
 

@@ -10,8 +10,9 @@ from sitecensus.spotcheck.models import Batch
 from .conftest import login
 
 
-def test_batch_from_draw_to_published_notice(page, site, settings):
-    settings.SCANNER_TIMEOUT = 2  # the demo's domains do not resolve here: fail fast
+def test_batch_from_draw_to_published_notice(page, site, settings, hosts_on_loopback):
+    settings.SCANNER_TIMEOUT = 2
+    hosts_on_loopback()  # the batch's scan reaches the demo's domains on loopback only, never a resolver
     page.on("dialog", lambda dialog: dialog.accept())
     login(page, site, "guoban", DEMO_PASSWORD)
     page.click("nav.mainnav >> text=抽查")

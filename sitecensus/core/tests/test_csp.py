@@ -14,9 +14,14 @@ STYLE_ATTR = re.compile(r"\sstyle\s*=", re.I)
 STYLE_TAG = re.compile(r"<style\b", re.I)
 
 
+PACKAGE = Path(__file__).resolve().parents[2]  # the sitecensus package, wherever it is checked out
+
+
 def _templates():
+    """The project's own templates: those under the package (not Django's or a library's, even
+    when the checkout folder is itself named sitecensus and holds the virtualenv)."""
     roots = [Path(d) for d in settings.TEMPLATES[0]["DIRS"]]
-    roots += [Path(d) for d in get_app_template_dirs("templates") if "sitecensus" in str(d)]
+    roots += [Path(d) for d in get_app_template_dirs("templates") if Path(d).resolve().is_relative_to(PACKAGE)]
     for root in roots:
         yield from root.rglob("*.html")
 

@@ -47,16 +47,16 @@ def test_inline_job_runs_and_its_page_follows_it(client, demo_users):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor == "sqlite", reason="the in-memory SQLite test database locks whole tables "
-                    "between threads; the embedded WAL file is tested through a real server (tests/server)")
+                    "between threads; the embedded WAL file is tested through a real server "
+                    "(sitecensus/registry/tests/test_import_concurrency.py)")
 def test_embedded_worker_runs_jobs_without_holding_the_request(client, settings, live_demo):
     from sitecensus.accounts.models import User
 
     settings.JOBS_MODE = "thread"
     RELEASE.clear()
     user = User.objects.get(username="laishui")
-    started = time.monotonic()
     queued = services.enqueue("test_wait", actor=user, label="后台任务", params={"steps": 2})
-    assert time.monotonic() - started < 1 and queued.status in ("queued", "running")
+    assert queued.status in ("queued", "running")  # returned while the job waits for RELEASE
     client.force_login(user)
     for _ in range(50):
         status = client.get(f"/jobs/{queued.pk}.json").json()

@@ -69,7 +69,7 @@ PAGES: dict[str, tuple[str, frozenset, str | None]] = {
     "accounts:otp_reset": (POST, {ORGANIZER, SECURITY}, "account"),  # the issuing parent, or secadmin
     "accounts:privileged": (GET, {NATIONAL, SECURITY}, None),  # secadmin asks, a national admin approves
     "accounts:privileged_request": (POST, {SECURITY}, None),
-    "accounts:privileged_decide": (POST, NOBODY, "missing"),
+    "accounts:privileged_decide": (POST, NATIONAL_ONLY, "privileged_reset"),  # not the requester
     "orgs:unit_list": (GET, LOGGED_IN, None),  # each sees its scope (a site login, the auditor: none)
     "orgs:unit_export": (GET, LOGGED_IN, None),
     "orgs:my_unit": (GET, LOGGED_IN, None),  # one's own unit
@@ -97,8 +97,8 @@ PAGES: dict[str, tuple[str, frozenset, str | None]] = {
     "registry:exception_grant": (POST, NOBODY, None),  # names its unit in the form: none given
     "registry:workbook_check": (GET, BUSINESS, None),
     "registry:import_upload": (GET, OPERATORS, None),
-    "registry:import_batch": (GET, NOBODY, "missing"),
-    "registry:import_step": (POST, NOBODY, "missing"),
+    "registry:import_batch": (GET, LOGGED_IN, "import"),  # one's own upload only
+    "registry:import_step": (POST, LOGGED_IN, "import"),
     "registry:workbook_download": (GET, {ORGANIZER, REPORTER}, "unit"),  # its own or the one directly above
     "campaigns:list": (GET, {NATIONAL, SYSTEM}, None),
     "campaigns:new": (GET, NATIONAL_ONLY, None),
@@ -122,18 +122,18 @@ PAGES: dict[str, tuple[str, frozenset, str | None]] = {
     "scoring:compare_export": (GET, LOGGED_IN, None),
     "scoring:result_export": (GET, LOGGED_IN, None),
     "scoring:report": (GET, OPERATORS, None),  # the national office gets its national summary
-    "scoring:report_detail": (GET, NOBODY, "missing"),
-    "evidence:download": (GET, NOBODY, "missing"),
-    "evidence:remove": (POST, NOBODY, "missing"),
+    "scoring:report_detail": (GET, OPERATORS, "inspection_report"),  # the author and the units above
+    "evidence:download": (GET, UNIT_PEOPLE, "evidence"),
+    "evidence:remove": (POST, UNIT_PEOPLE, "evidence"),
     "inbox:inbox": (GET, LOGGED_IN, None),
-    "inbox:message": (GET, NOBODY, "missing"),
+    "inbox:message": (GET, LOGGED_IN, "message"),  # its own unit's
     "inbox:remind_page": (GET, OPERATORS, None),
     "inbox:remind": (POST, OPERATORS, None),
     "scanner:site": (GET, UNIT_PEOPLE, "site"),
     "scanner:scan_now": (POST, OPERATORS, "site"),
-    "scanner:run": (GET, NOBODY, "missing"),
-    "scanner:run_status": (GET, NOBODY, "missing"),
-    "scanner:decide": (POST, NOBODY, "missing"),
+    "scanner:run": (GET, LOGGED_IN, "scan_run"),  # the requester's
+    "scanner:run_status": (GET, LOGGED_IN, "scan_run"),
+    "scanner:decide": (POST, {ORGANIZER}, "suggestion"),  # the inspecting unit (its card's scorer)
     "spotcheck:batch_list": (GET, NATIONAL_ONLY, None),
     "spotcheck:batch": (GET, NATIONAL_ONLY, "batch"),
     "spotcheck:batch_action": (POST, NATIONAL_ONLY, "batch"),
@@ -141,9 +141,9 @@ PAGES: dict[str, tuple[str, frozenset, str | None]] = {
     "spotcheck:site": (GET, NATIONAL_ONLY, "bsite"),
     "spotcheck:notice": (GET, NOBODY, "batch"),  # no notice composed yet
     "spotcheck:notice_correct": (POST, NOBODY, "batch"),  # no notice published yet (scope: spotcheck tests)
-    "spotcheck:notice_detail": (GET, NOBODY, "missing"),  # scope: spotcheck/tests/test_corrections.py
-    "spotcheck:notice_detail_excel": (GET, NOBODY, "missing"),
-    "spotcheck:notice_detail_pdf": (GET, NOBODY, "missing"),
+    "spotcheck:notice_detail": (GET, NATIONAL_ONLY, "notice"),  # scope: spotcheck/tests/test_corrections.py
+    "spotcheck:notice_detail_excel": (GET, NATIONAL_ONLY, "notice"),
+    "spotcheck:notice_detail_pdf": (GET, NATIONAL_ONLY, "notice"),
     "spotcheck:notice_excel": (GET, NOBODY, "batch"),
     "spotcheck:notice_pdf": (GET, NOBODY, "batch"),
     "stats:index": (GET, BUSINESS, None),
@@ -155,18 +155,18 @@ PAGES: dict[str, tuple[str, frozenset, str | None]] = {
     "public:news_list": (GET, ALL, None),
     "public:news_detail": (GET, ALL, "news"),
     "public:notices": (GET, ALL, None),
-    "public:notice_detail": (GET, NOBODY, "missing"),
-    "public:notice_pdf": (GET, NOBODY, "missing"),
+    "public:notice_detail": (GET, ALL, "notice"),  # published: public
+    "public:notice_pdf": (GET, ALL, "notice"),
     "public:report_list": (GET, BUSINESS, None),
-    "public:report_detail": (GET, NOBODY, "missing"),
+    "public:report_detail": (GET, BUSINESS, "public_report"),
     "public:news_manage": (GET, NATIONAL_ONLY, None),
     "public:news_new": (GET, NATIONAL_ONLY, None),
     "public:news_edit": (GET, NATIONAL_ONLY, "news"),
     "api_tokens:list": (GET, BUSINESS | {AUDIT}, None),
-    "api_tokens:revoke": (POST, NOBODY, "missing"),
-    "jobs:job": (GET, NOBODY, "missing"),
-    "jobs:status": (GET, NOBODY, "missing"),
-    "jobs:file": (GET, NOBODY, "missing"),  # a job's file: its requester only
+    "api_tokens:revoke": (POST, TOKEN_HOLDERS, "token"),  # one's own
+    "jobs:job": (GET, LOGGED_IN, "job"),  # the requester's
+    "jobs:status": (GET, LOGGED_IN, "job"),
+    "jobs:file": (GET, LOGGED_IN, "job"),  # a job's file: its requester only
 }
 
 # API operations (token auth), by operationId: the roles whose token (with every grant its
@@ -210,10 +210,10 @@ API: dict[str, tuple[frozenset, str | None]] = {
     "life_site": ({ORGANIZER, REPORTER}, "site"),  # the national office files none
     "open_inspection": ({ORGANIZER}, "site"),  # the organizing unit above
     "create_import": (BUSINESS, None),  # the dry run refuses the file, reached
-    "get_import": (NOBODY, "missing"),
-    "confirm_import": (NOBODY, "missing"),
-    "cancel_import": (NOBODY, "missing"),
-    "get_job": (NOBODY, "missing"),
+    "get_import": (BUSINESS, "import"),  # one's own upload
+    "confirm_import": (BUSINESS, "import"),  # one's own upload
+    "cancel_import": (BUSINESS, "import"),  # one's own upload
+    "get_job": (TOKEN_HOLDERS, "job"),
     "upload_card_files": (BUSINESS, "card"),  # 409: the card is submitted
     "get_evidence": (BUSINESS, "evidence"),
     "list_suggestions": (NOBODY, "card"),  # a self-check card has no scanner suggestions
@@ -345,14 +345,110 @@ def objects(kind: str, role: str) -> tuple[dict | None, dict | None]:
                                         sha256="0", content=png_bytes(), uploaded_by=User.objects.get(
                                             username="laishui_lsz"))
         return {"pk": f.pk}, {"pk": f.pk + 1000}
-    if kind == "missing":  # objects the demo has none of: nobody reaches a missing one
-        return None, {"pk": 999999}
+    made = _personal(kind, role) if kind in PERSONAL else _PREPARED.get(kind)
+    if made is not None:
+        return made
     raise AssertionError(f"unknown object kind {kind}")
+
+
+# Objects that are someone's own (their job, upload, token, scan, their unit's message): the one
+# in scope is the role's own, the one out of scope another account's (河北省's organizer).
+PERSONAL = {"job", "import", "scan_run", "token", "message"}
+OTHER = "hebei"
+
+
+def _personal(kind: str, role: str):
+    user = User.objects.get(username=USERNAMES.get(role, USERNAMES[REPORTER]))
+    other = User.objects.get(username=OTHER)
+    return _own(kind, user), _own(kind, other)
+
+
+def _own(kind: str, user):
+    from django.conf import settings
+
+    if kind == "job":
+        from sitecensus.jobs.models import Job
+
+        name = f"matrix-{user.pk}.xlsx"
+        (settings.VAR_DIR / "exports").mkdir(parents=True, exist_ok=True)
+        (settings.VAR_DIR / "exports" / name).write_bytes(b"PK")
+        job = Job.objects.create(kind="export", label="矩阵", status=Job.Status.DONE, requested_by=user,
+                                 result={"file": name, "filename": "矩阵.xlsx"})
+        return {"pk": job.pk}
+    if kind == "import":
+        from sitecensus.registry.models import ImportBatch
+
+        if user.unit_id is None:
+            return None
+        return {"pk": ImportBatch.objects.create(uploaded_by=user, unit=user.unit).pk}
+    if kind == "scan_run":
+        from sitecensus.scanner.models import ScanRun
+
+        return {"pk": ScanRun.objects.create(kind=ScanRun.Kind.SCAN, requested_by=user).pk}
+    if kind == "token":
+        from sitecensus.api import policy as api_policy
+        from sitecensus.api import services as api_services
+
+        if not api_policy.may_hold_tokens(user):
+            return None
+        token = api_services.create_token(actor=user, name="矩阵", days=30, scopes=api_services.scopes_for(user))[0]
+        return {"pk": token.pk}
+    if kind == "message":
+        from sitecensus.inbox.models import Message
+
+        if user.unit_id is None:
+            return None
+        return {"pk": Message.objects.create(unit=user.unit, kind=Message.Kind.REMIND_SELFCHECK, title="矩阵",
+                                             body="矩阵").pk}
+    raise AssertionError(kind)
+
+
+# Objects that take long to make (a published notice): made once per test, before the roles.
+_PREPARED: dict[str, tuple[dict | None, dict | None]] = {}
+
+
+def prepare(kind: str | None) -> None:
+    _PREPARED.clear()
+    users = {u.username: u for u in User.objects.select_related("unit")}
+    if kind == "notice":
+        from sitecensus.spotcheck.tests.test_corrections import published
+
+        _PREPARED[kind] = ({"pk": published(users).pk}, None)  # out of scope: spotcheck/tests
+    elif kind == "inspection_report":
+        from sitecensus.scoring.services.upward import save_report
+
+        inside = save_report(actor=users["laishui"], narrative="矩阵", submit=True)
+        outside = save_report(actor=users["baoding"], narrative="矩阵", submit=True)  # above 涞水县
+        _PREPARED[kind] = ({"pk": inside.pk}, {"pk": outside.pk})
+    elif kind == "privileged_reset":
+        from sitecensus.accounts import services as accounts
+
+        target = users["sysadmin"]
+        target.email = "sysadmin@example.test"  # the new password goes to the holder's own mail
+        target.save(update_fields=["email"])
+        pending = accounts.request_privileged_reset(actor=users["secadmin"], account=target,
+                                                    reason="矩阵")
+        _PREPARED[kind] = ({"pk": pending.pk}, None)  # national: one scope
+    elif kind == "suggestion":
+        from sitecensus.scanner.models import Suggestion
+
+        def made(code):
+            return {"pk": Suggestion.objects.create(website=Website.objects.get(site_code=code), indicator="A1",
+                                                    entry={"count": 1}, summary="矩阵", evidence=[]).pk}
+
+        _PREPARED[kind] = (made("1306230002"), made("bm01040001"))
+    elif kind == "public_report":
+        from sitecensus.public import services as public
+
+        def made(code):
+            return {"pk": public.submit_report(website_pk=_site(code), category="stale", description="矩阵：栏目不更新").pk}
+
+        _PREPARED[kind] = (made("1306230002"), made("bm01040001"))
 
 
 # Roles that see every object of a kind: for them "out of scope" does not exist.
 WHOLE = {"site": {NATIONAL}, "unit": {NATIONAL, SYSTEM, SECURITY}, "card": {NATIONAL},
-         "account": {SECURITY}, "version": {NATIONAL}}
+         "account": {SECURITY}, "version": {NATIONAL}, "inspection_report": {NATIONAL}, "public_report": {NATIONAL}}
 
 
 def _outcome(response, role) -> str:
@@ -373,8 +469,9 @@ def _login(client, role):
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
-def test_page_permissions(client, demo_users, name, settings):
+def test_page_permissions(client, demo_users, name, settings, tmp_path, hosts_on_loopback):
     settings.RATELIMIT_ENABLE = False
+    hosts_on_loopback()  # "scan now" scans a demo site: its host is never resolved
     method, allowed, kind = PAGES[name]
     params = all_routes()[name][1]
     failures = []
@@ -384,6 +481,8 @@ def test_page_permissions(client, demo_users, name, settings):
             kwargs = {params[0]: kwargs["pk"], **{k: v for k, v in kwargs.items() if k != "pk"}}
         return reverse(name, kwargs=kwargs or None)
 
+    settings.VAR_DIR = tmp_path
+    prepare(kind)
     for role in ROLES:
         savepoint = transaction.savepoint()  # each role starts from the same data (no side effects)
         inside, outside = objects(kind, role) if kind else ({}, None)
@@ -437,13 +536,15 @@ def test_api_routes(client, demo_users, name):
 
 
 @pytest.mark.parametrize("name", sorted(API))
-def test_api_permissions(client, demo_users, name):
+def test_api_permissions(client, demo_users, name, settings, tmp_path):
     from sitecensus.api.tests.test_permissions import MATRIX
 
     allowed, kind = API[name]
     method, path = api_operations()[name]
     body = MATRIX.get(name, (None, None, None))[2]
     failures = []
+    settings.VAR_DIR = tmp_path
+    prepare(kind)
     for role in ROLES:
         savepoint = transaction.savepoint()
         raw = _token(role)

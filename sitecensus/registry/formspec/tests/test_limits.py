@@ -7,7 +7,6 @@ import random
 import string
 import subprocess
 import sys
-import time
 import zipfile
 from io import BytesIO
 from pathlib import Path
@@ -76,15 +75,13 @@ def test_shared_strings_bomb_is_refused_by_forms_check_fast_and_small(tmp_path, 
     path = tmp_path / "炸弹.xlsx"
     path.write_bytes(make())
     assert path.stat().st_size < 20 * limits.MB
-    started = time.monotonic()
     run = subprocess.run([sys.executable, "-c", MEASURED_CLI, "forms", "check", str(path)],
                          capture_output=True, text=True, cwd=REPO, timeout=120,
                          env={**os.environ, "PYTHONPATH": str(REPO)})
-    elapsed = time.monotonic() - started
     peak_mb = int(run.stderr.split("MAXRSS_KB=")[1].split()[0]) / 1024
     assert run.returncode == 1, run.stdout + run.stderr
     assert "炸弹.xlsx" in run.stdout and words in run.stdout
-    assert elapsed < 10 and peak_mb < 300, (elapsed, peak_mb)
+    assert peak_mb < 300, peak_mb  # its time: bench/test_limits.py
 
 
 def test_a_real_workbook_passes_and_shared_strings_are_still_read():

@@ -1,5 +1,4 @@
 import re
-import time
 
 import pytest
 
@@ -242,9 +241,7 @@ def test_oversized_file_refused_before_openpyxl(monkeypatch):
 
     monkeypatch.setattr(parser_mod, "load_workbook", boom)
     data = b"PK\x03\x04" + bytes(50 * 1024 * 1024)
-    start = time.perf_counter()
-    result = parse_workbook(data, filename="大.xlsx")
-    assert time.perf_counter() - start < 1
+    result = parse_workbook(data, filename="大.xlsx")  # openpyxl never runs (boom); the time: bench/test_limits.py
     assert "超过单个文件 20 MB 的上限" in only_error(result).message
     assert MAX_FILE_BYTES == 20 * 1024 * 1024
 
@@ -418,12 +415,9 @@ def _many_columns(n_sites, per_site):
 
 def test_ten_thousand_column_rows_accepted():
     data = blank_workbook(sites=_many_columns(20, 500))
-    start = time.perf_counter()
-    result = parse_workbook(data, filename="大.xlsx")
-    elapsed = time.perf_counter() - start
+    result = parse_workbook(data, filename="大.xlsx")  # its time: bench/test_limits.py
     assert result.ok, [str(e) for e in result.errors[:5]]
     assert result.column_count == 10_000
-    assert elapsed < 15, elapsed
 
 
 def test_column_rows_over_limit_refused():

@@ -1,5 +1,4 @@
 import io
-import time
 
 from openpyxl import load_workbook
 
@@ -108,10 +107,8 @@ def test_drop_downs_on_choice_and_yes_no_columns():
             assert values == (field.choice_values or ("是", "否"))
 
 
-def test_build_is_quick_and_deterministic_in_structure():
-    start = time.perf_counter()
-    data = build_workbook(unit_code="1", unit_name="测试单位")
-    assert time.perf_counter() - start < 5
+def test_build_is_deterministic_in_structure():
+    data = build_workbook(unit_code="1", unit_name="测试单位")  # its time: bench/test_limits.py
     assert data[:2] == b"PK"
 
 

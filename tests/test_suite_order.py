@@ -1,0 +1,21 @@
+"""Every test finds the demo, whatever ran before it on its worker: a transactional test's flush
+(the test runner empties the tables after it) loads the demo again (the root conftest.py), so the
+suite runs in any order (pytest-randomly) and on any split across workers (pytest-xdist)."""
+
+import pytest
+from django.core.management import call_command
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flush_leaves_the_demo_for_the_tests_after_it():
+    from sitecensus.accounts.models import User
+    from sitecensus.registry.models import Website
+
+    User.objects.filter(username="laishui").update(email="changed@example.test")
+    call_command("flush", "--noinput")  # what the runner does after a transactional test
+    assert User.objects.get(username="laishui").email != "changed@example.test"
+    assert Website.objects.filter(site_code="1306230002").exists()
+
+
+def test_a_rolled_back_test_finds_the_demo(demo_users):
+    assert {"guoban", "laishui", "laishui_lsz", "sysadmin"} <= set(demo_users)
