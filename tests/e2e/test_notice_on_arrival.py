@@ -16,11 +16,9 @@ D = timedelta(days=1)
 def _publish_a_spot_check_notice():
     from sitecensus.accounts.models import User
     from sitecensus.registry import campaigns
-    from sitecensus.registry.models import Website
-    from sitecensus.scoring import services as scoring
     from sitecensus.scoring.models import Rectification
     from sitecensus.spotcheck import services as spot
-    from sitecensus.spotcheck.models import Batch
+    from sitecensus.spotcheck.testing import signed_one_site_batch
 
     today = date.today()
     guoban = User.objects.get(username="guoban")
@@ -28,17 +26,9 @@ def _publish_a_spot_check_notice():
     round_ = campaigns.create_round(actor=guoban, parent=campaigns.active_campaign(), name=name, phases=phases)
     rectify = round_.phases.get(kind="rectification")
     assert rectify.opens_on > today  # the default round: 整改 opens after the spot check
-    batch = spot.create_batch(actor=guoban, name="到达即可反馈抽查", strata_by=[], ratio="1",
-                              window_start=today - 7 * D, window_end=today)
-    batch.sites.all().delete()
-    spot.add_site(actor=guoban, batch=batch, website=Website.objects.get(name="涞水镇人民政府网站"))
-    spot.start(actor=guoban, batch=batch)
-    Batch.objects.filter(pk=batch.pk).update(status="scanned")
-    bsite = batch.sites.get()
-    card = spot.review_card(actor=guoban, bsite=bsite)
-    scoring.submit_card(actor=guoban, card=card,
-                        raw_entries={"V2": {"veto": True, "evidence": ["http://lsz.laishui.gov.cn/"]}})
-    spot.sign_off(actor=User.objects.get(username="guoban_fh"), bsite=bsite)
+    batch, card = signed_one_site_batch(
+        guoban=guoban, second=User.objects.get(username="guoban_fh"), name="到达即可反馈抽查",
+        entries={"V2": {"veto": True, "evidence": ["http://lsz.laishui.gov.cn/"]}})
     spot.publish(actor=guoban, notice=spot.compose_notice(actor=guoban, batch=batch))
     notice = Rectification.objects.get(scorecard=card, indicator="V2")
     assert notice.deadline == rectify.closes_on

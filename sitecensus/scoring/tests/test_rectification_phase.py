@@ -92,24 +92,15 @@ def test_an_expired_exception_no_longer_admits(demo_users):
 
 
 def test_a_round_notice_follows_the_rounds_rectification_phase(demo_users):
-    from sitecensus.registry.models import Website
     from sitecensus.spotcheck import services as spot
-    from sitecensus.spotcheck.models import Batch
+    from sitecensus.spotcheck.testing import signed_one_site_batch
 
     guoban = demo_users["guoban"]
     spring = campaigns.create_round(actor=guoban, parent=campaigns.active_campaign(), name="2026年第二季度抽查",
                                     phases={"spotcheck": (TODAY - 5 * D, TODAY + 5 * D),
                                             "rectification": (TODAY + 6 * D, TODAY + 30 * D)})
-    batch = spot.create_batch(actor=guoban, name="二季度抽查", strata_by=[], ratio="1",
-                              window_start=TODAY - 7 * D, window_end=TODAY)
-    batch.sites.all().delete()
-    spot.add_site(actor=guoban, batch=batch, website=Website.objects.get(name="涞水镇人民政府网站"))
-    spot.start(actor=guoban, batch=batch)
-    Batch.objects.filter(pk=batch.pk).update(status="scanned")
-    bsite = batch.sites.get()
-    card = spot.review_card(actor=guoban, bsite=bsite)
-    services.submit_card(actor=guoban, card=card, raw_entries={"V2": {"veto": True, "evidence": ["http://x.gov.cn/"]}})
-    spot.sign_off(actor=demo_users["guoban_fh"], bsite=bsite)
+    batch, card = signed_one_site_batch(guoban=guoban, second=demo_users["guoban_fh"], name="二季度抽查",
+                                        entries={"V2": {"veto": True, "evidence": ["http://x.gov.cn/"]}})
     spot.publish(actor=guoban, notice=spot.compose_notice(actor=guoban, batch=batch))
     n = Rectification.objects.get(scorecard=card, indicator="V2")
     assert n.deadline == TODAY + 30 * D and services.rectification_phase(n).campaign == spring

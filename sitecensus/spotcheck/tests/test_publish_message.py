@@ -1,33 +1,18 @@
 """Publishing says what was actually sent: the units given rectification notices and how
 many, or that none was sent and why."""
 
-from datetime import date, timedelta
-
 import pytest
 
-from sitecensus.registry.models import Website
-from sitecensus.scoring import services as scoring
 from sitecensus.spotcheck import services as spot
-from sitecensus.spotcheck.models import Batch
+from sitecensus.spotcheck.testing import signed_one_site_batch
 
 pytestmark = pytest.mark.django_db
-D = timedelta(days=1)
 
 
 def _signed_batch(users, name, veto):
     guoban = users["guoban"]
-    today = date.today()
-    batch = spot.create_batch(actor=guoban, name=name, strata_by=[], ratio="1",
-                              window_start=today - 7 * D, window_end=today)
-    batch.sites.all().delete()
-    spot.add_site(actor=guoban, batch=batch, website=Website.objects.get(name="涞水镇人民政府网站"))
-    spot.start(actor=guoban, batch=batch)
-    Batch.objects.filter(pk=batch.pk).update(status="scanned")
-    bsite = batch.sites.get()
-    card = spot.review_card(actor=guoban, bsite=bsite)
     entries = {"V2": {"veto": True, "evidence": ["http://lsz.laishui.gov.cn/"]}} if veto else {}
-    scoring.submit_card(actor=guoban, card=card, raw_entries=entries)
-    spot.sign_off(actor=users["guoban_fh"], bsite=bsite)
+    batch, _ = signed_one_site_batch(guoban=guoban, second=users["guoban_fh"], name=name, entries=entries)
     spot.compose_notice(actor=guoban, batch=batch)
     return batch
 
