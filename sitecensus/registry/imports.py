@@ -456,6 +456,11 @@ def commit(*, actor, batch: ImportBatch, valid_only: bool = False, request=None,
         workbooks.extend(_parse_stored(batch, stored))
     files = _analyse(actor, workbooks)
     totals = _totals(files)
+    if (totals["error_count"] or not totals["valid"]) and ImportBatch.objects.filter(pk=batch.pk).exclude(
+            state=ImportBatch.State.DRY_RUN).exists():
+        # A second confirm of this batch analysed after the first had claimed it and written its sites,
+        # which it then read as another record's: say what happened instead.
+        raise InvalidState("该批次正在导入或已导入")
     if totals["error_count"] and not valid_only:
         first = [e for f in files for e in f["errors"]][:3]
         raise InvalidState(f"共有 {totals['error_count']} 处错误，未导入任何数据（{'；'.join(first)}"

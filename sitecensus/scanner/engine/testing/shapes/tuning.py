@@ -173,7 +173,9 @@ SHAPES.append(Shape(
     pages={"/": "<!DOCTYPE html><html><head><title>Welcome to nginx!</title></head><body><h1>Welcome to nginx!</h1>"
                 "<p>If you see this page, the nginx web server is successfully installed and working. Further "
                 "configuration is required.</p><p>For online documentation and support please refer to "
-                "<a href='http://nginx.org/'>nginx.org</a>.</p><p><em>Thank you for using nginx.</em></p></body></html>"},
+                "<a href='http://nginx.org/'>nginx.org</a>.</p><p><em>Thank you for using nginx.</em></p></body></html>",
+           # the page links out; the corpus serves that host too, so no test ever resolves it
+           "http://nginx.org/": "<html><head><title>nginx</title></head><body><h1>nginx</h1></body></html>"},
     truth=Truth(vetoes=set(NOT_VETO), findings={"首页无网站内容"}, probe_up=False),
 ))
 
