@@ -671,7 +671,8 @@ def _reports(user):
         return InspectionReport.objects.none()
     own = Q(organizer=unit)
     below = Q(organizer__path__startswith=unit.path, status=InspectionReport.Status.SUBMITTED)
-    return InspectionReport.objects.filter(own | below).select_related("organizer")
+    # Withdrawn or returned reports no longer count (their successors do).
+    return InspectionReport.objects.filter(own | below, withdrawal__isnull=True).select_related("organizer")
 
 
 @api.get("/reports", response={200: ReportPage, **COMMON}, auth=token_auth, tags=["检查整改情况报告"],
