@@ -64,7 +64,7 @@ def _receiver(report: InspectionReport) -> Unit | None:
 
 
 def _supersede(*, actor, pk, kind: str, reason: str, request=None) -> ReportWithdrawal:
-    report = (InspectionReport.objects.select_for_update().select_related("organizer", "campaign")
+    report = (InspectionReport.objects.select_for_update(of=("self",)).select_related("organizer", "campaign")
               .filter(pk=pk).first() if str(pk).isdigit() else None)
     may = policy.may_withdraw_report if kind == ReportWithdrawal.Kind.WITHDRAWN else policy.may_return_report
     if report is None or not (may(actor, report) or policy.may_read_report(actor, report)):
