@@ -19,7 +19,7 @@ from django.db.models import F, Prefetch, Q
 from django.http import HttpResponse
 from django.templatetags.static import static
 from django.utils.html import format_html
-from ninja import Field, File, NinjaAPI, Path, Query, Schema, UploadedFile
+from ninja import Field, File, NinjaAPI, Path, Query, Schema, Status, UploadedFile
 from ninja.openapi.docs import DocsBase
 from ninja.security import HttpBearer
 
@@ -516,7 +516,7 @@ def _site_json(website) -> dict:
 def site_submit(request, site_id: int = Path(..., ge=1, le=MAX_ID)):
     services.require(request.auth, "registry", "write")
     website = registry_policy.get_visible_website(request.auth, site_id)
-    return 200, _site_json(registry_services.submit(actor=request.auth, website=website, request=request))
+    return Status(200, _site_json(registry_services.submit(actor=request.auth, website=website, request=request)))
 
 
 @api.post("/sites/{site_id}/approve", response={200: SiteOut, **WRITE}, auth=token_auth, tags=["审核"],
@@ -526,7 +526,7 @@ def site_submit(request, site_id: int = Path(..., ge=1, le=MAX_ID)):
 def site_approve(request, site_id: int = Path(..., ge=1, le=MAX_ID)):
     services.require(request.auth, "registry", "write")
     website = registry_policy.get_visible_website(request.auth, site_id)
-    return 200, _site_json(registry_services.approve(actor=request.auth, website=website, request=request))
+    return Status(200, _site_json(registry_services.approve(actor=request.auth, website=website, request=request)))
 
 
 @api.post("/sites/{site_id}/return", response={200: SiteOut, **WRITE}, auth=token_auth, tags=["审核"],
@@ -535,8 +535,8 @@ def site_approve(request, site_id: int = Path(..., ge=1, le=MAX_ID)):
 def site_return(request, payload: ReturnIn, site_id: int = Path(..., ge=1, le=MAX_ID)):
     services.require(request.auth, "registry", "write")
     website = registry_policy.get_visible_website(request.auth, site_id)
-    return 200, _site_json(registry_services.return_record(actor=request.auth, website=website,
-                                                           reason=payload.reason, request=request))
+    return Status(200, _site_json(registry_services.return_record(actor=request.auth, website=website,
+                                                           reason=payload.reason, request=request)))
 
 
 @api.post("/sites/{site_id}/undo", response={200: SiteOut, **WRITE}, auth=token_auth, tags=["审核"],
@@ -545,7 +545,7 @@ def site_return(request, payload: ReturnIn, site_id: int = Path(..., ge=1, le=MA
 def site_undo(request, site_id: int = Path(..., ge=1, le=MAX_ID)):
     services.require(request.auth, "registry", "write")
     website = registry_policy.get_visible_website(request.auth, site_id)
-    return 200, _site_json(registry_services.undo_approval(actor=request.auth, website=website, request=request))
+    return Status(200, _site_json(registry_services.undo_approval(actor=request.auth, website=website, request=request)))
 
 
 @api.post("/review/bulk", response={200: BulkOut, **WRITE}, auth=token_auth, tags=["审核"],
@@ -559,7 +559,7 @@ def review_bulk(request, payload: BulkIn):
     found = {w.pk for w in websites}
     refused = [{"id": w.pk, "detail": msg} for w, msg in result.refused]
     refused += [{"id": pk, "detail": "网站不存在或不在您的权限范围内"} for pk in payload.ids if pk not in found]
-    return 200, {"done": [w.pk for w in result.done], "refused": refused}
+    return Status(200, {"done": [w.pk for w in result.done], "refused": refused})
 
 
 # ---------------------------------------------------------------- scorecards
@@ -621,7 +621,7 @@ def _card_json(card) -> dict:
 def selfcheck_open(request, site_id: int = Path(..., ge=1, le=MAX_ID)):
     services.require(request.auth, "scoring", "write")
     website = registry_policy.get_visible_website(request.auth, site_id)
-    return 200, _card_json(scoring_services.open_self_check(actor=request.auth, website=website, request=request))
+    return Status(200, _card_json(scoring_services.open_self_check(actor=request.auth, website=website, request=request)))
 
 
 @api.put("/scorecards/{card_id}/entries", response={200: CardDetail, **WRITE}, auth=token_auth,
@@ -632,7 +632,7 @@ def scorecard_fill(request, payload: EntriesIn, card_id: int = Path(..., ge=1, l
     services.require(request.auth, "scoring", "write")
     card = _card(request.auth, card_id)
     scoring_services.save_entries(actor=request.auth, card=card, raw_entries=payload.entries, request=request)
-    return 200, _card_json(card)
+    return Status(200, _card_json(card))
 
 
 @api.post("/scorecards/{card_id}/submit", response={200: CardDetail, **WRITE}, auth=token_auth,
@@ -641,7 +641,7 @@ def scorecard_fill(request, payload: EntriesIn, card_id: int = Path(..., ge=1, l
 def scorecard_submit(request, card_id: int = Path(..., ge=1, le=MAX_ID)):
     services.require(request.auth, "scoring", "write")
     card = _card(request.auth, card_id)
-    return 200, _card_json(scoring_services.submit_card(actor=request.auth, card=card, request=request))
+    return Status(200, _card_json(scoring_services.submit_card(actor=request.auth, card=card, request=request)))
 
 
 # ---------------------------------------------------------------- rectification
@@ -671,7 +671,8 @@ def _reports(user):
         return InspectionReport.objects.none()
     own = Q(organizer=unit)
     below = Q(organizer__path__startswith=unit.path, status=InspectionReport.Status.SUBMITTED)
-    return InspectionReport.objects.filter(own | below).select_related("organizer")
+    # Withdrawn or returned reports no longer count (their successors do).
+    return InspectionReport.objects.filter(own | below, withdrawal__isnull=True).select_related("organizer")
 
 
 @api.get("/reports", response={200: ReportPage, **COMMON}, auth=token_auth, tags=["检查整改情况报告"],
@@ -822,7 +823,7 @@ def _filing(payload: FilingIn):
 @idempotent
 def site_create(request, payload: FilingIn):
     services.require(request.auth, "registry", "write")
-    return 201, _save_filing(request, payload, unit=request.auth.unit)
+    return Status(201, _save_filing(request, payload, unit=request.auth.unit))
 
 
 def _save_filing(request, payload: FilingIn, *, unit, website=None) -> dict:
@@ -840,7 +841,7 @@ def _save_filing(request, payload: FilingIn, *, unit, website=None) -> dict:
 def site_update(request, payload: FilingIn, site_id: int = Path(..., ge=1, le=MAX_ID)):
     services.require(request.auth, "registry", "write")
     website = registry_policy.get_visible_website(request.auth, site_id)
-    return 200, _save_filing(request, payload, unit=website.unit, website=website)
+    return Status(200, _save_filing(request, payload, unit=website.unit, website=website))
 
 
 @api.post("/sites/{site_id}/change", response={200: SiteOut, **WRITE}, auth=token_auth, tags=["网站"],
@@ -850,8 +851,8 @@ def site_change(request, payload: FilingIn, site_id: int = Path(..., ge=1, le=MA
     services.require(request.auth, "registry", "write")
     website = registry_policy.get_visible_website(request.auth, site_id)
     filing = _filing(payload)
-    return 200, _site_json(registry_services.request_change(actor=request.auth, website=website, filing=filing,
-                                                            note=payload.note, request=request))
+    return Status(200, _site_json(registry_services.request_change(actor=request.auth, website=website, filing=filing,
+                                                            note=payload.note, request=request)))
 
 
 @api.post("/sites/{site_id}/life", response={200: SiteOut, **WRITE}, auth=token_auth, tags=["网站"],
@@ -866,9 +867,9 @@ def site_life(request, payload: LifeIn, site_id: int = Path(..., ge=1, le=MAX_ID
         target = Website.objects.filter(site_code=payload.merged_into.strip()).first()
         if target is None:
             raise InvalidInput(f"网站标识码“{payload.merged_into.strip()}”不存在", field="merged_into")
-    return 200, _site_json(registry_services.request_life_change(
+    return Status(200, _site_json(registry_services.request_life_change(
         actor=request.auth, website=website, life=payload.life, reason=payload.reason, merged_into=target,
-        new_url=payload.new_url, request=request))
+        new_url=payload.new_url, request=request)))
 
 
 # ---------------------------------------------------------------- inspection, rectification, reports
@@ -881,8 +882,8 @@ def site_life(request, payload: LifeIn, site_id: int = Path(..., ge=1, le=MAX_ID
 def inspection_open(request, payload: InspectionIn, site_id: int = Path(..., ge=1, le=MAX_ID)):
     services.require(request.auth, "scoring", "write")
     website = registry_policy.get_visible_website(request.auth, site_id)
-    return 200, _card_json(scoring_services.open_inspection(actor=request.auth, website=website,
-                                                            reason=payload.reason, request=request))
+    return Status(200, _card_json(scoring_services.open_inspection(actor=request.auth, website=website,
+                                                            reason=payload.reason, request=request)))
 
 
 @api.get("/rectifications/{notice_id}", response={200: RectificationOut, **COMMON}, auth=token_auth,
@@ -902,7 +903,7 @@ def rectification_answer(request, payload: AnswerIn, notice_id: int = Path(..., 
     scoring_services.answer_rectification(actor=request.auth, notice=notice, answer=payload.answer,
                                           evidence=payload.evidence, request=request)
     notice = scoring_selectors.get_rectification(request.auth, notice_id)
-    return 200, RectificationOut.from_orm(notice).model_dump(mode="json")
+    return Status(200, RectificationOut.from_orm(notice).model_dump(mode="json"))
 
 
 @api.post("/reports/own", response={200: ReportOut, **WRITE}, auth=token_auth, tags=["检查整改情况报告"],
@@ -913,7 +914,7 @@ def report_save(request, payload: ReportIn):
     report = scoring_services.save_report(actor=request.auth, narrative=payload.narrative, submit=payload.submit,
                                           request=request)
     report = InspectionReport.objects.select_related("organizer").get(pk=report.pk)
-    return 200, ReportOut.from_orm(report).model_dump(mode="json")
+    return Status(200, ReportOut.from_orm(report).model_dump(mode="json"))
 
 
 # ---------------------------------------------------------------- workbook import (upload → dry run → confirm job)
@@ -952,7 +953,7 @@ def import_create(request, files: list[UploadedFile] = File(..., min_length=1, m
     if not files or len(files) > MAX_UPLOADS:
         raise InvalidInput(f"请上传 1–{MAX_UPLOADS} 个文件（可打包为 ZIP）", field="files")
     batch = imports.dry_run(actor=request.auth, uploads=[(f.name, f) for f in files], request=request)
-    return 201, batch
+    return Status(201, batch)
 
 
 @api.get("/imports/{import_id}", response={200: ImportOut, **COMMON}, auth=token_auth, tags=["导入"],
@@ -973,7 +974,7 @@ def import_confirm(request, payload: ConfirmIn, import_id: int = Path(..., ge=1,
     job = enqueue("import_commit", actor=request.auth, label=f"确认导入（批次 {batch.pk}）",
                   params={"batch_id": batch.pk, "valid_only": payload.valid_only},
                   total=(batch.summary.get("totals") or {}).get("sites", 0))
-    return 202, JobOut.from_orm(job).model_dump(mode="json")
+    return Status(202, JobOut.from_orm(job).model_dump(mode="json"))
 
 
 @api.post("/imports/{import_id}/cancel", response={200: ImportOut, **WRITE}, auth=token_auth, tags=["导入"],
@@ -983,7 +984,7 @@ def import_cancel(request, import_id: int = Path(..., ge=1, le=MAX_ID)):
     services.require(request.auth, "registry", "write")
     batch = imports.get_batch(request.auth, import_id)
     imports.cancel(actor=request.auth, batch=batch, request=request)
-    return 200, ImportOut.from_orm(imports.get_batch(request.auth, import_id)).model_dump(mode="json")
+    return Status(200, ImportOut.from_orm(imports.get_batch(request.auth, import_id)).model_dump(mode="json"))
 
 
 @api.get("/jobs/{job_id}", response={200: JobOut, **COMMON}, auth=token_auth, tags=["导入"],

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from django.db.models import Q
 from django.http import HttpResponse
-from ninja import Field, File, Form, Path, Router, Schema, UploadedFile
+from ninja import Field, File, Form, Path, Router, Schema, Status, UploadedFile
 
 from sitecensus.core.errors import InvalidInput, InvalidState, NotFound
 from sitecensus.evidence import selectors as evidence_selectors
@@ -56,7 +56,7 @@ def card_files(request, card_id: int = Path(..., ge=1, le=MAX_ID), files: list[U
     card = _card(request.auth, card_id)
     evidence_services.attach_to_card(actor=request.auth, card=card, uploads=_files(files),
                                      indicator=indicator.strip(), request=request)
-    return 201, _card_json(card)
+    return Status(201, _card_json(card))
 
 
 @router.post("/rectifications/{notice_id}/answer/files", response={200: RectificationOut, **WRITE},
@@ -74,7 +74,7 @@ def rectification_answer_files(request, notice_id: int = Path(..., ge=1, le=MAX_
     scoring_services.answer_rectification(actor=request.auth, notice=notice, answer=answer, evidence=evidence,
                                           files=_files(files), request=request)
     notice = scoring_selectors.get_rectification(request.auth, notice_id)
-    return 200, RectificationOut.from_orm(notice).model_dump(mode="json")
+    return Status(200, RectificationOut.from_orm(notice).model_dump(mode="json"))
 
 
 BINARY = {"schema": {"type": "string", "format": "binary"}}
@@ -154,12 +154,12 @@ def decide_suggestion(request, payload: DecisionIn, card_id: int = Path(..., ge=
     wanted = Suggestion.Status.ACCEPTED if payload.accept else Suggestion.Status.REJECTED
     if suggestion.status == wanted and suggestion.scorecard_id == card.pk:
         # The same decision again (a retry): nothing changes, the first outcome comes back.
-        return 200, SuggestionOut.from_orm(suggestion).model_dump(mode="json")
+        return Status(200, SuggestionOut.from_orm(suggestion).model_dump(mode="json"))
     if suggestion.status != Suggestion.Status.PENDING:
         raise InvalidState(f"该建议已{suggestion.get_status_display()}，不能改为{Suggestion.Status(wanted).label}")
     decided = scanner_services.decide(actor=request.auth, suggestion=suggestion, accept=payload.accept,
                                       reason=payload.reason, request=request)
-    return 200, SuggestionOut.from_orm(decided).model_dump(mode="json")
+    return Status(200, SuggestionOut.from_orm(decided).model_dump(mode="json"))
 
 
 # ---------------------------------------------------------------- spot-check review and sign-off
@@ -218,7 +218,7 @@ def _spot_write(request, bsite_id, act) -> tuple[int, dict]:
     services.require(request.auth, "spotcheck", "write")
     bsite = _spot_site(request.auth, bsite_id)
     act(bsite)
-    return 200, _spot_json(bsite.pk)
+    return Status(200, _spot_json(bsite.pk))
 
 
 def _review_card(request, bsite: BatchSite) -> Scorecard:
@@ -298,7 +298,7 @@ def spot_sign_bulk(request, payload: BulkSignIn, batch_id: int = Path(..., ge=1,
     found = {b.pk for b in bsites}
     out = [{"id": b.pk, "detail": msg} for b, msg in refused]
     out += [{"id": pk, "detail": "抽查网站不存在或不属于该批次"} for pk in dict.fromkeys(payload.ids) if pk not in found]
-    return 200, {"done": [b.pk for b in done], "refused": out}
+    return Status(200, {"done": [b.pk for b in done], "refused": out})
 
 
 __all__ = ["router", "ErrorOut"]

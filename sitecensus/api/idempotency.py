@@ -55,14 +55,15 @@ def _respond(status: int, body: dict, replayed: bool = False) -> HttpResponse:
 
 
 def idempotent(func):
-    """Wraps a write that returns (status, JSON-ready body)."""
+    """Wraps a write that returns ninja's Status(status, JSON-ready body)."""
 
     @functools.wraps(func)
     def wrapper(request, *args, **kwargs):
         key = request.headers.get("Idempotency-Key")
         token = getattr(request.auth, "api_token", None)
         if key is None or token is None:
-            return _respond(*func(request, *args, **kwargs))
+            result = func(request, *args, **kwargs)
+            return _respond(result.status_code, result.value)
         key = key.strip()
         if not KEY.fullmatch(key):
             raise InvalidInput("Idempotency-Key 应为 1–100 个可打印的 ASCII 字符（字母、数字、符号，不含控制字符）",
@@ -76,7 +77,8 @@ def idempotent(func):
         try:
             with transaction.atomic():
                 claim = IdempotencyKey.objects.create(token=token, key=key, fingerprint=fingerprint)
-                status, body = func(request, *args, **kwargs)
+                result = func(request, *args, **kwargs)
+                status, body = result.status_code, result.value
                 claim.status, claim.body = status, body
                 claim.save(update_fields=["status", "body"])
         except IntegrityError:

@@ -64,6 +64,8 @@ LABELS = {
     "rectification_reminded": "发送整改提醒",
     "report_saved": "保存检查整改报告",
     "report_submitted": "报送检查整改报告",
+    "report_withdrawn": "撤回检查整改报告",
+    "report_returned": "退回检查整改报告",
     "suggestion_accepted": "采纳扫描建议",
     "suggestion_rejected": "不采纳扫描建议",
     "spotcheck_created": "新建抽查批次",

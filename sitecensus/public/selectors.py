@@ -260,6 +260,7 @@ def phase_progress(progress: dict | None = None) -> dict:
     rectified = count(Rectification.objects.all(), "website__",
                       done=Count("id", filter=Q(status=Rectification.Status.CLOSED)))
     reported = set(InspectionReport.objects.filter(status=InspectionReport.Status.SUBMITTED, organizer__depth=2,
+                                                   withdrawal__isnull=True,
                                                    organizer__kind=Unit.Kind.PROVINCIAL_OFFICE)
                    .values_list("organizer__division__province_code", flat=True))
     regions = list(Division.objects.filter(level=Division.Level.PROVINCE).order_by("code").values_list("code", "name"))

@@ -23,6 +23,9 @@ dbtriggers.protect("scoring_scoreentry", IMMUTABLE,
                    insert_when_postgresql=_ENTRY_OF_SUBMITTED.format("NEW"))
 dbtriggers.protect("scoring_inspectionreport", REPORT_IMMUTABLE, when_sqlite="OLD.status = 'submitted'",
                    when_postgresql="OLD.status = 'submitted'")
+WITHDRAWAL_IMMUTABLE = "检查整改情况报告的撤回或退回记录不可更改"
+# A withdrawal or return is written once and never changed or deleted.
+dbtriggers.protect("scoring_reportwithdrawal", WITHDRAWAL_IMMUTABLE)
 
 
 class RubricTable(models.Model):
@@ -212,11 +215,15 @@ class InspectionReport(FSMModelMixin, models.Model):
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+")
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # The unit's n-th report of the campaign: a withdrawn or returned report stays as it was
+    # (ReportWithdrawal marks it superseded) and the next one is a new row.
+    sequence = models.PositiveIntegerField("报送次序", default=1)
 
     class Meta:
         verbose_name = "检查整改情况报告"
         verbose_name_plural = "检查整改情况报告"
-        constraints = [models.UniqueConstraint(fields=["organizer", "campaign"], name="report_one_per_campaign")]
+        constraints = [models.UniqueConstraint(fields=["organizer", "campaign", "sequence"],
+                                               name="report_sequence_per_campaign")]
 
     def __str__(self):
         return f"{self.organizer.name}检查整改情况报告"
@@ -228,3 +235,26 @@ class InspectionReport(FSMModelMixin, models.Model):
           refused="检查整改情况报告已报送，不能修改")
     def submit(self, *, actor, late: bool = False, **audit):
         self.submitted_by, self.submitted_at, self.is_late = actor, timezone.now(), late
+
+
+class ReportWithdrawal(models.Model):
+    """A submitted report withdrawn by its sender or returned by the receiving organizing
+    unit: the report row stays sealed as it was; this row marks it superseded."""
+
+    class Kind(models.TextChoices):
+        WITHDRAWN = "withdrawn", "报送单位撤回"
+        RETURNED = "returned", "上级单位退回"
+
+    report = models.OneToOneField(InspectionReport, on_delete=models.PROTECT, related_name="withdrawal")
+    kind = models.CharField("方式", max_length=16, choices=Kind.choices)
+    reason = models.TextField("原因", blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "检查整改情况报告撤回退回记录"
+        verbose_name_plural = "检查整改情况报告撤回退回记录"
+
+    def __str__(self):
+        return f"{self.report}（{self.get_kind_display()}）"

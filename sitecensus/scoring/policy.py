@@ -15,6 +15,8 @@ SCORE = base.rule("scoring.score", "您不能填写这份评分表")
 REMIND = base.rule("scoring.remind", "只有组织单位可以发送整改提醒")
 REPORT = base.rule("scoring.report", "只有组织单位报送检查整改情况")
 REPORT_NATIONAL = base.rule("scoring.report_national", "国务院办公厅汇总全国情况，不向上级报送")
+WITHDRAW_REPORT = base.rule("scoring.withdraw_report", "只有报送单位的组织人员可以撤回本单位报送的检查整改情况报告")
+RETURN_REPORT = base.rule("scoring.return_report", "只有接收报告的上一级组织单位可以退回检查整改情况报告")
 ISSUE = base.rule("scoring.issue", "只有检查单位可以下发整改通知")
 ANSWER = base.rule("scoring.answer", "只有网站的填报单位可以反馈整改情况")
 
@@ -82,6 +84,18 @@ def check_report_upward(user) -> None:
 def may_read_report(user, report) -> bool:
     """A submitted report upward: the organizing units above its author (and the author)."""
     return base.is_operator(user) and report.organizer.path.startswith(user.unit.path)
+
+
+def may_withdraw_report(user, report) -> bool:
+    """The sender: the organizing unit whose report it is."""
+    return base.is_operator(user) and user.unit_id == report.organizer_id
+
+
+def may_return_report(user, report) -> bool:
+    """The receiver: the organizing unit one level above the report's author."""
+    unit = getattr(user, "unit", None)
+    return (base.is_operator(user) and unit is not None and report.organizer.depth == unit.depth + 1
+            and report.organizer.path.startswith(unit.path))
 
 
 def may_issue_rectification(user, card) -> bool:

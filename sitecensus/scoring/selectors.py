@@ -142,10 +142,29 @@ def report_figures(organizer: Unit) -> dict:
     }
 
 
+def current_reports() -> QuerySet:
+    """Reports that count: every one but those withdrawn by their sender or returned by the
+    receiving unit (a superseded report stays as it was, marked by its ReportWithdrawal)."""
+    return InspectionReport.objects.filter(withdrawal__isnull=True)
+
+
+def current_report(organizer: Unit, campaign) -> InspectionReport | None:
+    """The unit's latest report of the campaign that is not superseded."""
+    return current_reports().filter(organizer=organizer, campaign=campaign).order_by("-sequence").first()
+
+
+def last_withdrawal(organizer: Unit, campaign):
+    """How the unit's latest superseded report of the campaign ended (None if none was)."""
+    from .models import ReportWithdrawal
+
+    return (ReportWithdrawal.objects.filter(report__organizer=organizer, report__campaign=campaign)
+            .select_related("actor", "actor_unit", "report").order_by("-id").first())
+
+
 def child_reports(organizer: Unit) -> list[tuple[Unit, InspectionReport | None]]:
     children = list(Unit.objects.filter(path__startswith=organizer.path, depth=organizer.depth + 1,
                                         is_organizer=True, closed_at__isnull=True).order_by("path"))
-    reports = {r.organizer_id: r for r in InspectionReport.objects.filter(organizer__in=children)}
+    reports = {r.organizer_id: r for r in current_reports().filter(organizer__in=children).order_by("id")}
     return [(child, reports.get(child.pk)) for child in children]
 
 

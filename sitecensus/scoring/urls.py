@@ -23,4 +23,6 @@ urlpatterns = [
     path("results/export/", views.result_export, name="result_export"),
     path("report/", views.report, name="report"),
     path("report/<int:pk>/", views.report_detail, name="report_detail"),
+    path("report/<int:pk>/withdraw/", views.report_withdraw, name="report_withdraw"),
+    path("report/<int:pk>/return/", views.report_return, name="report_return"),
 ]

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from sitecensus.registry import policy as registry_policy
 from sitecensus.core import jsonbody
-from sitecensus.core.errors import CensusError, InvalidInput, NotFound
+from sitecensus.core.errors import CensusError, InvalidInput, InvalidState, NotFound
 from sitecensus.core.excel import excel_response
 from sitecensus.registry.services import active_websites
 
@@ -361,8 +361,11 @@ def report(request):
     from .models import InspectionReport
 
     national = unit.depth == 1
-    existing = (InspectionReport.objects.filter(organizer=unit, campaign=services._campaign()).first()
-                or InspectionReport.objects.filter(organizer=unit).order_by("-id").first())
+    campaign = services._campaign()
+    existing = selectors.current_report(unit, campaign)
+    withdrawal = selectors.last_withdrawal(unit, campaign)
+    if existing is None and withdrawal is None:
+        existing = selectors.current_reports().filter(organizer=unit).order_by("-id").first()
     error = None
     if request.method == "POST" and not national:
         try:
@@ -381,7 +384,8 @@ def report(request):
         figures = selectors.report_figures(unit)
         rolled = selectors.rolled_up(unit, figures)
     return render(request, "scoring/report.html", {
-        "report": existing, "submitted": submitted, "national": national, "figures": figures, "rolled": rolled,
+        "report": existing, "submitted": submitted, "national": national, "withdrawal": withdrawal,
+        "may_withdraw": submitted and policy.may_withdraw_report(request.user, existing), "figures": figures, "rolled": rolled,
         "own_problems": _problems(figures, _names()), "rolled_problems": _problems(rolled, _names()),
         "children": selectors.child_reports(unit), "error": error,
         "phase": services.campaign_phase("report")}, status=400 if error else 200)
@@ -392,10 +396,34 @@ def report_detail(request, pk):
     narrative and the problem breakdown."""
     found = selectors.visible_report(request.user, pk)
     rolled = found.figures.get("rolled_up") or found.figures
+    withdrawal = getattr(found, "withdrawal", None)  # None: not withdrawn nor returned
     return render(request, "scoring/report_detail.html", {
-        "r": found, "figures": found.figures, "rolled": rolled,
+        "r": found, "figures": found.figures, "rolled": rolled, "withdrawal": withdrawal,
+        "may_return": withdrawal is None and policy.may_return_report(request.user, found),
         "own_problems": _problems(found.figures, _names()), "rolled_problems": _problems(rolled, _names()),
         "children": selectors.child_reports(found.organizer)})
+
+
+@require_POST
+def report_withdraw(request, pk):
+    """撤回: the sender takes its submitted report back (then prepares and sends a new one)."""
+    try:
+        services.withdraw_report(actor=request.user, pk=pk, reason=request.POST.get("reason", ""), request=request)
+        messages.success(request, "已撤回检查整改情况报告，请修改后重新报送")
+    except (InvalidInput, InvalidState) as exc:
+        messages.error(request, exc.message)
+    return redirect("scoring:report")
+
+
+@require_POST
+def report_return(request, pk):
+    """退回: the receiving organizing unit sends a child's report back, with its reason."""
+    try:
+        services.return_report(actor=request.user, pk=pk, reason=request.POST.get("reason", ""), request=request)
+        messages.success(request, "已退回该检查整改情况报告，报送单位将收到退回原因")
+    except (InvalidInput, InvalidState) as exc:
+        messages.error(request, exc.message)
+    return redirect("scoring:report_detail", pk=pk)
 
 
 COMPARE_HEADERS = ["网站标识码", "网站名称", "填报单位", "自查得分", "自查结果", "检查得分", "检查结果", "差值（检查－自查）"]

@@ -162,7 +162,8 @@ def test_audit_verify_detects_an_edited_deleted_or_inserted_row(attack):
             _tamper("DELETE FROM audit_auditevent WHERE id = %s", [middle])
         else:
             row = _row("audit_auditevent", middle)
-            row.update(id=max(ids) + 1000, action="login", prev_hash=row["chain_hash"])
+            row.update(id=max(ids) + 1000, action="login", prev_hash=row["chain_hash"],
+                       at=AuditEvent.objects.get(pk=middle).at)  # the same instant, time-zone aware
             _tamper("SELECT 1")  # the triggers lifted; the forged row is appended after the tail
             AuditEvent.objects.bulk_create([AuditEvent(**{k: v for k, v in row.items() if k != "actor_id"},
                                                        actor_id=row["actor_id"])])

@@ -123,6 +123,8 @@ PAGES: dict[str, tuple[str, frozenset, str | None]] = {
     "scoring:result_export": (GET, LOGGED_IN, None),
     "scoring:report": (GET, OPERATORS, None),  # the national office gets its national summary
     "scoring:report_detail": (GET, OPERATORS, "inspection_report"),  # the author and the units above
+    "scoring:report_withdraw": (POST, {ORGANIZER}, "inspection_report"),  # the sender only (涞水县's own)
+    "scoring:report_return": (POST, NOBODY, "inspection_report"),  # the unit one level up (保定市) only
     "evidence:download": (GET, UNIT_PEOPLE, "evidence"),
     "evidence:remove": (POST, UNIT_PEOPLE, "evidence"),
     "inbox:inbox": (GET, LOGGED_IN, None),

@@ -16,4 +16,4 @@ from .rectification import (allow_late_answer, answer_rectification, check_answe
                             notify_issued, rectification_phase,
                             open_notice_exists, recheck_rectification, remind_overdue)
 from .rubrics import current_code, current_table, load_rubric_table, rubric_of, rubric_of_table  # noqa: F401
-from .upward import save_report  # noqa: F401
+from .upward import return_report, save_report, withdraw_report  # noqa: F401
