@@ -20,6 +20,7 @@ from sitecensus.registry import campaigns
 from sitecensus.registry.models import Phase
 
 from .. import policy, selectors
+from ..signals import report_superseded
 from ..models import InspectionReport, ReportWithdrawal
 
 
@@ -91,23 +92,7 @@ def _supersede(*, actor, pk, kind: str, reason: str, request=None) -> ReportWith
         raise InvalidState(f"{report.organizer.name}的这份检查整改情况报告已被撤回或退回") from None
     record("report_withdrawn" if kind == ReportWithdrawal.Kind.WITHDRAWN else "report_returned", actor=actor,
            request=request, obj=report, reason=reason, withdrawal=withdrawal.pk)
-    from sitecensus.inbox.models import Message
-    from sitecensus.inbox.services import notify_after_commit
-
-    if kind == ReportWithdrawal.Kind.WITHDRAWN:
-        if receiver is not None:
-            notify_after_commit(
-                units=[receiver], kind=Message.Kind.REPORT_WITHDRAWN, sender=actor,
-                title=f"{report.organizer.name}撤回了检查整改情况报告",
-                body=(f"{{unit}}：{report.organizer.name}撤回了已报送的检查整改情况报告"
-                      f"{'（原因：' + reason + '）' if reason else ''}，将重新报送。"),
-                link="/checks/report/")
-    else:
-        notify_after_commit(
-            units=[report.organizer], kind=Message.Kind.REPORT_WITHDRAWN, sender=actor,
-            title=f"{actor.unit.name}退回了本单位的检查整改情况报告",
-            body=f"{{unit}}：{actor.unit.name}退回了本单位报送的检查整改情况报告，原因：{reason}。请修改后重新报送。",
-            link="/checks/report/")
+    report_superseded.send(sender=ReportWithdrawal, withdrawal=withdrawal, receiver=receiver, actor=actor)
     return withdrawal
 
 
