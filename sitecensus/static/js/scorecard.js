@@ -2,13 +2,14 @@
 (function () {
   var form = document.getElementById("card-form");
   if (!form || form.querySelector("[disabled]") && !form.querySelector("button[type=submit]")) return;
-  var timer = null;
+  var timer = null, sent = 0;
   function refresh() {
-    var data = new FormData(form);
+    var data = new FormData(form), mine = ++sent;
     fetch(form.dataset.preview, { method: "POST", body: data, credentials: "same-origin",
       headers: { "X-CSRFToken": data.get("csrfmiddlewaretoken") } })
       .then(function (r) { return r.json(); })
       .then(function (json) {
+        if (mine !== sent) return;  // a later preview is on its way: an earlier answer must not overwrite it
         var err = document.getElementById("score-error");
         if (json.error) { err.textContent = json.error; return; }
         err.textContent = "";
