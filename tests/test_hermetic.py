@@ -18,8 +18,9 @@ import pytest
 
 
 def test_resolves_a_name_and_swallows_the_error():
+    # Reserved names (RFC 6761 .invalid) and TEST-NET addresses: even a broken guard reaches nothing real.
     try:
-        socket.getaddrinfo("www.laishui.gov.cn", 80)
+        socket.getaddrinfo("www.laishui.gov.cn.invalid", 80)
     except OSError:
         pass
 
@@ -36,7 +37,7 @@ def test_connects_to_a_public_address_and_swallows_the_error():
 def test_a_background_thread_resolving_a_name():
     def look_up():
         try:
-            socket.gethostbyname("example.org")
+            socket.gethostbyname("mirror.invalid")
         except OSError:
             pass
 
@@ -49,7 +50,7 @@ def test_a_subprocess_resolving_a_name():
     import subprocess
     import sys
 
-    code = "import socket\ntry:\n    socket.getaddrinfo('sub.example.org', 443)\nexcept OSError:\n    pass\n"
+    code = "import socket\ntry:\n    socket.getaddrinfo('sub.probe.invalid', 443)\nexcept OSError:\n    pass\n"
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
 
 
@@ -77,8 +78,8 @@ def test_the_guard_fails_tests_that_leave_loopback(tmp_path):
     out = result.stdout + result.stderr
     assert result.returncode == 1, out
     assert "4 failed, 1 passed" in out, out
-    assert "解析域名 www.laishui.gov.cn" in out and "连接 192.0.2.7:80" in out and "解析域名 example.org" in out, out
-    assert "解析域名 sub.example.org（getaddrinfo）（子进程" in out, out
+    assert "解析域名 www.laishui.gov.cn.invalid" in out and "连接 192.0.2.7:80" in out and "解析域名 mirror.invalid" in out, out
+    assert "解析域名 sub.probe.invalid（getaddrinfo）（子进程" in out, out
 
 
 def test_this_run_is_guarded():
