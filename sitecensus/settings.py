@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "sitecensus.orgs",
     "sitecensus.accounts",
     "sitecensus.registry",
+    "sitecensus.newmedia",  # 政务新媒体 (issue 22)
     "sitecensus.scoring",
     "sitecensus.evidence",
     "sitecensus.inbox",

@@ -89,4 +89,12 @@ LABELS = {
     "record_sealed": "封存记录摘要（防篡改）",
     "api_token_created": "创建接口令牌",
     "api_token_revoked": "吊销接口令牌",
+    # 政务新媒体 (issue 22)
+    "media_submitted": "报送政务新媒体",
+    "media_change_requested": "申请政务新媒体变更、关停或注销",
+    "media_approved": "政务新媒体本级审核通过",
+    "media_final_approved": "政务新媒体终审通过",
+    "media_returned": "退回政务新媒体",
+    "media_approval_undone": "撤销政务新媒体审核",
+    "media_imported": "导入政务新媒体",
 }

@@ -25,19 +25,24 @@ def website_list(user, *, query: str = "", status: str = "", life: str = "", sit
         qs = qs.filter(life=life)
     if site_class:
         qs = qs.filter(site_class=site_class)
-    region = (region or "").strip()
-    if region and not region.isdigit():
-        # A person types a name (河北省, 保定市, 涞水县); the code is for machines.
-        found = Division.objects.filter(name=region).order_by("level", "code").first()
-        region = found.code if found else "x"  # an unknown name matches nothing
-    if region:
-        prefix = region.rstrip("0")
-        if len(prefix) % 2:
-            prefix += "0"
-        qs = qs.filter(unit__division__code__startswith=prefix, unit__system__isnull=True)
+    if (region or "").strip():
+        qs = qs.filter(region_filter(region))
     if unit is not None:
         qs = qs.filter(unit__path__startswith=unit.path)
     return qs.order_by("unit__path", "id")
+
+
+def region_filter(region: str, unit: str = "unit") -> Q:
+    """The records of a region's units (a division code or a name a person types: 河北省, 保定市,
+    涞水县), vertical systems left out; ``unit``: the path to the record's unit."""
+    region = (region or "").strip()
+    if not region.isdigit():
+        found = Division.objects.filter(name=region).order_by("level", "code").first()
+        region = found.code if found else "x"  # an unknown name matches nothing
+    prefix = region.rstrip("0")
+    if len(prefix) % 2:
+        prefix += "0"
+    return Q(**{f"{unit}__division__code__startswith": prefix, f"{unit}__system__isnull": True})
 
 
 def get_website(user, pk) -> Website:

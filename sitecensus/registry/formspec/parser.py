@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import hmac
 import io
+import json
 import re
 import xml.etree.ElementTree as ET
 import zipfile
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -34,6 +36,11 @@ MAX_FILE_BYTES = 20 * MB  # one .xlsx file
 MAX_XLSX_UNCOMPRESSED = 200 * MB  # the .xlsx container's declared unpacked size
 MAX_SITE_ROWS = 500  # filled rows on 基本信息表
 MAX_COLUMN_ROWS = 20_000  # filled rows on 栏目信息表
+
+# Sheets other forms add to the unit's workbook (read by their own imports, not as stray sheets): data.
+ADDED_SHEETS = frozenset(_name for _sheet in json.loads(
+    (Path(__file__).resolve().parent / "data" / "added_sheets.json").read_text(encoding="utf-8"))["sheets"]
+    for _name in (_sheet, _sheet + OPTIONS_SHEET))
 
 MSG_NOT_XLSX = "不是有效的 Excel（.xlsx）文件"
 MSG_FOREIGN = "不是本系统生成的填报模板或模板结构已被修改，请重新下载模板后填写"
@@ -363,8 +370,8 @@ def _other_sheets(wb, filename: str, data_sheets) -> list[CellError]:
     named, since its rows are not read — never silently ignored."""
     errors = []
     for ws in wb.worksheets:
-        if ws.title in (INSTRUCTIONS_SHEET, OPTIONS_SHEET, META_SHEET, *data_sheets):
-            continue
+        if ws.title in (INSTRUCTIONS_SHEET, OPTIONS_SHEET, META_SHEET, *data_sheets) or ws.title in ADDED_SHEETS:
+            continue  # (a sheet another form adds, e.g. 政务新媒体, is read by its own import)
         copied, skip = False, set()
         for r, row in enumerate(ws.iter_rows(max_row=2000, max_col=60, values_only=True), start=1):
             if r == CODE_ROW and row and row[0] in ("site_name", "site_url"):  # a copy of a data sheet
@@ -604,3 +611,64 @@ def _parse_loaded(wb, data, filename, expected_unit_code, max_site_rows, max_col
     col_errors.sort(key=CellError.sort_key)
     result.errors = basic_errors + col_errors + stray_sheets
     return result
+
+
+@dataclass
+class FormSheet:
+    """Another form's sheet read from a workbook (``read_form_sheet``): the clean rows, every error
+    (file, sheet, row, column, field) and the workbook's ``_meta`` stamp (its unit)."""
+
+    filename: str
+    meta: dict = field(default_factory=dict)
+    rows: list[tuple[int, dict]] = field(default_factory=list)
+    errors: list[CellError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def read_form_sheet(data: bytes, *, filename: str, form: FormSpec, max_rows: int = MAX_SITE_ROWS) -> FormSheet:
+    """Read one form's sheet (e.g. 政务新媒体) of a workbook this system made, by the form's
+    definition: the same row reader, merged-cell rules and validate_value as the census sheets.
+    Never raises for bad input."""
+    out = FormSheet(filename=filename)
+
+    def refuse(message: str, sheet: str | None = None) -> FormSheet:
+        out.errors.append(CellError(filename, sheet, message=message))
+        return out
+
+    problem = precheck_xlsx_bytes(data, filename)
+    if problem:
+        return refuse(problem)
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
+    except Exception:  # openpyxl raises many kinds for a broken package
+        return refuse(MSG_NOT_XLSX)
+    try:
+        if META_SHEET not in wb.sheetnames:
+            return refuse(MSG_NO_META)
+        out.meta = _read_meta(wb[META_SHEET])
+        if out.meta.get("generator") != "sitecensus" or not out.meta.get("unit_code"):
+            return refuse(MSG_META_BROKEN, META_SHEET)
+        if form.sheet not in wb.sheetnames:
+            return refuse(f"缺少工作表“{form.sheet}”：请下载含“{form.sheet}”工作表的填报模板后填写")
+        ws = wb[form.sheet]
+        codes = _read_codes(ws)
+        missing = [f.label for f in form.fields if f.code not in codes]
+        if missing:
+            return refuse(f"工作表“{form.sheet}”的表头被修改过（缺少列：{'、'.join(missing)}），请重新下载模板后填写",
+                          form.sheet)
+        reader = _SheetReader(filename, form, codes)
+        reader.merges(merged_ranges(data).get(form.sheet, ()))
+        for r, raw, special in reader.rows(ws, max_rows):
+            values, errors, _errored = reader.validate(r, raw, special)
+            out.rows.append((r, values))
+            out.errors.extend(errors)
+        return out
+    except _Limit as exc:
+        return refuse(exc.message, exc.sheet)
+    except (KeyError, IndexError, ValueError, TypeError, SyntaxError, zipfile.BadZipFile, zlib.error, OSError, EOFError):
+        return refuse(MSG_NOT_XLSX)
+    finally:
+        wb.close()

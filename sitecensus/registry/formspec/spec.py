@@ -184,33 +184,7 @@ def _load_forms(version: str) -> dict[str, FormSpec]:
             raise UnknownVersionError(version)
         if data["form_id"] != form_id:
             raise ValueError(f"{filename}: form_id {data['form_id']!r} != {form_id!r}")
-        fields = []
-        for raw in data["fields"]:
-            if raw["type"] not in FIELD_TYPES:
-                raise ValueError(f"{filename}: field {raw['code']}: unknown type {raw['type']!r}")
-            list_name = raw.get("choices")
-            if raw["type"] == "choice" and not list_name:
-                raise ValueError(f"{filename}: field {raw['code']}: a choice field needs a list")
-            bounds = _bounds(filename, raw)
-            fields.append(
-                FieldSpec(
-                    code=raw["code"],
-                    label=raw["label"],
-                    type=raw["type"],
-                    required=bool(raw.get("required", False)),
-                    max_length=raw.get("max_length"),
-                    choices=list_name,
-                    help=raw.get("help", ""),
-                    link=raw.get("link"),
-                    prefill=raw.get("prefill"),
-                    system=bool(raw.get("system", False)),
-                    workbook_only=bool(raw.get("workbook_only", False)),
-                    choice_values=choices[list_name] if list_name else (),
-                    choice_aliases=aliases.get(list_name, ()) if list_name else (),
-                    min_value=bounds[0],
-                    max_value=bounds[1],
-                )
-            )
+        fields = [_field_spec(filename, raw, choices, aliases) for raw in data["fields"]]
         by_code = {f.code: f for f in fields}
         if len(by_code) != len(fields):
             raise ValueError(f"{filename}: duplicate field codes")
@@ -226,6 +200,46 @@ def _load_forms(version: str) -> dict[str, FormSpec]:
             _by_code=by_code,
         )
     return forms
+
+
+def _field_spec(filename: str, raw: dict, choices: dict, aliases: dict) -> FieldSpec:
+    """One field of a form definition (its JSON), with its choice list resolved."""
+    if raw["type"] not in FIELD_TYPES:
+        raise ValueError(f"{filename}: field {raw['code']}: unknown type {raw['type']!r}")
+    list_name = raw.get("choices")
+    if raw["type"] == "choice" and not list_name:
+        raise ValueError(f"{filename}: field {raw['code']}: a choice field needs a list")
+    bounds = _bounds(filename, raw)
+    return FieldSpec(
+        code=raw["code"],
+        label=raw["label"],
+        type=raw["type"],
+        required=bool(raw.get("required", False)),
+        max_length=raw.get("max_length"),
+        choices=list_name,
+        help=raw.get("help", ""),
+        link=raw.get("link"),
+        prefill=raw.get("prefill"),
+        system=bool(raw.get("system", False)),
+        workbook_only=bool(raw.get("workbook_only", False)),
+        choice_values=choices[list_name] if list_name else (),
+        choice_aliases=aliases.get(list_name, ()) if list_name else (),
+        min_value=bounds[0],
+        max_value=bounds[1],
+    )
+
+
+def build_form(data: dict, *, lists: dict[str, tuple[str, ...]], source: str = "form") -> FormSpec:
+    """A form defined outside the census forms (another app's data file, e.g. the 政务新媒体 sheet)
+    read by the same rules: its fields are validated by validate_value, its sheet written by
+    workbook.add_form_sheet and read by parser.read_form_sheet. ``lists``: its choice lists by name."""
+    fields = tuple(_field_spec(source, raw, lists, {}) for raw in data["fields"])
+    by_code = {f.code: f for f in fields}
+    if len(by_code) != len(fields):
+        raise ValueError(f"{source}: duplicate field codes")
+    return FormSpec(form_id=data["form_id"], version=str(data.get("version", "")), title=data["title"],
+                    sheet=data["sheet"], description=data.get("description", ""), fields=fields,
+                    rules=tuple(data.get("rules", ())), _by_code=by_code)
 
 
 def _bounds(filename: str, raw: dict) -> tuple:

@@ -296,6 +296,42 @@ def _write_options(wb, version: str, narrowed: dict | None = None) -> dict[str, 
     return ranges
 
 
+def add_form_sheet(wb, form: FormSpec, *, rows: list[dict] | None = None, unit_name: str = "",
+                   entry_rows: int = SITE_ENTRY_ROWS) -> None:
+    """Add another form's data sheet (e.g. 政务新媒体) to a workbook, laid out and validated as the census
+    sheets are: labels and hidden codes, each column's data validation from its field definition, its
+    drop-down options on a hidden sheet of its own (``<sheet>选项``), pre-filled values where the field
+    says ``prefill: unit_name``. ``rows``: dicts of field codes → values to pre-fill."""
+    ws = wb.create_sheet(form.sheet)
+    _write_header(ws, form)
+    row = FIRST_DATA_ROW
+    for values in rows or ():
+        for col, field in enumerate(form.fields, start=1):
+            value = _cell_text(field, values.get(field.code))
+            if value is not None:
+                _put(ws, row, col, value)
+        row += 1
+    last_row = max(FIRST_DATA_ROW + entry_rows - 1, row - 1)
+    for r in range(row, FIRST_DATA_ROW + entry_rows):
+        for col, field in enumerate(form.fields, start=1):
+            if field.prefill == "unit_name" and unit_name:
+                _put(ws, r, col, unit_name)
+    options = wb.create_sheet(f"{form.sheet}{OPTIONS_SHEET}")
+    lists = {f.choices: f.choice_values for f in form.fields if f.choices}
+    if any(f.type == "yesno" for f in form.fields):
+        lists["yes_no"] = ("是", "否")
+    ranges = {}
+    for col, (name, values) in enumerate(lists.items(), start=1):
+        letter = get_column_letter(col)
+        options.cell(row=1, column=col, value=name).font = _HEADER_FONT
+        for i, value in enumerate(values, start=2):
+            options.cell(row=i, column=col, value=value)
+        ranges[name] = f"'{options.title}'!${letter}$2:${letter}${len(values) + 1}"
+    options.sheet_state = "hidden"
+    options.protection.sheet = True
+    _add_validations(ws, form, ranges, last_row)
+
+
 def build_workbook(
     *,
     unit_code: str,

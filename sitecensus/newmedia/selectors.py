@@ -1,0 +1,130 @@
+"""Reads of the new-media registry, always through the scope policy; the rules of
+data/rules.json as flags and lists (one account per unit per platform, the certified
+subject, closed but not cancelled, not updated for N days)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from sitecensus.orgs.models import Unit
+from sitecensus.registry.selectors import region_filter
+
+from . import policy, rules
+from .models import MediaAccount, MediaEvent
+
+S = MediaAccount.Status
+L = MediaAccount.Life
+LIVE = (L.OPEN, L.CHANGED)  # accounts still publishing (not 关停, not 注销)
+
+
+def account_list(user, *, query: str = "", platform: str = "", status: str = "", life: str = "",
+                 region: str = "", unit=None) -> QuerySet:
+    qs = policy.visible_accounts(user).select_related("unit", "organizer")
+    query = (query or "").strip()
+    if query:
+        qs = qs.filter(Q(name__icontains=query) | Q(account_id__iexact=query) | Q(media_code__iexact=query)
+                       | Q(unit__name__icontains=query))
+    if platform:
+        qs = qs.filter(platform=platform)
+    if status:
+        qs = qs.filter(status=status)
+    if life:
+        qs = qs.filter(life=life)
+    if (region or "").strip():
+        qs = qs.filter(region_filter(region))
+    if unit is not None:
+        qs = qs.filter(unit__path__startswith=unit.path)
+    return qs.order_by("unit__path", "id")
+
+
+def _same_platform() -> QuerySet:
+    """Another live account of the row's unit on the row's platform."""
+    return (MediaAccount.objects.filter(unit=OuterRef("unit"), platform=OuterRef("platform"), life__in=LIVE)
+            .exclude(pk=OuterRef("pk")))
+
+
+def review_queue(user, *, query: str = "") -> QuerySet:
+    """Accounts waiting for the user's organizing unit, each with its duplicate flag."""
+    qs = (MediaAccount.objects.filter(pending_at=user.unit, status=S.SUBMITTED).select_related("unit")
+          .annotate(duplicate=Exists(_same_platform())))
+    if query:
+        qs = qs.filter(Q(name__icontains=query) | Q(unit__name__icontains=query))
+    return qs.order_by("submitted_at", "id")
+
+
+@dataclass(frozen=True)
+class Flag:
+    code: str
+    message: str
+
+
+def flags(account: MediaAccount) -> list[Flag]:
+    """What the reviewer is shown about an account, by the rules in data/rules.json."""
+    found = []
+    data = rules.rules()
+    if data.get("one_account_per_platform") and account.life in LIVE:
+        others = list(MediaAccount.objects.filter(unit_id=account.unit_id, platform=account.platform, life__in=LIVE)
+                      .exclude(pk=account.pk).order_by("id")[:5])
+        if others:
+            names = "、".join(f"“{o.name}”" for o in others)
+            found.append(Flag("duplicate", f"本单位在{account.platform}已有账号{names}：原则上一个单位在同一平台只开设一个账号"))
+    if data.get("subject_must_match_host"):
+        if not account.is_certified:
+            found.append(Flag("uncertified", "账号未经平台认证"))
+        elif account.certified_subject and account.certified_subject.strip() != account.host_unit.strip():
+            found.append(Flag("subject", f"认证主体“{account.certified_subject}”与主办单位“{account.host_unit}”不一致"))
+    return found
+
+
+def closed_not_cancelled(user) -> QuerySet:
+    """Approved accounts closed (关停) but never cancelled (注销)."""
+    return (policy.visible_accounts(user).filter(status=S.APPROVED, life=L.CLOSED)
+            .select_related("unit").order_by("life_on", "id"))
+
+
+def not_updated(user, *, days: int | None = None, today: dt.date | None = None) -> QuerySet:
+    """Approved live accounts whose latest post read is older than N days (rules.json: stale_days)."""
+    days = rules.stale_days() if days is None else days
+    today = today or timezone.localdate()
+    return (policy.visible_accounts(user).filter(status=S.APPROVED, life__in=LIVE,
+                                                 last_post_on__lt=today - dt.timedelta(days=days))
+            .select_related("unit").order_by("last_post_on", "id"))
+
+
+def history(account: MediaAccount) -> QuerySet:
+    return MediaEvent.objects.filter(account=account).select_related("actor", "level").order_by("at", "id")
+
+
+def by_platform(user, *, region: str = "") -> list[dict]:
+    """Approved accounts by platform: live, closed, cancelled (statistics)."""
+    qs = policy.visible_accounts(user).filter(status=S.APPROVED)
+    if (region or "").strip():
+        qs = qs.filter(region_filter(region))
+    rows = {p: {"platform": p, "live": 0, "closed": 0, "cancelled": 0} for p in rules.platform_names()}
+    for platform, life, n in qs.values_list("platform", "life").annotate(n=Count("id")).order_by():
+        row = rows.setdefault(platform, {"platform": platform, "live": 0, "closed": 0, "cancelled": 0})
+        row["closed" if life == L.CLOSED else "cancelled" if life == L.CANCELLED else "live"] += n
+    return list(rows.values())
+
+
+def by_region(user, *, depth: int) -> list[dict]:
+    """Approved live accounts by region: counted under the units of the tree's level ``depth``
+    (2: provinces, 3: cities …), vertical systems left out (statistics by region)."""
+    qs = policy.visible_accounts(user).filter(status=S.APPROVED, life__in=LIVE, unit__system__isnull=True)
+    width = Unit.steplen * depth
+    counts = dict(qs.annotate(prefix=Substr("unit__path", 1, width)).values_list("prefix")
+                  .annotate(n=Count("id")).order_by())
+    names = dict(Unit.objects.filter(path__in=list(counts)).values_list("path", "name"))
+    return sorted(({"region": names.get(k, k), "path": k, "count": n} for k, n in counts.items()),
+                  key=lambda r: r["path"])
+
+
+def public_accounts(unit) -> QuerySet:
+    """What the public sees of a unit's accounts (and those of the units under it): approved, live."""
+    return (MediaAccount.objects.filter(unit__path__startswith=unit.path, status=S.APPROVED, life__in=LIVE)
+            .select_related("unit").order_by("unit__path", "platform", "id"))

@@ -1,0 +1,11 @@
+"""Sample accounts for tests and the demo."""
+
+from __future__ import annotations
+
+
+def sample_values(*, unit_name: str, platform: str = "微信公众号", name: str = "", account_id: str = "",
+                  url: str = "", certified_subject: str | None = None, opened_on: str = "2019-03-01") -> dict:
+    return {"platform": platform, "name": name or f"{unit_name}{platform}", "account_id": account_id,
+            "url": url, "host_unit": unit_name,
+            "certified_subject": unit_name if certified_subject is None else certified_subject,
+            "is_certified": True, "operator_unit": unit_name, "opened_on": opened_on}
