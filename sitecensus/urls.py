@@ -13,6 +13,7 @@ urlpatterns = [
     path("units/", include("sitecensus.orgs.urls")),
     path("audit/", include("sitecensus.audit.urls")),
     path("sites/", include("sitecensus.registry.urls")),
+    path("media/", include("sitecensus.newmedia.urls")),  # 政务新媒体 (issue 22)
     path("campaigns/", include("sitecensus.registry.campaign_urls")),
     path("checks/", include("sitecensus.scoring.urls")),
     path("evidence/", include("sitecensus.evidence.urls")),

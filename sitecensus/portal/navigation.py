@@ -5,6 +5,7 @@ from sitecensus.accounts import policy as accounts
 from sitecensus.api import policy as api
 from sitecensus.audit import policy as audit
 from sitecensus.inbox import policy as inbox
+from sitecensus.newmedia import policy as newmedia
 from sitecensus.orgs import policy as orgs
 from sitecensus.public import policy as public
 from sitecensus.registry import policy as registry
@@ -15,6 +16,7 @@ from sitecensus.spotcheck import policy as spotcheck
 ENTRIES = [
     ("registry:site_list", "政府网站", registry.may_see_websites),
     ("registry:review_queue", "待审核", registry.may_review),
+    ("newmedia:list", "政务新媒体", newmedia.may_see_accounts),  # issue 22
     ("registry:import_upload", "导入", registry.may_import),
     ("registry:progress", "进度", registry.may_see_progress),
     ("scoring:index", "检查整改", scoring.may_see_checks),

@@ -103,3 +103,8 @@ def basic_info_form_class(version: str | None = None) -> type[forms.Form]:
 def column_form_class(version: str | None = None) -> type[forms.Form]:
     """《政府网站栏目（系统）基本信息表》 as a Django form (one column or system)."""
     return _make_form(load_forms(version)["columns"])
+
+
+def form_class(form_spec: FormSpec) -> type[forms.Form]:
+    """Another form defined as data (e.g. 政务新媒体, sitecensus/newmedia/data/form.json) as a Django form."""
+    return _make_form(form_spec)
