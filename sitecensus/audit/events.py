@@ -97,4 +97,5 @@ LABELS = {
     "media_returned": "退回政务新媒体",
     "media_approval_undone": "撤销政务新媒体审核",
     "media_imported": "导入政务新媒体",
+    "media_scored": "提交政务新媒体评分表",
 }

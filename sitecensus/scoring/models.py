@@ -258,3 +258,35 @@ class ReportWithdrawal(models.Model):
 
     def __str__(self):
         return f"{self.report}（{self.get_kind_display()}）"
+
+
+# ---------------------------------------------------------------- 政务新媒体 (issue 22)
+
+MEDIA_CARD_IMMUTABLE = "政务新媒体评分表提交后不可更改"
+dbtriggers.protect("scoring_mediascorecard", MEDIA_CARD_IMMUTABLE)
+
+
+class MediaScorecard(models.Model):
+    """A new-media account scored on a table whose subject is "media" (scoring/data/rubric_2019media.json)
+    by the same engine as websites' cards: self-check, inspection or spot check; written once, whole,
+    when submitted (the database refuses any change)."""
+
+    account = models.ForeignKey("newmedia.MediaAccount", verbose_name="政务新媒体", on_delete=models.PROTECT,
+                                related_name="scorecards")
+    stage = models.CharField("环节", max_length=16, choices=Scorecard.Stage.choices)
+    rubric = models.ForeignKey(RubricTable, verbose_name="评分表", on_delete=models.PROTECT, related_name="+")
+    scorer_unit = models.ForeignKey(Unit, verbose_name="评分单位", on_delete=models.PROTECT, related_name="+")
+    entries = models.JSONField("各项指标", default=dict)
+    score = models.DecimalField("得分", max_digits=6, decimal_places=2, null=True, blank=True)
+    result = models.CharField("结果", max_length=16, db_index=True)
+    vetoes = models.JSONField("否决项", default=list)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "政务新媒体评分表"
+        verbose_name_plural = "政务新媒体评分表"
+        indexes = [models.Index(fields=["account", "stage", "created_at"], name="media_card_by_account")]
+
+    def __str__(self):
+        return f"{self.account} · {self.get_stage_display()}"

@@ -114,3 +114,18 @@ def may_allow_late_answer(user, rectification) -> bool:
 def sees_unreleased_spot_checks(user) -> bool:
     """The operators of the scoring unit see its spot-check cards before sign-off; nobody else."""
     return base.is_operator(user)
+
+
+# ---------------------------------------------------------------- 政务新媒体 (issue 22)
+
+MEDIA_SCORE = base.rule("scoring.media", "只有账号的主办单位（自查）、其上级组织单位（检查）或组织抽查的国办、省级办公厅（抽查）可以为政务新媒体评分")
+
+
+def may_score_media(user, account, stage: str) -> bool:
+    """Self-check: the account's own unit; inspection: an organizing unit above it; spot check: the national
+    office or a province's general office over it."""
+    if stage == "self":
+        return base.acts_for_unit(user, account.unit_id)
+    if not base.is_operator(user) or not account.unit.path.startswith(user.unit.path) or user.unit_id == account.unit_id:
+        return False
+    return stage == "inspection" or (stage == "spotcheck" and user.unit.depth <= 2)

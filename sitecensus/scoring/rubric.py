@@ -61,6 +61,7 @@ class Rubric:
     no_service_base: int | None = None
     no_service_factor: Fraction = Fraction(1)
     notes: tuple[str, ...] = ()
+    subject: str = "website"  # what the table scores: "website", or "media" (政务新媒体 accounts)
     _by_code: dict = field(default_factory=dict, compare=False, repr=False)
 
     def indicator(self, code: str) -> Indicator:
@@ -97,7 +98,7 @@ def parse_rubric(data: dict) -> Rubric:
         bonus_portals_only=bonus.get("portals_only", True), bonus_counted_above=bonus.get("counted_above", 0),
         no_service_base=scale.get("base"),
         no_service_factor=Fraction(scale.get("numerator", 1), scale.get("denominator", 1)),
-        notes=tuple(data.get("notes", ())), _by_code=by_code)
+        notes=tuple(data.get("notes", ())), subject=data.get("subject", "website"), _by_code=by_code)
 
 
 def read_rubric_data(code: str) -> dict:
@@ -109,5 +110,7 @@ def load_rubric(code: str) -> Rubric:
     return parse_rubric(read_rubric_data(code))
 
 
-def rubric_codes() -> list[str]:
-    return sorted(p.stem.removeprefix("rubric_") for p in DATA_DIR.glob("rubric_*.json"))
+def rubric_codes(subject: str = "website") -> list[str]:
+    """The tables of one subject (a campaign picks among the websites' tables)."""
+    return sorted(code for code in (p.stem.removeprefix("rubric_") for p in DATA_DIR.glob("rubric_*.json"))
+                  if read_rubric_data(code).get("subject", "website") == subject)
