@@ -377,7 +377,7 @@ class EventOut(Schema):
     id: int
     seq: int = Field(..., description="提交顺序编号：after 与 next_after 即此编号")
     at: datetime
-    kind: str = Field(..., description="website / scorecard / rectification / report")
+    kind: str = Field(..., description="website / media / scorecard / rectification / report")
     object_id: int
     action: str
     website_id: int | None
@@ -735,7 +735,7 @@ def events(request, response: HttpResponse, after: int = Query(
     granted = {s.split(":")[0] for s in (user.api_token.scopes or [])}
     kinds = set()
     if "registry" in granted:
-        kinds.add("website")
+        kinds |= {"website", "media"}  # media: 政务新媒体 accounts (api/media.py)
     if "scoring" in granted:
         kinds |= {"scorecard", "rectification"}
     if "reports" in granted:
@@ -1036,3 +1036,8 @@ api.add_router("/", checks_router)
 from .waiting import router as waiting_router  # noqa: E402
 
 api.add_router("/", waiting_router)
+
+# 政务新媒体 accounts and their change feed (media.py registers on this router).
+from .media import router as media_router  # noqa: E402
+
+api.add_router("/", media_router)

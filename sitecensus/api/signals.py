@@ -101,3 +101,7 @@ def connect() -> None:
     post_save.connect(scorecard_saved, sender=Scorecard, dispatch_uid="api_change_scorecard")
     post_save.connect(rectification_saved, sender=Rectification, dispatch_uid="api_change_rectification")
     post_save.connect(report_saved, sender=InspectionReport, dispatch_uid="api_change_report")
+    from . import api  # noqa: F401  (it registers media.py's router, which imports it: load it first)
+    from .media import connect as connect_media  # 政务新媒体 accounts (issue 22)
+
+    connect_media()
