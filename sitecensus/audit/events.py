@@ -98,4 +98,7 @@ LABELS = {
     "media_approval_undone": "撤销政务新媒体审核",
     "media_imported": "导入政务新媒体",
     "media_scored": "提交政务新媒体评分表",
+    "spotcheck_media_drawn": "抽取政务新媒体",
+    "spotcheck_media_signed": "签发政务新媒体复核结果",
+    "spotcheck_media_returned": "退回政务新媒体复核结果",
 }

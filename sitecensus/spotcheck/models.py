@@ -17,12 +17,13 @@ ORGANIZER = "组织单位（国办或省级政府办公厅）的业务人员（s
 
 @condition("请先抽样；已启动的批次不能再次启动")
 def _has_sample(batch) -> bool:
-    return batch.sites.exists()
+    return batch.sites.exists() or batch.accounts.exists()  # websites or 政务新媒体 (issue 22)
 
 
-@condition("还有网站未完成复核签发，不能生成通报")
+@condition("还有网站或政务新媒体未完成复核签发，不能生成通报")
 def _all_signed(batch) -> bool:
-    return not batch.sites.exclude(status=BatchSite.Status.SIGNED).exists()
+    return (not batch.sites.exclude(status=BatchSite.Status.SIGNED).exists()
+            and not batch.accounts.exclude(status="signed").exists())  # 政务新媒体 too (issue 22)
 
 
 @condition("通报已发布，不能重新生成；如需更正，请另行发布更正通报")
@@ -208,3 +209,67 @@ class Notice(FSMModelMixin, models.Model):
           refused="通报尚未发布，不能更正；发布前可重新生成通报")
     def correct(self, *, reason: str, **audit):
         """The original stays as published; the correction is a new notice, published by `publish`."""
+
+
+# ---------------------------------------------------------------- 政务新媒体 in a batch (issue 22)
+
+@condition("复核人尚未提交政务新媒体评分表")
+def _media_card(baccount) -> bool:
+    return baccount.scorecard_id is not None
+
+
+class MediaDraw(models.Model):
+    """A batch's draw of new-media accounts: strata by platform and level, its size and the result
+    (the batch's seed reproduces it)."""
+
+    batch = models.OneToOneField(Batch, on_delete=models.CASCADE, related_name="media_draw")
+    ratio = models.DecimalField("抽样比例（%）", max_digits=5, decimal_places=2, null=True, blank=True)
+    per_stratum = models.PositiveIntegerField("每层抽取数", null=True, blank=True)
+    strata = models.JSONField("分层结果", default=dict)  # "平台|层级" → {"population", "sampled"}
+    drawn_at = models.DateTimeField("抽样时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "政务新媒体抽样"
+        verbose_name_plural = "政务新媒体抽样"
+
+
+class BatchAccount(FSMModelMixin, models.Model):
+    """A new-media account drawn into a batch: scored by a reviewer (scoring.MediaScorecard, spot-check
+    stage), signed off by a second person, or returned to the reviewer — as for websites."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待复核"
+        SIGNED = "signed", "已签发"
+
+    batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="accounts")
+    account = models.ForeignKey("newmedia.MediaAccount", on_delete=models.PROTECT, related_name="spot_checks")
+    stratum = models.CharField("层", max_length=100)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="复核人", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    second_reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="签发人", null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="+")
+    scorecard = models.OneToOneField("scoring.MediaScorecard", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    status = FSMField("状态", max_length=16, choices=Status.choices, default=Status.PENDING, protected=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "抽查政务新媒体"
+        verbose_name_plural = "抽查政务新媒体"
+        constraints = [models.UniqueConstraint(fields=["batch", "account"], name="batch_account_unique")]
+
+    def __str__(self):
+        return str(self.account)
+
+    @step(source=Status.PENDING, target=Status.SIGNED, label="签发政务新媒体复核结果", event="spotcheck_media_signed",
+          who="本组织单位的另一名复核人员，不是评分的复核人（spotcheck.policy.check_sign_off_media）",
+          conditions=[_media_card], refused="已签发")
+    def sign_off(self, *, actor, **audit):
+        self.second_reviewer, self.signed_at = actor, timezone.now()
+
+    @step(source=Status.PENDING, target=Status.PENDING, label="退回复核人重新评分（须说明原因）",
+          event="spotcheck_media_returned", who="本组织单位的另一名复核人员（spotcheck.policy.check_sign_off_media）",
+          conditions=[condition("复核人尚未提交评分表，无需退回")(_media_card)], refused="已签发的结果不能退回")
+    def return_to_reviewer(self, *, reason: str, **audit):
+        """The submitted card stays as it was (immutable); the reviewer scores a new one."""
+        self.scorecard = None

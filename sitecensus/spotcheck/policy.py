@@ -76,3 +76,25 @@ def may_return(user, bsite) -> bool:
 def check_return(user, bsite) -> None:
     RETURN.check(is_batch_member(user, bsite.batch))
     SECOND_PERSON.check(_second_person(user, bsite))
+
+
+# ---------------------------------------------------------------- 政务新媒体 in a batch (issue 22)
+
+def _second_person_media(user, baccount) -> bool:
+    card = baccount.scorecard
+    first = [baccount.reviewer, card.created_by if card else None]
+    return all(accounts_policy.distinct_persons(user, other) for other in first if other is not None)
+
+
+def check_review_media(user, baccount) -> None:
+    REVIEW.check(is_batch_member(user, baccount.batch))
+    OTHER_REVIEWER.check(baccount.reviewer_id in (None, user.pk))
+
+
+def may_sign_off_media(user, baccount) -> bool:
+    return is_batch_member(user, baccount.batch) and _second_person_media(user, baccount)
+
+
+def check_sign_off_media(user, baccount) -> None:
+    SIGN_OFF.check(is_batch_member(user, baccount.batch))
+    SECOND_PERSON.check(_second_person_media(user, baccount))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import media_views, views
 
 app_name = "spotcheck"
 urlpatterns = [
@@ -9,6 +9,8 @@ urlpatterns = [
     path("<int:pk>/action/", views.batch_action, name="batch_action"),
     path("<int:pk>/assign/", views.batch_assign, name="assign"),
     path("site/<int:pk>/", views.site_review, name="site"),
+    path("<int:pk>/media/draw/", media_views.media_draw, name="media_draw"),  # 政务新媒体 (issue 22)
+    path("media/<int:pk>/", media_views.media_account, name="media_account"),
     path("<int:pk>/notice/", views.notice_page, name="notice"),
     path("<int:pk>/notice/correct/", views.notice_correct, name="notice_correct"),
     path("notices/<int:pk>/", views.notice_detail, name="notice_detail"),

@@ -20,7 +20,8 @@ UNDECLARED_WRITERS = {
     "scanner/services.py",  # Suggestion
 }
 DECLARED = {"registry.Website", "scoring.Scorecard", "scoring.Rectification", "scoring.InspectionReport", "scanner.ScanRun",
-            "spotcheck.Batch", "spotcheck.BatchSite", "spotcheck.Notice"}
+            "spotcheck.Batch", "spotcheck.BatchSite", "spotcheck.Notice",
+            "newmedia.MediaAccount", "spotcheck.BatchAccount"}  # 政务新媒体 (issue 22)
 
 
 def test_status_is_written_only_by_transitions_or_the_named_services():

@@ -23,6 +23,7 @@ from sitecensus.core.dates import cn_date
 
 from .. import policy
 from ..models import Batch, BatchSite, Notice
+from . import media
 from .sampling import LEVELS
 
 
@@ -65,7 +66,8 @@ def _contents(batch: Batch) -> dict:
     typical = list(ScoreEntry.objects.filter(scorecard__in=batch.sites.values("scorecard")).filter(
         Q(is_veto=True) | Q(points__gt=0)).values("indicator").annotate(n=Count("id")).order_by("-n")[:8])
     typical = [{"indicator": names.get(t["indicator"], t["indicator"]), "sites": t["n"]} for t in typical]
-    return {"figures": figures(batch), "unqualified": unqualified, "typical": typical}
+    return {"figures": {**figures(batch), "media": media.section(batch)},  # 政务新媒体 section (issue 22)
+            "unqualified": unqualified, "typical": typical}
 
 
 def _summary(batch: Batch, data: dict) -> str:
