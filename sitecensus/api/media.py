@@ -12,6 +12,7 @@ from django.db.models.signals import post_save
 from django.http import HttpResponse
 from ninja import Field, Path, Query, Router, Schema
 
+from sitecensus.core.feed import rows_changed
 from sitecensus.newmedia import policy as media_policy
 from sitecensus.newmedia.models import MediaAccount
 
@@ -129,7 +130,5 @@ def _bulk(sender, ids, created, using="default", **kwargs):
 
 
 def connect() -> None:
-    from sitecensus.core.feed import rows_changed
-
     post_save.connect(_saved, sender=MediaAccount, dispatch_uid="api_change_media")
     rows_changed.connect(_bulk, dispatch_uid="api_change_media_bulk")
