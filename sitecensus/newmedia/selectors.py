@@ -124,7 +124,14 @@ def by_region(user, *, depth: int) -> list[dict]:
                   key=lambda r: r["path"])
 
 
-def public_accounts(unit) -> QuerySet:
-    """What the public sees of a unit's accounts (and those of the units under it): approved, live."""
-    return (MediaAccount.objects.filter(unit__path__startswith=unit.path, status=S.APPROVED, life__in=LIVE)
-            .select_related("unit").order_by("unit__path", "platform", "id"))
+def public_matrix(*, region: str = "", unit_pk=None) -> QuerySet:
+    """What the public sees (a region's 政务新媒体矩阵, or one unit's accounts): approved, live accounts,
+    grouped by unit."""
+    qs = MediaAccount.objects.filter(status=S.APPROVED, life__in=LIVE).select_related("unit")
+    if unit_pk is not None:
+        qs = qs.filter(unit_id=unit_pk)
+    elif (region or "").strip():
+        qs = qs.filter(region_filter(region))
+    else:
+        return qs.none()
+    return qs.order_by("unit__path", "platform", "id")

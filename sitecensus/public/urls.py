@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import media_views, views
 
 app_name = "public"
 urlpatterns = [
     path("", views.home, name="home"),
     path("sites/", views.directory, name="directory"),
+    path("media/", media_views.media_matrix, name="media_matrix"),  # 政务新媒体 (issue 22)
     path("sites/<int:site_pk>/report/", views.report_new, name="report_new"),
     path("lookup/", views.lookup, name="lookup"),
     path("news/", views.news_list, name="news_list"),
