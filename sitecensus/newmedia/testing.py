@@ -9,3 +9,11 @@ def sample_values(*, unit_name: str, platform: str = "微信公众号", name: st
             "url": url, "host_unit": unit_name,
             "certified_subject": unit_name if certified_subject is None else certified_subject,
             "is_certified": True, "operator_unit": unit_name, "opened_on": opened_on}
+
+
+def without_demo_accounts() -> None:
+    """Tests that count accounts start from none (the demo files some along the Hebei chain)."""
+    from .models import MediaAccount, MediaSequence
+
+    MediaAccount.objects.all().delete()
+    MediaSequence.objects.all().delete()

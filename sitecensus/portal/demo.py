@@ -16,6 +16,7 @@ from sitecensus.orgs.models import Division, Unit
 from sitecensus.public.services import create_news
 from sitecensus.registry.demo import load_registry_demo
 from sitecensus.scoring.demo import load_scoring_demo
+from sitecensus.newmedia.demo import load_media_demo
 
 DEMO_PASSWORD = "Pucha@2015Demo"
 DEMO_USERNAMES = ("guoban", "guoban_fh", "sysadmin", "secadmin", "auditadmin", "hebei", "hebei_fgw", "hebei_jyt",
@@ -145,6 +146,7 @@ def load_demo() -> list[User] | None:
     users = {u.username: u for u in User.objects.select_related("unit")}
     load_registry_demo(users)
     load_scoring_demo(users)
+    load_media_demo(users)  # 政务新媒体 (issue 22)
     create_news(actor=users["guoban"], publish=True, title="全国政府网站普查统计摸底工作有序推进",
                 body="各地区、各部门按照通知要求，组织填报单位填报《政府网站基本信息表》和《政府网站栏目（系统）"
                      "基本信息表》，逐级审核上报。河北省保定市涞水县已完成乡镇网站的统计摸底和自查。")

@@ -8,10 +8,15 @@ from sitecensus.core.errors import InvalidInput, InvalidState, NotAllowed
 from sitecensus.core.lifecycle import TransitionRefused
 from sitecensus.newmedia import selectors, services
 from sitecensus.newmedia.models import MediaAccount, MediaEvent
-from sitecensus.newmedia.testing import sample_values
+from sitecensus.newmedia.testing import sample_values, without_demo_accounts
 
 pytestmark = pytest.mark.django_db
 S = MediaAccount.Status
+
+
+@pytest.fixture(autouse=True)
+def _clean(db):
+    without_demo_accounts()
 
 
 def _file(users, who="laishui_lsz", **kw):

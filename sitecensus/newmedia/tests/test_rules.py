@@ -8,9 +8,14 @@ import pytest
 
 from sitecensus.newmedia import rules, selectors, services
 from sitecensus.newmedia.models import MediaAccount
-from sitecensus.newmedia.testing import sample_values
+from sitecensus.newmedia.testing import sample_values, without_demo_accounts
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _clean(db):
+    without_demo_accounts()
 
 
 def _file(actor, **kw):

@@ -6,10 +6,15 @@ import pytest
 
 from sitecensus.newmedia import services
 from sitecensus.newmedia.models import MediaAccount
-from sitecensus.newmedia.testing import sample_values
+from sitecensus.newmedia.testing import sample_values, without_demo_accounts
 from sitecensus.newmedia.workbook import fill_sheet, workbook_for
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _clean(db):
+    without_demo_accounts()
 
 
 def post(**overrides):

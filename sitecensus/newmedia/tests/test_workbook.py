@@ -10,11 +10,16 @@ from openpyxl import load_workbook
 from sitecensus.core.errors import NotAllowed
 from sitecensus.newmedia import rules, services
 from sitecensus.newmedia.models import MediaAccount
-from sitecensus.newmedia.testing import sample_values
+from sitecensus.newmedia.testing import sample_values, without_demo_accounts
 from sitecensus.newmedia.workbook import fill_sheet, workbook_for
 from sitecensus.registry.formspec.parser import parse_workbook
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _clean(db):
+    without_demo_accounts()
 
 
 def test_the_sheet_carries_a_validation_per_field(demo_users):

@@ -4,9 +4,14 @@ review, closed or cancelled), and one unit's accounts; anonymous readers see the
 import pytest
 
 from sitecensus.newmedia import services
-from sitecensus.newmedia.testing import sample_values
+from sitecensus.newmedia.testing import sample_values, without_demo_accounts
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _clean(db):
+    without_demo_accounts()
 
 
 def test_region_matrix_and_unit_list(client, demo_users):

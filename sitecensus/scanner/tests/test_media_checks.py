@@ -9,12 +9,17 @@ import threading
 import pytest
 
 from sitecensus.newmedia import selectors, services
-from sitecensus.newmedia.testing import sample_values
+from sitecensus.newmedia.testing import sample_values, without_demo_accounts
 from sitecensus.scanner.engine.testing.media import AS_OF, tuning
 from sitecensus.scanner.engine.testing.media.corpus import served
 from sitecensus.scanner.media import check_accounts
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _clean(db):
+    without_demo_accounts()
 
 
 @contextlib.contextmanager

@@ -8,11 +8,16 @@ import pytest
 
 from sitecensus.core.errors import InvalidState, NotAllowed
 from sitecensus.newmedia import services as media
-from sitecensus.newmedia.testing import sample_values
+from sitecensus.newmedia.testing import sample_values, without_demo_accounts
 from sitecensus.spotcheck import services
 from sitecensus.spotcheck.models import Batch
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _clean(db):
+    without_demo_accounts()
 TODAY = date.today()
 
 
