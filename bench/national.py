@@ -1,6 +1,6 @@
 """National-scale data generator, on the real division data.
 
-    python bench/national.py [--reset] [--scale 1.0] [--sites] [--accounts]
+    python bench/national.py [--reset] [--scale 1.0] [--sites] [--accounts] [--media]
 
 Builds the whole unit tree the census plans for (DESIGN §6): the national office;
 31 provincial offices, 342 city offices (municipalities' pseudo-cities have none),
@@ -175,6 +175,7 @@ def main():
     parser.add_argument("--sites", action="store_true", help="also ~85,000 websites with ~2,500,000 columns")
     parser.add_argument("--accounts", action="store_true",
                         help="an account for every organizing unit, with the printed list")
+    parser.add_argument("--media", action="store_true", help="also ~300,000 政务新媒体 accounts (issue 22)")
     args = parser.parse_args()
     if args.reset:
         from django.core.management import call_command
@@ -199,6 +200,9 @@ def main():
               f"in {time.perf_counter() - started:.1f} s")
         for row in Website.objects.values("status", "life").annotate(n=Count("id")).order_by("status", "life"):
             print(f"  {row['status']:<10}{row['life']:<10}{row['n']:>9,}")
+    if args.media:  # 政务新媒体 (issue 22)
+        started = time.perf_counter()
+        print(f"media accounts: {ensure_national_media():,} in {time.perf_counter() - started:.1f} s")
     if args.accounts:
         started = time.perf_counter()
         created = ensure_national_accounts()
@@ -364,6 +368,73 @@ def ensure_national_sites() -> int:
     if Website.objects.count() > 50000:
         return Website.objects.count()
     return generate_sites()
+
+
+
+# ---------------------------------------------------------------- 政务新媒体 (issue 22)
+
+MEDIA_PLATFORMS = [("微信公众号", 0.55), ("微博", 0.15), ("抖音", 0.14), ("今日头条", 0.07), ("快手", 0.04),
+                   ("客户端", 0.02), ("小程序", 0.02), ("其他", 0.01)]
+MEDIA_PER_UNIT = 2.0  # ~150,000 units → ~300,000 accounts
+MEDIA_QUEUE_SIZE = 5000  # a province's review queue (the Hebei office)
+
+
+@transaction.atomic
+def generate_media(*, seed: int = 123) -> int:
+    """~300,000 accounts in the states of a registry in use: most approved with their numbers, some
+    in review along the chain (5,000 waiting at the Hebei office), returned, drafts, closed, cancelled,
+    a share on the same platform twice. Written by bulk insert without the API's change feed (a
+    generated data set has no mirror to tell)."""
+    from django.db.models import QuerySet
+
+    from sitecensus.newmedia.models import MediaAccount, MediaSequence
+
+    rng = random.Random(seed)
+    units = list(Unit.objects.exclude(kind=K.NATIONAL_OFFICE).values("id", "path", "depth", "is_organizer",
+                                                                     "org_code", "name"))
+    by_path = {u["path"]: u for u in units}
+    root = Unit.objects.get(depth=1)
+    by_path[root.path] = {"id": root.id, "path": root.path, "depth": 1, "org_code": root.org_code}
+    hebei_office = Unit.objects.get(org_code=QUEUE_PROVINCE)
+    names, weights = zip(*MEDIA_PLATFORMS)
+    sequences: dict[int, int] = {}
+    rows, queue_left, now, today = [], MEDIA_QUEUE_SIZE, timezone.now(), timezone.localdate()
+    for u in units:
+        organizer = u if u["is_organizer"] else by_path[u["path"][:-Unit.steplen]]
+        for platform in rng.choices(names, weights, k=rng.choice((0, 1, 2, 2, 3, 4))):
+            status, life = _state(rng)
+            life = {"merged": "cancelled", "exception": "changed"}.get(life, life)
+            pending = None
+            if queue_left > 0 and u["path"].startswith(hebei_office.path) and u["depth"] > 2:
+                status, life, pending = "submitted", "open", hebei_office.id
+                queue_left -= 1
+            elif status == "submitted":
+                depth = rng.randint(2, max(2, organizer["depth"]))
+                pending = by_path[organizer["path"][: Unit.steplen * depth]]["id"]
+            code = None
+            if status == "approved":
+                sequences[organizer["id"]] = sequences.get(organizer["id"], 0) + 1
+                code = f"{organizer['org_code']}M{sequences[organizer['id']]:05d}"
+            rows.append(MediaAccount(
+                unit_id=u["id"], organizer_id=organizer["id"], platform=platform, name=f"{u['name'][:40]}{platform}",
+                account_id=f"a{len(rows):06d}", host_unit=u["name"], certified_subject=u["name"],
+                is_certified=rng.random() > 0.05, operator_unit=u["name"], opened_on=today,
+                status=status, life=life, pending_at_id=pending, media_code=code,
+                last_post_on=today - timezone.timedelta(days=rng.randint(0, 60)) if code else None,
+                submitted_at=now if status != "draft" else None, approved_at=now if code else None))
+    QuerySet(MediaAccount).bulk_create(rows, batch_size=5000)
+    MediaSequence.objects.bulk_create([MediaSequence(organizer_id=k, last=v) for k, v in sequences.items()],
+                                      batch_size=5000)
+    return len(rows)
+
+
+def ensure_national_media() -> int:
+    from sitecensus.newmedia.models import MediaAccount
+
+    ensure_national_units()
+    if MediaAccount.objects.count() > 200000:
+        return MediaAccount.objects.count()
+    return generate_media()
 
 
 if __name__ == "__main__":
