@@ -323,7 +323,8 @@ SITE_NOTICE_MAX_GAP_DAYS = env_int("SITE_NOTICE_MAX_GAP_DAYS", 7)
 # (at least RECONCILE_MIN_OBSERVATIONS of them) is flagged to its organizing unit.
 RECONCILE_WEEK_DAYS = env_int("RECONCILE_WEEK_DAYS", 7)
 RECONCILE_MIN_OBSERVATIONS = env_int("RECONCILE_MIN_OBSERVATIONS", 3)
-RECONCILE_HOUR = env_int("RECONCILE_HOUR", 3)  # local hour of the daily run (celery beat; the embedded scheduler)
+RECONCILE_HOUR = env_int("RECONCILE_HOUR", 3)
+SITE_LIFE_DAILY = env_bool("SITE_LIFE_DAILY", True)  # the embedded scheduler runs it (celery beat when scaled out)  # local hour of the daily run (celery beat; the embedded scheduler)
 # ---- end: a site's life ----
 PROBES_PER_DAY = env_int("PROBES_PER_DAY", 24)  # the rule asks for ≥ 20
 SCAN_HOUR = env_int("SCAN_HOUR", 2)  # daily freshness and link scans start at this hour

@@ -364,6 +364,7 @@ class SiteClosure(models.Model):
     period_days = models.PositiveSmallIntegerField("公告期（天）")
     observations = models.JSONField("公告核验记录", default=list)  # [{on, status, evidence…}], one per day
     notice_held = models.BooleanField("公告期核验通过", default=False)
+    period_reason = models.CharField("公告期核验说明", max_length=300, blank=True)
     gone_check = models.JSONField("原网站核验", default=dict)
     gone_verified = models.BooleanField("原网站已下线或跳转", default=False)
     filing_note = models.CharField("报备说明", max_length=300, blank=True)

@@ -167,7 +167,7 @@ def record_notice(*, actor, website: Website, notice_url: str, notice_on: date |
     if notice_on > timezone.localdate():
         raise InvalidInput("公告发布日期不能晚于今天", field="notice_on")
     closure.notice_url, closure.notice_on = clean, notice_on
-    closure.observations, closure.notice_held = [], False  # a new notice: its period is watched afresh
+    closure.observations, closure.notice_held, closure.period_reason = [], False, ""  # watched afresh
     closure.gone_check, closure.gone_verified = {}, False
     closure.save()
     from sitecensus.audit.services import record
@@ -178,7 +178,7 @@ def record_notice(*, actor, website: Website, notice_url: str, notice_on: date |
 
 @transaction.atomic
 def record_closure_check(*, closure: SiteClosure, observation: dict | None = None, gone: dict | None = None,
-                         notice_held: bool | None = None) -> SiteClosure:
+                         notice_held: bool | None = None, period_reason: str = "") -> SiteClosure:
     """The scanner's daily word on a closure (scanner.closures), with its evidence: one observation
     per day (a later one the same day replaces it), the period's verdict, the old site's check."""
     closure = SiteClosure.objects.select_for_update().get(pk=closure.pk)
@@ -189,7 +189,7 @@ def record_closure_check(*, closure: SiteClosure, observation: dict | None = Non
         closure.observations.append(observation)
         closure.observations.sort(key=lambda o: o.get("on", ""))
     if notice_held is not None:
-        closure.notice_held = notice_held
+        closure.notice_held, closure.period_reason = notice_held, period_reason[:300]
     if gone is not None:
         closure.gone_check = gone
         closure.gone_verified = bool(gone.get("verified"))
