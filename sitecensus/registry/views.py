@@ -20,6 +20,7 @@ from sitecensus.jobs.services import enqueue
 from . import imports, policy, selectors, services, siteclass
 from .export import export_sheets
 from .models import GONE_LIVES, ImportBatch, Website
+from .life_views import life_context
 from .services.changes import LIFE_CHANGES, LIFE_REQUEST_FROM
 from .presentation import basic_rows, column_rows, diff_versions, spec_choices
 from .webforms import FilingForms
@@ -83,6 +84,7 @@ def site_detail(request, pk):
         "returned_change": selectors.returned_change(site),
         "lives": [c for c in Website.Life.choices if c[0] != site.life and c[0] in LIFE_CHANGES],
         "may_reset_code": policy.may_reset_code(user, site),
+        **life_context(user, site),
     })
 
 
