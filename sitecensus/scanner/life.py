@@ -124,7 +124,8 @@ def _latest_final_urls(sites: list[Website], today: date) -> dict[int, dict]:
 
 def _web_findings(today: date) -> list[tuple[Website, str, dict]]:
     """Closed sites still serving; homepages ending on another registrable domain."""
-    closed = list(Website.objects.closed().filter(site_code__isnull=False))
+    closed = list(Website.objects.closed().filter(site_code__isnull=False).select_related("merged_into"))
+    targets = [s.merged_into.homepage_url if s.merged_into_id else "" for s in closed]
     migrated = list(SiteClosure.objects.filter(kind=SiteClosure.Kind.MIGRATE, completed_at__isnull=False,
                                                website__life=L.MIGRATED).select_related("website"))
     running = list(Website.objects.open().filter(life=L.OPEN, site_code__isnull=False))
@@ -134,9 +135,8 @@ def _web_findings(today: date) -> list[tuple[Website, str, dict]]:
     async def run():
         async with Fetcher(_config()) as fetcher:
             gone = await _gather(
-                [engine.check_gone(fetcher, s.homepage_url, target_url=(s.merged_into.homepage_url
-                                                                         if s.merged_into_id else ""),
-                                   site_name=s.name) for s in closed]
+                [engine.check_gone(fetcher, s.homepage_url, target_url=t, site_name=s.name)
+                 for s, t in zip(closed, targets)]
                 + [engine.check_gone(fetcher, c.old_url, target_url=c.new_url, site_name=c.website.name)
                    for c in migrated])
             homes = await _gather([fetcher.fetch(s.homepage_url) for s in to_fetch])
