@@ -176,3 +176,29 @@ def test_flags_show_on_the_organizing_units_first_screen_and_list(demo_users, cl
     assert sheet.status_code == 200 and sheet["Content-Type"].startswith("application/vnd.openxmlformats")
     client.force_login(u["laishui_lsz"])
     assert client.get("/scans/flags/").status_code == 403
+
+
+def test_the_daily_run_is_scheduled_once_a_day(settings, monkeypatch):
+    from datetime import datetime
+
+    from django.core.cache import cache
+
+    from sitecensus.celery import app
+    from sitecensus.scanner import scheduler
+
+    beat = app.conf.beat_schedule["site-life-daily"]
+    from sitecensus.scanner.tasks import daily_life_task
+
+    assert beat["task"] == daily_life_task.name == "scanner.daily_life"
+    settings.SITE_LIFE_DAILY, settings.RECONCILE_HOUR = True, 3
+    ran = []
+    monkeypatch.setattr(scheduler, "_life_in_thread", lambda: ran.append(1))
+    cache.clear()
+    tz = timezone.get_current_timezone()
+    clock = scheduler.Scheduler(site_ids=lambda: [])
+    assert not clock.tick(datetime(2026, 12, 7, 2, 30, tzinfo=tz))["life"]  # before the hour
+    assert clock.tick(datetime(2026, 12, 7, 3, 5, tzinfo=tz))["life"]
+    assert not clock.tick(datetime(2026, 12, 7, 9, 0, tzinfo=tz))["life"]  # once that day
+    assert clock.tick(datetime(2026, 12, 8, 4, 0, tzinfo=tz))["life"]
+    clock.wait_for_scans()
+    assert len(ran) == 2
