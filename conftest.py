@@ -31,6 +31,8 @@ def pytest_configure(config):
     # worker itself switch to "thread" or to real Celery workers).
     settings.JOBS_MODE = "inline"
     settings.PUBLIC_CACHE_SECONDS = 0
+    # The embedded scheduler's daily site-life run would fetch the demo's real domains: tests call it themselves.
+    settings.SITE_LIFE_DAILY = False
 
 
 _original_flush = BaseDatabaseOperations.execute_sql_flush

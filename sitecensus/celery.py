@@ -6,6 +6,7 @@ one-minute tick, sent by `celery beat`)."""
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sitecensus.settings")
 
@@ -16,4 +17,8 @@ app.conf.task_routes = {"scanner.tick": {"queue": "tick"}}
 app.conf.beat_schedule = {
     # Probe rounds of every vantage point, the day's scans, the statistics rebuild when due.
     "scheduler-tick": {"task": "scanner.tick", "schedule": 60.0, "options": {"expires": 55}},
+    # A site's life, daily: closure notices checked, the registry against reality (scanner.life).
+    "site-life-daily": {"task": "scanner.daily_life", "schedule": crontab(hour=int(os.environ.get("RECONCILE_HOUR", 3)),
+                                                                         minute=15),
+                        "options": {"queue": "scan", "expires": 3600}},
 }

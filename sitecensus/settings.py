@@ -315,6 +315,18 @@ SCANNER_ALLOW_PRIVATE = env_bool("SCANNER_ALLOW_PRIVATE", False)
 # hostname → address, for test webs only (JSON in the environment for workers).
 SCANNER_HOST_MAP: dict[str, str] = json.loads(os.environ.get("SCANNER_HOST_MAP_JSON") or "{}")
 SCANNER_BATCH = env_int("SCANNER_BATCH", 200)  # sites per stored batch (bounds memory)
+# ---- a site's life (registry.services.life, scanner.closures, scanner.reconcile) ----
+# The 关停整合公告 stays on the homepage at least this many days (a local rule restating the 2017 指引's procedure:
+# 公告期不少于30天); the scanner checks it at least every SITE_NOTICE_MAX_GAP_DAYS days of the period.
+SITE_NOTICE_DAYS = env_int("SITE_NOTICE_DAYS", 30)
+SITE_NOTICE_MAX_GAP_DAYS = env_int("SITE_NOTICE_MAX_GAP_DAYS", 7)
+# The daily reconciliation: a 正常运行 site none of whose probes and scans succeeded over the monitoring week
+# (at least RECONCILE_MIN_OBSERVATIONS of them) is flagged to its organizing unit.
+RECONCILE_WEEK_DAYS = env_int("RECONCILE_WEEK_DAYS", 7)
+RECONCILE_MIN_OBSERVATIONS = env_int("RECONCILE_MIN_OBSERVATIONS", 3)
+RECONCILE_HOUR = env_int("RECONCILE_HOUR", 3)
+SITE_LIFE_DAILY = env_bool("SITE_LIFE_DAILY", True)  # the embedded scheduler runs it (celery beat when scaled out)  # local hour of the daily run (celery beat; the embedded scheduler)
+# ---- end: a site's life ----
 PROBES_PER_DAY = env_int("PROBES_PER_DAY", 24)  # the rule asks for ≥ 20
 SCAN_HOUR = env_int("SCAN_HOUR", 2)  # daily freshness and link scans start at this hour
 # Count an availability failure only when every vantage point of that round failed.

@@ -113,6 +113,7 @@ class Declared:
     event: str
     who: str
     conditions: tuple
+    field: str = "status"
 
 
 def declarations() -> list[Declared]:
@@ -129,7 +130,7 @@ def declarations() -> list[Declared]:
                 first = next(iter(meta.transitions.values()))
                 found.append(Declared(model, name, tuple(meta.transitions), first.target, first.custom["label"],
                                       first.custom["event"], first.custom["who"],
-                                      tuple(getattr(c, "message", "") for c in first.conditions)))
+                                      tuple(getattr(c, "message", "") for c in first.conditions), field.name))
     return found
 
 
@@ -137,13 +138,15 @@ def markdown() -> str:
     """The README's lifecycle tables, generated from the declarations (`sitecensus lifecycles`)."""
     out, seen = [], []
     for d in declarations():
-        if d.model not in seen:
-            seen.append(d.model)
-            field = d.model._meta.get_field("status")
+        if (d.model, d.field) not in seen:  # a model may have two lifecycles (a website: review and life)
+            seen.append((d.model, d.field))
+            field = d.model._meta.get_field(d.field)
             states = " / ".join(f"{label}（`{value}`）" for value, label in field.flatchoices)
-            out += ["", f"**{d.model._meta.verbose_name}** (`{d.model._meta.label}`; states: {states})", "",
+            title = d.model._meta.verbose_name + ("" if d.field == "status" else f" · {field.verbose_name}")
+            label = d.model._meta.label + ("" if d.field == "status" else f".{d.field}")
+            out += ["", f"**{title}** (`{label}`; states: {states})", "",
                     "| transition | from | to | who | also refused when |", "|---|---|---|---|---|"]
-        labels = dict(d.model._meta.get_field("status").flatchoices)
+        labels = dict(d.model._meta.get_field(d.field).flatchoices)
         sources = "、".join(labels.get(s, s) for s in d.sources)
         conditions = "；".join(c for c in d.conditions if c) or "—"
         out.append(f"| {d.label} (`{d.name}`) | {sources} | {labels.get(d.target, d.target)} | {d.who} "

@@ -44,6 +44,7 @@ def home(request):
         context["issued_count"] = accounts_policy.visible_accounts(user).filter(
             unit__path__startswith=user.unit.path, unit__depth=user.unit.depth + 1).exclude(pk=user.pk).count()
         context["pending_count"] = review_queue(user).count()
+        context.update(_life_counts(user))  # a site's life: overdue take-downs, registry-against-reality flags
     context.update(_own_counts(user))
     context["todos"] = todos(user, context)
     return render(request, "core/home.html", context)
@@ -63,6 +64,17 @@ def _own_counts(user) -> dict:
     return counts
 
 
+def _life_counts(user) -> dict:
+    """A site's life on the organizing unit's first screen (scoped by the policies): sites offline past
+    their planned return date, and the daily reconciliation's flags not yet resolved."""
+    from sitecensus.registry.services import overdue_offline
+    from sitecensus.scanner import policy as scanner_policy
+    from sitecensus.scanner.models import RegistryFlag
+
+    return {"offline_overdue_count": overdue_offline(registry_policy.visible_websites(user)).count(),
+            "flag_count": scanner_policy.visible_flags(user).exclude(status=RegistryFlag.Status.RESOLVED).count()}
+
+
 def todos(user, context: dict) -> list[dict]:
     """What the user has to do first, as lines of (label, count, link), from the counts
     already fetched for the page; a zero count is shown too (nothing waits there)."""
@@ -73,6 +85,10 @@ def todos(user, context: dict) -> list[dict]:
 
     if "pending_count" in context:
         add("待审核的政府网站", reverse("registry:review_queue"), context["pending_count"])
+    if "offline_overdue_count" in context:
+        add("临时下线逾期未恢复的网站", reverse("registry:life_watch"), context["offline_overdue_count"],
+            testid="todo-offline-overdue")
+        add("登记与实际不符（待处理）", reverse("scanner:flags"), context["flag_count"], testid="todo-flags")
     pending = context.get("pending")
     if pending:
         remind = reverse("inbox:remind_page")

@@ -24,7 +24,7 @@ from django.utils import timezone
 from sitecensus.orgs import policy as orgs_policy
 from sitecensus.core.errors import NotFound
 from sitecensus.orgs.models import Division, Unit
-from sitecensus.registry.models import Website
+from sitecensus.registry.models import GONE_LIVES, Website
 from sitecensus.registry.services import active_websites
 from sitecensus.scoring.models import InspectionReport, Rectification, Scorecard
 from sitecensus.stats.models import SiteTally, UnitTally
@@ -71,7 +71,7 @@ def _finish(rows: list[dict]) -> dict:
 def _progress_tallied() -> dict:
     # The summary tables as the scheduler last built them (a page view never rebuilds them).
     glen = 2 * Unit.steplen  # the national office's children: provinces and ministries
-    gone = [Website.Life.CLOSED, Website.Life.MERGED]
+    gone = GONE_LIVES
     cells = (SiteTally.objects.filter(coded=True).annotate(g=Substr("organizer_path", 1, glen))
              .values("g", vertical=ExpressionWrapper(Q(system_id__isnull=False), output_field=BooleanField()))
              .annotate(approved=Sum("n"), gone=Sum("n", filter=Q(life__in=gone))))
@@ -95,7 +95,7 @@ def _progress_tallied() -> dict:
 
 
 def _progress_live() -> dict:
-    gone = [Website.Life.CLOSED, Website.Life.MERGED]
+    gone = GONE_LIVES
     region = Case(When(unit__system__isnull=False, then=Value(DEPARTMENTS_KEY)),
                   When(unit__division__isnull=True, then=Value(DEPARTMENTS_KEY)),
                   default=F("unit__division__province_code"), output_field=CharField())

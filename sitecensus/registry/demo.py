@@ -71,6 +71,8 @@ def load_registry_demo(users: dict) -> None:
     sanpo = Website.objects.get(pk=sanpo.pk)
     for level in chain_town:
         services.approve(actor=users[level], website=sanpo)
+    # ---- a site's life: the closure's notice period (here already over, as the scanner saw it), then the 报备 ----
+    _demo_closure_filed(users["laishui"], Website.objects.get(pk=sanpo.pk))
 
     baoding_portal = _file(users, "baoding", "保定市人民政府", "http://www.baoding.gov.cn", "市级政府门户", portal=True)
     _through(users, baoding_portal, ["baoding", "hebei"], submitter="baoding")
@@ -92,3 +94,21 @@ def load_registry_demo(users: dict) -> None:
     center = _file(users, "jiaoyubu_xxzx", "教育部教育管理信息中心", "http://www.emic.edu.cn",
                    "国务院部门参公事业单位网站")
     _through(users, center, ["jiaoyubu"], submitter="jiaoyubu_xxzx")
+
+
+def _demo_closure_filed(actor, site) -> None:
+    """The demo's closed site: its notice recorded as posted a notice period ago, the period and the
+    old site's end as the daily check records them (marked as demo data), then filed."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .services import life
+
+    closure = life.open_closure(site)
+    life.record_notice(actor=actor, website=site, notice_url="http://spz.laishui.gov.cn/tzgg/gbgg.html",
+                       notice_on=timezone.localdate() - timedelta(days=closure.period_days))
+    closure.refresh_from_db()
+    life.record_closure_check(closure=closure, notice_held=True, period_reason="演示数据：公告期内每日扫描均在首页读到公告",
+                              gone={"verdict": "gone", "verified": True, "reason": "演示数据：原网站已无法访问"})
+    life.file_closure(actor=actor, website=Website.objects.get(pk=site.pk), note="演示数据：关停报备")

@@ -24,7 +24,45 @@ def _coded(website) -> bool:
 
 @condition("该网站已关停或整合，不能提交变更")
 def _still_open(website) -> bool:
-    return website.life not in ("closed", "merged")
+    return website.life not in GONE_LIVES
+
+
+# ------------------------------------------------------------ a site's life (《政府网站发展指引》, 国办发〔2017〕47号)
+# The conditions read what the services recorded (the opening checklist, the closure record); each refusal
+# names what is missing. Rules officials change (the checklist's items, the notice period) are data/settings.
+GONE_LIVES = ("closed", "merged")  # out of the directory, the scans and later phases (the code is kept)
+
+
+@condition("尚未获得网站标识码的网站才能登记为新开办网站")
+def _uncoded(website) -> bool:
+    return not website.site_code
+
+
+@condition("开办核对清单未完成（审批文件、党政机关网站标识、域名、ICP备案、公安备案、安全检测），不能终审通过")
+def _opening_complete(website) -> bool:
+    from .opening import missing_items  # the checklist as data (registry/data/opening_checklist.json)
+    return not missing_items(website)
+
+
+@condition("临时下线须填写晚于今天的计划恢复日期")
+def _return_date_ahead(website) -> bool:
+    from django.utils import timezone
+    return website.life_until is not None and website.life_until > timezone.localdate()
+
+
+def _closure(website):
+    return website.closures.filter(completed_at__isnull=True).order_by("-pk").first()
+
+
+@condition("关停（整合、迁移）公告在公告期内须经扫描核验一直在首页，且公告期满后核验原网站已无法访问或已跳转至目标网站")
+def _closure_verified(website) -> bool:
+    closure = _closure(website)
+    return closure is not None and closure.notice_held and closure.gone_verified
+
+
+def _closure_kind(kind):
+    return condition(f"该网站的公告登记的不是{ {'merge': '整合', 'migrate': '迁移'}[kind] }")(
+        lambda website: (_closure(website) is not None and _closure(website).kind == kind))
 
 
 class Campaign(models.Model):
@@ -96,10 +134,20 @@ class WindowException(models.Model):
         verbose_name_plural = "补报许可"
 
 
+class WebsiteQuerySet(FeedQuerySet):
+    """The one place that says which sites are gone (关停, 整合): `open()` and `closed()`."""
+
+    def closed(self):
+        return self.filter(life__in=GONE_LIVES)
+
+    def open(self):
+        return self.exclude(life__in=GONE_LIVES)
+
+
 class Website(FSMModelMixin, models.Model):
     """One government website, reported by its competent unit (填报单位)."""
 
-    objects = FeedQuerySet.as_manager()  # bulk writes reach the API's change feed too
+    objects = WebsiteQuerySet.as_manager()  # bulk writes reach the API's change feed too
 
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"
@@ -108,7 +156,12 @@ class Website(FSMModelMixin, models.Model):
         APPROVED = "approved", "已通过"
 
     class Life(models.TextChoices):
+        # The five the census form knows (运行状态) keep their labels; the others are the 2017 指引's steps.
+        OPENING = "opening", "开办中"
         OPEN = "open", "正常运行"
+        OFFLINE = "offline", "临时下线"
+        MERGING = "merging", "整合迁移公告中"
+        CLOSING = "closing", "关停公告中"
         EXCEPTION = "exception", "例外"
         CLOSED = "closed", "关停"
         MERGED = "merged", "整合"
@@ -131,7 +184,9 @@ class Website(FSMModelMixin, models.Model):
     return_reason = models.CharField("退回原因", max_length=500, blank=True)
     site_code = models.CharField("网站标识码", max_length=10, null=True, blank=True, unique=True)
     verification_hash = models.CharField("校验码（散列）", max_length=200, blank=True)
-    life = models.CharField("运行状态", max_length=16, choices=Life.choices, default=Life.OPEN, db_index=True)
+    life = FSMField("运行状态", max_length=16, choices=Life.choices, default=Life.OPEN, db_index=True,
+                    protected=True)
+    life_until = models.DateField("计划恢复日期", null=True, blank=True)  # 临时下线
     life_reason = models.CharField("状态说明", max_length=300, blank=True)
     merged_into = models.ForeignKey("self", verbose_name="整合至", null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="merged_sites")
@@ -152,7 +207,7 @@ class Website(FSMModelMixin, models.Model):
             # One site, one code: no two coded open sites share a homepage URL.
             models.UniqueConstraint(fields=["url_key"], name="website_one_code_per_open_url",
                                     condition=models.Q(site_code__isnull=False)
-                                    & ~models.Q(life__in=["closed", "merged"])),
+                                    & ~models.Q(life__in=GONE_LIVES)),
         ]
         # The review queue: its filter and its order in one index (no sort of the whole table).
         indexes = [models.Index(fields=["pending_at", "status", "submitted_at", "id"], name="website_review_queue"),
@@ -209,6 +264,123 @@ class Website(FSMModelMixin, models.Model):
           who="已审核通过的级别，在上一级审核之前（registry.policy.may_undo）")
     def undo_approval(self, **audit):
         """The record waits at the undoing level again."""
+
+    # ------------------------------------------------------------ the life (field "life"; registry/services/life.py)
+
+    @step(field="life", source=Life.OPEN, target=Life.OPENING, label="登记为新开办网站", event="website_opening",
+          who=FILER + "；尚无网站标识码的记录", conditions=[_uncoded])
+    def begin_opening(self, **audit):
+        """A new site by the 2017 指引: final approval waits for its opening checklist."""
+
+    @step(field="life", source=Life.OPENING, target=Life.OPEN, label="开办完成，正式运行（终审通过时）",
+          event="website_opened", who=REVIEWER + "；终审通过", conditions=[_opening_complete])
+    def go_live(self, **audit):
+        """Approval, 标识, domain, ICP and 公安备案, security test: all recorded."""
+
+    @step(field="life", source=Life.OPEN, target=Life.OFFLINE, label="临时下线（报备计划恢复日期）",
+          event="website_offline", who=FILER, conditions=[_return_date_ahead])
+    def take_offline(self, **audit):
+        """Offline for a while; overdue past its return date, it shows on the organizing unit's to-dos."""
+
+    @step(field="life", source=Life.OFFLINE, target=Life.OPEN, label="恢复运行", event="website_back_online",
+          who=FILER)
+    def back_online(self, **audit):
+        """Running again."""
+
+    @step(field="life", source=[Life.OPEN, Life.OFFLINE, Life.EXCEPTION, Life.MIGRATED], target=Life.CLOSING,
+          label="关停获批，发布关停公告", event="website_closure_announced", who=REVIEWER + "；运行状态变更终审通过")
+    def announce_closure(self, **audit):
+        """The notice goes on the homepage for the notice period (SITE_NOTICE_DAYS)."""
+
+    @step(field="life", source=[Life.OPEN, Life.OFFLINE, Life.EXCEPTION, Life.MIGRATED], target=Life.MERGING,
+          label="整合或迁移获批，发布整合迁移公告", event="website_merge_announced",
+          who=REVIEWER + "；运行状态变更终审通过")
+    def announce_merge(self, **audit):
+        """The notice names the target site and stays for the notice period."""
+
+    @step(field="life", source=Life.CLOSING, target=Life.CLOSED, label="报备关停（公告期满、核验通过）",
+          event="website_closed", who=FILER, conditions=[_closure_verified])
+    def complete_closure(self, **audit):
+        """The site leaves the directory, the scans and later phases that day; its code is kept."""
+
+    @step(field="life", source=Life.MERGING, target=Life.MERGED, label="报备整合（公告期满、核验通过）",
+          event="website_merged", who=FILER, conditions=[_closure_kind("merge"), _closure_verified])
+    def complete_merge(self, **audit):
+        """Merged into its target site."""
+
+    @step(field="life", source=Life.MERGING, target=Life.MIGRATED, label="报备迁移（公告期满、核验通过）",
+          event="website_migrated", who=FILER, conditions=[_closure_kind("migrate"), _closure_verified])
+    def complete_migration(self, **audit):
+        """The record carries on at its new address with its code."""
+
+    @step(field="life", source=[Life.CLOSING, Life.MERGING], target=Life.OPEN, label="撤回公告，继续运行",
+          event="website_closure_withdrawn", who=FILER + "；报备之前")
+    def withdraw_closure(self, **audit):
+        """The closure is given up before it is filed."""
+
+    @step(field="life", source=[Life.OPEN, Life.OFFLINE, Life.MIGRATED], target=Life.EXCEPTION,
+          label="列为例外网站", event="website_exception", who=REVIEWER + "；首次终审或运行状态变更终审通过")
+    def declare_exception(self, **audit):
+        """Kept for a stated reason (not scannable, …)."""
+
+    @step(field="life", source=Life.EXCEPTION, target=Life.OPEN, label="恢复为正常运行",
+          event="website_exception_ended", who=REVIEWER + "；运行状态变更终审通过")
+    def end_exception(self, **audit):
+        """Back to the ordinary rules."""
+
+
+class OpeningChecklist(models.Model):
+    """A new site's 开办 checklist (2017 指引; the national 报备 page): the items are data
+    (registry/data/opening_checklist.json), their values here; final approval waits for all."""
+
+    website = models.OneToOneField(Website, on_delete=models.CASCADE, related_name="opening")
+    values = models.JSONField("核对事项", default=dict)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "开办核对清单"
+        verbose_name_plural = "开办核对清单"
+
+
+class SiteClosure(models.Model):
+    """A closure, merge or migration after its approval: the notice (URL, date, period), the
+    scanner's daily observations of it with their evidence, the check that the old site is gone
+    or redirects to its target, and the 报备 that completes it."""
+
+    class Kind(models.TextChoices):
+        CLOSE = "close", "关停"
+        MERGE = "merge", "整合"
+        MIGRATE = "migrate", "迁移"
+
+    website = models.ForeignKey(Website, on_delete=models.CASCADE, related_name="closures")
+    kind = models.CharField("类型", max_length=8, choices=Kind.choices)
+    target = models.ForeignKey(Website, verbose_name="目标网站", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
+    old_url = models.CharField("原首页网址", max_length=500)
+    new_url = models.CharField("目标网址", max_length=500, blank=True)
+    notice_url = models.CharField("公告网址", max_length=500, blank=True)
+    notice_on = models.DateField("公告发布日期", null=True, blank=True)
+    period_days = models.PositiveSmallIntegerField("公告期（天）")
+    observations = models.JSONField("公告核验记录", default=list)  # [{on, status, evidence…}], one per day
+    notice_held = models.BooleanField("公告期核验通过", default=False)
+    period_reason = models.CharField("公告期核验说明", max_length=300, blank=True)
+    gone_check = models.JSONField("原网站核验", default=dict)
+    gone_verified = models.BooleanField("原网站已下线或跳转", default=False)
+    filing_note = models.CharField("报备说明", max_length=300, blank=True)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    completed_at = models.DateTimeField("报备完成时间", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "关停整合迁移"
+        verbose_name_plural = "关停整合迁移"
+
+    @property
+    def ends_on(self):
+        from datetime import timedelta
+        return self.notice_on + timedelta(days=self.period_days) if self.notice_on else None
 
 
 class WebsiteDomain(models.Model):

@@ -7,7 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from sitecensus.orgs.models import Division, Unit
 
 from .formspec.identity import www_twin
-from .models import ReviewEvent, Website, WebsiteDomain, WebsiteVersion
+from .models import GONE_LIVES, ReviewEvent, Website, WebsiteDomain, WebsiteVersion
 
 from . import policy
 
@@ -51,8 +51,8 @@ def get_website(user, pk) -> Website:
 
 def review_queue(user, *, query: str = "", changes_only: bool = False) -> QuerySet:
     """Records waiting for the user's organizing unit."""
-    closed = [Website.Life.CLOSED, Website.Life.MERGED]
-    same_url = Website.objects.filter(url_key=OuterRef("url_key")).exclude(pk=OuterRef("pk")).exclude(life__in=closed)
+    closed = GONE_LIVES
+    same_url = Website.objects.open().filter(url_key=OuterRef("url_key")).exclude(pk=OuterRef("pk"))
     # Any of its keys (homepage URL, other domains) held by another open site: the domain table, indexed.
     # The exclusion names the queue's row itself (not the middle row's site): that keeps the check
     # per listed row, where PostgreSQL would otherwise hash every shared key in the country (~100 ms).
@@ -80,7 +80,7 @@ def mark_possible_duplicates(sites) -> None:
             twins.setdefault(twin, set()).add(website_id)
     flagged = set()
     for website_id, key in (WebsiteDomain.objects.filter(key__in=list(twins))
-                            .exclude(website__life__in=[Website.Life.CLOSED, Website.Life.MERGED])
+                            .exclude(website__life__in=GONE_LIVES)
                             .values_list("website_id", "key")):
         flagged |= {pk for pk in twins[key] if pk != website_id}
     for site in sites:

@@ -55,3 +55,24 @@ def fill_workbook(data: bytes, filings: list[Filing]) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def complete_life_change(website, actor):
+    """An approved closure, merge or migration taken to its end as if the scanner had watched its notice
+    for the whole period and found the old site gone (tests of what comes after: the scanner's own
+    part is tested in scanner/tests/test_site_life.py)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sitecensus.registry.models import Website
+    from sitecensus.registry.services import life
+
+    closure = life.open_closure(website)
+    notice_on = timezone.localdate() - timedelta(days=closure.period_days)
+    life.record_notice(actor=actor, website=website, notice_url=website.homepage_url.rstrip("/") + "/gg.html",
+                       notice_on=notice_on)
+    closure.refresh_from_db()
+    life.record_closure_check(closure=closure, notice_held=True, period_reason="（测试）",
+                              gone={"verdict": "gone", "verified": True})
+    return life.file_closure(actor=actor, website=Website.objects.get(pk=website.pk), note="报备")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import life_views, views
 
 app_name = "registry"
 urlpatterns = [
@@ -12,6 +12,8 @@ urlpatterns = [
     path("<int:pk>/submit/", views.site_submit, name="site_submit"),
     path("<int:pk>/review/", views.site_review, name="site_review"),
     path("<int:pk>/life/", views.site_life, name="site_life"),
+    path("<int:pk>/life/step/", life_views.site_life_step, name="site_life_step"),  # a site's life (2017 指引)
+    path("life/", life_views.life_watch, name="life_watch"),
     path("<int:pk>/verification/", views.site_verification, name="site_verification"),
     path("<int:pk>/versions/<int:number>/", views.version_diff, name="version_diff"),
     path("review/", views.review_queue, name="review_queue"),

@@ -19,7 +19,9 @@ from sitecensus.jobs.services import enqueue
 
 from . import imports, policy, selectors, services, siteclass
 from .export import export_sheets
-from .models import ImportBatch, Website
+from .models import GONE_LIVES, ImportBatch, Website
+from .life_views import life_context
+from .services.changes import LIFE_CHANGES, LIFE_REQUEST_FROM
 from .presentation import basic_rows, column_rows, diff_versions, spec_choices
 from .webforms import FilingForms
 
@@ -78,24 +80,25 @@ def site_detail(request, pk):
         "may_edit": may_edit,
         "incomplete": services.completeness_problems(site) if may_edit else [],
         "may_change": owner and site.site_code and site.status == Website.Status.APPROVED
-        and site.life not in (Website.Life.CLOSED, Website.Life.MERGED),
+        and site.life in LIFE_REQUEST_FROM,
         "returned_change": selectors.returned_change(site),
-        "lives": [c for c in Website.Life.choices if c[0] != site.life],
+        "lives": [c for c in Website.Life.choices if c[0] != site.life and c[0] in LIFE_CHANGES],
         "may_reset_code": policy.may_reset_code(user, site),
+        **life_context(user, site),
     })
 
 
 def _clash(site, pending_version):
     """What every reviewer is shown: another open site known by this record's homepage
     URL or other domains — as the pending version has them."""
-    if site.life in (Website.Life.CLOSED, Website.Life.MERGED):
+    if site.life in GONE_LIVES:
         return None
     return services.find_clash(services.identity_of(site, pending_version), exclude_pk=site.pk)
 
 
 def _twins(site, pending_version):
     """Possible duplicates shown to every reviewer: open sites whose address differs only by "www."."""
-    if site.life in (Website.Life.CLOSED, Website.Life.MERGED):
+    if site.life in GONE_LIVES:
         return []
     return services.possible_duplicates(services.identity_of(site, pending_version), exclude_pk=site.pk)
 

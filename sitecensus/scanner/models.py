@@ -160,3 +160,52 @@ class Suggestion(models.Model):
     class Meta:
         verbose_name = "扫描建议"
         verbose_name_plural = "扫描建议"
+
+
+HANDLER = "网站的组织单位及其上级组织单位的业务人员（scanner.policy.may_handle_flag）"
+
+
+class RegistryFlag(FSMModelMixin, models.Model):
+    """The registry disagreeing with the web, found by the daily reconciliation (scanner.reconcile)
+    and shown to the site's organizing unit with its evidence — before any check fails the site."""
+
+    class Kind(models.TextChoices):
+        UNREACHABLE = "unreachable", "正常运行的网站在监测周内一直无法访问"
+        CLOSED_SERVING = "closed_serving", "已关停（整合、迁移）的网站仍在提供内容"
+        REDIRECTED = "redirected", "首页跳转到其他域名"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "待处理"
+        ACKNOWLEDGED = "acknowledged", "已知悉"
+        RESOLVED = "resolved", "已处理"
+
+    website = models.ForeignKey(Website, on_delete=models.CASCADE, related_name="registry_flags")
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices)
+    status = FSMField("状态", max_length=16, choices=Status.choices, default=Status.OPEN, protected=True,
+                      db_index=True)
+    first_seen = models.DateField("首次发现")
+    last_seen = models.DateField("最近发现")
+    summary = models.CharField("说明", max_length=300)
+    evidence = models.JSONField("证据", default=dict)
+    note = models.CharField("处理说明", max_length=300, blank=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "登记与实际不符提示"
+        verbose_name_plural = "登记与实际不符提示"
+        indexes = [models.Index(fields=["website", "kind", "status"])]
+
+    def __str__(self):
+        return f"{self.website.name}：{self.get_kind_display()}"
+
+    @step(source=Status.OPEN, target=Status.ACKNOWLEDGED, label="知悉（附说明）", event="registry_flag_acknowledged",
+          who=HANDLER, refused="只有待处理的提示可以标为已知悉")
+    def acknowledge(self, **audit):
+        """Seen; being looked into."""
+
+    @step(source=[Status.OPEN, Status.ACKNOWLEDGED], target=Status.RESOLVED, label="处理完毕（附说明）",
+          event="registry_flag_resolved", who=HANDLER, refused="该提示已处理")
+    def resolve(self, **audit):
+        """Done (the registry corrected by a change request, the site fixed, or explained)."""

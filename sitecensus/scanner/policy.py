@@ -13,3 +13,31 @@ def may_scan(user) -> bool:
 
 def check_scan(user) -> None:
     SCAN.check(may_scan(user))
+
+
+# ---- a site's life: the registry-against-reality flags (scanner.life) ----
+FLAG = base.rule("scanner.flag", "只有网站的组织单位（或其上级组织单位）可以处理登记与实际不符提示")
+
+
+def may_see_flags(user) -> bool:
+    return base.is_operator(user)
+
+
+def may_handle_flag(user, flag) -> bool:
+    """The site's organizing unit, or one above it (an operator whose unit's path holds the site's unit)."""
+    return base.is_operator(user) and flag.website.unit.path.startswith(user.unit.path)
+
+
+def check_handle_flag(user, flag) -> None:
+    FLAG.check(may_handle_flag(user, flag))
+
+
+def visible_flags(user):
+    """Flags on the sites in the user's scope (none for others)."""
+    from sitecensus.registry import policy as registry_policy
+
+    from .models import RegistryFlag
+
+    if not may_see_flags(user):
+        return RegistryFlag.objects.none()
+    return RegistryFlag.objects.filter(website__in=registry_policy.visible_websites(user))

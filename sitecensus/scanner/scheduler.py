@@ -59,6 +59,9 @@ class Scheduler:
                 self.probe(site_ids[start:start + 500], round_id, scaled=scaled)
         for start in range(0, len(scans), settings.SCANNER_BATCH):
             self.scan(scans[start:start + settings.SCANNER_BATCH], scaled=scaled)
+        life_due = not scaled and settings.SITE_LIFE_DAILY and self._life_due(now)  # scaled out, celery beat sends scanner.daily_life
+        if life_due:
+            self.scan_job(_life_in_thread)
         refreshed = False
         if statistics_due(now):
             start_refresh()
@@ -69,7 +72,18 @@ class Scheduler:
 
             cache.set(CACHE_KEY, now, 86400)
         return {"probes": sum(len(v) for v in rounds.values()), "rounds": len(rounds), "scans": len(scans),
-                "statistics": refreshed}
+                "statistics": refreshed, "life": life_due}
+
+    def _life_due(self, now) -> bool:
+        from .life import daily_due
+
+        return daily_due(now)
+
+    def scan_job(self, fn, *args) -> None:
+        """Long work on the scan thread (never delays a probe)."""
+        if self._scans is None:
+            self._scans = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sitecensus-scan")
+        self.scans_started.append(self._scans.submit(fn, *args))
 
     def probe(self, site_ids: list[int], round_id: str, *, scaled: bool) -> None:
         from . import services
@@ -86,9 +100,7 @@ class Scheduler:
         if scaled:
             scan_task.apply_async(args=[site_ids], queue=settings.SCAN_QUEUE)
             return
-        if self._scans is None:
-            self._scans = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sitecensus-scan")
-        self.scans_started.append(self._scans.submit(_scan_in_thread, site_ids))
+        self.scan_job(_scan_in_thread, site_ids)
 
     def wait_for_scans(self) -> None:
         if self._scans is not None:
@@ -104,6 +116,18 @@ def _scan_in_thread(site_ids: list[int]) -> int:
     except Exception:  # noqa: BLE001 - recorded on the run; the next day's scan tries again
         log.exception("scheduled scan failed")
         return 0
+    finally:
+        connection.close()
+
+
+def _life_in_thread() -> dict:
+    from . import life
+
+    try:
+        return life.daily()
+    except Exception:  # noqa: BLE001 - logged; tomorrow's run tries again
+        log.exception("daily site-life check failed")
+        return {}
     finally:
         connection.close()
 

@@ -37,6 +37,15 @@ def tick_task() -> dict:
     return Scheduler.from_cache().tick()
 
 
+@shared_task(name="scanner.daily_life")
+def daily_life_task() -> dict:
+    """Once a day (celery beat, RECONCILE_HOUR): closures in their notice period checked, and the
+    registry against reality (scanner.life)."""
+    from . import life
+
+    return life.daily()
+
+
 def probe_queue(vantage: str) -> str:
     return f"probe.{vantage}" if vantage else "probe"
 

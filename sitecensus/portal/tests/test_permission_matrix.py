@@ -88,6 +88,8 @@ PAGES: dict[str, tuple[str, frozenset, str | None]] = {
     "registry:site_submit": (POST, {REPORTER}, "site"),  # reaches the service, which refuses the state
     "registry:site_review": (POST, OPERATORS, "site"),  # reaches the service: nothing waits for review
     "registry:site_life": (POST, BUSINESS | {SITE}, "site"),  # an empty form: 400 before the service
+    "registry:site_life_step": (POST, BUSINESS | {SITE}, "site"),  # no step: 400 (the services check the owner)
+    "registry:life_watch": (GET, OPERATORS, None),
     "registry:site_verification": (POST, {ORGANIZER}, "site"),  # never the site itself
     "registry:version_diff": (GET, UNIT_PEOPLE, "version"),
     "registry:review_queue": (GET, OPERATORS, None),
@@ -136,6 +138,8 @@ PAGES: dict[str, tuple[str, frozenset, str | None]] = {
     "scanner:run": (GET, LOGGED_IN, "scan_run"),  # the requester's
     "scanner:run_status": (GET, LOGGED_IN, "scan_run"),
     "scanner:decide": (POST, {ORGANIZER}, "suggestion"),  # the inspecting unit (its card's scorer)
+    "scanner:flags": (GET, OPERATORS, None),
+    "scanner:flag_handle": (POST, OPERATORS, "flag"),  # no note: 400 after the policy
     "spotcheck:batch_list": (GET, NATIONAL_ONLY, None),
     "spotcheck:batch": (GET, NATIONAL_ONLY, "batch"),
     "spotcheck:batch_action": (POST, NATIONAL_ONLY, "batch"),
@@ -347,6 +351,15 @@ def objects(kind: str, role: str) -> tuple[dict | None, dict | None]:
                                         sha256="0", content=png_bytes(), uploaded_by=User.objects.get(
                                             username="laishui_lsz"))
         return {"pk": f.pk}, {"pk": f.pk + 1000}
+    if kind == "flag":  # a registry-against-reality flag on the in-scope site and on one outside
+        from datetime import date
+
+        from sitecensus.scanner.models import RegistryFlag
+
+        def flag(code):
+            return RegistryFlag.objects.create(website_id=_site(code), kind="unreachable", first_seen=date.today(),
+                                               last_seen=date.today(), summary="矩阵").pk
+        return {"pk": flag("1306230002")}, {"pk": flag("bm01040001")}
     made = _personal(kind, role) if kind in PERSONAL else _PREPARED.get(kind)
     if made is not None:
         return made
@@ -450,7 +463,8 @@ def prepare(kind: str | None) -> None:
 
 # Roles that see every object of a kind: for them "out of scope" does not exist.
 WHOLE = {"site": {NATIONAL}, "unit": {NATIONAL, SYSTEM, SECURITY}, "card": {NATIONAL},
-         "account": {SECURITY}, "version": {NATIONAL}, "inspection_report": {NATIONAL}, "public_report": {NATIONAL}}
+         "account": {SECURITY}, "version": {NATIONAL}, "inspection_report": {NATIONAL}, "public_report": {NATIONAL},
+         "flag": {NATIONAL}}
 
 
 def _outcome(response, role) -> str:

@@ -8,6 +8,7 @@ transaction, one audit event, a typed error on refusal:
 - `review`    level-by-level approval, return, undo, bulk
 - `codes`     identifier and verification codes, the site's code login
 - `changes`   change requests and life changes after approval
+- `life`      a site's life by the 2017 指引: 开办 checklist, 临时下线, notice period and 报备
 
 Callers keep writing `from sitecensus.registry import services; services.submit(...)`.
 """
@@ -22,3 +23,5 @@ from .filing import completeness_problems, replace_pending, save_draft, submit  
 from .records import (COLUMN_CODES, COLUMN_FIELDS, Clash, Filing, Twin, active_websites, find_clash,  # noqa: F401
                       hold_keys, identity_of, is_unchanged, possible_duplicates, same_data, sync_domains)
 from .review import BulkResult, approve, bulk, may_undo, return_record, undo_approval  # noqa: F401
+from .life import (OpeningIncomplete, back_online, begin_opening, file_closure, overdue_offline,  # noqa: F401
+                   record_closure_check, record_notice, save_opening_checklist, take_offline, withdraw_closure)

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from sitecensus.accounts import services as account_services
 from sitecensus.core import lifecycle
 from sitecensus.core.errors import InvalidInput, InvalidState
 
 from .. import policy
 from ..formspec.spec import _check_url, normalize_url
-from ..models import ReviewEvent, Website, WebsiteVersion
+from ..models import GONE_LIVES, ReviewEvent, Website, WebsiteVersion
+from . import life as life_steps
 from .chain import locked, responsible_organizer, review_chain
 from .records import (Filing, check_identity, check_site_class, is_unchanged, new_version, ordered_columns,
                       replace_columns, site_fields, sync_domains)
@@ -20,6 +20,9 @@ S = Website.Status
 A = ReviewEvent.Action
 LIFE_CHANGES = {Website.Life.CLOSED, Website.Life.MERGED, Website.Life.MIGRATED, Website.Life.EXCEPTION,
                 Website.Life.OPEN}
+# A request is for a site running (or offline, 例外, migrated earlier); one in its notice period or
+# being opened has its own steps (registry.services.life).
+LIFE_REQUEST_FROM = {Website.Life.OPEN, Website.Life.OFFLINE, Website.Life.EXCEPTION, Website.Life.MIGRATED}
 
 
 def _start_review(actor, website: Website, version: WebsiteVersion, action: str, request, transition: str):
@@ -43,7 +46,7 @@ def request_change(*, actor, website: Website, filing: Filing, note: str = "", r
         policy.check_change(actor, website)
     if not website.site_code or website.status != S.APPROVED:
         raise InvalidState("只有已通过审核且没有待审变更的网站可以提交变更")
-    if website.life in (Website.Life.CLOSED, Website.Life.MERGED):
+    if website.life in GONE_LIVES:
         raise InvalidState(f"该网站已{website.get_life_display()}，不能提交变更")
     status = filing.basic.get("running_status")
     if status and LIFE_BY_LABEL.get(status, website.life) != website.life:
@@ -72,6 +75,8 @@ def life_request(website: Website, *, life: str, reason: str, merged_into: Websi
     version data it will be reviewed as, or InvalidInput naming the field."""
     if not website.site_code or website.status != S.APPROVED:
         raise InvalidState("只有已通过审核且没有待审变更的网站可以申请状态变更")
+    if website.life not in LIFE_REQUEST_FROM:
+        raise InvalidState(f"网站“{website.name}”当前运行状态为“{website.get_life_display()}”，不能申请运行状态变更")
     if life not in LIFE_CHANGES or life == website.life:
         raise InvalidInput("请选择新的运行状态", field="life")
     reason = (reason or "").strip()
@@ -80,7 +85,7 @@ def life_request(website: Website, *, life: str, reason: str, merged_into: Websi
     if life == Website.Life.MERGED:
         if merged_into is None or not merged_into.site_code or merged_into.pk == website.pk:
             raise InvalidInput("整合须指定已有标识码的目标网站", field="merged_into")
-        if merged_into.life in (Website.Life.CLOSED, Website.Life.MERGED):
+        if merged_into.life in GONE_LIVES:
             raise InvalidInput(f"目标网站“{merged_into.name}”已{merged_into.get_life_display()}", field="merged_into")
         organizer = responsible_organizer(website.unit)
         if not merged_into.unit.path.startswith(organizer.path):
@@ -113,27 +118,19 @@ def request_life_change(*, actor, website: Website, life: str, reason: str,
     return _start_review(actor, website, version, A.LIFE, request, "request_life_change")
 
 
-def apply_version(website: Website, version: WebsiteVersion) -> None:
-    """What an approved version does to the record (the caller saves it)."""
+def apply_version(website: Website, version: WebsiteVersion, *, actor=None, request=None) -> None:
+    """What an approved version does to the record (the caller saves it). A life change starts its
+    declared steps (关停, 整合, 迁移: the notice period first — registry.services.life)."""
     data = dict(version.data)
     if version.source == "life":
-        website.life = data.get("life", website.life)
-        website.life_reason = data.get("life_reason", "")
-        # What the form shows as 运行状态 follows the lifecycle, never the other way round.
-        website.data = {**website.data, "running_status": Website.Life(website.life).label}
-        website.merged_into_id = data.get("merged_into") or None
-        if data.get("new_url"):  # 迁移: the site carries on at its new address, with its code
-            website.homepage_url = data["new_url"][:500]
-            website.url_key = normalize_url(data["new_url"])
-            website.data = {**website.data, "homepage_url": data["new_url"]}
-            sync_domains(website)
-        if website.life in (Website.Life.CLOSED, Website.Life.MERGED) and website.site_code:
-            account_services.set_site_account_active(site_code=website.site_code, active=False)
+        life_steps.start_life_change(website, data, actor=actor, request=request)
         return
     for key, value in site_fields(data).items():
         setattr(website, key, value)
     if not website.site_code:  # a first approval: the reviewed 运行状态 is where its lifecycle starts
-        website.life = FIRST_LIVES.get(data.get("running_status"), website.life)
+        life_steps.go_live_at_final_approval(website, actor=actor, request=request)
+        if FIRST_LIVES.get(data.get("running_status")) == Website.Life.EXCEPTION:
+            lifecycle.fire(website, "declare_exception", actor=actor, request=request)
     website.data = data
     replace_columns(website, version.columns)
     sync_domains(website)

@@ -15,7 +15,7 @@ from sitecensus.orgs.models import Unit
 
 from .. import siteclass
 from ..formspec.spec import identity_keys, normalize_url, www_twin
-from ..models import Website, WebsiteColumn, WebsiteDomain, WebsiteVersion
+from ..models import GONE_LIVES, Website, WebsiteColumn, WebsiteDomain, WebsiteVersion
 
 COLUMN_FIELDS = ("name", "url", "parent_name", "is_homepage", "column_class", "update_period", "remarks")
 # The column form's field codes ↔ the stored column fields (the workbook, the online form, the checks).
@@ -83,7 +83,7 @@ def new_version(website: Website, *, actor, data: dict, columns: list[dict], sou
                                          source=source, note=note[:300], created_by=actor)
 
 
-CLOSED = [Website.Life.CLOSED, Website.Life.MERGED]
+CLOSED = list(GONE_LIVES)  # the one rule: Website.objects.open() / .closed()
 OPEN = ~Q(life__in=CLOSED)
 FIELD_LABELS = {"homepage_url": "首页网址", "other_domains": "其他域名"}
 
@@ -248,5 +248,4 @@ def check_site_class(unit: Unit, site_class: str | None) -> None:
 
 def active_websites():
     """Sites that take part in later phases: closed and merged ones drop out."""
-    return Website.objects.filter(site_code__isnull=False).exclude(
-        life__in=[Website.Life.CLOSED, Website.Life.MERGED])
+    return Website.objects.open().filter(site_code__isnull=False)

@@ -65,7 +65,7 @@ def approve(*, actor, website: Website, request=None) -> Website:
     if version is not None:
         version.state = WebsiteVersion.State.CURRENT
         version.save(update_fields=["state"])
-        apply_version(website, version)
+        apply_version(website, version, actor=actor, request=request)
     verification = None
     if not website.site_code:
         website.site_code = allocate_code(website.organizer)

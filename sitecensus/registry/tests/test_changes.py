@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from sitecensus.core.errors import InvalidInput, InvalidState
 from sitecensus.registry import imports, services
 from sitecensus.registry.models import Website, WebsiteVersion
-from sitecensus.registry.testing import sample_filing
+from sitecensus.registry.testing import complete_life_change, sample_filing
 
 pytestmark = pytest.mark.django_db
 
@@ -91,6 +91,8 @@ def test_life_changes_mean_what_they_say(demo_users, client):
     services.request_life_change(actor=clerk, website=site, life="migrated", reason="换域名",
                                  new_url="https://xin.lsz.laishui.gov.cn/")
     site = approve_all(u, site)
+    assert site.life == "merging" and site.homepage_url == "http://chg.lsz.laishui.gov.cn/"  # the notice period first
+    site = complete_life_change(site, clerk)
     assert site.homepage_url == "https://xin.lsz.laishui.gov.cn/" and site.life == "migrated"
     # A merge only within the organizing unit's scope
     far = Website.objects.filter(site_code__isnull=False).exclude(unit__path__startswith=site.organizer.path).first()
@@ -103,7 +105,7 @@ def test_life_changes_mean_what_they_say(demo_users, client):
     page = client.get(f"/sites/{site.pk}/versions/{version.number}/").content.decode()
     assert "整合" in page and other.site_code in page and "merged" not in page
     assert f"<td>{other.pk}</td>" not in page
-    site = approve_all(u, Website.objects.get(pk=site.pk))
+    site = complete_life_change(approve_all(u, Website.objects.get(pk=site.pk)), clerk)
     page = client.get(f"/sites/{site.pk}/").content.decode()
     assert "正常运行" not in page and "提交变更" not in page
     with pytest.raises(InvalidState, match="已整合"):

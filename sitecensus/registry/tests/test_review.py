@@ -10,7 +10,7 @@ from sitecensus.core.errors import Duplicate, InvalidInput, InvalidState, NotAll
 from sitecensus.orgs.models import Unit
 from sitecensus.registry import selectors, services
 from sitecensus.registry.models import Campaign, Phase, ReviewEvent, Website, WebsiteVersion
-from sitecensus.registry.testing import sample_filing
+from sitecensus.registry.testing import complete_life_change, sample_filing
 
 pytestmark = pytest.mark.django_db
 S = Website.Status
@@ -167,6 +167,9 @@ def test_closing_a_site_needs_approval_and_keeps_the_code(demo_users):
         services.approve(actor=u[level], website=site)
     code = site.site_code
     site.refresh_from_db()
+    # Approved: the notice period first (the site still takes part), then the 报备 closes it.
+    assert site.life == "closing" and site in services.active_websites()
+    site = complete_life_change(site, u["laishui_lsz"])
     assert site.life == "closed" and site.site_code == code
     assert site not in services.active_websites()
     assert not User.objects.get(username=site.site_code).is_active

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from sitecensus.core.errors import InvalidInput
 from sitecensus.registry import imports, selectors, services
 from sitecensus.registry.models import Website
-from sitecensus.registry.testing import sample_filing
+from sitecensus.registry.testing import complete_life_change, sample_filing
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +61,8 @@ def test_shutting_a_site_in_the_workbook_is_a_reviewed_life_change(demo_users, c
     assert site.status == "submitted" and site.life == "open"  # until approved
     assert selectors.pending_version(site).source == "life"
     site = approve_all(u, site)
+    assert site.life == Website.Life.CLOSING  # the notice period, then the 报备
+    site = complete_life_change(site, u["laishui_lsz"])
     assert site.life == Website.Life.CLOSED and site.data["running_status"] == "关停"
     assert site.site_code and not services.active_websites().filter(pk=site.pk).exists()
     client.force_login(u["laishui"])
@@ -90,7 +92,7 @@ def test_merging_and_migrating_in_the_workbook_need_their_fields(demo_users):
                                  new_url="http://new.lsz.laishui.gov.cn"))
     assert entry["life"] == 1, entry
     imports.commit(actor=u["laishui"], batch=batch)
-    site = approve_all(u, site)
+    site = complete_life_change(approve_all(u, site), u["laishui_lsz"])
     assert site.life == Website.Life.MIGRATED and site.homepage_url == "http://new.lsz.laishui.gov.cn"
     # A life change and a field change in one row: one request at a time.
     _b, entry = dry(u, edited(unit, target.site_code, running_status="关停", life_reason="停用", site_name="改名"))
