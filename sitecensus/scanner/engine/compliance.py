@@ -89,6 +89,8 @@ def collect(tree, base: str | None) -> PageFacts:
             f.emblem.append(("script", src))
         elif not src:
             code = s.text() or ""
+            if "exposure/jiucuo" in code:  # a script that builds the 找错 link (…/exposure/jiucuo.html?site_code=)
+                f.jiucuo.append(("script", _snip(code[max(0, code.find("exposure/jiucuo") - 60):][:160])))
             for line in code.splitlines():  # document.write(unescape("%3Cscript src='…conac…")), not commented out
                 if any(h in line for h in em["script_hosts"]) and not line.lstrip().startswith("//"):
                     f.emblem.append(("script", _snip(line[max(0, line.find("conac") - 40):][:160])))
@@ -476,11 +478,14 @@ async def check_ipv6(cfg, home_url: str, home_info, get4, col_pages: list[tuple[
         second = (link, (await get4(link))[1]) if link else None
     third = None
     if second is not None and second[1] is not None:
-        cand = next((it.url for it in second[1].items if it.url and _host(it.url) == host and not it.foreign
-                     and it.url.rstrip("/") not in (home_url.rstrip("/"), second[0].rstrip("/"))), None)
+        # An entry of the second-level page's list (dated first), never the navigation's other columns.
+        upper = {home_url.rstrip("/"), second[0].rstrip("/")} | {u.rstrip("/") for u, _ in col_pages}
+        own = [it for it in second[1].items if it.url and _host(it.url) == host and not it.foreign
+               and it.url.rstrip("/") not in upper]
+        cand = next((it.url for it in own if it.date), None) or next((it.url for it in own), None)
         if cand is None:
             cand = next((l.url for l in second[1].links if l.kind == "link" and _host(l.url) == host
-                         and l.url.rstrip("/") not in (home_url.rstrip("/"), second[0].rstrip("/"))), None)
+                         and l.url.rstrip("/") not in upper), None)
         third = (cand, (await get4(cand))[1]) if cand else None
     v6cfg = dataclasses.replace(cfg, render=False, retries=0, host_map={})
     f6 = Fetcher(v6cfg)
