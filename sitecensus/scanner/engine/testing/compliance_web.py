@@ -292,3 +292,31 @@ def dual_free_port(tries: int = 50) -> int:
 async def serve_ipv6(web_) -> None:
     """Add a ::1 listener on an already started synthetic web's port (its runner must be set up)."""
     await web.TCPSite(web_._runner, "::1", web_.port, backlog=512).start()
+
+
+async def request_counts(n_sites: int = 10, seed: int = 3, *, links: bool = True) -> dict:
+    """Requests of the same site scans on the same synthetic web (SyntheticWeb, served over 127.0.0.1 and ::1,
+    every site with an AAAA record), without and with the compliance scan (IPv6 included)."""
+    from ..config import ScanConfig
+    from ..results import parse_targets
+    from ..scan import scan_sites
+    from .synthetic import SyntheticWeb
+
+    web_ = SyntheticWeb(n_sites=n_sites, seed=seed, port=dual_free_port())
+    await web_.start()
+    try:
+        await serve_ipv6(web_)
+        out = {"sites": n_sites}
+        for key, on in (("without", False), ("with", True)):
+            cfg = ScanConfig(allow_private=True, host_map=web_.host_map(), as_of=web_.as_of, render=False,
+                             host_map6={h: "::1" for h in web_.host_map()}, check_compliance=on,
+                             check_links=links)
+            results = await scan_sites(parse_targets(web_.targets()), cfg)
+            out[key] = sum(r.requests for r in results)
+            if on:
+                out["ipv6_supported"] = sum(1 for r in results if r.ipv6 and r.ipv6.get("supported"))
+        out["added"] = out["with"] - out["without"]
+        out["ratio"] = out["added"] / out["without"] if out["without"] else 0.0
+        return out
+    finally:
+        await web_.stop()
