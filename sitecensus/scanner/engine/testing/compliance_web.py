@@ -18,6 +18,8 @@ from datetime import date, timedelta
 
 from aiohttp import web
 
+from .served import Served
+
 AS_OF = date(2025, 6, 30)
 ITEMS = ("site_id", "emblem", "jiucuo", "icp", "psb", "domain_suffix", "main_domain", "ipv6",
          "a11y_title", "a11y_lang", "a11y_alt", "a11y_labels", "a11y_entry")
@@ -146,7 +148,7 @@ def article(site: Site, cid: str, n: int, as_of: date, *, v6: bool = False) -> s
                 f"<h1>{_titles(site, cid, n)}</h1><p>发布日期：{d:%Y-%m-%d}</p>{text}", v6=v6)
 
 
-class ComplianceWeb:
+class ComplianceWeb(Served):
     def __init__(self, *, as_of: date = AS_OF):
         self.as_of = as_of
         self.sites = sites()
@@ -201,17 +203,6 @@ class ComplianceWeb:
         await self._runner.setup()
         self.port = await listen_dual(self._runner)
         return self.port
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-
-    async def __aenter__(self):
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc):
-        await self.stop()
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         host = (request.host or "").rsplit(":", 1)[0].lower()
