@@ -91,22 +91,36 @@ def collect(tree, base: str | None) -> PageFacts:
             code = s.text() or ""
             if "exposure/jiucuo" in code:  # a script that builds the 找错 link (…/exposure/jiucuo.html?site_code=)
                 f.jiucuo.append(("script", _snip(code[max(0, code.find("exposure/jiucuo") - 60):][:160])))
-            for line in code.splitlines():  # document.write(unescape("%3Cscript src='…conac…")), not commented out
-                if any(h in line for h in em["script_hosts"]) and not line.lstrip().startswith("//"):
-                    f.emblem.append(("script", _snip(line[max(0, line.find("conac") - 40):][:160])))
-                    break
-    for a in tree.css("a[href]"):
-        href = (a.attributes.get("href") or "").strip()
-        low = href.lower()
-        text = _snip(a.text() + " " + " ".join((i.attributes.get("alt") or "") for i in a.css("img")), 60)
-        host = _host(href)
-        if host in em["link_hosts"]:
-            f.emblem.append(("link", href))
-        if any(w in low for w in jc["link_words"]) or any(w in text for w in jc["text_words"]):
-            f.jiucuo.append(("link", href if "jiucuo" in low else text))
-            m = _LINK_CODE.search(href)
+            if "conac" in code:
+                for line in code.splitlines():  # document.write(unescape("%3Cscript src='…conac…")), not commented out
+                    if any(h in line for h in em["script_hosts"]) and not line.lstrip().startswith("//"):
+                        f.emblem.append(("script", _snip(line[max(0, line.find("conac") - 40):][:160])))
+                        break
+    for a in tree.css("a[href]"):  # addresses only: a link's text is read below, for the few that need it
+        href = a.attributes.get("href") or ""
+        if "conac" in href or "jiucuo" in href.lower():
+            href = href.strip()
+            if _host(href) in em["link_hosts"]:
+                f.emblem.append(("link", href))
+            if any(w in href.lower() for w in jc["link_words"]):
+                f.jiucuo.append(("link", href))
+                m = _LINK_CODE.search(href)
+                if m:
+                    f.jiucuo_codes.append((m.group(1), href[:160]))
+    words = jc["text_words"] + [w for w in jc["link_words"] if not w.isascii()]
+    for a in tree.css(", ".join(f'a:lexbor-contains("{w}")' for w in words)):
+        text = _snip(a.text(), 60)
+        if any(w in text for w in words):
+            f.jiucuo.append(("link", text))
+            m = _LINK_CODE.search(a.attributes.get("href") or "")
             if m:
-                f.jiucuo_codes.append((m.group(1), href[:160]))
+                f.jiucuo_codes.append((m.group(1), (a.attributes.get("href") or "")[:160]))
+            break
+    for img in tree.css("a img[alt]"):   # a picture link whose alt text says 找错
+        alt = img.attributes.get("alt") or ""
+        if any(w in alt for w in words):
+            f.jiucuo.append(("link", alt))
+            break
     for fr in tree.css("iframe[src]"):
         src = fr.attributes.get("src") or ""
         if "jiucuo" in src.lower():
@@ -162,7 +176,8 @@ def read_text(f: PageFacts, vis: str, tree=None) -> None:
     words = rules()["accessibility"]["entry_words"]
     if tree is not None and any(w in vis for w in words):
         # The 无障碍/适老化 switch: a short element of its own (a link, a button, a span with a handler), not prose.
-        for n in tree.css(_ENTRY_TAGS):
+        sel = ", ".join(f'{t}:lexbor-contains("{w}")' for t in _ENTRY_TAGS.split(", ") for w in words if w in vis)
+        for n in tree.css(sel):
             t = _snip(n.text(deep=False) or "", 40) or _snip(n.attributes.get("title") or "", 40)
             if t and len(t) <= 12 and any(w in t for w in words):
                 f.a11y_entry = t
