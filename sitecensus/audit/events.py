@@ -86,6 +86,8 @@ LABELS = {
     "report_returned": "退回检查整改报告",
     "suggestion_accepted": "采纳扫描建议",
     "suggestion_rejected": "不采纳扫描建议",
+    "compliance_finding_confirmed": "确认合规检查发现（待整改）",
+    "compliance_finding_set_aside": "不采纳合规检查发现（说明原因）",
     "spotcheck_created": "新建抽查批次",
     "spotcheck_drawn": "抽样",
     "spotcheck_started": "启动抽查",

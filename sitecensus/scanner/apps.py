@@ -8,3 +8,4 @@ class ScannerConfig(AppConfig):
 
     def ready(self):
         from . import panels  # noqa: F401  (registers the scanner's panel on scorecard pages)
+        from . import stats_tables  # noqa: F401  (registers the IPv6 table on the statistics page)

@@ -97,6 +97,9 @@ class SiteScan(models.Model):
     site_id_shown = models.BooleanField(default=False)
     icp = models.CharField(max_length=64, blank=True)
     https_ok = models.BooleanField(null=True)
+    # IPv6 as the compliance scan found it (AAAA, homepage and lower pages over IPv6 with the same content);
+    # None: not checked or 无法判定. The details and the other compliance items are in summary["compliance"].
+    ipv6_ok = models.BooleanField("支持IPv6", null=True)
     dead_link_count = models.PositiveIntegerField("失效链接", default=0)
     links_checked = models.PositiveIntegerField(default=0)
     column_counts = models.JSONField(default=dict)
@@ -141,7 +144,14 @@ class Suggestion(models.Model):
         ACCEPTED = "accepted", "已采纳"
         REJECTED = "rejected", "未采纳"
 
+    class Kind(models.TextChoices):
+        SCORE = "score", "评分建议"
+        COMPLIANCE = "compliance", "合规提示（不计分）"
+
     website = models.ForeignKey(Website, on_delete=models.CASCADE, related_name="suggestions")
+    # A compliance finding (标识码, 标识, 找错, 备案, 域名, IPv6, 无障碍) is offered to self-check and inspection
+    # with its evidence and never writes a score: `indicator` then holds the compliance item's code.
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices, default=Kind.SCORE, db_index=True)
     site_scan = models.ForeignKey(SiteScan, null=True, on_delete=models.SET_NULL, related_name="suggestions")
     indicator = models.CharField("指标", max_length=16)
     rubric_code = models.CharField("评分表版本", max_length=16, blank=True, db_index=True)

@@ -43,3 +43,14 @@ def undetermined(website) -> list[dict]:
         return []
     return [{**u, "check_label": CHECK_LABELS.get(u.get("check"), u.get("check"))}
             for u in (scan.summary or {}).get("undetermined", [])]
+
+
+STATUS_LABELS = {"pass": "符合", "fail": "不符合", "undetermined": "无法判定"}
+
+
+def compliance_items(site_scan: SiteScan | None) -> list[dict]:
+    """The scan's compliance items (标识码, 标识, 找错, 备案, 域名, IPv6, 无障碍), each with its evidence."""
+    if site_scan is None:
+        return []
+    return [{**i, "status_label": STATUS_LABELS.get(i.get("status"), i.get("status"))}
+            for i in (site_scan.summary or {}).get("compliance", [])]

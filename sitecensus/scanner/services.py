@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -34,7 +36,8 @@ INDICATOR_MAP = json.loads((Path(__file__).resolve().parent / "data" / "indicato
 def engine_config(**overrides) -> ScanConfig:
     config = ScanConfig(concurrency=settings.SCANNER_CONCURRENCY, per_host=settings.SCANNER_PER_HOST,
                         timeout=float(settings.SCANNER_TIMEOUT), allow_private=settings.SCANNER_ALLOW_PRIVATE,
-                        host_map=dict(settings.SCANNER_HOST_MAP))
+                        host_map=dict(settings.SCANNER_HOST_MAP),
+                        host_map6=dict(getattr(settings, "SCANNER_HOST_MAP6", {})))
     return replace(config, **overrides)
 
 
@@ -49,7 +52,26 @@ def target_of(website: Website) -> dict:
             columns.append({"name": column.name, "url": column.url,
                             "class": column.column_class.split("/")[0] or None})
     return {"site_code": website.site_code or f"id{website.pk}", "homepage": website.homepage_url,
-            "columns": columns, "systems": systems}
+            "columns": columns, "systems": systems, "identity": identity_of(website)}
+
+
+def identity_of(website: Website) -> dict:
+    """What the compliance scan compares the web with: the form's ICP and 公安备案 numbers, the class, the
+    other domains, and for a department's site its government portal's host (the portal its organizing
+    unit files)."""
+    from .engine.compliance import rules as compliance_rules
+
+    data = website.data or {}
+    domains = data.get("other_domains") or []
+    if isinstance(domains, str):
+        domains = [d for d in re.split(r"[;；,，\s]+", domains) if d]
+    portal_host = ""
+    if website.site_class in compliance_rules()["department_classes"]:
+        portal = (Website.objects.filter(organizer_id=website.organizer_id, is_portal=True, site_code__isnull=False)
+                  .exclude(pk=website.pk).order_by("id").values_list("homepage_url", flat=True).first())
+        portal_host = (urlsplit(portal).hostname or "") if portal else ""
+    return {"icp": data.get("icp_number") or "", "psb": data.get("psb_number") or "",
+            "site_class": website.site_class, "portal_host": portal_host, "domains": list(domains)}
 
 
 # ---------------------------------------------------------------- runs
@@ -118,12 +140,14 @@ def store_result(run: ScanRun, website: Website, result) -> SiteScan:
         status=home.status, error=home.error or "", latency_ms=home.latency_ms, encoding=home.encoding or "",
         latest_date=home.latest_date, stale=home.stale, site_id_code=home.site_id_code or "",
         site_id_shown=home.site_id_shown, icp=home.icp or "", https_ok=home.https_ok,
+        ipv6_ok=(result.ipv6 or {}).get("supported"),
         dead_link_count=len(result.dead_links), links_checked=result.links_checked,
         column_counts=result.column_counts, vetoes=result.vetoes,
         summary={"homepage": data["homepage"], "systems": data.get("systems", []),
                  "interaction": data.get("interaction", []), "error": result.error,
                  "undetermined": data.get("undetermined", []), "verdict_confidence": data.get("verdict_confidence"),
                  "findings": data.get("findings", [])[:50], "veto_evidence": data.get("veto_evidence", [])[:10],
+                 "compliance": data.get("compliance", []), "ipv6": data.get("ipv6"),
                  "column_evidence": {c["url"]: {"evidence": c.get("evidence"), "undetermined": c.get("undetermined"),
                                                 "verdict_confidence": c.get("verdict_confidence")}
                                      for c in data.get("columns", [])[:200]}})
@@ -311,7 +335,26 @@ def suggest(website: Website, site_scan: SiteScan, result) -> list[Suggestion]:
     return Suggestion.objects.bulk_create([
         Suggestion(website=website, site_scan=site_scan, indicator=code, entry=entry, summary=summary[:500],
                    rubric_code=rubric, evidence=[e for e in evidence if e])
-        for code, entry, summary, evidence in made])
+        for code, entry, summary, evidence in made] + compliance_suggestions(website, site_scan, result))
+
+
+def compliance_suggestions(website: Website, site_scan: SiteScan, result) -> list[Suggestion]:
+    """Each compliance item the scan found failing, as a finding for a person (self-check and inspection):
+    its evidence, no score entry. Items it could not judge (无法判定) are shown on the scan page, never offered."""
+    out = []
+    for item in getattr(result, "compliance", None) or []:
+        if item.status != "fail":
+            continue
+        evidence = [{"url": e.url, "item_url": e.url if e.url.startswith("http") else None, "name": item.name,
+                     "date": None, "source": e.source or "", "source_label": COMPLIANCE_LABELS.get(item.kind, ""),
+                     "snippet": (e.snippet or "")[:160]} for e in item.evidence[:10]]
+        out.append(Suggestion(website=website, site_scan=site_scan, kind=Suggestion.Kind.COMPLIANCE,
+                              indicator=item.code[:16], entry={}, summary=f"{item.name}：{item.message}"[:500],
+                              evidence=evidence))
+    return out
+
+
+COMPLIANCE_LABELS = {"identity": "网站标识与备案", "domain": "域名规范", "ipv6": "IPv6", "accessibility": "无障碍"}
 
 
 def suggest_availability(website: Website) -> Suggestion | None:
@@ -333,10 +376,45 @@ def suggest_availability(website: Website) -> Suggestion | None:
 def pending_suggestions(website: Website, rubric_code: str | None = None):
     """Undecided suggestions; with `rubric_code`, only those made for that scoring
     table (a card is offered its own table's suggestions, never another's)."""
-    qs = Suggestion.objects.filter(website=website, status=Suggestion.Status.PENDING)
+    qs = Suggestion.objects.filter(website=website, status=Suggestion.Status.PENDING, kind=Suggestion.Kind.SCORE)
     if rubric_code is not None:
         qs = qs.filter(rubric_code=rubric_code)
     return qs.order_by("indicator")
+
+
+def pending_compliance(website: Website):
+    """Undecided compliance findings (no score): offered on the self-check and the inspection card."""
+    return Suggestion.objects.filter(website=website, status=Suggestion.Status.PENDING,
+                                     kind=Suggestion.Kind.COMPLIANCE).order_by("id")
+
+
+@transaction.atomic
+def decide_compliance(*, actor, suggestion: Suggestion, card: Scorecard, accept: bool, reason: str = "",
+                      typed: dict | None = None, request=None) -> Suggestion:
+    """The unit scoring a self-check or inspection card confirms a compliance finding (to rectify) or sets it
+    aside with a reason. No score entry is written; what was typed on the card is kept."""
+    suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    if suggestion.status != Suggestion.Status.PENDING:
+        raise InvalidState("该合规提示已处理")
+    if card.website_id != suggestion.website_id or card.stage not in (Scorecard.Stage.SELF,
+                                                                     Scorecard.Stage.INSPECTION):
+        raise InvalidInput("该评分表不能处理这条合规提示", field="card")
+    if card.scorer_unit_id != actor.unit_id:
+        raise NotAllowed("只有填写该评分表的单位可以处理这条合规提示")
+    if card.status != Scorecard.Status.DRAFT:
+        raise InvalidState("评分表已提交，不能再处理合规提示")
+    reason = (reason or "").strip()
+    if not accept and not reason:
+        raise InvalidInput("不采纳合规提示时请填写原因", field="reason")
+    if typed is not None:
+        scoring_services.save_entries(actor=actor, card=card, raw_entries=typed, request=request)
+    suggestion.status = Suggestion.Status.ACCEPTED if accept else Suggestion.Status.REJECTED
+    suggestion.decided_by, suggestion.decided_at, suggestion.scorecard = actor, timezone.now(), card
+    suggestion.reason = reason[:300]
+    suggestion.save()
+    record("compliance_finding_confirmed" if accept else "compliance_finding_set_aside", actor=actor,
+           request=request, obj=suggestion, item=suggestion.indicator, reason=reason)
+    return suggestion
 
 
 @transaction.atomic
@@ -347,6 +425,8 @@ def decide(*, actor, suggestion: Suggestion, accept: bool, reason: str = "", typ
     site's inspection card). `typed`: the card's values as typed but not yet saved; they
     are kept (saved with the decision) so that nothing typed is lost."""
     suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    if suggestion.kind == Suggestion.Kind.COMPLIANCE:
+        raise InvalidInput("合规提示不计分，请在自查或检查评分表的“网站标识与合规检查”中确认")
     if suggestion.status != Suggestion.Status.PENDING:
         raise InvalidState("该建议已处理")
     if card is not None and (card.website_id != suggestion.website_id or card.stage not in (

@@ -50,6 +50,7 @@ def site_page(request, pk):
                                                                  "freshness": freshness_chart},
         "may_scan": policy.may_scan(request.user),
         "suggestions": _named(services.pending_suggestions(site)), "undetermined": selectors.undetermined(site),
+        "compliance_items": selectors.compliance_items(latest),
     })
 
 
@@ -114,13 +115,20 @@ def decide(request, pk):
         if card is not None:
             typed = raw_entries_from(request.POST, scoring_services.rubric_of(card))
     try:
-        decided = services.decide(actor=request.user, suggestion=suggestion, accept=accept, reason=reason,
-                                  typed=typed, request=request, card=chosen)
+        if suggestion.kind == Suggestion.Kind.COMPLIANCE:
+            if card is None:
+                raise NotFound("请在自查或检查评分表中处理合规提示")
+            decided = services.decide_compliance(actor=request.user, suggestion=suggestion, card=card,
+                                                 accept=accept, reason=reason, typed=typed, request=request)
+        else:
+            decided = services.decide(actor=request.user, suggestion=suggestion, accept=accept, reason=reason,
+                                      typed=typed, request=request, card=chosen)
     except CensusError as error:
         if typed is None:
             raise
         return render_card(request, card, typed=typed, error=error)
-    messages.success(request, f"已{'采纳' if accept else '不采纳'}扫描建议：{decided.summary}")
+    messages.success(request, f"已{'采纳' if accept else '不采纳'}"
+                              f"{'合规提示' if decided.kind == Suggestion.Kind.COMPLIANCE else '扫描建议'}：{decided.summary}")
     if request.POST.get("back") == "card" and decided.scorecard_id:
         return redirect("scoring:card", pk=decided.scorecard_id)
     back = request.POST.get("back", "")

@@ -36,7 +36,7 @@ from sitecensus.orgs.models import Unit, VerticalSystem
 from sitecensus.registry.models import ReviewEvent, Website, WebsiteVersion
 from sitecensus.scoring.models import IndicatorRow, Rectification, Scorecard, ScoreEntry
 
-from . import charts, policy, services
+from . import charts, extra, policy, services
 from .models import SiteTally, UnitTally
 
 S = Website.Status
@@ -344,6 +344,9 @@ def _statistics(user, *, unit, live: bool, as_of) -> Stats:
                                                                  ("关停/整合", [r[3] for r in trend_rows])]),
                         note="报送按最近一次报送时间、审核通过按终审时间统计"))
 
+    # 6. Tables the apps above add (the scanner's IPv6 support rates), grouped like the region table.
+    tables += extra.tables(user, sites, glen, lambda keys: _group_labels(user, unit, glen, keys, children))
+
     summary = {
         "units": totals["units"], "reported_units": totals["reported_units"],
         "report_rate": _pct(totals["reported_units"], totals["units"]),
@@ -352,6 +355,21 @@ def _statistics(user, *, unit, live: bool, as_of) -> Stats:
         "late": totals["late"], "rect_overdue": rect["overdue"],
     }
     return Stats(unit=unit, summary=summary, tables=tables, as_of=as_of)
+
+
+def _group_labels(user, unit, glen: int, keys, known: dict) -> dict[str, str]:
+    """The region rows' names of path prefixes (the region table's own rule, for the tables apps add); units
+    the region table did not read already are read in one query."""
+    keys = set(keys)
+    missing = keys - set(known)
+    children = {**known, **({u["path"]: u for u in Unit.objects.filter(path__in=missing)
+                             .values("path", "name", "kind", "is_organizer")} if missing else {})}
+    out = {}
+    for key in keys:
+        child = children.get(key)
+        own = (child is None or len(key) < glen or not child["is_organizer"]) and not policy.sees_own_unit_only(user)
+        out[key] = OWN_LEVEL if own else (child["name"] if child else unit.name)
+    return out
 
 
 def _fold(cells: list[dict], key: str) -> dict:

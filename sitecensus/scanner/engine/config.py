@@ -127,6 +127,11 @@ class ScanConfig:
     # What to check.
     as_of: date | None = None        # freshness reference date; None = today
     check_https: bool = True
+    # Identity/footer/domain/accessibility findings from the pages read (no request) and the IPv6 check
+    # (AAAA through host_map6 then DNS; a host host_map names is never asked of real DNS; "" = no AAAA).
+    check_compliance: bool = True
+    check_ipv6: bool = True
+    host_map6: dict[str, str] = field(default_factory=dict)
     # HTTPS checks have their own slots and short timeout, and start with the homepage fetch: a port
     # that accepts TCP but never completes TLS holds no page slot, no per-host slot and no site
     # worker (the site waits for its check apart, the worker scans the next site meanwhile).

@@ -11,6 +11,7 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
+from . import compliance
 from . import dates as D
 from .config import subtract_period
 from .encoding import decode_html
@@ -182,6 +183,7 @@ class PageInfo:
     hidden_outbound: list[tuple[str, str]] = field(default_factory=list)  # hidden links to other domains
     no_site: str | None = None          # "no_site_content" (default/parked page) | "maintenance"
     no_site_snippet: str = ""
+    compliance: object | None = None    # compliance.PageFacts: the footer set and accessibility basics
 
     @property
     def script_shell(self) -> bool:
@@ -320,11 +322,14 @@ def parse_page(data: bytes | str, *, url: str | None = None, content_type: str |
         mm = _JS_REDIRECT.search(body.attributes.get("onload") or "")
         if mm:
             js_redirect = _resolve(base, mm.group(2) or mm.group(4))
+    facts = compliance.collect(tree, base)  # read before the scripts are dropped (the 找错 script, conac)
     for n in tree.css("script, style, noscript, template"):
         n.decompose()
     root = tree.body or tree.root
     vis = D.normalize(_norm(root.text(separator=" "))) if root is not None else ""
     info.text_chars = len(vis)
+    compliance.read_text(facts, vis, tree)
+    info.compliance = facts
 
     m = _SITE_ID.search(vis)
     if m:

@@ -24,6 +24,7 @@ class Target:
     homepage: str
     columns: list[ColumnTarget] = field(default_factory=list)
     systems: list[str] = field(default_factory=list)
+    identity: dict = field(default_factory=dict)  # the registry's icp, psb, site_class, portal_host, domains
 
 
 def parse_targets(data: Any) -> list[Target]:
@@ -51,7 +52,10 @@ def parse_targets(data: Any) -> list[Target]:
         systems = t.get("systems", []) or []
         if not isinstance(systems, list) or not all(isinstance(s, str) for s in systems):
             raise TargetError(f"{where}（{code}）的 systems 应为网址字符串数组")
-        out.append(Target(code.strip(), home.strip(), ctargets, list(systems)))
+        identity = t.get("identity") or {}
+        if not isinstance(identity, dict):
+            raise TargetError(f"{where}（{code}）的 identity 应为对象（登记的备案号、类别、域名）")
+        out.append(Target(code.strip(), home.strip(), ctargets, list(systems), dict(identity)))
     return out
 
 
@@ -241,6 +245,8 @@ class SiteResult:
     started_at: datetime | None = None
     duration_ms: int = 0
     requests: int = 0
+    compliance: list = field(default_factory=list)   # compliance.ComplianceItem: findings for a person
+    ipv6: dict | None = None                         # compliance.check_ipv6's record (AAAA, pages over IPv6)
 
     def to_dict(self) -> dict[str, Any]:
         return _jsonable(dataclasses.asdict(self))

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from typing import AsyncIterator, Callable, Iterable
 from urllib.parse import urlsplit, urlunsplit
 
-from . import checks
+from . import checks, compliance
 from .config import ScanConfig
 from .encoding import looks_binary
 from .config import subtract_period
@@ -756,6 +756,8 @@ async def scan_site_pages(f: Fetcher, t: Target, cfg: ScanConfig) -> tuple[SiteR
         site.verdict_confidence = "undetermined" if hp.undetermined and all(c.undetermined or not c.reachable for c in site.columns) else "partial"
     else:
         site.verdict_confidence = "high"
+    if cfg.check_compliance:  # the pages already read, then IPv6 (engine/compliance.py)
+        await compliance.run(S, site, t, home_infos, t.homepage, hp.final_url, col_pairs)
     site._counter, site._t0 = counter, t0
     return site, (None if https_task is None or https_task.done() else https_task)
 

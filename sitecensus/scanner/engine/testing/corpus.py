@@ -23,6 +23,8 @@ from datetime import date, datetime, timedelta, timezone
 
 from aiohttp import web
 
+from .served import Served
+
 AS_OF = date(2026, 11, 20)
 LOCAL = "127.0.0.1"
 BROWSER_UA_MARK = "Chrome/"          # what a WAF against tools lets through
@@ -98,7 +100,7 @@ def _is_tool(ua: str) -> bool:
     return BROWSER_UA_MARK not in ua or any(m in ua for m in TOOL_UA_MARKS)
 
 
-class CorpusWeb:
+class CorpusWeb(Served):
     """Serve shapes on one ephemeral loopback port; `host_map()` maps every shape host to 127.0.0.1."""
 
     def __init__(self, shapes: list[Shape]):
@@ -125,17 +127,6 @@ class CorpusWeb:
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]
         return self.port
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-
-    async def __aenter__(self):
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc):
-        await self.stop()
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         host = (request.host or "").rsplit(":", 1)[0].lower()

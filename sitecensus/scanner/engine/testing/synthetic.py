@@ -32,6 +32,7 @@ from functools import lru_cache
 from aiohttp import web
 
 from ..config import load_rules, subtract_period
+from .served import Served
 
 AS_OF = date(2025, 6, 30)
 LOCAL = "127.0.0.1"
@@ -671,7 +672,7 @@ class _TLSHang(asyncio.Protocol):
         cls.hanging.clear()
 
 
-class SyntheticWeb:
+class SyntheticWeb(Served):
     def __init__(self, n_sites: int = 20, seed: int = 1, *, as_of: date = AS_OF, bad: bool = False,
                  bad_kinds: list[str] | None = None, port: int = 0, slow_s: float = 0.4,
                  linkchecker_header: bool = False, shapes: bool | list[str] = False,
@@ -776,15 +777,7 @@ class SyntheticWeb:
         if self._server is not None:
             self._server.close()
             _TLSHang.close_all()
-        if self._runner is not None:
-            await self._runner.cleanup()
-
-    async def __aenter__(self):
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc):
-        await self.stop()
+        await super().stop()
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         host = (request.host or "").rsplit(":", 1)[0].lower()
