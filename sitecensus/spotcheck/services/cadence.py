@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from sitecensus.audit.services import record
 from sitecensus.core.errors import InvalidInput, InvalidState
+from sitecensus.orgs.selectors import province_code_for
 from sitecensus.registry import campaigns
 from sitecensus.registry.models import Campaign
 from sitecensus.scoring.models import Rectification
@@ -82,8 +83,6 @@ def _ratio(value, *, field: str, where: str = "") -> Decimal:
 def parse_stratum_ratios(text) -> dict[str, str]:
     """Per-stratum ratios as a person types them, one a line: “乡镇街道网站=5” or “河北省 = 20%”
     (any part of a stratum: a region, a level or a site class). A dict passes through checked."""
-    from sitecensus.orgs.selectors import province_code_for
-
     items = text.items() if isinstance(text, dict) else []
     if isinstance(text, str):
         for n, line in enumerate(text.splitlines(), start=1):
