@@ -13,6 +13,7 @@ from sitecensus.core.errors import CensusError, InvalidInput, NotFound
 
 from . import policy, selectors, services
 from .models import Accountability, Batch, BatchSite, RoundReport, Schedule
+from .presentation import stratum_label
 from .services import cadence
 
 
@@ -56,7 +57,8 @@ def schedules(request):
             error = exc
     plans = Schedule.objects.filter(organizer=request.user.unit).order_by("-created_at")
     return render(request, "spotcheck/schedules.html", {
-        "schedules": [(s, s.batches.order_by("-created_at")[:6]) for s in plans], "error": error,
+        "schedules": [(s, [(stratum_label(k), v) for k, v in s.stratum_ratios.items()],
+                       s.batches.order_by("-created_at")[:6]) for s in plans], "error": error,
         "cadences": Schedule.Cadence.choices, "strata": services.STRATA, "portal_classes": cadence.portal_classes()},
         status=400 if error else 200)
 

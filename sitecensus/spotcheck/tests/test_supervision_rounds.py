@@ -236,3 +236,20 @@ def test_the_notice_follows_up_the_previous_rounds_failures(demo_users):
     other = Website.objects.get(pk=ids[1]).name
     assert states[other]["state"] == "本轮未复查"
     assert follow["still_failing"] == 0
+
+
+def test_the_plans_page_makes_a_plan_and_its_round_and_reads_names(demo_users, client):
+    client.force_login(demo_users["hebei"])
+    response = client.post("/spotcheck/schedules/", {"name": "河北省月度抽查", "cadence": "monthly",
+                                                      "strata_by": ["region"], "ratio": "10",
+                                                      "stratum_ratios": "河北省=50", "every_portal": "1"})
+    assert response.status_code == 302
+    page = client.get("/spotcheck/schedules/").content.decode()
+    assert "河北省=50.00%" in page or "河北省=50%" in page
+    assert "13=" not in page  # a region by its name, never its code
+    plan = Schedule.objects.get(name="河北省月度抽查")
+    opened = client.post("/spotcheck/schedules/", {"action": "open", "schedule": plan.pk, "seed": "9"})
+    batch = Batch.objects.get(schedule=plan)
+    assert opened.status_code == 302 and batch.seed == 9 and batch.sites.exists()
+    bad = client.post("/spotcheck/schedules/", {"name": "x", "cadence": "monthly", "ratio": "abc"})
+    assert bad.status_code == 400 and "不是数字" in bad.content.decode()
