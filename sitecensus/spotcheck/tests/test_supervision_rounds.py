@@ -157,6 +157,14 @@ def test_reverification_of_a_province_round_reports_the_agreement(demo_users):
     assert found["disagreements"][0]["lower"] == "合格" and found["disagreements"][0]["higher"] == "单项否决"
     report.refresh_from_db()
     assert report.status == "reverified" and report.agreement["rate"] == found["rate"]
+    import io
+
+    from pypdf import PdfReader
+
+    from sitecensus.spotcheck.pdf import notice_pdf
+
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(notice_pdf(notice))).pages)
+    assert "下级抽查结果复核情况" in text and f"一致率 {found['rate']}%" in text
     assert AuditEvent.objects.filter(action="reverification_concluded", object_id=str(report.pk)).exists()
 
 
