@@ -93,6 +93,7 @@ def test_the_pages_forward_and_refuse(demo_users, client):
     assert client.post(f"/pucha/reports/{r.pk}/", {"action": "refuse", "reason": "duplicate"}).status_code == 302
     r.refresh_from_db()
     assert r.status == "refused" and r.refusal_reason == "duplicate"
+    assert 'data-testid="refused-count">1<' in client.get("/pucha/reports/").content.decode()
 
 
 def test_working_days_follow_the_holiday_calendar():

@@ -261,3 +261,13 @@ def test_the_plans_page_makes_a_plan_and_its_round_and_reads_names(demo_users, c
     assert opened.status_code == 302 and batch.seed == 9 and batch.sites.exists()
     bad = client.post("/spotcheck/schedules/", {"name": "x", "cadence": "monthly", "ratio": "abc"})
     assert bad.status_code == 400 and "不是数字" in bad.content.decode()
+
+
+def test_the_recheck_ratio_defaults_to_the_data_file(demo_users):
+    from decimal import Decimal
+
+    batch = province_round(demo_users, second_person(demo_users))
+    report = services.report_up(actor=demo_users["hebei"], batch=batch)
+    recheck = services.create_reverification(actor=demo_users["guoban"], report=report)
+    assert recheck.ratio == Decimal(str(cadence.rules()["reverify_ratio"])) and recheck.seed is not None
+    assert AuditEvent.objects.filter(action="reverification_drawn", object_id=str(report.pk)).exists()
