@@ -73,3 +73,12 @@ def measure_totals(records) -> list[tuple[str, int]]:
     for r in records:
         counts[r.measure] = counts.get(r.measure, 0) + 1
     return [(m, counts[m]) for m in Accountability.Measure.values if m in counts]
+
+
+def reports_up(user):
+    """The rounds the provinces reported up, for 国办 (newest first)."""
+    from . import policy
+    from .models import RoundReport
+
+    policy.check_reverify(user)
+    return RoundReport.objects.select_related("batch", "organizer", "reverification").order_by("-reported_at", "-pk")

@@ -76,7 +76,7 @@ def report_up(request, pk):
 
 def reports_up(request):
     """国办: the rounds reported up by the provinces, each with its re-check."""
-    reports = services.reverify.reported_to(request.user)
+    reports = selectors.reports_up(request.user)
     error = None
     if request.method == "POST":
         report = reports.filter(pk=request.POST.get("report") or 0).first()

@@ -186,7 +186,7 @@ def open_round(*, actor, schedule: Schedule, day: date | None = None, seed: int 
             round_ = _national_round(actor, label, start, end)
             name = f"{label}抽查"
         else:
-            round_ = campaigns.open_round(start) or campaigns.open_round(day or timezone.localdate())
+            round_ = campaigns.open_round(day or timezone.localdate())
             name = f"{actor.unit.name}{label}抽查"
         batch = Batch.objects.create(
             name=name[:100], organizer=actor.unit, round=round_, strata_by=list(schedule.strata_by),

@@ -50,12 +50,6 @@ def report_up(*, actor, batch: Batch, request=None) -> RoundReport:
     return report
 
 
-def reported_to(user):
-    """The rounds reported up, for 国办 (newest first)."""
-    policy.check_reverify(user)
-    return RoundReport.objects.select_related("batch", "organizer", "reverification").order_by("-reported_at", "-pk")
-
-
 @transaction.atomic
 def create_reverification(*, actor, report: RoundReport, ratio=None, seed: int | None = None,
                           request=None) -> Batch:
