@@ -30,3 +30,37 @@ def may_edit_post(user, post) -> bool:
 
 def sees_all_news(user) -> bool:
     return base.is_national(user)
+
+
+# ---------------------------------------------------------------- 找错 as the rules say (issue 24)
+
+FORWARD = base.rule("public.forward", "只有网站主管单位的上级组织单位或国办可以转办找错")
+REVIEW_PUBLIC = base.rule("public.review_public", "只有网站主管单位的上级组织单位或国办可以审核公开答复")
+
+
+def is_higher_office(user, report) -> bool:
+    """An organizing-unit operator above the report's unit (or the national office): not the unit itself."""
+    unit = report.unit
+    return base.is_operator(user) and user.unit_id != unit.pk and (
+        base.is_national(user) or unit.path.startswith(user.unit.path))
+
+
+def may_forward(user, report) -> bool:
+    return is_higher_office(user, report)
+
+
+def may_review_public(user, report) -> bool:
+    return is_higher_office(user, report)
+
+
+def report_actions(user, report) -> dict:
+    """What the report's page offers this user (the template asks no role itself)."""
+    from .models import PublicReport
+
+    open_ = report.status not in PublicReport.CLOSED
+    handles = may_answer(user, report) and open_
+    return {"may_answer": handles,
+            "may_refuse": handles,
+            "may_offline": handles and report.status != PublicReport.Status.OFFLINE,
+            "may_forward": may_forward(user, report) and report.status == PublicReport.Status.NEW,
+            "may_review_public": may_review_public(user, report) and not open_}

@@ -4,6 +4,7 @@ reports from the public (scoped through the policies (sitecensus/<app>/policy.py
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from django.db.models import (
     BooleanField,
@@ -211,11 +212,11 @@ def reports(user, *, status: str = "", overdue: bool = False, query: str = "") -
     if status in PublicReport.Status.values:
         qs = qs.filter(status=status)
     if overdue:
-        qs = qs.exclude(status=PublicReport.Status.DONE).filter(deadline__lt=timezone.localdate())
+        qs = qs.exclude(status__in=PublicReport.CLOSED).filter(deadline__lt=timezone.localdate())
     query = _clean(query)
     if query:
         qs = qs.filter(Q(receipt__iexact=query) | Q(website__name__icontains=query) | Q(unit__name__icontains=query))
-    unfinished_first = Case(When(status=PublicReport.Status.DONE, then=Value(1)), default=Value(0))
+    unfinished_first = Case(When(status__in=PublicReport.CLOSED, then=Value(1)), default=Value(0))
     return qs.order_by(unfinished_first, "deadline", "id")
 
 
@@ -224,7 +225,10 @@ def report_counts(user) -> dict:
         total=Count("id"), new=Count("id", filter=Q(status=PublicReport.Status.NEW)),
         processing=Count("id", filter=Q(status=PublicReport.Status.PROCESSING)),
         done=Count("id", filter=Q(status=PublicReport.Status.DONE)),
-        overdue=Count("id", filter=~Q(status=PublicReport.Status.DONE) & Q(deadline__lt=timezone.localdate())))
+        forwarded=Count("id", filter=Q(status=PublicReport.Status.FORWARDED)),
+        offline=Count("id", filter=Q(status=PublicReport.Status.OFFLINE)),
+        refused=Count("id", filter=Q(status=PublicReport.Status.REFUSED)),
+        overdue=Count("id", filter=~Q(status__in=PublicReport.CLOSED) & Q(deadline__lt=timezone.localdate())))
 
 
 def get_report(user, pk) -> PublicReport:
@@ -275,3 +279,45 @@ def phase_progress(progress: dict | None = None) -> dict:
                      "reported": None if code == DEPARTMENTS_KEY else code in reported})
     keys = ("approved", "self_checked", "inspected", "passed", "rectifications", "rectified")
     return {"rows": rows, "totals": {k: sum(r[k] for r in rows) for k in keys}}
+
+
+# ---------------------------------------------------------------- 找错 as the rules say (issue 24)
+
+def exposed_reports() -> QuerySet:
+    """曝光: messages answered or refused whose public text a higher office reviewed, newest first."""
+    return (PublicReport.objects.filter(public_reviewed_at__isnull=False, status__in=PublicReport.CLOSED)
+            .select_related("website").order_by("-public_reviewed_at", "-id"))
+
+
+YEAR_COUNT_KEYS = ("received", "refused", "answered", "unanswered", "late")
+
+
+def error_report_year_counts(website_ids, year: int) -> dict[int, dict[str, int]]:
+    """For each site, the 找错 messages received in `year`: received, refused (不予受理), answered
+    (办结), unanswered (neither, as of now) and late (answered after more than a month — the rule
+    in public/data/jiucuo.json). Feeds the annual reports and the assessment (jiucuo.assessment_deduction).
+    Every site asked for is in the answer (zeros included)."""
+    from datetime import datetime, time
+
+    from . import jiucuo
+
+    ids = sorted({int(i) for i in website_ids})
+    out = {i: dict.fromkeys(YEAR_COUNT_KEYS, 0) for i in ids}
+    tz = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.combine(date(year, 1, 1), time.min), tz)
+    end = timezone.make_aware(datetime.combine(date(year + 1, 1, 1), time.min), tz)
+    for n in range(0, len(ids), 5000):
+        rows = (PublicReport.objects.filter(website_id__in=ids[n:n + 5000], created_at__gte=start, created_at__lt=end)
+                .values_list("website_id", "status", "created_at", "answered_at"))
+        for website_id, status, created, answered in rows.iterator(chunk_size=5000):
+            counts = out[website_id]
+            counts["received"] += 1
+            if status == PublicReport.Status.REFUSED:
+                counts["refused"] += 1
+            elif status == PublicReport.Status.DONE:
+                counts["answered"] += 1
+                if jiucuo.is_late(timezone.localtime(created, tz), timezone.localtime(answered, tz)):
+                    counts["late"] += 1
+            else:
+                counts["unanswered"] += 1
+    return out

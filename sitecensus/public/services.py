@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from sitecensus.core import publiccache
+from sitecensus.core import dates, lifecycle, publiccache
 from sitecensus.core.clientip import client_ip as real_client_ip
 from sitecensus.core.db import serialize_on
 from sitecensus.audit.services import record
@@ -20,7 +20,7 @@ from sitecensus.orgs import policy as orgs_policy
 from sitecensus.core.errors import InvalidInput, InvalidState, NotFound
 from sitecensus.registry.services import active_websites
 
-from . import policy
+from . import jiucuo, policy
 from .models import NewsPost, PublicReport
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
@@ -57,13 +57,8 @@ def report_days() -> int:
 
 
 def add_working_days(start: date, days: int) -> date:
-    """Working days are Monday to Friday; statutory holidays are not in the calendar."""
-    current = start
-    while days > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            days -= 1
-    return current
+    """Working days by the project's calendar (core/dates.py: weekends, statutory holidays, 调休)."""
+    return dates.add_working_days(start, days)
 
 
 def new_receipt(today: date | None = None) -> str:
@@ -139,22 +134,85 @@ def lookup(receipt: str) -> PublicReport:
     return found
 
 
-@transaction.atomic
-def answer_report(*, actor, report: PublicReport, answer: str, status: str, request=None) -> PublicReport:
+def _handled_report(actor, report: PublicReport) -> PublicReport:
+    """The report locked, in the actor's scope, and the actor its responsible unit."""
     report = PublicReport.objects.select_for_update().get(pk=report.pk)
     if not orgs_policy.visible_units(actor).filter(pk=report.unit_id).exists():
         raise NotFound("网民找错记录不存在或不在您的权限范围内")
     policy.ANSWER.check(policy.may_answer(actor, report))
-    if report.status == PublicReport.Status.DONE:
-        raise InvalidState("该问题已办结，不能再次答复")
+    return report
+
+
+@transaction.atomic
+def answer_report(*, actor, report: PublicReport, answer: str, status: str, request=None) -> PublicReport:
+    """The unit's answer: 处理中 (accepted, an interim answer) or 已办结 (answered). The public
+    reads it once a higher office has reviewed it (`review_public`)."""
+    report = _handled_report(actor, report)
     if status not in (PublicReport.Status.PROCESSING, PublicReport.Status.DONE):
         raise InvalidInput("请选择办理状态：处理中或已办结", field="status")
-    report.answer = _clean_text(answer, label="答复", limit=ANSWER_MAX, field="answer", required=True)
-    report.status = status
-    report.answered_at = timezone.now()
-    report.answered_by = actor
-    report.save(update_fields=["answer", "status", "answered_at", "answered_by"])
-    record("public_report_answered", actor=actor, request=request, obj=report, status=status)
+    text = _clean_text(answer, label="答复", limit=ANSWER_MAX, field="answer", required=True)
+    if status == PublicReport.Status.PROCESSING:
+        lifecycle.fire(report, "accept", actor=actor, request=request, interim=True)
+    else:
+        lifecycle.fire(report, "close", actor=actor, request=request)
+    report.answer = text
+    report.save()
+    return report
+
+
+@transaction.atomic
+def forward_report(*, actor, report: PublicReport, request=None) -> PublicReport:
+    """转办: a higher office hands the message to the site's unit; the answer deadline
+    (PUBLIC_REPORT_DAYS working days) runs from today."""
+    report = PublicReport.objects.select_for_update().select_related("unit").get(pk=report.pk)
+    if not orgs_policy.visible_units(actor).filter(pk=report.unit_id).exists():
+        raise NotFound("网民找错记录不存在或不在您的权限范围内")
+    policy.FORWARD.check(policy.may_forward(actor, report))
+    deadline = add_working_days(timezone.localdate(), report_days())
+    lifecycle.fire(report, "forward", actor=actor, request=request, deadline=deadline,
+                   to=report.unit.name, deadline_on=str(deadline))
+    report.save()
+    return report
+
+
+@transaction.atomic
+def refuse_report(*, actor, report: PublicReport, reason: str, request=None) -> PublicReport:
+    """不予受理, with a reason from the data list (不属实 / 业务问题 / 不在范围 / 重复)."""
+    report = _handled_report(actor, report)
+    if reason not in dict(jiucuo.refusal_reasons()):
+        allowed = "、".join(label for _, label in jiucuo.refusal_reasons())
+        raise InvalidInput(f"请选择不予受理的理由（{allowed}）", field="reason")
+    lifecycle.fire(report, "refuse", actor=actor, request=request, reason=reason,
+                   reason_label=jiucuo.refusal_label(reason))
+    report.save()
+    return report
+
+
+@transaction.atomic
+def take_offline(*, actor, report: PublicReport, note: str, request=None) -> PublicReport:
+    """线下受理: handled by telephone or in person; the unit answers when it is done."""
+    report = _handled_report(actor, report)
+    note = _clean_text(note, label="线下受理说明", limit=DESCRIPTION_MAX, field="note", required=True)
+    lifecycle.fire(report, "take_offline", actor=actor, request=request, note=note[:300])
+    report.save()
+    return report
+
+
+@transaction.atomic
+def review_public(*, actor, report: PublicReport, text: str, request=None) -> PublicReport:
+    """曝光: a higher office reviews what the public reads of an answered or refused message (the
+    unit's answer, edited where needed); shown on the public pages from now on."""
+    report = PublicReport.objects.select_for_update().select_related("unit").get(pk=report.pk)
+    if not orgs_policy.visible_units(actor).filter(pk=report.unit_id).exists():
+        raise NotFound("网民找错记录不存在或不在您的权限范围内")
+    policy.REVIEW_PUBLIC.check(policy.may_review_public(actor, report))
+    if report.status not in PublicReport.CLOSED:
+        raise InvalidState("只有已办结或不予受理的找错可以审核公开")
+    report.public_text = _clean_text(text, label="公开答复", limit=ANSWER_MAX, field="text", required=True)
+    report.public_reviewed_at, report.public_reviewed_by = timezone.now(), actor
+    report.save(update_fields=["public_text", "public_reviewed_at", "public_reviewed_by"])
+    record("public_report_reviewed", actor=actor, request=request, obj=report, status=report.status)
+    publiccache.changed()
     return report
 
 

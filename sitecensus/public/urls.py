@@ -9,6 +9,7 @@ urlpatterns = [
     path("media/", media_views.media_matrix, name="media_matrix"),  # 政务新媒体 (issue 22)
     path("sites/<int:site_pk>/report/", views.report_new, name="report_new"),
     path("lookup/", views.lookup, name="lookup"),
+    path("jiucuo/", views.exposed, name="exposed"),  # 找错曝光 (issue 24)
     path("news/", views.news_list, name="news_list"),
     path("news/<int:pk>/", views.news_detail, name="news_detail"),
     path("notices/", views.notices, name="notices"),

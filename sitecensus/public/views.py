@@ -13,7 +13,7 @@ from sitecensus.registry.siteclass import all_classes
 from sitecensus.spotcheck.pdf import notice_pdf as build
 from sitecensus.spotcheck.presentation import notice_context
 
-from . import selectors, services
+from . import jiucuo, policy, selectors, services
 from .forms import AnswerForm, LookupForm, NewsForm, ReportForm
 from .models import PublicReport
 
@@ -168,26 +168,54 @@ def report_list(request):
         "statuses": PublicReport.Status.choices, "overdue": overdue})
 
 
+def _report_action(request, report) -> str:
+    """The 找错 actions besides the answer form: 转办, 不予受理, 线下受理, 审核公开 (each a service)."""
+    p, action = request.POST, request.POST.get("action", "")
+    if action == "forward":
+        services.forward_report(actor=request.user, report=report, request=request)
+        return "已转办至" + report.unit.name
+    if action == "refuse":
+        services.refuse_report(actor=request.user, report=report, reason=p.get("reason", ""), request=request)
+        return "已不予受理"
+    if action == "offline":
+        services.take_offline(actor=request.user, report=report, note=p.get("note", ""), request=request)
+        return "已线下受理"
+    services.review_public(actor=request.user, report=report, text=p.get("public_text", ""), request=request)
+    return "公开答复已审核，公众可以查看"
+
+
 @require_http_methods(["GET", "POST"])
 def report_detail(request, pk):
     report = selectors.get_report(request.user, pk)
-    may_answer = report.unit_id == request.user.unit_id and report.status != PublicReport.Status.DONE
-    form = AnswerForm(request.POST or None, initial={"status": "done", "answer": report.answer})
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
+    action = request.POST.get("action", "answer") if request.method == "POST" else ""
+    form = AnswerForm(request.POST if action == "answer" else None,
+                      initial={"status": "done", "answer": report.answer})
+    status, error = 200, None
+    if action:
+        try:
+            if action != "answer":
+                messages.success(request, _report_action(request, report))
+                return redirect("public:report_detail", pk=report.pk)
+            if form.is_valid():
                 services.answer_report(actor=request.user, report=report, answer=form.cleaned_data["answer"],
                                        status=form.cleaned_data["status"], request=request)
                 messages.success(request, "答复已保存")
                 return redirect("public:report_detail", pk=report.pk)
-            except CensusError as error:
-                _form_error(form, error)
-                status = error.http_status
-        else:
             status = 400
-    return render(request, "public/report_detail.html", {"report": report, "form": form,
-                                                          "may_answer": may_answer}, status=status)
+        except CensusError as exc:
+            if action == "answer":
+                _form_error(form, exc)
+            error, status = exc, exc.http_status
+    return render(request, "public/report_detail.html", {
+        "report": report, "form": form, "error": error, "refusal_reasons": jiucuo.refusal_reasons(),
+        **policy.report_actions(request.user, report)}, status=status)
+
+
+@login_not_required
+@anonymous_cache
+def exposed(request):
+    """曝光: answered and refused messages with the text a higher office reviewed, for anyone."""
+    return render(request, "public/exposed.html", {"page": _page(request, selectors.exposed_reports())})
 
 
 def news_manage(request):

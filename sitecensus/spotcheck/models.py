@@ -59,10 +59,21 @@ class Batch(FSMModelMixin, models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     drawn_at = models.DateTimeField("抽样时间", null=True, blank=True)
+    # Supervision rounds (issue 24): the plan and period a batch was made for, per-stratum ratios and
+    # site classes drawn whole, and the lower level's batch it re-verifies (国办's re-check).
+    schedule = models.ForeignKey("Schedule", verbose_name="抽查计划", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="batches")
+    period = models.CharField("周期", max_length=40, blank=True)
+    stratum_ratios = models.JSONField("分层抽样比例", default=dict, blank=True)
+    every_classes = models.JSONField("全部抽取的网站类别", default=list, blank=True)
+    reverifies = models.ForeignKey("self", verbose_name="复核的下级批次", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="reverifications")
 
     class Meta:
         verbose_name = "抽查批次"
         verbose_name_plural = "抽查批次"
+        constraints = [models.UniqueConstraint(fields=["schedule", "period"], condition=models.Q(schedule__isnull=False),
+                                               name="batch_one_per_schedule_period")]
 
     def __str__(self):
         return self.name
@@ -273,3 +284,106 @@ class BatchAccount(FSMModelMixin, models.Model):
     def return_to_reviewer(self, *, reason: str, **audit):
         """The submitted card stays as it was (immutable); the reviewer scores a new one."""
         self.scorecard = None
+# ---------------------------------------------------------------- supervision rounds (issue 24, helper `rounds`):
+# recurring rounds from a schedule, a province's round reported up, 国办's re-verification of it, and the
+# accountability (问责) recorded per problem site. Services: services/cadence.py, reverify.py, accountability.py.
+
+class Schedule(models.Model):
+    """抽查计划: recurring rounds (monthly, quarterly, half-yearly) of one organizing unit, each
+    period's batch drawn with the plan's ratios (per stratum where given) and every portal drawn."""
+
+    class Cadence(models.TextChoices):
+        MONTHLY = "monthly", "每月"
+        QUARTERLY = "quarterly", "每季度"
+        HALF_YEARLY = "half_yearly", "每半年"
+
+    name = models.CharField("计划名称", max_length=100)
+    organizer = models.ForeignKey(Unit, verbose_name="组织单位", on_delete=models.PROTECT, related_name="+")
+    cadence = models.CharField("频次", max_length=16, choices=Cadence.choices)
+    strata_by = models.JSONField("分层依据", default=list)
+    ratio = models.DecimalField("抽样比例（%）", max_digits=5, decimal_places=2)
+    stratum_ratios = models.JSONField("分层抽样比例", default=dict, blank=True)  # stratum part → ratio (%)
+    every_classes = models.JSONField("全部抽取的网站类别", default=list, blank=True)
+    is_active = models.BooleanField("启用", default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "抽查计划"
+        verbose_name_plural = "抽查计划"
+
+    def __str__(self):
+        return self.name
+
+
+class RoundReport(FSMModelMixin, models.Model):
+    """抽查结果上报: a province's own round (its batch) reported up to 国办 with its results summary;
+    国办 re-checks a random sub-sample of its passed results (a batch that `reverifies` it)."""
+
+    class Status(models.TextChoices):
+        REPORTED = "reported", "已上报"
+        REVERIFYING = "reverifying", "复核中"
+        REVERIFIED = "reverified", "已复核"
+
+    batch = models.OneToOneField(Batch, verbose_name="抽查批次", on_delete=models.PROTECT, related_name="report_up")
+    organizer = models.ForeignKey(Unit, verbose_name="上报单位", on_delete=models.PROTECT, related_name="+")
+    summary = models.JSONField("结果摘要", default=dict)
+    agreement = models.JSONField("复核一致情况", default=dict, blank=True)
+    reverification = models.ForeignKey(Batch, verbose_name="复核批次", null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="+")
+    status = FSMField("状态", max_length=16, choices=Status.choices, default=Status.REPORTED, protected=True)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField("上报时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "抽查结果上报"
+        verbose_name_plural = "抽查结果上报"
+
+    def __str__(self):
+        return f"{self.organizer.name}：{self.batch.name}"
+
+    @step(source=Status.REPORTED, target=Status.REVERIFYING, label="抽取复核样本", event="reverification_drawn",
+          who="国务院办公厅的业务人员（spotcheck.policy.check_reverify）", refused="该上报已抽取复核样本")
+    def start_reverify(self, *, batch, **audit):
+        self.reverification = batch
+
+    @step(source=[Status.REVERIFYING, Status.REVERIFIED], target=Status.REVERIFIED, label="生成复核结论",
+          event="reverification_concluded", who="国务院办公厅的业务人员，生成复核批次的通报时",
+          refused="尚未抽取复核样本")
+    def conclude(self, *, agreement, **audit):
+        self.agreement = agreement
+
+
+class Accountability(models.Model):
+    """问责: a measure taken against the unit responsible for a problem site, recorded by the
+    organizing unit (`services.accountability.record_measure`, audited)."""
+
+    class Measure(models.TextChoices):  # value and label alike: the words the notices count by
+        TALK = "约谈", "约谈"
+        WRITTEN = "书面检查", "书面检查"
+        CRITICISM = "通报批评", "通报批评"
+        ADMONISH = "诫勉谈话", "诫勉谈话"
+        TRANSFER = "调离岗位", "调离岗位"
+        DISCIPLINE = "党纪政务处分", "党纪政务处分"
+        OTHER = "其他", "其他"
+
+    website = models.ForeignKey(Website, verbose_name="网站", on_delete=models.PROTECT, related_name="accountability")
+    batch_site = models.ForeignKey(BatchSite, verbose_name="抽查记录", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="accountability")
+    unit = models.ForeignKey(Unit, verbose_name="被问责单位", on_delete=models.PROTECT, related_name="+")
+    measure = models.CharField("问责方式", max_length=16, choices=Measure.choices)
+    persons = models.PositiveSmallIntegerField("问责人次", default=1)
+    decided_at = models.DateField("决定日期")
+    note = models.TextField("说明", max_length=1000, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT,
+                                    related_name="+")
+    recorder_unit = models.ForeignKey(Unit, verbose_name="记录单位", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "问责记录"
+        verbose_name_plural = "问责记录"
+        indexes = [models.Index(fields=["decided_at"])]
+
+    def __str__(self):
+        return f"{self.website}：{self.measure}"

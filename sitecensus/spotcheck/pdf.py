@@ -52,6 +52,7 @@ def notice_pdf(notice) -> bytes:
     story += [Spacer(1, 6), para("三、典型问题", s["head"])]
     for t in notice.typical:
         story.append(para(f"{t['indicator']}：{t['sites']} 个网站", s["body"]))
+    story += _rounds_story(notice, s, width)
     story.append(KeepTogether([Spacer(1, 24), para(parts["issuer"], s["right"]), para(parts["date"], s["right"])]))
     story.append(KeepTogether([
         Spacer(1, 30), HRFlowable(width="100%", thickness=1, color=colors.black, spaceAfter=4),
@@ -59,3 +60,20 @@ def notice_pdf(notice) -> bytes:
         HRFlowable(width="100%", thickness=1, color=colors.black, spaceBefore=4)]))
     doc.build(story, canvasmaker=NumberedCanvas)
     return out.getvalue()
+
+
+def _rounds_story(notice, s, width) -> list:
+    """Issue 24: 国办's re-check of a lower level's round — the agreement and each disagreement."""
+    found = (notice.figures or {}).get("reverification")
+    if not found:
+        return []
+    rate = f"{found['rate']}%" if found.get("rate") is not None else "—"
+    story = [Spacer(1, 6), para("四、下级抽查结果复核情况", s["head"]),
+             para(f"对{found['organizer']}“{found['source']}”中判定合格的网站随机抽取 {found['checked']} 个进行复核，"
+                  f"复核结论与原结论一致 {found['agreed']} 个，一致率 {rate}。", s["body"])]
+    rows = [["网站标识码", "网站名称", "原结论", "复核结论", "复核发现的问题"]]
+    rows += [[d["site_code"], d["name"], d["lower"], d["higher"], "、".join(d["problems"])]
+             for d in found.get("disagreements", [])]
+    if len(rows) > 1:
+        story.append(table(rows, s["cell"], [26 * mm, 40 * mm, 18 * mm, 18 * mm, width - 102 * mm]))
+    return story

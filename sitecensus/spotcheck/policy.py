@@ -98,3 +98,30 @@ def may_sign_off_media(user, baccount) -> bool:
 def check_sign_off_media(user, baccount) -> None:
     SIGN_OFF.check(is_batch_member(user, baccount.batch))
     SECOND_PERSON.check(_second_person_media(user, baccount))
+# ---------------------------------------------------------------- supervision rounds (issue 24)
+
+REPORT_UP = base.rule("spotcheck.report_up", "只有省级政府办公厅可以向国办上报本级组织的抽查结果")
+REVERIFY = base.rule("spotcheck.reverify", "只有国务院办公厅可以复核下级上报的抽查结果")
+ACCOUNTABILITY = base.rule("spotcheck.accountability", "只有网站所在地区的抽查组织单位可以记录问责")
+
+
+def is_national_office(user) -> bool:
+    return base.is_national(user) and user.unit.depth == 1
+
+
+def may_report_up(user, batch) -> bool:
+    """A province's general office reports its own round (batch) up to 国办."""
+    return may_organize_batch(user, batch) and batch.organizer.depth == 2
+
+
+def may_reverify(user) -> bool:
+    return is_national_office(user)
+
+
+def check_reverify(user) -> None:
+    REVERIFY.check(may_reverify(user))
+
+
+def may_record_accountability(user, website) -> bool:
+    """The organizing unit of spot checks (国办, or the province for its own region's sites)."""
+    return may_organize(user) and (is_national_office(user) or website.unit.path.startswith(user.unit.path))

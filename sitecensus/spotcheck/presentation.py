@@ -66,9 +66,16 @@ def gongwen(notice, today: date) -> dict:
 def notice_context(notice, **extra) -> dict:
     from django.utils import timezone
 
+    from .selectors import accountability_for_batch, measure_totals
+
     issuer, day = issuer_and_date(notice, timezone.localdate())
+    # 问责 is recorded after a notice names the sites: read live, so the published notice shows it too.
+    accountability = accountability_for_batch(notice.batch)
     return {"notice": notice, "figure_rows": figure_rows(notice), "issuer": issuer, "issued_on": day,
-            "gongwen": gongwen(notice, timezone.localdate()), **extra}
+            "gongwen": gongwen(notice, timezone.localdate()), "accountability": accountability,
+            "accountability_totals": measure_totals(accountability),
+            "reverification": (notice.figures or {}).get("reverification"),
+            "follow_up": (notice.figures or {}).get("follow_up"), **extra}
 
 
 def notice_sheets(notice) -> list[tuple[str, list[str], list]]:

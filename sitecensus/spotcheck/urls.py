@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import media_views, views
+from . import media_views, views, views_rounds
 
 app_name = "spotcheck"
 urlpatterns = [
@@ -18,4 +18,9 @@ urlpatterns = [
     path("notices/<int:pk>.pdf", views.notice_detail_pdf, name="notice_detail_pdf"),
     path("<int:pk>/notice.xlsx", views.notice_excel, name="notice_excel"),
     path("<int:pk>/notice.pdf", views.notice_pdf_view, name="notice_pdf"),
+    # supervision rounds (issue 24)
+    path("schedules/", views_rounds.schedules, name="schedules"),
+    path("reported/", views_rounds.reports_up, name="reports_up"),
+    path("<int:pk>/report-up/", views_rounds.report_up, name="report_up"),
+    path("site/<int:pk>/accountability/", views_rounds.record_accountability, name="accountability"),
 ]

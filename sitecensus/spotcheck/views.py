@@ -17,6 +17,7 @@ from . import policy, selectors, services
 from .models import Batch, BatchSite, Notice
 from .pdf import notice_pdf
 from .presentation import notice_context, notice_sheets, stratum_label
+from .views_rounds import rounds_context, site_context
 
 
 def _batch(request, pk) -> Batch:
@@ -53,7 +54,7 @@ def batch_list(request):
     return render(request, "spotcheck/batch_list.html", {
         "batches": Batch.objects.filter(organizer=request.user.unit).select_related("round").order_by("-created_at"),
         "strata": services.STRATA, "error": error, "rounds": campaigns.rounds(), "default_round": services.round_for(),
-        "by_round": selectors.figures_by_round(request.user.unit)},
+        "by_round": selectors.figures_by_round(request.user.unit), "may_reverify": policy.may_reverify(request.user)},
         status=400 if error else 200)
 
 
@@ -64,7 +65,8 @@ def batch_detail(request, pk):
         "batch": batch, "sites": sites.order_by("stratum", "id")[:1000], "reviewers": services._reviewers(batch),
         "notice": batch.notice, "strata_labels": services.STRATA,
         "history": history(batch),
-        "strata_rows": [(stratum_label(k), v) for k, v in (batch.strata or {}).items()]})
+        "strata_rows": [(stratum_label(k), v) for k, v in (batch.strata or {}).items()],
+        **rounds_context(request, batch)})
 
 
 @require_POST
@@ -151,7 +153,7 @@ def site_review(request, pk):
         "bsite": bsite, "latest": latest, "undetermined": scans.undetermined(bsite.website),
         "suggestions": pending_suggestions(bsite.website, rubric_code=card.rubric.code if card else None),
         "decidable": decidable, "findings": summary.get("findings", []),
-        "veto_evidence": summary.get("veto_evidence", [])})
+        "veto_evidence": summary.get("veto_evidence", []), **site_context(request, bsite)})
 
 
 def _notice(request, pk) -> Notice:

@@ -55,10 +55,13 @@ def test_problem_report_from_submission_to_answer(page, site, settings):
     expect(page.get_by_test_id("report-status")).to_have_text("已办结")
     page.click("text=退出")
 
-    # The organizing unit above sees it too.
+    # The organizing unit above sees it too, and reviews what the public reads (曝光).
     login(page, site, "baoding", DEMO_PASSWORD)
     page.click("nav.mainnav >> text=网民找错")
     expect(page.get_by_test_id("report-list")).to_contain_text(receipt)
+    page.get_by_test_id("report-list").get_by_role("link", name=receipt).click()
+    page.get_by_test_id("review-form").get_by_role("button", name="审核公开").click()
+    expect(page.get_by_test_id("report-public-text")).to_contain_text("已更新通知公告栏目")
     page.click("text=退出")
 
     # The reporter follows the status with the receipt number, without logging in.

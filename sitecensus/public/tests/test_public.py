@@ -161,6 +161,12 @@ def test_report_gets_a_receipt_routed_to_the_unit_with_a_deadline(client, captch
         assert receipt in client.get("/pucha/reports/").content.decode(), organizer
     client.logout()
     looked = client.post("/pucha/lookup/", {"receipt": receipt.lower()}).content.decode()
+    assert "已办结" in looked and "已更正" not in looked and "答复内容经上级审核后公开" in looked
+    # The public reads the answer once a higher office reviewed it (曝光).
+    client.force_login(demo_users["baoding"])
+    assert client.post(f"/pucha/reports/{report.pk}/", {"action": "review", "public_text": "已更正"}).status_code == 302
+    client.logout()
+    looked = client.post("/pucha/lookup/", {"receipt": receipt.lower()}).content.decode()
     assert "已办结" in looked and "已更正" in looked
 
 
@@ -275,7 +281,9 @@ def test_answer_validation(demo_users, client, captcha_ok):
         services.answer_report(actor=user, report=report, answer="再答", status="done")
     from sitecensus.audit.models import AuditEvent
 
-    assert AuditEvent.objects.filter(action="public_report_answered", object_id=str(report.pk)).count() == 2
+    # 处理中 is the declared 受理 transition, 已办结 the 答复办结 one: one audit event each.
+    assert AuditEvent.objects.filter(action="public_report_accepted", object_id=str(report.pk)).count() == 1
+    assert AuditEvent.objects.filter(action="public_report_answered", object_id=str(report.pk)).count() == 1
     assert AuditEvent.objects.filter(action="public_report_submitted", object_id=str(report.pk)).exists()
 
 

@@ -66,7 +66,12 @@ def _contents(batch: Batch) -> dict:
     typical = list(ScoreEntry.objects.filter(scorecard__in=batch.sites.values("scorecard")).filter(
         Q(is_veto=True) | Q(points__gt=0)).values("indicator").annotate(n=Count("id")).order_by("-n")[:8])
     typical = [{"indicator": names.get(t["indicator"], t["indicator"]), "sites": t["n"]} for t in typical]
-    return {"figures": {**figures(batch), "media": media.section(batch)},  # 政务新媒体 section (issue 22)
+    from . import cadence, reverify
+
+    # Supervision rounds (issue 24): 国办's re-check against the lower level, the previous round followed up.
+    extra = {"reverification": reverify.agreement(batch), "follow_up": cadence.follow_up(batch)}
+    return {"figures": {**figures(batch), "media": media.section(batch),  # 政务新媒体 section (issue 22)
+                        **{k: v for k, v in extra.items() if v}},
             "unqualified": unqualified, "typical": typical}
 
 
@@ -88,6 +93,11 @@ def compose_notice(*, actor, batch: Batch, request=None) -> Notice:
         **contents, "title": f"关于{batch.name}情况的通报", "body": _summary(batch, contents["figures"])})
     lifecycle.fire(batch, "compose", actor=actor, request=request, audit_obj=notice)
     batch.save(update_fields=["status"])
+    if batch.reverifies_id:
+        from . import reverify
+
+        reverify.conclude(actor=actor, batch=batch, found=contents["figures"].get("reverification", {}),
+                          request=request)
     return notice
 
 

@@ -116,14 +116,21 @@ def _key(row: dict, strata_by: list[str]) -> str:
 
 def draw_ids(batch: Batch) -> tuple[dict[str, list[int]], dict[str, dict]]:
     """The sample per stratum: the same seed draws the same sample."""
+    from . import cadence, reverify
+
+    if batch.reverifies_id:  # 国办's re-check draws from the lower level's passed results
+        return reverify.draw_ids(batch)
     groups: dict[str, list[int]] = {}
     rows = population(batch).values("id", "site_class", "unit__level", "unit__division__province_code")
     for row in rows.iterator(chunk_size=5000):
-        groups.setdefault(_key(row, batch.strata_by), []).append(row["id"])
+        groups.setdefault(cadence.stratum_key(batch, row, _key(row, batch.strata_by)), []).append(row["id"])
     drawn, strata = {}, {}
     for key in sorted(groups):
         ids = sorted(groups[key])
-        if batch.ratio is not None:
+        planned = cadence.planned_size(batch, key, len(ids))  # per-stratum ratios, "every portal" strata
+        if planned is not None:
+            n = planned
+        elif batch.ratio is not None:
             n = max(1, int((Decimal(len(ids)) * batch.ratio / 100).to_integral_value()))
         else:
             n = batch.per_stratum
