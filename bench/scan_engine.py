@@ -6,9 +6,11 @@
 0. the judged run: the engine at its defaults (homepage, columns, linked articles, dead links,
    HTTPS, systems, render fallback; the output says what, if anything, is off) on the synthetic web
    with every bad host (slow, hanging, resetting, huge, redirect loops, dead) and every page shape,
-   every TLS handshake hanging, against a bare aiohttp loop fetching exactly the requests the engine
-   made (same URLs, methods and time limits), alternating --rounds times in the same run: pages/s of
-   both, CPU ms per page, the ratio and its spread, peak RSS, the load average.
+   every TLS handshake hanging (the port accepts and never answers: each HTTPS check waits its whole
+   budget), against a bare aiohttp loop fetching the same page requests the engine made (same URLs,
+   methods and time limits) and nothing the scanner adds (no HTTPS checks), as many in flight as the
+   engine's page slots, alternating --rounds times in the same run: pages/s of both, CPU ms per page,
+   the ratio and its spread, peak RSS, the load average.
        .venv/bin/python bench/scan_engine.py --sites 200 --judged-only
 1. throughput: the engine (homepage + all columns, links/https off) vs a bare aiohttp fetch loop
    over the same homepage+column URLs on the same server: pages/s and CPU s/page (client process).
@@ -102,11 +104,14 @@ async def engine(raw, cfg: ScanConfig, finished: list | None = None) -> tuple[in
 
 
 def judged(raw, hm, as_of, rounds: int, bare_concurrency: int) -> list[float]:
-    """The judged run: the engine at its defaults against a bare loop over exactly the requests it made.
+    """The judged run: the engine at its defaults against a bare loop over the same pages.
 
     Nothing is switched off (render fallback at its default); the only settings given are the ones a
-    local web needs (allow_private, the host map, the web's as-of date). Engine and bare loop alternate,
-    `rounds` times each, in this one process."""
+    local web needs (allow_private, the host map, the web's as-of date). The web's port accepts every TLS
+    handshake and never answers it, so each site's HTTPS check hangs for its whole budget. The bare loop
+    fetches the page requests the engine made (same URLs, methods and time limits) and nothing the scanner
+    adds: not its HTTPS checks (issue 28). Engine and bare loop alternate, `rounds` times each, in this one
+    process, so both meet the same machine load."""
     from sitecensus.scanner.engine import fetch as fetch_module
 
     original = fetch_module.Fetcher.fetch
@@ -114,20 +119,22 @@ def judged(raw, hm, as_of, rounds: int, bare_concurrency: int) -> list[float]:
     off = [k for k in ("check_https", "check_links", "render") if not getattr(cfg, k)]
     if cfg.render and not os.access(cfg.chromium_path, os.X_OK):
         off.append(f"render (no {cfg.chromium_path})")
-    print(f"JUDGED RUN        : {len(raw)} sites at ScanConfig() defaults (concurrency {cfg.concurrency}, per host "
-          f"{cfg.per_host}, HTTPS {cfg.https_concurrency} slots / {cfg.https_timeout:g} s, links <= "
-          f"{cfg.max_links_per_site}/site, articles <= {cfg.max_article_fetch}); switched off: "
-          f"{', '.join(off) or 'nothing'}; bare loop: {bare_concurrency} in flight, same URLs, methods and time limits",
-          flush=True)
+    print(f"JUDGED RUN        : {len(raw)} sites at ScanConfig() defaults (page slots {cfg.concurrency}, per host "
+          f"{cfg.per_host}, HTTPS checks {cfg.https_concurrency} slots / {cfg.https_timeout:g} s, connects "
+          f"{cfg.connect_concurrency} slots, links <= {cfg.max_links_per_site}/site, articles <= "
+          f"{cfg.max_article_fetch}); switched off: {', '.join(off) or 'nothing'}; every HTTPS check meets a port "
+          f"that accepts and never answers; bare loop: {bare_concurrency} in flight, the same page requests "
+          f"(URLs, methods, time limits), no HTTPS checks", flush=True)
     ratios = []
     for k in range(rounds):
-        requested: list = []
-        pages_only: list = []
+        pages: list = []
+        checks = [0]
 
         async def recording(self, url, *args, **kwargs):
-            requested.append((url, kwargs.get("method", "GET"), kwargs.get("timeout") or cfg.timeout))
             if kwargs.get("pool") is None:  # a page fetch (the HTTPS checks have their own slots)
-                pages_only.append(requested[-1])
+                pages.append((url, kwargs.get("method", "GET"), kwargs.get("timeout") or cfg.timeout))
+            else:
+                checks[0] += 1
             return await original(self, url, *args, **kwargs)
 
         fetch_module.Fetcher.fetch = recording
@@ -138,27 +145,21 @@ def judged(raw, hm, as_of, rounds: int, bare_concurrency: int) -> list[float]:
             eng_wall, eng_cpu = time.perf_counter() - t0, cpu() - c0
         finally:
             fetch_module.Fetcher.fetch = original
+        load_engine = os.getloadavg()[0]
         c0, t0 = cpu(), time.perf_counter()
-        n_bare = asyncio.run(bare_loop(requested, hm, bare_concurrency))
+        n_bare = asyncio.run(bare_loop(pages, hm, bare_concurrency))
         bare_wall, bare_cpu = time.perf_counter() - t0, cpu() - c0
-        n = len(requested)
+        n = len(pages)
         ratio = (n / eng_wall) / (n_bare / bare_wall)
-        # The same pages and nothing the scanner adds: no HTTPS checks in the bare loop (issue 28).
-        t0 = time.perf_counter()
-        n_pages = asyncio.run(bare_loop(pages_only, hm, bare_concurrency))
-        pages_wall = time.perf_counter() - t0
-        pages_ratio = (len(pages_only) / eng_wall) / (n_pages / pages_wall)
         done = sorted(finished)
         tail = ", ".join(f"{h} {t:.1f} s" for t, h in done[-3:])
         ratios.append(ratio)
-        print(f"  round {k + 1}: engine {sites} sites, {n} pages in {eng_wall:.1f} s = {n / eng_wall:.0f} pages/s, "
-              f"{eng_cpu / n * 1000:.2f} ms CPU/page | bare {n_bare} pages in {bare_wall:.1f} s = "
-              f"{n_bare / bare_wall:.0f} pages/s, {bare_cpu / n_bare * 1000:.2f} ms CPU/page | ratio {ratio:.2f} "
-              f"| load {os.getloadavg()[0]:.2f}", flush=True)
+        print(f"  round {k + 1}: engine {sites} sites, {n} pages (+{checks[0]} HTTPS checks) in {eng_wall:.1f} s = "
+              f"{n / eng_wall:.0f} pages/s, {eng_cpu / n * 1000:.2f} ms CPU/page | bare {n_bare} pages in "
+              f"{bare_wall:.1f} s = {n_bare / bare_wall:.0f} pages/s, {bare_cpu / n_bare * 1000:.2f} ms CPU/page | "
+              f"ratio {ratio:.2f} | load {load_engine:.2f} / {os.getloadavg()[0]:.2f}", flush=True)
         print(f"    engine: 50 % of sites done at {done[len(done) // 2][0]:.1f} s, 90 % at "
               f"{done[int(len(done) * 0.9)][0]:.1f} s; last: {tail}", flush=True)
-    print(f"  pages only (bare loop without the scanner's HTTPS checks): last round ratio {pages_ratio:.2f} "
-          f"({len(pages_only)} page requests, bare {n_pages / pages_wall:.0f} pages/s)", flush=True)
     print(f"  ratio engine / bare over {rounds} rounds: min {min(ratios):.2f}, median "
           f"{sorted(ratios)[len(ratios) // 2]:.2f}, max {max(ratios):.2f} (goal >= 0.5); client peak RSS "
           f"{vm_hwm_mb():.0f} MB", flush=True)
@@ -234,7 +235,8 @@ def main() -> None:
     ap.add_argument("--render-sites", type=int, default=100, help="good sites scanned beside the page shapes")
     ap.add_argument("--no-render", action="store_true", help="skip the render-fallback figures")
     ap.add_argument("--rounds", type=int, default=3, help="engine / bare-loop alternations of the judged run")
-    ap.add_argument("--bare-concurrency", type=int, default=100, help="the bare loop's requests in flight")
+    ap.add_argument("--bare-concurrency", type=int, default=ScanConfig().concurrency,
+                    help="the bare loop's requests in flight (default: the engine's page slots)")
     ap.add_argument("--judged-only", action="store_true", help="only the judged run (engine defaults vs bare loop)")
     ap.add_argument("--rss-only", type=int, default=0, help=argparse.SUPPRESS)
     ap.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
@@ -242,7 +244,7 @@ def main() -> None:
     if a.rss_only:
         return rss_run(a.rss_only, a.port, a.concurrency, a.seed)
     print(f"# {' '.join([os.path.basename(sys.executable)] + sys.argv)}  (cores: {os.cpu_count()})")
-    n_server = max(a.sites, a.rss_sites)
+    n_server = a.sites if a.judged_only else max(a.sites, a.rss_sites)
     proc, port = start_server(n_server, a.seed)
     try:
         web, raw = targets_for(a.sites, a.seed, port)

@@ -8,6 +8,10 @@ Used by the smoke test (tests/e2e/test_production_stack.py) and by bench/load.py
 
 Ports are free ones picked at start; STACK_PORT_BASE=N (or ports=(https, http, app)) pins them to
 N, N+1, N+2 instead. The Celery worker runs at the lower CPU priority of its systemd unit (Nice=5).
+
+nodes=2 simulates the two-node layout (README, "Two app nodes"): two app nodes — each its own gunicorn
+on its own port and its own Celery worker — behind one nginx upstream, one PostgreSQL, one Redis.
+kill_app(i) and kill_worker(i) end a node's process as a crash would (SIGKILL, whole process group).
 """
 
 from __future__ import annotations
@@ -50,7 +54,8 @@ def nginx_binary() -> str | None:
 class LocalStack:
     def __init__(self, database_url: str, *, redis_db: int = 14, workers: int | None = None,
                  threads: int | None = None,
-                 celery: bool = True, extra_env: dict | None = None, ports: tuple[int, int, int] | None = None):
+                 celery: bool = True, extra_env: dict | None = None, ports: tuple[int, int, int] | None = None,
+                 nodes: int = 1):
         self.database_url, self.redis_db = database_url, redis_db
         self.workers, self.threads, self.celery = workers, threads, celery
         self.extra_env = extra_env or {}
@@ -60,8 +65,11 @@ class LocalStack:
         if ports is None and base:
             ports = (int(base), int(base) + 1, int(base) + 2)
         self.https_port, self.http_port, self.app_port = ports or (free_port(), free_port(), free_port())
+        # Node i's gunicorn listens on app_ports[i] (node 0 on app_port).
+        self.app_ports = [self.app_port] + [free_port() for _ in range(max(1, nodes) - 1)]
         self.url = f"https://localhost:{self.https_port}"
         self.procs: list[subprocess.Popen] = []
+        self.node_procs: list[dict[str, subprocess.Popen]] = [{} for _ in self.app_ports]
 
     def env(self) -> dict:
         redis = f"redis://127.0.0.1:6379/{self.redis_db}"
@@ -98,12 +106,34 @@ class LocalStack:
     def _run(self, *args, **kwargs):
         return subprocess.run(args, cwd=ROOT, env=self.env(), check=True, capture_output=True, timeout=300, **kwargs)
 
-    def _spawn(self, name: str, *args) -> subprocess.Popen:
+    def _spawn(self, name: str, *args, env: dict | None = None) -> subprocess.Popen:
         log = open(self.dir / f"{name}.out", "wb")  # noqa: SIM115 - closed with the process
-        proc = subprocess.Popen(args, cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen(args, cwd=ROOT, env={**self.env(), **(env or {})}, stdout=log,
+                                stderr=subprocess.STDOUT, start_new_session=True)
         self.procs.append(proc)
         return proc
+
+    def queues(self) -> str:
+        """The jobs and scan queues the workers serve (the settings' names, as this stack's environment sets them)."""
+        env = self.env()
+        jobs = env.get('JOBS_QUEUE') or env.get('CELERY_QUEUE') or 'sitecensus'
+        return f"{jobs},{env.get('SCAN_QUEUE') or 'scan'}"
+
+    def _node_name(self, i: int, name: str) -> str:
+        return name if len(self.app_ports) == 1 else f"{name}{i + 1}"
+
+    def kill_app(self, i: int) -> None:
+        """Node i's gunicorn (master and workers) dies as in a crash."""
+        self._kill(self.node_procs[i]["gunicorn"])
+
+    def kill_worker(self, i: int) -> None:
+        """Node i's Celery worker (main process and pool) dies as in a crash, mid-task."""
+        self._kill(self.node_procs[i]["worker"])
+
+    @staticmethod
+    def _kill(proc: subprocess.Popen) -> None:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(15)
 
     def start(self) -> LocalStack:
         # The README's sequence: static files, certificate, gunicorn, worker, nginx.
@@ -111,16 +141,25 @@ class LocalStack:
         cert, key = self.dir / "cert.pem", self.dir / "key.pem"
         subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
                         "/CN=localhost", "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
-        self._spawn("gunicorn", str(BIN / "gunicorn"), "-c", str(ROOT / "deploy" / "gunicorn.conf.py"))
-        if self.celery:
-            # As deploy/systemd/sitecensus-worker.service: background work yields the CPU to page views.
-            self._spawn("worker", "nice", "-n", str(WORKER_NICE), str(BIN / "celery"), "-A", "sitecensus", "worker", "-Q", "sitecensus,scan",
-                        "-n", f"stack{self.https_port}@%h", "--concurrency=2", "--without-gossip",
-                        "--without-mingle", "-l", "warning")
+        for i, port in enumerate(self.app_ports):
+            node = self.node_procs[i]
+            gunicorn = self._node_name(i, "gunicorn")
+            node["gunicorn"] = self._spawn(gunicorn, str(BIN / "gunicorn"), "-c",
+                                           str(ROOT / "deploy" / "gunicorn.conf.py"),
+                                           env={"GUNICORN_BIND": f"127.0.0.1:{port}",
+                                                "GUNICORN_ACCESS_LOG": str(self.dir / f"{gunicorn}.log")})
+            if self.celery:
+                # As deploy/systemd/sitecensus-worker.service: background work yields the CPU to page views.
+                node["worker"] = self._spawn(
+                    self._node_name(i, "worker"), "nice", "-n", str(WORKER_NICE), str(BIN / "celery"), "-A",
+                    "sitecensus", "worker", "-Q", self.queues(), "-n",
+                    f"{self._node_name(i, 'stack')}-{self.https_port}@%h", "--concurrency=2", "--without-gossip",
+                    "--without-mingle", "-l", "warning")
         conf = self.dir / "nginx.conf"
         subprocess.run([str(ROOT / "deploy" / "render-nginx"), str(conf), "localhost", str(self.https_port),
                         str(self.http_port), str(cert), str(key), str(self.dir / "var" / "static"),
-                        f"127.0.0.1:{self.app_port}", str(self.dir / "nginx")], check=True)
+                        ",".join(f"127.0.0.1:{port}" for port in self.app_ports), str(self.dir / "nginx")],
+                       check=True)
         self._spawn("nginx", nginx_binary(), "-c", str(conf), "-g", "daemon off;")
         self._wait()
         return self
@@ -131,8 +170,14 @@ class LocalStack:
         context = ssl.create_default_context()
         context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
         deadline = time.time() + seconds
+        waiting = list(self.app_ports)
         while time.time() < deadline:
             try:
+                # Every app node listens (gunicorn binds once its preloaded application is ready) …
+                while waiting:
+                    socket.create_connection(("127.0.0.1", waiting[0]), timeout=1).close()
+                    waiting.pop(0)
+                # … and a page comes through nginx.
                 with urllib.request.urlopen(f"{self.url}/accounts/login/", context=context, timeout=5) as r:
                     if r.status == 200:
                         return

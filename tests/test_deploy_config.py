@@ -26,7 +26,7 @@ def test_local_stack_runs_its_worker_niced_and_can_pin_its_ports(monkeypatch):
     other = localstack.LocalStack("postgres://x/y")
     other.stop()  # (removes its directory)
     assert other.app_port == 8157
-    monkeypatch.setattr(stack, "_spawn", lambda name, *args: spawned.append((name, args)))
+    monkeypatch.setattr(stack, "_spawn", lambda name, *args, **kw: spawned.append((name, args)))
     monkeypatch.setattr(stack, "_run", lambda *a, **k: None)
     monkeypatch.setattr(stack, "_wait", lambda *a, **k: None)
     monkeypatch.setattr(localstack.subprocess, "run", lambda *a, **k: None)

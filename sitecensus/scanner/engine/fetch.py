@@ -122,6 +122,31 @@ class PrioritySlots:
             self.release()
 
 
+class _Hold:
+    """What one page request holds while it runs: its page slot, or (while it opens a connection) a
+    connect slot instead. Shared with the aiohttp trace hooks through trace_request_ctx."""
+
+    __slots__ = ("page", "connecting", "lend", "priority", "budget", "res")
+
+    def __init__(self, lend: bool, priority: int, budget, res):
+        self.page, self.connecting = True, False
+        self.lend, self.priority, self.budget, self.res = lend, priority, budget, res
+
+
+def raise_open_files(needed: int) -> None:
+    """Sockets are file descriptors: lift the soft limit toward what the scan's slots may hold."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not POSIX
+        return
+    with contextlib.suppress(ValueError, OSError):
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        want = needed + 256  # the process's own files, the browser's pipes, the server side of tests
+        if soft != resource.RLIM_INFINITY and soft < want:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (want if hard == resource.RLIM_INFINITY else min(want, hard),
+                                                        hard))
+
+
 def new_site_jar() -> aiohttp.CookieJar:
     jar = aiohttp.CookieJar(unsafe=True, quote_cookie=False)
     SITE_JAR.set(jar)
@@ -290,6 +315,8 @@ class Fetcher:
         self._global = PrioritySlots(max(1, config.concurrency))
         # HTTPS checks: their own slots, apart from the page fetches' global and per-host slots.
         self.https_slots = asyncio.Semaphore(max(1, config.https_concurrency))
+        # Connections being opened (DNS, connect, TLS handshake): a page fetch lends its page slot out meanwhile.
+        self.connect_slots = asyncio.Semaphore(max(1, config.connect_concurrency))
         self.resolver = GuardedResolver(config.host_map, config.allow_private)
         self.session: aiohttp.ClientSession | None = None
         self.requests = 0
@@ -299,10 +326,16 @@ class Fetcher:
         self.renderer = Renderer(config, self.resolver)
 
     async def __aenter__(self) -> "Fetcher":
-        # The semaphores do the limiting; the connector only needs room for both: a hanging HTTPS
-        # handshake must not take one of the page fetches' connections.
+        # The semaphores do the limiting; the connector only needs room for all of them: a hanging HTTPS
+        # handshake or connect must not take one of the page fetches' connections.
+        limit = max(1, self.config.concurrency) + max(1, self.config.https_concurrency) \
+            + max(1, self.config.connect_concurrency)
+        raise_open_files(limit)
+        tracing = aiohttp.TraceConfig()
+        tracing.on_connection_create_start.append(self._lend_page_slot)
+        tracing.on_connection_create_end.append(self._take_page_slot_back)
         conn = aiohttp.TCPConnector(
-            limit=max(1, self.config.concurrency) + max(1, self.config.https_concurrency), limit_per_host=0,
+            limit=limit, limit_per_host=0,
             resolver=self.resolver,
             ttl_dns_cache=300, keepalive_timeout=3, enable_cleanup_closed=True,
         )
@@ -312,9 +345,46 @@ class Fetcher:
             headers={"User-Agent": self.config.user_agent, "Accept": "text/html,*/*;q=0.8",
                      "Accept-Language": "zh-CN,zh;q=0.9"},
             timeout=aiohttp.ClientTimeout(total=None, sock_connect=self.config.connect_timeout),
-            auto_decompress=True,
+            auto_decompress=True, trace_configs=[tracing],
         )
         return self
+
+    async def _lend_page_slot(self, _session, ctx, _params) -> None:
+        """A new connection is being opened: its wait (DNS, connect, handshake) costs no CPU, so the
+        request gives its page slot to another page meanwhile and waits in a connect slot."""
+        hold = ctx.trace_request_ctx
+        if not isinstance(hold, _Hold) or not hold.lend or not hold.page:
+            return
+        hold.page = False
+        self._global.release()
+        await self.connect_slots.acquire()
+        hold.connecting = True
+
+    async def _take_page_slot_back(self, _session, ctx, _params) -> None:
+        hold = ctx.trace_request_ctx
+        if not isinstance(hold, _Hold) or not hold.connecting:
+            return
+        hold.connecting = False
+        self.connect_slots.release()
+        await self._own_wait(hold.res, hold.budget, self._global.acquire(hold.priority))
+        hold.page = True
+
+    @staticmethod
+    async def _own_wait(res: "FetchResult", budget: asyncio.Timeout | None, waiting) -> None:
+        """Wait for the scanner's own slots: the fetch's time budget stops meanwhile and the time is
+        queueing, neither the site's timeout nor its latency."""
+        loop = asyncio.get_running_loop()
+        asked = loop.time()
+        deadline = budget.when() if budget is not None else None
+        if deadline is not None:
+            budget.reschedule(None)
+        try:
+            await waiting
+        finally:
+            waited = loop.time() - asked
+            res.queued_ms += int(waited * 1000)
+            if deadline is not None:
+                budget.reschedule(deadline + waited)
 
     async def __aexit__(self, *exc) -> None:
         await self.renderer.close()
@@ -419,38 +489,42 @@ class Fetcher:
         Time spent waiting for the scanner's own slots is the scanner's, not the site's: it extends the
         fetch's time budget and is left out of its latency."""
         assert self.session is not None
-        loop = asyncio.get_running_loop()
-        asked = loop.time()
-        deadline = budget.when() if budget is not None else None
-        if deadline is not None:
-            budget.reschedule(None)  # the budget stops while we wait for our own slots
-        try:
+        priority = SITE_ORDER.get()
+
+        async def take_slots():
             if pool is not None:
                 await pool.acquire()
-            else:
-                host_slot = self.limiter.slot(u.host or "")
-                await host_slot.__aenter__()
-                try:
-                    await self._global.acquire(SITE_ORDER.get())
-                except BaseException:
-                    await host_slot.__aexit__(None, None, None)
-                    raise
-        finally:
-            waited = loop.time() - asked
-            res.queued_ms += int(waited * 1000)
-            if deadline is not None:
-                budget.reschedule(deadline + waited)
+                return None
+            host_slot = self.limiter.slot(u.host or "")
+            await host_slot.__aenter__()
+            try:
+                await self._global.acquire(priority)
+            except BaseException:
+                await host_slot.__aexit__(None, None, None)
+                raise
+            return host_slot
+
+        host_slot = None
+
+        async def taken():
+            nonlocal host_slot
+            host_slot = await take_slots()
+        await self._own_wait(res, budget, taken())
+        hold = _Hold(pool is None, priority, budget, res)
         try:
-            return await self._request(u, method, max_bytes, headers, res, t0, verify_tls)
+            return await self._request(u, method, max_bytes, headers, res, t0, verify_tls, hold)
         finally:
             if pool is not None:
                 pool.release()
             else:
-                self._global.release()
+                if hold.connecting:
+                    self.connect_slots.release()
+                if hold.page:
+                    self._global.release()
                 await host_slot.__aexit__(None, None, None)
 
     async def _request(self, u: URL, method: str, max_bytes: int, headers: dict | None,
-                       res: FetchResult, t0: float, verify_tls: bool) -> str | None:
+                       res: FetchResult, t0: float, verify_tls: bool, hold: _Hold | None = None) -> str | None:
         self.requests += 1
         c = REQUEST_COUNTER.get()
         if c is not None:
@@ -461,7 +535,8 @@ class Fetcher:
             if sent:
                 headers = {**(headers or {}), "Cookie": "; ".join(f"{k}={m.value}" for k, m in sent.items())}
         extra = {} if verify_tls else {"ssl": False}
-        async with self.session.request(method, u, allow_redirects=False, headers=headers, **extra) as resp:
+        async with self.session.request(method, u, allow_redirects=False, headers=headers, trace_request_ctx=hold,
+                                        **extra) as resp:
             if jar is not None and resp.cookies:
                 jar.update_cookies(resp.cookies, resp.url)
             res.status = resp.status

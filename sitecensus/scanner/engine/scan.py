@@ -815,7 +815,7 @@ async def _dead_links(S: "_Site", site: SiteResult, info, home_fr, col_pages, cf
 
 async def _run(targets: Iterable[Target], config: ScanConfig, progress: Progress | None,
                total: int | None) -> AsyncIterator[tuple[int, SiteResult]]:
-    site_workers = max(1, config.concurrency)
+    site_workers = max(1, config.sites_at_once or 2 * config.concurrency)
     queue: asyncio.Queue = asyncio.Queue(maxsize=site_workers * 2)
     it = enumerate(targets)
     # Sites whose pages are done but whose HTTPS check still runs: the worker has moved on to the

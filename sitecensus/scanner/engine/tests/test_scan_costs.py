@@ -4,7 +4,7 @@ import asyncio
 from collections import Counter
 from urllib.parse import urlsplit
 
-from sitecensus.scanner.engine import ScanConfig, parse_targets, scan_sites
+from sitecensus.scanner.engine import ScanConfig, iter_scan, parse_targets, scan_sites
 from sitecensus.scanner.engine import fetch as fetch_mod
 from sitecensus.scanner.engine.testing.synthetic import SyntheticWeb
 
@@ -100,3 +100,42 @@ def test_waiting_for_the_scanners_own_slots_is_not_the_sites_timeout():
     r = asyncio.run(go())
     assert r.ok, (r.error, r.detail)
     assert r.queued_ms >= 1400 and r.latency_ms < r.queued_ms
+
+
+def _never_accepting_port():
+    """A port whose SYNs go unanswered (a filtered port): its one-place accept queue is kept full."""
+    import socket
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(0)
+    port = server.getsockname()[1]
+    filler = socket.create_connection(("127.0.0.1", port), timeout=5)
+    return port, [server, filler]
+
+
+def test_a_connect_that_never_completes_holds_no_page_slot():
+    """Two page slots, and the first two sites' homepages sit on a port that never accepts: while their
+    connects wait (a long connect timeout), the other sites are scanned through the lent page slots
+    (old behaviour: both slots held for the connect timeout, the other sites behind them)."""
+    port, keep = _never_accepting_port()
+
+    async def go():
+        async with SyntheticWeb(3, seed=9) as web:
+            hm = {**web.host_map(), "filtered-a.gov.test": "127.0.0.1", "filtered-b.gov.test": "127.0.0.1"}
+            cfg = _cfg(web, concurrency=2, connect_timeout=120.0, retries=0, check_https=False, check_links=False,
+                       host_map=hm)
+            raw = [{"site_code": f"F{k}", "homepage": f"http://filtered-{k}.gov.test:{port}/", "columns": []}
+                   for k in "ab"] + web.targets()
+            order = []
+            async for r in iter_scan(parse_targets(raw), cfg):
+                order.append(r.site_code)
+                if len(order) == len(web.targets()):
+                    break  # every reachable site is done: the filtered ones are not waited for
+            return order, {t["site_code"] for t in web.targets()}
+    try:
+        order, reachable = asyncio.run(go())
+    finally:
+        for s in keep:
+            s.close()
+    assert set(order) == reachable, order
