@@ -53,10 +53,14 @@ def find_link(page: PageInfo, report_url: str):
 
 
 def candidates(page: PageInfo, report_url: str) -> list:
-    """Links that look like the site's annual-report column (by their text or address)."""
+    """Links that look like the site's annual-report column (by their text or address). Links to
+    the publisher's own host are not followed: there, any address but the report's is not it."""
     seen, out = set(), []
+    publisher = (url_key(report_url) or ("", ""))[0]
     for link in page.links:
         if link.kind != "link" or link.url in seen or matches(link.url, report_url):
+            continue
+        if publisher and (url_key(link.url) or ("", ""))[0] == publisher:
             continue
         if HINT.search(link.text or "") or HINT.search(urlsplit(link.url).path):
             seen.add(link.url)
@@ -74,15 +78,19 @@ class ReportLink:
         return {"verdict": self.verdict, "reason": self.reason, "evidence": self.evidence}
 
 
-async def _read(fetcher: Fetcher, url: str) -> tuple[PageInfo | None, str, str]:
+GONE = (404, 410)  # a page that answers it does not exist: nothing to read, and nothing hidden
+
+
+async def _read(fetcher: Fetcher, url: str) -> tuple[PageInfo | None, str, str, bool]:
+    """(page, final URL, error, gone)."""
     res = await fetcher.fetch(url)
     if not res.ok or not res.body:
-        return None, res.final_url or url, res.message or "页面无法访问"
-    return parse_page(res.body, url=res.final_url, content_type=res.content_type), res.final_url, ""
+        return None, res.final_url or url, res.message or "页面无法访问", res.status in GONE
+    return parse_page(res.body, url=res.final_url, content_type=res.content_type), res.final_url, "", False
 
 
 async def check_report_link(fetcher: Fetcher, homepage_url: str, report_url: str) -> ReportLink:
-    home, home_url, error = await _read(fetcher, homepage_url)
+    home, home_url, error, _ = await _read(fetcher, homepage_url)
     if home is None:
         return ReportLink(UNDETERMINED, f"首页无法读取（{error}），请人工核实", [{"url": home_url, "text": "",
                                                                            "found_on": ""}])
@@ -95,7 +103,10 @@ async def check_report_link(fetcher: Fetcher, homepage_url: str, report_url: str
                           [{"url": home_url, "text": "", "found_on": ""}])
     unreadable, seen = [], []
     for link in follow:
-        page, page_url, error = await _read(fetcher, link.url)
+        page, page_url, error, gone = await _read(fetcher, link.url)
+        if page is None and gone:
+            seen.append({"url": link.url, "text": f"{link.text}（{error}）", "found_on": home_url})
+            continue
         if page is None:
             unreadable.append({"url": link.url, "text": f"{link.text}（{error}）", "found_on": home_url})
             continue

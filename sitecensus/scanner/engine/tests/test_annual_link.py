@@ -22,6 +22,9 @@ def _verdicts(part: str) -> list[tuple[str, str, object]]:
         for n, case in enumerate(cases):
             server = PageServer(case["pages"]).__enter__()
             servers.append(server)
+            pages = {path: page.replace("SITE_PORT_1", f"http://www{n}.site.test:1") if isinstance(page, str)
+                     else page for path, page in case["pages"].items()}
+            server.pages = pages
             items.append((n, f"http://www{n}.site.test:{server.port}/", REPORT))
             truth[n] = case
         config = ScanConfig(allow_private=True, timeout=4.0, retries=0, render=False,
@@ -33,7 +36,7 @@ def _verdicts(part: str) -> list[tuple[str, str, object]]:
     return [(truth[n]["name"], truth[n]["truth"], got[n]) for n in truth]
 
 
-@pytest.mark.parametrize("part", ["tuning", "heldout"])
+@pytest.mark.parametrize("part", ["tuning", "heldout", "heldout2"])
 def test_corpus(part):
     results = _verdicts(part)
     wrong = [(name, want, got.verdict, got.reason) for name, want, got in results if got.verdict != want]
