@@ -16,6 +16,7 @@ APPROVE = base.rule("annual.approve", "只有上一级组织单位可以审核�
 PUBLISH = base.rule("annual.publish", "只有网站的主办单位或审核单位可以发布年度报表")
 COMPILE = base.rule("annual.compile", "只有省级政府办公厅或国务院部门办公厅可以编制本地区、本部门的监管年度报表")
 DEADLINE = base.rule("annual.deadline", "只有国务院办公厅可以设置年度报表发布期限")
+SEE = base.rule("annual.see", "您的账号不能查看年度报表")
 CHECK = base.rule("annual.check", "只有审核单位或上级组织单位可以检查首页链接")
 
 COMPILER_KINDS = {Unit.Kind.PROVINCIAL_OFFICE, Unit.Kind.MINISTRY_OFFICE}
@@ -27,6 +28,19 @@ def _under(user, path: str) -> bool:
 
 def may_generate(user) -> bool:
     return base.is_operator(user)
+
+
+def may_generate_under(user, root) -> bool:
+    """The national office anywhere (root None: the whole country); an organizing unit in its subtree."""
+    if root is None:
+        return base.is_national(user)
+    return base.is_national(user) or _under(user, root.path)
+
+
+def may_prefill_site(user, website) -> bool:
+    """A site's own unit (or its site login), or an organizing unit above it."""
+    return (base.acts_for_unit(user, website.unit_id) or base.is_site_of(user, website.site_code)
+            or _under(user, website.unit.path))
 
 
 def may_see_annual(user) -> bool:
@@ -89,6 +103,15 @@ def check_compile(user, unit) -> None:
 
 def may_see_supervision(user, report) -> bool:
     return base.is_national(user) or base.sees_whole_tree(user) or base.operates_unit(user, report.unit_id)
+
+
+def generates_nationwide(user) -> bool:
+    """The national office generates for the whole country; other organizing units for their subtree."""
+    return base.is_national(user)
+
+
+def may_list_supervision(user) -> bool:
+    return may_compile(user) or base.is_national(user) or base.sees_whole_tree(user)
 
 
 def may_set_deadline(user) -> bool:

@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from sitecensus.audit.services import record
 from sitecensus.core import lifecycle, publiccache
-from sitecensus.core import policy as base
 from sitecensus.core.dates import cn_date
 from sitecensus.core.errors import InvalidInput, InvalidState, NotAllowed
 from sitecensus.inbox.models import Message
@@ -96,10 +95,9 @@ def generate(*, actor, year, root: Unit | None = None, progress=None, chunk: int
     transaction with bulk writes: memory stays bounded by the chunk, whatever the scope."""
     policy.GENERATE.check(policy.may_generate(actor))
     year = _check_year(year)
-    if root is None and not base.is_national(actor):
+    if root is None and not policy.generates_nationwide(actor):
         root = actor.unit
-    if root is not None and not (base.is_national(actor) or root.path.startswith(actor.unit.path)):
-        raise policy.GENERATE.refuse()
+    policy.GENERATE.check(policy.may_generate_under(actor, root))
     scope = sites_in_scope(root)
     total = scope.count()
     done = last = 0
@@ -120,9 +118,7 @@ def generate(*, actor, year, root: Unit | None = None, progress=None, chunk: int
 def generate_one(*, actor, website: Website, year, request=None) -> SiteReport:
     """A unit pre-fills its own site's report (or an organizing unit one site below it)."""
     year = _check_year(year)
-    allowed = (base.acts_for_unit(actor, website.unit_id) or base.is_site_of(actor, website.site_code)
-               or (base.is_operator(actor) and website.unit.path.startswith(actor.unit.path)))
-    policy.FILL.check(allowed)
+    policy.FILL.check(policy.may_prefill_site(actor, website))
     if not website.site_code or website.life in CLOSED_LIVES:
         raise InvalidState(f"网站“{website.name}”尚无网站标识码或已关停、整合，不编制年度报表")
     row = sites_in_scope(None).filter(pk=website.pk).values(*prefill.SITE_FIELDS)
@@ -268,7 +264,7 @@ def remind(*, actor, year, request=None) -> tuple[int, int]:
     policy.GENERATE.check(policy.may_generate(actor))
     year = _check_year(year)
     pending = SiteReport.objects.filter(year=year).exclude(status=SiteReport.Status.PUBLISHED)
-    if not base.is_national(actor):
+    if not policy.generates_nationwide(actor):
         pending = pending.filter(unit__path__startswith=actor.unit.path)
     units = Unit.objects.filter(pk__in=pending.values("unit_id"))
     phase = annual_phase()
