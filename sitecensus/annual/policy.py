@@ -43,12 +43,21 @@ def may_prefill_site(user, website) -> bool:
             or _under(user, website.unit.path))
 
 
+def list_scope(user) -> str:
+    """Which work reports the user's lists hold: all, its site's, its subtree's or its unit's."""
+    if base.is_national(user):
+        return "all"
+    if base.is_site_login(user):
+        return "site"
+    return "subtree" if base.is_operator(user) else "unit"
+
+
 def may_see_annual(user) -> bool:
-    return base.is_business(user) or base.is_site_login(user) or base.sees_whole_tree(user)
+    return base.is_business(user) or base.is_site_login(user)
 
 
 def may_see(user, report) -> bool:
-    if base.sees_whole_tree(user):
+    if base.is_national(user):
         return True
     if base.is_site_of(user, report.website.site_code):
         return True
@@ -102,7 +111,7 @@ def check_compile(user, unit) -> None:
 
 
 def may_see_supervision(user, report) -> bool:
-    return base.is_national(user) or base.sees_whole_tree(user) or base.operates_unit(user, report.unit_id)
+    return base.is_national(user) or base.operates_unit(user, report.unit_id)
 
 
 def generates_nationwide(user) -> bool:
@@ -111,7 +120,7 @@ def generates_nationwide(user) -> bool:
 
 
 def may_list_supervision(user) -> bool:
-    return may_compile(user) or base.is_national(user) or base.sees_whole_tree(user)
+    return may_compile(user) or base.is_national(user)
 
 
 def may_set_deadline(user) -> bool:

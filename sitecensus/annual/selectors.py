@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 
-from sitecensus.core import policy as base
 from sitecensus.core.errors import NotFound
 
 from . import policy
@@ -15,13 +14,12 @@ def site_reports(user, *, year: int, status: str = "", query: str = ""):
     """The reports the user may see: every one (whole-tree roles), the subtree of an organizing
     unit, a unit's own, or a site login's one site."""
     qs = SiteReport.objects.filter(year=year).select_related("website", "unit", "approver", "region")
-    if base.sees_whole_tree(user):
-        pass
-    elif base.is_site_login(user):
+    scope = policy.list_scope(user)
+    if scope == "site":
         qs = qs.filter(website__site_code=user.username)
-    elif base.is_operator(user):
+    elif scope == "subtree":
         qs = qs.filter(unit__path__startswith=user.unit.path)
-    else:
+    elif scope == "unit":
         qs = qs.filter(unit_id=user.unit_id)
     if status:
         qs = qs.filter(status=status)
@@ -47,7 +45,7 @@ def awaiting_approval(user, year: int):
 
 def supervision_reports(user, *, year: int):
     qs = SupervisionReport.objects.filter(year=year).select_related("unit")
-    if base.is_national(user) or base.sees_whole_tree(user):
+    if policy.generates_nationwide(user):
         return qs.order_by("unit__path")
     return qs.filter(unit_id=user.unit_id)
 

@@ -49,3 +49,48 @@ def province_two_rounds(users, *, today: date | None = None) -> list[Batch]:
             spot.sign_off(actor=second, bsite=bsite)
         batches.append(batch)
     return batches
+
+
+def published_site_report(users, site_code: str = "1306230002"):
+    """涞水镇's site report of this year, filled by its unit, approved by 涞水县 and published."""
+    from sitecensus.annual import items, services
+
+    site = Website.objects.get(site_code=site_code)
+    filer = users["laishui_lsz"] if site_code == "1306230002" else None
+    report = services.generate_one(actor=filer or users["guoban"], website=site, year=date.today().year)
+    data = {i["code"]: {"int": "1", "bool": "是", "choice": (i.get("choices") or [""])[0]}.get(i["type"], "说明")
+            for i in items.items()}
+    report = services.save_values(actor=filer, report=report, data={**data, **{
+        k: str(v) for k, v in report.values.items() if v is not None}})
+    services.submit(actor=filer, report=report)
+    services.approve(actor=users["laishui"], report=report)
+    return services.publish(actor=filer, report=report)
+
+
+def matrix_objects(kind: str, users) -> tuple[dict | None, dict | None]:
+    """The permission matrix's annual objects: (in scope of 涞水县 / 涞水镇, out of scope)."""
+    from sitecensus.annual import services
+
+    year = date.today().year
+    if kind == "annual_report":
+        inside = services.generate_one(actor=users["laishui_lsz"], website=Website.objects.get(site_code="1306230002"),
+                                       year=year)
+        outside = services.generate_one(actor=users["guoban"], website=Website.objects.get(site_code="bm01040001"),
+                                        year=year)
+        return {"pk": inside.pk}, {"pk": outside.pk}
+    if kind == "supervision":
+        return {"pk": services.generate_supervision(actor=users["hebei"], unit=users["hebei"].unit, year=year).pk}, None
+    if kind == "annual_published":
+        report = published_site_report(users)
+        return {"site_code": report.website.site_code, "year": year}, None
+    if kind == "annual_column":
+        return {"region_pk": users["hebei"].unit_id, "year": year}, None
+    if kind == "supervision_published":
+        report = services.generate_supervision(actor=users["hebei"], unit=users["hebei"].unit, year=year)
+        services.supervision_step(actor=users["hebei"], report=report, name="approve")
+        services.supervision_step(actor=users["hebei"], report=report, name="publish")
+        return {"pk": report.pk}, None
+    raise AssertionError(kind)
+
+
+MATRIX_KINDS = {"annual_report", "supervision", "annual_published", "annual_column", "supervision_published"}
