@@ -100,39 +100,44 @@ def export(request):
     return excel_response(f"政府网站工作年度报表-{year}.xlsx", f"{year}年度", headers, rows())
 
 
+def _run_action(request, actions: dict) -> CensusError | None:
+    """Run the posted action (its name → a function returning the message to show, or "");
+    a refusal is returned for the page to show beside what was typed."""
+    action = actions.get(request.POST.get("action", ""))
+    try:
+        if action is None:
+            raise InvalidInput("没有这个操作")
+        message = action()
+    except CensusError as exc:
+        return exc
+    if message:
+        messages.success(request, message)
+    return None
+
+
 def report(request, pk):
     user = request.user
     r = selectors.site_report(user, pk)
     error = None
     if request.method == "POST":
-        action = request.POST.get("action", "")
-        try:
-            if action == "save":
-                services.save_values(actor=user, report=r, data=request.POST, request=request)
-                messages.success(request, "已保存")
-            elif action == "submit":
-                services.save_values(actor=user, report=r, data=request.POST, request=request)
-                services.submit(actor=user, report=r, request=request)
-                messages.success(request, "已报送上一级组织单位审核")
-            elif action == "approve":
-                services.approve(actor=user, report=r, request=request)
-                messages.success(request, "已审核通过")
-            elif action == "return":
-                services.return_report(actor=user, report=r, reason=request.POST.get("reason", ""), request=request)
-                messages.success(request, "已退回")
-            elif action == "publish":
-                services.publish(actor=user, report=r, request=request)
-                messages.success(request, "已发布，已在本地区年度报表专栏公开")
-            elif action == "check":
-                services.check_links(actor=user, reports=[r], request=request)
-            else:
-                raise InvalidInput("没有这个操作")
+        def submit():
+            services.save_values(actor=user, report=r, data=request.POST, request=request)
+            services.submit(actor=user, report=r, request=request)
+            return "已报送上一级组织单位审核"
+
+        done = {"actor": user, "report": r, "request": request}
+        error = _run_action(request, {
+            "save": lambda: services.save_values(data=request.POST, **done) and "已保存",
+            "submit": submit,
+            "approve": lambda: services.approve(**done) and "已审核通过",
+            "return": lambda: services.return_report(reason=request.POST.get("reason", ""), **done) and "已退回",
+            "publish": lambda: services.publish(**done) and "已发布，已在本地区年度报表专栏公开",
+            "check": lambda: services.check_links(actor=user, reports=[r], request=request) and ""})
+        if error is None:
             return _back(request, r)
-        except CensusError as exc:
-            error = exc
-            r = selectors.site_report(user, pk)
+        r = selectors.site_report(user, pk)
     return render(request, "annual/report.html", {
-        "r": r, "rows": items.rows(r.values, r.prefilled), "error": error, "posted": request.POST if error else None,
+        "r": r, "rows": items.rows(r.values, r.prefilled), "error": error,
         "may_fill": policy.may_fill(user, r), "may_approve": policy.may_approve(user, r),
         "may_publish": policy.may_publish(user, r), "may_check": policy.may_check_link(user, r),
         "public_url": services.report_url(r)}, status=error.http_status if error else 200)
@@ -168,24 +173,21 @@ def supervision(request, pk):
     r = selectors.supervision_report(user, pk)
     error = None
     if request.method == "POST":
-        action = request.POST.get("action", "")
-        try:
-            if action == "regenerate":
-                r = services.generate_supervision(actor=user, unit=r.unit, year=r.year, request=request)
-            elif action == "save":
-                services.save_supervision_values(actor=user, report=r, data=request.POST, request=request)
-            elif action in ("approve", "reopen", "publish"):
-                services.supervision_step(actor=user, report=r, name=action, request=request)
-            elif action == "training":
-                services.record_training(actor=user, unit=r.unit, held_on=_date(request.POST.get("held_on"), "held_on"),
-                                         title=request.POST.get("title", ""),
-                                         participants=request.POST.get("participants"), request=request)
-                messages.success(request, "已登记培训，重新生成报表后计入")
-            else:
-                raise InvalidInput("没有这个操作")
+        def step(name):
+            return lambda: services.supervision_step(actor=user, report=r, name=name, request=request) and ""
+
+        error = _run_action(request, {
+            "regenerate": lambda: services.generate_supervision(actor=user, unit=r.unit, year=r.year,
+                                                                request=request) and "已重新生成",
+            "save": lambda: services.save_supervision_values(actor=user, report=r, data=request.POST,
+                                                             request=request) and "已保存",
+            "approve": step("approve"), "reopen": step("reopen"), "publish": step("publish"),
+            "training": lambda: services.record_training(
+                actor=user, unit=r.unit, held_on=_date(request.POST.get("held_on"), "held_on"),
+                title=request.POST.get("title", ""), participants=request.POST.get("participants"),
+                request=request) and "已登记培训，重新生成报表后计入"})
+        if error is None:
             return redirect("annual:supervision", pk=r.pk)
-        except CensusError as exc:
-            error = exc
     return render(request, "annual/supervision.html", {
         "r": r, "f": r.figures, "typed": [{**i, "value": r.values.get(i["code"])} for i in items.typed_items()],
         "error": error, "may_compile": policy.may_compile(user, r.unit)}, status=error.http_status if error else 200)
