@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "sitecensus.inbox",
     "sitecensus.scanner",
     "sitecensus.spotcheck",
+    "sitecensus.annual",  # annual reports (国办函〔2018〕12号)
     "sitecensus.stats",
     "sitecensus.public",
     "sitecensus.api",
@@ -369,6 +370,9 @@ STATISTICS_MAX_AGE = env_int("STATISTICS_MAX_AGE", 300)
 PUBLIC_REPORT_RATE = os.environ.get("PUBLIC_REPORT_RATE", "5/h")
 PUBLIC_REPORT_DAYS = env_int("PUBLIC_REPORT_DAYS", 5)
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 60)
+# ---- annual reports: the public pages' origin as homepages link the published reports (e.g.
+# https://pucha.example.gov.cn); empty: the scanner matches the report's path on any host.
+ANNUAL_PUBLIC_BASE_URL = os.environ.get("ANNUAL_PUBLIC_BASE_URL", "")
 # A list's "共 N 条" that took longer than COUNT_CACHE_MIN_MS to count (a search over a large
 # scope) is kept COUNT_CACHE_SECONDS; cheaper counts are always exact.
 COUNT_CACHE_SECONDS = env_int("COUNT_CACHE_SECONDS", 60)

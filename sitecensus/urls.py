@@ -21,6 +21,10 @@ urlpatterns = [
     path("scans/", include("sitecensus.scanner.urls")),
     path("spotcheck/", include("sitecensus.spotcheck.urls")),
     path("stats/", include("sitecensus.stats.urls")),
+    # ---- annual reports (internal pages, and their public 专栏 under the census pages) ----
+    path("annual/", include("sitecensus.annual.urls")),
+    path("pucha/annual/", include("sitecensus.annual.public_urls")),
+    # ---- /annual ----
     path("pucha/", include("sitecensus.public.urls")),
     path("api/", include("sitecensus.api.urls")),
     path("jobs/", include("sitecensus.jobs.urls")),

@@ -133,4 +133,21 @@ LABELS = {
     "spotcheck_media_drawn": "抽取政务新媒体",
     "spotcheck_media_signed": "签发政务新媒体复核结果",
     "spotcheck_media_returned": "退回政务新媒体复核结果",
+    # ---- annual reports (sitecensus/annual) ----
+    "annual_reports_generated": "生成年度报表（系统预填）",
+    "annual_report_saved": "填写年度报表",
+    "annual_report_submitted": "报送年度报表",
+    "annual_report_approved": "审核通过年度报表",
+    "annual_report_returned": "退回年度报表",
+    "annual_report_published": "发布年度报表",
+    "annual_link_checked": "检查首页年度报表链接",
+    "annual_deadline_set": "设置年度报表发布期限",
+    "annual_reminders_sent": "催办年度报表",
+    "supervision_report_generated": "生成监管年度报表",
+    "supervision_report_saved": "填写监管年度报表",
+    "supervision_report_approved": "审定监管年度报表",
+    "supervision_report_reopened": "撤回审定监管年度报表",
+    "supervision_report_published": "发布监管年度报表",
+    "training_recorded": "登记培训",
+    # ---- /annual ----
 }

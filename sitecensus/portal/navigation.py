@@ -2,6 +2,7 @@
 
 from sitecensus.accounts import otp
 from sitecensus.accounts import policy as accounts
+from sitecensus.annual import policy as annual
 from sitecensus.api import policy as api
 from sitecensus.audit import policy as audit
 from sitecensus.inbox import policy as inbox
@@ -22,6 +23,7 @@ ENTRIES = [
     ("scoring:index", "检查整改", scoring.may_see_checks),
     ("stats:index", "统计", stats.may_see_stats),
     ("public:report_list", "网民找错", public.may_see_reports),
+    ("annual:index", "年度报表", annual.may_see_annual),  # annual reports
     ("api_tokens:list", "接口令牌", api.uses_api),
     ("spotcheck:batch_list", "抽查", spotcheck.may_organize),
     ("inbox:inbox", "站内消息", inbox.may_read_inbox),

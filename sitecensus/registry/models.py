@@ -98,6 +98,7 @@ class Phase(models.Model):
         REPORT = "report", "报送检查整改情况"
         SPOTCHECK = "spotcheck", "抽查核查"
         SUMMARY = "summary", "通报总结"
+        ANNUAL = "annual", "发布年度报表"  # 国办函〔2018〕12号: by 31 January (sitecensus/annual)
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="phases")
     kind = models.CharField("阶段", max_length=16, choices=Kind.choices)

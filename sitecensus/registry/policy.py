@@ -176,6 +176,8 @@ PHASES_OF_CONCERN = {
     "national_admin": ("inventory", "selfcheck", "inspection", "rectification", "report", "spotcheck", "summary"),
     "system_admin": ("inventory", "selfcheck", "inspection", "rectification", "report", "spotcheck", "summary"),
 }
+# The annual reports' deadline (31 January, sitecensus/annual) concerns every role that files or reviews.
+PHASES_OF_CONCERN = {role: (*kinds, "annual") for role, kinds in PHASES_OF_CONCERN.items()}
 
 
 def phases_of_concern(user, *, organizes_spot_checks: bool = False) -> tuple[frozenset, bool]:

@@ -173,6 +173,22 @@ PAGES: dict[str, tuple[str, frozenset, str | None]] = {
     "jobs:job": (GET, LOGGED_IN, "job"),  # the requester's
     "jobs:status": (GET, LOGGED_IN, "job"),
     "jobs:file": (GET, LOGGED_IN, "job"),  # a job's file: its requester only
+    # ---- annual reports (objects: sitecensus/annual/testing.py matrix_objects) ----
+    "annual:index": (GET, UNIT_PEOPLE, None),
+    "annual:export": (GET, UNIT_PEOPLE, None),
+    "annual:generate": (POST, OPERATORS, None),
+    "annual:remind": (POST, OPERATORS, None),
+    "annual:deadline": (POST, NATIONAL_ONLY, None),
+    "annual:generate_site": (POST, UNIT_PEOPLE, "site"),
+    "annual:report": (GET, UNIT_PEOPLE, "annual_report"),
+    "annual:print": (GET, UNIT_PEOPLE, "annual_report"),
+    "annual:supervision_list": (GET, NATIONAL_ONLY, None),  # and the provinces' / ministries' offices
+    "annual:supervision": (GET, NATIONAL_ONLY, "supervision"),  # and its compiling office
+    "annual_public:index": (GET, ALL, None),
+    "annual_public:column": (GET, ALL, "annual_column"),
+    "annual_public:site_report": (GET, ALL, "annual_published"),
+    "annual_public:supervision": (GET, ALL, "supervision_published"),
+    # ---- /annual ----
 }
 
 # API operations (token auth), by operationId: the roles whose token (with every grant its
@@ -425,6 +441,10 @@ _PREPARED: dict[str, tuple[dict | None, dict | None]] = {}
 def prepare(kind: str | None) -> None:
     _PREPARED.clear()
     users = {u.username: u for u in User.objects.select_related("unit")}
+    from sitecensus.annual.testing import MATRIX_KINDS, matrix_objects  # annual reports
+
+    if kind in MATRIX_KINDS:
+        _PREPARED[kind] = matrix_objects(kind, users)
     if kind == "notice":
         from sitecensus.spotcheck.tests.test_corrections import published
 
@@ -464,7 +484,7 @@ def prepare(kind: str | None) -> None:
 # Roles that see every object of a kind: for them "out of scope" does not exist.
 WHOLE = {"site": {NATIONAL}, "unit": {NATIONAL, SYSTEM, SECURITY}, "card": {NATIONAL},
          "account": {SECURITY}, "version": {NATIONAL}, "inspection_report": {NATIONAL}, "public_report": {NATIONAL},
-         "flag": {NATIONAL}}
+         "flag": {NATIONAL}, "annual_report": {NATIONAL}}
 
 
 def _outcome(response, role) -> str:
