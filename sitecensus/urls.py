@@ -19,6 +19,7 @@ urlpatterns = [
     path("inbox/", include("sitecensus.inbox.urls")),
     path("scans/", include("sitecensus.scanner.urls")),
     path("spotcheck/", include("sitecensus.spotcheck.urls")),
+    path("discovery/", include("sitecensus.discovery.urls")),  # discovery (摸清底数)
     path("stats/", include("sitecensus.stats.urls")),
     path("pucha/", include("sitecensus.public.urls")),
     path("api/", include("sitecensus.api.urls")),

@@ -90,16 +90,16 @@ class GovDomains:
 # ---------------------------------------------------------------- harvesting the scanner's readings
 
 def outbound_origins(infos: Iterable, base_url: str, limit: int = 200) -> list[str]:
-    """The origins (scheme://host/) of other registrable domains a homepage's pages link to, distinct,
-    in page order, at most `limit` (the scan's hook: what discovery harvests later)."""
-    own = registrable(_bare(host_key(base_url)))
+    """The origins (scheme://host/) of the other hosts a homepage's pages link to (its own domain's other
+    hosts included), distinct, in page order, at most `limit` (the scan's hook: what discovery harvests)."""
+    own = host_key(base_url)
     out: dict[str, None] = {}
     for info in infos:
         for link in getattr(info, "links", None) or ():
             if link.kind == "image":
                 continue
             host = host_key(link.url)
-            if not host or registrable(_bare(host)) == own:
+            if not host or host == own:
                 continue
             scheme = "https" if link.url.lower().startswith("https:") else "http"
             out.setdefault(f"{scheme}://{host}/", None)
