@@ -38,7 +38,8 @@ from . import policy
 from .models import Candidate, Source
 
 DATA = Path(__file__).resolve().parent / "data"
-CHUNK = 500
+CHUNK = 500          # rows read per pass step (scans, candidates read at once)
+NAMED_CHUNK = 2000   # named hosts written per transaction
 
 
 def _data(name: str) -> dict:
@@ -87,7 +88,7 @@ def record_named(named: Iterable[discover.Named], *, imported_by: Unit | None = 
     now = now or timezone.now()
     gov = government_domains()
     made = seen = 0
-    for chunk in _chunks(named):
+    for chunk in _chunks(named, NAMED_CHUNK):
         chunk = [n for n in chunk if n.key and gov.host_is_government(n.key)]
         registered = registered_among({n.key for n in chunk})
         chunk = [n for n in chunk if n.key not in registered]
@@ -124,7 +125,7 @@ def harvest_scans(*, since=None, progress=None) -> dict:
     total, done, last = scans.count(), 0, 0
     counts = Counter()
     while True:
-        rows = list(scans.filter(pk__gt=last).order_by("pk").values_list("pk", "summary__homepage")[:CHUNK])
+        rows = list(scans.filter(pk__gt=last).order_by("pk").values_list("pk", "summary__homepage")[:CHUNK * 4])
         if not rows:
             break
         last = rows[-1][0]
