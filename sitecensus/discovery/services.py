@@ -345,7 +345,8 @@ def decide(*, actor, candidate: Candidate, decision: str, site_code: str = "", n
            request=None) -> Candidate:
     """The organizing unit's decision, through the declared lifecycle (audited). 已登记 links the address
     to a registered site (the proposed one, or the code typed); 需报送 reminds the unit by inbox."""
-    candidate = Candidate.objects.select_for_update().select_related("organizer", "site", "unit").get(pk=candidate.pk)
+    candidate = (Candidate.objects.select_for_update(of=("self",)).select_related("organizer", "site", "unit")
+                 .get(pk=candidate.pk))
     policy.check_decide(actor, candidate)
     if decision not in DECISIONS:
         raise InvalidInput("请选择处理结果（已登记、需报送、非政府网站、假冒/仿冒）", field="decision")

@@ -79,3 +79,12 @@ def test_the_evidence_digest_changes_with_the_evidence_only():
     b = discover.read_page("http://a.gov.cn/", "<p>主办单位：某县教育局</p>".encode())
     c = discover.read_page("http://a.gov.cn/", "<p>主办单位：某县卫生健康局</p>".encode())
     assert a.digest() == b.digest() != c.digest()
+
+
+def test_a_sponsor_two_units_could_be_matches_neither():
+    index = discover.Index(units={"甲县教育局": "u:1", "乙县教育局": "u:2", "教育局": "u:3"})
+    assert index.unit_for("甲县教育局") == ("u:1", "甲县教育局")
+    assert index.unit_for("某省甲县教育局") == ("u:1", "甲县教育局")
+    assert index.unit_for("丙县教育局") == (None, "")  # 教育局 alone is too short to stand for a unit
+    reading = discover.read_page("http://x.zj.gov.cn/", "<p>主办单位：丙县教育局</p>".encode())
+    assert discover.attribute(reading, index).kind == "national"  # zj is no configured label here
