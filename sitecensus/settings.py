@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "sitecensus.scanner",
     "sitecensus.spotcheck",
     "sitecensus.annual",  # annual reports (国办函〔2018〕12号)
+    "sitecensus.discovery",  # discovery (摸清底数)
     "sitecensus.stats",
     "sitecensus.public",
     "sitecensus.api",
@@ -333,6 +334,11 @@ SCAN_HOUR = env_int("SCAN_HOUR", 2)  # daily freshness and link scans start at t
 # Count an availability failure only when every vantage point of that round failed.
 AVAILABILITY_REQUIRE_AGREEMENT = env_bool("AVAILABILITY_REQUIRE_AGREEMENT", False)
 SITECENSUS_VANTAGE = os.environ.get("SITECENSUS_VANTAGE", "")
+# Discovery (摸清底数): host-name guesses go to the system's DNS after the scanner's host map (off: host map
+# only, as in the tests); the scans harvested; how long a registered site is silent before closure review.
+DISCOVERY_SYSTEM_DNS = env_bool("DISCOVERY_SYSTEM_DNS", True)
+DISCOVERY_SCAN_WINDOW_DAYS = env_int("DISCOVERY_SCAN_WINDOW_DAYS", 31)
+DISCOVERY_SILENT_DAYS = env_int("DISCOVERY_SILENT_DAYS", 183)
 
 # Jobs: embedded (no broker: run in-process) unless a broker is configured.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")

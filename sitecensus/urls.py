@@ -20,6 +20,7 @@ urlpatterns = [
     path("inbox/", include("sitecensus.inbox.urls")),
     path("scans/", include("sitecensus.scanner.urls")),
     path("spotcheck/", include("sitecensus.spotcheck.urls")),
+    path("discovery/", include("sitecensus.discovery.urls")),  # discovery (摸清底数)
     path("stats/", include("sitecensus.stats.urls")),
     # ---- annual reports (internal pages, and their public 专栏 under the census pages) ----
     path("annual/", include("sitecensus.annual.urls")),

@@ -16,6 +16,7 @@ class Message(models.Model):
         RECTIFICATION_ISSUED = "rectification_issued", "整改通知"
         REPORT_WITHDRAWN = "report_withdrawn", "检查整改情况报告撤回或退回"
         REMIND_ANNUAL = "remind_annual", "催办年度报表"
+        DISCOVERY_REPORT = "discovery_report", "发现未报送网站"  # discovery: a found site to file
 
     unit = models.ForeignKey(Unit, verbose_name="收件单位", on_delete=models.PROTECT, related_name="messages")
     kind = models.CharField("类型", max_length=32, choices=Kind.choices)

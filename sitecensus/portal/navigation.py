@@ -13,6 +13,7 @@ from sitecensus.registry import policy as registry
 from sitecensus.stats import policy as stats
 from sitecensus.scoring import policy as scoring
 from sitecensus.spotcheck import policy as spotcheck
+from sitecensus.discovery import policy as discovery
 
 ENTRIES = [
     ("registry:site_list", "政府网站", registry.may_see_websites),
@@ -26,6 +27,7 @@ ENTRIES = [
     ("annual:index", "年度报表", annual.may_see_annual),  # annual reports
     ("api_tokens:list", "接口令牌", api.uses_api),
     ("spotcheck:batch_list", "抽查", spotcheck.may_organize),
+    ("discovery:queue", "摸清底数", discovery.may_see),
     ("inbox:inbox", "站内消息", inbox.may_read_inbox),
     ("campaigns:list", "普查日程", registry.may_edit_calendar),
     ("orgs:unit_list", "单位树", orgs.may_browse_units),

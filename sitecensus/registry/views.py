@@ -17,7 +17,7 @@ from sitecensus.core.excel import excel_sheets_response
 from sitecensus.core.paging import paginate
 from sitecensus.jobs.services import enqueue
 
-from . import imports, policy, selectors, services, siteclass
+from . import imports, policy, progress_figures, selectors, services, siteclass
 from .export import export_sheets
 from .models import GONE_LIVES, ImportBatch, Website
 from .life_views import life_context
@@ -283,6 +283,7 @@ def progress(request):
     unit = request.user.unit
     return render(request, "registry/progress.html", {
         "figures": selectors.progress(request.user, unit),
+        "more_figures": progress_figures.figures(unit),  # other apps' figures (discovery's 需报送)
         "not_reported": selectors.units_not_reported(unit)[:500],
         "phase": services.inventory_phase(),
     })

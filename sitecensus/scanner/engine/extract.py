@@ -25,6 +25,11 @@ _SITE_ID = re.compile(r"网站标识码\s*[:：]?\s*([A-Za-z]{2}\d{8}|\d{10})(?!
 _ICP = re.compile(
     r"([京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼蜀滇黔陇])\s*ICP\s*备\s*[:：]?\s*(\d{6,12})\s*(号)?(?:\s*-\s*(\d{1,3}))?"
 )
+# The site's sponsor (主办单位) as its footer says it: "主办单位：X", "网站主办：X", "X主办" (discovery's attribution).
+_ORG = r"[\u4e00-\u9fff（）()]{2,40}?"
+_ORG_END = r"(?:人民政府|政府|办公室|办公厅|局|委员会|厅|委|中心|院|馆|所|站|处|部|署|办|会)"
+_SPONSOR = re.compile(r"(?:网站)?主办(?:单位)?\s*[:：]\s*(" + _ORG + _ORG_END + r")(?![\u4e00-\u9fff])"
+                      r"|(?:由)?([\u4e00-\u9fff（）()]{2,40}" + _ORG_END + r")\s*主办")
 _META_DATE_NAMES = ("pubdate", "publishdate", "firstpublishedtime", "publishedtime", "article:published_time",
                     "dc.date", "dcterms.issued", "maketime", "lastmodifiedtime")
 _Q_LABEL = re.compile(r"(留言|提问|咨询|来信|提交)(时间|日期)\s*[:：]?\s*$")
@@ -165,6 +170,7 @@ class PageInfo:
     site_id_source: str | None = None  # "meta" or "footer"
     site_id_shown: bool = False        # visible in page text (footer)
     icp: str | None = None
+    sponsor: str | None = None         # 主办单位 named in the page text
     links: list[Link] = field(default_factory=list)
     messages: list[Message] = field(default_factory=list)
     content_links: int = 0             # long-titled links inside list rows
@@ -339,6 +345,9 @@ def parse_page(data: bytes | str, *, url: str | None = None, content_type: str |
     m = _ICP.search(vis)
     if m:
         info.icp = f"{m.group(1)}ICP备{m.group(2)}号" + (f"-{m.group(4)}" if m.group(4) else "")
+    m = _SPONSOR.search(vis)
+    if m:
+        info.sponsor = (m.group(1) or m.group(2)).strip()
     info.empty_marker = bool(_EMPTY_MARKER.search(vis))
     info.soft404 = info.text_chars < 3000 and bool(_SOFT404.search(info.title + " " + vis[:800]))
     info.fingerprint = f"{info.title}|{len(vis) // 200}"

@@ -155,6 +155,7 @@ class HomepageResult:
     via: list[str] = field(default_factory=list)  # client redirects / frames followed in the static path
     rendered: bool = False                 # read through the headless browser
     reading: str | None = None             # which reading the verdict rests on: "static" | "rendered"
+    outbound: list[str] = field(default_factory=list)  # other sites' origins the homepage links to (discovery)
 
 
 @dataclass

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from typing import AsyncIterator, Callable, Iterable
 from urllib.parse import urlsplit, urlunsplit
 
-from . import checks, compliance
+from . import checks, compliance, discover
 from .config import ScanConfig
 from .encoding import looks_binary
 from .config import subtract_period
@@ -691,6 +691,7 @@ async def scan_site_pages(f: Fetcher, t: Target, cfg: ScanConfig) -> tuple[SiteR
         hp.verdict_confidence = "undetermined"
         site.undetermined.append(Undetermined("homepage", t.homepage, hp.undetermined,
                                               _und_msg(hp.undetermined, fr)))
+    hp.outbound = discover.outbound_origins([link_info, *home_infos], hp.final_url or t.homepage)  # discovery
     hidden = _hidden_links_finding(hp.final_url or t.homepage, home_infos + [p for _, p in col_pairs if p is not None])
     if hidden is not None:
         site.findings.append(hidden)
