@@ -22,7 +22,8 @@ import inspect
 from dataclasses import dataclass
 
 from django.apps import apps
-from django_fsm import FSMField, FSMModelMixin, can_proceed, transition  # noqa: F401  (models import them here)
+from django_fsm import (  # noqa: F401  (models import them here)
+    ConcurrentTransition, ConcurrentTransitionMixin, FSMField, FSMModelMixin, can_proceed, transition)
 
 from .errors import InvalidState
 
@@ -90,6 +91,11 @@ def refusal(obj, name: str) -> TransitionRefused | None:
     return None  # pragma: no cover  (can_proceed said no, so one of the above holds)
 
 
+def can(obj, name: str) -> bool:
+    """May `name` fire on `obj` now? (What views pass to templates instead of comparing states.)"""
+    return refusal(obj, name) is None
+
+
 def check(obj, name: str) -> None:
     error = refusal(obj, name)
     if error is not None:
@@ -113,6 +119,7 @@ class Declared:
     event: str
     who: str
     conditions: tuple
+    field: str = "status"
 
 
 def declarations() -> list[Declared]:
@@ -129,7 +136,7 @@ def declarations() -> list[Declared]:
                 first = next(iter(meta.transitions.values()))
                 found.append(Declared(model, name, tuple(meta.transitions), first.target, first.custom["label"],
                                       first.custom["event"], first.custom["who"],
-                                      tuple(getattr(c, "message", "") for c in first.conditions)))
+                                      tuple(getattr(c, "message", "") for c in first.conditions), field.name))
     return found
 
 
@@ -137,13 +144,14 @@ def markdown() -> str:
     """The README's lifecycle tables, generated from the declarations (`sitecensus lifecycles`)."""
     out, seen = [], []
     for d in declarations():
-        if d.model not in seen:
-            seen.append(d.model)
-            field = d.model._meta.get_field("status")
+        field = d.model._meta.get_field(d.field)
+        if (d.model, d.field) not in seen:
+            seen.append((d.model, d.field))
             states = " / ".join(f"{label}（`{value}`）" for value, label in field.flatchoices)
-            out += ["", f"**{d.model._meta.verbose_name}** (`{d.model._meta.label}`; states: {states})", "",
+            where = d.model._meta.label + ("" if d.field == "status" else f".{d.field}")
+            out += ["", f"**{d.model._meta.verbose_name}** (`{where}`; states: {states})", "",
                     "| transition | from | to | who | also refused when |", "|---|---|---|---|---|"]
-        labels = dict(d.model._meta.get_field("status").flatchoices)
+        labels = dict(field.flatchoices)
         sources = "、".join(labels.get(s, s) for s in d.sources)
         conditions = "；".join(c for c in d.conditions if c) or "—"
         out.append(f"| {d.label} (`{d.name}`) | {sources} | {labels.get(d.target, d.target)} | {d.who} "

@@ -396,6 +396,13 @@ def identity_keys(values: dict) -> dict[str, tuple[str, str]]:
     return keys
 
 
+def homepage_key(keys: dict) -> str:
+    """The stored homepage form (``Website.url_key``, as normalize_url gives it) of a site's
+    identity keys (identity_keys): no second pass through site_key."""
+    key = next((k for k, (code, _value) in keys.items() if code == "homepage_url"), "")
+    return f"http://{key}" if key else ""
+
+
 def _required_message(spec: FieldSpec) -> str:
     return "必填项，不能为空"
 

@@ -124,7 +124,7 @@ def hold_keys(keys) -> None:
                        [ids])
 
 
-def find_clash(values: dict, *, exclude_pk=None, lock: bool = False) -> Clash | None:
+def find_clash(values: dict, *, exclude_pk=None, lock: bool = False, keys: dict | None = None) -> Clash | None:
     """The one rule of "one site, one code", for every path (online save, web check,
     dry run, commit, change, migration, final approval, the reviewer's page): another
     open site (not closed, not merged) known by the filing's homepage URL or by any of
@@ -132,8 +132,9 @@ def find_clash(values: dict, *, exclude_pk=None, lock: bool = False) -> Clash | 
     spelling of them (formspec.identity.site_key). A coded site is named first. Two
     indexed look-ups: the homepage URLs (Website.url_key) and the table of every site's
     keys (WebsiteDomain). ``lock`` holds the keys (``hold_keys``) first, so two writers
-    of one site never both pass."""
-    keys = identity_keys(values)
+    of one site never both pass. ``keys``: the filing's identity keys when already computed (a
+    workbook row's, from the parser)."""
+    keys = identity_keys(values) if keys is None else keys
     if not keys:
         return None
     if lock:
