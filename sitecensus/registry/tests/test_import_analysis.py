@@ -146,3 +146,19 @@ def test_versions_move_by_their_lifecycle(demo_users):
         lifecycle.fire(current, "reject")
     with pytest.raises(AttributeError):
         current.state = "superseded"
+
+
+def test_the_confirm_writes_its_chunks_without_pausing(demo_users, monkeypatch):
+    import time
+
+    laishui = demo_users["laishui"]
+    town = Unit.objects.get(name="赵各庄镇人民政府")
+    batch = dry_run(laishui, town, filings(town, 3, "nopause"))
+
+    def no_sleep(seconds):
+        raise AssertionError(f"the confirm paused {seconds} s between chunks")
+
+    monkeypatch.setattr(time, "sleep", no_sleep)
+    chunks = []
+    result = imports.commit(actor=laishui, batch=batch, chunk=1, progress=lambda done, total: chunks.append(done))
+    assert result["created"] == 3 and chunks == [1, 2, 3]
