@@ -630,6 +630,7 @@ def _apply(actor, unit: Unit, row: dict, request, existing: Website | None = Non
     """Write one planned row (as the dry run stored it) through the registry's services."""
     values, outcome = row["values"], row["outcome"]
     filing = _filing(values, row["columns"])
+    filing.keys = row["keys"]  # the row's identity as the parser computed it
     if outcome == "life":
         code = (values.get("merged_into") or "").strip()
         services.request_life_change(

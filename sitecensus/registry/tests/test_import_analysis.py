@@ -162,3 +162,24 @@ def test_the_confirm_writes_its_chunks_without_pausing(demo_users, monkeypatch):
     chunks = []
     result = imports.commit(actor=laishui, batch=batch, chunk=1, progress=lambda done, total: chunks.append(done))
     assert result["created"] == 3 and chunks == [1, 2, 3]
+
+
+def test_the_confirm_takes_the_stored_keys(demo_users, monkeypatch):
+    """Downstream of the analysis (the confirm and the saves it makes) no row's identity is
+    computed again: site_key is not called for the rows' keys."""
+    laishui = demo_users["laishui"]
+    town = Unit.objects.get(name="其中口乡人民政府")
+    batch = dry_run(laishui, town, filings(town, 2, "stored"))
+    calls = Counter()
+    real = identity.site_key
+
+    def counted(text):
+        key = real(text)
+        calls[key] += 1
+        return key
+
+    monkeypatch.setattr(identity, "site_key", counted)
+    monkeypatch.setattr(spec, "site_key", counted)
+    assert imports.commit(actor=laishui, batch=batch)["created"] == 2
+    keys = [key for row in ImportFile.objects.get(batch=batch).analysis["rows"] for key in row["keys"]]
+    assert keys and not {key: calls[key] for key in keys if calls[key]}
