@@ -299,6 +299,10 @@ class WebsiteVersion(FSMModelMixin, models.Model):
     def reject(self, **audit):
         """The filer sees it as the returned change."""
 
+    @property
+    def is_rejected(self) -> bool:
+        return self.state == self.State.REJECTED
+
 
 class ReviewEvent(models.Model):
     """The history of a record: submissions, approvals, returns, undos, codes."""
