@@ -22,7 +22,8 @@ import inspect
 from dataclasses import dataclass
 
 from django.apps import apps
-from django_fsm import FSMField, FSMModelMixin, can_proceed, transition  # noqa: F401  (models import them here)
+from django_fsm import (  # noqa: F401  (models import them here)
+    ConcurrentTransition, ConcurrentTransitionMixin, FSMField, FSMModelMixin, can_proceed, transition)
 
 from .errors import InvalidState
 
@@ -88,6 +89,11 @@ def refusal(obj, name: str) -> TransitionRefused | None:
             return TransitionRefused(getattr(test, "message", f"不能{declared.custom['label']}"),
                                      code=f"{code_of(obj, name)}.{test.__name__.strip('_')}")
     return None  # pragma: no cover  (can_proceed said no, so one of the above holds)
+
+
+def can(obj, name: str) -> bool:
+    """May `name` fire on `obj` now? (What views pass to templates instead of comparing states.)"""
+    return refusal(obj, name) is None
 
 
 def check(obj, name: str) -> None:

@@ -19,6 +19,17 @@ def import_commit(job, *, batch_id: int, valid_only: bool = False) -> dict:
                           progress=lambda done, total: progress(job, done, total, f"已写入 {done} / {total} 个网站"))
 
 
+@job("import_dry_run")
+def import_dry_run(job, *, batch_id: int) -> dict:
+    """The dry run of an upload (every workbook of it), its analysis stored for the confirm."""
+    from sitecensus.registry import imports
+    from sitecensus.registry.models import ImportBatch
+
+    batch = imports.analyse(actor=job.requested_by, batch=ImportBatch.objects.get(pk=batch_id),
+                            progress=lambda done, total, message: progress(job, done, total, message))
+    return {"batch": batch.pk, "totals": batch.summary.get("totals") or {}}
+
+
 @job("spotcheck_scan")
 def spotcheck_scan(job, *, batch_id: int) -> dict:
     from sitecensus.spotcheck import services

@@ -118,3 +118,9 @@ def get_job(user, pk) -> Job:
     if job is None:
         raise NotFound("后台任务不存在或不在您的权限范围内")
     return job
+
+
+def latest_job(user, kind: str, **params) -> Job | None:
+    """The user's latest job of `kind` with these params (a page showing a job it started)."""
+    lookups = {f"params__{key}": value for key, value in params.items()}
+    return Job.objects.filter(requested_by=user, kind=kind, **lookups).order_by("-pk").first()

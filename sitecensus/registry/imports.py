@@ -1,35 +1,51 @@
 """Offline filing: the workbook per reporting unit, and the import of filled
 workbooks (one or many, or a ZIP): dry run → summary per file → confirm.
+
+The dry run of a batch is one background job (`analyse`): every workbook is parsed
+once, every row's identity computed once (the parser's keys), and what confirming
+would do with each row is STORED on the file (`ImportFile.analysis`), bound to the
+file's sha256 and to the state of each row's target record. The confirm (`commit`)
+writes exactly that plan — it never parses or classifies again; a file whose digest
+or a record that changed since the dry run refuses the confirm (`AnalysisStale`)
+before anything is written, and the user runs the dry run again.
 A file with errors saves nothing unless the user imports only its valid sites;
 re-importing the same file creates no duplicate (identity: unit + homepage URL)."""
 
 from __future__ import annotations
 
 import hashlib
-import time
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from openpyxl.utils import get_column_letter
 
 from sitecensus.audit.services import deferred as audit_deferred
 from sitecensus.audit.services import record
+from sitecensus.core import lifecycle
 from sitecensus.core.errors import CensusError, InvalidInput, InvalidState, NotFound
 from sitecensus.orgs.models import Unit
 
 from . import policy, selectors, services, siteclass
 from .formspec.parser import MAX_FILE_BYTES, CellError, ParsedWorkbook
-from .formspec.spec import identity_keys, load_forms
+from .formspec.spec import homepage_key, load_forms
 from .services.changes import LIFE_BY_LABEL, LIFE_FIELDS, life_request
-from .services.records import FIRST_STATUSES
+from .services.records import CLOSED, FIRST_STATUSES
 from .formspec.uploads import parse_member, read_upload, unpack_upload
 from .formspec.workbook import build_workbook
-from .models import ImportBatch, ImportFile, Website
+from .models import ImportBatch, ImportFile, Website, WebsiteDomain
 
 LIMITS = {"files": 50, "zip_bytes": 100 * 1024 * 1024, "file_bytes": MAX_FILE_BYTES}
 COLUMN_MAP = services.COLUMN_CODES
+WRITES = ("create", "update", "change", "life")  # the outcomes a confirm writes
+
+
+class AnalysisStale(InvalidState):
+    """The confirm found a file or a record other than the dry run saw: nothing written; run the dry run again."""
+
+    code = "import_stale"
 
 
 def unit_code(unit: Unit) -> str:
@@ -76,9 +92,13 @@ def filing_of(parsed_site) -> services.Filing:
     for column in columns:
         for key in COLUMN_MAP.values():
             column.setdefault(key, False if key == "is_homepage" else "")
+    return _filing(parsed_site.values, columns)
+
+
+def _filing(values: dict, columns: list[dict]) -> services.Filing:
     system = _system_fields()
     # The life-change columns carry a request (see _life_change), never filed data.
-    basic = {k: v for k, v in parsed_site.values.items() if k not in system and k not in LIFE_FIELDS}
+    basic = {k: v for k, v in values.items() if k not in system and k not in LIFE_FIELDS}
     return services.Filing(basic=basic, columns=columns)
 
 
@@ -111,12 +131,8 @@ def _identify(unit: Unit, parsed_site) -> tuple[Website | None, str | None]:
         if site.site_code:
             return site, None
         return site, None
-    url_key = services.normalize_url(parsed_site.values.get("homepage_url", ""))
+    url_key = homepage_key(parsed_site.keys)
     return Website.objects.filter(unit=unit, url_key=url_key).first(), None
-
-
-def _existing(unit: Unit, parsed_site) -> Website | None:
-    return _identify(unit, parsed_site)[0]
 
 
 def _classify(actor, unit: Unit, filename: str, parsed_site, seen: dict[str, str],
@@ -127,7 +143,7 @@ def _classify(actor, unit: Unit, filename: str, parsed_site, seen: dict[str, str
     if parsed_site.errors:
         return "error", None, [str(e) for e in parsed_site.errors]
     # One site, one code within the batch: its homepage URL and other domains (kept between steps).
-    keys = identity_keys(parsed_site.values)
+    keys = parsed_site.keys  # computed once, by the parser
     for key, (field, value) in keys.items():
         if key in seen:
             return "error", None, [_row_error(filename, parsed_site.row, field,
@@ -144,7 +160,7 @@ def _classify(actor, unit: Unit, filename: str, parsed_site, seen: dict[str, str
     wrong_class = siteclass.problem(unit, parsed_site.values.get("site_class"))
     if wrong_class:
         return "error", existing, [_row_error(filename, parsed_site.row, "site_class", wrong_class)]
-    clash = services.find_clash(parsed_site.values, exclude_pk=existing.pk if existing else None)
+    clash = services.find_clash(parsed_site.values, exclude_pk=existing.pk if existing else None, keys=keys)
     if clash is not None:
         return "error", existing, [_row_error(filename, parsed_site.row, clash.field, clash.message)]
     status = parsed_site.values.get("running_status")
@@ -244,12 +260,31 @@ def _may_check(actor, unit: Unit) -> bool:
     return unit.pk == actor.unit_id or policy.may_import_for(actor, unit) or policy.may_file_for(actor, unit)
 
 
-def _analyse(actor, workbooks, seen: dict | None = None, may_use=_may_import) -> list[dict]:
+def _stamp(website: Website | None) -> str | None:
+    """The state of a record a planned row depends on: any save of it changes the stamp."""
+    if website is None:
+        return None
+    return f"{website.status}|{website.version}|{website.life}|{website.pending_at_id}|{website.updated_at.isoformat()}"
+
+
+def _planned(unit: Unit, parsed_site, outcome: str, existing: Website | None) -> dict:
+    """What the confirm will write for one row, as the dry run decided it: the row's values and
+    columns, its identity keys, its target record and that record's stamp."""
+    if outcome not in WRITES:
+        return {"row": parsed_site.row, "outcome": outcome}
+    return {"row": parsed_site.row, "outcome": outcome, "unit": unit.pk, "values": parsed_site.values,
+            "columns": filing_of(parsed_site).columns, "keys": parsed_site.keys,
+            "homepage": homepage_key(parsed_site.keys),
+            "target": existing.pk if existing is not None else None, "stamp": _stamp(existing)}
+
+
+def _analyse(actor, workbooks, seen: dict | None = None, may_use=_may_import, tick=None) -> list[dict]:
     """Per file: its own errors, and a result for every site whatever else is
-    wrong in the file (a stray column row does not hide the other sites)."""
+    wrong in the file (a stray column row does not hide the other sites). Each
+    entry's "plan" lists the rows as the confirm will write them (see _planned)."""
     files, seen = [], ({} if seen is None else seen)
     for parsed in workbooks:
-        entry = {"name": parsed.filename, "unit": "", "unit_id": None, "sites": len(parsed.sites),
+        entry = {"name": parsed.filename, "unit": "", "unit_id": None, "sites": len(parsed.sites), "plan": [],
                  "version": parsed.version_label, "notices": list(parsed.notices),
                  "columns": sum(len(s.columns) for s in parsed.sites), "create": 0, "update": 0, "change": 0, "life": 0,
                  "unchanged": 0, "valid": 0, "invalid": 0, "errors": [], "rows": []}
@@ -268,8 +303,11 @@ def _analyse(actor, workbooks, seen: dict | None = None, may_use=_may_import) ->
         entry["errors"] = file_errors + stray
         if unit is not None and not file_errors:
             window_error = _window_error(unit)
-            for site in parsed.sites:
-                outcome, _existing_site, reasons = _classify(actor, unit, parsed.filename, site, seen, window_error)
+            for number, site in enumerate(parsed.sites, 1):
+                outcome, existing, reasons = _classify(actor, unit, parsed.filename, site, seen, window_error)
+                entry["plan"].append(_planned(unit, site, outcome, existing))
+                if tick is not None and number % 50 == 0:
+                    tick(parsed.filename, number, len(parsed.sites))
                 entry["rows"].append({"row": site.row, "name": site.values.get("site_name") or "",
                                       "url": site.values.get("homepage_url") or "", "outcome": outcome,
                                       "reason": "；".join(reasons[:3]), "errors": reasons})
@@ -303,13 +341,12 @@ def expire_abandoned(user=None) -> int:
     for batch in stale:
         with transaction.atomic():
             batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-            if batch.state not in (ImportBatch.State.ANALYSING, ImportBatch.State.DRY_RUN):
+            if not lifecycle.can(batch, "expire"):
                 continue
-            batch.state = ImportBatch.State.CANCELLED
             batch.summary = {**batch.summary, "expired": True}
+            lifecycle.fire(batch, "expire", actor=batch.uploaded_by)
             batch.save(update_fields=["state", "summary"])
             batch.files.all().delete()
-            record("import_expired", actor=batch.uploaded_by, obj=batch)
             count += 1
     return count
 
@@ -317,13 +354,13 @@ def expire_abandoned(user=None) -> int:
 @transaction.atomic
 def receive(*, actor, uploads: list[tuple[str, object]], request=None) -> ImportBatch:
     """Store the uploaded files, a ZIP split into its workbooks (skipped entries
-    listed with the reason); the analysis then runs workbook by workbook
-    (analyse_next), so a large batch shows its progress."""
+    listed with the reason), each with its sha256; the dry run (`analyse`) then
+    runs as one background job that shows its progress."""
     if not uploads:
         raise InvalidInput("请选择要导入的文件（.xlsx 或 .zip）", field="files")
     if len(uploads) > LIMITS["files"]:
         raise InvalidInput(f"一次最多上传 {LIMITS['files']} 个文件，请分批上传", field="files")
-    batch = ImportBatch.objects.create(uploaded_by=actor, unit=actor.unit, state=ImportBatch.State.ANALYSING)
+    batch = ImportBatch.objects.create(uploaded_by=actor, unit=actor.unit)
     skipped, refused = [], {}
     for name, fileobj in uploads:
         unpacked = unpack_upload(_read_limited(name, fileobj), filename=name)
@@ -331,46 +368,67 @@ def receive(*, actor, uploads: list[tuple[str, object]], request=None) -> Import
         for member, content in unpacked.members:
             error = content if isinstance(content, CellError) else None
             body = b"" if error else content
-            stored = ImportFile.objects.create(batch=batch, filename=member[:255],
-                                               sha256=hashlib.sha256(body).hexdigest(), content=body)
+            stored = ImportFile.objects.create(batch=batch, filename=member[:255], sha256=_digest(body),
+                                               content=body)
             if error:
                 refused[str(stored.pk)] = error.message
     total = batch.files.count()
-    batch.summary = {"files": [], "seen": {}, "skipped": skipped, "refused": refused,
-                     "progress": {"done": 0, "total": total}}
+    batch.summary = {"files": [], "skipped": skipped, "refused": refused, "progress": {"done": 0, "total": total}}
     batch.save(update_fields=["summary"])
     return batch
 
 
-def _parse_stored(batch: ImportBatch, stored: ImportFile):
+def _digest(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def _parse_stored(batch: ImportBatch, stored: ImportFile, content: bytes):
     message = (batch.summary.get("refused") or {}).get(str(stored.pk))
     if message:
         return [ParsedWorkbook(filename=stored.filename, errors=[CellError(stored.filename, message=message)])]
-    return read_upload(bytes(stored.content), filename=stored.filename)
+    return read_upload(content, filename=stored.filename)
 
 
-@transaction.atomic
-def analyse_next(*, actor, batch: ImportBatch, request=None) -> ImportBatch:
-    """Dry-run the next stored workbook; the last one completes the summary."""
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.state != ImportBatch.State.ANALYSING:
+def analyse(*, actor, batch: ImportBatch, request=None, progress=None) -> ImportBatch:
+    """The dry run of a whole batch in one pass (the `import_dry_run` job): each stored
+    workbook parsed once and analysed; its plan stored on the file with the digest of
+    the bytes it was read from; `progress(done, total, message)` as it goes. Only the
+    batch's own rows are written (a short transaction per file), so other users' writes
+    never wait behind it. A batch cancelled meanwhile stays cancelled."""
+    batch = ImportBatch.objects.get(pk=batch.pk)
+    if not lifecycle.can(batch, "finish_analysis"):
         return batch
-    stored = batch.files.filter(analysed=False).order_by("id").first()
-    summary = batch.summary
-    if stored is not None:
-        seen = summary.get("seen", {})
-        summary["files"] += _analyse(actor, _parse_stored(batch, stored), seen)
-        summary["seen"] = seen
+    summary, seen = batch.summary, {}
+    summary["files"] = []
+    stored_files = list(batch.files.order_by("id").only("id", "filename", "sha256"))
+    total = len(stored_files)
+
+    def tick(name, rows_done, rows):
+        if progress is not None:
+            progress(summary["progress"]["done"], total, f"正在预检 {name}：{rows_done} / {rows} 个网站")
+
+    for stored in stored_files:
+        content = ImportFile.objects.filter(pk=stored.pk).values_list("content", flat=True).first()
+        if content is None:  # cancelled meanwhile: its files are gone
+            return ImportBatch.objects.get(pk=batch.pk)
+        content = bytes(content)
+        entries = _analyse(actor, _parse_stored(batch, stored, content), seen, tick=tick)
+        rows = [row for entry in entries for row in entry.pop("plan")]
+        ImportFile.objects.filter(pk=stored.pk).update(
+            analysed=True, analysis={"sha256": _digest(content), "rows": rows})
+        summary["files"] += entries
         summary["progress"]["done"] += 1
-        stored.analysed = True
-        stored.save(update_fields=["analysed"])
-    if not batch.files.filter(analysed=False).exists():
-        summary["totals"] = _totals(summary["files"])
-        summary["totals"]["skipped_files"] = len(summary.get("skipped", []))
-        batch.state = ImportBatch.State.DRY_RUN
-        record("import_dry_run", actor=actor, request=request, obj=batch, **summary["totals"])
-    batch.summary = summary
-    batch.save(update_fields=["summary", "state"])
+        if progress is not None:
+            progress(summary["progress"]["done"], total, f"已预检 {summary['progress']['done']} / {total} 个文件")
+    summary["totals"] = _totals(summary["files"])
+    summary["totals"]["skipped_files"] = len(summary.get("skipped", []))
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if not lifecycle.can(batch, "finish_analysis"):
+            return batch
+        batch.summary = summary
+        lifecycle.fire(batch, "finish_analysis", actor=actor, request=request, **summary["totals"])
+        batch.save(update_fields=["summary", "state"])
     return batch
 
 
@@ -399,17 +457,18 @@ def check_uploads(*, actor, uploads: list[tuple[str, object]], request=None) -> 
         skipped.extend(unpacked.notices)
         workbooks.extend(parse_member(member, content) for member, content in unpacked.members)
     files = _analyse(actor, workbooks, may_use=_may_check)
+    for entry in files:
+        entry.pop("plan")
     totals = _totals(files)
     record("workbook_checked", actor=actor, request=request, files=len(files), errors=totals["error_count"])
     return {"files": files, "skipped": skipped, "totals": totals}
 
 
 def dry_run(*, actor, uploads: list[tuple[str, object]], request=None) -> ImportBatch:
-    """Receive and analyse everything at once (the command line, tests and benchmarks)."""
+    """Receive and analyse at once (the command line, the API, tests and benchmarks); the web
+    runs the same `analyse` as a job."""
     batch = receive(actor=actor, uploads=uploads, request=request)
-    while batch.state == ImportBatch.State.ANALYSING:
-        batch = analyse_next(actor=actor, batch=batch, request=request)
-    return batch
+    return analyse(actor=actor, batch=batch, request=request)
 
 
 def get_batch(user, pk) -> ImportBatch:
@@ -420,133 +479,159 @@ def get_batch(user, pk) -> ImportBatch:
 
 
 def check_committable(batch: ImportBatch, *, valid_only: bool = False) -> None:
-    """What a confirm would refuse, from the dry run's summary (no work done)."""
-    if batch.state != ImportBatch.State.DRY_RUN:
-        raise InvalidState("该批次尚在预检，或已导入、已取消")
+    """What a confirm would refuse, from the dry run's summary (no work done): the one
+    place these refusals are written (commit asks it too)."""
+    lifecycle.check(batch, "start_commit")
     totals = batch.summary.get("totals") or {}
     if totals.get("error_count") and not valid_only:
-        raise InvalidState(f"共有 {totals['error_count']} 处错误，未导入任何数据。请修改后重新上传，"
+        first = [e for f in batch.summary.get("files", []) for e in f["errors"]][:3]
+        raise InvalidState(f"共有 {totals['error_count']} 处错误，未导入任何数据（{'；'.join(first)}"
+                           f"{'；等' if totals['error_count'] > len(first) else ''}）。请修改后重新上传，"
                            f"或选择“只导入无误的网站”")
     if "valid" in totals and not totals["valid"]:
         raise InvalidState("没有可以导入的网站：每个文件都有错误，请修改后重新上传")
 
 
+def _stored_plan(batch: ImportBatch) -> tuple[list[dict], int]:
+    """The rows the dry run planned to write, each with its file's name, after checking that
+    every file is still the one analysed (its bytes' digest); and how many rows write nothing."""
+    plan, unchanged = [], 0
+    for stored in batch.files.order_by("id"):
+        analysis = stored.analysis or {}
+        digest = _digest(bytes(stored.content))
+        if not analysis.get("sha256"):
+            raise AnalysisStale(f"文件 {stored.filename} 没有保存的预检结果，请重新上传并预检", file=stored.filename)
+        if digest != analysis["sha256"] or digest != stored.sha256:
+            raise AnalysisStale(f"文件 {stored.filename} 在预检之后已改变（摘要不符），未导入任何数据，"
+                                f"请重新上传并预检", file=stored.filename)
+        for row in analysis["rows"]:
+            if row["outcome"] in WRITES:
+                plan.append({**row, "file": stored.filename})
+            elif row["outcome"] == "unchanged":
+                unchanged += 1
+    return plan, unchanged
+
+
+def _where(row: dict) -> str:
+    return f"文件 {row['file']} 第 {row['row']} 行"
+
+
+def _changed_since(rows: list[dict]) -> tuple[dict[int, Website], dict[int, str]]:
+    """The target records of `rows` as they are now, and the rows whose registry state is no
+    longer what the dry run saw (by row index, with the reason): a target saved since (its
+    stamp), or a new site's keys registered since. Three queries whatever the number of rows."""
+    ids = {row["target"] for row in rows if row["target"]}
+    targets = Website.objects.in_bulk(ids) if ids else {}
+    stale = {}
+    new_rows = [row for row in rows if not row["target"]]
+    same_unit, taken = set(), set()
+    if new_rows:
+        keys = {key for row in new_rows for key in row["keys"]}
+        homepages = {f"http://{key}" for key in keys}
+        for unit_id, url_key, life in Website.objects.filter(url_key__in=homepages).values_list(
+                "unit_id", "url_key", "life"):
+            same_unit.add((unit_id, url_key))
+            if life not in CLOSED:
+                taken.add(url_key.split("://", 1)[-1])
+        taken |= set(WebsiteDomain.objects.filter(key__in=keys).exclude(website__life__in=CLOSED)
+                     .values_list("key", flat=True))
+    for i, row in enumerate(rows):
+        if row["target"]:
+            now = targets.get(row["target"])
+            if now is None or _stamp(now) != row["stamp"]:
+                name = f"网站“{now.name}”" if now is not None else "该行对应的网站"
+                stale[i] = f"{_where(row)}：{name}在预检之后已被修改或删除"
+        elif (row["unit"], row["homepage"]) in same_unit or taken.intersection(row["keys"]):
+            clash = services.find_clash(row["values"], keys={k: tuple(v) for k, v in row["keys"].items()})
+            told = clash.message if clash is not None else "本单位已登记首页网址相同的网站"
+            stale[i] = f"{_where(row)}：在预检之后已有网站登记——{told}"
+    return targets, stale
+
+
 def commit(*, actor, batch: ImportBatch, valid_only: bool = False, request=None, progress=None,
            chunk: int | None = None) -> dict:
-    """Apply a dry-run batch, all or nothing, or only its valid sites. The files
-    are read again from what was stored and analysed by the same rules as the
-    dry run, so what is saved is exactly what the summary showed; errors refuse the
-    whole batch before anything is written.
+    """Write what the dry run stored — all of it, or only its valid sites — without parsing
+    or classifying anything again. Before anything is written, every file's digest and the
+    state of every row's target record are compared with what the dry run saw: a
+    difference refuses the whole confirm (`AnalysisStale`, saying which file and row), and
+    the user runs the dry run again.
 
-    The sites are written in chunks of IMPORT_COMMIT_CHUNK, one short transaction each,
-    so that on the embedded SQLite database other users' pages and logins never wait
-    behind one long write. A confirm interrupted midway returns the batch to
-    待确认; confirming again finds what was already saved unchanged."""
-    from django.conf import settings
-
-    chunk = chunk or getattr(settings, "IMPORT_COMMIT_CHUNK", 0) or (10 if connection.vendor == "sqlite" else 100)
-    # SQLite's lock waiters poll with growing sleeps; a writer that starts its next chunk at once
-    # would starve them. A short pause between chunks lets them in (PostgreSQL needs none).
-    pause = getattr(settings, "IMPORT_COMMIT_PAUSE_MS", 150) / 1000 if connection.vendor == "sqlite" else 0
+    The sites are written in chunks of IMPORT_COMMIT_CHUNK, one short transaction each
+    (no pause between them), so that on the embedded SQLite database other users' writes
+    wait for one chunk at most. Each chunk holds its rows' identity keys and compares
+    its targets again: a record another user saved in the seconds of the confirm stops it
+    (已导入的保持不变, 批次回到待确认)."""
+    chunk = chunk or getattr(settings, "IMPORT_COMMIT_CHUNK", 0) or (25 if connection.vendor == "sqlite" else 100)
     batch = ImportBatch.objects.get(pk=batch.pk)
-    if batch.state != ImportBatch.State.DRY_RUN:
-        raise InvalidState("该批次尚在预检，或已导入、已取消")
-    workbooks = []
-    for stored in batch.files.order_by("id"):
-        workbooks.extend(_parse_stored(batch, stored))
-    files = _analyse(actor, workbooks)
-    totals = _totals(files)
-    if (totals["error_count"] or not totals["valid"]) and ImportBatch.objects.filter(pk=batch.pk).exclude(
-            state=ImportBatch.State.DRY_RUN).exists():
-        # A second confirm of this batch analysed after the first had claimed it and written its sites,
-        # which it then read as another record's: say what happened instead.
-        raise InvalidState("该批次正在导入或已导入")
-    if totals["error_count"] and not valid_only:
-        first = [e for f in files for e in f["errors"]][:3]
-        raise InvalidState(f"共有 {totals['error_count']} 处错误，未导入任何数据（{'；'.join(first)}"
-                           f"{'；等' if totals['error_count'] > len(first) else ''}）。请修改后重新上传，"
-                           f"或选择“只导入无误的网站”")
-    if not totals["valid"]:
-        raise InvalidState("没有可以导入的网站：每个文件都有错误，请修改后重新上传")
-    # Claim the batch (one statement): a second confirm of the same batch is refused.
-    if not ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.DRY_RUN).update(
-            state=ImportBatch.State.COMMITTING):
-        raise InvalidState("该批次正在导入或已导入")
-    done = {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0}
-    plan = []
-    units = {u.pk: u for u in Unit.objects.filter(pk__in={f["unit_id"] for f in files if f["unit_id"]})}
-    for entry, parsed in zip(files, workbooks):
-        if entry["unit_id"] is None or not entry["rows"]:
-            done["skipped"] += entry["sites"]
-            continue
-        rows = {r["row"]: r for r in entry["rows"]}
-        for site in parsed.sites:
-            outcome = rows.get(site.row, {}).get("outcome", "error")
-            if outcome in ("error", "unchanged"):
-                done["skipped" if outcome == "error" else "unchanged"] += 1
-            else:
-                plan.append((units[entry["unit_id"]], parsed.filename, site, outcome))
+    check_committable(batch, valid_only=valid_only)
+    plan, unchanged = _stored_plan(batch)
+    _targets, stale = _changed_since(plan)
+    if stale:
+        first = list(stale.values())[:3]
+        raise AnalysisStale(f"预检之后登记情况已变化，未导入任何数据，请重新预检（{'；'.join(first)}"
+                            f"{'；等' if len(stale) > len(first) else ''}）")
+    try:
+        with transaction.atomic():
+            batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+            lifecycle.fire(batch, "start_commit", actor=actor, request=request, rows=len(plan))
+            batch.save(update_fields=["state"])
+    except (lifecycle.ConcurrentTransition, lifecycle.TransitionRefused) as error:
+        raise InvalidState("该批次正在导入或已导入") from error
+    totals = batch.summary.get("totals") or {}
+    done = {"created": 0, "updated": 0, "unchanged": unchanged,
+            "skipped": totals.get("sites", 0) - len(plan) - unchanged}
+    units = {u.pk: u for u in Unit.objects.filter(pk__in={row["unit"] for row in plan})}
     try:
         for start in range(0, len(plan), chunk):
             # The chunk's audit events are chained at its end: the log's lock is not held through it.
             with transaction.atomic(), audit_deferred():
                 part = plan[start:start + chunk]
-                # One site, one record: the chunk's keys are held from here to its commit. A site whose
-                # record appeared (or went) since the check is classified again (the same site already there:
-                # 不变 or an update); every save checks identity again under the keys, so another unit's record
-                # written meanwhile by an import or an online save refuses this one, saying where.
-                services.hold_keys([key for _u, _f, site, _o in part for key in identity_keys(site.values)])
-                window_errors = {}
-                for unit, filename, site, planned in part:
-                    existing = _existing(unit, site)
-                    outcome = planned
-                    if (existing is None) != (planned == "create"):
-                        if unit.pk not in window_errors:
-                            window_errors[unit.pk] = _window_error(unit)
-                        outcome, existing, reasons = _classify(actor, unit, filename, site, {},
-                                                               window_errors[unit.pk])
-                        if outcome == "unchanged":
-                            done["unchanged"] += 1
-                            continue
-                    else:
-                        reasons = []
-                    if outcome != "error":
+                # One site, one record: the chunk's keys are held from here to its commit, and its rows'
+                # records compared again under them; every save checks identity again under the keys.
+                services.hold_keys([key for row in part for key in row["keys"]])
+                targets, stale = _changed_since(part)
+                for i, row in enumerate(part):
+                    reasons = [stale[i]] if i in stale else []
+                    if not reasons:
                         try:
                             with transaction.atomic():
-                                _apply(actor, unit, site, outcome, request, existing=existing)
+                                _apply(actor, units[row["unit"]], row, request, existing=targets.get(row["target"]))
                         except CensusError as error:
                             field = getattr(error, "field", None)
                             field = field if field in _basic_form().codes else "homepage_url"
-                            outcome, reasons = "error", [_row_error(filename, site.row, field, error.message)]
-                    if outcome == "error":
+                            reasons = [_row_error(row["file"], row["row"], field, error.message)]
+                    if reasons:
                         if not valid_only:
-                            raise InvalidState("确认导入时发现新的冲突，未导入该批次剩余的网站（已导入的保持不变，"
-                                               "可重新预检）：" + "；".join(reasons[:3]))
+                            raise AnalysisStale("确认导入时发现新的冲突，未导入该批次剩余的网站（已导入的保持不变，"
+                                                "可重新预检）：" + "；".join(reasons[:3]))
                         done["skipped"] += 1
                         done.setdefault("refused", []).extend(reasons[:3])
                         continue
-                    done["created" if outcome == "create" else "updated"] += 1
+                    done["created" if row["outcome"] == "create" else "updated"] += 1
             if progress is not None:
                 progress(min(len(plan), start + chunk), len(plan))
-            if pause and start + chunk < len(plan):
-                time.sleep(pause)  # SQLite: let waiting writers (a login, a page's session) in between chunks
     except BaseException:
-        ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.DRY_RUN)
+        with transaction.atomic():
+            batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+            if lifecycle.can(batch, "interrupt"):
+                lifecycle.fire(batch, "interrupt", actor=actor, request=request)
+                batch.save(update_fields=["state"])
         raise
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        batch.state = ImportBatch.State.COMMITTED
         batch.committed_at = timezone.now()
         batch.summary = {**batch.summary, "result": done}
+        lifecycle.fire(batch, "finish_commit", actor=actor, request=request, **done)
         batch.save(update_fields=["state", "committed_at", "summary"])
-        record("import_committed", actor=actor, request=request, obj=batch, **done)
     return done
 
 
-def _apply(actor, unit: Unit, parsed_site, outcome: str, request, existing=None) -> None:
-    filing = filing_of(parsed_site)
+def _apply(actor, unit: Unit, row: dict, request, existing: Website | None = None) -> None:
+    """Write one planned row (as the dry run stored it) through the registry's services."""
+    values, outcome = row["values"], row["outcome"]
+    filing = _filing(values, row["columns"])
+    filing.keys = row["keys"]  # the row's identity as the parser computed it
     if outcome == "life":
-        values = parsed_site.values
         code = (values.get("merged_into") or "").strip()
         services.request_life_change(
             actor=actor, website=existing, life=LIFE_BY_LABEL[values["running_status"]],
@@ -566,9 +651,7 @@ def _apply(actor, unit: Unit, parsed_site, outcome: str, request, existing=None)
 
 @transaction.atomic
 def cancel(*, actor, batch: ImportBatch, request=None) -> None:
-    if batch.state not in (ImportBatch.State.DRY_RUN, ImportBatch.State.ANALYSING):
-        raise InvalidState("该批次已导入或已取消")
-    batch.state = ImportBatch.State.CANCELLED
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    lifecycle.fire(batch, "cancel", actor=actor, request=request)
     batch.save(update_fields=["state"])
     batch.files.all().delete()
-    record("import_cancelled", actor=actor, request=request, obj=batch)

@@ -5,11 +5,12 @@ from django.conf import settings
 from django.db import models
 
 from sitecensus.core.feed import FeedQuerySet
-from sitecensus.core.lifecycle import FSMField, FSMModelMixin, condition, step
+from sitecensus.core.lifecycle import ConcurrentTransitionMixin, FSMField, FSMModelMixin, condition, step
 from sitecensus.orgs.models import Unit
 
 FILER = "网站的填报单位或其网站标识码账号（registry.policy.may_file_for / check_change）"
 REVIEWER = "记录待审级别的组织单位业务人员（registry.policy.check_review），逐级审核"
+IMPORTER = "上传该批次的组织单位业务人员（registry.policy.may_import_for）"
 
 
 @condition("该网站已有网站标识码，已通过的网站请提交变更申请")
@@ -425,7 +426,7 @@ class WebsiteColumn(models.Model):
         return self.name
 
 
-class WebsiteVersion(models.Model):
+class WebsiteVersion(FSMModelMixin, models.Model):
     """Every version of a record is kept; approved ones are never overwritten."""
 
     class State(models.TextChoices):
@@ -439,7 +440,7 @@ class WebsiteVersion(models.Model):
     data = models.JSONField("基本信息")
     columns = models.JSONField("栏目")
     source = models.CharField("来源", max_length=16)  # online, import, change, life
-    state = models.CharField("状态", max_length=16, choices=State.choices, default=State.PENDING)
+    state = FSMField("状态", max_length=16, choices=State.choices, default=State.PENDING, protected=True)
     note = models.CharField("说明", max_length=300, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -449,6 +450,31 @@ class WebsiteVersion(models.Model):
         verbose_name_plural = "版本"
         ordering = ["website", "-number"]
         constraints = [models.UniqueConstraint(fields=["website", "number"], name="version_unique_number")]
+
+    def __str__(self):
+        return f"第 {self.number} 版"
+
+    # ------------------------------------------------------------ lifecycle (sitecensus/core/lifecycle.py)
+    # A version is written once (pending) and only its state moves: the review services fire these.
+
+    @step(source=State.PENDING, target=State.CURRENT, label="终审通过，成为现行版本", event="version_current",
+          who=REVIEWER + "；随网站终审通过", field="state", refused="只有待审核的版本可以成为现行版本")
+    def make_current(self, **audit):
+        """The approved record is this version from now on."""
+
+    @step(source=State.CURRENT, target=State.SUPERSEDED, label="被新的现行版本替代", event="version_superseded",
+          who=REVIEWER + "；随另一版本终审通过", field="state", refused="只有现行版本可以被替代")
+    def supersede(self, **audit):
+        """Kept for the history; never shown as the record again."""
+
+    @step(source=State.PENDING, target=State.REJECTED, label="退回（随网站退回）", event="version_rejected",
+          who=REVIEWER + "；随网站退回", field="state", refused="只有待审核的版本可以退回")
+    def reject(self, **audit):
+        """The filer sees it as the returned change."""
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.state == self.State.REJECTED
 
 
 class ReviewEvent(models.Model):
@@ -485,8 +511,8 @@ class CodeSequence(models.Model):
     last = models.PositiveIntegerField(default=0)
 
 
-class ImportBatch(models.Model):
-    """An upload of one or many workbooks: dry run, then confirm."""
+class ImportBatch(ConcurrentTransitionMixin, models.Model):
+    """An upload of one or many workbooks: dry run (one background job), then confirm."""
 
     class State(models.TextChoices):
         ANALYSING = "analysing", "预检中"
@@ -497,7 +523,7 @@ class ImportBatch(models.Model):
 
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    state = models.CharField(max_length=16, choices=State.choices, default=State.DRY_RUN)
+    state = FSMField("状态", max_length=16, choices=State.choices, default=State.ANALYSING, protected=True)
     summary = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
     committed_at = models.DateTimeField(null=True, blank=True)
@@ -506,6 +532,49 @@ class ImportBatch(models.Model):
         verbose_name = "导入批次"
         verbose_name_plural = "导入批次"
 
+    def __str__(self):
+        return f"批次 {self.pk}"
+
+    # ------------------------------------------------------------ lifecycle (sitecensus/core/lifecycle.py)
+    # ConcurrentTransitionMixin: a save whose state changed meanwhile in the database is refused, so two
+    # confirms of one batch never both start.
+
+    @step(source=State.ANALYSING, target=State.DRY_RUN, label="完成预检", event="import_dry_run", who=IMPORTER,
+          field="state", refused="该批次已完成预检，或已导入、已取消")
+    def finish_analysis(self, **audit):
+        """Every file's analysis is stored, bound to its digest: the batch waits for the confirm."""
+
+    @step(source=State.DRY_RUN, target=State.COMMITTING, label="确认导入", event="import_commit_started",
+          who=IMPORTER, field="state", refused="该批次尚在预检，或正在导入、已导入、已取消")
+    def start_commit(self, **audit):
+        """The stored analysis is written, chunk by chunk."""
+
+    @step(source=State.COMMITTING, target=State.COMMITTED, label="导入完成", event="import_committed",
+          who=IMPORTER, field="state", refused="该批次不在导入中")
+    def finish_commit(self, **audit):
+        """Every planned row is written (or, with 只导入无误的网站, skipped with its reason)."""
+
+    @step(source=State.COMMITTING, target=State.DRY_RUN, label="导入中断，回到待确认", event="import_interrupted",
+          who=IMPORTER + "；写入中断时由系统执行", field="state", refused="该批次不在导入中")
+    def interrupt(self, **audit):
+        """A confirm stopped midway: confirming again finds what was saved and refuses what changed."""
+
+    @step(source=[State.ANALYSING, State.DRY_RUN], target=State.CANCELLED, label="取消导入", event="import_cancelled",
+          who=IMPORTER, field="state", refused="该批次已导入或已取消")
+    def cancel(self, **audit):
+        """The stored files are deleted; nothing was saved."""
+
+    @step(source=[State.ANALYSING, State.DRY_RUN], target=State.CANCELLED, label="过期作废",
+          event="import_expired", who="系统（超过 IMPORT_BATCH_TTL 未确认）", field="state",
+          refused="该批次已导入或已取消")
+    def expire(self, **audit):
+        """Left unconfirmed too long: cancelled, its stored files deleted."""
+
+    @property
+    def in_analysis(self) -> bool:
+        """Still being analysed (its job runs): may be cancelled, not confirmed."""
+        return self.state == self.State.ANALYSING
+
 
 class ImportFile(models.Model):
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="files")
@@ -513,3 +582,5 @@ class ImportFile(models.Model):
     sha256 = models.CharField(max_length=64)
     content = models.BinaryField()
     analysed = models.BooleanField(default=False)
+    # The stored dry run of this file, bound to its digest: {"sha256", "rows": [planned rows]} (registry.imports).
+    analysis = models.JSONField(default=dict, blank=True)

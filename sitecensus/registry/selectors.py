@@ -160,7 +160,7 @@ def returned_change(website: Website) -> WebsiteVersion | None:
     if not website.site_code or website.status != Website.Status.APPROVED:
         return None
     latest = WebsiteVersion.objects.filter(website=website).order_by("-number").first()
-    if latest is None or latest.state != WebsiteVersion.State.REJECTED or latest.source == "life":
+    if latest is None or not latest.is_rejected or latest.source == "life":
         return None
     return latest
 

@@ -24,6 +24,5 @@ urlpatterns = [
     path("check/", views.workbook_check, name="workbook_check"),
     path("import/", views.import_upload, name="import_upload"),
     path("import/<int:pk>/", views.import_batch, name="import_batch"),
-    path("import/<int:pk>/step/", views.import_step, name="import_step"),
     path("workbook/<int:unit_pk>/", views.workbook_download, name="workbook_download"),
 ]

@@ -12,10 +12,11 @@ from django.views.decorators.http import require_POST
 
 from sitecensus.audit.services import record
 from sitecensus.orgs import policy as orgs_policy
+from sitecensus.core import lifecycle
 from sitecensus.core.errors import CensusError, InvalidInput, NotAllowed
 from sitecensus.core.excel import excel_sheets_response
 from sitecensus.core.paging import paginate
-from sitecensus.jobs.services import enqueue
+from sitecensus.jobs.services import enqueue, latest_job
 
 from . import imports, policy, progress_figures, selectors, services, siteclass
 from .export import export_sheets
@@ -349,7 +350,11 @@ def import_upload(request):
         except CensusError as exc:
             error = exc.message
         else:
-            return redirect("registry:import_batch", pk=batch.pk)
+            # The dry run of every workbook is one background job; its page shows the progress.
+            job = enqueue("import_dry_run", actor=request.user, label=f"导入预检（批次 {batch.pk}）",
+                          params={"batch_id": batch.pk}, total=batch.summary["progress"]["total"],
+                          next_url=reverse("registry:import_batch", args=[batch.pk]))
+            return redirect("jobs:job", pk=job.pk)
     units = orgs_policy.visible_units(request.user).filter(
         path__startswith=request.user.unit.path, depth=request.user.unit.depth + 1, is_organizer=False,
         closed_at__isnull=True).order_by("path")
@@ -357,16 +362,6 @@ def import_upload(request):
     return render(request, "registry/import_upload.html",
                   {"error": error, "units": units, "recent": recent, "limits": imports.LIMITS},
                   status=400 if error else 200)
-
-
-@require_POST
-def import_step(request, pk):
-    """Dry-run the next file of a batch (the page calls this until done)."""
-    batch = imports.analyse_next(actor=request.user, batch=imports.get_batch(request.user, pk), request=request)
-    progress = batch.summary.get("progress", {})
-    if request.headers.get("Accept", "").startswith("application/json"):
-        return JsonResponse({"state": batch.state, "done": progress.get("done", 0), "total": progress.get("total", 0)})
-    return redirect("registry:import_batch", pk=batch.pk)
 
 
 def import_batch(request, pk):
@@ -390,4 +385,8 @@ def import_batch(request, pk):
     totals = summary.get("totals")
     if totals is not None and "valid" not in totals:  # a batch analysed before the count existed
         totals["valid"] = sum(totals.get(k, 0) for k in ("create", "update", "change", "unchanged"))
-    return render(request, "registry/import_batch.html", {"batch": batch, "summary": summary})
+    return render(request, "registry/import_batch.html", {
+        "batch": batch, "summary": summary, "in_analysis": batch.in_analysis,
+        "may_confirm": lifecycle.can(batch, "start_commit"),
+        "job": latest_job(request.user, "import_dry_run", batch_id=batch.pk) if batch.in_analysis
+        else None})

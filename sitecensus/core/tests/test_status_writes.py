@@ -1,6 +1,6 @@
 """Lifecycles are changed by their transitions only. A declared lifecycle's status
-(sitecensus/core/lifecycle.py) is a protected FSMField that no code assigns or
-bulk-updates; the statuses not yet declared are written only by the services named
+(sitecensus/core/lifecycle.py, a `status` or a `state`) is a protected FSMField that
+no code assigns or bulk-updates; the statuses not yet declared are written only by the services named
 here, each by its owning app (no view, selector, model, task or other app)."""
 
 import re
@@ -11,7 +11,8 @@ from django.apps import apps
 from sitecensus.core.lifecycle import FSMField
 
 ROOT = Path(__file__).resolve().parents[2]
-WRITE = re.compile(r"""\.status\s*=[^=]|\.update\([^)]*\bstatus\s*=|update_or_create\([^)]*\bstatus\s*=""")
+WRITE = re.compile(r"""\.(?:status|state)\s*=[^=]|\.update\([^)]*\b(?:status|state)\s*="""
+                   r"""|update_or_create\([^)]*\b(?:status|state)\s*=""")
 # Statuses not yet declared as lifecycles, and the one service module that writes each: this list only shrinks.
 UNDECLARED_WRITERS = {
     "accounts/services.py",  # PrivilegedReset
@@ -19,7 +20,7 @@ UNDECLARED_WRITERS = {
     "public/services.py",  # a public error report
     "scanner/services.py",  # Suggestion
 }
-DECLARED = {"registry.Website", "scoring.Scorecard", "scoring.Rectification", "scoring.InspectionReport", "scanner.ScanRun",
+DECLARED = {"registry.Website", "registry.ImportBatch", "registry.WebsiteVersion", "scoring.Scorecard", "scoring.Rectification", "scoring.InspectionReport", "scanner.ScanRun",
             "spotcheck.Batch", "spotcheck.BatchSite", "spotcheck.Notice",
             "newmedia.MediaAccount", "spotcheck.BatchAccount"}  # 政务新媒体 (issue 22)
 
@@ -39,8 +40,8 @@ def test_status_is_written_only_by_transitions_or_the_named_services():
 def test_declared_lifecycles_have_protected_statuses():
     declared = set()
     for model in apps.get_models():
-        field = next((f for f in model._meta.concrete_fields if f.name == "status"), None)
-        if isinstance(field, FSMField):
-            assert field.protected, model._meta.label
-            declared.add(model._meta.label)
+        for field in model._meta.concrete_fields:
+            if isinstance(field, FSMField):
+                assert field.protected, f"{model._meta.label}.{field.name}"
+                declared.add(model._meta.label)
     assert declared >= DECLARED

@@ -100,7 +100,6 @@ PAGES: dict[str, tuple[str, frozenset, str | None]] = {
     "registry:workbook_check": (GET, BUSINESS, None),
     "registry:import_upload": (GET, OPERATORS, None),
     "registry:import_batch": (GET, LOGGED_IN, "import"),  # one's own upload only
-    "registry:import_step": (POST, LOGGED_IN, "import"),
     "registry:workbook_download": (GET, {ORGANIZER, REPORTER}, "unit"),  # its own or the one directly above
     "campaigns:list": (GET, {NATIONAL, SYSTEM}, None),
     "campaigns:new": (GET, NATIONAL_ONLY, None),

@@ -27,8 +27,8 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from . import limits
-from .spec import (CURRENT_VERSION, FormSpec, TemplateVersion, check_rules, check_site_rules, identity_keys,
-                   layouts_stamped, load_forms, normalize_url, orphan_parents, validate_value, version_key)
+from .spec import (CURRENT_VERSION, FormSpec, TemplateVersion, check_rules, check_site_rules, homepage_key,
+                   identity_keys, layouts_stamped, load_forms, normalize_url, orphan_parents, validate_value, version_key)
 from .workbook import CODE_ROW, FIRST_DATA_ROW, INSTRUCTIONS_SHEET, META_SHEET, OPTIONS_SHEET, header_checksum
 
 MB = 1024 * 1024
@@ -99,6 +99,9 @@ class ParsedSite:
     values: dict  # basic-info field code -> clean value (None when empty or invalid)
     columns: list[ParsedColumn] = field(default_factory=list)
     errors: list[CellError] = field(default_factory=list)  # its row's and its column rows'
+    # Its identity, computed once here (spec.identity_keys → identity.site_key): {key: (field, value)},
+    # the homepage first. Every later step (dry run, commit) takes these keys, never the URL again.
+    keys: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -524,11 +527,14 @@ def _parse_loaded(wb, data, filename, expected_unit_code, max_site_rows, max_col
     url_idx = basic_codes.index("homepage_url")
     by_key: dict[str, ParsedSite] = {}
     owners: dict[str, tuple[int, str]] = {}  # domain key → (row, field) of the site that has it first
+    spelled: dict[str, str] = {}  # a homepage URL as written → its key
     for r, raw, special in site_rows:
         values, errors, _errored = site_reader.validate(r, raw, special)
-        site = ParsedSite(row=r, values=values, errors=errors)
+        site = ParsedSite(row=r, values=values, errors=errors, keys=identity_keys(values))
         url = values.get("homepage_url")
-        key = normalize_url(url) if url else _raw_key(raw[url_idx])
+        key = homepage_key(site.keys) if url else _raw_key(raw[url_idx])
+        if url:
+            spelled[url] = key  # a column row naming its site as written finds it without a second key
         duplicate = False
         if key:
             first = by_key.get(key)
@@ -542,7 +548,7 @@ def _parse_loaded(wb, data, filename, expected_unit_code, max_site_rows, max_col
                 by_key[key] = site
         # One site, one row: a homepage URL or other domain already on another row
         # (as its homepage URL or one of its other domains), http and https alike.
-        for dkey, (code, value) in identity_keys(values).items():
+        for dkey, (code, value) in site.keys.items():
             owner = owners.get(dkey)
             if owner is None:
                 owners[dkey] = (r, code)
@@ -561,7 +567,7 @@ def _parse_loaded(wb, data, filename, expected_unit_code, max_site_rows, max_col
         values, errors, errored = col_reader.validate(r, raw, special)
         column = ParsedColumn(row=r, values=values)
         site_url = values.get("site_url")
-        key = normalize_url(site_url) if site_url else _raw_key(raw[site_url_idx])
+        key = (spelled.get(site_url) or normalize_url(site_url)) if site_url else _raw_key(raw[site_url_idx])
         site = by_key.get(key) if key else None
         if site is None and key and "site_url" not in errored:
             errors.append(
@@ -575,7 +581,7 @@ def _parse_loaded(wb, data, filename, expected_unit_code, max_site_rows, max_col
             name = values.get("column_name")
             curl = values.get("column_url")
             if name and curl:
-                dkey = (key, normalize_url(curl), name)
+                dkey = (key, spelled.get(curl) or normalize_url(curl), name)
                 first_row = seen_cols.get(dkey)
                 if first_row is not None:
                     errors.append(

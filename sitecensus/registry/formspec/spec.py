@@ -403,11 +403,19 @@ def identity_keys(values: dict) -> dict[str, tuple[str, str]]:
     others = values.get("other_domains") or []
     if isinstance(others, str):
         others = [part for part in _SPLIT_MULTI.split(others) if part.strip()]
-    for code, value in [("homepage_url", homepage)] + [("other_domains", v) for v in others]:
-        key = domain_key(value)
+    known = getattr(others, "domain_keys", None)  # keyed while cleaned (_v_urls)
+    for n, (code, value) in enumerate([("homepage_url", homepage)] + [("other_domains", v) for v in others]):
+        key = known[n - 1] if known is not None and n else domain_key(value)
         if key and key not in keys:
             keys[key] = (code, str(value).strip())
     return keys
+
+
+def homepage_key(keys: dict) -> str:
+    """The stored homepage form (``Website.url_key``, as normalize_url gives it) of a site's
+    identity keys (identity_keys): no second pass through site_key."""
+    key = next((k for k, (code, _value) in keys.items() if code == "homepage_url"), "")
+    return f"http://{key}" if key else ""
 
 
 def _required_message(spec: FieldSpec) -> str:
@@ -453,8 +461,15 @@ def _v_url(spec, text):
     return value, None
 
 
+class Domains(list):
+    """Other domains as cleaned, carrying the identity key of each (computed once, while
+    cleaning): identity_keys takes them instead of computing them again."""
+
+    domain_keys: list[str]
+
+
 def _v_urls(spec, text):
-    items, seen = [], set()
+    items, seen = Domains(), []
     for part in _SPLIT_MULTI.split(text):
         part = part.strip()
         if not part:
@@ -464,10 +479,11 @@ def _v_urls(spec, text):
         value, _ = _check_url(probe)
         if value is None:
             return None, f"网址或域名格式不正确：“{_echo(part)}”（多个请用分号“；”分隔或换行）"
-        key = normalize_url(probe)
+        key = site_key(probe)
         if key not in seen:
-            seen.add(key)
+            seen.append(key)
             items.append(_nfkc(part))
+    items.domain_keys = seen
     return (items or None), None
 
 

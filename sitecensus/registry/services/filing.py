@@ -32,15 +32,15 @@ def replace_pending(*, actor, website: Website, filing: Filing, request=None) ->
         raise InvalidState("该网站正在上级审核中，不能导入覆盖")
     if ReviewEvent.objects.filter(website=website, version=website.version, action=A.APPROVE).exists():
         raise InvalidState("该网站已有审核通过记录，请先撤销审核或退回后再导入")
-    fields = site_fields(filing.basic)
+    fields = site_fields(filing.basic, filing.keys)
     check_first_status(filing.basic)
-    check_identity(website.unit, filing.basic, exclude_pk=website.pk)
+    check_identity(website.unit, filing.basic, exclude_pk=website.pk, keys=filing.keys)
     check_site_class(website.unit, fields["site_class"])
     for key, value in fields.items():
         setattr(website, key, value)
     website.data = dict(filing.basic)
     website.save()
-    sync_domains(website)
+    sync_domains(website, filing.keys)
     columns = ordered_columns(filing.columns)
     replace_columns(website, columns)
     WebsiteVersion.objects.filter(website=website, state=WebsiteVersion.State.PENDING).update(
@@ -87,9 +87,9 @@ def save_draft(*, actor, unit: Unit, filing: Filing, website: Website | None = N
         if website.status not in (S.DRAFT, S.RETURNED) or website.site_code:
             raise InvalidState("该网站正在审核或已通过审核，不能直接修改；已通过的网站请提交变更申请")
     check_window(unit)
-    fields = site_fields(filing.basic)
+    fields = site_fields(filing.basic, filing.keys)
     check_first_status(filing.basic)
-    check_identity(unit, filing.basic, exclude_pk=website.pk if website else None)
+    check_identity(unit, filing.basic, exclude_pk=website.pk if website else None, keys=filing.keys)
     check_site_class(unit, fields["site_class"])
     if website is None:
         website = Website(unit=unit, organizer=responsible_organizer(unit), status=S.DRAFT)
@@ -97,7 +97,7 @@ def save_draft(*, actor, unit: Unit, filing: Filing, website: Website | None = N
         setattr(website, key, value)
     website.data = dict(filing.basic)
     website.save()
-    sync_domains(website)
+    sync_domains(website, filing.keys)
     replace_columns(website, ordered_columns(filing.columns))
     record("website_saved", actor=actor, request=request, obj=website, via=via)
     return website

@@ -14,7 +14,7 @@ from sitecensus.core.errors import Duplicate, InvalidInput
 from sitecensus.orgs.models import Unit
 
 from .. import siteclass
-from ..formspec.spec import identity_keys, normalize_url, www_twin
+from ..formspec.spec import homepage_key, identity_keys, normalize_url, www_twin
 from ..models import GONE_LIVES, Website, WebsiteColumn, WebsiteDomain, WebsiteVersion
 
 COLUMN_FIELDS = ("name", "url", "parent_name", "is_homepage", "column_class", "update_period", "remarks")
@@ -30,13 +30,16 @@ class Filing:
 
     basic: dict
     columns: list[dict] = field(default_factory=list)
+    # Its identity keys when already computed (a workbook row's, by the parser; identity_keys'
+    # form): the writes take them instead of computing them again.
+    keys: dict | None = None
 
 
-def site_fields(basic: dict) -> dict:
+def site_fields(basic: dict, keys: dict | None = None) -> dict:
     return {
         "name": str(basic.get("site_name", "")).strip()[:100],
         "homepage_url": str(basic.get("homepage_url", "")).strip()[:500],
-        "url_key": normalize_url(basic.get("homepage_url", "")),
+        "url_key": normalize_url(basic.get("homepage_url", "")) if keys is None else homepage_key(keys),
         "site_class": basic.get("site_class") or "",
         "is_portal": bool(basic.get("is_portal")),
     }
@@ -124,7 +127,7 @@ def hold_keys(keys) -> None:
                        [ids])
 
 
-def find_clash(values: dict, *, exclude_pk=None, lock: bool = False) -> Clash | None:
+def find_clash(values: dict, *, exclude_pk=None, lock: bool = False, keys: dict | None = None) -> Clash | None:
     """The one rule of "one site, one code", for every path (online save, web check,
     dry run, commit, change, migration, final approval, the reviewer's page): another
     open site (not closed, not merged) known by the filing's homepage URL or by any of
@@ -132,8 +135,9 @@ def find_clash(values: dict, *, exclude_pk=None, lock: bool = False) -> Clash | 
     spelling of them (formspec.identity.site_key). A coded site is named first. Two
     indexed look-ups: the homepage URLs (Website.url_key) and the table of every site's
     keys (WebsiteDomain). ``lock`` holds the keys (``hold_keys``) first, so two writers
-    of one site never both pass."""
-    keys = identity_keys(values)
+    of one site never both pass. ``keys``: the filing's identity keys when already computed (a
+    workbook row's, from the parser)."""
+    keys = identity_keys(values) if keys is None else keys
     if not keys:
         return None
     if lock:
@@ -199,30 +203,32 @@ def identity_of(website: Website, version: WebsiteVersion | None = None) -> dict
     return values
 
 
-def sync_domains(website: Website) -> None:
-    """Keep the site's keys (homepage URL, other domains) in the lookup table."""
-    keys = identity_keys({**(website.data or {}), "homepage_url": website.homepage_url})
+def sync_domains(website: Website, keys: dict | None = None) -> None:
+    """Keep the site's keys (homepage URL, other domains) in the lookup table (``keys``: the
+    saved filing's, when already computed)."""
+    if keys is None:
+        keys = identity_keys({**(website.data or {}), "homepage_url": website.homepage_url})
     website.domains.all().delete()
     WebsiteDomain.objects.bulk_create([WebsiteDomain(website=website, key=key[:500], field=field)
                                        for key, (field, _value) in keys.items()])
 
 
-def check_identity(unit: Unit, values: dict, exclude_pk=None) -> None:
+def check_identity(unit: Unit, values: dict, exclude_pk=None, keys: dict | None = None) -> None:
     """Refuse a second record of a site, whatever the status of the first: the unit's
     own record of the same homepage, or any other open site (draft, in review,
     returned or approved) known by one of the filing's keys, in any spelling. The keys
     are held (``hold_keys``) until the caller's transaction ends, so of two writers of
     one site at once exactly one saves and the other is told which record has it."""
-    keys = identity_keys(values)
+    keys = identity_keys(values) if keys is None else keys
     hold_keys(keys)
-    url_key = normalize_url(values.get("homepage_url", ""))
+    url_key = homepage_key(keys) if values.get("homepage_url") else ""
     if url_key:
         same = Website.objects.filter(unit=unit, url_key=url_key).exclude(pk=exclude_pk).first()
         if same is not None:
             state = f"网站标识码 {same.site_code}" if same.site_code else same.get_status_display()
             raise Duplicate(f"首页网址“{values.get('homepage_url')}”：本单位已登记首页网址相同的网站“{same.name}”"
                             f"（{state}），同一网站只登记一次", field="homepage_url")
-    clash = find_clash(values, exclude_pk=exclude_pk)
+    clash = find_clash(values, exclude_pk=exclude_pk, keys=keys)
     if clash is not None:
         raise Duplicate(clash.message, field=clash.field)
 

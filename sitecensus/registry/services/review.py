@@ -60,10 +60,13 @@ def approve(*, actor, website: Website, request=None) -> Website:
     clash = find_clash(identity_of(website, version), exclude_pk=website.pk, lock=True)
     if clash is not None and clash.site.site_code:
         raise Duplicate(clash.message, field=clash.field)
-    WebsiteVersion.objects.filter(website=website, state=WebsiteVersion.State.CURRENT).update(
-        state=WebsiteVersion.State.SUPERSEDED)
+    for current in WebsiteVersion.objects.filter(website=website, state=WebsiteVersion.State.CURRENT):
+        lifecycle.fire(current, "supersede", actor=actor, request=request, audit_obj=website,
+                       version=current.number)
+        current.save(update_fields=["state"])
     if version is not None:
-        version.state = WebsiteVersion.State.CURRENT
+        lifecycle.fire(version, "make_current", actor=actor, request=request, audit_obj=website,
+                       version=version.number)
         version.save(update_fields=["state"])
         apply_version(website, version, actor=actor, request=request)
     verification = None
@@ -94,7 +97,7 @@ def return_record(*, actor, website: Website, reason: str, request=None) -> Webs
         raise InvalidInput("退回时请填写原因", field="reason")
     version = pending_version(website)
     if version is not None:
-        version.state = WebsiteVersion.State.REJECTED
+        lifecycle.fire(version, "reject", actor=actor, request=request, audit_obj=website, version=version.number)
         version.save(update_fields=["state"])
     # A change request that is returned leaves the approved record as it was.
     website.pending_at = None

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from sitecensus.core.errors import InvalidState
+from sitecensus.jobs.models import Job
 from sitecensus.orgs.models import Unit
 from sitecensus.registry import imports
 from sitecensus.registry.formspec.check import check_main, format_error
@@ -146,10 +147,12 @@ def test_zip_accounts_for_every_file_and_shows_progress_per_workbook(demo_users,
         archive.writestr("旧表.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"0" * 100)
         archive.writestr("说明.docx", b"PK\x03\x04")
     response = client.post("/sites/import/", {"files": [SimpleUploadedFile("全县.zip", buffer.getvalue())]})
+    # One dry-run job for the whole upload, its progress counted per workbook.
+    job = Job.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
+    assert job.kind == "import_dry_run" and (job.done, job.total) == (len(towns), len(towns))
+    response = client.get(response["Location"])  # the job is done: on to the batch
     batch = ImportBatch.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
-    assert batch.summary["progress"] == {"done": 0, "total": len(towns)}
-    while batch.state == "analysing":
-        batch = imports.analyse_next(actor=laishui, batch=batch)
+    assert batch.summary["progress"] == {"done": len(towns), "total": len(towns)}
     skipped = batch.summary["skipped"]
     assert len(skipped) == 2
     assert any("旧表.xls" in s and "旧版 Excel（.xls）" in s for s in skipped)
@@ -162,8 +165,7 @@ def test_confirm_not_offered_when_every_file_failed(demo_users, client):
     laishui = demo_users["laishui"]
     client.force_login(laishui)
     response = client.post("/sites/import/", {"files": [SimpleUploadedFile("a.xls", b"\xd0\xcf\x11\xe0" + b"0" * 50)]})
-    batch = ImportBatch.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
-    imports.analyse_next(actor=laishui, batch=batch)
+    response = client.get(response["Location"])  # the dry-run job is done: on to the batch
     page = client.get(response["Location"]).content.decode()
     assert 'data-testid="nothing-to-import"' in page and 'data-testid="commit"' not in page
 
