@@ -24,7 +24,7 @@ from .models import MediaAccount
 from .workbook import workbook_for
 
 PAGE = 50
-PROBLEMS_SHOWN = 100  # each problem list shows its first (oldest) accounts; the list page filters and exports
+PROBLEMS_SHOWN = 100  # each problem list shows its first accounts (filing order); the list page filters and exports
 EXPORT_HEAD = ["登记编号", "填报单位", "平台", "账号名称", "账号ID", "公开页面网址", "主办单位", "认证主体", "是否已认证",
                "运维单位", "开设日期", "审核状态", "账号状态", "状态说明", "最近发布日期"]
 
