@@ -20,6 +20,7 @@ DEMO = [
     ("laishui", None, "抖音", "涞水发布", "lsfb0312", "https://www.douyin.com/user/lsfb0312", ["laishui", "baoding", "hebei"]),
     ("laishui", "涞水县文化广电和旅游局", "抖音", "涞水文旅", "lswl0312", "https://www.douyin.com/user/lswl0312",
      ["laishui", "baoding", "hebei"]),
+    ("laishui_lsz", None, "微信公众号", "涞水镇发布", "lszfabu", "", ["laishui", "baoding", "hebei"]),
     ("laishui", "永阳镇人民政府", "微信公众号", "魅力永阳", "meiliyongyang", "", ["laishui"]),  # waits at Baoding
     ("laishui", "义安镇人民政府", "今日头条", "义安镇发布", "yianfabu", "https://www.toutiao.com/c/user/yianfabu/", []),
     ("baoding", None, "微信公众号", "保定发布", "baodingfabu", "", ["baoding", "hebei"]),

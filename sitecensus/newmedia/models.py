@@ -86,7 +86,10 @@ class MediaAccount(FSMModelMixin, models.Model):
         verbose_name_plural = "政务新媒体"
         indexes = [models.Index(fields=["pending_at", "status", "submitted_at", "id"], name="media_review_queue"),
                    models.Index(fields=["unit", "platform"], name="media_unit_platform"),
-                   models.Index(fields=["updated_at", "id"], name="media_sync")]
+                   models.Index(fields=["updated_at", "id"], name="media_sync"),
+                   # The problem lists: not updated for N days, closed but not cancelled.
+                   models.Index(fields=["life", "last_post_on"], name="media_not_updated"),
+                   models.Index(fields=["life", "life_on"], name="media_closed")]
 
     def __str__(self):
         return f"{self.platform}“{self.name}”" + (f"（{self.media_code}）" if self.media_code else "")

@@ -24,15 +24,9 @@ may_download_workbook = registry.may_download_workbook
 
 def account_filter(user) -> Q:
     """Which accounts a user may see: those of the units it may see (a site login none)."""
-    if not base.is_active(user) or base.is_site_login(user):
+    if base.is_site_login(user):
         return Q(pk__in=[])
-    if base.is_national(user):
-        return Q()
-    if base.is_operator(user):
-        return Q(unit__path__startswith=user.unit.path)
-    if base.is_reporter(user):
-        return Q(unit_id=user.unit_id)
-    return Q(pk__in=[])
+    return registry.unit_scope(user)
 
 
 def visible_accounts(user) -> QuerySet:

@@ -24,6 +24,7 @@ from .models import MediaAccount
 from .workbook import workbook_for
 
 PAGE = 50
+PROBLEMS_SHOWN = 100  # each problem list shows its first accounts (filing order); the list page filters and exports
 EXPORT_HEAD = ["登记编号", "填报单位", "平台", "账号名称", "账号ID", "公开页面网址", "主办单位", "认证主体", "是否已认证",
                "运维单位", "开设日期", "审核状态", "账号状态", "状态说明", "最近发布日期"]
 
@@ -206,8 +207,9 @@ def import_upload(request):
 def problems(request):
     policy.FILE.check(policy.may_see_problems(request.user), "只有组织单位可以查看问题账号")
     return render(request, "newmedia/problems.html", {
-        "closed": selectors.closed_not_cancelled(request.user)[:500],
-        "stale": selectors.not_updated(request.user)[:500], "days": rules.stale_days()})
+        "closed": selectors.closed_not_cancelled(request.user)[:PROBLEMS_SHOWN],
+        "stale": selectors.not_updated(request.user)[:PROBLEMS_SHOWN], "days": rules.stale_days(),
+        "shown": PROBLEMS_SHOWN})
 
 
 def statistics(request):

@@ -38,6 +38,14 @@ def website_filter(user) -> Q:
         return Q(pk__in=[])
     if base.is_site_login(user):
         return Q(site_code=user.username)
+    return unit_scope(user)
+
+
+def unit_scope(user) -> Q:
+    """The records (with a ``unit``) of the units a business account may see: the national office all,
+    an organizing unit its subtree, a reporting unit its own (websites, 政务新媒体 accounts)."""
+    if not base.is_active(user):
+        return Q(pk__in=[])
     if base.is_national(user):
         return Q()
     if base.is_operator(user):

@@ -59,6 +59,8 @@ MATRIX = {
     "return_spotcheck": ("spotcheck", "write", {"reason": "结果有误"}),
     "sign_spotcheck_bulk": ("spotcheck", "write", {"ids": [1]}),
     "list_waiting": ("registry", "read", None),
+    "list_media": ("registry", "read", None),  # 政务新媒体 (issue 22)
+    "get_media": ("registry", "read", None),
     "download_workbook": ("registry", "read", None),
     "get_job": ("jobs", "read", None),  # the caller's own jobs, whatever its grants  # any of registry / scoring / reports
 }

@@ -84,6 +84,20 @@ PAGES: dict[str, tuple[str, frozenset, str | None]] = {
     "registry:site_export": (GET, LOGGED_IN, None),
     "registry:site_new": (GET, BUSINESS, None),
     "registry:site_detail": (GET, UNIT_PEOPLE, "site"),
+    # 政务新媒体 (issue 22): the websites' rules for a unit's people; a site's code login has no accounts.
+    "newmedia:list": (GET, BUSINESS, None),
+    "newmedia:new": (GET, BUSINESS, None),  # one's own unit's form
+    "newmedia:detail": (GET, BUSINESS, "media"),
+    "newmedia:edit": (GET, {REPORTER}, "media"),  # the account's own unit only
+    "newmedia:submit": (POST, {ORGANIZER, REPORTER}, "media"),  # reaches the service: an approved account (409)
+    "newmedia:review": (POST, OPERATORS, "media"),  # 400: no action
+    "newmedia:life": (POST, BUSINESS, "media"),  # an empty form: 400 before the service
+    "newmedia:queue": (GET, OPERATORS, None),
+    "newmedia:import": (GET, BUSINESS, None),
+    "newmedia:workbook": (GET, {ORGANIZER, REPORTER}, "unit"),  # its own or the one directly above
+    "newmedia:problems": (GET, OPERATORS, None),
+    "newmedia:stats": (GET, OPERATORS, None),
+    "public:media_matrix": (GET, ALL, None),
     "registry:site_edit": (GET, UNIT_PEOPLE, "site"),  # shown; an approved site is changed, not edited
     "registry:site_submit": (POST, {REPORTER}, "site"),  # reaches the service, which refuses the state
     "registry:site_review": (POST, OPERATORS, "site"),  # reaches the service: nothing waits for review
@@ -141,6 +155,8 @@ PAGES: dict[str, tuple[str, frozenset, str | None]] = {
     "scanner:flag_handle": (POST, OPERATORS, "flag"),  # no note: 400 after the policy
     "spotcheck:batch_list": (GET, NATIONAL_ONLY, None),
     "spotcheck:batch": (GET, NATIONAL_ONLY, "batch"),
+    "spotcheck:media_draw": (POST, NATIONAL_ONLY, "batch"),  # 400: no size given
+    "spotcheck:media_account": (GET, NATIONAL_ONLY, "baccount"),
     "spotcheck:batch_action": (POST, NATIONAL_ONLY, "batch"),
     "spotcheck:assign": (POST, NATIONAL_ONLY, "batch"),  # 400: names no reviewer
     "spotcheck:site": (GET, NATIONAL_ONLY, "bsite"),
@@ -202,6 +218,8 @@ API: dict[str, tuple[frozenset, str | None]] = {
     "sitecensus_api_api_public_sites": (ALL, None),
     "sitecensus_api_api_stats": (BUSINESS, None),
     "list_sites": (BUSINESS, None),
+    "list_media": (BUSINESS, None),  # 政务新媒体 (issue 22)
+    "get_media": (BUSINESS, "media"),
     "create_site": (BUSINESS, None),  # a draft is filed (or refused as a duplicate)
     "get_site": (BUSINESS, "site"),
     "update_site": (BUSINESS, "site"),  # reached; the filing form refuses the sketchy body
@@ -351,6 +369,18 @@ def objects(kind: str, role: str) -> tuple[dict | None, dict | None]:
         if kind == "batch":
             return {"pk": own.pk}, {"pk": other.pk}
         return {"pk": own.sites.first().pk}, {"pk": other.sites.first().pk}
+    if kind == "media":  # 涞水镇's own account; out of scope: a tax-system account (issue 22)
+        from sitecensus.newmedia.models import MediaAccount
+
+        return ({"pk": MediaAccount.objects.get(unit__name="涞水镇人民政府", name="涞水镇发布").pk},
+                {"pk": MediaAccount.objects.get(name="涞水税务").pk})
+    if kind == "baccount":
+        from sitecensus.spotcheck import services as spot
+
+        own, other = _batch("guoban"), _batch("hebei")
+        spot.draw_accounts(actor=User.objects.get(username="guoban"), batch=own, ratio="100")
+        spot.draw_accounts(actor=User.objects.get(username="hebei"), batch=other, ratio="100")
+        return {"pk": own.accounts.first().pk}, {"pk": other.accounts.first().pk}
     if kind == "news":
         from sitecensus.public.models import NewsPost
 
@@ -481,7 +511,7 @@ def prepare(kind: str | None) -> None:
 
 
 # Roles that see every object of a kind: for them "out of scope" does not exist.
-WHOLE = {"site": {NATIONAL}, "unit": {NATIONAL, SYSTEM, SECURITY}, "card": {NATIONAL},
+WHOLE = {"site": {NATIONAL}, "media": {NATIONAL}, "unit": {NATIONAL, SYSTEM, SECURITY}, "card": {NATIONAL},
          "account": {SECURITY}, "version": {NATIONAL}, "inspection_report": {NATIONAL}, "public_report": {NATIONAL},
          "flag": {NATIONAL}, "annual_report": {NATIONAL}}
 

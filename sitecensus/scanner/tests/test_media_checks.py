@@ -67,3 +67,22 @@ def test_readings_are_recorded_with_evidence_and_unreadable_goes_to_a_person(dem
     assert wall.last_post_on is None and "登录" in wall.check_result["reason"]
     assert "没有可公开读取的网页" in wechat.check_result["reason"] and wechat.check_result["label"] == "无法判定"
     assert list(selectors.not_updated(u["laishui"], today=AS_OF)) == [stale]
+
+
+def test_the_command_records_a_reading_per_account(demo_users):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    clerk = demo_users["laishui_lsz"]
+    account = services.file_account(actor=clerk, unit=clerk.unit, values=sample_values(unit_name=clerk.unit.name))
+    for who in ("laishui", "baoding", "hebei"):
+        account = services.approve(actor=demo_users[who], account=account)
+    out = StringIO()
+    call_command("check_media", account.media_code, stdout=out)  # no public URL: nothing is fetched
+    assert "1 个账号，读取 0 个，无法判定 1 个" in out.getvalue()
+    account.refresh_from_db()
+    assert account.check_result["reason"] == "未登记公开页面网址，请人工检查" and account.last_checked_at
+    with pytest.raises(CommandError, match="请给出登记编号"):
+        call_command("check_media")

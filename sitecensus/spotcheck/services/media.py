@@ -6,7 +6,7 @@ accounts named)."""
 from __future__ import annotations
 
 import random
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Count, Q
@@ -20,7 +20,7 @@ from sitecensus.scoring.rubric import parse_rubric
 
 from .. import policy
 from ..models import Batch, BatchAccount, MediaDraw
-from .sampling import LEVELS
+from .sampling import LEVELS, sample_size
 
 LIVE = ("open", "changed")
 
@@ -33,26 +33,6 @@ def media_population(batch: Batch):
     return accounts
 
 
-def _size(ratio, per_stratum) -> tuple[Decimal | None, int | None]:
-    if (ratio in (None, "")) == (per_stratum in (None, "")):
-        raise InvalidInput("请填写政务新媒体的抽样比例或每层抽取数（二选一）", field="media_ratio")
-    if ratio not in (None, ""):
-        try:
-            ratio = Decimal(str(ratio))
-        except InvalidOperation:
-            raise InvalidInput(f"抽样比例“{ratio}”不是数字", field="media_ratio") from None
-        if not 0 < ratio <= 100:
-            raise InvalidInput("抽样比例应大于 0、不超过 100（%）", field="media_ratio")
-        return ratio, None
-    try:
-        per_stratum = int(per_stratum)
-    except (TypeError, ValueError):
-        raise InvalidInput(f"每层抽取数“{per_stratum}”不是整数", field="media_per_stratum") from None
-    if per_stratum < 1:
-        raise InvalidInput("每层抽取数至少为 1", field="media_per_stratum")
-    return None, per_stratum
-
-
 @transaction.atomic
 def draw_accounts(*, actor, batch: Batch, ratio=None, per_stratum=None, request=None) -> MediaDraw:
     """Draw accounts into a batch not yet started: per stratum (platform | level) a share or a number,
@@ -61,7 +41,7 @@ def draw_accounts(*, actor, batch: Batch, ratio=None, per_stratum=None, request=
     batch = Batch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != Batch.Status.DRAFT:
         raise InvalidState("抽查已启动，不能重新抽取政务新媒体")
-    ratio, per_stratum = _size(ratio, per_stratum)
+    ratio, per_stratum = sample_size(ratio, per_stratum, what="政务新媒体的", prefix="media_")
     groups: dict[str, list[int]] = {}
     for pk, platform, level in media_population(batch).values_list("id", "platform", "unit__level").iterator(
             chunk_size=5000):

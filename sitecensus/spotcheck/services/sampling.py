@@ -69,23 +69,7 @@ def create_batch(*, actor, name: str, strata_by: list[str], window_start: date, 
     unknown = set(strata_by) - set(STRATA)
     if unknown:
         raise InvalidInput(f"未知的分层依据：{'、'.join(sorted(unknown))}", field="strata_by")
-    if (ratio in (None, "")) == (per_stratum in (None, "")):
-        raise InvalidInput("请填写抽样比例或每层抽取数（二选一）", field="ratio")
-    if ratio not in (None, ""):
-        try:
-            ratio = Decimal(str(ratio))
-        except InvalidOperation:
-            raise InvalidInput(f"抽样比例“{ratio}”不是数字", field="ratio") from None
-        if not (0 < ratio <= 100):
-            raise InvalidInput("抽样比例应大于 0、不超过 100（%）", field="ratio")
-    else:
-        ratio = None
-        try:
-            per_stratum = int(per_stratum)
-        except (TypeError, ValueError):
-            raise InvalidInput(f"每层抽取数“{per_stratum}”不是整数", field="per_stratum") from None
-        if per_stratum < 1:
-            raise InvalidInput("每层抽取数至少为 1", field="per_stratum")
+    ratio, per_stratum = sample_size(ratio, per_stratum)
     if window_end < window_start:
         raise InvalidInput("监测结束日期不能早于开始日期", field="window_end")
     round_ = round_for(campaign_round)
@@ -100,6 +84,28 @@ def create_batch(*, actor, name: str, strata_by: list[str], window_start: date, 
     record("spotcheck_created", actor=actor, request=request, obj=batch, seed=batch.seed,
            round=round_.name if round_ else "", late=late)
     return batch
+
+
+def sample_size(ratio, per_stratum, *, what: str = "", prefix: str = "") -> tuple[Decimal | None, int | None]:
+    """A draw's size: a share in percent or a number per stratum (one of the two), checked.
+    ``what``/``prefix``: the kind drawn and its form fields' prefix (政务新媒体: "media_")."""
+    if (ratio in (None, "")) == (per_stratum in (None, "")):
+        raise InvalidInput(f"请填写{what}抽样比例或每层抽取数（二选一）", field=f"{prefix}ratio")
+    if ratio not in (None, ""):
+        try:
+            ratio = Decimal(str(ratio))
+        except InvalidOperation:
+            raise InvalidInput(f"抽样比例“{ratio}”不是数字", field=f"{prefix}ratio") from None
+        if not (0 < ratio <= 100):
+            raise InvalidInput("抽样比例应大于 0、不超过 100（%）", field=f"{prefix}ratio")
+        return ratio, None
+    try:
+        per_stratum = int(per_stratum)
+    except (TypeError, ValueError):
+        raise InvalidInput(f"每层抽取数“{per_stratum}”不是整数", field=f"{prefix}per_stratum") from None
+    if per_stratum < 1:
+        raise InvalidInput("每层抽取数至少为 1", field=f"{prefix}per_stratum")
+    return None, per_stratum
 
 
 def _key(row: dict, strata_by: list[str]) -> str:
