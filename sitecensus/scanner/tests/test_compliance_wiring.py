@@ -101,6 +101,12 @@ def test_offered_on_the_self_check_and_the_inspection_card(scanned, demo_users, 
     finding.refresh_from_db()
     assert finding.status == Suggestion.Status.ACCEPTED and finding.scorecard_id == self_card.pk
     assert list(ScoreEntry.objects.filter(scorecard=self_card).values_list("indicator", "data")) == entries_before
+    other = Suggestion.objects.get(website=bad, kind=Suggestion.Kind.COMPLIANCE, indicator="domain_parent")
+    client.post(f"/scans/suggestion/{other.pk}/", {"accept": "0", "card": self_card.pk,
+                                                  f"reason-{other.pk}": "已报备，域名调整中"})
+    other.refresh_from_db()
+    assert (other.status, other.reason) == (Suggestion.Status.REJECTED, "已报备，域名调整中")
+    assert list(ScoreEntry.objects.filter(scorecard=self_card).values_list("indicator", "data")) == entries_before
 
     scoring_services.submit_card(actor=demo_users["laishui_jyj"], card=self_card, raw_entries={})
     inspection = scoring_services.open_inspection(actor=demo_users["laishui"], website=bad)

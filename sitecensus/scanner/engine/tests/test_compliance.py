@@ -101,3 +101,20 @@ def test_two_english_domains_is_not_one_main_domain():
     got = {i.code: i for i in judge_domain({"domains": ["www.bd.gov.cn", "http://bd.hebei.gov.cn/"]},
                                            "http://www.baoding.gov.cn/", None)}
     assert got["main_domain"].status == "fail" and "bd.hebei.gov.cn" in got["main_domain"].evidence[0].snippet
+
+
+def test_a_host_the_host_maps_name_is_never_asked_of_real_dns():
+    """A lab or test web's host (in the IPv4 map, absent from or empty in the IPv6 map) has no AAAA record:
+    answered from the maps, never by the system's resolver (the hermetic guard would fail this test)."""
+    from sitecensus.scanner.engine.compliance import NoAAAA, v6_resolver_class
+
+    async def go():
+        r = v6_resolver_class()({"www.b.gov.cn": "", "www.c.gov.cn": "::1"}, {"www.a.gov.cn": "127.0.0.1"}, True)
+        try:
+            for host in ("www.a.gov.cn", "www.b.gov.cn"):
+                with pytest.raises(NoAAAA):
+                    await r.resolve(host)
+            return [x["host"] for x in await r.resolve("www.c.gov.cn")]
+        finally:
+            await r.close()
+    assert asyncio.run(go()) == ["::1"]
