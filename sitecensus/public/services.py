@@ -134,11 +134,15 @@ def lookup(receipt: str) -> PublicReport:
     return found
 
 
+def _check_scope(actor, report: PublicReport) -> None:
+    if not orgs_policy.visible_units(actor).filter(pk=report.unit_id).exists():
+        raise NotFound("网民找错记录不存在或不在您的权限范围内")
+
+
 def _handled_report(actor, report: PublicReport) -> PublicReport:
     """The report locked, in the actor's scope, and the actor its responsible unit."""
     report = PublicReport.objects.select_for_update().get(pk=report.pk)
-    if not orgs_policy.visible_units(actor).filter(pk=report.unit_id).exists():
-        raise NotFound("网民找错记录不存在或不在您的权限范围内")
+    _check_scope(actor, report)
     policy.ANSWER.check(policy.may_answer(actor, report))
     return report
 
@@ -165,8 +169,7 @@ def forward_report(*, actor, report: PublicReport, request=None) -> PublicReport
     """转办: a higher office hands the message to the site's unit; the answer deadline
     (PUBLIC_REPORT_DAYS working days) runs from today."""
     report = PublicReport.objects.select_for_update().select_related("unit").get(pk=report.pk)
-    if not orgs_policy.visible_units(actor).filter(pk=report.unit_id).exists():
-        raise NotFound("网民找错记录不存在或不在您的权限范围内")
+    _check_scope(actor, report)
     policy.FORWARD.check(policy.may_forward(actor, report))
     deadline = add_working_days(timezone.localdate(), report_days())
     lifecycle.fire(report, "forward", actor=actor, request=request, deadline=deadline,
@@ -203,8 +206,7 @@ def review_public(*, actor, report: PublicReport, text: str, request=None) -> Pu
     """曝光: a higher office reviews what the public reads of an answered or refused message (the
     unit's answer, edited where needed); shown on the public pages from now on."""
     report = PublicReport.objects.select_for_update().select_related("unit").get(pk=report.pk)
-    if not orgs_policy.visible_units(actor).filter(pk=report.unit_id).exists():
-        raise NotFound("网民找错记录不存在或不在您的权限范围内")
+    _check_scope(actor, report)
     policy.REVIEW_PUBLIC.check(policy.may_review_public(actor, report))
     if report.status not in PublicReport.CLOSED:
         raise InvalidState("只有已办结或不予受理的找错可以审核公开")

@@ -167,12 +167,18 @@ PAGES: dict[str, tuple[str, frozenset, str | None]] = {
     "spotcheck:notice_detail_pdf": (GET, NATIONAL_ONLY, "notice"),
     "spotcheck:notice_excel": (GET, NOBODY, "batch"),
     "spotcheck:notice_pdf": (GET, NOBODY, "batch"),
+    # supervision rounds (issue 24): a county organizer organizes no spot check; only a province reports up
+    "spotcheck:schedules": (GET, NATIONAL_ONLY, None),
+    "spotcheck:reports_up": (GET, NATIONAL_ONLY, None),
+    "spotcheck:report_up": (POST, NOBODY, "batch"),  # 国办's own batch is never reported up
+    "spotcheck:accountability": (POST, NATIONAL_ONLY, "bsite"),  # 400: names no measure
     "stats:index": (GET, BUSINESS, None),
     "stats:export": (GET, BUSINESS, "stats_table"),
     "public:home": (GET, ALL, None),
     "public:directory": (GET, ALL, None),
     "public:report_new": (GET, ALL, "public_site"),  # every coded site is public
     "public:lookup": (GET, ALL, None),
+    "public:exposed": (GET, ALL, None),
     "public:news_list": (GET, ALL, None),
     "public:news_detail": (GET, ALL, "news"),
     "public:notices": (GET, ALL, None),

@@ -116,8 +116,17 @@ def test_a_province_plan_is_a_round_of_its_own_in_its_region(demo_users):
     with pytest.raises(InvalidState, match="本单位"):
         services.open_round(actor=demo_users["guoban"], schedule=plan)
     assert Schedule.objects.count() == 1
-    made = services.open_due_rounds(TODAY + timedelta(days=40))  # the scheduler's daily run: the next month
+    made = services.open_due_rounds(TODAY + timedelta(days=40))  # the daily run: the next month's round
     assert [b.schedule for b in made] == [plan] and services.open_due_rounds(TODAY + timedelta(days=40)) == []
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("open_rounds", date=(TODAY + timedelta(days=80)).isoformat(), stdout=out)
+    assert "已生成：河北省人民政府办公厅" in out.getvalue()
+    call_command("open_rounds", date=(TODAY + timedelta(days=80)).isoformat(), stdout=out)
+    assert "本期轮次均已生成" in out.getvalue()
 
 
 # ---------------------------------------------------------------- report up and re-verification
