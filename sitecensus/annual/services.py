@@ -211,18 +211,16 @@ def report_url(report: SiteReport) -> str:
     return getattr(settings, "ANNUAL_PUBLIC_BASE_URL", "").rstrip("/") + path
 
 
-def check_links(*, actor, reports, progress=None, request=None) -> dict:
+def check_links(*, actor, reports, progress=None, total: int | None = None, request=None) -> dict:
     """Read each published report's site homepage: does it link the report? Linked, absent or
-    无法判定 (with the reason), each with its evidence; 200 sites per scanner pass."""
-    reports = list(reports)
-    for report in reports:
-        policy.check_check_link(actor, report)
-        if report.status != SiteReport.Status.PUBLISHED:
-            raise InvalidState(f"“{report}”尚未发布，不能检查首页链接")
+    无法判定 (with the reason), each with its evidence; 200 sites per scanner pass, so any number
+    of reports is read in bounded memory."""
     tally = {"linked": 0, "absent": 0, "undetermined": 0}
     config = engine_config(retries=0)
-    for start in range(0, len(reports), 200):
-        part = reports[start:start + 200]
+    done, part = 0, []
+
+    def flush():
+        nonlocal done
         found = check_report_links_sync([(r.pk, r.website.homepage_url, report_url(r)) for r in part], config)
         now = timezone.now()
         for report in part:
@@ -231,10 +229,34 @@ def check_links(*, actor, reports, progress=None, request=None) -> dict:
             SiteReport.objects.filter(pk=report.pk).update(
                 link_verdict=verdict.verdict, link_reason=verdict.reason[:300], link_evidence=verdict.evidence[:10],
                 link_checked_at=now)
+        done += len(part)
+        part.clear()
         if progress is not None:
-            progress(start + len(part), len(reports))
-    record("annual_link_checked", actor=actor, request=request, reports=len(reports), **tally)
+            progress(done, total if total is not None else done)
+
+    for report in reports:
+        policy.check_check_link(actor, report)
+        if report.status != SiteReport.Status.PUBLISHED:
+            raise InvalidState(f"“{report}”尚未发布，不能检查首页链接")
+        part.append(report)
+        if len(part) == 200:
+            flush()
+    if part:
+        flush()
+    record("annual_link_checked", actor=actor, request=request, reports=done, **tally)
     return tally
+
+
+def check_links_in_scope(*, actor, year, progress=None, request=None) -> dict:
+    """Every published report of the year whose approving unit is in the actor's subtree (the
+    national office: all)."""
+    policy.GENERATE.check(policy.may_generate(actor))
+    reports = SiteReport.objects.filter(year=_check_year(year), status=SiteReport.Status.PUBLISHED).select_related(
+        "website", "approver")
+    if not policy.generates_nationwide(actor):
+        reports = reports.filter(approver__path__startswith=actor.unit.path)
+    return check_links(actor=actor, reports=reports.order_by("id").iterator(chunk_size=200), progress=progress,
+                       total=reports.count(), request=request)
 
 
 # ---------------------------------------------------------------- deadline and reminders
