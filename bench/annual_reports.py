@@ -82,10 +82,23 @@ def main():
     parser.add_argument("--scanned", type=int, default=20000)
     parser.add_argument("--zhaocuo", type=int, default=20, help="one 找错 report per N sites")
     parser.add_argument("--trace-allocations", action="store_true")
+    parser.add_argument("--every-site", action="store_true",
+                        help="first give every site of the data set a code and open status (the bench database only), "
+                             "so the job covers all ~88,000 (by default: the coded running ones)")
     args = parser.parse_args()
     settings.JOBS_MODE = "inline"  # the job runs here, measured (the worker runs the same function)
     _setup.migrate()
     ensure_national_sites()
+    if args.every_site:
+        from django.db.models import F, Value
+        from django.db.models.functions import Concat, LPad, Cast
+        from django.db.models import CharField
+
+        from sitecensus.registry.models import Website
+
+        Website.objects.filter(site_code__isnull=True).update(
+            site_code=Concat(Value("z"), LPad(Cast(F("id"), CharField()), 9, Value("0"))))
+        Website.objects.exclude(life="open").update(life="open")
     ensure_history(args.year, args.scanned, args.zhaocuo)
     root = Unit.objects.get(depth=1)
     actor, _ = User.objects.get_or_create(username="bench_annual", defaults={"unit": root,

@@ -7,7 +7,6 @@ from sitecensus.jobs.services import progress
 from sitecensus.orgs.models import Unit
 
 from . import services
-from .models import SiteReport
 
 
 @job("annual_generate")
@@ -20,7 +19,7 @@ def annual_generate(job, *, year: int, root_id: int | None = None) -> dict:
 
 
 @job("annual_link_check")
-def annual_link_check(job, *, year: int, report_ids: list[int]) -> dict:
-    reports = SiteReport.objects.filter(pk__in=report_ids, year=year).select_related("website", "approver")
-    return services.check_links(actor=job.requested_by, reports=reports, progress=lambda done, total: progress(
+def annual_link_check(job, *, year: int) -> dict:
+    """Every published report in the requester's scope: is it linked from its site's homepage?"""
+    return services.check_links_in_scope(actor=job.requested_by, year=year, progress=lambda done, total: progress(
         job, done, total, f"已检查 {done} / {total} 个网站首页"))

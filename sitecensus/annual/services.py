@@ -56,14 +56,14 @@ def sites_in_scope(root: Unit | None):
     return qs.filter(unit__path__startswith=root.path) if root is not None else qs
 
 
-def _write_chunk(rows: list[dict], year: int) -> tuple[int, int, int]:
-    """One chunk of sites: (created, refreshed, kept as the unit left them)."""
+def _write_chunk(rows: list[dict], year: int) -> tuple[int, int, int, int]:
+    """One chunk of sites: (created, refreshed, unchanged, kept as the unit sent them on)."""
     proposals = prefill.proposals(rows, year)
     paths = {p for r in rows for p in (prefill.approver_path(r["unit__path"]), prefill.region_path(r["unit__path"]))}
     unit_ids = prefill.unit_ids_by_path(paths)
     existing = {r.website_id: r for r in SiteReport.objects.filter(year=year, website_id__in=[r["id"] for r in rows])
                 .only("id", "website_id", "status", "values", "prefilled")}
-    new, refreshed, kept = [], [], 0
+    new, refreshed, unchanged, kept = [], [], 0, 0
     now = timezone.now()
     for row in rows:
         proposed = proposals.get(row["id"], {})
@@ -79,14 +79,17 @@ def _write_chunk(rows: list[dict], year: int) -> tuple[int, int, int]:
             for code, value in proposed.items():
                 if values.get(code) in (None, "", report.prefilled.get(code)):
                     values[code] = value
+            if values == report.values and proposed == report.prefilled:
+                unchanged += 1  # nothing new: no write
+                continue
             report.values, report.prefilled, report.generated_at = values, proposed, now
             refreshed.append(report)
         else:
             kept += 1
     with transaction.atomic():
         SiteReport.objects.bulk_create(new, batch_size=CHUNK)
-        SiteReport.objects.bulk_update(refreshed, ["values", "prefilled", "generated_at"], batch_size=CHUNK)
-    return len(new), len(refreshed), kept
+        SiteReport.objects.bulk_update(refreshed, ["values", "prefilled", "generated_at"], batch_size=200)
+    return len(new), len(refreshed), unchanged, kept
 
 
 def generate(*, actor, year, root: Unit | None = None, progress=None, chunk: int = CHUNK, request=None) -> dict:
@@ -101,7 +104,7 @@ def generate(*, actor, year, root: Unit | None = None, progress=None, chunk: int
     scope = sites_in_scope(root)
     total = scope.count()
     done = last = 0
-    counts = [0, 0, 0]
+    counts = [0, 0, 0, 0]
     while True:
         rows = list(scope.filter(id__gt=last).order_by("id").values(*prefill.SITE_FIELDS)[:chunk])
         if not rows:
@@ -110,7 +113,8 @@ def generate(*, actor, year, root: Unit | None = None, progress=None, chunk: int
         last, done = rows[-1]["id"], done + len(rows)
         if progress is not None:
             progress(done, total)
-    result = {"year": year, "sites": done, "created": counts[0], "refreshed": counts[1], "kept": counts[2]}
+    result = {"year": year, "sites": done, "created": counts[0], "refreshed": counts[1], "unchanged": counts[2],
+              "kept": counts[3]}
     record("annual_reports_generated", actor=actor, request=request, obj=root, **result)
     return result
 
@@ -122,10 +126,10 @@ def generate_one(*, actor, website: Website, year, request=None) -> SiteReport:
     if not website.site_code or website.life in CLOSED_LIVES:
         raise InvalidState(f"网站“{website.name}”尚无网站标识码或已关停、整合，不编制年度报表")
     row = sites_in_scope(None).filter(pk=website.pk).values(*prefill.SITE_FIELDS)
-    created, refreshed, kept = _write_chunk(list(row), year)
+    created, refreshed, unchanged, kept = _write_chunk(list(row), year)
     report = SiteReport.objects.get(website=website, year=year)
     record("annual_reports_generated", actor=actor, request=request, obj=report, year=year, sites=1,
-           created=created, refreshed=refreshed, kept=kept)
+           created=created, refreshed=refreshed, unchanged=unchanged, kept=kept)
     return report
 
 
@@ -211,18 +215,16 @@ def report_url(report: SiteReport) -> str:
     return getattr(settings, "ANNUAL_PUBLIC_BASE_URL", "").rstrip("/") + path
 
 
-def check_links(*, actor, reports, progress=None, request=None) -> dict:
+def check_links(*, actor, reports, progress=None, total: int | None = None, request=None) -> dict:
     """Read each published report's site homepage: does it link the report? Linked, absent or
-    无法判定 (with the reason), each with its evidence; 200 sites per scanner pass."""
-    reports = list(reports)
-    for report in reports:
-        policy.check_check_link(actor, report)
-        if report.status != SiteReport.Status.PUBLISHED:
-            raise InvalidState(f"“{report}”尚未发布，不能检查首页链接")
+    无法判定 (with the reason), each with its evidence; 200 sites per scanner pass, so any number
+    of reports is read in bounded memory."""
     tally = {"linked": 0, "absent": 0, "undetermined": 0}
     config = engine_config(retries=0)
-    for start in range(0, len(reports), 200):
-        part = reports[start:start + 200]
+    done, part = 0, []
+
+    def flush():
+        nonlocal done
         found = check_report_links_sync([(r.pk, r.website.homepage_url, report_url(r)) for r in part], config)
         now = timezone.now()
         for report in part:
@@ -231,10 +233,34 @@ def check_links(*, actor, reports, progress=None, request=None) -> dict:
             SiteReport.objects.filter(pk=report.pk).update(
                 link_verdict=verdict.verdict, link_reason=verdict.reason[:300], link_evidence=verdict.evidence[:10],
                 link_checked_at=now)
+        done += len(part)
+        part.clear()
         if progress is not None:
-            progress(start + len(part), len(reports))
-    record("annual_link_checked", actor=actor, request=request, reports=len(reports), **tally)
+            progress(done, total if total is not None else done)
+
+    for report in reports:
+        policy.check_check_link(actor, report)
+        if report.status != SiteReport.Status.PUBLISHED:
+            raise InvalidState(f"“{report}”尚未发布，不能检查首页链接")
+        part.append(report)
+        if len(part) == 200:
+            flush()
+    if part:
+        flush()
+    record("annual_link_checked", actor=actor, request=request, reports=done, **tally)
     return tally
+
+
+def check_links_in_scope(*, actor, year, progress=None, request=None) -> dict:
+    """Every published report of the year whose approving unit is in the actor's subtree (the
+    national office: all)."""
+    policy.GENERATE.check(policy.may_generate(actor))
+    reports = SiteReport.objects.filter(year=_check_year(year), status=SiteReport.Status.PUBLISHED).select_related(
+        "website", "approver")
+    if not policy.generates_nationwide(actor):
+        reports = reports.filter(approver__path__startswith=actor.unit.path)
+    return check_links(actor=actor, reports=reports.order_by("id").iterator(chunk_size=200), progress=progress,
+                       total=reports.count(), request=request)
 
 
 # ---------------------------------------------------------------- deadline and reminders

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("generate/", views.generate, name="generate"),
     path("remind/", views.remind, name="remind"),
+    path("check-links/", views.check_links, name="check_links"),
     path("deadline/", views.deadline, name="deadline"),
     path("export/", views.export, name="export"),
     path("sites/<int:website_pk>/generate/", views.generate_site, name="generate_site"),

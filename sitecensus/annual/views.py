@@ -60,6 +60,15 @@ def generate(request):
 
 
 @require_POST
+def check_links(request):
+    policy.GENERATE.check(policy.may_generate(request.user))
+    year = _year(request)
+    job = enqueue("annual_link_check", actor=request.user, label=f"检查{year}年度年度报表的首页链接",
+                  params={"year": year}, next_url=f"/annual/?year={year}&status=published")
+    return redirect("jobs:job", pk=job.pk)
+
+
+@require_POST
 def generate_site(request, website_pk):
     site = Website.objects.select_related("unit").filter(pk=website_pk).first()
     if site is None:

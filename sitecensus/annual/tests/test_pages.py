@@ -48,3 +48,23 @@ def test_the_deadline_shows_on_the_home_calendar(client, demo_users):
         client.force_login(demo_users["laishui_lsz"])
         page = client.get("/").content.decode()
     assert "发布年度报表" in page
+
+
+def test_links_of_every_published_report_in_scope_checked_as_a_job(client, demo_users, settings):
+    """The job reads each published report's homepage and records the verdict with its evidence."""
+    from sitecensus.jobs.models import Job
+    from sitecensus.registry.models import Website
+    from sitecensus.scanner.engine.testing.pages import PageServer
+
+    settings.SCANNER_ALLOW_PRIVATE, settings.SCANNER_TIMEOUT = True, 3
+    report = published_site_report(demo_users)
+    with PageServer({"/": "<html><body><a href='/zwgk/'>政务公开</a><a href='/a/'>A</a><a href='/b/'>B</a>"
+                          "</body></html>"}) as server:
+        Website.objects.filter(pk=report.website_id).update(homepage_url=f"http://lsz.laishui.gov.cn:{server.port}/")
+        settings.SCANNER_HOST_MAP = {"lsz.laishui.gov.cn": "127.0.0.1"}
+        client.force_login(demo_users["baoding"])  # above the approving 涞水县
+        response = client.post("/annual/check-links/", {"year": YEAR})
+    job = Job.objects.get(pk=int(response["Location"].rstrip("/").rsplit("/", 1)[1]))
+    assert job.status == "done" and job.result == {"linked": 0, "absent": 1, "undetermined": 0}
+    report.refresh_from_db()
+    assert report.link_verdict == "absent" and report.link_evidence[0]["url"].endswith(f":{server.port}/")

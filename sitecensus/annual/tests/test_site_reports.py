@@ -125,7 +125,8 @@ def test_generate_in_chunks_with_a_query_count_that_does_not_grow(demo_users):
     def queries(year, chunk):
         with CaptureQueriesContext(connection) as captured:
             result = services.generate(actor=guoban, year=year, chunk=chunk)
-        assert result == {"year": year, "sites": running, "created": running, "refreshed": 0, "kept": 0}
+        assert result == {"year": year, "sites": running, "created": running, "refreshed": 0, "unchanged": 0,
+                          "kept": 0}
         return len(captured)
 
     whole, halves = queries(YEAR - 1, running), queries(YEAR - 2, -(-running // 2))
@@ -134,7 +135,13 @@ def test_generate_in_chunks_with_a_query_count_that_does_not_grow(demo_users):
     assert queries(YEAR - 3, 2) == whole + (-(-running // 2) - 1) * per_chunk
     assert SiteReport.objects.filter(year=YEAR - 3).count() == running
     again = services.generate(actor=guoban, year=YEAR - 3, chunk=2)
-    assert again["created"] == 0 and again["refreshed"] == running
+    assert (again["created"], again["refreshed"], again["unchanged"]) == (0, 0, running)  # nothing new: no write
+    site = Website.objects.get(name=PORTAL)
+    _zhaocuo(site)
+    PublicReport.objects.filter(website=site).update(created_at=timezone.now().replace(year=YEAR - 3))
+    again = services.generate(actor=guoban, year=YEAR - 3, chunk=2)
+    assert (again["refreshed"], again["unchanged"]) == (1, running - 1)
+    assert SiteReport.objects.get(year=YEAR - 3, website=site).values["zc_received"] == 1
 
 
 def test_an_organizer_generates_only_below_it(demo_users):

@@ -199,6 +199,7 @@ PAGES: dict[str, tuple[str, frozenset, str | None]] = {
     "annual:export": (GET, UNIT_PEOPLE, None),
     "annual:generate": (POST, OPERATORS, None),
     "annual:remind": (POST, OPERATORS, None),
+    "annual:check_links": (POST, OPERATORS, None),
     "annual:deadline": (POST, NATIONAL_ONLY, None),
     "annual:generate_site": (POST, UNIT_PEOPLE, "site"),
     "annual:report": (GET, UNIT_PEOPLE, "annual_report"),
