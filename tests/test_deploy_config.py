@@ -74,3 +74,19 @@ def test_the_example_environment_trusts_the_shipped_nginx_only():
     assert any(ipaddress.ip_address("127.0.0.1") in n for n in networks)
     assert not any(ipaddress.ip_address("10.0.0.1") in n or ipaddress.ip_address("127.0.0.2") in n
                    for n in networks)
+
+
+def test_nginx_names_every_app_node_and_passes_requests_on_when_a_node_fails(tmp_path):
+    """The two-node layout: one `server` line per app node; a request no node received goes to the next
+    node, an idempotent one also after its node failed; a received POST is not sent again (no
+    non_idempotent)."""
+    import subprocess
+
+    out = tmp_path / "nginx.conf"
+    subprocess.run([str(DEPLOY / "render-nginx"), str(out), "localhost", "8443", "8080", "/c", "/k", "/static",
+                    "10.0.0.11:8000,10.0.0.12:8000", str(tmp_path / "run")], check=True)
+    text = out.read_text()
+    upstream = re.search(r"upstream sitecensus \{([^}]*)\}", text).group(1)
+    assert re.findall(r"server (\S+) max_fails=1 fail_timeout=10s;", upstream) == ["10.0.0.11:8000", "10.0.0.12:8000"]
+    assert re.search(r"^\s*proxy_next_upstream error timeout http_502 http_503 http_504;", text, re.M)
+    assert "non_idempotent" not in text.split("proxy_next_upstream", 1)[1].split(";", 1)[0]

@@ -48,3 +48,15 @@ def redis_up(host: str = "127.0.0.1", port: int = 6379) -> bool:
             return True
     except OSError:
         return False
+
+
+def wait_until(predicate, seconds: float, every: float = 0.2) -> bool:
+    """Wait on a condition (not on the clock): True as soon as predicate() holds, False after `seconds`."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(every)
+    return False

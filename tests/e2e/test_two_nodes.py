@@ -15,7 +15,7 @@ import pytest
 from django.db import connection
 
 from deploy.localstack import LocalStack, nginx_binary
-from sitecensus.core.testing import redis_up
+from sitecensus.core.testing import redis_up, wait_until
 from sitecensus.portal.demo import DEMO_PASSWORD
 from sitecensus.scanner.engine.testing.synthetic import SyntheticWeb, serve_in_thread
 
@@ -79,15 +79,6 @@ class Load:
         self.stop.set()
         for t in self.threads:
             t.join(60)
-
-
-def wait_until(predicate, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def test_an_app_node_and_a_worker_killed_under_load_fail_no_request_and_lose_no_job(live_demo):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import NamedTuple
 
 # Full-width digits, letters and date punctuation to ASCII (one char to one char: offsets keep).
@@ -144,9 +145,16 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 
 def find_full_dates(text: str, as_of: date | None = None, *, skip_clock: bool = True) -> list[FoundDate]:
     """Full dates in (already normalised) text."""
-    out: list[FoundDate] = []
     if not _YEAR.search(text):
-        return out  # cheap pre-check: most text nodes hold no year at all
+        return []  # cheap pre-check: most text nodes hold no year at all
+    if len(text) > 200:
+        return list(_full_dates(text, as_of, skip_clock))
+    # Entries' short texts recur (a site's template repeats the same dated blocks on every page).
+    return list(_full_dates_short(text, as_of, skip_clock))
+
+
+def _full_dates(text: str, as_of: date | None, skip_clock: bool) -> tuple[FoundDate, ...]:
+    out: list[FoundDate] = []
     for rx in ((_NUM, _CN) if "年" in text else (_NUM,)):
         for m in rx.finditer(text):
             g = m.groups()
@@ -159,7 +167,10 @@ def find_full_dates(text: str, as_of: date | None = None, *, skip_clock: bool = 
             out.append(FoundDate(v, m.start(), m.end(), "full"))
     if len(out) > 1:
         out.sort(key=_start)
-    return out
+    return tuple(out)
+
+
+_full_dates_short = lru_cache(maxsize=8192)(_full_dates)
 
 
 def _start(f: FoundDate) -> int:

@@ -530,7 +530,7 @@ class Fetcher:
         if c is not None:
             c[0] += 1
         jar = SITE_JAR.get()
-        if jar is not None:
+        if jar is not None and len(jar):  # most sites set no cookie: no per-request jar walk
             sent = jar.filter_cookies(u)
             if sent:
                 headers = {**(headers or {}), "Cookie": "; ".join(f"{k}={m.value}" for k, m in sent.items())}
