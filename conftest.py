@@ -31,6 +31,8 @@ def pytest_configure(config):
     # worker itself switch to "thread" or to real Celery workers).
     settings.JOBS_MODE = "inline"
     settings.PUBLIC_CACHE_SECONDS = 0
+    # Discovery's host-name guesses: the scanner's host map only, never the system's resolver (hermetic).
+    settings.DISCOVERY_SYSTEM_DNS = False
 
 
 _original_flush = BaseDatabaseOperations.execute_sql_flush

@@ -137,6 +137,10 @@ PAGES: dict[str, tuple[str, frozenset, str | None]] = {
     "scanner:run_status": (GET, LOGGED_IN, "scan_run"),
     "scanner:decide": (POST, {ORGANIZER}, "suggestion"),  # the inspecting unit (its card's scorer)
     "spotcheck:batch_list": (GET, NATIONAL_ONLY, None),
+    "discovery:queue": (GET, OPERATORS, None),  # each its region's candidates
+    "discovery:upload": (GET, OPERATORS, None),
+    "discovery:run": (POST, NATIONAL_ONLY, None),  # the national run (a job; the host map answers, no DNS)
+    "discovery:candidate": (GET, OPERATORS, "candidate"),  # its organizing unit or one above
     "spotcheck:batch": (GET, NATIONAL_ONLY, "batch"),
     "spotcheck:batch_action": (POST, NATIONAL_ONLY, "batch"),
     "spotcheck:assign": (POST, NATIONAL_ONLY, "batch"),  # 400: names no reviewer
@@ -332,6 +336,14 @@ def objects(kind: str, role: str) -> tuple[dict | None, dict | None]:
         if kind == "batch":
             return {"pk": own.pk}, {"pk": other.pk}
         return {"pk": own.sites.first().pk}, {"pk": other.sites.first().pk}
+    if kind == "candidate":  # 涞水县's candidate in scope; the 教育部's out of it
+        from sitecensus.discovery.models import Candidate
+
+        own = Candidate.objects.create(key="matrix.laishui.gov.cn", url="http://matrix.laishui.gov.cn/",
+                                       organizer=Unit.objects.get(name="涞水县人民政府办公室"))
+        other = Candidate.objects.create(key="matrix.moe.gov.cn", url="http://matrix.moe.gov.cn/",
+                                         organizer=Unit.objects.get(name="教育部办公厅"))
+        return {"pk": own.pk}, {"pk": other.pk}
     if kind == "news":
         from sitecensus.public.models import NewsPost
 
@@ -449,7 +461,7 @@ def prepare(kind: str | None) -> None:
 
 
 # Roles that see every object of a kind: for them "out of scope" does not exist.
-WHOLE = {"site": {NATIONAL}, "unit": {NATIONAL, SYSTEM, SECURITY}, "card": {NATIONAL},
+WHOLE = {"site": {NATIONAL}, "unit": {NATIONAL, SYSTEM, SECURITY}, "card": {NATIONAL}, "candidate": {NATIONAL},
          "account": {SECURITY}, "version": {NATIONAL}, "inspection_report": {NATIONAL}, "public_report": {NATIONAL}}
 
 
