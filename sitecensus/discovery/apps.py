@@ -7,4 +7,4 @@ class DiscoveryConfig(AppConfig):
     verbose_name = "摸清底数"
 
     def ready(self):
-        from . import panels  # noqa: F401  (its figure on the inventory progress page)
+        from . import jobs, panels  # noqa: F401  (its background jobs; its figure on the inventory progress page)

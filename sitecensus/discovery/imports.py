@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import io
 
+from openpyxl.utils import get_column_letter
+
 from sitecensus.core.errors import InvalidInput
 from sitecensus.scanner.engine import discover
 
@@ -47,15 +49,6 @@ def _rows(filename: str, data: bytes):
         raise InvalidInput(f"文件“{filename}”的类型不支持：请上传 CSV（.csv）或 Excel（.xlsx）文件", file=filename)
 
 
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def parse_list(filename: str, data: bytes) -> tuple[list[discover.Named], dict]:
     """The file's candidates and what was left out (non-government or blank rows), or an InvalidInput
     listing every bad row (file, row, column) — nothing is saved from a file with one."""
@@ -70,7 +63,7 @@ def parse_list(filename: str, data: bytes) -> tuple[list[discover.Named], dict]:
     if url_col is None:
         raise InvalidInput(f"文件“{filename}”第 1 行（表头）没有“网址”列（可用列名：{'、'.join(URL_HEADERS[:4])}）",
                            file=filename, row=1)
-    letter = _column_letter(url_col)
+    letter = get_column_letter(url_col + 1)
     gov = government_domains()
     named, errors, skipped = [], [], {"non_government": [], "blank": 0}
     for number, row in enumerate(rows, start=2):

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import Counter
-from dataclasses import replace
 from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path

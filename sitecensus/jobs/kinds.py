@@ -83,25 +83,3 @@ def site_export(job, *, filters: dict) -> dict:
             sites, progress=lambda n: progress(job, n, message=f"已写出 {n} 行")))[0]
     record("websites_exported", actor=user, filters=filters, rows=rows)
     return {"file": path.name, "filename": f"政府网站-{timezone.localdate():%Y%m%d}.xlsx", "rows": rows}
-
-
-# ---------------------------------------------------------------- discovery (摸清底数)
-
-@job("discovery_run")
-def discovery_run(job) -> dict:
-    from sitecensus.discovery import services
-
-    return services.run_discovery(actor=job.requested_by,
-                                  progress=lambda done, total, message: progress(job, done, total, message))
-
-
-@job("discovery_import")
-def discovery_import(job, *, filename: str, named: list) -> dict:
-    from sitecensus.discovery import services
-    from sitecensus.discovery.models import Source
-    from sitecensus.scanner.engine.discover import Named
-
-    counts = services.import_named(actor=job.requested_by, filename=filename,
-                                   named=[Named(key, url, Source.Kind.IMPORT, detail) for key, url, detail in named])
-    read = services.read_and_attribute(progress=lambda done, total, message: progress(job, done, total, message))
-    return {**counts, "read": read.get("read", 0)}

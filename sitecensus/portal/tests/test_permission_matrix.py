@@ -154,6 +154,10 @@ PAGES: dict[str, tuple[str, frozenset, str | None]] = {
     "scanner:flags": (GET, OPERATORS, None),
     "scanner:flag_handle": (POST, OPERATORS, "flag"),  # no note: 400 after the policy
     "spotcheck:batch_list": (GET, NATIONAL_ONLY, None),
+    "discovery:queue": (GET, OPERATORS, None),  # each its region's candidates
+    "discovery:upload": (GET, OPERATORS, None),
+    "discovery:run": (POST, NATIONAL_ONLY, None),  # the national run (a job; the host map answers, no DNS)
+    "discovery:candidate": (GET, OPERATORS, "candidate"),  # its organizing unit or one above
     "spotcheck:batch": (GET, NATIONAL_ONLY, "batch"),
     "spotcheck:media_draw": (POST, NATIONAL_ONLY, "batch"),  # 400: no size given
     "spotcheck:media_account": (GET, NATIONAL_ONLY, "baccount"),
@@ -388,6 +392,14 @@ def objects(kind: str, role: str) -> tuple[dict | None, dict | None]:
         spot.draw_accounts(actor=User.objects.get(username="guoban"), batch=own, ratio="100")
         spot.draw_accounts(actor=User.objects.get(username="hebei"), batch=other, ratio="100")
         return {"pk": own.accounts.first().pk}, {"pk": other.accounts.first().pk}
+    if kind == "candidate":  # 涞水县's candidate in scope; the 教育部's out of it
+        from sitecensus.discovery.models import Candidate
+
+        own = Candidate.objects.create(key="matrix.laishui.gov.cn", url="http://matrix.laishui.gov.cn/",
+                                       organizer=Unit.objects.get(name="涞水县人民政府办公室"))
+        other = Candidate.objects.create(key="matrix.moe.gov.cn", url="http://matrix.moe.gov.cn/",
+                                         organizer=Unit.objects.get(name="教育部办公厅"))
+        return {"pk": own.pk}, {"pk": other.pk}
     if kind == "news":
         from sitecensus.public.models import NewsPost
 
@@ -519,8 +531,8 @@ def prepare(kind: str | None) -> None:
 
 # Roles that see every object of a kind: for them "out of scope" does not exist.
 WHOLE = {"site": {NATIONAL}, "media": {NATIONAL}, "unit": {NATIONAL, SYSTEM, SECURITY}, "card": {NATIONAL},
-         "account": {SECURITY}, "version": {NATIONAL}, "inspection_report": {NATIONAL}, "public_report": {NATIONAL},
-         "flag": {NATIONAL}, "annual_report": {NATIONAL}}
+         "candidate": {NATIONAL}, "account": {SECURITY}, "version": {NATIONAL}, "inspection_report": {NATIONAL},
+         "public_report": {NATIONAL}, "flag": {NATIONAL}, "annual_report": {NATIONAL}}
 
 
 def _outcome(response, role) -> str:
