@@ -1,26 +1,23 @@
 """What the annual reports read from the rest of the system — every read of another app's data
 in one place, each a grouped query over many sites at once (never one query per site).
 
-Two sources are read by name through the app registry, never imported: the new-media accounts
-(an app that may not be installed) and the accountability records (a model that may not exist
-yet); each answers empty when it is absent. The 找错 reports (`public`, a layer above) are read the
-same way."""
+Each figure is asked of the app that owns its rule (the 找错 lateness rule lives in `public`, the
+accountability measures in `spotcheck`, which accounts are live in `newmedia`)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from django.db.models import Count, Max, Min, Q, Sum
 
-from django.apps import apps
-from django.core.exceptions import FieldError
-from django.db.models import Count, F, Max, Min, Q, Sum
-
+from sitecensus.newmedia.selectors import live_accounts
 from sitecensus.orgs.models import Unit
+from sitecensus.public.models import PublicReport
+from sitecensus.public.selectors import error_report_year_counts
 from sitecensus.registry.models import ReviewEvent, Website, WebsiteVersion
 from sitecensus.scanner.models import ColumnScan, SiteScan
 from sitecensus.scoring.models import ScoreEntry
 from sitecensus.spotcheck.models import Batch, BatchSite
-
-LATE_AFTER = timedelta(days=30)  # 找错 answered more than a month after it came in (年度考核: −2 each)
+from sitecensus.spotcheck.selectors import accountability_counts as spotcheck_accountability
+from sitecensus.spotcheck.selectors import accountability_persons
 
 
 # ---------------------------------------------------------------- per site (the work report)
@@ -46,49 +43,24 @@ def scanner_counts(website_ids: list[int], year: int) -> dict[int, dict]:
     return out
 
 
-def _public_reports():
-    return apps.get_model("public", "PublicReport")
-
-
-def _zhaocuo_counts(model) -> dict:
-    """找错 counts as aggregate expressions on the fields the report has today (a refusal status,
-    when the model gains one, is counted; 0 until then)."""
-    done = model.Status.DONE
-    statuses = {value for value, _ in model.Status.choices}
-    closed = [s for s in (done, "refused") if s in statuses]
-    counts = {"received": Count("id"),
-              "answered": Count("id", filter=Q(status=done, answered_at__date__lte=F("deadline"))),
-              "answered_late": Count("id", filter=Q(status=done, answered_at__gt=F("created_at") + LATE_AFTER)),
-              "unanswered": Count("id", filter=~Q(status__in=closed))}
-    counts["refused"] = Count("id", filter=Q(status="refused")) if "refused" in statuses else None
-    return counts
-
-
 def public_report_counts(website_ids: list[int], year: int) -> dict[int, dict]:
-    """Per site, the 找错 reports received in the year: received, answered by the deadline,
-    answered more than a month after they came in, not answered, refused."""
-    model = _public_reports()
-    counts = _zhaocuo_counts(model)
-    refused = counts.pop("refused")
-    rows = (model.objects.filter(website_id__in=website_ids, created_at__year=year).values("website_id")
-            .annotate(**counts, **({"refused": refused} if refused is not None else {})).order_by())
-    return {r.pop("website_id"): {**r, "refused": r.get("refused", 0)} for r in rows}
+    """Per site, the 找错 messages received in the year, by the public app's one rule of what is late:
+    received, answered within a month, answered after more than a month, not answered, refused."""
+    return {site: _report_figures(c) for site, c in error_report_year_counts(website_ids, year).items()}
+
+
+def _report_figures(c: dict) -> dict:
+    return {"received": c["received"], "answered": c["answered"] - c["late"], "answered_late": c["late"],
+            "unanswered": c["unanswered"], "refused": c["refused"]}
 
 
 def newmedia_accounts(unit_ids: list[int]) -> dict[int, list[str]]:
-    """Per unit, its 政务新媒体 accounts as "名称（平台）" — none when the new-media app is not
-    installed (or has no accounts model of this shape)."""
-    if not apps.is_installed("sitecensus.newmedia"):
-        return {}
-    try:
-        model = apps.get_model("newmedia", "MediaAccount")
-        rows = model.objects.filter(unit_id__in=unit_ids).values_list("unit_id", "name", "platform")
-        out: dict[int, list[str]] = {}
-        for unit_id, name, platform in rows:
-            out.setdefault(unit_id, []).append(f"{name}（{platform}）" if platform else name)
-        return out
-    except (LookupError, FieldError):
-        return {}
+    """Per unit, its approved, live 政务新媒体 accounts as "名称（平台）" (what the public matrix lists)."""
+    out: dict[int, list[str]] = {}
+    for unit_id, name, platform in live_accounts().filter(unit_id__in=unit_ids).values_list("unit_id", "name",
+                                                                                              "platform"):
+        out.setdefault(unit_id, []).append(f"{name}（{platform}）")
+    return out
 
 
 # ---------------------------------------------------------------- per region (the supervision report)
@@ -138,26 +110,20 @@ def life_changes(region: Unit, year: int) -> dict:
 
 
 def zhaocuo(region: Unit, year: int) -> dict:
-    model = _public_reports()
-    counts = _zhaocuo_counts(model)
-    refused = counts.pop("refused")
-    out = model.objects.filter(website__unit__path__startswith=region.path, created_at__year=year).aggregate(
-        **counts, **({"refused": refused} if refused is not None else {}))
-    return {**out, "refused": out.get("refused", 0)}
+    """The region's 找错 messages of the year, summed over its sites (the same figures as each site's report)."""
+    sites = (PublicReport.objects.filter(website__unit__path__startswith=region.path, created_at__year=year)
+             .values_list("website_id", flat=True).distinct())
+    total = dict.fromkeys(("received", "answered", "answered_late", "unanswered", "refused"), 0)
+    for counts in public_report_counts(list(sites), year).values():
+        for key, n in counts.items():
+            total[key] += n
+    return total
 
 
 def accountability_counts(region_unit: Unit, year: int) -> dict:
-    """问责: the accountability records of the region's sites decided in the year, in total and by
-    measure (约谈, 书面检查, 通报批评, 调离 …). Empty while spot checks keep no such records."""
-    try:
-        model = apps.get_model("spotcheck", "Accountability")
-    except LookupError:
-        return {"total": 0, "by_measure": {}}
-    labels = dict(model._meta.get_field("measure").flatchoices)
-    rows = (model.objects.filter(website__unit__path__startswith=region_unit.path, decided_at__year=year)
-            .values("measure").annotate(n=Count("id")).order_by("measure"))
-    by_measure = {str(labels.get(r["measure"], r["measure"])): r["n"] for r in rows}
-    return {"total": sum(by_measure.values()), "by_measure": by_measure}
+    """问责: the region's persons held accountable in the year (人次) and its records by measure."""
+    return {"total": accountability_persons(region_unit, year),
+            "by_measure": {m: n for m, n in spotcheck_accountability(region_unit, year).items() if n}}
 
 
 def training(region: Unit, year: int) -> dict:

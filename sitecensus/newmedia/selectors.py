@@ -153,10 +153,15 @@ def _by_region(user, depth: int) -> list[dict]:
                   key=lambda r: r["path"])
 
 
+def live_accounts() -> QuerySet:
+    """Approved accounts still publishing (not 关停, not 注销): what the public and the annual reports see."""
+    return MediaAccount.objects.filter(status=S.APPROVED, life__in=LIVE)
+
+
 def public_matrix(*, region: str = "", unit_pk=None) -> QuerySet:
     """What the public sees (a region's 政务新媒体矩阵, or one unit's accounts): approved, live accounts,
     grouped by unit."""
-    qs = MediaAccount.objects.filter(status=S.APPROVED, life__in=LIVE).select_related("unit")
+    qs = live_accounts().select_related("unit")
     if unit_pk is not None:
         qs = qs.filter(unit_id=unit_pk)
     elif (region or "").strip():

@@ -184,15 +184,27 @@ def test_deadline_phase_late_publication_and_reminders(demo_users):
     assert published.is_late
 
 
-def test_newmedia_is_read_only_when_its_app_is_installed(monkeypatch):
-    assert sources.newmedia_accounts([1, 2]) == {}  # not installed here
-    monkeypatch.setattr(sources.apps, "is_installed", lambda name: True)
-    assert sources.newmedia_accounts([1, 2]) == {}  # installed but no such model: still nothing
+def test_newmedia_accounts_are_the_live_approved_ones(demo_users):
+    from sitecensus.newmedia.models import MediaAccount
+
+    accounts = MediaAccount.objects.filter(status=MediaAccount.Status.APPROVED)
+    live = accounts.filter(life=MediaAccount.Life.OPEN).first()
+    listed = sources.newmedia_accounts([live.unit_id])[live.unit_id]
+    assert f"{live.name}（{live.platform}）" in listed
+    gone = accounts.filter(life__in=[MediaAccount.Life.CLOSED, MediaAccount.Life.CANCELLED]).first()
+    if gone is not None:
+        assert f"{gone.name}（{gone.platform}）" not in sources.newmedia_accounts([gone.unit_id]).get(gone.unit_id, [])
 
 
-def test_accountability_without_its_model_counts_nothing(demo_users, monkeypatch):
-    def missing(*args, **kwargs):
-        raise LookupError("no Accountability")
+def test_accountability_is_the_spot_checks_records(demo_users):
+    from sitecensus.registry.models import Website
+    from sitecensus.spotcheck.models import Accountability
 
-    monkeypatch.setattr(sources.apps, "get_model", missing)
-    assert sources.accountability_counts(demo_users["hebei"].unit, YEAR) == {"total": 0, "by_measure": {}}
+    hebei = demo_users["hebei"]
+    assert sources.accountability_counts(hebei.unit, YEAR) == {"total": 0, "by_measure": {}}
+    site = Website.objects.filter(unit__path__startswith=hebei.unit.path, site_code__isnull=False).first()
+    for measure, persons in (("约谈", 2), ("通报批评", 1)):
+        Accountability.objects.create(website=site, unit=site.unit, measure=measure, persons=persons,
+                                      decided_at=date(YEAR, 5, 1), recorded_by=hebei, recorder_unit=hebei.unit)
+    assert sources.accountability_counts(hebei.unit, YEAR) == {"total": 3, "by_measure": {"约谈": 1, "通报批评": 1}}
+    assert sources.accountability_counts(hebei.unit, YEAR + 1)["total"] == 0
