@@ -13,7 +13,6 @@ from sitecensus.core.lifecycle import TransitionRefused
 from sitecensus.public import selectors as public_selectors
 from sitecensus.registry import opening, services
 from sitecensus.registry.models import GONE_LIVES, SiteClosure, Website
-from sitecensus.registry.services import life
 from sitecensus.registry.testing import sample_filing
 
 pytestmark = pytest.mark.django_db
