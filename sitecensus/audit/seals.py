@@ -57,6 +57,12 @@ declare(Seal("website_final_approved", "registry.Website", "网站",
 # A returned change request leaves the approved record as it was: sealed again.
 declare(Seal("website_returned", "registry.Website", "网站", include=SEALS["website_final_approved"].include,
              released_by=SEALS["website_final_approved"].released_by, only_when=("approved",)))
+# ---- a site's life (registry.services.life): a step of an approved site's life seals it again as it now is ----
+for _event in ("website_offline", "website_back_online", "website_closed", "website_merged", "website_migrated",
+               "website_closure_withdrawn"):
+    declare(Seal(_event, "registry.Website", "网站", include=SEALS["website_final_approved"].include,
+                 released_by=SEALS["website_final_approved"].released_by, only_when=("approved",)))
+# ---- end: a site's life ----
 declare(Seal("spotcheck_signed", "spotcheck.BatchSite", "抽查复核结果"))
 declare(Seal("notice_published", "spotcheck.Notice", "通报",
              include=("batch_id", "corrects_id", "correction_reason", "title", "figures", "unqualified", "typical",

@@ -12,6 +12,9 @@ from sitecensus.public import policy as public_policy
 from sitecensus.registry import campaigns
 from sitecensus.registry import policy as registry_policy
 from sitecensus.registry.selectors import review_queue
+from sitecensus.registry.services import overdue_offline
+from sitecensus.scanner import policy as scanner_policy
+from sitecensus.scanner.models import RegistryFlag
 from sitecensus.spotcheck import policy as spotcheck_policy
 from sitecensus.registry.models import Website
 from sitecensus.scoring import selectors as scoring_selectors
@@ -67,10 +70,6 @@ def _own_counts(user) -> dict:
 def _life_counts(user) -> dict:
     """A site's life on the organizing unit's first screen (scoped by the policies): sites offline past
     their planned return date, and the daily reconciliation's flags not yet resolved."""
-    from sitecensus.registry.services import overdue_offline
-    from sitecensus.scanner import policy as scanner_policy
-    from sitecensus.scanner.models import RegistryFlag
-
     return {"offline_overdue_count": overdue_offline(registry_policy.visible_websites(user)).count(),
             "flag_count": scanner_policy.visible_flags(user).exclude(status=RegistryFlag.Status.RESOLVED).count()}
 

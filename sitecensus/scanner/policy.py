@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sitecensus.core import policy as base
+from sitecensus.registry import policy as registry_policy
 
 SCAN = base.rule("scanner.scan", "只有组织单位可以发起扫描")
 
@@ -34,9 +35,7 @@ def check_handle_flag(user, flag) -> None:
 
 def visible_flags(user):
     """Flags on the sites in the user's scope (none for others)."""
-    from sitecensus.registry import policy as registry_policy
-
-    from .models import RegistryFlag
+    from .models import RegistryFlag  # the models import this app's policy's neighbours, not the other way
 
     if not may_see_flags(user):
         return RegistryFlag.objects.none()

@@ -123,7 +123,13 @@ def test_migration_with_its_new_address_waits_for_the_unit_and_is_decided_throug
     life_items = client.get("/api/waiting", {"kind": "life"}, **bearer(hebei)).json()["items"]
     assert [i["id"] for i in life_items] == [site.pk]
     done = post(client, f"/api/sites/{site.pk}/approve", {}, hebei).json()
-    assert (done["status"], done["life"], done["site_code"]) == ("approved", "migrated", "1306000002")
+    # Approved: the notice period on the old address first (registry.services.life), then the 报备 moves it.
+    assert (done["status"], done["life"], done["site_code"]) == ("approved", "merging", "1306000002")
+    from sitecensus.registry.testing import complete_life_change
+
+    moved = complete_life_change(Website.objects.get(pk=site.pk), demo_users["baoding_jyj"])
+    done = client.get(f"/api/sites/{site.pk}", **bearer(hebei)).json()
+    assert (moved.life, done["life"]) == ("migrated", "migrated")
     assert done["homepage_url"] == done["basic"]["homepage_url"] == "https://jyj.bd.example.gov.cn/"
     assert site.pk not in [i["id"] for i in client.get("/api/waiting", **bearer(hebei)).json()["items"]]
 

@@ -145,6 +145,12 @@ def test_a_province_mirrors_its_full_census_record_and_acts_on_its_waiting_list(
     run = run_cli(live_server, province, "approve", site.pk)
     assert run.returncode == 0 and "1306000002" in run.stdout, run.stderr
     assert site.pk not in [i["id"] for i in api_client.waiting(client)]
+    # Approved: the notice period on the old address first; the 报备 then moves it (registry.services.life).
+    api_client.mirror(client, state)
+    assert state["sites"][str(site.pk)]["life"] == "merging"
+    from sitecensus.registry.testing import complete_life_change
+
+    complete_life_change(Website.objects.get(pk=site.pk), users["baoding_jyj"])
 
     # The mirror follows: the site carries on at its new address, with its code.
     api_client.mirror(client, state)

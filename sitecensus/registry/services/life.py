@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sitecensus.accounts import services as account_services
+from sitecensus.audit.services import record
 from sitecensus.core import lifecycle, publiccache
 from sitecensus.core.errors import InvalidInput, InvalidState
 
@@ -69,7 +70,6 @@ def save_opening_checklist(*, actor, website: Website, values: dict, request=Non
     checklist.values = opening.clean(values)
     checklist.updated_by = actor
     checklist.save()
-    from sitecensus.audit.services import record
     record("website_opening_checklist", actor=actor, request=request, obj=website,
            missing=opening.missing_items(website, checklist.values))
     return checklist
@@ -170,7 +170,6 @@ def record_notice(*, actor, website: Website, notice_url: str, notice_on: date |
     closure.observations, closure.notice_held, closure.period_reason = [], False, ""  # watched afresh
     closure.gone_check, closure.gone_verified = {}, False
     closure.save()
-    from sitecensus.audit.services import record
     record("website_notice_recorded", actor=actor, request=request, obj=website, notice_url=clean,
            notice_on=notice_on.isoformat(), period_days=closure.period_days)
     return closure

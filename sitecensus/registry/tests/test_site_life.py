@@ -13,7 +13,6 @@ from sitecensus.core.lifecycle import TransitionRefused
 from sitecensus.public import selectors as public_selectors
 from sitecensus.registry import opening, services
 from sitecensus.registry.models import GONE_LIVES, SiteClosure, Website
-from sitecensus.registry.services import life
 from sitecensus.registry.testing import sample_filing
 
 pytestmark = pytest.mark.django_db
@@ -98,6 +97,10 @@ def test_a_temporary_take_down_has_a_return_date_and_is_overdue_after_it(demo_us
         services.file_closure(actor=clerk, website=site)
     site = services.back_online(actor=clerk, website=site)
     assert site.life == "open" and site.life_until is None
+    from sitecensus.audit import seals
+    from sitecensus.audit.models import AuditEvent
+
+    assert seals.verify(AuditEvent.objects.all())[1] == []
 
 
 def test_a_closure_is_filed_only_after_its_notice_period_verified(demo_users, time_machine, client):
@@ -134,6 +137,10 @@ def test_a_closure_is_filed_only_after_its_notice_period_verified(demo_users, ti
     client.force_login(clerk)
     page = client.get(f"/sites/{site.pk}/").content.decode()
     assert "关停报备" in page and "已无法访问" in page
+    from sitecensus.audit import seals
+    from sitecensus.audit.models import AuditEvent
+
+    assert seals.verify(AuditEvent.objects.all())[1] == []  # each step sealed the record as it now is
 
 
 def test_a_closure_may_be_withdrawn_before_it_is_filed(demo_users):

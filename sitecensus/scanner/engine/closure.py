@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
@@ -225,10 +225,6 @@ def period_held(observations: list[dict], start: date, end: date, *, max_gap: in
     if max(gaps) > max_gap:
         return None, f"公告期内有 {max(gaps)} 天没有读到公告（超过 {max_gap} 天），无法判定公告一直在首页"
     return True, f"公告期内 {len(seen)} 次扫描均在首页读到公告（{seen[0].isoformat()} 至 {seen[-1].isoformat()}）"
-
-
-def notice_end(start: date, days: int) -> date:
-    return start + timedelta(days=days)
 
 
 _META_REFRESH = re.compile(r"""<meta[^>]+http-equiv\s*=\s*["']?refresh["']?[^>]*content\s*=\s*["'][^"']*url\s*=\s*([^"'>\s]+)""",
