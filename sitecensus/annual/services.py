@@ -20,7 +20,7 @@ from sitecensus.inbox.models import Message
 from sitecensus.inbox.services import notify
 from sitecensus.orgs.models import Unit
 from sitecensus.registry import campaigns
-from sitecensus.registry.models import Phase, Website
+from sitecensus.registry.models import GONE_LIVES, Phase, Website
 from sitecensus.scanner.engine.annual import check_report_links_sync
 from sitecensus.scanner.services import engine_config
 
@@ -28,7 +28,6 @@ from . import items, policy, prefill, sources
 from .models import SiteReport, SupervisionReport, TrainingEntry
 
 CHUNK = 1000
-CLOSED_LIVES = (Website.Life.CLOSED, Website.Life.MERGED)
 EDITABLE = (SiteReport.Status.DRAFT, SiteReport.Status.RETURNED)
 
 
@@ -52,7 +51,7 @@ def _check_year(year) -> int:
 
 def sites_in_scope(root: Unit | None):
     """Coded sites still running (closed and merged sites publish no report)."""
-    qs = Website.objects.filter(site_code__isnull=False).exclude(life__in=CLOSED_LIVES)
+    qs = Website.objects.open().filter(site_code__isnull=False)
     return qs.filter(unit__path__startswith=root.path) if root is not None else qs
 
 
@@ -123,7 +122,7 @@ def generate_one(*, actor, website: Website, year, request=None) -> SiteReport:
     """A unit pre-fills its own site's report (or an organizing unit one site below it)."""
     year = _check_year(year)
     policy.FILL.check(policy.may_prefill_site(actor, website))
-    if not website.site_code or website.life in CLOSED_LIVES:
+    if not website.site_code or website.life in GONE_LIVES:
         raise InvalidState(f"网站“{website.name}”尚无网站标识码或已关停、整合，不编制年度报表")
     row = sites_in_scope(None).filter(pk=website.pk).values(*prefill.SITE_FIELDS)
     created, refreshed, unchanged, kept = _write_chunk(list(row), year)

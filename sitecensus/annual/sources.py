@@ -70,7 +70,7 @@ def region_sites(region: Unit):
 
 
 def running_sites(region: Unit) -> dict:
-    sites = region_sites(region).filter(site_code__isnull=False).exclude(life__in=["closed", "merged"])
+    sites = region_sites(region).open().filter(site_code__isnull=False)
     return sites.aggregate(running=Count("id"), portals=Count("id", filter=Q(is_portal=True)),
                            departments=Count("id", filter=Q(is_portal=False)))
 

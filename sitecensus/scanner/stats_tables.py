@@ -33,8 +33,7 @@ def target_for(year: int) -> int | None:
 def ipv6_rows(sites, group_len: int, labels) -> list[dict]:
     latest = (SiteScan.objects.filter(website=OuterRef("pk"), ipv6_ok__isnull=False)
               .order_by("-at", "-id").values("ipv6_ok")[:1])
-    grouped = (sites.filter(approved_q(), site_class__in=TARGETS["classes"])
-               .exclude(life__in=[Website.Life.CLOSED, Website.Life.MERGED]).order_by()
+    grouped = (sites.open().filter(approved_q(), site_class__in=TARGETS["classes"]).order_by()
                .annotate(g=Substr("organizer__path", 1, group_len), v6=Subquery(latest)).values("g")
                .annotate(portals=Count("id"), checked=Count("id", filter=Q(v6__isnull=False)),
                          ok=Count("id", filter=Q(v6=True))))

@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 from sitecensus.audit.services import record
 from sitecensus.core import lifecycle
 from sitecensus.core.errors import InvalidInput, InvalidState
-from sitecensus.newmedia.models import MediaAccount
+from sitecensus.newmedia.selectors import live_accounts
 from sitecensus.scoring import services as scoring_services
 from sitecensus.scoring.rubric import parse_rubric
 
@@ -22,12 +22,11 @@ from .. import policy
 from ..models import Batch, BatchAccount, MediaDraw
 from .sampling import LEVELS, sample_size
 
-LIVE = ("open", "changed")
 
 
 def media_population(batch: Batch):
     """Accounts that may be drawn: approved and live; a province's own region only (no vertical systems)."""
-    accounts = MediaAccount.objects.filter(status=MediaAccount.Status.APPROVED, life__in=LIVE)
+    accounts = live_accounts()
     if batch.organizer.depth > 1:
         accounts = accounts.filter(unit__path__startswith=batch.organizer.path, unit__system__isnull=True)
     return accounts

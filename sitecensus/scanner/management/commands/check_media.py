@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from sitecensus.newmedia.models import MediaAccount
+from sitecensus.newmedia.selectors import live_accounts
 from sitecensus.scanner.media import check_accounts
 
 
@@ -12,7 +12,7 @@ class Command(BaseCommand):
         parser.add_argument("--all", action="store_true")
 
     def handle(self, *args, codes, all, **options):
-        accounts = MediaAccount.objects.filter(status="approved", life__in=["open", "changed"])
+        accounts = live_accounts()
         if not all:
             if not codes:
                 raise CommandError("请给出登记编号，或使用 --all")
