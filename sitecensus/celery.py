@@ -13,6 +13,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sitecensus.settings")
 app = Celery("sitecensus")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(["sitecensus.scanner", "sitecensus.jobs"])
+app.autodiscover_tasks(["sitecensus.scanner"], related_name="scheduler")  # scanner.tick
 app.conf.task_routes = {"scanner.tick": {"queue": "tick"}}
 app.conf.beat_schedule = {
     # Probe rounds of every vantage point, the day's scans, the statistics rebuild when due.

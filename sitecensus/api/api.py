@@ -12,8 +12,6 @@ from datetime import datetime
 from typing import Annotated
 from decimal import Decimal
 
-import json
-
 from django.conf import settings
 from django.db.models import F, Prefetch, Q
 from django.http import HttpResponse
@@ -21,7 +19,6 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 from ninja import Field, File, NinjaAPI, Path, Query, Schema, Status, UploadedFile
 from ninja.openapi.docs import DocsBase
-from ninja.security import HttpBearer
 
 from sitecensus.core import roles
 from sitecensus.audit import policy as audit_policy
@@ -47,27 +44,17 @@ from sitecensus.scoring.models import InspectionReport, Rectification, Scorecard
 
 from . import census, errors, idempotency, services, sync
 from . import policy as api_policy
+from .checks import router as checks_router
+from .common import (COMMON, CURSOR, CURSOR_ID, CURSOR_TIME, LIMIT, MAX_ID, SINCE, WRITE, CardDetail,  # noqa: F401
+                     CardOut, ColumnOut, EntriesIn, FileOut, RectificationOut, ReturnIn, SiteForm, TokenAuth,
+                     _card, _card_json, _cards, _iso, _no_store, json_response, links, token_auth)
 from .errors import ErrorOut
 from .idempotency import idempotent
 from .models import Change
+from .waiting import router as waiting_router
 
-MAX_ID = 2**53  # beyond any real key; keeps huge numbers from reaching the database
 # The import's own limit of files per upload (and never more than Django takes in one request).
 MAX_UPLOADS = min(imports.LIMITS["files"], settings.DATA_UPLOAD_MAX_NUMBER_FILES or imports.LIMITS["files"])
-
-
-class TokenAuth(HttpBearer):
-    openapi_scheme = "bearer"
-
-    def __call__(self, request):
-        header = request.headers.get(self.header) or ""
-        if not header:
-            raise services.TokenInvalid(
-                "未提供接口令牌：请在请求头 Authorization: Bearer 后附上令牌（在“接口令牌”页面创建）")
-        return super().__call__(request)
-
-    def authenticate(self, request, token):
-        return services.authenticate(token, request)
 
 
 class LocalSwagger(DocsBase):
@@ -115,38 +102,14 @@ api = CensusAPI(
         "并按 id 去重；或使用变化事件流 /api/events：事件按提交顺序编号（seq），after 不会越过尚未提交的变化，"
         "是精确的方式。游标（next_cursor）在一次翻页中精确，但跨次同步只凭旧游标会漏掉晚提交的记录。"))
 errors.install(api)
-token_auth = TokenAuth()
-
-COMMON = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-WRITE = {**COMMON, 400: ErrorOut, 409: ErrorOut}
 
 
 def _clean(text: str) -> str:
     return (text or "").replace("\x00", "")[:100]
 
 
-def _no_store(response):
-    response["Cache-Control"] = "no-store"  # scoped data: never kept by shared caches
-
-
-def links(status: int = 200, **targets) -> dict:
-    """OpenAPI links from the `status` response to other operations (schemathesis' stateful
-    runs follow them): name=(operationId, {param: runtime expression})."""
-    return {"responses": {status: {"links": {
-        name: {"operationId": op, "parameters": params} for name, (op, params) in targets.items()}}}}
-
-
 FIRST_SITE = "$response.body#/items/0/id"
 FIRST_CARD = "$response.body#/items/0/id"
-LIMIT = Query(100, ge=1, le=sync.MAX_LIMIT, description="每页条数（1–500）")
-CURSOR_ID = Query("", max_length=16, pattern=sync.ID_CURSOR_PATTERN,
-                  description="上一页返回的 next_cursor（原样传回）；首页留空")
-CURSOR_TIME = Query("", max_length=40, pattern=sync.TIME_CURSOR_PATTERN,
-                    description="上一页返回的 next_cursor（原样传回）；首页留空")
-CURSOR = CURSOR_ID
-SINCE = Query("", max_length=40, pattern=sync.SINCE_PATTERN,
-              description="只返回此时刻（含）之后变化的记录（ISO 8601，如 2026-04-25T08:00:00+08:00）。"
-                          "增量同步时请取上次同步开始时间减去余量（建议 10 分钟），并按 id 去重")
 
 
 # ---------------------------------------------------------------- schemas
@@ -163,10 +126,6 @@ class PublicSitePage(Schema):
     items: list[PublicSite]
     next_cursor: str | None
     has_more: bool
-
-
-ColumnOut = census.column_out()
-SiteForm = census.basic_out()
 
 
 class SiteOut(Schema):
@@ -218,80 +177,10 @@ class StatsOut(Schema):
     tables: list[StatsTable]
 
 
-class CardOut(Schema):
-    id: int
-    website_id: int
-    website: str = Field(..., alias="website.name")
-    stage: str
-    status: str
-    rubric: str = Field(..., alias="rubric.code")
-    scorer_unit: str = Field(..., alias="scorer_unit.name")
-    score: Decimal | None
-    result: str
-    is_late: bool
-    submitted_at: datetime | None
-    updated_at: datetime
-
-
 class CardPage(Schema):
     items: list[CardOut]
     next_cursor: str | None
     has_more: bool
-
-
-class FileOut(Schema):
-    id: int = Field(..., description="下载：GET /api/evidence/{id}")
-    name: str
-    kind: str = Field(..., description="png / jpeg / pdf（按文件内容判断）")
-    size: int
-    indicator: str
-    sha256: str
-    uploaded_at: datetime
-
-
-class CardDetail(CardOut):
-    entries: dict[str, dict]
-    files: list[FileOut] = Field(..., description="证据文件")
-
-    @staticmethod
-    def resolve_entries(obj):
-        return scoring_selectors.entries_of(obj)
-
-    @staticmethod
-    def resolve_files(obj):
-        return list(evidence_selectors.of_card(obj))
-
-
-class EntriesIn(Schema):
-    entries: dict[str, dict] = Field(..., description="指标代码 → 填写内容（与界面相同）", max_length=200)
-
-
-class RectificationOut(Schema):
-    id: int
-    website_id: int
-    website: str = Field(..., alias="website.name")
-    scorecard_id: int
-    indicator: str
-    indicator_name: str
-    requirement: str
-    deadline: str
-    status: str
-    issuer_unit: str = Field(..., alias="issuer_unit.name")
-    issued_at: datetime
-    answer: str
-    answer_evidence: list
-    answered_at: datetime | None
-    closed_at: datetime | None
-    files: list[FileOut] = Field(..., description="整改反馈的证据文件")
-
-    @staticmethod
-    def resolve_deadline(obj):
-        return obj.deadline.isoformat()
-
-    @staticmethod
-    def resolve_files(obj):
-        cached = getattr(obj, "_prefetched_objects_cache", {}).get("files")  # lists prefetch them
-        return list(cached if cached is not None else evidence_selectors.of_rectification(obj))
 
 
 class RectificationPage(Schema):
@@ -390,10 +279,6 @@ class EventPage(Schema):
     latest: int = Field(..., description="当前最新的事件编号：首次全量同步前记下它，之后从它开始取变化")
 
 
-class ReturnIn(Schema):
-    reason: str = Field(..., min_length=1, max_length=500)
-
-
 class BulkIn(Schema):
     action: str = Field(..., pattern="^(approve|return)$")
     ids: list[census.json_int(ge=1, le=MAX_ID)] = Field(..., min_length=1, max_length=200)
@@ -486,17 +371,6 @@ def site_rows(ids: list[int]) -> list[dict]:
     return out
 
 
-def _iso(value):
-    return value.isoformat().replace("+00:00", "Z") if value is not None else None
-
-
-def json_response(body: dict, status: int = 200) -> HttpResponse:
-    response = HttpResponse(json.dumps(body, ensure_ascii=False, separators=(",", ":")), status=status,
-                            content_type="application/json; charset=utf-8")
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 @api.get("/sites/{site_id}", response={200: SiteOut, **COMMON}, auth=token_auth, tags=["网站"],
          summary="一个网站（范围外为 404）", operation_id="get_site",
          openapi_extra=links(SubmitSite=("submit_site", {"site_id": "$response.body#/id"}),
@@ -564,22 +438,6 @@ def review_bulk(request, payload: BulkIn):
 
 # ---------------------------------------------------------------- scorecards
 
-def _cards(user):
-    return (scoring_selectors.visible_scorecards(user).filter(stage__in=[Scorecard.Stage.SELF,
-                                                                          Scorecard.Stage.INSPECTION])
-            .select_related("website", "rubric", "scorer_unit"))
-
-
-def _card(user, card_id) -> Scorecard:
-    found = _cards(user).filter(pk=card_id).first()
-    if found is not None and found.stage == Scorecard.Stage.INSPECTION and not scoring_policy.may_see_inspection(
-            user, found):
-        found = None
-    if found is None:
-        raise NotFound("评分表不存在或不在您的权限范围内")
-    return found
-
-
 @api.get("/scorecards", response={200: CardPage, **COMMON}, auth=token_auth, tags=["自查与检查"],
          summary="本范围内的自查表与检查表，按变化时间以游标分页", operation_id="list_scorecards",
          openapi_extra=links(GetCard=("get_scorecard", {"card_id": FIRST_CARD}),
@@ -605,11 +463,6 @@ def scorecard(request, response: HttpResponse, card_id: int = Path(..., ge=1, le
     services.require(request.auth, "scoring")
     _no_store(response)
     return _card(request.auth, card_id)
-
-
-def _card_json(card) -> dict:
-    card = Scorecard.objects.select_related("website", "rubric", "scorer_unit").get(pk=card.pk)
-    return CardDetail.from_orm(card).model_dump(mode="json")
 
 
 @api.post("/sites/{site_id}/selfcheck", response={200: CardDetail, **WRITE}, auth=token_auth,
@@ -1028,13 +881,9 @@ def batch_sites(request, response: HttpResponse, batch_id: int = Path(..., ge=1,
 
 
 # Evidence files, scanner suggestions and spot-check review (checks.py registers on this router).
-from .checks import router as checks_router  # noqa: E402
-
 api.add_router("/", checks_router)
 
 # The waiting list and the unit's workbook (waiting.py registers on this router).
-from .waiting import router as waiting_router  # noqa: E402
-
 api.add_router("/", waiting_router)
 
 # 政务新媒体 accounts and their change feed (media.py registers on this router).

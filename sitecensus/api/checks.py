@@ -26,7 +26,7 @@ from sitecensus.spotcheck import services as spot_services
 from sitecensus.spotcheck.models import Batch, BatchSite
 
 from . import census, services, sync
-from .api import (COMMON, CURSOR, LIMIT, MAX_ID, WRITE, CardDetail, EntriesIn, RectificationOut, ReturnIn, _card,
+from .common import (COMMON, CURSOR, LIMIT, MAX_ID, WRITE, CardDetail, EntriesIn, RectificationOut, ReturnIn, _card,
                   _card_json, _no_store, json_response, links, token_auth)
 from .errors import ErrorOut
 from .idempotency import idempotent

@@ -24,7 +24,7 @@ from sitecensus.registry import selectors as registry_selectors
 from sitecensus.registry.models import Website, WebsiteVersion
 
 from . import census, services, sync
-from .api import COMMON, CURSOR_ID, LIMIT, MAX_ID, ColumnOut, SiteForm, _iso, json_response, links, token_auth
+from .common import COMMON, CURSOR_ID, LIMIT, MAX_ID, ColumnOut, SiteForm, _iso, json_response, links, token_auth
 
 router = Router(auth=token_auth)
 

@@ -12,9 +12,8 @@ class AuditConfig(AppConfig):
         from django.db.models.signals import post_save
         from django_fsm.signals import post_transition
 
-        from . import seals
-        from .services import record_refusal, record_transition
+        from .services import record_refusal, record_seal, record_transition
 
-        post_save.connect(seals.on_saved, dispatch_uid="audit-seal-on-save")
+        post_save.connect(record_seal, dispatch_uid="audit-seal-on-save")
         request_refused.connect(record_refusal, dispatch_uid="audit-request-refused")
         post_transition.connect(record_transition, dispatch_uid="audit-transition")

@@ -134,16 +134,14 @@ def mark(instance, event: str, actor=None, request=None) -> None:
     setattr(instance, _PENDING, (seal, actor, request))
 
 
-def on_saved(sender, instance, raw=False, **kwargs):
+def take_pending(instance, raw=False):
+    """The seal `mark` left on a just-saved instance (taken off it), or None; services.record_seal
+    writes it (the seals module reads and computes, the audit service writes)."""
     pending = getattr(instance, _PENDING, None)
     if pending is None or raw:
-        return
+        return None
     delattr(instance, _PENDING)
-    seal, actor, request = pending
-    from .services import record
-
-    record(SEALED, actor=actor, request=request, obj=instance, event=seal.event, kind=seal.label,
-           digest=digest(seal, instance.pk))
+    return pending
 
 
 # ------------------------------------------------------------ verifying

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from sitecensus.core.clientip import client_ip
 
-from . import chain
+from . import chain, seals
 from .models import AuditEvent
 
 _CHAIN_LOCK = 7_310_001  # advisory lock id (PostgreSQL); SQLite's write lock serializes already
@@ -150,6 +150,14 @@ def record_transition(sender, instance, name, source, target, method_kwargs=None
     actor, request = details.pop("actor", None), details.pop("request", None)
     obj = details.pop("audit_obj", None) or instance
     record(declared.custom["event"], actor=actor, request=request, obj=obj, **details)
-    from . import seals
-
     seals.mark(instance, declared.custom["event"], actor=actor, request=request)
+
+
+def record_seal(sender, instance, raw=False, **kwargs):
+    """After a sealed state was saved (post_save): the seal record with the record's digest."""
+    pending = seals.take_pending(instance, raw)
+    if pending is None:
+        return
+    seal, actor, request = pending
+    record(seals.SEALED, actor=actor, request=request, obj=instance, event=seal.event, kind=seal.label,
+           digest=seals.digest(seal, instance.pk))

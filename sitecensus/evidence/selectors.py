@@ -5,7 +5,6 @@ from django.db.models import Q, QuerySet
 
 from sitecensus.core.errors import NotFound
 from sitecensus.scoring import selectors as scoring_selectors
-from sitecensus.scoring.views import _get_card
 
 from .models import EvidenceFile
 
@@ -34,5 +33,5 @@ def get_visible(user, pk) -> EvidenceFile:
         raise NotFound("证据文件不存在或不在您的权限范围内")
     if found.scorecard_id:
         # An inspection card is seen by its scorer, the site's unit and the organizing units above.
-        _get_card(user, found.scorecard_id)
+        scoring_selectors.get_visible_scorecard(user, found.scorecard_id)
     return found

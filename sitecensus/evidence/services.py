@@ -12,8 +12,9 @@ from django.db import transaction
 
 from sitecensus.audit.services import record
 from sitecensus.core.errors import InvalidInput, InvalidState, NotAllowed
-from sitecensus.scoring import services as scoring
+from sitecensus.scoring import policy as scoring_policy
 from sitecensus.scoring.models import IMMUTABLE, Rectification, Scorecard
+from sitecensus.scoring.services.rubrics import rubric_of
 
 from .models import EvidenceFile
 
@@ -81,9 +82,9 @@ def attach_to_card(*, actor, card: Scorecard, uploads, indicator: str = "", requ
     card = Scorecard.objects.select_for_update().get(pk=card.pk)
     if card.is_submitted:
         raise InvalidState(IMMUTABLE)
-    if not scoring.may_score(actor, card):
+    if not scoring_policy.may_score(actor, card):
         raise NotAllowed("您不能为这份评分表上传证据")
-    if indicator and indicator not in scoring.rubric_of(card).codes:
+    if indicator and indicator not in rubric_of(card).codes:
         raise InvalidInput(f"评分表中没有指标“{indicator}”", field="indicator")
     made = [_make(u, scorecard=card, indicator=indicator, uploaded_by=actor) for u in uploads]
     EvidenceFile.objects.bulk_create(made)
@@ -105,7 +106,7 @@ def remove_from_card(*, actor, file: EvidenceFile, request=None) -> None:
     card = Scorecard.objects.select_for_update().get(pk=file.scorecard_id)
     if card.is_submitted:
         raise InvalidState(IMMUTABLE)
-    if not scoring.may_score(actor, card):
+    if not scoring_policy.may_score(actor, card):
         raise NotAllowed("您不能删除这份评分表的证据")
     file.delete()
     card.save(update_fields=["updated_at"])

@@ -7,5 +7,6 @@ class JobsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Job functions register themselves when their modules are imported.
-        from . import kinds, registry  # noqa: F401
+        # Each app registers its own job kinds (sitecensus/<app>/jobs.py, imported from its
+        # AppConfig.ready) with sitecensus.jobs.registry.job: this app imports no other app.
+        from . import registry  # noqa: F401

@@ -14,6 +14,7 @@ import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+from celery import current_app
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
@@ -58,10 +59,9 @@ def dispatch(job: Job) -> None:
     if how == "inline":
         run(job.pk)
     elif how == "celery":
-        from .tasks import run_job
-
         queue = settings.SCAN_QUEUE if job.kind in SCAN_KINDS else settings.JOBS_QUEUE
-        transaction.on_commit(lambda: run_job.apply_async(args=[job.pk], queue=queue))
+        # Sent by name (tasks.py runs `run` below): the task module depends on this one, not back.
+        transaction.on_commit(lambda: current_app.send_task("jobs.run", args=[job.pk], queue=queue))
     else:
         transaction.on_commit(lambda: _embedded_pool().submit(_in_thread, job.pk))
 

@@ -9,3 +9,4 @@ class ScannerConfig(AppConfig):
     def ready(self):
         from . import panels  # noqa: F401  (registers the scanner's panel on scorecard pages)
         from . import stats_tables  # noqa: F401  (registers the IPv6 table on the statistics page)
+        from . import jobs  # noqa: F401  (registers this app's background job kinds with sitecensus.jobs)

@@ -14,11 +14,13 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
+from celery import shared_task
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
 from . import schedule
+from .tasks import scan_task, send_probes
 
 log = logging.getLogger(__name__)
 CACHE_KEY = "scanner:scheduler:last"
@@ -87,7 +89,6 @@ class Scheduler:
 
     def probe(self, site_ids: list[int], round_id: str, *, scaled: bool) -> None:
         from . import services
-        from .tasks import send_probes
 
         if scaled:
             send_probes(site_ids, round_id)
@@ -95,8 +96,6 @@ class Scheduler:
             services.probe(site_ids, round_id=round_id)
 
     def scan(self, site_ids: list[int], *, scaled: bool) -> None:
-        from .tasks import scan_task
-
         if scaled:
             scan_task.apply_async(args=[site_ids], queue=settings.SCAN_QUEUE)
             return
@@ -106,6 +105,14 @@ class Scheduler:
         if self._scans is not None:
             self._scans.shutdown(wait=True)
             self._scans = None
+
+
+@shared_task(name="scanner.tick")
+def tick_task() -> dict:
+    """The scheduler's tick under Celery beat (every minute); the last tick's time is kept
+    in the cache (Redis) so a late tick makes up the slots it missed. (Here, not in tasks.py:
+    the scheduler sends the tasks, the tasks never reach back to the scheduler.)"""
+    return Scheduler.from_cache().tick()
 
 
 def _scan_in_thread(site_ids: list[int]) -> int:

@@ -28,15 +28,6 @@ def scan_task(website_ids: list[int], as_of: str | None = None, trigger: str = "
     return run.pk
 
 
-@shared_task(name="scanner.tick")
-def tick_task() -> dict:
-    """The scheduler's tick under Celery beat (every minute); the last tick's time is kept
-    in the cache (Redis) so a late tick makes up the slots it missed."""
-    from .scheduler import Scheduler
-
-    return Scheduler.from_cache().tick()
-
-
 @shared_task(name="scanner.daily_life")
 def daily_life_task() -> dict:
     """Once a day (celery beat, RECONCILE_HOUR): closures in their notice period checked, and the

@@ -84,6 +84,16 @@ def visible_scorecards(user) -> QuerySet:
         ~Q(stage=Scorecard.Stage.SPOTCHECK) | own_spot_checks | panels.released_q())
 
 
+def get_visible_scorecard(user, pk) -> Scorecard:
+    """One card the user may see (an inspection card: its scorer, the site's unit and the organizing
+    units above); anything else is "not found", never "forbidden"."""
+    card = visible_scorecards(user).select_related("website", "website__unit", "rubric").filter(
+        pk=pk).first() if str(pk).isdigit() else None
+    if card is None or (card.stage == S.INSPECTION and not policy.may_see_inspection(user, card)):
+        raise NotFound("评分表不存在或不在您的权限范围内")
+    return card
+
+
 def results(user, *, result: str = "", indicator: str = "", stage: str = S.INSPECTION) -> QuerySet:
     """Submitted scorecards a user may see, by result and by problem."""
     qs = (visible_scorecards(user).filter(stage=stage, status=Scorecard.Status.SUBMITTED)

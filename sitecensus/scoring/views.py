@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from sitecensus.registry import policy as registry_policy
 from sitecensus.core import jsonbody
-from sitecensus.core.errors import CensusError, InvalidInput, InvalidState, NotFound
+from sitecensus.core.errors import CensusError, InvalidInput, InvalidState
 from sitecensus.core.excel import excel_response
 from sitecensus.registry.services import active_websites
 
@@ -22,16 +22,6 @@ from .models import Rectification, Scorecard
 
 PAGE = 50
 S = Scorecard.Stage
-
-
-def _get_card(user, pk) -> Scorecard:
-    card = selectors.visible_scorecards(user).select_related("website", "website__unit", "rubric").filter(
-        pk=pk).first() if str(pk).isdigit() else None
-    if card is None:
-        raise NotFound("评分表不存在或不在您的权限范围内")
-    if card.stage == S.INSPECTION and not policy.may_see_inspection(user, card):
-        raise NotFound("评分表不存在或不在您的权限范围内")
-    return card
 
 
 def index(request):
@@ -103,7 +93,7 @@ def _rows(rubric, entries: dict, other: dict | None, deductions: dict):
 
 
 def card_page(request, pk):
-    card = _get_card(request.user, pk)
+    card = selectors.get_visible_scorecard(request.user, pk)
     rubric = services.rubric_of(card)
     if request.method == "POST":
         raw = raw_entries_from(request.POST, rubric)
@@ -168,7 +158,7 @@ def card_print(request, pk):
 
     from .printing import SIGNATURES, card_rows, title_of
 
-    card = _get_card(request.user, pk)
+    card = selectors.get_visible_scorecard(request.user, pk)
     return render(request, "scoring/card_print.html", {
         "card": card, "title": title_of(card), "rubric": services.rubric_of(card), "rows": card_rows(card),
         "files": evidence.of_card(card), "signatures": SIGNATURES})
@@ -183,7 +173,7 @@ def card_pdf(request, pk):
 
     from .printing import card_pdf as build, title_of
 
-    card = _get_card(request.user, pk)
+    card = selectors.get_visible_scorecard(request.user, pk)
     response = HttpResponse(build(card, evidence.of_card(card)), content_type="application/pdf")
     filename = f"{card.website.name}-{title_of(card)}.pdf"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
@@ -199,7 +189,7 @@ def _result_json(result):
 @require_POST
 def card_preview(request, pk):
     """The score as the person types (nothing saved)."""
-    card = _get_card(request.user, pk)
+    card = selectors.get_visible_scorecard(request.user, pk)
     try:
         result = services.preview(card, raw_entries_from(request.POST, services.rubric_of(card)))
     except CensusError as exc:
@@ -209,7 +199,7 @@ def card_preview(request, pk):
 
 def card_api(request, pk):
     """JSON: GET the entries; POST {"entries": {...}, "submit": false} to save (or submit)."""
-    card = _get_card(request.user, pk)
+    card = selectors.get_visible_scorecard(request.user, pk)
     if request.method == "POST":
         try:
             body = jsonbody.parse_object(request.body)
@@ -232,7 +222,7 @@ def card_api(request, pk):
 
 @require_POST
 def rectify(request, pk):
-    card = _get_card(request.user, pk)
+    card = selectors.get_visible_scorecard(request.user, pk)
     try:
         deadline = datetime.strptime(request.POST.get("deadline", ""), "%Y-%m-%d").date()
     except ValueError:

@@ -8,3 +8,4 @@ class SpotcheckConfig(AppConfig):
 
     def ready(self):
         from . import panels  # noqa: F401  (spot-check cards released to the inspected unit on sign-off)
+        from . import jobs  # noqa: F401  (registers this app's background job kinds with sitecensus.jobs)

@@ -47,11 +47,9 @@ def gongwen(notice, today: date) -> dict:
     发文字号 (the issuing unit, the year in 〔〕 and the notice's number among the unit's
     notices of that year), 标题, 主送机关, 正文, 落款 (issuer and date, no leading zeros)
     and 版记 (印发机关和印发日期)."""
-    from .models import Notice
-
     issuer, day = issuer_and_date(notice, today)
     organizer = notice.batch.organizer
-    same_year = Notice.objects.filter(batch__organizer=organizer, published_at__year=day.year,
+    same_year = type(notice).objects.filter(batch__organizer=organizer, published_at__year=day.year,
                                       published_at__isnull=False)
     if notice.published_at:
         number = same_year.filter(published_at__lte=notice.published_at).exclude(

@@ -1,7 +1,7 @@
 """The architecture contracts (.importlinter at the project root) hold: core
 imports no app, the scanner engine and the formspec import no Django, orgs
 knows nothing of accounts, scoring never imports the scanner, policies never
-import services or views, and the apps import only the layers below them."""
+import services or views, jobs imports no app, and the apps import only the layers below them."""
 
 import shutil
 import subprocess
@@ -32,8 +32,11 @@ def test_no_function_level_imports_of_other_apps_in_the_layers():
         for match in pattern.finditer(path.read_text(encoding="utf-8")):
             if match.group(1) != own:
                 offenders.append(f"{path.relative_to(ROOT)}: {match.group(0).strip()}")
-    assert len(offenders) <= KNOWN_HIDDEN_EDGES, "\n".join(offenders)
+    assert len(offenders) <= KNOWN_HIDDEN_EDGES, "new hidden edges:\n" + "\n".join(offenders)
+    assert len(offenders) == KNOWN_HIDDEN_EDGES, (
+        f"only {len(offenders)} remain: lower KNOWN_HIDDEN_EDGES to {len(offenders)} (the lock is the real count)")
 
 
-# Function-level imports of another app still present (each a follow-up); the number may only go down.
-KNOWN_HIDDEN_EDGES = 38
+# Function-level imports of another app still present (each a follow-up): the real count, so it
+# can only go down, and goes down in this file when one is removed.
+KNOWN_HIDDEN_EDGES = 26

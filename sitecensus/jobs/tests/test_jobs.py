@@ -92,3 +92,16 @@ def test_a_large_export_is_a_job_with_a_file_for_its_requester(client, demo_user
     settings.EXPORT_INLINE_MAX = 100000  # small scopes stay a direct download
     client.force_login(demo_users["guoban"])
     assert client.get("/sites/export/")["Content-Type"].startswith("application/vnd.openxml")
+
+
+def test_every_kind_is_registered_by_its_own_app():
+    """The jobs app imports no app (import-linter): each app's jobs.py registers its kinds
+    from its AppConfig.ready, so they are all there once Django is set up."""
+    from sitecensus.jobs.registry import JOBS
+
+    homes = {"import_commit": "registry", "site_export": "registry", "spotcheck_scan": "spotcheck",
+             "site_scan": "scanner", "statistics_refresh": "stats"}
+    for kind, app in homes.items():
+        assert JOBS[kind].__module__ == f"sitecensus.{app}.jobs", kind
+    assert all(not fn.__module__.startswith("sitecensus.jobs.") or ".tests" in fn.__module__
+               for fn in JOBS.values())
