@@ -5,16 +5,15 @@ import fcntl
 import threading
 
 import pytest
-from django.db import connection
-
 from sitecensus.core import db
 
 
 @pytest.fixture
 def file_db(tmp_path, monkeypatch):
-    monkeypatch.setitem(connection.settings_dict, "NAME", str(tmp_path / "x.sqlite3"))
-    monkeypatch.setattr(connection, "vendor", "sqlite")
-    return str(tmp_path / "x.sqlite3.gate")
+    """The gate of a SQLite file, whatever database the tests run on (every thread's connection)."""
+    gate = str(tmp_path / "x.sqlite3.gate")
+    monkeypatch.setattr(db, "_gate_path", lambda conn: gate)
+    return gate
 
 
 def test_a_background_writer_waits_for_the_writes_waiting(file_db):
@@ -55,9 +54,19 @@ def test_writes_that_may_wait_announce_themselves(file_db):
             os.close(probe)
 
     class Conn:
-        vendor, settings_dict, in_atomic_block = "sqlite", connection.settings_dict, False
+        vendor, in_atomic_block = "sqlite", False
 
     open(file_db, "w").close()
     for sql in ("BEGIN IMMEDIATE", "UPDATE t SET a = 1", "SELECT 1"):
         db._waiting_writer(execute, sql, None, False, {"connection": Conn})
     assert seen == [("BEGIN IMMEDIATE", "held"), ("UPDATE t SET a = 1", "held"), ("SELECT 1", "free")]
+
+
+def test_the_gate_belongs_to_a_sqlite_file_only():
+    class Conn:
+        def __init__(self, vendor, name):
+            self.vendor, self.settings_dict = vendor, {"NAME": name}
+
+    assert db._gate_path(Conn("sqlite", "/var/x.sqlite3")) == "/var/x.sqlite3.gate"
+    assert db._gate_path(Conn("postgresql", "sc")) is None
+    assert db._gate_path(Conn("sqlite", "file:memorydb_default?mode=memory&cache=shared")) is None
