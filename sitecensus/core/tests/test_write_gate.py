@@ -5,6 +5,7 @@ import fcntl
 import threading
 
 import pytest
+
 from sitecensus.core import db
 
 
