@@ -39,3 +39,65 @@ def serialize_on(name: str) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(7310002, hashtext(%s))", [name])
+
+
+# ---------------------------------------------------------------- SQLite: writers waiting go first
+# SQLite has no queue for its write lock: a waiting writer polls (every 100 ms once it has waited a
+# little), so a background job that commits chunk after chunk would starve a login's or a session's
+# write. Every write that may wait for the lock (a BEGIN, a write outside a transaction) therefore
+# holds a shared lock on a gate file next to the database while it waits; a background writer,
+# between its chunks, waits (flock, no polling, no sleep) until no such writer is waiting. Every
+# process on the file (gunicorn workers, job workers) shares the gate.
+
+_WRITES = ("BEGIN", "INSERT", "UPDATE", "DELETE", "REPLAC")
+
+
+def _gate_path(conn) -> str | None:
+    name = str(conn.settings_dict.get("NAME") or "")
+    if conn.vendor != "sqlite" or not name or name == ":memory:" or name.startswith("file:"):
+        return None
+    return name + ".gate"
+
+
+@contextmanager
+def _flock(path: str, mode: int):
+    import fcntl
+    import os
+
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, mode)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _waiting_writer(execute, sql, params, many, context):
+    """Execute wrapper (SQLite): a statement that may wait for the write lock announces itself."""
+    conn = context["connection"]
+    head = sql.lstrip()[:6].upper()
+    path = _gate_path(conn)
+    if path and head.startswith(_WRITES) and (head.startswith("BEGIN") or not conn.in_atomic_block):
+        import fcntl
+
+        with _flock(path, fcntl.LOCK_SH):
+            return execute(sql, params, many, context)
+    return execute(sql, params, many, context)
+
+
+def install_write_gate(sender, connection, **kwargs) -> None:
+    """connection_created: SQLite connections announce their waiting writes."""
+    if connection.vendor == "sqlite" and _waiting_writer not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_waiting_writer)
+
+
+def let_waiting_writers_in() -> None:
+    """A background writer between two of its transactions (holding no lock): wait until
+    every write waiting for SQLite's lock has had it. No-op elsewhere (PostgreSQL queues)."""
+    path = _gate_path(connection)
+    if path is None or connection.in_atomic_block:
+        return
+    import fcntl
+
+    with _flock(path, fcntl.LOCK_EX):
+        pass

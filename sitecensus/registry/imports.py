@@ -25,6 +25,7 @@ from openpyxl.utils import get_column_letter
 from sitecensus.audit.services import deferred as audit_deferred
 from sitecensus.audit.services import record
 from sitecensus.core import lifecycle
+from sitecensus.core.db import let_waiting_writers_in
 from sitecensus.core.errors import CensusError, InvalidInput, InvalidState, NotFound
 from sitecensus.orgs.models import Unit
 
@@ -561,7 +562,7 @@ def commit(*, actor, batch: ImportBatch, valid_only: bool = False, request=None,
     wait for one chunk at most. Each chunk holds its rows' identity keys and compares
     its targets again: a record another user saved in the seconds of the confirm stops it
     (已导入的保持不变, 批次回到待确认)."""
-    chunk = chunk or getattr(settings, "IMPORT_COMMIT_CHUNK", 0) or (25 if connection.vendor == "sqlite" else 100)
+    chunk = chunk or getattr(settings, "IMPORT_COMMIT_CHUNK", 0) or (10 if connection.vendor == "sqlite" else 100)
     batch = ImportBatch.objects.get(pk=batch.pk)
     check_committable(batch, valid_only=valid_only)
     plan, unchanged = _stored_plan(batch)
@@ -610,6 +611,7 @@ def commit(*, actor, batch: ImportBatch, valid_only: bool = False, request=None,
                     done["created" if row["outcome"] == "create" else "updated"] += 1
             if progress is not None:
                 progress(min(len(plan), start + chunk), len(plan))
+            let_waiting_writers_in()  # SQLite: a login's or a session's write waiting goes first (no pause)
     except BaseException:
         with transaction.atomic():
             batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)

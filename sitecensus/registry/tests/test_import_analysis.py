@@ -30,6 +30,21 @@ def dry_run(actor, unit, rows, name="a.xlsx"):
     return imports.dry_run(actor=actor, uploads=[(name, SimpleUploadedFile(name, data))])
 
 
+def count_site_keys(monkeypatch) -> Counter:
+    """From here on, how many times identity.site_key gave each key (every caller's reference)."""
+    calls = Counter()
+    real = identity.site_key
+
+    def counted(text):
+        key = real(text)
+        calls[key] += 1
+        return key
+
+    monkeypatch.setattr(identity, "site_key", counted)
+    monkeypatch.setattr(spec, "site_key", counted)
+    return calls
+
+
 def test_the_analysis_is_stored_per_file_bound_to_its_digest(demo_users):
     laishui = demo_users["laishui"]
     town = Unit.objects.get(name="赵各庄镇人民政府")
@@ -107,16 +122,7 @@ def test_a_rows_identity_goes_through_site_key_once(demo_users, monkeypatch):
     rows = filings(town, 3, "once")
     rows[0].basic["other_domains"] = ["once-alias.laishui.gov.cn"]
     data = fill_workbook(imports.workbook_for(town), rows)
-    calls = Counter()
-    real = identity.site_key
-
-    def counted(text):
-        key = real(text)
-        calls[key] += 1
-        return key
-
-    monkeypatch.setattr(identity, "site_key", counted)
-    monkeypatch.setattr(spec, "site_key", counted)
+    calls = count_site_keys(monkeypatch)
     batch = imports.dry_run(actor=laishui, uploads=[("t.xlsx", SimpleUploadedFile("t.xlsx", data))])
     assert batch.summary["totals"]["create"] == 3
     keys = [key for row in ImportFile.objects.get(batch=batch).analysis["rows"] for key in row["keys"]]
@@ -170,16 +176,7 @@ def test_the_confirm_takes_the_stored_keys(demo_users, monkeypatch):
     laishui = demo_users["laishui"]
     town = Unit.objects.get(name="其中口乡人民政府")
     batch = dry_run(laishui, town, filings(town, 2, "stored"))
-    calls = Counter()
-    real = identity.site_key
-
-    def counted(text):
-        key = real(text)
-        calls[key] += 1
-        return key
-
-    monkeypatch.setattr(identity, "site_key", counted)
-    monkeypatch.setattr(spec, "site_key", counted)
+    calls = count_site_keys(monkeypatch)
     assert imports.commit(actor=laishui, batch=batch)["created"] == 2
     keys = [key for row in ImportFile.objects.get(batch=batch).analysis["rows"] for key in row["keys"]]
     assert keys and not {key: calls[key] for key in keys if calls[key]}
