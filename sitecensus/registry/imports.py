@@ -67,10 +67,16 @@ def workbook_for(unit: Unit) -> bytes:
     for site in unit.websites.exclude(life__in=[Website.Life.CLOSED, Website.Life.MERGED]).order_by("id"):
         values = {k: v for k, v in site.data.items() if k not in LIFE_FIELDS}
         if site.site_code:  # the lifecycle, not a field: a change of it is a request
-            values["running_status"] = site.get_life_display()
-        if site.site_code and site.life != Website.Life.OPEN:  # the state it is in: the row reads back 不变
+            values["running_status"] = site.get_form_life_display()
+        if site.site_code and site.form_life != Website.Life.OPEN:  # the state it is in: the row reads back 不变
             values["life_reason"] = site.life_reason or None
-            values["new_url"] = site.homepage_url if site.life == Website.Life.MIGRATED else None
+            # In a notice period the approved request's target is the closure's (the site keeps its URL till filed).
+            closure = site.closures.filter(completed_at__isnull=True).order_by("-pk").first() \
+                if site.life == Website.Life.MERGING else None
+            values["new_url"] = ((closure.new_url if closure else site.homepage_url)
+                                 if site.form_life == Website.Life.MIGRATED else None)
+            values["merged_into"] = (site.merged_into.site_code
+                                     if site.form_life == Website.Life.MERGED and site.merged_into_id else None)
         values["site_code"] = site.site_code or None
         values["site_id"] = None if site.site_code else site.pk
         values["columns"] = [{"site_url": site.homepage_url, "column_name": c.name, "column_url": c.url,
@@ -170,7 +176,7 @@ def _classify(actor, unit: Unit, filename: str, parsed_site, seen: dict[str, str
             return "error", existing, [_row_error(
                 filename, parsed_site.row, "running_status",
                 f"尚未获得网站标识码的网站，运行状态只能填“正常运行”或“例外”，不能填“{status}”")]
-    elif status and LIFE_BY_LABEL.get(status, existing.life) != existing.life:
+    elif status and LIFE_BY_LABEL.get(status, existing.form_life) != existing.form_life:
         return _life_change(filename, parsed_site, existing, LIFE_BY_LABEL[status])
     if existing is None:
         if window_error:
@@ -228,7 +234,7 @@ def _says_what_is_there(existing: Website, parsed_site) -> bool:
     workbook equal to the change or life request waiting for review is 不变, not an error)?"""
     status = parsed_site.values.get("running_status")
     filing = filing_of(parsed_site)
-    same_life = not existing.site_code or not status or LIFE_BY_LABEL.get(status) == existing.life
+    same_life = not existing.site_code or not status or LIFE_BY_LABEL.get(status) == existing.form_life
     if same_life and services.is_unchanged(existing, filing):
         return True
     if existing.status != Website.Status.SUBMITTED or not existing.site_code:

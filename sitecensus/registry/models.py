@@ -224,6 +224,24 @@ class Website(FSMModelMixin, models.Model):
     def is_locked(self) -> bool:
         return self.status == self.Status.APPROVED
 
+    @property
+    def form_life(self) -> str:
+        """运行状态 as the census form knows it (正常运行, 例外, 关停, 整合, 迁移): the lifecycle's states in
+        between read as the form value they come from (开办中, 临时下线: 正常运行) or lead to (a notice
+        period: the 关停, 整合 or 迁移 already approved), so a unit's own workbook reads back 不变."""
+        L = self.Life
+        if self.life in (L.OPENING, L.OFFLINE):
+            return L.OPEN
+        if self.life == L.CLOSING:
+            return L.CLOSED
+        if self.life == L.MERGING:
+            closure = self.closures.filter(completed_at__isnull=True).order_by("-pk").first()
+            return L.MIGRATED if closure is not None and closure.kind == "migrate" else L.MERGED
+        return self.life
+
+    def get_form_life_display(self) -> str:
+        return self.Life(self.form_life).label
+
     # ------------------------------------------------------------ lifecycle (sitecensus/core/lifecycle.py)
     # The review services set the other fields (level waited for, version, codes); a transition moves the status.
 

@@ -49,8 +49,8 @@ def request_change(*, actor, website: Website, filing: Filing, note: str = "", r
     if website.life in GONE_LIVES:
         raise InvalidState(f"该网站已{website.get_life_display()}，不能提交变更")
     status = filing.basic.get("running_status")
-    if status and LIFE_BY_LABEL.get(status, website.life) != website.life:
-        raise InvalidInput(f"运行状态由“{website.get_life_display()}”改为“{status}”须申请运行状态变更（说明原因，"
+    if status and LIFE_BY_LABEL.get(status, website.form_life) != website.form_life:
+        raise InvalidInput(f"运行状态由“{website.get_form_life_display()}”改为“{status}”须申请运行状态变更（说明原因，"
                            f"逐级审核），不能作为信息变更提交", field="running_status")
     filing = Filing(basic={k: v for k, v in filing.basic.items() if k not in LIFE_FIELDS}, columns=filing.columns)
     fields = site_fields(filing.basic)

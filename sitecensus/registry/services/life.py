@@ -142,8 +142,8 @@ def start_life_change(website: Website, data: dict, *, actor=None, request=None)
     elif life == L.OPEN and website.life == L.OFFLINE:
         lifecycle.fire(website, "back_online", actor=actor, request=request)
         website.life_until = None
-    if life in (L.EXCEPTION, L.OPEN):  # what the form shows as 运行状态 follows the lifecycle
-        website.data = {**website.data, "running_status": Website.Life(life).label}
+    # What the form shows as 运行状态 is the approved request's (a notice period reads as the end it leads to).
+    website.data = {**website.data, "running_status": Website.Life(life).label}
 
 
 def open_closure(website: Website) -> SiteClosure:

@@ -163,3 +163,34 @@ def test_the_gone_rule_lives_in_one_place():
     assert set(GONE_LIVES) == {Website.Life.CLOSED, Website.Life.MERGED}
     sql = str(Website.objects.open().query)
     assert "closed" in sql and "merged" in sql
+
+
+def test_a_units_workbook_reads_back_unchanged_in_the_states_between_form_values(demo_users):
+    """临时下线 and a notice period are not 运行状态 values of the census form: the unit's own workbook
+    shows the form value they come from or lead to, and reads back 不变 (no request, no error)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sitecensus.registry import imports
+
+    u = demo_users
+    clerk, offline = _approved(u)
+    offline = services.take_offline(actor=clerk, website=offline, until=timezone.localdate() + timedelta(days=5),
+                                    reason="系统升级")
+    merging = _approved(u, url="http://merging.lsz.laishui.gov.cn")[1]
+    target = _approved(u, url="http://target2.lsz.laishui.gov.cn")[1]
+    services.request_life_change(actor=clerk, website=merging, life="migrated", reason="迁移",
+                                 new_url="http://new2.lsz.laishui.gov.cn")
+    for level in ("laishui", "baoding", "hebei"):
+        merging = services.approve(actor=u[level], website=merging)
+    assert (offline.life, merging.life) == ("offline", "merging") and target.life == "open"
+    assert (offline.get_form_life_display(), merging.get_form_life_display()) == ("正常运行", "迁移")
+    before = {w.pk: (w.status, w.version, w.life) for w in Website.objects.filter(unit=clerk.unit)}
+    data = imports.workbook_for(clerk.unit)
+    batch = imports.dry_run(actor=u["laishui"], uploads=[("own.xlsx", SimpleUploadedFile("own.xlsx", data))])
+    entry = batch.summary["files"][0]
+    assert entry["errors"] == [], entry["errors"]
+    outcomes = {r.get("site_code"): r["outcome"] for r in entry["rows"]}
+    assert outcomes.get(offline.site_code, "unchanged") == "unchanged" and \
+        outcomes.get(merging.site_code, "unchanged") == "unchanged", entry["rows"]
+    assert {r["outcome"] for r in entry["rows"]} == {"unchanged"}, entry["rows"]
+    assert {w.pk: (w.status, w.version, w.life) for w in Website.objects.filter(unit=clerk.unit)} == before
