@@ -361,13 +361,17 @@ def generate_sites(*, seed: int = 85890) -> int:
     return len(site_ids)
 
 
+def _ensure(model, at_least: int, generate) -> int:
+    """The national units, then `generate()` unless the table already holds more than `at_least` rows."""
+    ensure_national_units()
+    count = model.objects.count()
+    return count if count > at_least else generate()
+
+
 def ensure_national_sites() -> int:
     from sitecensus.registry.models import Website
 
-    ensure_national_units()
-    if Website.objects.count() > 50000:
-        return Website.objects.count()
-    return generate_sites()
+    return _ensure(Website, 50000, generate_sites)
 
 
 
@@ -431,10 +435,7 @@ def generate_media(*, seed: int = 123) -> int:
 def ensure_national_media() -> int:
     from sitecensus.newmedia.models import MediaAccount
 
-    ensure_national_units()
-    if MediaAccount.objects.count() > 200000:
-        return MediaAccount.objects.count()
-    return generate_media()
+    return _ensure(MediaAccount, 200000, generate_media)
 
 
 if __name__ == "__main__":
