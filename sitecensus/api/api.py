@@ -47,9 +47,10 @@ from . import policy as api_policy
 from .checks import router as checks_router
 from .common import (COMMON, CURSOR, CURSOR_ID, CURSOR_TIME, LIMIT, MAX_ID, SINCE, WRITE, CardDetail,  # noqa: F401
                      CardOut, ColumnOut, EntriesIn, FileOut, RectificationOut, ReturnIn, SiteForm, TokenAuth,
-                     _card, _card_json, _cards, _iso, _no_store, json_response, links, token_auth)
+                     _card, _card_json, _cards, _clean, _iso, _no_store, json_response, links, token_auth)
 from .errors import ErrorOut
 from .idempotency import idempotent
+from .media import router as media_router
 from .models import Change
 from .waiting import router as waiting_router
 
@@ -102,10 +103,6 @@ api = CensusAPI(
         "并按 id 去重；或使用变化事件流 /api/events：事件按提交顺序编号（seq），after 不会越过尚未提交的变化，"
         "是精确的方式。游标（next_cursor）在一次翻页中精确，但跨次同步只凭旧游标会漏掉晚提交的记录。"))
 errors.install(api)
-
-
-def _clean(text: str) -> str:
-    return (text or "").replace("\x00", "")[:100]
 
 
 FIRST_SITE = "$response.body#/items/0/id"
@@ -887,6 +884,4 @@ api.add_router("/", checks_router)
 api.add_router("/", waiting_router)
 
 # 政务新媒体 accounts and their change feed (media.py registers on this router).
-from .media import router as media_router  # noqa: E402
-
 api.add_router("/", media_router)

@@ -39,8 +39,13 @@ class TokenAuth(HttpBearer):
 
 token_auth = TokenAuth()
 
-COMMON = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-WRITE = {**COMMON, 400: ErrorOut, 409: ErrorOut}
+# 400: a request's strings are checked for NUL characters on every route, reads too (errors.Parser).
+COMMON = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+WRITE = {**COMMON, 409: ErrorOut}
+
+
+def _clean(text: str) -> str:
+    return (text or "").replace("\x00", "")[:100]
 
 
 def _no_store(response):

@@ -17,7 +17,7 @@ from sitecensus.newmedia import policy as media_policy
 from sitecensus.newmedia.models import MediaAccount
 
 from . import services, sync
-from .api import COMMON, CURSOR_TIME, LIMIT, MAX_ID, SINCE, _clean, _iso, json_response, token_auth
+from .common import COMMON, CURSOR_TIME, LIMIT, MAX_ID, SINCE, _clean, _iso, json_response, token_auth
 from .models import Change
 
 router = Router(auth=token_auth)

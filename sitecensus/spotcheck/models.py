@@ -11,6 +11,8 @@ from sitecensus.orgs.models import Unit
 from sitecensus.registry.models import Campaign, Website
 from sitecensus.scoring.models import Scorecard
 
+from .labels import stratum_label
+
 
 ORGANIZER = "组织单位（国办或省级政府办公厅）的业务人员（spotcheck.policy.check_organize）"
 
@@ -157,8 +159,6 @@ class BatchSite(FSMModelMixin, models.Model):
 
     @property
     def stratum_label(self) -> str:
-        from .presentation import stratum_label
-
         return stratum_label(self.stratum)
 
 

@@ -6,18 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 from sitecensus.core.dates import cn_date
-from sitecensus.orgs.selectors import province_name
 
-
-def region_label(value) -> str:
-    """A province code (e.g. "13") as its name; anything else unchanged."""
-    text = str(value or "")
-    return province_name(text) or text
-
-
-def stratum_label(key: str) -> str:
-    """A stratum key ("13|乡级|乡镇街道网站") as a person reads it (河北省 · 乡级 · 乡镇街道网站)."""
-    return " · ".join(region_label(part) for part in (key or "").split("|"))
+from .labels import region_label, stratum_label  # noqa: F401  (views and pages read them here)
 
 
 def figure_rows(notice) -> list[tuple[str, dict]]:

@@ -11,17 +11,17 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from . import compliance
+from . import pagefacts
 from . import dates as D
 from .config import subtract_period
 from .encoding import decode_html
+from .pagefacts import _SITE_ID  # the footer's 网站标识码: one reading
 
 ATTACHMENT_EXT = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".rar", ".7z",
                   ".wps", ".et", ".ofd", ".txt", ".csv", ".ceb")
 _ITEM_TAGS = {"li", "tr", "dd", "dt"}
 _ROW_TAGS = {"div", "p", "span", "td"}
 _EMPTY_MARKER = re.compile(r"暂无(信息|数据|内容|记录|相关|文章)|没有(记录|相关)|无相关信息|此栏目暂无")
-_SITE_ID = re.compile(r"网站标识码\s*[:：]?\s*([A-Za-z]{2}\d{8}|\d{10})(?![\dA-Za-z])")
 _ICP = re.compile(
     r"([京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼蜀滇黔陇])\s*ICP\s*备\s*[:：]?\s*(\d{6,12})\s*(号)?(?:\s*-\s*(\d{1,3}))?"
 )
@@ -189,7 +189,7 @@ class PageInfo:
     hidden_outbound: list[tuple[str, str]] = field(default_factory=list)  # hidden links to other domains
     no_site: str | None = None          # "no_site_content" (default/parked page) | "maintenance"
     no_site_snippet: str = ""
-    compliance: object | None = None    # compliance.PageFacts: the footer set and accessibility basics
+    compliance: object | None = None    # pagefacts.PageFacts: the footer set and accessibility basics
 
     @property
     def script_shell(self) -> bool:
@@ -328,13 +328,13 @@ def parse_page(data: bytes | str, *, url: str | None = None, content_type: str |
         mm = _JS_REDIRECT.search(body.attributes.get("onload") or "")
         if mm:
             js_redirect = _resolve(base, mm.group(2) or mm.group(4))
-    facts = compliance.collect(tree, base)  # read before the scripts are dropped (the 找错 script, conac)
+    facts = pagefacts.collect(tree, base)  # read before the scripts are dropped (the 找错 script, conac)
     for n in tree.css("script, style, noscript, template"):
         n.decompose()
     root = tree.body or tree.root
     vis = D.normalize(_norm(root.text(separator=" "))) if root is not None else ""
     info.text_chars = len(vis)
-    compliance.read_text(facts, vis, tree)
+    pagefacts.read_text(facts, vis, tree)
     info.compliance = facts
 
     m = _SITE_ID.search(vis)

@@ -7,12 +7,8 @@ their state now."""
 
 from __future__ import annotations
 
-import json
 import secrets
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
-from functools import lru_cache
-from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,19 +21,8 @@ from sitecensus.registry.models import Campaign
 from sitecensus.scoring.models import Rectification
 
 from .. import policy
-from ..models import Batch, BatchSite, Notice, Schedule
-
-CADENCE_FILE = Path(__file__).resolve().parents[1] / "data" / "cadence.json"
-
-
-@lru_cache(maxsize=1)
-def rules() -> dict:
-    return json.loads(CADENCE_FILE.read_text(encoding="utf-8"))
-
-
-def every_label() -> str:
-    return rules()["every_label"]
-
+from ..models import Batch, BatchSite, Schedule
+from .strata import _ratio, every_label, planned_size, rules, stratum_key  # noqa: F401  (callers' names)
 
 def portal_classes() -> list[str]:
     return list(rules()["every_portal_classes"])
@@ -70,16 +55,6 @@ def period_of(cadence: str, day: date) -> tuple[str, date, date]:
 
 # ---------------------------------------------------------------- ratios
 
-def _ratio(value, *, field: str, where: str = "") -> Decimal:
-    try:
-        ratio = Decimal(str(value).strip().rstrip("%"))
-    except (InvalidOperation, ValueError):
-        raise InvalidInput(f"{where}抽样比例“{value}”不是数字", field=field) from None
-    if not (0 < ratio <= 100):
-        raise InvalidInput(f"{where}抽样比例应大于 0、不超过 100（%）", field=field)
-    return ratio
-
-
 def parse_stratum_ratios(text) -> dict[str, str]:
     """Per-stratum ratios as a person types them, one a line: “乡镇街道网站=5” or “河北省 = 20%”
     (any part of a stratum: a region, a level or a site class). A dict passes through checked."""
@@ -102,27 +77,6 @@ def parse_stratum_ratios(text) -> dict[str, str]:
         code = "" if key.isdigit() else province_code_for(key)  # 河北省 → 13, as strata keys hold it
         out[code or key] = str(_ratio(value, field="stratum_ratios", where=where))
     return out
-
-
-def stratum_key(batch: Batch, row: dict, key: str) -> str:
-    """A drawn row's stratum: the sites of a class drawn whole form strata of their own."""
-    if batch.every_classes and row.get("site_class") in batch.every_classes:
-        return f"{every_label()}|{key}"
-    return key
-
-
-def planned_size(batch: Batch, key: str, population: int) -> int | None:
-    """How many to draw from a stratum by the plan: all of an "every" stratum, else its own ratio
-    (the first part of its key given one), else None (the batch's ratio or per-stratum count)."""
-    parts = key.split("|")
-    if parts[0] == every_label():
-        return population
-    ratios = batch.stratum_ratios or {}
-    for candidate in [key, *parts]:
-        if candidate in ratios:
-            ratio = Decimal(str(ratios[candidate]))
-            return min(population, max(1, int((Decimal(population) * ratio / 100).to_integral_value())))
-    return None
 
 
 # ---------------------------------------------------------------- schedules

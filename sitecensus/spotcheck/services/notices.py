@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from sitecensus.core import lifecycle
 from sitecensus.core.errors import InvalidInput
-from sitecensus.orgs.selectors import province_name
 from sitecensus.registry import campaigns
 from sitecensus.registry.models import Phase
 from sitecensus.scoring import services as scoring_services
@@ -22,29 +21,9 @@ from sitecensus.core import publiccache
 from sitecensus.core.dates import cn_date
 
 from .. import policy
-from ..models import Batch, BatchSite, Notice
+from ..models import Batch, Notice
 from . import media
-from .sampling import LEVELS
-
-
-def figures(batch: Batch) -> dict:
-    """Sampled, passed, pass rate by region and by site class (aggregated in the database)."""
-    signed = batch.sites.filter(status=BatchSite.Status.SIGNED)
-    passed = Q(scorecard__result="合格")
-
-    def by(field, label):
-        rows = signed.values(field).annotate(n=Count("id"), ok=Count("id", filter=passed)).order_by(field)
-        return [{"key": label(r[field]), "code": r[field], "sampled": r["n"], "passed": r["ok"],
-                 "rate": round(r["ok"] * 100 / r["n"], 1) if r["n"] else None} for r in rows]
-
-    total = signed.count()
-    ok = signed.filter(passed).count()
-    return {"round": batch.round_label, "sampled": batch.sites.count(), "checked": total, "passed": ok,
-            "pass_rate": round(ok * 100 / total, 1) if total else None,
-            "by_region": by("website__unit__division__province_code",
-                            lambda code: province_name(code) or "国务院部门"),
-            "by_level": by("website__unit__level", lambda level: LEVELS.get(level, "未分级")),
-            "by_class": by("website__site_class", lambda value: value or "未分类")}
+from .figures import figures  # noqa: F401  (services.figures, as callers knew it)
 
 
 def _contents(batch: Batch) -> dict:

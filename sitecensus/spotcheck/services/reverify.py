@@ -5,9 +5,7 @@ between the two verdicts and lists the disagreements."""
 
 from __future__ import annotations
 
-import random
 import secrets
-from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q
@@ -20,10 +18,8 @@ from sitecensus.scoring import services as scoring_services
 
 from .. import policy
 from ..models import Batch, BatchSite, RoundReport
-from .cadence import _ratio, rules
-
-SAMPLE = "复核样本"
-
+from .figures import figures
+from .strata import SAMPLE, _ratio, rules  # noqa: F401  (SAMPLE: callers' name)
 
 def _published(batch: Batch) -> bool:
     return batch.notices.filter(corrects__isnull=True, published_at__isnull=False).exists()
@@ -32,8 +28,6 @@ def _published(batch: Batch) -> bool:
 @transaction.atomic
 def report_up(*, actor, batch: Batch, request=None) -> RoundReport:
     """上报: the province's round, its notice published, sent up to 国办 with its results summary."""
-    from .notices import figures
-
     policy.REPORT_UP.check(policy.may_report_up(actor, batch))
     batch = Batch.objects.select_for_update().get(pk=batch.pk)
     if RoundReport.objects.filter(batch=batch).exists():
@@ -74,17 +68,6 @@ def create_reverification(*, actor, report: RoundReport, ratio=None, seed: int |
                    seed=batch.seed, sampled=batch.sites.count())
     report.save()
     return batch
-
-
-def draw_ids(batch: Batch) -> tuple[dict[str, list[int]], dict[str, dict]]:
-    """The sub-sample of the lower level's passed results: the same seed draws the same sites."""
-    passed = sorted(batch.reverifies.sites.filter(status=BatchSite.Status.SIGNED, scorecard__result="合格")
-                    .values_list("website_id", flat=True))
-    if not passed:
-        raise InvalidState(f"“{batch.reverifies.name}”没有合格的抽查结果可供复核")
-    n = min(len(passed), max(1, int((Decimal(len(passed)) * batch.ratio / 100).to_integral_value())))
-    return {SAMPLE: random.Random(f"{batch.seed}|{SAMPLE}").sample(passed, n)}, {
-        SAMPLE: {"population": len(passed), "sampled": n}}
 
 
 def _problems(card) -> list[str]:

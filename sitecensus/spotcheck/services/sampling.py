@@ -21,6 +21,7 @@ from sitecensus.registry.services import active_websites
 
 from .. import policy
 from ..models import Batch, BatchSite
+from .strata import planned_size, reverification_ids, stratum_key
 
 STRATA = {"region": "地区", "level": "层级", "site_class": "网站类别"}
 LEVELS = dict(Unit.Level.choices)
@@ -122,18 +123,16 @@ def _key(row: dict, strata_by: list[str]) -> str:
 
 def draw_ids(batch: Batch) -> tuple[dict[str, list[int]], dict[str, dict]]:
     """The sample per stratum: the same seed draws the same sample."""
-    from . import cadence, reverify
-
     if batch.reverifies_id:  # 国办's re-check draws from the lower level's passed results
-        return reverify.draw_ids(batch)
+        return reverification_ids(batch)
     groups: dict[str, list[int]] = {}
     rows = population(batch).values("id", "site_class", "unit__level", "unit__division__province_code")
     for row in rows.iterator(chunk_size=5000):
-        groups.setdefault(cadence.stratum_key(batch, row, _key(row, batch.strata_by)), []).append(row["id"])
+        groups.setdefault(stratum_key(batch, row, _key(row, batch.strata_by)), []).append(row["id"])
     drawn, strata = {}, {}
     for key in sorted(groups):
         ids = sorted(groups[key])
-        planned = cadence.planned_size(batch, key, len(ids))  # per-stratum ratios, "every portal" strata
+        planned = planned_size(batch, key, len(ids))  # per-stratum ratios, "every portal" strata
         if planned is not None:
             n = planned
         elif batch.ratio is not None:

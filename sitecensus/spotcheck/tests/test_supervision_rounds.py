@@ -13,7 +13,7 @@ from sitecensus.registry.models import Campaign, Website
 from sitecensus.scoring import services as scoring
 from sitecensus.spotcheck import selectors, services
 from sitecensus.spotcheck.models import Accountability, Batch, RoundReport, Schedule
-from sitecensus.spotcheck.services import cadence, reverify
+from sitecensus.spotcheck.services import cadence, reverify, strata
 from sitecensus.spotcheck.services.sampling import draw_ids, population
 
 pytestmark = pytest.mark.django_db
@@ -151,7 +151,7 @@ def test_reverification_of_a_province_round_reports_the_agreement(demo_users):
     assert recheck.reverifies == batch and recheck.seed == 7 and recheck.sites.count() == n
     assert set(recheck.sites.values_list("website_id", flat=True)) <= set(batch.sites.values_list("website_id",
                                                                                                     flat=True))
-    assert draw_ids(recheck)[0] == reverify.draw_ids(recheck)[0]  # the seed reproduces the sub-sample
+    assert draw_ids(recheck)[0] == strata.reverification_ids(recheck)[0]  # the seed reproduces the sub-sample
     report.refresh_from_db()
     assert report.status == "reverifying" and report.reverification == recheck
     with pytest.raises(InvalidState):
