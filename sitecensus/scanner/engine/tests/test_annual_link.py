@@ -27,7 +27,7 @@ def _verdicts(part: str) -> list[tuple[str, str, object]]:
             server.pages = pages
             items.append((n, f"http://www{n}.site.test:{server.port}/", REPORT))
             truth[n] = case
-        config = ScanConfig(allow_private=True, timeout=4.0, retries=0, render=False,
+        config = ScanConfig(allow_private=True, timeout=20.0, retries=0, render=False,
                             host_map={f"www{n}.site.test": "127.0.0.1" for n in truth})
         got = check_report_links_sync(items, config)
     finally:

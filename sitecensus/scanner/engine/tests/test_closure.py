@@ -19,7 +19,7 @@ DAY = date(2026, 11, 2)
 
 
 def _cfg(hosts, **kw):
-    return ScanConfig(allow_private=True, host_map={h: "127.0.0.1" for h in hosts}, timeout=4.0, retries=0,
+    return ScanConfig(allow_private=True, host_map={h: "127.0.0.1" for h in hosts}, timeout=20.0, retries=0,
                       retry_backoff=0.01, check_https=False, check_links=False, **kw)
 
 

@@ -12,7 +12,9 @@ from sitecensus.scanner.engine.testing.synthetic import BAD_KINDS, SyntheticWeb
 
 
 def _cfg(web, **kw):
-    base = dict(allow_private=True, host_map=web.host_map(), as_of=web.as_of, timeout=4.0,
+    # The budget must outlast an endless redirect's 11 hops on a loaded machine (CI runs two suites on
+    # two cores); it is also how long the hanging site holds the fixture.
+    base = dict(allow_private=True, host_map=web.host_map(), as_of=web.as_of, timeout=10.0,
                 retry_backoff=0.02, max_bytes=1_000_000, concurrency=32)
     base.update(kw)
     return ScanConfig(**base)

@@ -15,7 +15,7 @@ NEEDS_RENDER = {"js_rendered", "waf412"}
 
 
 def _cfg(web, **kw):
-    base = dict(allow_private=True, host_map=web.host_map(), as_of=web.as_of, timeout=5.0, retry_backoff=0.02,
+    base = dict(allow_private=True, host_map=web.host_map(), as_of=web.as_of, timeout=20.0, retry_backoff=0.02,
                 max_bytes=1_000_000, concurrency=32, render_timeout=15.0)
     base.update(kw)
     return ScanConfig(**base)
@@ -202,7 +202,7 @@ def test_tls_failure_is_reported_and_the_content_still_judged(tmp_path):
         port = site._server.sockets[0].getsockname()[1]
         try:
             cfg = ScanConfig(allow_private=True, host_map={"tls-bad.gov.test": "127.0.0.1"}, as_of=web0.as_of,
-                             timeout=5.0, check_links=False, render=False)
+                             timeout=20.0, check_links=False, render=False)
             home = f"https://tls-bad.gov.test:{port}/"
             return (await scan_sites(parse_targets([{"site_code": "1", "homepage": home, "columns": [
                 {"name": "要闻", "url": home, "class": "动态要闻"}]}]), cfg))[0]
