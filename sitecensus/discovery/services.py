@@ -21,13 +21,14 @@ from django.utils import timezone
 
 from sitecensus.audit.services import record
 from sitecensus.core import lifecycle
-from sitecensus.core.errors import InvalidInput
+from sitecensus.core.errors import InvalidInput, InvalidState
 from sitecensus.inbox.models import Message
 from sitecensus.inbox.services import notify_after_commit
 from sitecensus.orgs.models import Unit
 from sitecensus.registry import policy as registry_policy
 from sitecensus.registry.models import Website, WebsiteDomain
-from sitecensus.registry.services import active_websites
+from sitecensus.registry.services import Filing, active_websites, request_change
+from sitecensus.registry.services.records import columns_snapshot
 from sitecensus.scanner.engine import discover
 from sitecensus.scanner.engine.extract import registrable
 from sitecensus.scanner.models import Probe, SiteScan
@@ -360,6 +361,8 @@ def decide(*, actor, candidate: Candidate, decision: str, site_code: str = "", n
                    site=candidate.site.site_code if candidate.site else "", note=note)
     candidate.decided_by, candidate.decided_at, candidate.note = actor, timezone.now(), note
     candidate.decided_digest = candidate.evidence_digest
+    if decision == "registered":
+        candidate.change_version = _add_other_domain(actor, candidate, note, request)
     candidate.save()
     if decision == "to_report":
         unit = candidate.unit or candidate.organizer
@@ -369,6 +372,33 @@ def decide(*, actor, candidate: Candidate, decision: str, site_code: str = "", n
             body=f"{{unit}}：普查发现网站 {candidate.url} 尚未报送（{candidate.attribution_reason}）。"
                  "请登录全国政府网站信息报送系统填报该网站的基本信息表；如不属于贵单位，请联系组织单位。")
     return candidate
+
+
+def _add_other_domain(actor, candidate: Candidate, note: str, request) -> int | None:
+    """已登记 with a host the site has not filed: a change request adding it to the site's 其他域名,
+    reviewed level by level like any change (registry.services.request_change); its version number.
+    None when the host is already one of the site's keys. The decider's right is discovery's
+    (policy.check_decide): the request is filed on the organizing unit's behalf."""
+    site = candidate.site
+    if WebsiteDomain.objects.filter(website=site, key=candidate.key).exists():
+        return None
+    basic = dict(site.data or {})
+    basic.setdefault("site_name", site.name)
+    basic.setdefault("homepage_url", site.homepage_url)
+    others = basic.get("other_domains") or []
+    if isinstance(others, str):
+        others = [others]
+    basic["other_domains"] = [*others, candidate.key]
+    where = f"网站“{site.name}”（网站标识码 {site.site_code or '—'}）"
+    if site.status != Website.Status.APPROVED:
+        raise InvalidState(f"{where}有待审核的登记或变更，须待其审核后再将 {candidate.key} 作为其他域名登记")
+    try:
+        site = request_change(actor=actor, website=site, filing=Filing(basic=basic, columns=columns_snapshot(site)),
+                              note=f"摸清底数：新增其他域名 {candidate.key}" + (f"（{note}）" if note else ""),
+                              request=request, via="discovery")
+    except InvalidState as error:
+        raise InvalidState(f"{where}不能新增其他域名 {candidate.key}：{error.message}") from error
+    return site.version
 
 
 def import_named(*, actor, named: list[discover.Named], filename: str, request=None) -> dict:
