@@ -280,3 +280,42 @@ def test_the_recheck_ratio_defaults_to_the_data_file(demo_users):
     recheck = services.create_reverification(actor=demo_users["guoban"], report=report)
     assert recheck.ratio == Decimal(str(cadence.rules()["reverify_ratio"])) and recheck.seed is not None
     assert AuditEvent.objects.filter(action="reverification_drawn", object_id=str(report.pk)).exists()
+
+
+def test_open_rounds_runs_daily_in_both_modes(demo_users, settings, monkeypatch):
+    """`sitecensus open-rounds` is daily work: celery beat sends it (jobs.daily), the embedded scheduler's
+    tick runs it once a day from DAILY_JOBS_HOUR, and the task opens every plan's due round once."""
+    from datetime import datetime
+
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from sitecensus.celery import app
+    from sitecensus.jobs.registry import DAILY
+    from sitecensus.jobs.tasks import run_daily
+    from sitecensus.scanner import scheduler
+
+    beat = app.conf.beat_schedule["spotcheck-open-rounds-daily"]
+    assert beat["task"] == run_daily.name == "jobs.daily" and beat["args"] == ["spotcheck_open_rounds"]
+    assert "spotcheck_open_rounds" in DAILY
+    # Embedded: the tick runs the daily work once a day, from the hour.
+    settings.DAILY_JOBS, settings.DAILY_JOBS_HOUR = True, 1
+    ran = []
+    monkeypatch.setattr(scheduler, "_daily_in_thread", lambda: ran.append(1))
+    monkeypatch.setattr(scheduler, "_life_in_thread", lambda: None)
+    cache.clear()
+    tz = timezone.get_current_timezone()
+    clock = scheduler.Scheduler(site_ids=lambda: [])
+    assert not clock.tick(datetime(2026, 12, 7, 0, 30, tzinfo=tz))["daily"]  # before the hour
+    assert clock.tick(datetime(2026, 12, 7, 1, 5, tzinfo=tz))["daily"]
+    assert not clock.tick(datetime(2026, 12, 7, 9, 0, tzinfo=tz))["daily"]  # once that day
+    assert clock.tick(datetime(2026, 12, 8, 4, 0, tzinfo=tz))["daily"]
+    clock.wait_for_scans()
+    assert len(ran) == 2
+    # The task opens every plan's round of the current period, once.
+    hebei = demo_users["hebei"]
+    plan = services.create_schedule(actor=hebei, name="河北省月度抽查", cadence="monthly", strata_by=[], ratio="100")
+    result = run_daily("spotcheck_open_rounds")
+    batch = Batch.objects.get(schedule=plan)
+    assert result == {"opened": [batch.name]} and batch.period == cadence.period_of("monthly", TODAY)[0]
+    assert batch.sites.exists() and run_daily("spotcheck_open_rounds") == {"opened": []}
