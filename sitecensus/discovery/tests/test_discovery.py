@@ -277,3 +277,32 @@ def test_a_non_government_or_registered_host_never_enters_the_queue(demo_users):
     services.record_named([Named("www.example.com", "http://www.example.com/", "link", "x"),
                            Named("www.laishui.gov.cn", "http://www.laishui.gov.cn/", "link", "x")])
     assert not Candidate.objects.exists()
+
+
+def test_collection_upserts_keep_first_and_last_seen_per_source(demo_users):
+    """The set-based upserts: a candidate made once however often it is named, each source kept once with
+    the first time it named the host (never moved) and the last (moved), the made ones counted."""
+    from sitecensus.scanner.engine.discover import Named
+
+    t1 = timezone.now() - timedelta(days=3)
+    t2, t3 = t1 + timedelta(days=1), t1 + timedelta(days=2)
+    first = [Named("a.bd.gov.cn", "http://a.bd.gov.cn/", "link", "www.x.gov.cn"),
+             Named("a.bd.gov.cn", "http://a.bd.gov.cn/", "link", "www.x.gov.cn"),  # named twice in one chunk
+             Named("a.bd.gov.cn", "http://a.bd.gov.cn/", "redirect", "www.y.gov.cn"),
+             Named("b.bd.gov.cn", "http://b.bd.gov.cn/", "link", "www.x.gov.cn")]
+    assert services.record_named(first, now=t1) == {"new": 2, "named": 3}
+    assert services.record_named([Named("a.bd.gov.cn", "http://a.bd.gov.cn/", "link", "www.x.gov.cn"),
+                                  Named("c.bd.gov.cn", "http://c.bd.gov.cn/", "dns", "c 解析到 127.0.0.1")],
+                                 now=t2) == {"new": 1, "named": 2}
+    hebei = demo_users["hebei"].unit
+    assert services.record_named([Named("b.bd.gov.cn", "http://b.bd.gov.cn/", "import", "名单.csv 第 2 行")],
+                                 imported_by=hebei, now=t3) == {"new": 0, "named": 1}
+    a = Candidate.objects.get(kind=Candidate.Kind.NEW, key="a.bd.gov.cn")
+    b = Candidate.objects.get(kind=Candidate.Kind.NEW, key="b.bd.gov.cn")
+    assert (a.first_seen, a.last_seen, a.status, a.url) == (t1, t2, Candidate.Status.PROPOSED, "http://a.bd.gov.cn/")
+    assert (b.first_seen, b.last_seen) == (t1, t3)
+    seen = {(s.kind, s.detail): (s.first_seen, s.last_seen) for s in a.sources.all()}
+    assert seen == {("link", "www.x.gov.cn"): (t1, t2), ("redirect", "www.y.gov.cn"): (t1, t1)}
+    listed = b.sources.get(kind="import")
+    assert (listed.first_seen, listed.last_seen, listed.imported_by) == (t3, t3, hebei)
+    assert Candidate.objects.filter(kind=Candidate.Kind.NEW).count() == 3 and Source.objects.count() == 5
