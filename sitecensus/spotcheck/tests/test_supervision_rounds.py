@@ -319,3 +319,36 @@ def test_open_rounds_runs_daily_in_both_modes(demo_users, settings, monkeypatch)
     batch = Batch.objects.get(schedule=plan)
     assert result == {"opened": [batch.name]} and batch.period == cadence.period_of("monthly", TODAY)[0]
     assert batch.sites.exists() and run_daily("spotcheck_open_rounds") == {"opened": []}
+
+
+def test_a_state_council_department_runs_reports_up_and_is_rechecked(demo_users):
+    """A State Council department's office (国家税务总局办公厅) runs its own round over its sites, its vertical
+    system's included, reports it up, and 国办 re-checks a sub-sample like a province's."""
+    tax, guoban = demo_users["shuiwu"], demo_users["guoban"]
+    signer = User.objects.create(username="shuiwu_fh", unit=tax.unit, role="organizer", first_name="复核")
+    plan = services.create_schedule(actor=tax, name="税务系统季度抽查", cadence="quarterly", strata_by=[], ratio="100")
+    batch = services.open_round(actor=tax, schedule=plan, seed=3)
+    drawn = set(batch.sites.values_list("website_id", flat=True))
+    own = set(Website.objects.filter(unit__path__startswith=tax.unit.path, site_code__isnull=False)
+              .values_list("id", flat=True))
+    assert drawn and drawn == own  # the system's sites (国家税务总局涞水县税务局's) are the department's
+    assert batch.organizer == tax.unit
+    notice = review_all(batch, tax, signer)
+    services.publish(actor=tax, notice=notice)
+    report = services.report_up(actor=tax, batch=batch)
+    assert report.status == "reported" and report.organizer == tax.unit
+    assert report.summary["passed"] == report.summary["checked"] == len(drawn)
+    with pytest.raises(NotAllowed):  # the department re-checks nobody
+        services.create_reverification(actor=tax, report=report, ratio="100")
+    recheck = services.create_reverification(actor=guoban, report=report, ratio="100", seed=9)
+    assert set(recheck.sites.values_list("website_id", flat=True)) == drawn
+    fh = demo_users["guoban_fh"]
+    disagree = min(drawn)
+    found = review_all(recheck, guoban, fh, {disagree: FAIL}).figures["reverification"]
+    assert found["organizer"] == "国家税务总局办公厅" and found["checked"] == len(drawn)
+    assert found["agreed"] == len(drawn) - 1
+    report.refresh_from_db()
+    assert report.status == "reverified" and report.agreement["rate"] == found["rate"]
+    # A department's unit below its office organizes nothing.
+    with pytest.raises(NotAllowed):
+        services.create_schedule(actor=demo_users["hebei_tax"], name="x", cadence="monthly", strata_by=[], ratio="5")
