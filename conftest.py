@@ -33,6 +33,8 @@ def pytest_configure(config):
     settings.PUBLIC_CACHE_SECONDS = 0
     # The embedded scheduler's daily site-life run would fetch the demo's real domains: tests call it themselves.
     settings.SITE_LIFE_DAILY = False
+    # Likewise the apps' daily work (sitecensus.jobs.registry.daily: the spot-check plans' rounds).
+    settings.DAILY_JOBS = False
     # Discovery's host-name guesses: the scanner's host map only, never the system's resolver (hermetic).
     settings.DISCOVERY_SYSTEM_DNS = False
 

@@ -22,4 +22,9 @@ app.conf.beat_schedule = {
     "site-life-daily": {"task": "scanner.daily_life", "schedule": crontab(hour=int(os.environ.get("RECONCILE_HOUR", 3)),
                                                                          minute=15),
                         "options": {"queue": "scan", "expires": 3600}},
+    # The apps' daily work (sitecensus.jobs.registry.daily; embedded, the scheduler's tick runs it):
+    # every spot-check plan's round of the current period, made where missing (spotcheck.jobs.open_rounds).
+    "spotcheck-open-rounds-daily": {"task": "jobs.daily", "args": ["spotcheck_open_rounds"],
+                                    "schedule": crontab(hour=int(os.environ.get("DAILY_JOBS_HOUR", 1)), minute=5),
+                                    "options": {"expires": 3600}},
 }

@@ -327,6 +327,9 @@ SITE_NOTICE_MAX_GAP_DAYS = env_int("SITE_NOTICE_MAX_GAP_DAYS", 7)
 RECONCILE_WEEK_DAYS = env_int("RECONCILE_WEEK_DAYS", 7)
 RECONCILE_MIN_OBSERVATIONS = env_int("RECONCILE_MIN_OBSERVATIONS", 3)
 RECONCILE_HOUR = env_int("RECONCILE_HOUR", 3)
+# The apps' daily work (sitecensus.jobs.registry.daily: the spot-check plans' rounds): the local hour it runs from.
+DAILY_JOBS_HOUR = env_int("DAILY_JOBS_HOUR", 1)
+DAILY_JOBS = env_bool("DAILY_JOBS", True)  # the embedded scheduler runs them (celery beat when scaled out)
 SITE_LIFE_DAILY = env_bool("SITE_LIFE_DAILY", True)  # the embedded scheduler runs it (celery beat when scaled out)  # local hour of the daily run (celery beat; the embedded scheduler)
 # ---- end: a site's life ----
 PROBES_PER_DAY = env_int("PROBES_PER_DAY", 24)  # the rule asks for ≥ 20

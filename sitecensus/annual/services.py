@@ -307,8 +307,11 @@ def supervision_figures(unit: Unit, year: int) -> dict:
     rounds = sources.spotcheck_rounds(unit, year)
     keys = ("batches", "sampled", "checked", "passed", "failed", "problems")
     total = {k: sum(r[k] for r in rounds) for k in keys}
+    # 国办's rounds that sampled the unit's sites: a part of their own, never added to the unit's total.
+    national = sources.national_spotchecks(unit, year)
     reports = SiteReport.objects.filter(region=unit, year=year)
     return {"sites": sources.running_sites(unit), "rounds": rounds, "total": total,
+            "national": {"rounds": national, "total": {k: sum(r[k] for r in national) for k in keys}},
             "life": sources.life_changes(unit, year), "zhaocuo": sources.zhaocuo(unit, year),
             "accountability": sources.accountability_counts(unit, year), "training": sources.training(unit, year),
             "site_reports": {"reports": reports.count(),

@@ -79,7 +79,19 @@ def spotcheck_rounds(region: Unit, year: int) -> list[dict]:
     """The region's own spot checks of the year (batches it organized, by monitoring start), per
     round: batches, sampled, checked (signed off), passed, failed, problems (veto or deduction
     items on the failed and passed cards alike) — grouped queries, one per measure."""
-    sites = BatchSite.objects.filter(batch__organizer=region, batch__window_start__year=year)
+    return _round_rows(BatchSite.objects.filter(batch__organizer=region, batch__window_start__year=year))
+
+
+def national_spotchecks(region: Unit, year: int) -> list[dict]:
+    """The national office's spot checks of the year that sampled the region's sites (国办's own rounds,
+    by monitoring start; its re-checks of reported rounds are not rounds of their own), per round, counting
+    the region's sites only — the same measures as `spotcheck_rounds`, never added to them."""
+    return _round_rows(BatchSite.objects.filter(
+        batch__organizer__depth=1, batch__reverifies__isnull=True, batch__window_start__year=year,
+        website__unit__path__startswith=region.path))
+
+
+def _round_rows(sites) -> list[dict]:
     rows = (sites.values("batch__round_id", "batch__round__name")
             .annotate(batches=Count("batch", distinct=True), sampled=Count("id"),
                       checked=Count("id", filter=Q(status=BatchSite.Status.SIGNED)),

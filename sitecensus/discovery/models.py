@@ -66,6 +66,9 @@ class Candidate(FSMModelMixin, models.Model):
                                    related_name="+")
     decided_at = models.DateTimeField("处理时间", null=True, blank=True)
     note = models.CharField("说明", max_length=300, blank=True)
+    # 已登记 with a host the site had not filed: the change request (registry.services.request_change) that
+    # adds it as the site's 其他域名 through the review chain — its version number on `site`.
+    change_version = models.PositiveIntegerField("新增其他域名的变更版本", null=True, blank=True)
 
     class Meta:
         verbose_name = "候选网站"

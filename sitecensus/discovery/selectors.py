@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 
 from sitecensus.orgs.models import Unit
+from sitecensus.registry.models import WebsiteVersion
 
 from . import policy
 from .models import Candidate
@@ -45,3 +46,16 @@ def counterfeit_counts(region_unit: Unit, year: int) -> dict:
             .values("organizer__name").annotate(n=Count("id")).order_by("organizer__name"))
     by = {r["organizer__name"]: r["n"] for r in rows}
     return {"total": sum(by.values()), "by_organizer": by}
+
+
+def domain_change(candidate: Candidate) -> str:
+    """Where the 其他域名 change a 已登记 decision opened stands (services.decide): 变更待审, 变更已通过
+    or 变更已退回; "" when none was needed."""
+    if not candidate.change_version or not candidate.site_id:
+        return ""
+    state = (WebsiteVersion.objects.filter(website_id=candidate.site_id, number=candidate.change_version)
+             .values_list("state", flat=True).first())
+    if state is None:
+        return ""
+    return {WebsiteVersion.State.PENDING: "变更待审", WebsiteVersion.State.REJECTED: "变更已退回"}.get(
+        state, "变更已通过")

@@ -14,20 +14,21 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from sitecensus.audit.services import record
 from sitecensus.core import lifecycle
-from sitecensus.core.errors import InvalidInput
+from sitecensus.core.errors import InvalidInput, InvalidState
 from sitecensus.inbox.models import Message
 from sitecensus.inbox.services import notify_after_commit
 from sitecensus.orgs.models import Unit
 from sitecensus.registry import policy as registry_policy
 from sitecensus.registry.models import Website, WebsiteDomain
-from sitecensus.registry.services import active_websites
+from sitecensus.registry.services import Filing, active_websites, request_change
+from sitecensus.registry.services.records import columns_snapshot
 from sitecensus.scanner.engine import discover
 from sitecensus.scanner.engine.extract import registrable
 from sitecensus.scanner.models import Probe, SiteScan
@@ -83,7 +84,8 @@ def registered_among(keys: Iterable[str]) -> set[str]:
 
 def record_named(named: Iterable[discover.Named], *, imported_by: Unit | None = None, now=None) -> dict:
     """Candidates for what the sources named (never a registered host, never a non-government one),
-    each source kept once with when it first and last named it. Chunked: bounded memory."""
+    each source kept once with when it first and last named it. Chunked: bounded memory; each chunk two
+    set-based upserts (`_upsert_candidates`, `_upsert_sources`), no model object per row."""
     now = now or timezone.now()
     gov = government_domains()
     made = seen = 0
@@ -93,26 +95,64 @@ def record_named(named: Iterable[discover.Named], *, imported_by: Unit | None = 
         chunk = [n for n in chunk if n.key not in registered]
         if not chunk:
             continue
+        urls: dict[str, str] = {}
+        for n in chunk:
+            urls.setdefault(n.key[:300], n.url[:500])
         with transaction.atomic():
-            keys = {n.key: n for n in chunk}
-            existing = dict(Candidate.objects.filter(kind=Candidate.Kind.NEW, key__in=keys)
-                            .values_list("key", "pk"))
-            new = [Candidate(kind=Candidate.Kind.NEW, key=k[:300], url=n.url[:500], last_seen=now)
-                   for k, n in keys.items() if k not in existing]
-            Candidate.objects.bulk_create(new, ignore_conflicts=True)
-            made += len(new)
-            ids = dict(Candidate.objects.filter(kind=Candidate.Kind.NEW, key__in=keys).values_list("key", "pk"))
-            Candidate.objects.filter(pk__in=ids.values()).update(last_seen=now)
-            wanted = {(ids[n.key], n.source, n.detail[:500]) for n in chunk if n.key in ids}
-            known = set(Source.objects.filter(candidate_id__in=ids.values()).filter(
-                kind__in={w[1] for w in wanted}).values_list("candidate_id", "kind", "detail"))
-            Source.objects.filter(candidate_id__in=ids.values(), kind__in={w[1] for w in wanted},
-                                  detail__in={w[2] for w in wanted & known}).update(last_seen=now)
-            Source.objects.bulk_create([Source(candidate_id=c, kind=k, detail=d, first_seen=now, last_seen=now,
-                                               imported_by=imported_by) for c, k, d in wanted - known],
-                                       ignore_conflicts=True)
+            ids, new = _upsert_candidates(urls, now)
+            made += new
+            wanted = sorted({(ids[n.key[:300]], n.source, n.detail[:500]) for n in chunk})
+            _upsert_sources(wanted, now, imported_by.pk if imported_by else None)
             seen += len(wanted)
     return {"new": made, "named": seen}
+
+
+def _upsert_candidates(urls: dict[str, str], now) -> tuple[dict[str, int], int]:
+    """One statement: a 未登记网站 candidate per key, made if missing (待处理, first seen now), its last
+    seen moved to now if present. Returns key → id and how many were made. PostgreSQL: INSERT … SELECT
+    FROM unnest … ON CONFLICT (kind, key) DO UPDATE … RETURNING (a row is new when its xmax is 0);
+    SQLite: the same upsert row by row in one executemany, the made counted before it."""
+    table, kind = Candidate._meta.db_table, Candidate.Kind.NEW
+    keys = sorted(urls)  # one order for every writer: no deadlock between two chunks upserting the same keys
+    stamp = Candidate._meta.get_field("last_seen").get_db_prep_value(now, connection)
+    columns = ("(kind, key, url, status, attribution, attribution_reason, evidence, evidence_digest, decided_digest,"
+               " note, first_seen, last_seen)")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"INSERT INTO {table} {columns} SELECT %s, k, u, %s, '', '', '{{}}'::jsonb, '', '', '', %s, %s "
+                "FROM unnest(%s::varchar[], %s::varchar[]) AS t(k, u) "
+                "ON CONFLICT (kind, key) DO UPDATE SET last_seen = EXCLUDED.last_seen "
+                "RETURNING id, key, (xmax = 0)",
+                [kind, Candidate.Status.PROPOSED, stamp, stamp, keys, [urls[k] for k in keys]])
+            rows = cursor.fetchall()
+            return {key: pk for pk, key, _new in rows}, sum(1 for *_r, new in rows if new)
+        known = Candidate.objects.filter(kind=kind, key__in=keys).count()
+        cursor.executemany(
+            f"INSERT INTO {table} {columns} VALUES (%s, %s, %s, %s, '', '', '{{}}', '', '', '', %s, %s) "
+            "ON CONFLICT (kind, key) DO UPDATE SET last_seen = excluded.last_seen",
+            [(kind, k, urls[k], Candidate.Status.PROPOSED, stamp, stamp) for k in keys])
+    ids = dict(Candidate.objects.filter(kind=kind, key__in=keys).values_list("key", "pk"))
+    return ids, len(ids) - known
+
+
+def _upsert_sources(wanted: list[tuple[int, str, str]], now, imported_by_id: int | None) -> None:
+    """One statement: each (candidate, source, detail) kept once — first seen when first named (never
+    moved), last seen now."""
+    table = Source._meta.db_table
+    stamp = Source._meta.get_field("last_seen").get_db_prep_value(now, connection)
+    columns = "(candidate_id, kind, detail, first_seen, last_seen, imported_by_id)"
+    conflict = "ON CONFLICT (candidate_id, kind, detail) DO UPDATE SET last_seen = excluded.last_seen"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"INSERT INTO {table} {columns} SELECT c, k, d, %s, %s, %s "
+                f"FROM unnest(%s::bigint[], %s::varchar[], %s::varchar[]) AS t(c, k, d) {conflict}",
+                [stamp, stamp, imported_by_id, [w[0] for w in wanted], [w[1] for w in wanted],
+                 [w[2] for w in wanted]])
+        else:
+            cursor.executemany(f"INSERT INTO {table} {columns} VALUES (%s, %s, %s, %s, %s, %s) {conflict}",
+                               [(c, k, d, stamp, stamp, imported_by_id) for c, k, d in wanted])
 
 
 def harvest_scans(*, since=None, progress=None) -> dict:
@@ -360,6 +400,8 @@ def decide(*, actor, candidate: Candidate, decision: str, site_code: str = "", n
                    site=candidate.site.site_code if candidate.site else "", note=note)
     candidate.decided_by, candidate.decided_at, candidate.note = actor, timezone.now(), note
     candidate.decided_digest = candidate.evidence_digest
+    if decision == "registered":
+        candidate.change_version = _add_other_domain(actor, candidate, note, request)
     candidate.save()
     if decision == "to_report":
         unit = candidate.unit or candidate.organizer
@@ -369,6 +411,33 @@ def decide(*, actor, candidate: Candidate, decision: str, site_code: str = "", n
             body=f"{{unit}}：普查发现网站 {candidate.url} 尚未报送（{candidate.attribution_reason}）。"
                  "请登录全国政府网站信息报送系统填报该网站的基本信息表；如不属于贵单位，请联系组织单位。")
     return candidate
+
+
+def _add_other_domain(actor, candidate: Candidate, note: str, request) -> int | None:
+    """已登记 with a host the site has not filed: a change request adding it to the site's 其他域名,
+    reviewed level by level like any change (registry.services.request_change); its version number.
+    None when the host is already one of the site's keys. The decider's right is discovery's
+    (policy.check_decide): the request is filed on the organizing unit's behalf."""
+    site = candidate.site
+    if WebsiteDomain.objects.filter(website=site, key=candidate.key).exists():
+        return None
+    basic = dict(site.data or {})
+    basic.setdefault("site_name", site.name)
+    basic.setdefault("homepage_url", site.homepage_url)
+    others = basic.get("other_domains") or []
+    if isinstance(others, str):
+        others = [others]
+    basic["other_domains"] = [*others, candidate.key]
+    where = f"网站“{site.name}”（网站标识码 {site.site_code or '—'}）"
+    if site.status != Website.Status.APPROVED:
+        raise InvalidState(f"{where}有待审核的登记或变更，须待其审核后再将 {candidate.key} 作为其他域名登记")
+    try:
+        site = request_change(actor=actor, website=site, filing=Filing(basic=basic, columns=columns_snapshot(site)),
+                              note=f"摸清底数：新增其他域名 {candidate.key}" + (f"（{note}）" if note else ""),
+                              request=request, via="discovery")
+    except InvalidState as error:
+        raise InvalidState(f"{where}不能新增其他域名 {candidate.key}：{error.message}") from error
+    return site.version
 
 
 def import_named(*, actor, named: list[discover.Named], filename: str, request=None) -> dict:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from sitecensus.orgs.models import Unit
 from sitecensus.registry.models import Website, WebsiteDomain
 from sitecensus.registry.formspec.identity import normalize_url, site_key
+from sitecensus.registry.testing import sample_filing
 
 DOMAIN = "lsdisc.gov.cn"
 
@@ -110,7 +111,8 @@ def register(web_: DiscoveryWeb, organizer: Unit, unit: Unit) -> list[Website]:
         site = Website.objects.create(unit=unit, organizer=organizer, name=name, homepage_url=url,
                                       url_key=normalize_url(url), site_class="县级政府门户",
                                       status=Website.Status.APPROVED, site_code=code, approved_at=timezone.now(),
-                                      data={})
+                                      data=sample_filing(name=name, url=url, unit_name=unit.name,
+                                                         site_class="县级政府门户").basic)
         WebsiteDomain.objects.create(website=site, key=site_key(url), field="homepage_url")
         sites.append(site)
     return sites

@@ -24,6 +24,7 @@ from .tasks import scan_task, send_probes
 
 log = logging.getLogger(__name__)
 CACHE_KEY = "scanner:scheduler:last"
+DAILY_KEY = "scanner:scheduler:daily"
 
 
 def _site_ids() -> list[int]:
@@ -64,6 +65,9 @@ class Scheduler:
         life_due = not scaled and settings.SITE_LIFE_DAILY and self._life_due(now)  # scaled out, celery beat sends scanner.daily_life
         if life_due:
             self.scan_job(_life_in_thread)
+        daily_due = not scaled and settings.DAILY_JOBS and self._daily_due(now)  # scaled out, celery beat sends jobs.daily per name
+        if daily_due:
+            self.scan_job(_daily_in_thread)
         refreshed = False
         if statistics_due(now):
             start_refresh()
@@ -74,12 +78,21 @@ class Scheduler:
 
             cache.set(CACHE_KEY, now, 86400)
         return {"probes": sum(len(v) for v in rounds.values()), "rounds": len(rounds), "scans": len(scans),
-                "statistics": refreshed, "life": life_due}
+                "statistics": refreshed, "life": life_due, "daily": daily_due}
 
     def _life_due(self, now) -> bool:
         from .life import daily_due
 
         return daily_due(now)
+
+    def _daily_due(self, now) -> bool:
+        """The apps' daily work (sitecensus.jobs.registry.DAILY), once a day from DAILY_JOBS_HOUR."""
+        from django.core.cache import cache
+
+        local = timezone.localtime(now)
+        if local.hour < settings.DAILY_JOBS_HOUR:
+            return False
+        return cache.add(f"{DAILY_KEY}:{local.date().isoformat()}", True, 2 * 86400)
 
     def scan_job(self, fn, *args) -> None:
         """Long work on the scan thread (never delays a probe)."""
@@ -123,6 +136,22 @@ def _scan_in_thread(site_ids: list[int]) -> int:
     except Exception:  # noqa: BLE001 - recorded on the run; the next day's scan tries again
         log.exception("scheduled scan failed")
         return 0
+    finally:
+        connection.close()
+
+
+def _daily_in_thread() -> dict:
+    """Each app's daily work in turn; one failing is logged and does not stop the others."""
+    from sitecensus.jobs.registry import DAILY
+
+    done = {}
+    try:
+        for name, fn in DAILY.items():
+            try:
+                done[name] = fn()
+            except Exception:  # noqa: BLE001 - logged; tomorrow's run tries again
+                log.exception("daily job %s failed", name)
+        return done
     finally:
         connection.close()
 

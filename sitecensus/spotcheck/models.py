@@ -14,7 +14,7 @@ from sitecensus.scoring.models import Scorecard
 from .labels import stratum_label
 
 
-ORGANIZER = "组织单位（国办或省级政府办公厅）的业务人员（spotcheck.policy.check_organize）"
+ORGANIZER = "组织单位（国办、省级政府办公厅或国务院部门办公厅（室））的业务人员（spotcheck.policy.check_organize）"
 
 
 @condition("请先抽样；已启动的批次不能再次启动")

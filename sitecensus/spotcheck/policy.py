@@ -1,7 +1,7 @@
 """Who may organize spot checks, review a sampled site, sign it off, and read results.
 
-Only the accounts of the organizing unit (the national office, or a province's
-general office) take part; a site's identifier-code login never does, even when
+Only the accounts of the organizing unit (the national office, a province's
+general office, or a State Council department's office for its system) take part; a site's identifier-code login never does, even when
 its site belongs to that unit."""
 
 from __future__ import annotations
@@ -12,7 +12,10 @@ from sitecensus.orgs.models import Unit
 
 REVIEWER_ROLES = base.OPERATOR_ROLES
 
-ORGANIZE = base.rule("spotcheck.organize", "只有国务院办公厅或省级政府办公厅可以组织抽查")
+ORGANIZE = base.rule("spotcheck.organize", "只有国务院办公厅、省级政府办公厅或国务院部门办公厅（室）可以组织抽查")
+# The units below 国办 that run rounds of their own and report them up: a province's general office for its
+# region, a State Council department's office for its sites (its system included).
+ROUND_ORGANIZERS = {Unit.Kind.PROVINCIAL_OFFICE, Unit.Kind.MINISTRY_OFFICE}
 REVIEW = base.rule("spotcheck.review", "只有抽查组织单位的复核人可以复核")
 OTHER_REVIEWER = base.rule("spotcheck.other_reviewer", "该网站已分配给其他复核人")
 SIGN_OFF = base.rule("spotcheck.sign_off", "只有抽查组织单位的账号可以签发")
@@ -21,9 +24,10 @@ RETURN = base.rule("spotcheck.return", "只有抽查组织单位的第二复核�
 
 
 def may_organize(user) -> bool:
-    """The national office for the country, a province's general office for its region."""
+    """The national office for the country, a province's general office for its region, a State Council
+    department's office for its own sites."""
     return (base.is_national(user) and user.unit.depth == 1) or (
-        base.is_operator(user) and user.unit.kind == Unit.Kind.PROVINCIAL_OFFICE)
+        base.is_operator(user) and user.unit.kind in ROUND_ORGANIZERS)
 
 
 def may_organize_batch(user, batch) -> bool:
@@ -100,7 +104,7 @@ def check_sign_off_media(user, baccount) -> None:
     SECOND_PERSON.check(_second_person_media(user, baccount))
 # ---------------------------------------------------------------- supervision rounds (issue 24)
 
-REPORT_UP = base.rule("spotcheck.report_up", "只有省级政府办公厅可以向国办上报本级组织的抽查结果")
+REPORT_UP = base.rule("spotcheck.report_up", "只有省级政府办公厅或国务院部门办公厅（室）可以向国办上报本级组织的抽查结果")
 REVERIFY = base.rule("spotcheck.reverify", "只有国务院办公厅可以复核下级上报的抽查结果")
 ACCOUNTABILITY = base.rule("spotcheck.accountability", "只有网站所在地区的抽查组织单位可以记录问责")
 
@@ -110,8 +114,8 @@ def is_national_office(user) -> bool:
 
 
 def may_report_up(user, batch) -> bool:
-    """A province's general office reports its own round (batch) up to 国办."""
-    return may_organize_batch(user, batch) and batch.organizer.depth == 2
+    """A province's general office or a State Council department's office reports its own round up to 国办."""
+    return may_organize_batch(user, batch) and batch.organizer.kind in ROUND_ORGANIZERS
 
 
 def may_reverify(user) -> bool:
@@ -123,5 +127,5 @@ def check_reverify(user) -> None:
 
 
 def may_record_accountability(user, website) -> bool:
-    """The organizing unit of spot checks (国办, or the province for its own region's sites)."""
+    """The organizing unit of spot checks (国办, or the province or department for its own sites)."""
     return may_organize(user) and (is_national_office(user) or website.unit.path.startswith(user.unit.path))

@@ -96,6 +96,11 @@ def test_unregistered_sites_found_attributed_and_decided_in_the_browser(page, si
 
         assert set(Candidate.objects.values_list("status", flat=True)) <= set(Candidate.DECIDED)
         login(page, site, "laishui", DEMO_PASSWORD)
+        # 已登记 opened a change request adding the host to the site's 其他域名, shown on the candidate.
+        page.goto(f"{site}/discovery/?status=registered")
+        page.get_by_test_id("discovery-queue").get_by_role("link", name=f"new.{DOMAIN}:{web.port}").click()
+        expect(page.get_by_test_id("candidate-domain-change")).to_contain_text("变更待审")
+        expect(page.get_by_test_id("candidate-domain-change")).to_contain_text(f"新增其他域名 new.{DOMAIN}")
         page.click("nav.mainnav >> text=进度")
         expect(page.get_by_test_id("discovery-to-report")).to_have_text("2")
         page.click("text=退出")

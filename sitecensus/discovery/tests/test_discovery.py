@@ -18,6 +18,8 @@ from sitecensus.discovery.testing import DOMAIN, DiscoveryWeb, register
 from sitecensus.inbox.models import Message
 from sitecensus.orgs.models import Unit
 from sitecensus.registry import selectors as registry_selectors
+from sitecensus.registry import services as registry_services
+from sitecensus.registry.models import Website, WebsiteDomain
 from sitecensus.scanner import services as scanner
 from sitecensus.scanner.engine.testing.synthetic import serve_in_thread
 from sitecensus.scanner.models import Probe
@@ -104,6 +106,8 @@ def test_decisions_are_audited_counted_and_not_proposed_again(web, registered, d
     services.decide(actor=laishui, candidate=found[f"gongbao.{DOMAIN}"], decision="registered",
                     site_code="1306239901")
     assert Candidate.objects.filter(status=Candidate.Status.PROPOSED).count() == 0
+    # 已登记 opens a change request adding the host as the site's 其他域名, through the review chain.
+    check_domain_changes(web, demo_users, found, registered)
     for event in ("discovery_registered", "discovery_report_required", "discovery_counterfeit",
                   "discovery_not_government"):
         assert AuditEvent.objects.filter(action=event).exists(), event
@@ -129,6 +133,64 @@ def test_decisions_are_audited_counted_and_not_proposed_again(web, registered, d
     assert list(Candidate.objects.filter(status=Candidate.Status.PROPOSED).values_list("key", flat=True)) == [
         f"zwfw.{DOMAIN}:{web.port}"]
     assert AuditEvent.objects.filter(action="discovery_reopened").exists()
+
+
+def approve_through_the_chain(users, site):
+    """Each organizing unit in the chain approves in turn (the operator of the unit the record waits at)."""
+    by_unit = {users[name].unit_id: users[name] for name in ("laishui", "baoding", "hebei")}
+    while site.status == Website.Status.SUBMITTED:
+        site = registry_services.approve(actor=by_unit[site.pending_at_id], website=site)
+    return site
+
+
+def check_domain_changes(web, users, found, registered):
+    old, www = sorted(registered, key=lambda s: s.site_code, reverse=True)  # 1306239902 (old.), 1306239901
+    for candidate, site in ((found[f"new.{DOMAIN}"], old), (found[f"gongbao.{DOMAIN}"], www)):
+        candidate.refresh_from_db()
+        site.refresh_from_db()
+        assert candidate.change_version == site.version and site.status == Website.Status.SUBMITTED
+        version = site.versions.get(number=candidate.change_version)
+        assert version.source == "change" and candidate.key in version.data["other_domains"]
+        assert candidate.key in version.note
+        # Not yet the site's: the domain is the site's only once the change is approved.
+        assert not WebsiteDomain.objects.filter(website=site, key=candidate.key).exists()
+        assert selectors.domain_change(candidate) == "变更待审"
+        client = Client()
+        client.force_login(users["laishui"])
+        page = client.get(reverse("discovery:candidate", args=[candidate.pk])).content.decode()
+        assert "变更待审" in page and f"/sites/{site.pk}/versions/{candidate.change_version}/" in page
+    site = approve_through_the_chain(users, old)
+    assert site.status == Website.Status.APPROVED and f"new.{DOMAIN}:{web.port}" in site.data["other_domains"]
+    assert WebsiteDomain.objects.filter(website=site, key=f"new.{DOMAIN}:{web.port}",
+                                        field="other_domains").exists()
+    assert selectors.domain_change(found[f"new.{DOMAIN}"]) == "变更已通过"
+    registry_services.return_record(actor=users["laishui"], website=www, reason="该域名不是本网站的")
+    assert selectors.domain_change(found[f"gongbao.{DOMAIN}"]) == "变更已退回"
+    assert not WebsiteDomain.objects.filter(website=www, key=found[f"gongbao.{DOMAIN}"].key).exists()
+
+
+def test_registered_with_a_host_the_site_already_files_opens_no_change(web, registered, demo_users):
+    site = registered[0]
+    key = site.domains.get(field="homepage_url").key
+    candidate = Candidate.objects.create(kind=Candidate.Kind.NEW, key=key, url=site.homepage_url, site=site,
+                                         organizer=site.organizer)
+    services.decide(actor=demo_users["laishui"], candidate=candidate, decision="registered")
+    candidate.refresh_from_db()
+    site.refresh_from_db()
+    assert candidate.status == Candidate.Status.REGISTERED and candidate.change_version is None
+    assert site.status == Website.Status.APPROVED and selectors.domain_change(candidate) == ""
+
+
+def test_registered_is_refused_whole_while_the_site_has_a_change_in_review(web, registered, demo_users):
+    site = registered[0]
+    registry_services.request_change(actor=demo_users["laishui"], website=site,
+                                     filing=registry_services.Filing(basic=dict(site.data, principal_name="王五")))
+    candidate = Candidate.objects.create(kind=Candidate.Kind.NEW, key=f"xin.{DOMAIN}", url=f"http://xin.{DOMAIN}/",
+                                         site=site, organizer=site.organizer)
+    with pytest.raises(InvalidState, match=f"{site.site_code}.*xin.{DOMAIN}"):
+        services.decide(actor=demo_users["laishui"], candidate=candidate, decision="registered")
+    candidate.refresh_from_db()
+    assert candidate.status == Candidate.Status.PROPOSED and candidate.change_version is None
 
 
 def test_registered_sites_silent_for_six_months_are_proposed_for_closure(demo_users):
@@ -215,3 +277,32 @@ def test_a_non_government_or_registered_host_never_enters_the_queue(demo_users):
     services.record_named([Named("www.example.com", "http://www.example.com/", "link", "x"),
                            Named("www.laishui.gov.cn", "http://www.laishui.gov.cn/", "link", "x")])
     assert not Candidate.objects.exists()
+
+
+def test_collection_upserts_keep_first_and_last_seen_per_source(demo_users):
+    """The set-based upserts: a candidate made once however often it is named, each source kept once with
+    the first time it named the host (never moved) and the last (moved), the made ones counted."""
+    from sitecensus.scanner.engine.discover import Named
+
+    t1 = timezone.now() - timedelta(days=3)
+    t2, t3 = t1 + timedelta(days=1), t1 + timedelta(days=2)
+    first = [Named("a.bd.gov.cn", "http://a.bd.gov.cn/", "link", "www.x.gov.cn"),
+             Named("a.bd.gov.cn", "http://a.bd.gov.cn/", "link", "www.x.gov.cn"),  # named twice in one chunk
+             Named("a.bd.gov.cn", "http://a.bd.gov.cn/", "redirect", "www.y.gov.cn"),
+             Named("b.bd.gov.cn", "http://b.bd.gov.cn/", "link", "www.x.gov.cn")]
+    assert services.record_named(first, now=t1) == {"new": 2, "named": 3}
+    assert services.record_named([Named("a.bd.gov.cn", "http://a.bd.gov.cn/", "link", "www.x.gov.cn"),
+                                  Named("c.bd.gov.cn", "http://c.bd.gov.cn/", "dns", "c 解析到 127.0.0.1")],
+                                 now=t2) == {"new": 1, "named": 2}
+    hebei = demo_users["hebei"].unit
+    assert services.record_named([Named("b.bd.gov.cn", "http://b.bd.gov.cn/", "import", "名单.csv 第 2 行")],
+                                 imported_by=hebei, now=t3) == {"new": 0, "named": 1}
+    a = Candidate.objects.get(kind=Candidate.Kind.NEW, key="a.bd.gov.cn")
+    b = Candidate.objects.get(kind=Candidate.Kind.NEW, key="b.bd.gov.cn")
+    assert (a.first_seen, a.last_seen, a.status, a.url) == (t1, t2, Candidate.Status.PROPOSED, "http://a.bd.gov.cn/")
+    assert (b.first_seen, b.last_seen) == (t1, t3)
+    seen = {(s.kind, s.detail): (s.first_seen, s.last_seen) for s in a.sources.all()}
+    assert seen == {("link", "www.x.gov.cn"): (t1, t2), ("redirect", "www.y.gov.cn"): (t1, t1)}
+    listed = b.sources.get(kind="import")
+    assert (listed.first_seen, listed.last_seen, listed.imported_by) == (t3, t3, hebei)
+    assert Candidate.objects.filter(kind=Candidate.Kind.NEW).count() == 3 and Source.objects.count() == 5

@@ -28,11 +28,13 @@ LEVELS = dict(Unit.Level.choices)
 
 
 def population(batch: Batch):
-    """Sites that may be drawn: open, coded; a province's own region only
-    (vertical systems never count in a region)."""
+    """Sites that may be drawn: open, coded; a province's own region only (vertical systems never count
+    in a region); a State Council department's own sites, its vertical system's included."""
     sites = active_websites()
     if batch.organizer.depth > 1:
-        sites = sites.filter(unit__path__startswith=batch.organizer.path, unit__system__isnull=True)
+        sites = sites.filter(unit__path__startswith=batch.organizer.path)
+        if batch.organizer.kind != Unit.Kind.MINISTRY_OFFICE:
+            sites = sites.filter(unit__system__isnull=True)
     return sites
 
 

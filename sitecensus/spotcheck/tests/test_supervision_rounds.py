@@ -280,3 +280,75 @@ def test_the_recheck_ratio_defaults_to_the_data_file(demo_users):
     recheck = services.create_reverification(actor=demo_users["guoban"], report=report)
     assert recheck.ratio == Decimal(str(cadence.rules()["reverify_ratio"])) and recheck.seed is not None
     assert AuditEvent.objects.filter(action="reverification_drawn", object_id=str(report.pk)).exists()
+
+
+def test_open_rounds_runs_daily_in_both_modes(demo_users, settings, monkeypatch):
+    """`sitecensus open-rounds` is daily work: celery beat sends it (jobs.daily), the embedded scheduler's
+    tick runs it once a day from DAILY_JOBS_HOUR, and the task opens every plan's due round once."""
+    from datetime import datetime
+
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from sitecensus.celery import app
+    from sitecensus.jobs.registry import DAILY
+    from sitecensus.jobs.tasks import run_daily
+    from sitecensus.scanner import scheduler
+
+    beat = app.conf.beat_schedule["spotcheck-open-rounds-daily"]
+    assert beat["task"] == run_daily.name == "jobs.daily" and beat["args"] == ["spotcheck_open_rounds"]
+    assert "spotcheck_open_rounds" in DAILY
+    # Embedded: the tick runs the daily work once a day, from the hour.
+    settings.DAILY_JOBS, settings.DAILY_JOBS_HOUR = True, 1
+    ran = []
+    monkeypatch.setattr(scheduler, "_daily_in_thread", lambda: ran.append(1))
+    monkeypatch.setattr(scheduler, "_life_in_thread", lambda: None)
+    cache.clear()
+    tz = timezone.get_current_timezone()
+    clock = scheduler.Scheduler(site_ids=lambda: [])
+    assert not clock.tick(datetime(2026, 12, 7, 0, 30, tzinfo=tz))["daily"]  # before the hour
+    assert clock.tick(datetime(2026, 12, 7, 1, 5, tzinfo=tz))["daily"]
+    assert not clock.tick(datetime(2026, 12, 7, 9, 0, tzinfo=tz))["daily"]  # once that day
+    assert clock.tick(datetime(2026, 12, 8, 4, 0, tzinfo=tz))["daily"]
+    clock.wait_for_scans()
+    assert len(ran) == 2
+    # The task opens every plan's round of the current period, once.
+    hebei = demo_users["hebei"]
+    plan = services.create_schedule(actor=hebei, name="河北省月度抽查", cadence="monthly", strata_by=[], ratio="100")
+    result = run_daily("spotcheck_open_rounds")
+    batch = Batch.objects.get(schedule=plan)
+    assert result == {"opened": [batch.name]} and batch.period == cadence.period_of("monthly", TODAY)[0]
+    assert batch.sites.exists() and run_daily("spotcheck_open_rounds") == {"opened": []}
+
+
+def test_a_state_council_department_runs_reports_up_and_is_rechecked(demo_users):
+    """A State Council department's office (国家税务总局办公厅) runs its own round over its sites, its vertical
+    system's included, reports it up, and 国办 re-checks a sub-sample like a province's."""
+    tax, guoban = demo_users["shuiwu"], demo_users["guoban"]
+    signer = User.objects.create(username="shuiwu_fh", unit=tax.unit, role="organizer", first_name="复核")
+    plan = services.create_schedule(actor=tax, name="税务系统季度抽查", cadence="quarterly", strata_by=[], ratio="100")
+    batch = services.open_round(actor=tax, schedule=plan, seed=3)
+    drawn = set(batch.sites.values_list("website_id", flat=True))
+    own = set(Website.objects.filter(unit__path__startswith=tax.unit.path, site_code__isnull=False)
+              .values_list("id", flat=True))
+    assert drawn and drawn == own  # the system's sites (国家税务总局涞水县税务局's) are the department's
+    assert batch.organizer == tax.unit
+    notice = review_all(batch, tax, signer)
+    services.publish(actor=tax, notice=notice)
+    report = services.report_up(actor=tax, batch=batch)
+    assert report.status == "reported" and report.organizer == tax.unit
+    assert report.summary["passed"] == report.summary["checked"] == len(drawn)
+    with pytest.raises(NotAllowed):  # the department re-checks nobody
+        services.create_reverification(actor=tax, report=report, ratio="100")
+    recheck = services.create_reverification(actor=guoban, report=report, ratio="100", seed=9)
+    assert set(recheck.sites.values_list("website_id", flat=True)) == drawn
+    fh = demo_users["guoban_fh"]
+    disagree = min(drawn)
+    found = review_all(recheck, guoban, fh, {disagree: FAIL}).figures["reverification"]
+    assert found["organizer"] == "国家税务总局办公厅" and found["checked"] == len(drawn)
+    assert found["agreed"] == len(drawn) - 1
+    report.refresh_from_db()
+    assert report.status == "reverified" and report.agreement["rate"] == found["rate"]
+    # A department's unit below its office organizes nothing.
+    with pytest.raises(NotAllowed):
+        services.create_schedule(actor=demo_users["hebei_tax"], name="x", cadence="monthly", strata_by=[], ratio="5")
