@@ -12,6 +12,7 @@ import os
 import pytest
 from django.db import connections
 from django.db.backends.signals import connection_created
+from django.core.management.commands import flush as flush_command
 from django.db.backends.base.operations import BaseDatabaseOperations
 
 from sitecensus.core import dbtriggers
@@ -79,10 +80,35 @@ def _flush_with_triggers_lifted(self, sql_list):
         # suite runs, and on whichever worker) find the demo as the first test did.
         from sitecensus.portal.demo import load_demo
 
+        _reload_divisions_if_changed()
         load_demo()
 
 
 BaseDatabaseOperations.execute_sql_flush = _flush_with_triggers_lifted
+
+# The national division table (44,704 rows, two thirds of the demo's load time) is reference data
+# that no transactional test writes: a flush keeps it, so the demo loaded again after the flush
+# does not load it again. Should a test change how many there are, it is loaded anew.
+KEPT_BY_FLUSH = ("orgs_division",)
+_divisions_loaded = 0  # the count the session's demo loaded
+
+
+def _sql_flush_keeping_reference_data(style, connection, reset_sequences=True, allow_cascade=False):
+    tables = [table for table in connection.introspection.django_table_names(only_existing=True,
+                                                                             include_views=False)
+              if not (_demo_shared and table in KEPT_BY_FLUSH)]
+    return connection.ops.sql_flush(style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+
+
+flush_command.sql_flush = _sql_flush_keeping_reference_data
+
+
+def _reload_divisions_if_changed():
+    from sitecensus.orgs.models import Division
+
+    if Division.objects.count() != _divisions_loaded:
+        # One statement (the flush emptied every table that refers to them); load_demo loads them.
+        Division.objects.all()._raw_delete(Division.objects.db)
 
 
 def _login_with_second_factor(original):
@@ -133,9 +159,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
     loads it again (see _flush_with_triggers_lifted)."""
     from sitecensus.portal.demo import load_demo
 
-    global _app_role_active, _demo_shared
+    from sitecensus.orgs.models import Division
+
+    global _app_role_active, _demo_shared, _divisions_loaded
     with django_db_blocker.unblock():
         load_demo()
+        _divisions_loaded = Division.objects.count()
         connection = connections["default"]
         if APP_ROLE and connection.vendor == "postgresql":
             _ensure_app_role(connection)
