@@ -224,12 +224,28 @@ def live_demo(transactional_db):
     return True
 
 
+# SITECENSUS_TEST_BROWSERS=0 leaves out the browser tests (those that drive Chromium: they need
+# pytest-playwright's `browser`, through `page`) and nothing else. CI (.ci/run) runs them once, on PostgreSQL; every other test
+# runs on both databases.
+BROWSERS = os.environ.get("SITECENSUS_TEST_BROWSERS", "1") != "0"
+
+
+def is_browser_test(item) -> bool:
+    return "browser" in getattr(item, "fixturenames", ())
+
+
 def pytest_report_header(config):
-    return f"database: {connections['default'].vendor}"
+    return [f"database: {connections['default'].vendor}"] + \
+        ([] if BROWSERS else ["browser tests: not run here (SITECENSUS_TEST_BROWSERS=0)"])
 
 
 @pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     """Browser tests last: Playwright keeps an event loop in the main thread for
     the rest of the session, which asyncio.run() in later tests would trip on."""
+    if not BROWSERS:
+        left_out = [item for item in items if is_browser_test(item)]
+        if left_out:
+            config.hook.pytest_deselected(items=left_out)
+            items[:] = [item for item in items if not is_browser_test(item)]
     items.sort(key=lambda item: "e2e" in item.nodeid.split("::")[0].split("/"))
