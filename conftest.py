@@ -24,7 +24,7 @@ pytest_plugins = ["tests.hermetic"]
 def _historical_fsm_fields_collect_nothing():
     """Each worker's test database is built by running every migration, which renders thousands of
     historical model classes; django-fsm hooks every state field of each into class_prepared, so each
-    class prepared after it calls all the hooks before it (a million calls, a third of the migrate's
+    class prepared after it calls all the hooks before it (a million calls, a fifth of the migrate's
     CPU). A historical model has no methods, so no transition for a hook to collect: its fields are
     left unhooked. The models the product runs keep theirs."""
     from django.apps import apps as global_apps
