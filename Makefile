@@ -38,6 +38,8 @@ chromium:
 # suite's order (tests that flush the database after those that share the demo, browser tests
 # last); an idle worker takes tests from the end of a busy one's share (--dist worksteal).
 # The order is random (pytest-randomly); the seed is printed: `make test TEST_SEED=N` repeats it.
+# SITECENSUS_TEST_BROWSERS=0 make test: every test but the browser tests (CI's SQLite run: .ci/run
+# runs those once, on PostgreSQL, and every other test on both databases).
 TEST_WORKERS ?= auto
 TEST_SEED ?=
 test: $(STAMP) chromium

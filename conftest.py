@@ -12,12 +12,36 @@ import os
 import pytest
 from django.db import connections
 from django.db.backends.signals import connection_created
+from django.core.management.commands import flush as flush_command
 from django.db.backends.base.operations import BaseDatabaseOperations
 
 from sitecensus.core import dbtriggers
 
 # Hermetic tests: no name look-up, no connection but to loopback (tests/hermetic.py).
 pytest_plugins = ["tests.hermetic"]
+
+
+def _historical_fsm_fields_collect_nothing():
+    """Each worker's test database is built by running every migration, which renders thousands of
+    historical model classes; django-fsm hooks every state field of each into class_prepared, so each
+    class prepared after it calls all the hooks before it (a million calls, a fifth of the migrate's
+    CPU). A historical model has no methods, so no transition for a hook to collect: its fields are
+    left unhooked. The models the product runs keep theirs."""
+    from django.apps import apps as global_apps
+    from django.db.models.signals import class_prepared
+    from django_fsm import FSMFieldMixin
+
+    contribute = FSMFieldMixin.contribute_to_class
+
+    def contribute_to_class(self, cls, name, *args, **kwargs):
+        contribute(self, cls, name, *args, **kwargs)
+        if cls._meta.apps is not global_apps:
+            class_prepared.disconnect(self._collect_transitions)
+
+    FSMFieldMixin.contribute_to_class = contribute_to_class
+
+
+_historical_fsm_fields_collect_nothing()
 
 
 def pytest_configure(config):
@@ -81,10 +105,35 @@ def _flush_with_triggers_lifted(self, sql_list):
         # suite runs, and on whichever worker) find the demo as the first test did.
         from sitecensus.portal.demo import load_demo
 
+        _reload_divisions_if_changed()
         load_demo()
 
 
 BaseDatabaseOperations.execute_sql_flush = _flush_with_triggers_lifted
+
+# The national division table (44,704 rows, two thirds of the demo's load time) is reference data
+# that no transactional test writes: a flush keeps it, so the demo loaded again after the flush
+# does not load it again. Should a test change how many there are, it is loaded anew.
+KEPT_BY_FLUSH = ("orgs_division",)
+_divisions_loaded = 0  # the count the session's demo loaded
+
+
+def _sql_flush_keeping_reference_data(style, connection, reset_sequences=True, allow_cascade=False):
+    tables = [table for table in connection.introspection.django_table_names(only_existing=True,
+                                                                             include_views=False)
+              if not (_demo_shared and table in KEPT_BY_FLUSH)]
+    return connection.ops.sql_flush(style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+
+
+flush_command.sql_flush = _sql_flush_keeping_reference_data
+
+
+def _reload_divisions_if_changed():
+    from sitecensus.orgs.models import Division
+
+    if Division.objects.count() != _divisions_loaded:
+        # One statement (the flush emptied every table that refers to them); load_demo loads them.
+        Division.objects.all()._raw_delete(Division.objects.db)
 
 
 def _login_with_second_factor(original):
@@ -135,9 +184,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
     loads it again (see _flush_with_triggers_lifted)."""
     from sitecensus.portal.demo import load_demo
 
-    global _app_role_active, _demo_shared
+    from sitecensus.orgs.models import Division
+
+    global _app_role_active, _demo_shared, _divisions_loaded
     with django_db_blocker.unblock():
         load_demo()
+        _divisions_loaded = Division.objects.count()
         connection = connections["default"]
         if APP_ROLE and connection.vendor == "postgresql":
             _ensure_app_role(connection)
@@ -197,12 +249,28 @@ def live_demo(transactional_db):
     return True
 
 
+# SITECENSUS_TEST_BROWSERS=0 leaves out the browser tests (those that drive Chromium: they need
+# pytest-playwright's `browser`, through `page`) and nothing else. CI (.ci/run) runs them once, on PostgreSQL; every other test
+# runs on both databases.
+BROWSERS = os.environ.get("SITECENSUS_TEST_BROWSERS", "1") != "0"
+
+
+def is_browser_test(item) -> bool:
+    return "browser" in getattr(item, "fixturenames", ())
+
+
 def pytest_report_header(config):
-    return f"database: {connections['default'].vendor}"
+    return [f"database: {connections['default'].vendor}"] + \
+        ([] if BROWSERS else ["browser tests: not run here (SITECENSUS_TEST_BROWSERS=0)"])
 
 
 @pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     """Browser tests last: Playwright keeps an event loop in the main thread for
     the rest of the session, which asyncio.run() in later tests would trip on."""
+    if not BROWSERS:
+        left_out = [item for item in items if is_browser_test(item)]
+        if left_out:
+            config.hook.pytest_deselected(items=left_out)
+            items[:] = [item for item in items if not is_browser_test(item)]
     items.sort(key=lambda item: "e2e" in item.nodeid.split("::")[0].split("/"))

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def _help(*args):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run([sys.executable, "-m", "sitecensus.cli", *args], capture_output=True, text=True,
-                          env=env, cwd=ROOT, timeout=120)
+                          env=env, cwd=ROOT, timeout=600)
 
 
 def test_help_lists_the_projects_commands_in_chinese():
@@ -34,7 +34,7 @@ def test_make_run_takes_another_port(tmp_path):
     stamp = tmp_path / "installed"  # newer than pyproject.toml: nothing to install
     stamp.touch()
     done = subprocess.run(["make", "-n", "run", "PORT=8080", "HOST=0.0.0.0", f"STAMP={stamp}"],
-                          capture_output=True, text=True, cwd=ROOT, timeout=60)
+                          capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert "runserver 0.0.0.0:8080" in done.stdout, done.stdout + done.stderr
 
 

@@ -19,3 +19,27 @@ def test_a_flush_leaves_the_demo_for_the_tests_after_it():
 
 def test_a_rolled_back_test_finds_the_demo(demo_users):
     assert {"guoban", "laishui", "laishui_lsz", "sysadmin"} <= set(demo_users)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flush_keeps_the_divisions_and_loads_them_again_when_a_test_changed_them():
+    from sitecensus.orgs.models import Division
+
+    loaded = Division.objects.count()
+    first = Division.objects.order_by("pk").first().pk
+    call_command("flush", "--noinput")
+    assert Division.objects.order_by("pk").first().pk == first  # kept (not loaded anew)
+    Division.objects.filter(pk=Division.objects.filter(level=Division.Level.TOWNSHIP).order_by("-code")[0].pk).delete()
+    call_command("flush", "--noinput")
+    assert Division.objects.count() == loaded
+
+
+def test_leaving_out_browser_tests_leaves_out_only_those_that_drive_a_browser():
+    from types import SimpleNamespace
+
+    from conftest import is_browser_test
+
+    # (fixturenames: the test's whole fixture closure, so `page` brings `context` and `browser`)
+    assert is_browser_test(SimpleNamespace(fixturenames=["site", "page", "context", "browser", "live_server"]))
+    assert not is_browser_test(SimpleNamespace(fixturenames=["live_server", "live_demo", "client"]))
+    assert not is_browser_test(SimpleNamespace(fixturenames=["client", "page"]))  # a parameter named page

@@ -4,12 +4,18 @@ import os
 import shutil
 
 import pytest
+from playwright.sync_api import expect
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the
 # tests make around it are ordinary synchronous ones.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+# Waits a loaded machine meets (CI runs two suites, with their browsers, on two cores): an
+# expect() waits up to 30 s (Playwright's default: 5 s), as page actions already do. A passing
+# check returns as soon as it holds, so this costs nothing when the page is quick.
+expect.set_options(timeout=30_000)
 
 
 @pytest.fixture(scope="session")

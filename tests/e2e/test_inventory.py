@@ -35,12 +35,12 @@ def test_inventory_whole_path(page, site, tmp_path):
     filled = tmp_path / "龙门乡.xlsx"
     filled.write_bytes(fill_workbook(blank.read_bytes(), [filing]))
     check = subprocess.run([sys.executable, "-m", "sitecensus.cli", "forms", "check", str(filled)],
-                           capture_output=True, text=True, timeout=120)
+                           capture_output=True, text=True, timeout=600)
     assert check.returncode == 1 and "负责人电子邮箱" in check.stdout, check.stdout + check.stderr
     filing.basic["principal_email"] = "wang@example.gov.cn"
     filled.write_bytes(fill_workbook(blank.read_bytes(), [filing]))
     check = subprocess.run([sys.executable, "-m", "sitecensus.cli", "forms", "check", str(filled)],
-                           capture_output=True, text=True, timeout=120)
+                           capture_output=True, text=True, timeout=600)
     assert check.returncode == 0, check.stdout + check.stderr
 
     # Upload → dry-run summary → confirm.

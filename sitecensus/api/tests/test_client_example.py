@@ -41,7 +41,7 @@ def test_example_client_mirrors_a_province_and_files_a_self_check(live_server, l
     state_file = tmp_path / "mirror.json"
     env = {**os.environ, "SITECENSUS_URL": live_server.url, "SITECENSUS_TOKEN": province}
     run = subprocess.run([sys.executable, str(EXAMPLE), "mirror", str(state_file)], env=env,
-                         capture_output=True, text=True, timeout=120)
+                         capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr
     state = json.loads(state_file.read_text(encoding="utf-8"))
     expected = set(Website.objects.filter(unit__path__startswith=hebei.unit.path).values_list("id", flat=True))
@@ -85,7 +85,7 @@ def test_example_client_mirrors_a_province_and_files_a_self_check(live_server, l
 def run_cli(live_server, raw, *args):
     env = {**os.environ, "SITECENSUS_URL": live_server.url, "SITECENSUS_TOKEN": raw}
     return subprocess.run([sys.executable, str(EXAMPLE), *map(str, args)], env=env, capture_output=True, text=True,
-                          timeout=120)
+                          timeout=600)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -31,5 +31,5 @@ def test_pg_dump_reaches_the_database_over_the_socket(tmp_path):
     args, env = _pg_env(settings)
     target = tmp_path / "schema.sql"
     subprocess.run(["pg_dump", *args, "--schema-only", "-t", "orgs_unit", "-f", str(target), settings["NAME"]],
-                   env=env, check=True, capture_output=True, timeout=60)
+                   env=env, check=True, capture_output=True, timeout=600)
     assert "CREATE TABLE public.orgs_unit" in target.read_text()

@@ -61,7 +61,7 @@ def test_documented_settings_come_from_the_environment(tmp_path):
             "s.TRUSTED_PROXY_COUNT, s.LOGIN_RATE_PER_ADDRESS, sorted(s.OTP_REQUIRED_ROLES), "
             "s.ARGON2_MAX_CONCURRENT, s.DATABASE_APP_ROLE]))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
-                         timeout=120)
+                         timeout=600)
     assert json.loads(out.stdout.strip().splitlines()[-1]) == [
         "9/d", 7, 11, ["10.1.0.0/16"], 2, 13, ["audit_admin"], 3, "app_x"], out.stderr
 

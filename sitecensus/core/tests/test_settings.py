@@ -25,7 +25,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
     env.update(SECRET_KEY=secrets.token_urlsafe(64), ALLOWED_HOSTS="census.example.gov.cn",
                SITECENSUS_VAR=str(tmp_path), DJANGO_SETTINGS_MODULE="sitecensus.settings")
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -35,9 +35,9 @@ def test_secret_key_generated_once_into_var(tmp_path):
     env.update(SITECENSUS_VAR=str(tmp_path))
     code = "from django.conf import settings; print(settings.SECRET_KEY)"
     first = subprocess.run([sys.executable, "-c", f"import django,os;os.environ.setdefault('DJANGO_SETTINGS_MODULE','sitecensus.settings');django.setup();{code}"],
-                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     second = subprocess.run([sys.executable, "-c", f"import django,os;os.environ.setdefault('DJANGO_SETTINGS_MODULE','sitecensus.settings');django.setup();{code}"],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert first.returncode == 0, first.stderr
     assert first.stdout == second.stdout and len(first.stdout.strip()) > 50
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0

@@ -72,12 +72,12 @@ def test_python_dash_m(tmp_path):
     path.write_bytes(filled_workbook(1, 1))
     run = subprocess.run(
         [sys.executable, "-m", "sitecensus.registry.formspec", "check", str(path)],
-        cwd=REPO, capture_output=True, text=True, encoding="utf-8", timeout=60,
+        cwd=REPO, capture_output=True, text=True, encoding="utf-8", timeout=600,
     )
     assert run.returncode == 0, run.stderr
     assert "检查通过" in run.stdout
     run = subprocess.run(
-        [sys.executable, "-m", "sitecensus.registry.formspec"], cwd=REPO, capture_output=True, timeout=60
+        [sys.executable, "-m", "sitecensus.registry.formspec"], cwd=REPO, capture_output=True, timeout=600
     )
     assert run.returncode == 2
 

@@ -152,4 +152,4 @@ def test_offline_modules_do_not_import_django():
         "bad = [m for m in sys.modules if m == 'django' or m.startswith('django.')]\n"
         "assert not bad, bad\n"
     )
-    subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True, timeout=60)
+    subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True, timeout=600)

@@ -35,7 +35,7 @@ def test_page_command_undetermined_without_a_dated_list(tmp_path, capsys):
 
 def test_python_dash_m_entry_point():
     r = subprocess.run([sys.executable, "-m", "sitecensus.scanner.engine", "page", str(FIX / "034.html"), "--as-of", "2026-11-26"],
-                       capture_output=True, text=True, timeout=60, cwd=Path(__file__).parents[4])
+                       capture_output=True, text=True, timeout=600, cwd=Path(__file__).parents[4])
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert out["encoding"] == "utf-16-le" and out["site_id_code"] == "4303000006" and out["latest_date"] == "2024-09-30"
