@@ -597,12 +597,22 @@ def commit(*, actor, batch: ImportBatch, valid_only: bool = False, request=None,
                 # records compared again under them; every save checks identity again under the keys.
                 services.hold_keys([key for row in part for key in row["keys"]])
                 targets, stale = _changed_since(part)
+                # New sites are saved and submitted together (the same checks, row by row, on a few queries).
+                new = [i for i, row in enumerate(part) if row["outcome"] == "create" and i not in stale]
+                filed = dict(zip(new, services.file_new_sites(
+                    actor=actor, filings=[(units[part[i]["unit"]], _row_filing(part[i])) for i in new],
+                    request=request))) if new else {}
                 for i, row in enumerate(part):
                     reasons = [stale[i]] if i in stale else []
                     if not reasons:
                         try:
-                            with transaction.atomic():
-                                _apply(actor, units[row["unit"]], row, request, existing=targets.get(row["target"]))
+                            if i in filed:
+                                if isinstance(filed[i], CensusError):
+                                    raise filed[i]
+                            else:
+                                with transaction.atomic():
+                                    _apply(actor, units[row["unit"]], row, request,
+                                           existing=targets.get(row["target"]))
                         except CensusError as error:
                             field = getattr(error, "field", None)
                             field = field if field in _basic_form().codes else "homepage_url"
@@ -634,11 +644,16 @@ def commit(*, actor, batch: ImportBatch, valid_only: bool = False, request=None,
     return done
 
 
+def _row_filing(row: dict) -> services.Filing:
+    filing = _filing(row["values"], row["columns"])
+    filing.keys = row["keys"]  # the row's identity as the parser computed it
+    return filing
+
+
 def _apply(actor, unit: Unit, row: dict, request, existing: Website | None = None) -> None:
     """Write one planned row (as the dry run stored it) through the registry's services."""
     values, outcome = row["values"], row["outcome"]
-    filing = _filing(values, row["columns"])
-    filing.keys = row["keys"]  # the row's identity as the parser computed it
+    filing = _row_filing(row)
     if outcome == "life":
         code = (values.get("merged_into") or "").strip()
         services.request_life_change(
