@@ -617,7 +617,7 @@ def commit(*, actor, batch: ImportBatch, valid_only: bool = False, request=None,
     wait for one chunk at most. Each chunk holds its rows' identity keys and compares
     its targets again: a record another user saved in the seconds of the confirm stops it
     (已导入的保持不变, 批次回到待确认)."""
-    chunk = chunk or getattr(settings, "IMPORT_COMMIT_CHUNK", 0) or (10 if connection.vendor == "sqlite" else 100)
+    chunk = chunk or getattr(settings, "IMPORT_COMMIT_CHUNK", 0) or (25 if connection.vendor == "sqlite" else 100)
     batch = ImportBatch.objects.get(pk=batch.pk)
     check_committable(batch, valid_only=valid_only)
     plan, unchanged = _stored_plan(batch)
