@@ -369,7 +369,7 @@ if len(SCANNER_VANTAGES) > 1 and os.environ.get("AVAILABILITY_REQUIRE_AGREEMENT"
 JOBS_MODE = os.environ.get("JOBS_MODE", "")
 JOBS_EMBEDDED_WORKERS = env_int("JOBS_EMBEDDED_WORKERS", 2)
 EXPORT_INLINE_MAX = env_int("EXPORT_INLINE_MAX", 5000)  # larger list exports are written by a job
-# Sites per write transaction of an import (0: 10 on SQLite, where a write locks the whole file, else 100).
+# Sites per write transaction of an import (0: 25 on SQLite, where a write locks the whole file, else 100).
 IMPORT_COMMIT_CHUNK = env_int("IMPORT_COMMIT_CHUNK", 0)
 # Statistics summary tables: rebuilt every STATISTICS_MAX_AGE seconds by the scheduler (a task),
 # never by a page view; anonymous public pages are cached PUBLIC_CACHE_SECONDS.

@@ -314,6 +314,7 @@ PROVINCES = _PROVINCES = "京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘
 _ICP = re.compile(rf"^([{_PROVINCES}])ICP(备|证)(\d{{4,12}})号(?:-(\d{{1,4}}))?$")
 _PSB = re.compile(rf"^([{_PROVINCES}])公网安备\s*(\d{{14}})号?$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SPACE = re.compile(r"\s")
 
 
 def _echo(text: str) -> str:
@@ -351,7 +352,7 @@ def _nfkc(text: str) -> str:
 def _check_url(text: str) -> tuple[str | None, str | None]:
     """(clean url, None) or (None, reason). Requires an http/https scheme."""
     candidate = _nfkc(text).strip()
-    if any(ch.isspace() for ch in candidate):
+    if _SPACE.search(candidate):  # str.isspace's characters (sre's Unicode \s)
         return None, ""
     try:
         parts = urlsplit(candidate)

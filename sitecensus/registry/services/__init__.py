@@ -19,8 +19,9 @@ from .changes import LIFE_CHANGES, request_change, request_life_change  # noqa: 
 from .codes import VERIFICATION_ALPHABET, new_verification_code, reset_verification_code  # noqa: F401
 from .deadlines import (campaign_phase, check_window, grant_exception, inventory_phase,  # noqa: F401
                         remind_not_reported)
-from .filing import completeness_problems, replace_pending, save_draft, submit  # noqa: F401
+from .filing import completeness_problems, file_new_sites, replace_pending, save_draft, submit  # noqa: F401
 from .records import (COLUMN_CODES, COLUMN_FIELDS, Clash, Filing, Twin, active_websites, find_clash,  # noqa: F401
+                      find_clashes,
                       hold_keys, identity_of, is_unchanged, possible_duplicates, same_data, sync_domains)
 from .review import BulkResult, approve, bulk, may_undo, return_record, undo_approval  # noqa: F401
 from .life import (OpeningIncomplete, back_online, begin_opening, file_closure, overdue_offline,  # noqa: F401

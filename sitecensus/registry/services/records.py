@@ -142,20 +142,39 @@ def find_clash(values: dict, *, exclude_pk=None, lock: bool = False, keys: dict 
         return None
     if lock:
         hold_keys(keys)
-    found: dict[int, Clash] = {}
-    homepages = [f"http://{key}" for key in keys]
-    for site in (Website.objects.filter(OPEN, url_key__in=homepages).exclude(pk=exclude_pk)
-                 .select_related("unit")):
-        field, value = keys[site.url_key.split("://", 1)[-1]]
-        found.setdefault(site.pk, Clash(site, field, value, "homepage_url"))
-    for row in (WebsiteDomain.objects.filter(key__in=list(keys)).exclude(website_id=exclude_pk)
-                .exclude(website__life__in=CLOSED).select_related("website__unit")
-                .order_by("field", "pk")):
-        field, value = keys[row.key]
-        found.setdefault(row.website_id, Clash(row.website, field, value, row.field))
-    if not found:
-        return None
-    return min(found.values(), key=lambda c: (c.site.site_code is None, c.field != "homepage_url", c.site.pk))
+    return find_clashes([(keys, exclude_pk)])[0]
+
+
+def find_clashes(filings: list[tuple[dict, int | None]]) -> list[Clash | None]:
+    """``find_clash`` for many filings at once — each given as (its identity keys, the pk of its
+    own record or None) — in the same two indexed look-ups whatever their number (a dry run's or
+    a confirm's rows): the same rule, and the same clash named for each."""
+    wanted = {key for keys, _exclude in filings for key in keys}
+    if not wanted:
+        return [None] * len(filings)
+    homes: dict[str, list[Website]] = {}
+    for site in Website.objects.filter(OPEN, url_key__in=[f"http://{key}" for key in wanted]).select_related("unit"):
+        homes.setdefault(site.url_key.split("://", 1)[-1], []).append(site)
+    domains: dict[str, list[WebsiteDomain]] = {}
+    for row in (WebsiteDomain.objects.filter(key__in=list(wanted)).exclude(website__life__in=CLOSED)
+                .select_related("website__unit").order_by("field", "pk")):
+        domains.setdefault(row.key, []).append(row)
+    found_all = []
+    for keys, exclude_pk in filings:
+        found: dict[int, Clash] = {}
+        for key in keys:
+            for site in homes.get(key, ()):
+                if site.pk != exclude_pk:
+                    field, value = keys[key]
+                    found.setdefault(site.pk, Clash(site, field, value, "homepage_url"))
+        rows = sorted((row for key in keys for row in domains.get(key, ()) if row.website_id != exclude_pk),
+                      key=lambda row: (row.field, row.pk))
+        for row in rows:
+            field, value = keys[row.key]
+            found.setdefault(row.website_id, Clash(row.website, field, value, row.field))
+        found_all.append(min(found.values(), key=lambda c: (c.site.site_code is None, c.field != "homepage_url",
+                                                            c.site.pk)) if found else None)
+    return found_all
 
 
 @dataclass
