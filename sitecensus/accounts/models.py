@@ -1,6 +1,9 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+
 from django.dispatch import Signal
+
+from sitecensus.core.lifecycle import in_states
 
 from . import roles
 
@@ -93,6 +96,7 @@ class PrivilegedReset(models.Model):
     requested_by = models.ForeignKey(User, verbose_name="申请人", on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField("申请时间", auto_now_add=True)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PENDING)
+    is_pending = in_states("status", Status.PENDING)
     decided_by = models.ForeignKey(User, verbose_name="批准人", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
     decided_at = models.DateTimeField("批准时间", null=True, blank=True)

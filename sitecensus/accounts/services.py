@@ -387,7 +387,7 @@ def decide_privileged_reset(*, actor, pending_id, approve: bool, request=None) -
         raise NotFound("重置申请不存在") from None
     if not may_approve_privileged_reset(actor, pending):
         raise policy.PRIVILEGED_RESET.refuse("重置申请须由申请人和被重置账号以外的国办管理员批准")
-    if pending.status != PrivilegedReset.Status.PENDING:
+    if not pending.is_pending:
         raise InvalidState("该申请已处理")
     pending.status = PrivilegedReset.Status.APPROVED if approve else PrivilegedReset.Status.REJECTED
     pending.decided_by, pending.decided_at = actor, timezone.now()

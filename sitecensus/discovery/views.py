@@ -57,7 +57,7 @@ def candidate(request, pk):
                  [("closure_review", "转关停审查"), ("still_running", "确认仍在运行")])
     return render(request, "discovery/candidate.html", {
         "c": c, "sources": c.sources.order_by("first_seen", "id"), "decisions": decisions,
-        "may_decide": c.status == Candidate.Status.PROPOSED and policy.may_decide(request.user, c),
+        "may_decide": c.is_proposed and policy.may_decide(request.user, c),
     })
 
 

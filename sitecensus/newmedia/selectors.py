@@ -71,7 +71,7 @@ def flags(account: MediaAccount) -> list[Flag]:
     """What the reviewer is shown about an account, by the rules in data/rules.json."""
     found = []
     data = rules.rules()
-    if data.get("one_account_per_platform") and account.life in LIVE:
+    if data.get("one_account_per_platform") and account.is_live:
         others = list(MediaAccount.objects.filter(unit_id=account.unit_id, platform=account.platform, life__in=LIVE)
                       .exclude(pk=account.pk).order_by("id")[:5])
         if others:

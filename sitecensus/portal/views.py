@@ -14,11 +14,8 @@ from sitecensus.registry import policy as registry_policy
 from sitecensus.registry.selectors import review_queue
 from sitecensus.registry.services import overdue_offline
 from sitecensus.scanner import policy as scanner_policy
-from sitecensus.scanner.models import RegistryFlag
 from sitecensus.spotcheck import policy as spotcheck_policy
-from sitecensus.registry.models import Website
 from sitecensus.scoring import selectors as scoring_selectors
-from sitecensus.scoring.models import Rectification
 
 
 @login_not_required
@@ -60,10 +57,9 @@ def _own_counts(user) -> dict:
     to it and rectification notices waiting for its answer (scoped selectors)."""
     if not (base.is_reporter(user) or base.is_site_login(user)):
         return {}
-    counts = {"rectify_count": scoring_selectors.rectifications(user, status=Rectification.Status.OPEN).count()}
+    counts = {"rectify_count": scoring_selectors.rectifications(user).awaiting_answer().count()}
     if base.is_reporter(user):
-        counts["returned_count"] = registry_policy.visible_websites(user).filter(
-            status=Website.Status.RETURNED).count()
+        counts["returned_count"] = registry_policy.visible_websites(user).returned().count()
     return counts
 
 
@@ -71,7 +67,7 @@ def _life_counts(user) -> dict:
     """A site's life on the organizing unit's first screen (scoped by the policies): sites offline past
     their planned return date, and the daily reconciliation's flags not yet resolved."""
     return {"offline_overdue_count": overdue_offline(registry_policy.visible_websites(user)).count(),
-            "flag_count": scanner_policy.visible_flags(user).exclude(status=RegistryFlag.Status.RESOLVED).count()}
+            "flag_count": scanner_policy.visible_flags(user).unresolved().count()}
 
 
 def todos(user, context: dict) -> list[dict]:

@@ -39,8 +39,7 @@ def index(request):
         queue = selectors.inspection_queue(user.unit)
         context["queue"] = Paginator(queue, PAGE).get_page(request.GET.get("page"))
         context["overdue"] = selectors.selfcheck_overdue(user.unit)[:200]
-        context["in_progress"] = Scorecard.objects.filter(scorer_unit=user.unit, stage=S.INSPECTION,
-                                                          status=Scorecard.Status.DRAFT).select_related("website")
+        context["in_progress"] = selectors.inspections_in_progress(user.unit)
     return render(request, "scoring/index.html", context)
 
 
@@ -272,7 +271,7 @@ def _rect_context(request, notice, **extra):
             "issuer": notice.issuer_unit_id == request.user.unit_id,
             "phase": services.rectification_phase(notice), "overdue": today > notice.deadline,
             "may_allow_late": policy.may_allow_late_answer(request.user, notice) and today > notice.deadline
-            and notice.status != Rectification.Status.CLOSED,
+            and not notice.is_closed,
             "files": evidence.of_rectification(notice), **extra}
 
 
@@ -348,7 +347,6 @@ def _problems(figures: dict, names: dict) -> list[tuple[str, int]]:
 def report(request):
     policy.REPORT.check(policy.may_report_upward(request.user))
     unit = request.user.unit
-    from .models import InspectionReport
 
     national = unit.depth == 1
     campaign = services._campaign()
@@ -365,7 +363,7 @@ def report(request):
             return redirect("scoring:report")
         except CensusError as exc:
             error = exc
-    submitted = existing is not None and existing.status == InspectionReport.Status.SUBMITTED
+    submitted = existing is not None and existing.is_submitted
     if submitted:
         # After submission the page shows what was reported, not today's figures.
         figures = {k: v for k, v in existing.figures.items() if k != "rolled_up"}
