@@ -68,10 +68,6 @@ class User(AbstractUser):
         return roles.LABELS.get(self.role, self.role)
 
     @property
-    def is_business(self) -> bool:
-        return self.role in roles.BUSINESS_ROLES
-
-    @property
     def status_label(self) -> str:
         if not self.is_active:
             return "已停用"

@@ -253,7 +253,7 @@ def privileged(request):
                            and services.may_approve_privileged_reset(request.user, item))
     accounts = User.objects.filter(role__in=roles.PRIVILEGED_ROLES).order_by("role", "username")
     return render(request, "accounts/privileged.html",
-                  {"resets": resets, "accounts": accounts, "may_request": request.user.role == roles.SECURITY_ADMIN})
+                  {"resets": resets, "accounts": accounts, "may_request": policy.may_request_privileged_reset(request.user)})
 
 
 @require_POST

@@ -14,7 +14,6 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from sitecensus.core import policy as base_policy
 from sitecensus.orgs.models import Unit
 from sitecensus.registry.selectors import region_filter
 
@@ -108,7 +107,7 @@ def _stats_key(user, name: str, *args) -> str:
     """A statistics result is kept until any account changes (the latest change time is part of the key:
     one indexed look-up), so repeated views of a large scope do not aggregate 300,000 rows again."""
     latest = MediaAccount.objects.aggregate(at=Max("updated_at"))  # the sync index: one row read
-    scope = "all" if base_policy.is_national(user) else f"{user.role}:{user.unit.path}:{user.unit_id}"
+    scope = policy.scope_key(user)
     return "newmedia:" + hashlib.sha256(repr((name, scope, args, latest["at"])).encode()).hexdigest()
 
 

@@ -26,7 +26,7 @@ S = Scorecard.Stage
 
 def index(request):
     user = request.user
-    context = {}
+    context = {"may_report_upward": policy.may_report_upward(user)}
     if policy.has_own_sites(user):
         own = registry_policy.visible_websites(user).filter(pk__in=active_websites())
         if policy.own_sites_of_unit(user):
@@ -240,7 +240,7 @@ def rectification_list(request):
     page = Paginator(notices, PAGE).get_page(request.GET.get("page"))
     return render(request, "scoring/rectification_list.html", {
         "page": page, "status": status, "overdue": overdue, "statuses": Rectification.Status.choices,
-        "today": timezone.localdate()})
+        "today": timezone.localdate(), "may_remind": policy.may_remind(request.user)})
 
 
 RECT_HEADERS = ["网站标识码", "网站名称", "填报单位", "问题", "整改要求", "整改期限", "状态", "下发单位", "反馈时间"]

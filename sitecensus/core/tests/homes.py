@@ -202,3 +202,85 @@ def template_comparisons(lifecycles: Lifecycles) -> list[str]:
         for line in check_template(path.read_text(encoding="utf-8"), lifecycles):
             offenders.append(f"{path.relative_to(ROOT).as_posix()}:{line}")
     return offenders
+
+
+# ---------------------------------------------------------------------------------------------- roles
+# Role tests live in the policies (each app's policy.py, on sitecensus/core/policy.py and core/roles.py):
+# no other module compares an account's `role` or calls the base's role predicates (`is_national`,
+# `operates_unit`, …: every function of core/policy.py that reads `.role`, directly or through another);
+# they ask their app's policy (`may_*`, `check_*`, named questions such as `portal.policy.home_section`).
+# A query by role (`User.objects.filter(role__in=…)`, listing accounts) is a read, not a test.
+# Templates never test a role: the view passes the policy's answers.
+
+BASE = "sitecensus.core.policy"
+
+
+def is_role_home(path: Path) -> bool:
+    return path.name == "policy.py" or path.relative_to(ROOT).as_posix() == "core/roles.py"
+
+
+def role_predicates(source: str | None = None) -> set[str]:
+    """The functions of core/policy.py that test a role (read `.role`, directly or through another)."""
+    tree = ast.parse(source if source is not None else (ROOT / "core" / "policy.py").read_text(encoding="utf-8"))
+    funcs = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+    calls = {name: {c.func.id for c in ast.walk(fn) if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)
+                    and c.func.id in funcs} for name, fn in funcs.items()}
+    found = {name for name, fn in funcs.items()
+             if any(isinstance(n, ast.Attribute) and n.attr == "role" for n in ast.walk(fn))}
+    while True:
+        more = {name for name, called in calls.items() if called & found} - found
+        if not more:
+            return found
+        found |= more
+
+
+def role_tests(source: str, predicates: set[str]) -> list[str]:
+    tree = ast.parse(source)
+    aliases, direct = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "sitecensus.core":
+            aliases |= {a.asname or a.name for a in node.names if a.name == "policy"}
+        elif isinstance(node, ast.ImportFrom) and node.module == BASE:
+            direct |= {a.asname or a.name for a in node.names if a.name in predicates}
+        elif isinstance(node, ast.Import):
+            aliases |= {a.asname or a.name for a in node.names if a.name == BASE}
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare) and any(isinstance(o, ast.Attribute) and o.attr == "role"
+                                                 for o in (node.left, *node.comparators)):
+            out.append(f"{node.lineno}: {ast.unparse(node)}")
+        elif isinstance(node, ast.Call):
+            f = node.func
+            called = (isinstance(f, ast.Name) and f.id in direct) or (
+                isinstance(f, ast.Attribute) and f.attr in predicates and ast.unparse(f.value) in aliases)
+            if called:
+                out.append(f"{node.lineno}: {ast.unparse(node)}")
+    return out
+
+
+def role_tests_outside_policies() -> list[str]:
+    predicates, offenders = role_predicates(), []
+    for path in python_modules():
+        if is_role_home(path) or path.relative_to(ROOT).as_posix() == "core/policy.py":
+            continue
+        for line in role_tests(path.read_text(encoding="utf-8"), predicates):
+            offenders.append(f"{path.relative_to(ROOT).as_posix()}:{line}")
+    return offenders
+
+
+TEMPLATE_ROLE = re.compile(r"\.role\b(?!_)|\bis_business\b")
+
+
+def template_role_tests(text: str) -> list[str]:
+    return [f"{text.count(chr(10), 0, tag.start()) + 1}: {tag.group(0)}" for tag in TAG.finditer(text)
+            if TEMPLATE_ROLE.search(tag.group(1))]
+
+
+def templates_testing_roles() -> list[str]:
+    offenders = []
+    for path in sorted(ROOT.rglob("*.html")):
+        if "tests" in path.relative_to(ROOT).parts:
+            continue
+        offenders += [f"{path.relative_to(ROOT).as_posix()}:{line}"
+                      for line in template_role_tests(path.read_text(encoding="utf-8"))]
+    return offenders

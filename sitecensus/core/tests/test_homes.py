@@ -70,3 +70,45 @@ def test_the_template_check_catches_planted_comparisons(lifecycles):
     harmless = ('{% if params.status == v %}{% endif %}{% if o.status == "present" %}{% endif %}'
                 '{% if site.is_submitted %}{% endif %}')
     assert homes.check_template(harmless, lifecycles) == []
+
+
+# ---------------------------------------------------------------------------------------------- roles
+
+def test_the_role_predicates_come_from_the_policy_base():
+    predicates = homes.role_predicates()
+    assert {"has_role", "is_national", "is_operator", "is_site_login", "operates_unit", "acts_for_unit"} <= predicates
+    assert "rule" not in predicates and "is_active" not in predicates
+
+
+def test_no_role_test_outside_the_policies():
+    offenders = homes.role_tests_outside_policies()
+    assert not offenders, "role tested outside a policy (ask the app's policy):\n" + "\n".join(offenders)
+
+
+def test_no_template_tests_a_role():
+    offenders = homes.templates_testing_roles()
+    assert not offenders, "template tests a role (pass the policy's answer):\n" + "\n".join(offenders)
+
+
+PLANTED_ROLES = '''
+from sitecensus.core import policy as base
+from sitecensus.core.policy import is_national as national
+from sitecensus.core import roles
+def view(request, account):
+    if request.user.role == roles.ORGANIZER: pass            # a comparison
+    if account.role in roles.PRIVILEGED_ROLES: pass          # a membership
+    if base.is_reporter(request.user): pass                  # the base's predicate
+    if national(request.user): pass                          # imported by name
+    if registry_policy.may_review(request.user): pass        # asking a policy: fine
+    User.objects.filter(role__in=roles.PRIVILEGED_ROLES)     # a query by role: fine
+'''
+
+
+def test_the_role_check_catches_planted_tests():
+    found = homes.role_tests(PLANTED_ROLES, homes.role_predicates())
+    assert [line.split(":")[0] for line in found] == ["6", "7", "8", "9"], found
+    assert homes.role_predicates("def f(user):\n    return user.role == 'x'\ndef g(user):\n    return f(user)\n"
+                                 "def h(x):\n    return x\n") == {"f", "g"}
+    planted = '{% if user.role == "organizer" %}{% endif %}{% elif request.user.is_business %}{{ user.role_label }}'
+    assert [line.split(":")[0] for line in homes.template_role_tests(planted)] == ["1", "1"]
+    assert homes.template_role_tests('{{ user.role_label }}{% if may_remind %}{% endif %}') == []
