@@ -1,6 +1,9 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+
 from django.dispatch import Signal
+
+from sitecensus.core.lifecycle import in_states
 
 from . import roles
 
@@ -65,10 +68,6 @@ class User(AbstractUser):
         return roles.LABELS.get(self.role, self.role)
 
     @property
-    def is_business(self) -> bool:
-        return self.role in roles.BUSINESS_ROLES
-
-    @property
     def status_label(self) -> str:
         if not self.is_active:
             return "已停用"
@@ -93,6 +92,7 @@ class PrivilegedReset(models.Model):
     requested_by = models.ForeignKey(User, verbose_name="申请人", on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField("申请时间", auto_now_add=True)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PENDING)
+    is_pending = in_states("status", Status.PENDING)
     decided_by = models.ForeignKey(User, verbose_name="批准人", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
     decided_at = models.DateTimeField("批准时间", null=True, blank=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from sitecensus.core import policy as base
@@ -64,6 +65,34 @@ def may_grant(user, role: str) -> bool:
 def may_see_privileged(user) -> bool:
     """The privileged-reset page: the security administrator asks, 国办 approves."""
     return base.is_active(user) and user.role in (roles.SECURITY_ADMIN, roles.NATIONAL_ADMIN)
+
+
+def needs_second_factor(user) -> bool:
+    """Which accounts log in with a second factor is a setting (OTP_REQUIRED_ROLES)."""
+    return bool(user and user.is_authenticated and user.role in settings.OTP_REQUIRED_ROLES)
+
+
+# Roles the demo gives a device to (whatever OTP_REQUIRED_ROLES says at load time).
+DEMO_DEVICE_ROLES = frozenset({roles.NATIONAL_ADMIN, roles.SYSTEM_ADMIN, roles.SECURITY_ADMIN, roles.AUDIT_ADMIN,
+                               roles.ORGANIZER})
+
+
+def gets_demo_device(user) -> bool:
+    return user.role in DEMO_DEVICE_ROLES
+
+
+def is_privileged(account) -> bool:
+    """A 三员 or 国办 account: nobody acts on it alone."""
+    return account.role in roles.PRIVILEGED_ROLES
+
+
+def may_request_privileged_reset(user) -> bool:
+    return base.is_security_admin(user)
+
+
+def is_code_login_for(account, website) -> bool:
+    """The account is a site's identifier-code login under the site's own unit (never a personal account)."""
+    return account.role == roles.SITE and account.unit_id == website.unit_id
 
 
 def may_see_security(user) -> bool:

@@ -275,7 +275,7 @@ def unlock(*, actor, account: User, request=None) -> None:
     """Lift a lockout (the security administrator's job)."""
     if not policy.may_see_security(actor):
         raise policy.UNLOCK.refuse()
-    if account.role in roles.PRIVILEGED_ROLES and account.pk != actor.pk:
+    if policy.is_privileged(account) and account.pk != actor.pk:
         raise policy.PRIVILEGED.refuse()
     from axes.utils import reset
 
@@ -293,7 +293,7 @@ def issue_site_account(*, website, verification: str, active: bool, actor=None, 
     at final approval and re-issued when the verification code is reset."""
     user, created = User.objects.get_or_create(username=website.site_code, defaults={
         "unit": website.unit, "role": roles.SITE, "must_change_password": False})
-    if user.role != roles.SITE or user.unit_id != website.unit_id:
+    if not policy.is_code_login_for(user, website):
         # Never turn an existing personal account into this site's code login.
         raise InvalidState(f"账号名“{website.site_code}”已被其他账号占用，不能作为网站标识码登录账号，"
                            "请联系安全管理员处理后再终审")
@@ -349,9 +349,9 @@ def request_privileged_reset(*, actor, account: User, reason: str, reset_device:
     """The security administrator asks for a privileged account's password reset."""
     from .models import PrivilegedReset
 
-    if actor.role != roles.SECURITY_ADMIN:
+    if not policy.may_request_privileged_reset(actor):
         raise policy.PRIVILEGED_RESET.refuse("只有安全管理员可以申请重置特权账号的密码")
-    if account.role not in roles.PRIVILEGED_ROLES:
+    if not policy.is_privileged(account):
         raise InvalidInput("该账号不是特权账号，请直接在账号管理中重置")
     if account.pk == actor.pk:
         raise policy.OWN_ACCOUNT.refuse()
@@ -387,7 +387,7 @@ def decide_privileged_reset(*, actor, pending_id, approve: bool, request=None) -
         raise NotFound("重置申请不存在") from None
     if not may_approve_privileged_reset(actor, pending):
         raise policy.PRIVILEGED_RESET.refuse("重置申请须由申请人和被重置账号以外的国办管理员批准")
-    if pending.status != PrivilegedReset.Status.PENDING:
+    if not pending.is_pending:
         raise InvalidState("该申请已处理")
     pending.status = PrivilegedReset.Status.APPROVED if approve else PrivilegedReset.Status.REJECTED
     pending.decided_by, pending.decided_at = actor, timezone.now()

@@ -249,11 +249,11 @@ def privileged(request):
         raise policy.PRIVILEGED_RESET.refuse("只有安全管理员和国办管理员可以查看特权账号重置申请")
     resets = list(PrivilegedReset.objects.select_related("target", "requested_by", "decided_by")[:200])
     for item in resets:
-        item.may_decide = (item.status == PrivilegedReset.Status.PENDING
+        item.may_decide = (item.is_pending
                            and services.may_approve_privileged_reset(request.user, item))
     accounts = User.objects.filter(role__in=roles.PRIVILEGED_ROLES).order_by("role", "username")
     return render(request, "accounts/privileged.html",
-                  {"resets": resets, "accounts": accounts, "may_request": request.user.role == roles.SECURITY_ADMIN})
+                  {"resets": resets, "accounts": accounts, "may_request": policy.may_request_privileged_reset(request.user)})
 
 
 @require_POST

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from sitecensus.core.lifecycle import FSMField, FSMModelMixin, condition, step
+from sitecensus.core.lifecycle import FSMField, FSMModelMixin, condition, in_states, step
 from sitecensus.orgs.models import Unit
 from sitecensus.registry.models import Website
 
@@ -58,6 +58,11 @@ class SiteReport(FSMModelMixin, models.Model):
     is_late = models.BooleanField("逾期发布", default=False)
     link_verdict = models.CharField("首页链接检查", max_length=16, choices=Link.choices, blank=True, default="")
     link_reason = models.CharField("检查说明", max_length=300, blank=True)
+
+    is_editable = in_states("status", Status.DRAFT, Status.RETURNED, doc="填写中或已退回：单位可以修改、报送")
+    is_submitted = in_states("status", Status.SUBMITTED)
+    is_approved = in_states("status", Status.APPROVED)
+    is_published = in_states("status", Status.PUBLISHED)
     link_evidence = models.JSONField("检查证据", default=list, blank=True)
     link_checked_at = models.DateTimeField("检查时间", null=True, blank=True)
 
@@ -115,6 +120,10 @@ class SupervisionReport(FSMModelMixin, models.Model):
                                     related_name="+")
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
     is_late = models.BooleanField("逾期发布", default=False)
+
+    is_draft = in_states("status", Status.DRAFT)
+    is_approved = in_states("status", Status.APPROVED)
+    is_published = in_states("status", Status.PUBLISHED)
 
     class Meta:
         verbose_name = "政府网站监管年度报表"

@@ -65,7 +65,7 @@ def may_see(user, report) -> bool:
 
 
 def may_fill(user, report) -> bool:
-    return (report.status in ("draft", "returned")
+    return (report.is_editable
             and (base.acts_for_unit(user, report.unit_id) or base.is_site_of(user, report.website.site_code)))
 
 
@@ -74,7 +74,7 @@ def check_fill(user, report) -> None:
 
 
 def may_approve(user, report) -> bool:
-    return report.status == "submitted" and base.operates_unit(user, report.approver_id)
+    return report.is_submitted and base.operates_unit(user, report.approver_id)
 
 
 def check_approve(user, report) -> None:
@@ -82,7 +82,7 @@ def check_approve(user, report) -> None:
 
 
 def may_publish(user, report) -> bool:
-    return report.status == "approved" and (
+    return report.is_approved and (
         base.acts_for_unit(user, report.unit_id) or base.is_site_of(user, report.website.site_code)
         or base.operates_unit(user, report.approver_id))
 
@@ -93,7 +93,7 @@ def check_publish(user, report) -> None:
 
 
 def may_check_link(user, report) -> bool:
-    return report.status == "published" and (base.is_national(user) or _under(user, report.approver.path))
+    return report.is_published and (base.is_national(user) or _under(user, report.approver.path))
 
 
 def check_check_link(user, report) -> None:

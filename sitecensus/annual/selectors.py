@@ -89,3 +89,8 @@ def published_supervision(pk) -> SupervisionReport:
     if report is None:
         raise NotFound("该监管年度报表尚未发布")
     return report
+
+
+def region_supervision(region, year: int) -> SupervisionReport | None:
+    """A region's published supervision report of the year (its 专栏 shows it), or None."""
+    return SupervisionReport.objects.filter(unit=region, year=year, status=SupervisionReport.Status.PUBLISHED).first()

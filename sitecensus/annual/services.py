@@ -20,7 +20,7 @@ from sitecensus.inbox.models import Message
 from sitecensus.inbox.services import notify
 from sitecensus.orgs.models import Unit
 from sitecensus.registry import campaigns
-from sitecensus.registry.models import GONE_LIVES, Phase, Website
+from sitecensus.registry.models import Phase, Website
 from sitecensus.scanner.engine.annual import check_report_links_sync
 from sitecensus.scanner.services import engine_config
 
@@ -28,7 +28,6 @@ from . import items, policy, prefill, sources
 from .models import SiteReport, SupervisionReport, TrainingEntry
 
 CHUNK = 1000
-EDITABLE = (SiteReport.Status.DRAFT, SiteReport.Status.RETURNED)
 
 
 def default_year(today: date | None = None) -> int:
@@ -72,7 +71,7 @@ def _write_chunk(rows: list[dict], year: int) -> tuple[int, int, int, int]:
                                   approver_id=unit_ids[prefill.approver_path(row["unit__path"])],
                                   region_id=unit_ids[prefill.region_path(row["unit__path"])],
                                   values=dict(proposed), prefilled=proposed, generated_at=now))
-        elif report.status in EDITABLE:
+        elif report.is_editable:
             # What the unit changed stays; what it left as proposed follows the new proposal.
             values = dict(report.values)
             for code, value in proposed.items():
@@ -122,7 +121,7 @@ def generate_one(*, actor, website: Website, year, request=None) -> SiteReport:
     """A unit pre-fills its own site's report (or an organizing unit one site below it)."""
     year = _check_year(year)
     policy.FILL.check(policy.may_prefill_site(actor, website))
-    if not website.site_code or website.life in GONE_LIVES:
+    if not website.site_code or website.is_gone:
         raise InvalidState(f"网站“{website.name}”尚无网站标识码或已关停、整合，不编制年度报表")
     row = sites_in_scope(None).filter(pk=website.pk).values(*prefill.SITE_FIELDS)
     created, refreshed, unchanged, kept = _write_chunk(list(row), year)
@@ -143,7 +142,7 @@ def _locked(report: SiteReport) -> SiteReport:
 def save_values(*, actor, report: SiteReport, data, request=None) -> SiteReport:
     report = _locked(report)
     policy.check_fill(actor, report)
-    if report.status not in EDITABLE:
+    if not report.is_editable:
         raise InvalidState(f"年度报表当前状态为“{report.get_status_display()}”，不能修改")
     report.values = items.clean(data, items.items())
     report.save(update_fields=["values"])
@@ -156,7 +155,7 @@ def submit(*, actor, report: SiteReport, request=None) -> SiteReport:
     report = _locked(report)
     policy.check_fill(actor, report)
     error = lifecycle.refusal(report, "submit")
-    if error is not None and report.status in EDITABLE:
+    if error is not None and report.is_editable:
         error.message = f"{error.message}：{'、'.join(items.missing(report.values))}"
     if error is not None:
         raise error
@@ -239,7 +238,7 @@ def check_links(*, actor, reports, progress=None, total: int | None = None, requ
 
     for report in reports:
         policy.check_check_link(actor, report)
-        if report.status != SiteReport.Status.PUBLISHED:
+        if not report.is_published:
             raise InvalidState(f"“{report}”尚未发布，不能检查首页链接")
         part.append(report)
         if len(part) == 200:
@@ -325,9 +324,9 @@ def generate_supervision(*, actor, unit: Unit, year, request=None) -> Supervisio
     policy.check_compile(actor, unit)
     year = _check_year(year)
     report = SupervisionReport.objects.select_for_update().filter(unit=unit, year=year).first()
-    if report is not None and report.status != SupervisionReport.Status.DRAFT:
+    if report is not None and not report.is_draft:
         raise InvalidState(f"监管年度报表当前状态为“{report.get_status_display()}”，不能重新生成"
-                           + ("（请先撤回审定）" if report.status == SupervisionReport.Status.APPROVED else ""))
+                           + ("（请先撤回审定）" if report.is_approved else ""))
     figures = supervision_figures(unit, year)
     if report is None:
         report = SupervisionReport.objects.create(unit=unit, year=year, figures=figures)
@@ -347,7 +346,7 @@ def _locked_supervision(report) -> SupervisionReport:
 def save_supervision_values(*, actor, report: SupervisionReport, data, request=None) -> SupervisionReport:
     report = _locked_supervision(report)
     policy.check_compile(actor, report.unit)
-    if report.status != SupervisionReport.Status.DRAFT:
+    if not report.is_draft:
         raise InvalidState("监管年度报表已审定，不能修改（请先撤回审定）")
     report.values = items.clean(data, items.typed_items())
     report.save(update_fields=["values"])

@@ -19,7 +19,7 @@ from sitecensus.orgs.models import Unit
 from sitecensus.registry.models import Website
 
 from . import items, policy, selectors, services
-from .models import SiteReport, SupervisionReport
+from .models import SiteReport
 
 PAGE = 50
 
@@ -217,8 +217,7 @@ def public_column(request, region_pk, year):
         raise NotFound("没有这个年度报表专栏")
     return render(request, "annual/public_column.html", {
         "region": region, "year": year, "reports": selectors.column(region.pk, year),
-        "supervision": SupervisionReport.objects.filter(unit=region, year=year,
-                                                        status=SupervisionReport.Status.PUBLISHED).first()})
+        "supervision": selectors.region_supervision(region, year)})
 
 
 @login_not_required

@@ -20,7 +20,6 @@ from django.utils.html import format_html
 from ninja import Field, File, NinjaAPI, Path, Query, Schema, Status, UploadedFile
 from ninja.openapi.docs import DocsBase
 
-from sitecensus.core import roles
 from sitecensus.audit import policy as audit_policy
 from sitecensus.registry import policy as registry_policy
 from sitecensus.scoring import policy as scoring_policy
@@ -517,7 +516,7 @@ def rectifications(request, response: HttpResponse, status: str = Query("", patt
 
 def _reports(user):
     unit = getattr(user, "unit", None)
-    if unit is None or user.role not in (roles.ORGANIZER, roles.NATIONAL_ADMIN):
+    if unit is None or not api_policy.reads_reports(user):
         return InspectionReport.objects.none()
     own = Q(organizer=unit)
     below = Q(organizer__path__startswith=unit.path, status=InspectionReport.Status.SUBMITTED)

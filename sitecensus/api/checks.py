@@ -155,7 +155,7 @@ def decide_suggestion(request, payload: DecisionIn, card_id: int = Path(..., ge=
     if suggestion.status == wanted and suggestion.scorecard_id == card.pk:
         # The same decision again (a retry): nothing changes, the first outcome comes back.
         return Status(200, SuggestionOut.from_orm(suggestion).model_dump(mode="json"))
-    if suggestion.status != Suggestion.Status.PENDING:
+    if not suggestion.is_pending:
         raise InvalidState(f"该建议已{suggestion.get_status_display()}，不能改为{Suggestion.Status(wanted).label}")
     decided = scanner_services.decide(actor=request.auth, suggestion=suggestion, accept=payload.accept,
                                       reason=payload.reason, request=request)

@@ -35,6 +35,11 @@ def change_filter(user) -> Q:
     return Q(pk__in=[])
 
 
+def reads_reports(user) -> bool:
+    """The upward reports (its own and the submitted ones below): organizing-unit accounts."""
+    return base.is_operator(user)
+
+
 def uses_api(user) -> bool:
     """Whose menu offers 接口令牌: the offices whose provincial or departmental platforms call
     the API (国办 and the organizing units) and the audit administrator (the audit feed). A

@@ -91,6 +91,19 @@ def refusal(obj, name: str) -> TransitionRefused | None:
     return None  # pragma: no cover  (can_proceed said no, so one of the above holds)
 
 
+def in_states(field: str, *states, doc: str = ""):
+    """A named predicate on a lifecycle's state, declared on its model (`is_editable = in_states("status",
+    Status.DRAFT, Status.RETURNED)`): views, templates, services and policies ask it by name and never
+    compare states themselves (sitecensus/core/tests/test_homes.py)."""
+    wanted = frozenset(str(state) for state in states)
+
+    def test(obj) -> bool:
+        return getattr(obj, field) in wanted
+
+    test.__doc__ = doc or f"{field} in {sorted(wanted)}"
+    return property(test)
+
+
 def can(obj, name: str) -> bool:
     """May `name` fire on `obj` now? (What views pass to templates instead of comparing states.)"""
     return refusal(obj, name) is None

@@ -5,7 +5,7 @@ registered sites silent for six months, proposed for closure review."""
 from django.conf import settings
 from django.db import models
 
-from sitecensus.core.lifecycle import FSMField, FSMModelMixin, condition, step
+from sitecensus.core.lifecycle import FSMField, FSMModelMixin, condition, in_states, step
 from sitecensus.orgs.models import Unit
 from sitecensus.registry.models import Website
 
@@ -48,6 +48,7 @@ class Candidate(FSMModelMixin, models.Model):
     key = models.CharField("规范化域名", max_length=300)  # registry.formspec.identity.site_key's host part
     url = models.CharField("网址", max_length=500)
     status = FSMField("状态", max_length=16, choices=Status.choices, default=Status.PROPOSED, protected=True)
+    is_proposed = in_states("status", Status.PROPOSED)
     organizer = models.ForeignKey(Unit, verbose_name="负责组织单位", null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+")
     attribution = models.CharField("归属依据类型", max_length=16, blank=True)

@@ -58,7 +58,7 @@ def candidate(request, pk):
     return render(request, "discovery/candidate.html", {
         "c": c, "sources": c.sources.order_by("first_seen", "id"), "decisions": decisions,
         "domain_change": selectors.domain_change(c),
-        "may_decide": c.status == Candidate.Status.PROPOSED and policy.may_decide(request.user, c),
+        "may_decide": c.is_proposed and policy.may_decide(request.user, c),
     })
 
 

@@ -6,7 +6,6 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from sitecensus.orgs.models import Unit
 from sitecensus.scoring import selectors as scoring
-from sitecensus.scoring.models import InspectionReport
 
 from . import policy
 from .models import Message
@@ -44,7 +43,7 @@ def not_inspected(unit: Unit) -> list[tuple[Unit, int]]:
 
 def not_reported(unit: Unit) -> list[Unit]:
     return [child for child, report in scoring.child_reports(unit)
-            if report is None or report.status != InspectionReport.Status.SUBMITTED]
+            if report is None or not report.is_submitted]
 
 
 def rectification_overdue(user) -> QuerySet:

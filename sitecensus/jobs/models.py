@@ -6,6 +6,8 @@ reports its progress here, and the requester follows it on a progress page."""
 from django.conf import settings
 from django.db import models
 
+from sitecensus.core.lifecycle import in_states
+
 
 class Job(models.Model):
     class Status(models.TextChoices):
@@ -18,6 +20,7 @@ class Job(models.Model):
     label = models.CharField("任务", max_length=200)
     params = models.JSONField(default=dict)
     status = models.CharField("状态", max_length=8, choices=Status.choices, default=Status.QUEUED)
+    is_done = in_states("status", Status.DONE)
     done = models.PositiveIntegerField("已完成", default=0)
     total = models.PositiveIntegerField("总数", default=0)
     message = models.CharField("进度说明", max_length=300, blank=True)

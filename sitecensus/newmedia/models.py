@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from sitecensus.core.feed import FeedQuerySet
-from sitecensus.core.lifecycle import FSMField, FSMModelMixin, condition, step
+from sitecensus.core.lifecycle import FSMField, FSMModelMixin, condition, in_states, step
 from sitecensus.orgs.models import Unit
 
 FILER = "账号的主办单位（newmedia.policy.may_file_for / may_change）"
@@ -73,6 +73,13 @@ class MediaAccount(FSMModelMixin, models.Model):
     # A change, closing or cancelling waiting for review: {"kind", "data", "reason", "on"}.
     pending = models.JSONField("待审变更", default=dict, blank=True)
     source = models.CharField("来源", max_length=16, default="online")  # online / import
+
+    is_editable = in_states("status", Status.DRAFT, Status.RETURNED, doc="草稿或已退回：主办单位可以修改、报送")
+    in_review = in_states("status", Status.SUBMITTED)
+    is_approved = in_states("status", Status.APPROVED)
+    is_live = in_states("life", *("open", "changed"), doc="仍在发布（未关停、未注销）")
+    is_closed = in_states("life", Life.CLOSED)
+    is_cancelled = in_states("life", Life.CANCELLED)
     last_post_on = models.DateField("最近发布日期", null=True, blank=True)
     last_checked_at = models.DateTimeField("最近检测时间", null=True, blank=True)
     check_result = models.JSONField("检测结果与证据", default=dict, blank=True)

@@ -40,6 +40,11 @@ def get_visible_account(user, pk) -> MediaAccount:
         raise NotFound("政务新媒体账号不存在或不在您的权限范围内") from None
 
 
+def scope_key(user) -> str:
+    """What the user's scope depends on (its role and unit), as a part of a cache key."""
+    return "all" if base.is_national(user) else f"{user.role}:{user.unit.path}:{user.unit_id}"
+
+
 def may_see_accounts(user) -> bool:
     return base.is_business(user)
 

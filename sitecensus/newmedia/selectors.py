@@ -14,7 +14,6 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from sitecensus.core import policy as base_policy
 from sitecensus.orgs.models import Unit
 from sitecensus.registry.selectors import region_filter
 
@@ -71,7 +70,7 @@ def flags(account: MediaAccount) -> list[Flag]:
     """What the reviewer is shown about an account, by the rules in data/rules.json."""
     found = []
     data = rules.rules()
-    if data.get("one_account_per_platform") and account.life in LIVE:
+    if data.get("one_account_per_platform") and account.is_live:
         others = list(MediaAccount.objects.filter(unit_id=account.unit_id, platform=account.platform, life__in=LIVE)
                       .exclude(pk=account.pk).order_by("id")[:5])
         if others:
@@ -108,7 +107,7 @@ def _stats_key(user, name: str, *args) -> str:
     """A statistics result is kept until any account changes (the latest change time is part of the key:
     one indexed look-up), so repeated views of a large scope do not aggregate 300,000 rows again."""
     latest = MediaAccount.objects.aggregate(at=Max("updated_at"))  # the sync index: one row read
-    scope = "all" if base_policy.is_national(user) else f"{user.role}:{user.unit.path}:{user.unit_id}"
+    scope = policy.scope_key(user)
     return "newmedia:" + hashlib.sha256(repr((name, scope, args, latest["at"])).encode()).hexdigest()
 
 

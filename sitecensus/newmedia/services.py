@@ -22,7 +22,6 @@ from sitecensus.registry.services.chain import responsible_organizer, review_cha
 from . import policy, rules
 from .models import MediaAccount, MediaEvent, MediaSequence
 
-S = MediaAccount.Status
 A = MediaEvent.Action
 L = MediaAccount.Life
 FIELDS = tuple(f.code for f in rules.form().fields)
@@ -86,7 +85,7 @@ def save_draft(*, actor, unit: Unit, values: dict, account: MediaAccount | None 
         account = MediaAccount(unit=unit, organizer=responsible_organizer(unit), source=source)
     else:
         account = _locked(account.pk)
-        if account.unit_id != unit.pk or account.status not in (S.DRAFT, S.RETURNED):
+        if account.unit_id != unit.pk or not account.is_editable:
             raise InvalidState(f"政务新媒体“{account}”当前状态为“{account.get_status_display()}”，不能修改")
     _apply(account, cleaned)
     account.save()
@@ -133,7 +132,7 @@ def request_life(*, actor, account: MediaAccount, kind: str, reason: str, on=Non
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(f"申请{MediaAccount.Request(kind).label}时请填写原因", field="reason")
-    if kind == "close" and account.life == L.CLOSED:
+    if kind == "close" and account.is_closed:
         raise InvalidState(f"政务新媒体“{account}”已关停")
     on_text = on.isoformat() if isinstance(on, dt.date) else (on or timezone.localdate().isoformat())
     try:
@@ -152,7 +151,7 @@ def request_life(*, actor, account: MediaAccount, kind: str, reason: str, on=Non
 
 def _check_reviewer(actor, account: MediaAccount) -> list[int]:
     policy.check_review(actor)
-    if account.status != S.SUBMITTED or account.pending_at_id is None:
+    if not account.in_review or account.pending_at_id is None:
         raise InvalidState(f"政务新媒体“{account}”当前状态为“{account.get_status_display()}”，没有待审核的内容")
     levels = [u.pk for u in review_chain(account.unit)]
     if account.pending_at_id != actor.unit_id:
@@ -283,7 +282,7 @@ def import_sheet(*, actor, data: bytes, filename: str, request=None) -> dict:
                                 f"（{key[0]}“{key[1]}”），未导入", problems=[], file=filename, row=row)
         seen[key] = row
         account = existing.get(key)
-        if account is not None and (account.status not in (S.DRAFT, S.RETURNED) or _same(account, values)):
+        if account is not None and (not account.is_editable or _same(account, values)):
             counts["unchanged"] += 1
             continue
         account = save_draft(actor=actor, unit=unit, values=values, account=account, request=request,

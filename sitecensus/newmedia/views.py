@@ -101,11 +101,11 @@ def account_detail(request, pk):
         "account": account, "values": [(f.label, getattr(account, f.code)) for f in rules.form().fields],
         "flags": selectors.flags(account), "history": selectors.history(account), "chain": chain,
         "pending_here": policy.may_review_now(user, account),
-        "may_undo": account.status == MediaAccount.Status.SUBMITTED and policy.may_undo(user, account,
+        "may_undo": account.in_review and policy.may_undo(user, account,
                                                                                          [u.pk for u in chain]),
-        "may_edit": owner and account.status in (MediaAccount.Status.DRAFT, MediaAccount.Status.RETURNED),
-        "may_request": policy.may_change(user, account) and account.status == MediaAccount.Status.APPROVED
-        and account.life != MediaAccount.Life.CANCELLED,
+        "may_edit": owner and account.is_editable,
+        "may_request": policy.may_change(user, account) and account.is_approved
+        and not account.is_cancelled,
         "requests": MediaAccount.Request.choices, "today": timezone.localdate(),
         "pending_label": MediaAccount.Request(account.pending["kind"]).label if account.pending.get("kind") else ""})
 
@@ -130,7 +130,7 @@ def account_review(request, pk):
     if action == "approve":
         account = services.approve(actor=request.user, account=account, request=request)
         messages.success(request, f"已终审通过，登记编号 {account.media_code}"
-                         if account.status == MediaAccount.Status.APPROVED else "已审核通过，报上级审核")
+                         if account.is_approved else "已审核通过，报上级审核")
     elif action == "return":
         services.return_record(actor=request.user, account=account, reason=request.POST.get("reason", ""),
                                request=request)

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from sitecensus.accounts import otp
+from sitecensus.accounts import policy as accounts_policy
 from sitecensus.accounts import services as account_services
 from sitecensus.accounts.models import User
 from sitecensus.core.errors import InvalidState
@@ -29,7 +30,7 @@ def _demo_password(user: User) -> User:
     user.set_password(DEMO_PASSWORD)
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
-    if user.role in otp.PRIVILEGED_OR_ORGANIZER:
+    if accounts_policy.gets_demo_device(user):
         # Demo devices share a published key (`sitecensus demo-otp` shows the code).
         otp.install_demo_device(user)
     return user

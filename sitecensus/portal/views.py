@@ -4,7 +4,6 @@ from django.templatetags.static import static
 from django.urls import reverse
 
 from sitecensus.accounts import policy as accounts_policy
-from sitecensus.core import policy as base
 from sitecensus.inbox import policy as inbox_policy
 from sitecensus.inbox import selectors as inbox
 from sitecensus.orgs import selectors as org_selectors
@@ -14,11 +13,8 @@ from sitecensus.registry import policy as registry_policy
 from sitecensus.registry.selectors import review_queue
 from sitecensus.registry.services import overdue_offline
 from sitecensus.scanner import policy as scanner_policy
-from sitecensus.scanner.models import RegistryFlag
 from sitecensus.spotcheck import policy as spotcheck_policy
-from sitecensus.registry.models import Website
 from sitecensus.scoring import selectors as scoring_selectors
-from sitecensus.scoring.models import Rectification
 
 
 @login_not_required
@@ -27,13 +23,15 @@ def favicon(request):
     return redirect(static("favicon.svg"), permanent=True)
 
 from . import counts
+from . import policy
 
 
 def home(request):
     user = request.user
     kinds, rounds = registry_policy.phases_of_concern(
         user, organizes_spot_checks=spotcheck_policy.may_organize(user))
-    context = {"role_label": user.role_label, "calendar": campaigns.calendar(kinds=kinds, rounds=rounds),
+    context = {"role_label": user.role_label, "section": policy.home_section(user),
+               "leads_the_census": policy.leads_the_census(user), "calendar": campaigns.calendar(kinds=kinds, rounds=rounds),
                "may_edit_calendar": registry_policy.may_edit_calendar(user), "unread": inbox.unread_count(user)}
     if inbox_policy.has_pending_counts(user):
         context["pending"] = inbox.pending_counts(user)
@@ -58,12 +56,11 @@ def home(request):
 def _own_counts(user) -> dict:
     """The two counts a reporting unit's (or a site login's) to-dos need: sites sent back
     to it and rectification notices waiting for its answer (scoped selectors)."""
-    if not (base.is_reporter(user) or base.is_site_login(user)):
+    if not policy.has_own_counts(user):
         return {}
-    counts = {"rectify_count": scoring_selectors.rectifications(user, status=Rectification.Status.OPEN).count()}
-    if base.is_reporter(user):
-        counts["returned_count"] = registry_policy.visible_websites(user).filter(
-            status=Website.Status.RETURNED).count()
+    counts = {"rectify_count": scoring_selectors.rectifications(user).awaiting_answer().count()}
+    if policy.has_returned_sites(user):
+        counts["returned_count"] = registry_policy.visible_websites(user).returned().count()
     return counts
 
 
@@ -71,7 +68,7 @@ def _life_counts(user) -> dict:
     """A site's life on the organizing unit's first screen (scoped by the policies): sites offline past
     their planned return date, and the daily reconciliation's flags not yet resolved."""
     return {"offline_overdue_count": overdue_offline(registry_policy.visible_websites(user)).count(),
-            "flag_count": scanner_policy.visible_flags(user).exclude(status=RegistryFlag.Status.RESOLVED).count()}
+            "flag_count": scanner_policy.visible_flags(user).unresolved().count()}
 
 
 def todos(user, context: dict) -> list[dict]:
@@ -102,11 +99,12 @@ def todos(user, context: dict) -> list[dict]:
         add("待反馈的整改通知", reverse("scoring:rectification_list") + "?status=open", context["rectify_count"])
     if inbox_policy.may_read_inbox(user):
         add("站内消息 · 未读", reverse("inbox:inbox"), context["unread"], testid="inbox-count", unit="条")
-    if base.is_system_admin(user):
+    section = policy.home_section(user)
+    if section == policy.SYSTEM:
         add("调整普查日程", reverse("campaigns:list"))
         add("浏览全国单位树", reverse("orgs:unit_list"))
-    if base.is_security_admin(user):
+    if section == policy.SECURITY:
         add("账号锁定与解锁", reverse("accounts:security"))
-    if base.is_audit_admin(user):
+    if section == policy.AUDIT:
         add("查看审计日志", reverse("audit:event_list"))
     return items

@@ -4,7 +4,7 @@ reports from the public (我为政府网站找错)."""
 from django.conf import settings
 from django.db import models
 
-from sitecensus.core.lifecycle import FSMField, FSMModelMixin, step
+from sitecensus.core.lifecycle import FSMField, FSMModelMixin, in_states, step
 from sitecensus.orgs.models import Unit
 from sitecensus.registry.models import Website
 
@@ -73,6 +73,9 @@ class PublicReport(FSMModelMixin, models.Model):
     deadline = models.DateField("答复期限", db_index=True)
     status = FSMField("状态", max_length=16, choices=Status.choices, default=Status.NEW, db_index=True,
                       protected=True)
+    is_new = in_states("status", Status.NEW)
+    is_offline = in_states("status", Status.OFFLINE)
+    is_concluded = in_states("status", Status.DONE, Status.REFUSED)
     answer = models.TextField("答复", max_length=2000, blank=True)
     answered_at = models.DateTimeField("答复时间", null=True, blank=True)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,

@@ -61,6 +61,6 @@ def report_actions(user, report) -> dict:
     handles = may_answer(user, report) and open_
     return {"may_answer": handles,
             "may_refuse": handles,
-            "may_offline": handles and report.status != PublicReport.Status.OFFLINE,
-            "may_forward": may_forward(user, report) and report.status == PublicReport.Status.NEW,
+            "may_offline": handles and not report.is_offline,
+            "may_forward": may_forward(user, report) and report.is_new,
             "may_review_public": may_review_public(user, report) and not open_}

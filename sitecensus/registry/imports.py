@@ -72,7 +72,7 @@ def workbook_for(unit: Unit) -> bytes:
             values["life_reason"] = site.life_reason or None
             # In a notice period the approved request's target is the closure's (the site keeps its URL till filed).
             closure = site.closures.filter(completed_at__isnull=True).order_by("-pk").first() \
-                if site.life == Website.Life.MERGING else None
+                if site.is_merging else None
             values["new_url"] = ((closure.new_url if closure else site.homepage_url)
                                  if site.form_life == Website.Life.MIGRATED else None)
             values["merged_into"] = (site.merged_into.site_code
@@ -228,14 +228,14 @@ def _classify(actor, unit: Unit, filename: str, parsed_site, seen: dict[str, str
     if services.is_unchanged(existing, filing):
         return "unchanged", existing, []
     if existing.site_code:
-        if existing.status != Website.Status.APPROVED:
+        if not existing.is_approved:
             return "error", existing, [_row_error(filename, parsed_site.row, "homepage_url",
                                                   f"网站“{existing.name}”有待审核的变更，不能再导入")]
         return "change", existing, []
-    if existing.status == Website.Status.SUBMITTED and existing.pending_at_id != actor.unit_id:
+    if existing.in_review and existing.pending_at_id != actor.unit_id:
         return "error", existing, [_row_error(filename, parsed_site.row, "homepage_url",
                                               f"网站“{existing.name}”正在上级审核中，不能导入覆盖")]
-    if existing.status != Website.Status.SUBMITTED and window_error:
+    if not existing.in_review and window_error:
         return "error", existing, [_row_error(filename, parsed_site.row, "homepage_url", window_error)]
     return "update", existing, []
 
@@ -248,7 +248,7 @@ def _life_change(filename: str, parsed_site, existing: Website, life: str) -> tu
     """运行状态 changed on a coded site's row: a life-change request (关停, 整合, 迁移, 例外), checked
     as the online request is; the row's other fields must stay as approved (one request at a time)."""
     row, values = parsed_site.row, parsed_site.values
-    if existing.status != Website.Status.APPROVED:
+    if not existing.is_approved:
         return "error", existing, [_row_error(filename, row, "running_status",
                                               f"网站“{existing.name}”有待审核的变更，不能再申请运行状态变更")]
     rest = filing_of(parsed_site)
@@ -279,7 +279,7 @@ def _says_what_is_there(existing: Website, parsed_site) -> bool:
     same_life = not existing.site_code or not status or LIFE_BY_LABEL.get(status) == existing.form_life
     if same_life and services.is_unchanged(existing, filing):
         return True
-    if existing.status != Website.Status.SUBMITTED or not existing.site_code:
+    if not existing.in_review or not existing.site_code:
         return False
     pending = selectors.pending_version(existing)
     if pending is None:
@@ -713,7 +713,7 @@ def _apply(actor, unit: Unit, row: dict, request, existing: Website | None = Non
     elif outcome == "change":
         services.request_change(actor=actor, website=existing, filing=filing, note="导入变更", request=request,
                                 via="import")
-    elif existing is not None and existing.status == Website.Status.SUBMITTED:
+    elif existing is not None and existing.in_review:
         services.replace_pending(actor=actor, website=existing, filing=filing, request=request)
     else:
         site = services.save_draft(actor=actor, unit=unit, filing=filing, website=existing, request=request,

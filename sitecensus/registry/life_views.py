@@ -17,7 +17,6 @@ from . import opening, policy, selectors
 from .models import SiteClosure, Website
 from .services import life
 
-L = Website.Life
 
 
 def _date(value: str, field: str, label: str) -> date | None:
@@ -34,19 +33,19 @@ def life_context(user, site: Website) -> dict:
     """What the site's page shows of its life, with the policy's answers."""
     may_act = policy.may_change(user, site)
     closure = site.closures.filter(completed_at__isnull=True).order_by("-pk").first() \
-        if site.life in (L.CLOSING, L.MERGING) else None
+        if site.in_notice_period else None
     last = site.closures.exclude(completed_at__isnull=True).order_by("-pk").first() \
-        if site.life in (L.CLOSED, L.MERGED, L.MIGRATED) else None
-    values = opening.values_of(site) if site.life == L.OPENING else {}
+        if site.life_ended else None
+    values = opening.values_of(site) if site.is_opening else {}
     today = timezone.localdate()
     return {
         "life_may_act": may_act,
-        "life_may_open": may_act and not site.site_code and site.life == L.OPEN
-        and site.status in (Website.Status.DRAFT, Website.Status.RETURNED),
+        "life_may_open": may_act and not site.site_code and site.runs_normally
+        and site.is_editable,
         "opening_items": [{**item, "value": values.get(item["code"], "")} for item in opening.items()]
-        if site.life == L.OPENING else [],
-        "opening_missing": opening.missing_items(site) if site.life == L.OPENING else [],
-        "offline_overdue": site.life == L.OFFLINE and site.life_until is not None and site.life_until < today,
+        if site.is_opening else [],
+        "opening_missing": opening.missing_items(site) if site.is_opening else [],
+        "offline_overdue": site.is_offline and site.life_until is not None and site.life_until < today,
         "closure": closure, "closure_done": last,
         "closure_may_file": bool(closure and closure.notice_on and closure.ends_on <= today),
         "notice_days": life.notice_days(),

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 
 from sitecensus.core.feed import FeedQuerySet
-from sitecensus.core.lifecycle import ConcurrentTransitionMixin, FSMField, FSMModelMixin, condition, step
+from sitecensus.core.lifecycle import ConcurrentTransitionMixin, FSMField, FSMModelMixin, condition, in_states, step
 from sitecensus.orgs.models import Unit
 
 FILER = "网站的填报单位或其网站标识码账号（registry.policy.may_file_for / check_change）"
@@ -32,6 +32,11 @@ def _still_open(website) -> bool:
 # The conditions read what the services recorded (the opening checklist, the closure record); each refusal
 # names what is missing. Rules officials change (the checklist's items, the notice period) are data/settings.
 GONE_LIVES = ("closed", "merged")  # out of the directory, the scans and later phases (the code is kept)
+
+
+def is_gone_life(life: str) -> bool:
+    """The same rule for a life read without its site (a `values()` row): Website.is_gone."""
+    return life in GONE_LIVES
 
 
 @condition("尚未获得网站标识码的网站才能登记为新开办网站")
@@ -145,6 +150,10 @@ class WebsiteQuerySet(FeedQuerySet):
     def open(self):
         return self.exclude(life__in=GONE_LIVES)
 
+    def returned(self):
+        """Returned to their unit, waiting to be filed again."""
+        return self.filter(status=Website.Status.RETURNED)
+
 
 class Website(FSMModelMixin, models.Model):
     """One government website, reported by its competent unit (填报单位)."""
@@ -223,6 +232,23 @@ class Website(FSMModelMixin, models.Model):
     @property
     def is_locked(self) -> bool:
         return self.status == self.Status.APPROVED
+
+    # Named questions on the two lifecycles: code and templates ask these, never compare states.
+    is_editable = in_states("status", Status.DRAFT, Status.RETURNED, doc="草稿或已退回：填报单位可以修改、报送")
+    in_review = in_states("status", Status.SUBMITTED, doc="审核中（首次报送或变更申请）")
+    is_approved = in_states("status", Status.APPROVED, doc="已通过，没有待审的变更")
+    is_gone = in_states("life", *GONE_LIVES, doc="关停或整合：不在名录、扫描与以后的阶段中")
+    is_opening = in_states("life", Life.OPENING)
+    runs_normally = in_states("life", Life.OPEN, doc="正常运行")
+    is_offline = in_states("life", Life.OFFLINE)
+    is_exception = in_states("life", Life.EXCEPTION)
+    is_merging = in_states("life", Life.MERGING)
+    in_notice_period = in_states("life", Life.CLOSING, Life.MERGING, doc="关停或整合迁移公告期内")
+    life_ended = in_states("life", Life.CLOSED, Life.MERGED, Life.MIGRATED, doc="已报备关停、整合或迁移")
+    # A life-change request is for a site running (or offline, 例外, migrated earlier); one in its notice
+    # period or being opened has its own steps (registry.services.life).
+    may_request_life_change = in_states("life", Life.OPEN, Life.OFFLINE, Life.EXCEPTION, Life.MIGRATED,
+                                        doc="可以申请运行状态变更（关停、整合、迁移、例外）")
 
     @property
     def form_life(self) -> str:

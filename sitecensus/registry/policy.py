@@ -133,13 +133,13 @@ def check_review(user) -> None:
 
 def may_review_now(user, website: Website) -> bool:
     """The website waits at the user's own level."""
-    return (may_review(user) and website.status == Website.Status.SUBMITTED
+    return (may_review(user) and website.in_review
             and website.pending_at_id is not None and website.pending_at_id == user.unit_id)
 
 
 def may_undo(user, website: Website, levels: list[int]) -> bool:
     """The user's level approved and the level just above has not decided yet."""
-    if not may_review(user) or website.status != Website.Status.SUBMITTED or user.unit_id not in levels:
+    if not may_review(user) or not website.in_review or user.unit_id not in levels:
         return False
     above = levels.index(user.unit_id) + 1
     return above < len(levels) and levels[above] == website.pending_at_id

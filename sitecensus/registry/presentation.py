@@ -39,7 +39,7 @@ def basic_rows(data: dict, website=None) -> list[tuple[str, str]]:
         if f.system:
             continue
         value = display((data or {}).get(f.code))
-        if f.code == "running_status" and website is not None and website.life != "open":
+        if f.code == "running_status" and website is not None and not website.runs_normally:
             value = website.get_life_display()
         rows.append((f.label, value))
     return rows

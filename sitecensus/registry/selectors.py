@@ -157,7 +157,7 @@ def current_version(website: Website) -> WebsiteVersion | None:
 def returned_change(website: Website) -> WebsiteVersion | None:
     """A change request that was returned and not filed again: the clerk goes
     on editing it instead of starting from the approved data."""
-    if not website.site_code or website.status != Website.Status.APPROVED:
+    if not website.site_code or not website.is_approved:
         return None
     latest = WebsiteVersion.objects.filter(website=website).order_by("-number").first()
     if latest is None or not latest.is_rejected or latest.source == "life":

@@ -20,9 +20,9 @@ from sitecensus.jobs.services import enqueue, latest_job
 
 from . import imports, policy, progress_figures, selectors, services, siteclass
 from .export import export_sheets
-from .models import GONE_LIVES, ImportBatch, Website
+from .models import ImportBatch, Website
 from .life_views import life_context
-from .services.changes import LIFE_CHANGES, LIFE_REQUEST_FROM
+from .services.changes import LIFE_CHANGES
 from .presentation import basic_rows, column_rows, diff_versions, spec_choices
 from .webforms import FilingForms
 
@@ -70,7 +70,7 @@ def site_detail(request, pk):
     pending_here = policy.may_review_now(user, site)
     owner = policy.is_owner(user, site)
     pending_version = selectors.pending_version(site)
-    may_edit = owner and site.status in (Website.Status.DRAFT, Website.Status.RETURNED) and not site.site_code
+    may_edit = owner and site.is_editable and not site.site_code
     return render(request, "registry/site_detail.html", {
         "site": site, "basic": basic_rows(site.data, site), "columns": column_rows(site),
         "history": selectors.history(site), "versions": selectors.versions(site), "chain": chain,
@@ -80,8 +80,8 @@ def site_detail(request, pk):
         "twins": _twins(site, pending_version),
         "may_edit": may_edit,
         "incomplete": services.completeness_problems(site) if may_edit else [],
-        "may_change": owner and site.site_code and site.status == Website.Status.APPROVED
-        and site.life in LIFE_REQUEST_FROM,
+        "may_change": owner and site.site_code and site.is_approved
+        and site.may_request_life_change,
         "returned_change": selectors.returned_change(site),
         "lives": [c for c in Website.Life.choices if c[0] != site.life and c[0] in LIFE_CHANGES],
         "may_reset_code": policy.may_reset_code(user, site),
@@ -92,14 +92,14 @@ def site_detail(request, pk):
 def _clash(site, pending_version):
     """What every reviewer is shown: another open site known by this record's homepage
     URL or other domains — as the pending version has them."""
-    if site.life in GONE_LIVES:
+    if site.is_gone:
         return None
     return services.find_clash(services.identity_of(site, pending_version), exclude_pk=site.pk)
 
 
 def _twins(site, pending_version):
     """Possible duplicates shown to every reviewer: open sites whose address differs only by "www."."""
-    if site.life in GONE_LIVES:
+    if site.is_gone:
         return []
     return services.possible_duplicates(services.identity_of(site, pending_version), exclude_pk=site.pk)
 
@@ -189,7 +189,7 @@ def site_review(request, pk):
     action = request.POST.get("action")
     if action == "approve":
         site = services.approve(actor=request.user, website=site, request=request)
-        messages.success(request, f"已终审通过，网站标识码 {site.site_code}" if site.status == Website.Status.APPROVED
+        messages.success(request, f"已终审通过，网站标识码 {site.site_code}" if site.is_approved
                          else "已审核通过，报上级审核")
     elif action == "return":
         services.return_record(actor=request.user, website=site, reason=request.POST.get("reason", ""),

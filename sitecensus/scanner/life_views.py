@@ -22,7 +22,7 @@ def _flags(request):
     qs = policy.visible_flags(request.user).select_related("website__unit", "website__organizer", "handled_by")
     status = request.GET.get("status", "unresolved")
     if status == "unresolved":
-        qs = qs.exclude(status=S.RESOLVED)
+        qs = qs.unresolved()
     elif status in S.values:
         qs = qs.filter(status=status)
     return qs.order_by("status", "-last_seen", "id"), status

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from sitecensus.core.lifecycle import FSMField, FSMModelMixin, step
+from sitecensus.core.lifecycle import FSMField, FSMModelMixin, in_states, step
 
 from sitecensus.registry.models import Website, WebsiteColumn
 from sitecensus.scoring.models import Scorecard
@@ -27,6 +27,7 @@ class ScanRun(FSMModelMixin, models.Model):
 
     kind = models.CharField("类型", max_length=8, choices=Kind.choices)
     status = FSMField("状态", max_length=8, choices=Status.choices, default=Status.RUNNING, protected=True)
+    is_running = in_states("status", Status.RUNNING)
     trigger = models.CharField("触发方式", max_length=16, default="manual")
     vantage = models.CharField("监测点", max_length=32, blank=True)
     total = models.PositiveIntegerField("网站数", default=0)
@@ -160,6 +161,7 @@ class Suggestion(models.Model):
     # What the finding rests on, shown beside accept/reject: page, element, date and where it came from.
     evidence = models.JSONField("证据", default=list, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    is_pending = in_states("status", Status.PENDING)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -173,6 +175,11 @@ class Suggestion(models.Model):
 
 
 HANDLER = "网站的组织单位及其上级组织单位的业务人员（scanner.policy.may_handle_flag）"
+
+
+class RegistryFlagQuerySet(models.QuerySet):
+    def unresolved(self):
+        return self.exclude(status=RegistryFlag.Status.RESOLVED)
 
 
 class RegistryFlag(FSMModelMixin, models.Model):
@@ -189,10 +196,14 @@ class RegistryFlag(FSMModelMixin, models.Model):
         ACKNOWLEDGED = "acknowledged", "已知悉"
         RESOLVED = "resolved", "已处理"
 
+    objects = RegistryFlagQuerySet.as_manager()
+
     website = models.ForeignKey(Website, on_delete=models.CASCADE, related_name="registry_flags")
     kind = models.CharField("类型", max_length=16, choices=Kind.choices)
     status = FSMField("状态", max_length=16, choices=Status.choices, default=Status.OPEN, protected=True,
                       db_index=True)
+    is_open = in_states("status", Status.OPEN)
+    is_resolved = in_states("status", Status.RESOLVED)
     first_seen = models.DateField("首次发现")
     last_seen = models.DateField("最近发现")
     summary = models.CharField("说明", max_length=300)

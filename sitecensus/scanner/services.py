@@ -394,14 +394,14 @@ def decide_compliance(*, actor, suggestion: Suggestion, card: Scorecard, accept:
     """The unit scoring a self-check or inspection card confirms a compliance finding (to rectify) or sets it
     aside with a reason. No score entry is written; what was typed on the card is kept."""
     suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
-    if suggestion.status != Suggestion.Status.PENDING:
+    if not suggestion.is_pending:
         raise InvalidState("该合规提示已处理")
     if card.website_id != suggestion.website_id or card.stage not in (Scorecard.Stage.SELF,
                                                                      Scorecard.Stage.INSPECTION):
         raise InvalidInput("该评分表不能处理这条合规提示", field="card")
     if card.scorer_unit_id != actor.unit_id:
         raise NotAllowed("只有填写该评分表的单位可以处理这条合规提示")
-    if card.status != Scorecard.Status.DRAFT:
+    if not card.is_draft:
         raise InvalidState("评分表已提交，不能再处理合规提示")
     reason = (reason or "").strip()
     if not accept and not reason:
@@ -427,7 +427,7 @@ def decide(*, actor, suggestion: Suggestion, accept: bool, reason: str = "", typ
     suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
     if suggestion.kind == Suggestion.Kind.COMPLIANCE:
         raise InvalidInput("合规提示不计分，请在自查或检查评分表的“网站标识与合规检查”中确认")
-    if suggestion.status != Suggestion.Status.PENDING:
+    if not suggestion.is_pending:
         raise InvalidState("该建议已处理")
     if card is not None and (card.website_id != suggestion.website_id or card.stage not in (
             Scorecard.Stage.INSPECTION, Scorecard.Stage.SPOTCHECK)):
@@ -435,7 +435,7 @@ def decide(*, actor, suggestion: Suggestion, accept: bool, reason: str = "", typ
     card = card or scoring_selectors.card(suggestion.website, Scorecard.Stage.INSPECTION)
     if card is None or card.scorer_unit_id != actor.unit_id:
         raise NotAllowed("请先由检查单位开始检查打分，再处理扫描建议")
-    if card.status != Scorecard.Status.DRAFT:
+    if not card.is_draft:
         raise InvalidState("评分表已提交，不能再处理扫描建议")
     if suggestion.rubric_code and suggestion.rubric_code != card.rubric.code:
         raise InvalidState(f"该建议是按评分表“{suggestion.rubric_code}”提出的，与本评分表（{card.rubric.code}）不符")

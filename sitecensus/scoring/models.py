@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from sitecensus.core import dbtriggers
 from sitecensus.core.feed import FeedQuerySet
-from sitecensus.core.lifecycle import FSMField, FSMModelMixin, step
+from sitecensus.core.lifecycle import FSMField, FSMModelMixin, in_states, step
 from sitecensus.orgs.models import Unit
 from sitecensus.registry.models import Campaign, Website
 
@@ -87,6 +87,7 @@ class Scorecard(FSMModelMixin, models.Model):
     scorer_unit = models.ForeignKey(Unit, verbose_name="评分单位", on_delete=models.PROTECT, related_name="+")
     status = FSMField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True,
                       protected=True)
+    is_draft = in_states("status", Status.DRAFT)
     score = models.DecimalField("得分", max_digits=6, decimal_places=2, null=True, blank=True)
     result = models.CharField("结果", max_length=16, blank=True, db_index=True)
     no_self_check_reason = models.CharField("未自查即检查的原因", max_length=300, blank=True)
@@ -135,8 +136,14 @@ class ScoreEntry(models.Model):
         constraints = [models.UniqueConstraint(fields=["scorecard", "indicator"], name="entry_unique_indicator")]
 
 
+class RectificationQuerySet(FeedQuerySet):
+    def awaiting_answer(self):
+        """Issued and not answered yet (待反馈)."""
+        return self.filter(status=Rectification.Status.OPEN)
+
+
 class Rectification(FSMModelMixin, models.Model):
-    objects = FeedQuerySet.as_manager()  # bulk writes reach the API's change feed too
+    objects = RectificationQuerySet.as_manager()  # bulk writes reach the API's change feed too
 
     class Status(models.TextChoices):
         OPEN = "open", "待整改"
@@ -151,6 +158,8 @@ class Rectification(FSMModelMixin, models.Model):
     deadline = models.DateField("整改期限", db_index=True)
     status = FSMField("状态", max_length=16, choices=Status.choices, default=Status.OPEN, db_index=True,
                       protected=True)
+    is_closed = in_states("status", Status.CLOSED)
+    is_answered = in_states("status", Status.ANSWERED)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     issuer_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     issued_at = models.DateTimeField(auto_now_add=True)
@@ -211,6 +220,7 @@ class InspectionReport(FSMModelMixin, models.Model):
     figures = models.JSONField("统计数据", default=dict)
     narrative = models.TextField("情况说明", blank=True)
     status = FSMField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT, protected=True)
+    is_submitted = in_states("status", Status.SUBMITTED)
     is_late = models.BooleanField("逾期", default=False)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+")

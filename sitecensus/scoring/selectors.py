@@ -55,6 +55,12 @@ def inspection_queue_counts(organizer: Unit) -> dict[str, int]:
     return dict(rows)
 
 
+def inspections_in_progress(unit: Unit) -> QuerySet:
+    """The unit's inspection cards not submitted yet."""
+    return Scorecard.objects.filter(scorer_unit=unit, stage=Scorecard.Stage.INSPECTION,
+                                    status=Scorecard.Status.DRAFT).select_related("website")
+
+
 def selfcheck_overdue(organizer: Unit, *, today=None) -> QuerySet:
     """Sites whose self-check is past its deadline; they may be inspected anyway, with a reason."""
     phase = campaign_phase(Phase.Kind.SELFCHECK)
@@ -184,7 +190,7 @@ def rolled_up(organizer: Unit, own: dict) -> dict:
     total = {k: v for k, v in own.items() if isinstance(v, int) and not isinstance(v, bool)}
     problems = dict(own.get("problems", {}))
     for _, report in child_reports(organizer):
-        if report is None or report.status != InspectionReport.Status.SUBMITTED:
+        if report is None or not report.is_submitted:
             continue
         figures = report.figures.get("rolled_up") or report.figures
         for key, value in figures.items():

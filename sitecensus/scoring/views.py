@@ -26,7 +26,7 @@ S = Scorecard.Stage
 
 def index(request):
     user = request.user
-    context = {}
+    context = {"may_report_upward": policy.may_report_upward(user)}
     if policy.has_own_sites(user):
         own = registry_policy.visible_websites(user).filter(pk__in=active_websites())
         if policy.own_sites_of_unit(user):
@@ -39,8 +39,7 @@ def index(request):
         queue = selectors.inspection_queue(user.unit)
         context["queue"] = Paginator(queue, PAGE).get_page(request.GET.get("page"))
         context["overdue"] = selectors.selfcheck_overdue(user.unit)[:200]
-        context["in_progress"] = Scorecard.objects.filter(scorer_unit=user.unit, stage=S.INSPECTION,
-                                                          status=Scorecard.Status.DRAFT).select_related("website")
+        context["in_progress"] = selectors.inspections_in_progress(user.unit)
     return render(request, "scoring/index.html", context)
 
 
@@ -241,7 +240,7 @@ def rectification_list(request):
     page = Paginator(notices, PAGE).get_page(request.GET.get("page"))
     return render(request, "scoring/rectification_list.html", {
         "page": page, "status": status, "overdue": overdue, "statuses": Rectification.Status.choices,
-        "today": timezone.localdate()})
+        "today": timezone.localdate(), "may_remind": policy.may_remind(request.user)})
 
 
 RECT_HEADERS = ["网站标识码", "网站名称", "填报单位", "问题", "整改要求", "整改期限", "状态", "下发单位", "反馈时间"]
@@ -272,7 +271,7 @@ def _rect_context(request, notice, **extra):
             "issuer": notice.issuer_unit_id == request.user.unit_id,
             "phase": services.rectification_phase(notice), "overdue": today > notice.deadline,
             "may_allow_late": policy.may_allow_late_answer(request.user, notice) and today > notice.deadline
-            and notice.status != Rectification.Status.CLOSED,
+            and not notice.is_closed,
             "files": evidence.of_rectification(notice), **extra}
 
 
@@ -348,7 +347,6 @@ def _problems(figures: dict, names: dict) -> list[tuple[str, int]]:
 def report(request):
     policy.REPORT.check(policy.may_report_upward(request.user))
     unit = request.user.unit
-    from .models import InspectionReport
 
     national = unit.depth == 1
     campaign = services._campaign()
@@ -365,7 +363,7 @@ def report(request):
             return redirect("scoring:report")
         except CensusError as exc:
             error = exc
-    submitted = existing is not None and existing.status == InspectionReport.Status.SUBMITTED
+    submitted = existing is not None and existing.is_submitted
     if submitted:
         # After submission the page shows what was reported, not today's figures.
         figures = {k: v for k, v in existing.figures.items() if k != "rolled_up"}

@@ -65,6 +65,6 @@ def media_account(request, pk):
         return redirect("spotcheck:media_account", pk=baccount.pk)
     return render(request, "spotcheck/media_account.html", {
         "b": baccount, "rubric": rubric,
-        "may_sign": baccount.scorecard_id is not None and baccount.status == "pending"
+        "may_sign": baccount.scorecard_id is not None and not baccount.is_signed
         and policy.may_sign_off_media(request.user, baccount),
-        "may_score": baccount.scorecard_id is None and baccount.batch.status in ("monitoring", "scanned")})
+        "may_score": baccount.scorecard_id is None and baccount.batch.takes_scores})

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from sitecensus.core.lifecycle import FSMField, FSMModelMixin, condition, step
+from sitecensus.core.lifecycle import FSMField, FSMModelMixin, condition, in_states, step
 from sitecensus.orgs.models import Unit
 from sitecensus.registry.models import Campaign, Website
 from sitecensus.scoring.models import Scorecard
@@ -57,6 +57,11 @@ class Batch(FSMModelMixin, models.Model):
     window_start = models.DateField("监测开始")
     window_end = models.DateField("监测结束")
     status = FSMField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT, protected=True)
+    is_draft = in_states("status", Status.DRAFT)
+    is_monitoring = in_states("status", Status.MONITORING)
+    takes_sites = in_states("status", Status.DRAFT, Status.MONITORING)
+    takes_scores = in_states("status", Status.MONITORING, Status.SCANNED)
+    is_scanned = in_states("status", Status.SCANNED, Status.REPORTED)
     scan_skipped_reason = models.CharField("不经系统扫描的原因", max_length=300, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -132,6 +137,7 @@ class BatchSite(FSMModelMixin, models.Model):
                                         on_delete=models.PROTECT, related_name="+")
     scorecard = models.OneToOneField(Scorecard, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     status = FSMField("状态", max_length=16, choices=Status.choices, default=Status.PENDING, protected=True)
+    is_signed = in_states("status", Status.SIGNED)
     signed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -190,6 +196,7 @@ class Notice(FSMModelMixin, models.Model):
     typical = models.JSONField("典型问题", default=list)
     body = models.TextField("通报正文", blank=True)
     status = FSMField("状态", max_length=16, choices=Status.choices, default=Status.COMPOSED, protected=True)
+    is_published = in_states("status", Status.PUBLISHED)
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+")
@@ -262,6 +269,7 @@ class BatchAccount(FSMModelMixin, models.Model):
     scorecard = models.OneToOneField("scoring.MediaScorecard", null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+")
     status = FSMField("状态", max_length=16, choices=Status.choices, default=Status.PENDING, protected=True)
+    is_signed = in_states("status", Status.SIGNED)
     signed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -332,6 +340,7 @@ class RoundReport(FSMModelMixin, models.Model):
     reverification = models.ForeignKey(Batch, verbose_name="复核批次", null=True, blank=True,
                                        on_delete=models.PROTECT, related_name="+")
     status = FSMField("状态", max_length=16, choices=Status.choices, default=Status.REPORTED, protected=True)
+    is_reported = in_states("status", Status.REPORTED)
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reported_at = models.DateTimeField("上报时间", auto_now_add=True)
 

@@ -147,7 +147,7 @@ def site_review(request, pk):
     latest = scans.latest(bsite.website)
     card = bsite.scorecard
     # The scanner's findings are offered as data: accepted into the re-check card or rejected with a reason.
-    decidable = card is not None and card.status == card.Status.DRAFT and card.scorer_unit_id == request.user.unit_id
+    decidable = card is not None and card.is_draft and card.scorer_unit_id == request.user.unit_id
     summary = latest.summary if latest is not None else {}
     return render(request, "spotcheck/site.html", {
         "bsite": bsite, "latest": latest, "undetermined": scans.undetermined(bsite.website),
@@ -166,7 +166,7 @@ def _notice(request, pk) -> Notice:
 def _render_notice(request, notice, error=None):
     return render(request, "spotcheck/notice.html", notice_context(
         notice, corrections=notice.corrections.order_by("pk"), error=error,
-        may_correct=notice.corrects_id is None and notice.status == Notice.Status.PUBLISHED),
+        may_correct=notice.corrects_id is None and notice.is_published),
         status=400 if error else 200)
 
 

@@ -33,7 +33,7 @@ from sitecensus.registry.counting import approved_q, counted_status
 from sitecensus.registry import policy as registry_policy
 from sitecensus.core.errors import NotFound
 from sitecensus.orgs.models import Unit, VerticalSystem
-from sitecensus.registry.models import ReviewEvent, Website, WebsiteVersion
+from sitecensus.registry.models import GONE_LIVES, ReviewEvent, Website, WebsiteVersion, is_gone_life
 from sitecensus.scoring.models import IndicatorRow, Rectification, Scorecard, ScoreEntry
 
 from . import charts, extra, policy, services
@@ -41,7 +41,7 @@ from .models import SiteTally, UnitTally
 
 S = Website.Status
 L = Website.Life
-GONE = [L.CLOSED, L.MERGED]
+GONE = list(GONE_LIVES)
 TREND_WEEKS = 26
 OWN_LEVEL = "本级（含直属部门和单位）"
 
@@ -381,7 +381,7 @@ def _fold(cells: list[dict], key: str) -> dict:
         row["total"] += n
         if status == S.APPROVED:
             row["approved"] += n
-            row["gone" if g["life"] in GONE else "active"] += n
+            row["gone" if is_gone_life(g["life"]) else "active"] += n
         elif status in (S.SUBMITTED, S.RETURNED, S.DRAFT):
             row[status] += n
         if g["is_late"] and status != S.DRAFT:

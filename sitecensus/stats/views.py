@@ -7,12 +7,13 @@ from django.utils.safestring import mark_safe
 
 from sitecensus.core.excel import excel_response
 
-from . import selectors
+from . import policy, selectors
 
 
 def index(request):
     stats = selectors.statistics(request.user)
-    return render(request, "stats/index.html", {"stats": stats, "tables": _tables_html(request, stats)})
+    return render(request, "stats/index.html", {"stats": stats, "tables": _tables_html(request, stats),
+                                                "own_unit_only": policy.sees_own_unit_only(request.user)})
 
 
 def _tables_html(request, stats) -> str:

@@ -10,19 +10,15 @@ from sitecensus.core.errors import InvalidInput, InvalidState
 
 from .. import policy
 from ..formspec.spec import _check_url, normalize_url
-from ..models import GONE_LIVES, ReviewEvent, Website, WebsiteVersion
+from ..models import ReviewEvent, Website, WebsiteVersion
 from . import life as life_steps
 from .chain import locked, responsible_organizer, review_chain
 from .records import (Filing, check_identity, check_site_class, is_unchanged, new_version, ordered_columns,
                       replace_columns, site_fields, sync_domains)
 
-S = Website.Status
 A = ReviewEvent.Action
 LIFE_CHANGES = {Website.Life.CLOSED, Website.Life.MERGED, Website.Life.MIGRATED, Website.Life.EXCEPTION,
                 Website.Life.OPEN}
-# A request is for a site running (or offline, 例外, migrated earlier); one in its notice period or
-# being opened has its own steps (registry.services.life).
-LIFE_REQUEST_FROM = {Website.Life.OPEN, Website.Life.OFFLINE, Website.Life.EXCEPTION, Website.Life.MIGRATED}
 
 
 def _start_review(actor, website: Website, version: WebsiteVersion, action: str, request, transition: str):
@@ -44,9 +40,9 @@ def request_change(*, actor, website: Website, filing: Filing, note: str = "", r
     website = locked(website.pk)
     if via == "online":
         policy.check_change(actor, website)
-    if not website.site_code or website.status != S.APPROVED:
+    if not website.site_code or not website.is_approved:
         raise InvalidState("只有已通过审核且没有待审变更的网站可以提交变更")
-    if website.life in GONE_LIVES:
+    if website.is_gone:
         raise InvalidState(f"该网站已{website.get_life_display()}，不能提交变更")
     status = filing.basic.get("running_status")
     if status and LIFE_BY_LABEL.get(status, website.form_life) != website.form_life:
@@ -73,9 +69,9 @@ def life_request(website: Website, *, life: str, reason: str, merged_into: Websi
                  new_url: str = "") -> dict:
     """A life change checked (the online form, the workbook's 运行状态 and the API alike): the
     version data it will be reviewed as, or InvalidInput naming the field."""
-    if not website.site_code or website.status != S.APPROVED:
+    if not website.site_code or not website.is_approved:
         raise InvalidState("只有已通过审核且没有待审变更的网站可以申请状态变更")
-    if website.life not in LIFE_REQUEST_FROM:
+    if not website.may_request_life_change:
         raise InvalidState(f"网站“{website.name}”当前运行状态为“{website.get_life_display()}”，不能申请运行状态变更")
     if life not in LIFE_CHANGES or life == website.life:
         raise InvalidInput("请选择新的运行状态", field="life")
@@ -85,7 +81,7 @@ def life_request(website: Website, *, life: str, reason: str, merged_into: Websi
     if life == Website.Life.MERGED:
         if merged_into is None or not merged_into.site_code or merged_into.pk == website.pk:
             raise InvalidInput("整合须指定已有标识码的目标网站", field="merged_into")
-        if merged_into.life in GONE_LIVES:
+        if merged_into.is_gone:
             raise InvalidInput(f"目标网站“{merged_into.name}”已{merged_into.get_life_display()}", field="merged_into")
         organizer = responsible_organizer(website.unit)
         if not merged_into.unit.path.startswith(organizer.path):

@@ -17,7 +17,7 @@ from sitecensus.orgs import policy as orgs_policy
 from sitecensus.orgs.models import Unit
 
 from .. import policy
-from ..models import GONE_LIVES, CodeSequence, Website
+from ..models import CodeSequence, Website
 from .chain import locked
 
 VERIFICATION_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
@@ -43,7 +43,7 @@ def issue_site_login(website: Website, verification: str, actor=None, request=No
     """The site's identifier-code login, issued by accounts' own service (audited)."""
     account_services.issue_site_account(
         website=website, verification=verification, actor=actor, request=request,
-        active=website.life not in GONE_LIVES)
+        active=not website.is_gone)
 
 
 def mail_codes(website: Website, verification: str) -> None:

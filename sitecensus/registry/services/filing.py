@@ -29,7 +29,7 @@ def replace_pending(*, actor, website: Website, filing: Filing, request=None) ->
     """A corrected file re-imported while the record still waits at the importer's
     own level: the new data replaces the pending version (nobody has approved it)."""
     website = locked(website.pk)
-    if website.site_code or website.status != S.SUBMITTED or website.pending_at_id != actor.unit_id:
+    if website.site_code or not website.in_review or website.pending_at_id != actor.unit_id:
         raise InvalidState("该网站正在上级审核中，不能导入覆盖")
     if ReviewEvent.objects.filter(website=website, version=website.version, action=A.APPROVE).exists():
         raise InvalidState("该网站已有审核通过记录，请先撤销审核或退回后再导入")
@@ -87,7 +87,7 @@ def save_draft(*, actor, unit: Unit, filing: Filing, website: Website | None = N
         website = Website.objects.select_for_update().get(pk=website.pk)
         if website.unit_id != unit.pk:
             raise InvalidInput("网站不属于该单位")
-        if website.status not in (S.DRAFT, S.RETURNED) or website.site_code:
+        if not website.is_editable or website.site_code:
             raise InvalidState("该网站正在审核或已通过审核，不能直接修改；已通过的网站请提交变更申请")
     check_window(unit)
     fields = site_fields(filing.basic, filing.keys)
@@ -112,7 +112,7 @@ def submit(*, actor, website: Website, request=None, via: str = "online") -> Web
     website = Website.objects.select_for_update(of=("self",)).select_related("unit").get(pk=website.pk)
     if via == "online" and not policy.may_file_for(actor, website.unit):
         raise NotAllowed("只能报送本单位的网站")
-    if website.status not in (S.DRAFT, S.RETURNED) or website.site_code:
+    if not website.is_editable or website.site_code:
         raise InvalidState(f"该网站当前状态为“{website.get_status_display()}”，不能报送")
     check_complete(website)
     late = check_window(website.unit)

@@ -25,7 +25,7 @@ from sitecensus.core.errors import InvalidInput, InvalidState
 
 from .. import opening, policy
 from ..formspec.spec import _check_url, normalize_url
-from ..models import GONE_LIVES, OpeningChecklist, SiteClosure, Website
+from ..models import OpeningChecklist, SiteClosure, Website
 from .chain import locked
 from .records import sync_domains
 
@@ -64,7 +64,7 @@ def begin_opening(*, actor, website: Website, request=None) -> Website:
 def save_opening_checklist(*, actor, website: Website, values: dict, request=None) -> OpeningChecklist:
     website = locked(website.pk)
     policy.check_change(actor, website)
-    if website.life != L.OPENING:
+    if not website.is_opening:
         raise InvalidState(f"网站“{website.name}”当前运行状态为“{website.get_life_display()}”，不是新开办网站")
     checklist, _ = OpeningChecklist.objects.get_or_create(website=website)
     checklist.values = opening.clean(values)
@@ -78,7 +78,7 @@ def save_opening_checklist(*, actor, website: Website, values: dict, request=Non
 def go_live_at_final_approval(website: Website, *, actor=None, request=None) -> None:
     """Called by the final approval of a new site (before its code is given); refused naming
     the checklist's missing items. The caller saves."""
-    if website.life != L.OPENING:
+    if not website.is_opening:
         return
     missing = opening.missing_items(website)
     if missing:
@@ -137,9 +137,9 @@ def start_life_change(website: Website, data: dict, *, actor=None, request=None)
                                    period_days=notice_days())
     elif life == L.EXCEPTION:
         lifecycle.fire(website, "declare_exception", actor=actor, request=request)
-    elif life == L.OPEN and website.life == L.EXCEPTION:
+    elif life == L.OPEN and website.is_exception:
         lifecycle.fire(website, "end_exception", actor=actor, request=request)
-    elif life == L.OPEN and website.life == L.OFFLINE:
+    elif life == L.OPEN and website.is_offline:
         lifecycle.fire(website, "back_online", actor=actor, request=request)
         website.life_until = None
     # What the form shows as 运行状态 is the approved request's (a notice period reads as the end it leads to).
@@ -148,7 +148,7 @@ def start_life_change(website: Website, data: dict, *, actor=None, request=None)
 
 def open_closure(website: Website) -> SiteClosure:
     closure = website.closures.filter(completed_at__isnull=True).order_by("-pk").first()
-    if closure is None or website.life not in (L.CLOSING, L.MERGING):
+    if closure is None or not website.in_notice_period:
         raise InvalidState(f"网站“{website.name}”当前运行状态为“{website.get_life_display()}”，没有进行中的关停、整合或迁移")
     return closure
 
@@ -222,7 +222,7 @@ def file_closure(*, actor, website: Website, note: str = "", request=None) -> We
     website.save(update_fields=fields)
     if closure.kind == SiteClosure.Kind.MIGRATE:
         sync_domains(website)
-    if website.life in GONE_LIVES and website.site_code:
+    if website.is_gone and website.site_code:
         account_services.set_site_account_active(site_code=website.site_code, active=False)
     publiccache.changed()  # the public directory follows the day the closure is filed, not when its cache expires
     return website

@@ -23,13 +23,12 @@ from .changes import apply_version
 from .codes import allocate_code, issue_site_login, mail_codes, new_verification_code
 from .records import find_clash, identity_of
 
-S = Website.Status
 A = ReviewEvent.Action
 
 
 def _check_reviewer(actor, website: Website) -> None:
     policy.check_review(actor)
-    if website.status != S.SUBMITTED or website.pending_at_id is None:
+    if not website.in_review or website.pending_at_id is None:
         raise InvalidState(f"该网站当前状态为“{website.get_status_display()}”，没有待审核的内容")
     if website.pending_at_id != actor.unit_id:
         chain = review_chain(website.unit)
@@ -112,7 +111,7 @@ def return_record(*, actor, website: Website, reason: str, request=None) -> Webs
 
 def may_undo(actor, website: Website, chain: list[Unit] | None = None) -> bool:
     """The actor's level approved and the level just above has not decided yet."""
-    if website.status != S.SUBMITTED:
+    if not website.in_review:
         return False
     return policy.may_undo(actor, website, [u.pk for u in (chain if chain is not None else review_chain(website.unit))])
 
@@ -121,7 +120,7 @@ def may_undo(actor, website: Website, chain: list[Unit] | None = None) -> bool:
 def undo_approval(*, actor, website: Website, request=None) -> Website:
     """A level may undo its approval while the level above has not decided."""
     website = locked(website.pk)
-    if website.status != S.SUBMITTED or website.pending_at_id is None:
+    if not website.in_review or website.pending_at_id is None:
         raise InvalidState("只有审核中的网站可以撤销审核")
     if not may_undo(actor, website):
         raise InvalidState("上级已审核或本级未审核该网站，不能撤销审核")

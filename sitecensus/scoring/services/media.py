@@ -29,7 +29,7 @@ def score_account(*, actor, account, stage: str, raw_entries: dict, request=None
     if stage not in dict(MediaScorecard._meta.get_field("stage").choices):
         raise InvalidInput("评分环节应为自查、检查或抽查", field="stage")
     policy.MEDIA_SCORE.check(policy.may_score_media(actor, account, stage))
-    if account.status != "approved" or account.life not in ("open", "changed"):
+    if not account.is_approved or not account.is_live:
         raise InvalidState(f"政务新媒体“{account}”尚未通过审核或已关停、注销，不能评分")
     table = media_table()
     rubric = rubric_of_table(table)

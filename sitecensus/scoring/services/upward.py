@@ -39,7 +39,7 @@ def save_report(*, actor, narrative: str, submit: bool = False, request=None) ->
             raise InvalidState("检查整改情况报告正被同时修改，请刷新后重试") from None
     # The snapshot: what the unit reports is what its parent adds up, never recomputed later.
     report = InspectionReport.objects.select_for_update().get(pk=report.pk)
-    if report.status == InspectionReport.Status.SUBMITTED:
+    if report.is_submitted:
         raise InvalidState("检查整改情况报告已报送，不能修改")
     if submit and not (narrative or "").strip():
         raise InvalidInput("请填写情况说明后再报送", field="narrative")
@@ -72,14 +72,14 @@ def _supersede(*, actor, pk, kind: str, reason: str, request=None) -> ReportWith
         raise NotFound("报告不存在或不在您的权限范围内")
     rule = policy.WITHDRAW_REPORT if kind == ReportWithdrawal.Kind.WITHDRAWN else policy.RETURN_REPORT
     rule.check(may(actor, report))
-    if report.status != InspectionReport.Status.SUBMITTED:
+    if not report.is_submitted:
         raise InvalidState(f"{report.organizer.name}的检查整改情况报告尚未报送，不能撤回或退回")
     if ReportWithdrawal.objects.filter(report=report).exists():
         raise InvalidState(f"{report.organizer.name}的这份检查整改情况报告已被撤回或退回")
     receiver = _receiver(report)
     if receiver is not None:
         upper = selectors.current_report(receiver, report.campaign)
-        if upper is not None and upper.status == InspectionReport.Status.SUBMITTED:
+        if upper is not None and upper.is_submitted:
             raise InvalidState(f"{receiver.name}已报送本级检查整改情况报告（已汇总这份报告），不能再撤回或退回")
     reason = (reason or "").strip()
     if kind == ReportWithdrawal.Kind.RETURNED and not reason:

@@ -38,7 +38,7 @@ def draw_accounts(*, actor, batch: Batch, ratio=None, per_stratum=None, request=
     at random from the batch's seed (the same seed draws the same accounts)."""
     policy.check_organize(actor, batch)
     batch = Batch.objects.select_for_update().get(pk=batch.pk)
-    if batch.status != Batch.Status.DRAFT:
+    if not batch.is_draft:
         raise InvalidState("抽查已启动，不能重新抽取政务新媒体")
     ratio, per_stratum = sample_size(ratio, per_stratum, what="政务新媒体的", prefix="media_")
     groups: dict[str, list[int]] = {}
@@ -73,7 +73,7 @@ def _locked(baccount: BatchAccount) -> BatchAccount:
 def review_account(*, actor, baccount: BatchAccount, raw_entries: dict, request=None) -> BatchAccount:
     """The reviewer scores the drawn account on the new-media table (a spot-check card, immutable)."""
     baccount = _locked(baccount)
-    if baccount.batch.status not in (Batch.Status.MONITORING, Batch.Status.SCANNED):
+    if not baccount.batch.takes_scores:
         raise InvalidState("批次尚未启动或已完成")
     policy.check_review_media(actor, baccount)
     if baccount.scorecard_id:

@@ -43,7 +43,7 @@ def assign(*, actor, batch: Batch, reviewer, region: str = "", request=None) -> 
 def review_card(*, actor, bsite: BatchSite, request=None) -> Scorecard:
     """The reviewer's spot-check scorecard for one sampled site."""
     bsite = BatchSite.objects.select_for_update(of=("self",)).select_related("batch", "website").get(pk=bsite.pk)
-    if bsite.batch.status not in (Batch.Status.MONITORING, Batch.Status.SCANNED):
+    if not bsite.batch.takes_scores:
         raise InvalidState("批次尚未启动或已完成")
     policy.check_review(actor, bsite)
     if bsite.scorecard_id:

@@ -152,7 +152,7 @@ def draw_ids(batch: Batch) -> tuple[dict[str, list[int]], dict[str, dict]]:
 def draw(*, actor, batch: Batch, request=None) -> Batch:
     policy.check_organize(actor, batch)
     batch = Batch.objects.select_for_update().get(pk=batch.pk)
-    if batch.status != Batch.Status.DRAFT:
+    if not batch.is_draft:
         raise InvalidState("抽查已启动，不能重新抽样")
     drawn, strata = draw_ids(batch)
     if not drawn:
@@ -172,7 +172,7 @@ def add_site(*, actor, batch: Batch, website: Website, request=None) -> BatchSit
     policy.check_organize(actor, batch)
     if not population(batch).filter(pk=website.pk).exists():
         raise InvalidState(f"“{website.name}”已关停、整合、尚无标识码或不在抽查范围内，不能抽查")
-    if batch.status not in (Batch.Status.DRAFT, Batch.Status.MONITORING):
+    if not batch.takes_sites:
         raise InvalidState("抽查已扫描完成，不能再添加网站")
     site, _ = BatchSite.objects.get_or_create(batch=batch, website=website, defaults={"stratum": "补充"})
     return site

@@ -1,9 +1,9 @@
 from base64 import b32encode
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from sitecensus.accounts import otp
+from sitecensus.accounts import policy as accounts_policy
 from sitecensus.core.errors import InvalidState
 from sitecensus.portal.demo import DEMO_PASSWORD, demo_accounts, load_demo
 
@@ -22,7 +22,7 @@ class Command(BaseCommand):
         self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
         for user in users:
             self.stdout.write(f"  {user.username:<16}{user.role_label:<10}{user.unit.name}")
-        roles = "、".join(sorted({u.role_label for u in users if u.role in settings.OTP_REQUIRED_ROLES}))
+        roles = "、".join(sorted({u.role_label for u in users if accounts_policy.needs_second_factor(u)}))
         secret = b32encode(bytes.fromhex(otp.DEMO_KEY_HEX)).decode()
         self.stdout.write(f"\n二次验证：{roles}账号输入密码后还须输入 6 位动态口令。演示账号共用一个演示密钥 {secret}"
                           f"（可添加到手机验证器应用），或随时运行 .venv/bin/sitecensus demo-otp 查看当前口令"
