@@ -429,7 +429,7 @@ def _add_other_domain(actor, candidate: Candidate, note: str, request) -> int | 
         others = [others]
     basic["other_domains"] = [*others, candidate.key]
     where = f"网站“{site.name}”（网站标识码 {site.site_code or '—'}）"
-    if site.status != Website.Status.APPROVED:
+    if not site.is_approved:
         raise InvalidState(f"{where}有待审核的登记或变更，须待其审核后再将 {candidate.key} 作为其他域名登记")
     try:
         site = request_change(actor=actor, website=site, filing=Filing(basic=basic, columns=columns_snapshot(site)),
