@@ -163,3 +163,25 @@ class MediaSequence(models.Model):
 
     organizer = models.OneToOneField(Unit, on_delete=models.PROTECT, related_name="media_sequence")
     last = models.PositiveIntegerField(default=0)
+
+
+class MediaCount(models.Model):
+    """Approved accounts counted per bucket (the unit's path cut at `BUCKET_DEPTH`: a province's or a
+    city's subtree, or a unit above them), vertical system or not, platform and life: what the statistics
+    of the national office, the provinces and the cities add up instead of counting 300,000 accounts.
+    Kept by `newmedia.counts` on every save of an account (a bucket recounted in the same transaction);
+    `counts.rebuild()` recounts everything (after a bulk insert)."""
+
+    BUCKET_DEPTH = 3
+
+    bucket = models.CharField(max_length=64)
+    in_system = models.BooleanField(default=False)
+    platform = models.CharField(max_length=32)
+    life = models.CharField(max_length=16)
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "政务新媒体计数"
+        verbose_name_plural = "政务新媒体计数"
+        constraints = [models.UniqueConstraint(fields=["bucket", "in_system", "platform", "life"],
+                                               name="media_count_key")]
