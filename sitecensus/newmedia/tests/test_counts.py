@@ -6,7 +6,7 @@ import pytest
 
 from sitecensus.newmedia import counts, selectors, services
 from sitecensus.newmedia.models import MediaCount
-from sitecensus.newmedia.testing import sample_values
+from sitecensus.newmedia.testing import approved_through as _through, sample_values
 
 pytestmark = pytest.mark.django_db
 
@@ -25,12 +25,6 @@ def assert_counts_equal_a_recount(u):
     kept = _table()
     counts.rebuild()
     assert _table() == kept
-
-
-def _through(u, account, *levels):
-    for level in levels:
-        account = services.approve(actor=u[level], account=account)
-    return account
 
 
 def test_counts_follow_approvals_closures_and_cancellations(demo_users):
