@@ -272,6 +272,16 @@ def media_self_checks(unit: Unit) -> QuerySet:
             .order_by("platform", "id"))
 
 
+def media_self_checks_to_do(unit: Unit) -> QuerySet:
+    """The unit's approved, live accounts without a submitted self-check (the home page's to-do)."""
+    from sitecensus.newmedia.selectors import live_accounts
+
+    from .models import MediaScorecard
+
+    done = MediaScorecard.objects.filter(account=OuterRef("pk"), stage=S.SELF, status=MediaScorecard.Status.SUBMITTED)
+    return live_accounts().filter(unit=unit).exclude(Exists(done))
+
+
 def media_inspection_queue(organizer: Unit) -> QuerySet:
     """Accounts of the units directly below an organizing unit whose self-check is submitted and that the
     organizing unit has not yet inspected (its own draft, if any, annotated)."""

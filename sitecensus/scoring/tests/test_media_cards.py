@@ -32,9 +32,16 @@ def account(demo_users):
     return account
 
 
+def todo(client, testid):
+    """A to-do's count on the home page."""
+    return next(t["count"] for t in client.get("/").context["todos"] if t["testid"] == testid)
+
+
 def test_self_check_then_inspection_on_the_card_page(client, demo_users, account):
     u = demo_users
     client.force_login(u["laishui_lsz"])
+    waiting = todo(client, "todo-media-selfcheck")
+    assert waiting >= 1
     todo = client.get("/checks/media/").content.decode()
     assert "涞水镇发布测试" in todo and "开始自查" in todo
     response = client.post(f"/checks/media/account/{account.pk}/self/")
@@ -66,6 +73,7 @@ def test_self_check_then_inspection_on_the_card_page(client, demo_users, account
                                                    "action": "submit"})
     card.refresh_from_db()
     assert card.is_submitted and card.submitted_by == u["laishui_lsz"] and card.result == "合格"
+    assert todo(client, "todo-media-selfcheck") == waiting - 1
     refused = client.post(f"/checks/media/card/{card.pk}/", {"e-MD1-count": "0", "action": "save"})
     assert refused.status_code == 400 and "提交后不可更改" in refused.content.decode()
     with pytest.raises(DatabaseError), transaction.atomic():
@@ -76,6 +84,7 @@ def test_self_check_then_inspection_on_the_card_page(client, demo_users, account
         services.save_media_entries(actor=u["laishui_lsz"], card=card, raw_entries={})
     # The organizing unit above inspects it, the self-check beside.
     client.force_login(u["laishui"])
+    assert todo(client, "todo-media-inspect") == 1
     queue = client.get("/checks/media/").content.decode()
     assert "涞水镇发布测试" in queue and "检查打分" in queue
     response = client.post(f"/checks/media/account/{account.pk}/inspection/")
@@ -87,6 +96,7 @@ def test_self_check_then_inspection_on_the_card_page(client, demo_users, account
     inspection.refresh_from_db()
     assert inspection.is_submitted and inspection.result == "单项否决" and inspection.vetoes == ["MV2"]
     assert "涞水镇发布测试" not in client.get("/checks/media/").content.decode()
+    assert todo(client, "todo-media-inspect") == 0
     # Print view and PDF of the same card.
     assert "政务新媒体检查评分表" in client.get(f"/checks/media/card/{inspection.pk}/print/").content.decode()
     pdf = client.get(f"/checks/media/card/{inspection.pk}/pdf/")
