@@ -42,8 +42,8 @@ def test_self_check_then_inspection_on_the_card_page(client, demo_users, account
     client.force_login(u["laishui_lsz"])
     waiting = todo(client, "todo-media-selfcheck")
     assert waiting >= 1
-    todo = client.get("/checks/media/").content.decode()
-    assert "涞水镇发布测试" in todo and "开始自查" in todo
+    own = client.get("/checks/media/").content.decode()
+    assert "涞水镇发布测试" in own and "开始自查" in own
     response = client.post(f"/checks/media/account/{account.pk}/self/")
     card = MediaScorecard.objects.get(account=account, stage="self")
     assert response["Location"] == f"/checks/media/card/{card.pk}/" and card.status == "draft"
