@@ -13,7 +13,7 @@ Callers keep writing `from sitecensus.scoring import services; services.submit_c
 from .cards import (_campaign, _no_public_services, campaign_phase, clean_entries, may_inspect,  # noqa: F401
                     may_score, may_self_check, open_inspection, open_self_check, phase_of, preview,
                     save_entries, submit_card)
-from .media import (may_fill, media_table, open_media_card, preview_media, save_media_entries,  # noqa: F401
+from .media import (media_table, open_media_card, preview_media, save_media_entries,  # noqa: F401
                     score_account, submit_media_card)
 from .rectification import (allow_late_answer, answer_rectification, check_answer_window, issue_rectification,  # noqa: F401
                             notify_issued, rectification_phase,

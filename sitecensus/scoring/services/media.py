@@ -48,9 +48,6 @@ def _fill(card: MediaScorecard, raw_entries: dict) -> engine.ScoreResult:
     return result
 
 
-may_fill = policy.may_fill_media
-
-
 @transaction.atomic
 def open_media_card(*, actor, account, stage: str, request=None) -> MediaScorecard:
     """The account's self-check (its unit) or inspection (an organizing unit above): the unit's
@@ -72,7 +69,7 @@ def _locked(actor, card: MediaScorecard) -> MediaScorecard:
     card = MediaScorecard.objects.select_for_update().select_related("account", "account__unit").get(pk=card.pk)
     if card.is_submitted:
         raise InvalidState(f"{MEDIA_CARD_IMMUTABLE}（已于 {timezone.localtime(card.submitted_at):%Y-%m-%d %H:%M} 提交）")
-    if not may_fill(actor, card):
+    if not policy.may_fill_media(actor, card):
         raise NotAllowed("您不能填写这份政务新媒体评分表")
     return card
 
