@@ -5,6 +5,7 @@ from django.db.models import Q, QuerySet
 
 from sitecensus.core.errors import NotFound
 from sitecensus.scoring import selectors as scoring_selectors
+from sitecensus.scoring.models import MediaScorecard
 
 from .models import EvidenceFile
 
@@ -15,8 +16,6 @@ def listing(qs: QuerySet) -> QuerySet:
 
 def of_card(card) -> QuerySet:
     """The files of a website's card or of a new-media account's card."""
-    from sitecensus.scoring.models import MediaScorecard
-
     owner = "media_card" if isinstance(card, MediaScorecard) else "scorecard"
     return listing(EvidenceFile.objects.filter(**{owner: card}))
 

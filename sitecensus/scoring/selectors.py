@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
 from django.utils import timezone
 
 from sitecensus.core.errors import NotFound
+from sitecensus.newmedia import policy as media_policy
+from sitecensus.newmedia.selectors import live_accounts
 from sitecensus.registry import policy as registry_policy
 from sitecensus.orgs.models import Unit
 from sitecensus.registry.models import Phase, Website
 from sitecensus.registry.services import active_websites, campaign_phase
 
 from . import panels, policy
-from .models import InspectionReport, Rectification, Scorecard, ScoreEntry
+from .models import InspectionReport, MediaScorecard, Rectification, Scorecard, ScoreEntry
 
 S = Scorecard.Stage
 
@@ -226,10 +228,6 @@ def comparison(user) -> QuerySet:
 
 def visible_media_cards(user) -> QuerySet:
     """Cards of the accounts a user may see; a spot-check card only to its scoring unit's operators."""
-    from sitecensus.newmedia import policy as media_policy
-
-    from .models import MediaScorecard
-
     own_spot_checks = Q(scorer_unit_id=user.unit_id) if policy.sees_unreleased_spot_checks(user) else Q(pk__in=[])
     return MediaScorecard.objects.filter(account__in=media_policy.visible_accounts(user)).filter(
         ~Q(stage=S.SPOTCHECK) | own_spot_checks)
@@ -245,8 +243,6 @@ def get_visible_media_card(user, pk):
 
 def media_card(account, stage: str, scorer_unit=None):
     """The account's latest card of a stage (by one scoring unit), or None."""
-    from .models import MediaScorecard
-
     qs = MediaScorecard.objects.filter(account=account, stage=stage)
     if scorer_unit is not None:
         qs = qs.filter(scorer_unit=scorer_unit)
@@ -256,16 +252,12 @@ def media_card(account, stage: str, scorer_unit=None):
 def _latest_media(stage: str, field: str, **where):
     from django.db.models import Subquery
 
-    from .models import MediaScorecard
-
     return Subquery(MediaScorecard.objects.filter(account=OuterRef("pk"), stage=stage, **where)
                     .order_by("-id").values(field)[:1])
 
 
 def media_self_checks(unit: Unit) -> QuerySet:
     """A unit's approved, live accounts with their latest self-check card (id and status): its to-do list."""
-    from sitecensus.newmedia.selectors import live_accounts
-
     return (live_accounts().filter(unit=unit)
             .annotate(card_id=_latest_media(S.SELF, "id"), card_status=_latest_media(S.SELF, "status"),
                       card_result=_latest_media(S.SELF, "result"))
@@ -274,10 +266,6 @@ def media_self_checks(unit: Unit) -> QuerySet:
 
 def media_self_checks_to_do(unit: Unit) -> QuerySet:
     """The unit's approved, live accounts without a submitted self-check (the home page's to-do)."""
-    from sitecensus.newmedia.selectors import live_accounts
-
-    from .models import MediaScorecard
-
     done = MediaScorecard.objects.filter(account=OuterRef("pk"), stage=S.SELF, status=MediaScorecard.Status.SUBMITTED)
     return live_accounts().filter(unit=unit).exclude(Exists(done))
 
@@ -285,10 +273,6 @@ def media_self_checks_to_do(unit: Unit) -> QuerySet:
 def media_inspection_queue(organizer: Unit) -> QuerySet:
     """Accounts of the units directly below an organizing unit whose self-check is submitted and that the
     organizing unit has not yet inspected (its own draft, if any, annotated)."""
-    from sitecensus.newmedia.selectors import live_accounts
-
-    from .models import MediaScorecard
-
     def submitted(stage, **where):
         return Exists(MediaScorecard.objects.filter(account=OuterRef("pk"), stage=stage,
                                                     status=MediaScorecard.Status.SUBMITTED, **where))

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from sitecensus.newmedia import policy as media_policy
 from sitecensus.registry import policy as registry_policy
 from sitecensus.core import jsonbody
 from sitecensus.core.errors import CensusError, InvalidInput, InvalidState
@@ -464,8 +465,6 @@ def media_index(request):
 
 @require_POST
 def start_media_card(request, account_pk, stage):
-    from sitecensus.newmedia import policy as media_policy
-
     account = media_policy.get_visible_account(request.user, account_pk)
     card = services.open_media_card(actor=request.user, account=account, stage=stage, request=request)
     return redirect("scoring:media_card", pk=card.pk)
