@@ -7,11 +7,13 @@ from django.conf import settings
 from django.db import models
 
 from sitecensus.core import dbtriggers
-from sitecensus.scoring.models import IMMUTABLE, Rectification, Scorecard
+from sitecensus.scoring.models import IMMUTABLE, MediaScorecard, Rectification, Scorecard
 from sitecensus.core.sizes import size_label
 
-_OF_SUBMITTED = ("{0}.scorecard_id IS NOT NULL AND "
-                 "(SELECT status FROM scoring_scorecard WHERE id = {0}.scorecard_id) = 'submitted'")
+_OF_SUBMITTED = ("({0}.scorecard_id IS NOT NULL AND "
+                 "(SELECT status FROM scoring_scorecard WHERE id = {0}.scorecard_id) = 'submitted') OR "
+                 "({0}.media_card_id IS NOT NULL AND "
+                 "(SELECT status FROM scoring_mediascorecard WHERE id = {0}.media_card_id) = 'submitted')")
 # The files of a submitted card are as immutable as its entries.
 dbtriggers.protect("evidence_evidencefile", IMMUTABLE,
                    when_sqlite=_OF_SUBMITTED.format("OLD"), when_postgresql=_OF_SUBMITTED.format("OLD"),
@@ -26,6 +28,8 @@ class EvidenceFile(models.Model):
 
     scorecard = models.ForeignKey(Scorecard, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="files")
+    media_card = models.ForeignKey(MediaScorecard, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="files")
     rectification = models.ForeignKey(Rectification, null=True, blank=True, on_delete=models.PROTECT,
                                       related_name="files")
     indicator = models.CharField("指标", max_length=16, blank=True)
@@ -42,8 +46,10 @@ class EvidenceFile(models.Model):
         verbose_name_plural = "证据文件"
         ordering = ["id"]
         constraints = [models.CheckConstraint(
-            condition=models.Q(scorecard__isnull=False, rectification__isnull=True)
-            | models.Q(scorecard__isnull=True, rectification__isnull=False), name="evidence_one_owner")]
+            condition=models.Q(scorecard__isnull=False, media_card__isnull=True, rectification__isnull=True)
+            | models.Q(scorecard__isnull=True, media_card__isnull=False, rectification__isnull=True)
+            | models.Q(scorecard__isnull=True, media_card__isnull=True, rectification__isnull=False),
+            name="evidence_one_owner")]
 
     def __str__(self):
         return self.name

@@ -13,7 +13,7 @@ from django.db import transaction
 from sitecensus.audit.services import record
 from sitecensus.core.errors import InvalidInput, InvalidState, NotAllowed
 from sitecensus.scoring import policy as scoring_policy
-from sitecensus.scoring.models import IMMUTABLE, Rectification, Scorecard
+from sitecensus.scoring.models import IMMUTABLE, MEDIA_CARD_IMMUTABLE, MediaScorecard, Rectification, Scorecard
 from sitecensus.scoring.services.rubrics import rubric_of
 
 from .models import EvidenceFile
@@ -77,16 +77,31 @@ def _make(upload, **owner) -> EvidenceFile:
                         content=data, **owner)
 
 
+def _owner(card) -> tuple[type, str, str]:
+    """A card's model, its evidence foreign key and the refusal once submitted (a website's card or a
+    new-media account's: the same files, the same guard)."""
+    if isinstance(card, MediaScorecard):
+        return MediaScorecard, "media_card", MEDIA_CARD_IMMUTABLE
+    return Scorecard, "scorecard", IMMUTABLE
+
+
+def _may_fill(actor, card) -> bool:
+    if isinstance(card, MediaScorecard):
+        return scoring_policy.may_fill_media(actor, card)
+    return scoring_policy.may_score(actor, card)
+
+
 @transaction.atomic
-def attach_to_card(*, actor, card: Scorecard, uploads, indicator: str = "", request=None) -> list[EvidenceFile]:
-    card = Scorecard.objects.select_for_update().get(pk=card.pk)
+def attach_to_card(*, actor, card, uploads, indicator: str = "", request=None) -> list[EvidenceFile]:
+    model, owner, immutable = _owner(card)
+    card = model.objects.select_for_update().get(pk=card.pk)
     if card.is_submitted:
-        raise InvalidState(IMMUTABLE)
-    if not scoring_policy.may_score(actor, card):
+        raise InvalidState(immutable)
+    if not _may_fill(actor, card):
         raise NotAllowed("您不能为这份评分表上传证据")
     if indicator and indicator not in rubric_of(card).codes:
         raise InvalidInput(f"评分表中没有指标“{indicator}”", field="indicator")
-    made = [_make(u, scorecard=card, indicator=indicator, uploaded_by=actor) for u in uploads]
+    made = [_make(u, **{owner: card}, indicator=indicator, uploaded_by=actor) for u in uploads]
     EvidenceFile.objects.bulk_create(made)
     card.save(update_fields=["updated_at"])  # the card changed: sync (updated_since, the change feed) sees it
     for f in made:
@@ -99,14 +114,23 @@ def files_for_answer(*, actor, notice: Rectification, uploads) -> list[EvidenceF
     return [_make(u, rectification=notice, uploaded_by=actor) for u in uploads]
 
 
+def card_of(file: EvidenceFile):
+    """The card a file proves (a website's or a new-media account's), or None (a rectification answer's)."""
+    if file.media_card_id:
+        return MediaScorecard.objects.get(pk=file.media_card_id)
+    return Scorecard.objects.get(pk=file.scorecard_id) if file.scorecard_id else None
+
+
 @transaction.atomic
 def remove_from_card(*, actor, file: EvidenceFile, request=None) -> None:
-    if file.scorecard_id is None:
+    found = card_of(file)
+    if found is None:
         raise InvalidState("整改反馈的证据不能删除")
-    card = Scorecard.objects.select_for_update().get(pk=file.scorecard_id)
+    model, _owner_field, immutable = _owner(found)
+    card = model.objects.select_for_update().get(pk=found.pk)
     if card.is_submitted:
-        raise InvalidState(IMMUTABLE)
-    if not scoring_policy.may_score(actor, card):
+        raise InvalidState(immutable)
+    if not _may_fill(actor, card):
         raise NotAllowed("您不能删除这份评分表的证据")
     file.delete()
     card.save(update_fields=["updated_at"])

@@ -5,7 +5,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from sitecensus.scoring import services as scoring
-from sitecensus.scoring.models import Scorecard
+from sitecensus.scoring.cardkinds import card_url, kind_of
 from sitecensus.scoring.views import raw_entries_from
 
 from . import selectors, services
@@ -31,11 +31,10 @@ def attachment(found) -> HttpResponse:
 @require_POST
 def remove(request, pk):
     found = selectors.get_visible(request.user, pk)
-    card_pk = found.scorecard_id
-    if card_pk and any(key.startswith("e-") for key in request.POST):
+    card = services.card_of(found)
+    if card is not None and any(key.startswith("e-") for key in request.POST):
         # Sent from the card with what was typed: saved first, so nothing typed is lost.
-        card = Scorecard.objects.get(pk=card_pk)
-        scoring.save_entries(actor=request.user, card=card,
-                             raw_entries=raw_entries_from(request.POST, scoring.rubric_of(card)), request=request)
+        kind_of(card).save(actor=request.user, card=card,
+                           raw_entries=raw_entries_from(request.POST, scoring.rubric_of(card)), request=request)
     services.remove_from_card(actor=request.user, file=found, request=request)
-    return redirect("scoring:card", pk=card_pk)
+    return redirect(card_url(card)) if card is not None else redirect("scoring:index")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -18,7 +18,7 @@ from sitecensus.orgs.models import Unit
 from sitecensus.registry.selectors import region_filter
 
 from . import policy, rules
-from .models import MediaAccount, MediaEvent
+from .models import MediaAccount, MediaCount, MediaEvent
 
 S = MediaAccount.Status
 L = MediaAccount.Life
@@ -125,15 +125,40 @@ def by_platform(user, *, region: str = "") -> list[dict]:
     return _kept(user, "by_platform", (region,), lambda: _by_platform(user, region))
 
 
-def _by_platform(user, region: str) -> list[dict]:
-    qs = policy.visible_accounts(user).filter(status=S.APPROVED)
-    if (region or "").strip():
-        qs = qs.filter(region_filter(region))
+def _counted_scope(user) -> Q | None:
+    """The kept counts (MediaCount) that make up a user's scope — the nation, or an organizing unit's
+    subtree at or above the buckets' depth — or None: count the accounts themselves (a smaller scope)."""
+    if not base_policy.is_active(user):
+        return None
+    if base_policy.is_national(user):
+        return Q()
+    if base_policy.is_operator(user) and user.unit.depth <= MediaCount.BUCKET_DEPTH:
+        return Q(bucket__startswith=user.unit.path)
+    return None
+
+
+def _platform_rows(pairs) -> list[dict]:
     rows = {p: {"platform": p, "live": 0, "closed": 0, "cancelled": 0} for p in rules.platform_names()}
-    for platform, life, n in qs.values_list("platform", "life").annotate(n=Count("id")).order_by():
+    for platform, life, n in pairs:
         row = rows.setdefault(platform, {"platform": platform, "live": 0, "closed": 0, "cancelled": 0})
         row["closed" if life == L.CLOSED else "cancelled" if life == L.CANCELLED else "live"] += n
     return list(rows.values())
+
+
+def _by_platform(user, region: str) -> list[dict]:
+    scope = _counted_scope(user)
+    if scope is not None and not (region or "").strip():
+        return _platform_rows(MediaCount.objects.filter(scope).values_list("platform", "life")
+                              .annotate(total=Sum("n")).order_by())
+    return count_by_platform(user, region)
+
+
+def count_by_platform(user, region: str = "") -> list[dict]:
+    """by_platform counted from the accounts themselves."""
+    qs = policy.visible_accounts(user).filter(status=S.APPROVED)
+    if (region or "").strip():
+        qs = qs.filter(region_filter(region))
+    return _platform_rows(qs.values_list("platform", "life").annotate(n=Count("id")).order_by())
 
 
 def by_region(user, *, depth: int) -> list[dict]:
@@ -142,14 +167,30 @@ def by_region(user, *, depth: int) -> list[dict]:
     return _kept(user, "by_region", (depth,), lambda: _by_region(user, depth))
 
 
+def _region_rows(counts: dict) -> list[dict]:
+    names = dict(Unit.objects.filter(path__in=list(counts)).values_list("path", "name"))
+    return sorted(({"region": names.get(k, k), "path": k, "count": n} for k, n in counts.items()),
+                  key=lambda r: r["path"])
+
+
 def _by_region(user, depth: int) -> list[dict]:
+    scope = _counted_scope(user)
+    if scope is None or depth > MediaCount.BUCKET_DEPTH:
+        return count_by_region(user, depth)
+    width = Unit.steplen * depth
+    counts = dict(MediaCount.objects.filter(scope, in_system=False, life__in=LIVE)
+                  .annotate(prefix=Substr("bucket", 1, width)).values_list("prefix")
+                  .annotate(total=Sum("n")).order_by())
+    return _region_rows(counts)
+
+
+def count_by_region(user, depth: int) -> list[dict]:
+    """by_region counted from the accounts themselves."""
     qs = policy.visible_accounts(user).filter(status=S.APPROVED, life__in=LIVE, unit__system__isnull=True)
     width = Unit.steplen * depth
     counts = dict(qs.annotate(prefix=Substr("unit__path", 1, width)).values_list("prefix")
                   .annotate(n=Count("id")).order_by())
-    names = dict(Unit.objects.filter(path__in=list(counts)).values_list("path", "name"))
-    return sorted(({"region": names.get(k, k), "path": k, "count": n} for k, n in counts.items()),
-                  key=lambda r: r["path"])
+    return _region_rows(counts)
 
 
 def live_accounts() -> QuerySet:

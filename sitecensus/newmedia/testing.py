@@ -17,3 +17,12 @@ def without_demo_accounts() -> None:
 
     MediaAccount.objects.all().delete()
     MediaSequence.objects.all().delete()
+
+
+def approved_through(users: dict, account, *levels: str):
+    """The account approved by each named user in turn (its review chain, level by level)."""
+    from . import services
+
+    for name in levels:
+        account = services.approve(actor=users[name], account=account)
+    return account

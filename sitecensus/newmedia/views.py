@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, partial
 from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -18,13 +19,15 @@ from sitecensus.core.paging import paginate
 from sitecensus.orgs import policy as orgs_policy
 from sitecensus.registry.services.chain import review_chain
 from sitecensus.registry.specforms import form_class
+from sitecensus.registry.views import review_decision
 
 from . import policy, rules, selectors, services
 from .models import MediaAccount
 from .workbook import workbook_for
 
 PAGE = 50
-PROBLEMS_SHOWN = 100  # each problem list shows its first accounts (filing order); the list page filters and exports
+PROBLEMS_SHOWN = 100
+PROBLEM_COLUMNS = ("media_code", "platform", "name", "unit__name", "life_on", "life_reason", "last_post_on")  # each problem list shows its first accounts (filing order); the list page filters and exports
 EXPORT_HEAD = ["登记编号", "填报单位", "平台", "账号名称", "账号ID", "公开页面网址", "主办单位", "认证主体", "是否已认证",
                "运维单位", "开设日期", "审核状态", "账号状态", "状态说明", "最近发布日期"]
 
@@ -126,23 +129,11 @@ def account_submit(request, pk):
 def account_review(request, pk):
     policy.check_review(request.user)
     account = policy.get_visible_account(request.user, pk)
-    action = request.POST.get("action")
-    if action == "approve":
-        account = services.approve(actor=request.user, account=account, request=request)
-        messages.success(request, f"已终审通过，登记编号 {account.media_code}"
-                         if account.is_approved else "已审核通过，报上级审核")
-    elif action == "return":
-        services.return_record(actor=request.user, account=account, reason=request.POST.get("reason", ""),
-                               request=request)
-        messages.success(request, "已退回")
-    elif action == "undo":
-        services.undo_approval(actor=request.user, account=account, request=request)
-        messages.success(request, "已撤销本级审核")
-    else:
-        raise InvalidInput("未知的审核操作")
-    if request.POST.get("next") == "queue":
-        return redirect("newmedia:queue")
-    return redirect("newmedia:detail", pk=account.pk)
+    return review_decision(request, account, approve=partial(services.approve, account=account),
+                           return_record=partial(services.return_record, account=account),
+                           undo=partial(services.undo_approval, account=account),
+                           approved=lambda record: f"已终审通过，登记编号 {record.media_code}", returned="已退回",
+                           queue="newmedia:queue", detail="newmedia:detail")
 
 
 class LifeForm(forms.Form):
@@ -207,8 +198,10 @@ def import_upload(request):
 def problems(request):
     policy.FILE.check(policy.may_see_problems(request.user), "只有组织单位可以查看问题账号")
     return render(request, "newmedia/problems.html", {
-        "closed": selectors.closed_not_cancelled(request.user)[:PROBLEMS_SHOWN],
-        "stale": selectors.not_updated(request.user)[:PROBLEMS_SHOWN], "days": rules.stale_days(),
+        # Only the columns the lists show (no JSON read back), each row's link from one reversed prefix.
+        "closed": selectors.closed_not_cancelled(request.user).only(*PROBLEM_COLUMNS)[:PROBLEMS_SHOWN],
+        "stale": selectors.not_updated(request.user).only(*PROBLEM_COLUMNS)[:PROBLEMS_SHOWN],
+        "detail": reverse("newmedia:detail", args=[0]).removesuffix("0/"), "days": rules.stale_days(),
         "shown": PROBLEMS_SHOWN})
 
 

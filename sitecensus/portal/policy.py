@@ -37,3 +37,8 @@ def has_own_counts(user) -> bool:
 def has_returned_sites(user) -> bool:
     """A reporting unit: its sites returned by review."""
     return base.is_reporter(user)
+
+
+def self_checks_media(user) -> bool:
+    """A reporting unit: its new-media accounts to self-check."""
+    return base.is_reporter(user)

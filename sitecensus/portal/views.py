@@ -46,6 +46,7 @@ def home(request):
             unit__path__startswith=user.unit.path, unit__depth=user.unit.depth + 1).exclude(pk=user.pk).count()
         context["pending_count"] = review_queue(user).count()
         context.update(_life_counts(user))  # a site's life: overdue take-downs, registry-against-reality flags
+        context["media_inspect_count"] = scoring_selectors.media_inspection_queue(user.unit).count()
     context.update(_own_counts(user))
     context["todos"] = todos(user, context)
     return render(request, "core/home.html", context)
@@ -61,6 +62,8 @@ def _own_counts(user) -> dict:
     counts = {"rectify_count": scoring_selectors.rectifications(user).awaiting_answer().count()}
     if policy.has_returned_sites(user):
         counts["returned_count"] = registry_policy.visible_websites(user).returned().count()
+    if policy.self_checks_media(user):
+        counts["media_selfcheck_count"] = scoring_selectors.media_self_checks_to_do(user.unit).count()
     return counts
 
 
@@ -81,6 +84,9 @@ def todos(user, context: dict) -> list[dict]:
 
     if "pending_count" in context:
         add("待审核的政府网站", reverse("registry:review_queue"), context["pending_count"])
+    if "media_inspect_count" in context:
+        add("待检查的政务新媒体", reverse("scoring:media_index"), context["media_inspect_count"],
+            testid="todo-media-inspect")
     if "offline_overdue_count" in context:
         add("临时下线逾期未恢复的网站", reverse("registry:life_watch"), context["offline_overdue_count"],
             testid="todo-offline-overdue")
@@ -95,6 +101,9 @@ def todos(user, context: dict) -> list[dict]:
     if "returned_count" in context:
         add("被退回、待修改后重新报送的网站", reverse("registry:site_list") + "?status=returned",
             context["returned_count"])
+    if "media_selfcheck_count" in context:
+        add("待自查的政务新媒体", reverse("scoring:media_index"), context["media_selfcheck_count"],
+            testid="todo-media-selfcheck")
     if "rectify_count" in context:
         add("待反馈的整改通知", reverse("scoring:rectification_list") + "?status=open", context["rectify_count"])
     if inbox_policy.may_read_inbox(user):

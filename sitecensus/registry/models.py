@@ -141,6 +141,30 @@ class WindowException(models.Model):
         verbose_name_plural = "补报许可"
 
 
+class ReviewedRecord(FSMModelMixin, models.Model):
+    """What a record reviewed level by level up the websites' chain carries — a website, a new-media
+    account: its review state, the organizing unit it waits for, the last return's reason and its times.
+    Each record declares its own transitions (their events and conditions) over `Status`."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        SUBMITTED = "submitted", "审核中"
+        RETURNED = "returned", "已退回"
+        APPROVED = "approved", "已通过"
+
+    status = FSMField("审核状态", max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True,
+                      protected=True)
+    # The organizing unit whose review the record waits for (None when not in review).
+    pending_at = models.ForeignKey(Unit, verbose_name="待审单位", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    return_reason = models.CharField("退回原因", max_length=500, blank=True)
+    submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
+    approved_at = models.DateTimeField("通过时间", null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class WebsiteQuerySet(FeedQuerySet):
     """The one place that says which sites are gone (关停, 整合): `open()` and `closed()`."""
 
@@ -155,16 +179,11 @@ class WebsiteQuerySet(FeedQuerySet):
         return self.filter(status=Website.Status.RETURNED)
 
 
-class Website(FSMModelMixin, models.Model):
+class Website(ReviewedRecord):
     """One government website, reported by its competent unit (填报单位)."""
 
     objects = WebsiteQuerySet.as_manager()  # bulk writes reach the API's change feed too
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", "草稿"
-        SUBMITTED = "submitted", "审核中"
-        RETURNED = "returned", "已退回"
-        APPROVED = "approved", "已通过"
+    Status = ReviewedRecord.Status
 
     class Life(models.TextChoices):
         # The five the census form knows (运行状态) keep their labels; the others are the 2017 指引's steps.
@@ -187,12 +206,6 @@ class Website(FSMModelMixin, models.Model):
     site_class = models.CharField("网站类别", max_length=32, blank=True, db_index=True)
     is_portal = models.BooleanField("门户网站", default=False)
     data = models.JSONField("基本信息", default=dict)
-    status = FSMField("审核状态", max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True,
-                      protected=True)
-    # The organizing unit whose review the record waits for (None when not in review).
-    pending_at = models.ForeignKey(Unit, verbose_name="待审单位", null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
-    return_reason = models.CharField("退回原因", max_length=500, blank=True)
     site_code = models.CharField("网站标识码", max_length=10, null=True, blank=True, unique=True)
     verification_hash = models.CharField("校验码（散列）", max_length=200, blank=True)
     life = FSMField("运行状态", max_length=16, choices=Life.choices, default=Life.OPEN, db_index=True,
@@ -202,8 +215,6 @@ class Website(FSMModelMixin, models.Model):
     merged_into = models.ForeignKey("self", verbose_name="整合至", null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="merged_sites")
     version = models.PositiveIntegerField("当前版本", default=0)
-    submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
-    approved_at = models.DateTimeField("通过时间", null=True, blank=True)
     is_late = models.BooleanField("逾期报送", default=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)

@@ -1,10 +1,11 @@
 from datetime import datetime
+from functools import partial
 from urllib.parse import quote
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -186,23 +187,34 @@ def site_submit(request, pk):
 def site_review(request, pk):
     _reviewer(request)
     site = selectors.get_website(request.user, pk)
+    return review_decision(request, site, approve=partial(services.approve, website=site),
+                           return_record=partial(services.return_record, website=site),
+                           undo=partial(services.undo_approval, website=site),
+                           approved=lambda record: f"已终审通过，网站标识码 {record.site_code}", returned="已退回填报单位",
+                           queue="registry:review_queue", detail="registry:site_detail")
+
+
+def review_decision(request, record, *, approve, return_record, undo, approved, returned: str, queue: str,
+                    detail: str):
+    """A reviewer's decision on a record reviewed up the websites' chain (a website, a new-media account):
+    approve (on to the level above, or final), return with the reason, or undo the level's approval;
+    back to the queue or to the record's page."""
     action = request.POST.get("action")
     if action == "approve":
-        site = services.approve(actor=request.user, website=site, request=request)
-        messages.success(request, f"已终审通过，网站标识码 {site.site_code}" if site.is_approved
+        record = approve(actor=request.user, request=request)
+        messages.success(request, approved(record) if record.is_approved
                          else "已审核通过，报上级审核")
     elif action == "return":
-        services.return_record(actor=request.user, website=site, reason=request.POST.get("reason", ""),
-                               request=request)
-        messages.success(request, "已退回填报单位")
+        return_record(actor=request.user, reason=request.POST.get("reason", ""), request=request)
+        messages.success(request, returned)
     elif action == "undo":
-        services.undo_approval(actor=request.user, website=site, request=request)
+        undo(actor=request.user, request=request)
         messages.success(request, "已撤销本级审核")
     else:
         raise InvalidInput("未知的审核操作")
     if request.POST.get("next") == "queue":
-        return redirect("registry:review_queue")
-    return redirect("registry:site_detail", pk=site.pk)
+        return redirect(queue)
+    return redirect(detail, pk=record.pk)
 
 
 class LifeForm(forms.Form):

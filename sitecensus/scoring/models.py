@@ -273,30 +273,60 @@ class ReportWithdrawal(models.Model):
 # ---------------------------------------------------------------- 政务新媒体 (issue 22)
 
 MEDIA_CARD_IMMUTABLE = "政务新媒体评分表提交后不可更改"
-dbtriggers.protect("scoring_mediascorecard", MEDIA_CARD_IMMUTABLE)
+# A submitted card is refused UPDATE/DELETE by the database (a draft is filled like a website's card).
+dbtriggers.protect("scoring_mediascorecard", MEDIA_CARD_IMMUTABLE, when_sqlite="OLD.status = 'submitted'",
+                   when_postgresql="OLD.status = 'submitted'")
+MEDIA_SCORER = ("自查：账号的主办单位；检查：其上级组织单位；抽查：国办或省级办公厅"
+                "（scoring.policy.may_score_media）")
 
 
-class MediaScorecard(models.Model):
+class MediaScorecard(FSMModelMixin, models.Model):
     """A new-media account scored on a table whose subject is "media" (scoring/data/rubric_2019media.json)
-    by the same engine as websites' cards: self-check, inspection or spot check; written once, whole,
-    when submitted (the database refuses any change)."""
+    by the same engine and card page as websites' cards: self-check, inspection or spot check; a draft
+    while typed, then submitted once (the database refuses any change)."""
+
+    Status = Scorecard.Status
 
     account = models.ForeignKey("newmedia.MediaAccount", verbose_name="政务新媒体", on_delete=models.PROTECT,
                                 related_name="scorecards")
     stage = models.CharField("环节", max_length=16, choices=Scorecard.Stage.choices)
     rubric = models.ForeignKey(RubricTable, verbose_name="评分表", on_delete=models.PROTECT, related_name="+")
     scorer_unit = models.ForeignKey(Unit, verbose_name="评分单位", on_delete=models.PROTECT, related_name="+")
+    status = FSMField("状态", max_length=16, choices=Scorecard.Status.choices, default=Scorecard.Status.DRAFT,
+                      db_index=True, protected=True)
+    # Per indicator: what was typed (veto, count, value, counts, evidence, note) and its deduction ("points").
     entries = models.JSONField("各项指标", default=dict)
     score = models.DecimalField("得分", max_digits=6, decimal_places=2, null=True, blank=True)
-    result = models.CharField("结果", max_length=16, db_index=True)
+    result = models.CharField("结果", max_length=16, db_index=True, blank=True)
     vetoes = models.JSONField("否决项", default=list)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "政务新媒体评分表"
         verbose_name_plural = "政务新媒体评分表"
         indexes = [models.Index(fields=["account", "stage", "created_at"], name="media_card_by_account")]
+        constraints = [models.UniqueConstraint(
+            fields=["account", "stage", "scorer_unit"], condition=models.Q(status="draft"),
+            name="media_card_one_draft")]
 
     def __str__(self):
         return f"{self.account} · {self.get_stage_display()}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+    is_late = False  # the media tables have no campaign phase yet
+
+    # ------------------------------------------------------------ lifecycle (sitecensus/core/lifecycle.py)
+
+    @step(source=Scorecard.Status.DRAFT, target=Scorecard.Status.SUBMITTED, label="提交政务新媒体评分表",
+          event="media_card_submitted", who=MEDIA_SCORER, refused=f"{MEDIA_CARD_IMMUTABLE}：这份评分表已经提交过")
+    def submit(self, *, actor, **audit):
+        """Submitted once; afterwards the database refuses any change to the card."""
+        self.submitted_by, self.submitted_at = actor, timezone.now()

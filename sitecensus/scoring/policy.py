@@ -129,3 +129,10 @@ def may_score_media(user, account, stage: str) -> bool:
     if not base.is_operator(user) or not account.unit.path.startswith(user.unit.path) or user.unit_id == account.unit_id:
         return False
     return stage == "inspection" or (stage == "spotcheck" and user.unit.depth <= 2)
+
+
+def may_fill_media(user, card) -> bool:
+    """A new-media card is filled by its own scorer unit, while it is a draft (the policy of its stage)."""
+    return (not card.is_submitted and card.scorer_unit_id == getattr(user, "unit_id", None)
+            and may_score_media(user, card.account, card.stage))
+

@@ -12,8 +12,8 @@ from reportlab.platypus import SimpleDocTemplate, Spacer
 
 from sitecensus.core.pdf import NumberedCanvas, para, styles, table
 
-from . import selectors, services
-from .models import Scorecard
+from . import services
+from .cardkinds import kind_of
 
 SIGNATURES = [("填表人（签字）", "审核人（签字）"), ("单位负责人（签字）", "单位（盖章）")]
 
@@ -32,29 +32,31 @@ def entry_text(indicator, data: dict | None) -> str:
     return f"{count} {indicator.unit or '项'}" if count not in (None, "") else "—"
 
 
-def card_rows(card: Scorecard) -> list[dict]:
+def card_rows(card) -> list[dict]:
+    """A website's or a new-media account's card, row by row."""
+    kinds = kind_of(card)
     rubric = services.rubric_of(card)
-    entries = selectors.entries_of(card)
-    points = {e.indicator: e.points for e in card.entries.all()}
+    entries = kinds.entries(card)
+    points = kinds.deductions(card)
     return [{"i": i, "text": entry_text(i, entries.get(i.code)), "points": points.get(i.code),
              "evidence": [e for e in (entries.get(i.code) or {}).get("evidence") or [] if e],
              "note": (entries.get(i.code) or {}).get("note") or ""} for i in rubric.indicators]
 
 
-def title_of(card: Scorecard) -> str:
-    return f"政府网站{card.get_stage_display()}评分表"
+def title_of(card) -> str:
+    return kind_of(card).title(card)
 
 
-def card_pdf(card: Scorecard, files) -> bytes:
+def card_pdf(card, files) -> bytes:
     s = styles()
     out = io.BytesIO()
+    subject = kind_of(card).subject(card)
     doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
-                            bottomMargin=20 * mm, title=f"{card.website.name}{title_of(card)}")
-    site = card.website
+                            bottomMargin=20 * mm, title=f"{subject.name}{title_of(card)}")
     rubric = services.rubric_of(card)
     story = [para(title_of(card), s["title"]), para(f"{rubric.name}（版本 {rubric.code}）", s["subtitle"])]
-    info = [["网站名称", site.name, "网站标识码", site.site_code or "—"],
-            ["首页网址", site.homepage_url, "填报单位", site.unit.name],
+    info = [[f"{subject.kind_label}名称", subject.name, subject.code_label, subject.code or "—"],
+            [subject.address_label, subject.address, "填报单位", subject.unit],
             ["评分单位", card.scorer_unit.name, "状态", card.get_status_display()],
             ["得分", str(card.score) if card.score is not None else "—", "结果", card.result or "—"],
             ["提交时间", f"{timezone.localtime(card.submitted_at):%Y-%m-%d %H:%M}" if card.submitted_at else "未提交",

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
 from django.utils import timezone
 
 from sitecensus.core.errors import NotFound
+from sitecensus.newmedia import policy as media_policy
+from sitecensus.newmedia.selectors import live_accounts
 from sitecensus.registry import policy as registry_policy
 from sitecensus.orgs.models import Unit
 from sitecensus.registry.models import Phase, Website
 from sitecensus.registry.services import active_websites, campaign_phase
 
 from . import panels, policy
-from .models import InspectionReport, Rectification, Scorecard, ScoreEntry
+from .models import InspectionReport, MediaScorecard, Rectification, Scorecard, ScoreEntry
 
 S = Scorecard.Stage
 
@@ -226,3 +228,74 @@ def comparison(user) -> QuerySet:
                       inspection_result=latest(S.INSPECTION, "result"))
             .filter(Q(self_result__isnull=False) | Q(inspection_result__isnull=False))
             .select_related("unit").order_by("unit__path", "id"))
+
+
+# ---------------------------------------------------------------- 政务新媒体 cards (self-check, inspection)
+
+def visible_media_cards(user) -> QuerySet:
+    """Cards of the accounts a user may see; a spot-check card only to its scoring unit's operators."""
+    own_spot_checks = Q(scorer_unit_id=user.unit_id) if policy.sees_unreleased_spot_checks(user) else Q(pk__in=[])
+    return MediaScorecard.objects.filter(account__in=media_policy.visible_accounts(user)).filter(
+        ~Q(stage=S.SPOTCHECK) | own_spot_checks)
+
+
+def get_visible_media_card(user, pk):
+    card = (visible_media_cards(user).select_related("account", "account__unit", "rubric", "scorer_unit")
+            .filter(pk=pk).first() if str(pk).isdigit() else None)
+    if card is None:
+        raise NotFound("政务新媒体评分表不存在或不在您的权限范围内")
+    return card
+
+
+def media_card(account, stage: str, scorer_unit=None):
+    """The account's latest card of a stage (by one scoring unit), or None."""
+    qs = MediaScorecard.objects.filter(account=account, stage=stage)
+    if scorer_unit is not None:
+        qs = qs.filter(scorer_unit=scorer_unit)
+    return qs.order_by("-id").first()
+
+
+def _latest_media(stage: str, field: str, **where):
+    from django.db.models import Subquery
+
+    return Subquery(MediaScorecard.objects.filter(account=OuterRef("pk"), stage=stage, **where)
+                    .order_by("-id").values(field)[:1])
+
+
+def media_self_checks(unit: Unit) -> QuerySet:
+    """A unit's approved, live accounts with their latest self-check card (id and status): its to-do list."""
+    return (live_accounts().filter(unit=unit)
+            .annotate(card_id=_latest_media(S.SELF, "id"), card_status=_latest_media(S.SELF, "status"),
+                      card_result=_latest_media(S.SELF, "result"))
+            .order_by("platform", "id"))
+
+
+def media_self_checks_to_do(unit: Unit) -> QuerySet:
+    """The unit's approved, live accounts without a submitted self-check (the home page's to-do)."""
+    done = MediaScorecard.objects.filter(account=OuterRef("pk"), stage=S.SELF, status=MediaScorecard.Status.SUBMITTED)
+    return live_accounts().filter(unit=unit).exclude(Exists(done))
+
+
+def media_inspection_queue(organizer: Unit) -> QuerySet:
+    """Accounts of the units directly below an organizing unit whose self-check is submitted and that the
+    organizing unit has not yet inspected (its own draft, if any, annotated)."""
+    def submitted(stage, **where):
+        return Exists(MediaScorecard.objects.filter(account=OuterRef("pk"), stage=stage,
+                                                    status=MediaScorecard.Status.SUBMITTED, **where))
+
+    return (live_accounts().filter(unit__path__startswith=organizer.path, unit__depth=organizer.depth + 1)
+            .annotate(self_done=submitted(S.SELF), inspected=submitted(S.INSPECTION, scorer_unit=organizer),
+                      self_result=_latest_media(S.SELF, "result", status="submitted"),
+                      draft_id=_latest_media(S.INSPECTION, "id", status="draft", scorer_unit=organizer))
+            .filter(self_done=True, inspected=False).select_related("unit").order_by("unit__path", "id"))
+
+
+def media_results(user, *, stage: str = "", result: str = "") -> QuerySet:
+    """Submitted new-media cards a user may see (self-checks and inspections), for the list and its export."""
+    qs = (visible_media_cards(user).filter(status="submitted").exclude(stage=S.SPOTCHECK)
+          .select_related("account", "account__unit", "scorer_unit"))
+    if stage:
+        qs = qs.filter(stage=stage)
+    if result:
+        qs = qs.filter(result=result)
+    return qs.order_by("account__unit__path", "account_id", "id")

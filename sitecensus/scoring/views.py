@@ -11,13 +11,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from sitecensus.newmedia import policy as media_policy
 from sitecensus.registry import policy as registry_policy
 from sitecensus.core import jsonbody
 from sitecensus.core.errors import CensusError, InvalidInput, InvalidState
 from sitecensus.core.excel import excel_response
 from sitecensus.registry.services import active_websites
 
-from . import panels, policy, selectors, services
+from . import cardkinds, panels, policy, selectors, services
 from .models import Rectification, Scorecard
 
 PAGE = 50
@@ -91,47 +92,50 @@ def _rows(rubric, entries: dict, other: dict | None, deductions: dict):
     return rows
 
 
-def card_page(request, pk):
-    card = selectors.get_visible_scorecard(request.user, pk)
+def card_page(request, pk, kind="site"):
+    """A card's page (a website's or, kind "media", a new-media account's): save, upload evidence, submit."""
+    kinds = cardkinds.KINDS[kind]
+    card = kinds.get(request.user, pk)
     rubric = services.rubric_of(card)
     if request.method == "POST":
         raw = raw_entries_from(request.POST, rubric)
         uploads = request.FILES.getlist("files")
         try:
             with transaction.atomic():  # the entries and their evidence files together, or nothing
-                services.save_entries(actor=request.user, card=card, raw_entries=raw, request=request)
+                kinds.save(actor=request.user, card=card, raw_entries=raw, request=request)
                 if uploads:
                     from sitecensus.evidence.services import attach_to_card
 
                     attach_to_card(actor=request.user, card=card, uploads=uploads,
                                    indicator=request.POST.get("files-indicator", ""), request=request)
                 if request.POST.get("action") == "submit":
-                    services.submit_card(actor=request.user, card=card, request=request)
+                    kinds.submit(actor=request.user, card=card, request=request)
             messages.success(request, "评分表已提交" if request.POST.get("action") == "submit" else "已保存")
-            return redirect("scoring:card", pk=card.pk)
+            return redirect(kinds.url, pk=card.pk)
         except CensusError as exc:
             return render_card(request, card, typed=raw, error=exc)
     return render_card(request, card)
 
 
-def render_card(request, card: Scorecard, *, typed: dict | None = None, error=None):
+def render_card(request, card, *, typed: dict | None = None, error=None):
     """The card page; with `typed`, the values as the person typed them (an
     error never loses what was typed)."""
+    kinds = cardkinds.kind_of(card)
     rubric = services.rubric_of(card)
     if typed is not None:
         entries = {code: {"veto": r.get("veto"), "count": r.get("count"), "value": r.get("value"),
                           "counts": r.get("counts"), "evidence": r.get("evidence"), "note": r.get("note")}
                    for code, r in typed.items()}
     else:
-        entries = selectors.entries_of(card)
+        entries = kinds.entries(card)
     card.refresh_from_db()
-    self_card = selectors.card(card.website, S.SELF) if card.stage == S.INSPECTION else None
-    other = selectors.entries_of(self_card) if card.stage == S.INSPECTION else None
-    deductions = {e.indicator: e.points for e in card.entries.all()}
-    self_deductions = {e.indicator: e.points for e in self_card.entries.all()} if self_card else {}
-    editable = not card.is_submitted and services.may_score(request.user, card)
+    self_card = kinds.self_card(card)
+    other = kinds.entries(self_card) if card.stage == S.INSPECTION else None
+    deductions = kinds.deductions(card)
+    self_deductions = kinds.deductions(self_card) if self_card else {}
+    editable = kinds.editable(request.user, card)
     # Panels of the apps above scoring (the scanner's suggestions and 无法判定 checks).
-    extra = {"suggestions": [], "undetermined": [], **panels.card_context(card, rubric, editable=editable)}
+    extra = {"suggestions": [], "undetermined": [], **kinds.panels(card, rubric, editable)}
     rows = _rows(rubric, entries, other, deductions)
     for row in rows:
         row["other_points"] = self_deductions.get(row["i"].code)
@@ -141,40 +145,43 @@ def render_card(request, card: Scorecard, *, typed: dict | None = None, error=No
     files = [(f, names.get(f.indicator, "")) for f in evidence.of_card(card)]
     self_files = [(f, names.get(f.indicator, "")) for f in evidence.of_card(self_card)] if self_card else []
     return render(request, "scoring/card.html", {
-        **extra, "self_card": self_card,
+        **extra, "self_card": self_card, "kind": kinds, "subject": kinds.subject(card),
         "files": files, "self_files": self_files, "max_mb": settings.EVIDENCE_MAX_BYTES // 1024 // 1024,
         "card": card, "rubric": rubric, "rows": rows, "error": error,
         "unconfirmed_count": sum(1 for r in rows if not r["i"].confirmed),
-        "editable": editable, "rectifications": card.rectifications.all(),
-        "may_rectify": card.is_submitted and card.stage != S.SELF and card.scorer_unit_id == request.user.unit_id,
+        "editable": editable, "rectifications": card.rectifications.all() if kinds.code == "site" else [],
+        "may_rectify": kinds.may_rectify(request.user, card),
         "today": timezone.localdate(),
     }, status=400 if error else 200)
 
 
-def card_print(request, pk):
+def card_print(request, pk, kind="site"):
     """The card as it is printed, signed and sealed."""
     from sitecensus.evidence import selectors as evidence
 
-    from .printing import SIGNATURES, card_rows, title_of
+    from .printing import SIGNATURES, card_rows
 
-    card = selectors.get_visible_scorecard(request.user, pk)
+    kinds = cardkinds.KINDS[kind]
+    card = kinds.get(request.user, pk)
     return render(request, "scoring/card_print.html", {
-        "card": card, "title": title_of(card), "rubric": services.rubric_of(card), "rows": card_rows(card),
+        "card": card, "kind": kinds, "subject": kinds.subject(card), "title": kinds.title(card),
+        "rubric": services.rubric_of(card), "rows": card_rows(card),
         "files": evidence.of_card(card), "signatures": SIGNATURES})
 
 
-def card_pdf(request, pk):
+def card_pdf(request, pk, kind="site"):
     from urllib.parse import quote
 
     from django.http import HttpResponse
 
     from sitecensus.evidence import selectors as evidence
 
-    from .printing import card_pdf as build, title_of
+    from .printing import card_pdf as build
 
-    card = selectors.get_visible_scorecard(request.user, pk)
+    kinds = cardkinds.KINDS[kind]
+    card = kinds.get(request.user, pk)
     response = HttpResponse(build(card, evidence.of_card(card)), content_type="application/pdf")
-    filename = f"{card.website.name}-{title_of(card)}.pdf"
+    filename = f"{kinds.subject(card).name}-{kinds.title(card)}.pdf"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
 
@@ -186,11 +193,12 @@ def _result_json(result):
 
 
 @require_POST
-def card_preview(request, pk):
+def card_preview(request, pk, kind="site"):
     """The score as the person types (nothing saved)."""
-    card = selectors.get_visible_scorecard(request.user, pk)
+    kinds = cardkinds.KINDS[kind]
+    card = kinds.get(request.user, pk)
     try:
-        result = services.preview(card, raw_entries_from(request.POST, services.rubric_of(card)))
+        result = kinds.preview(card, raw_entries_from(request.POST, services.rubric_of(card)))
     except CensusError as exc:
         return JsonResponse({"error": exc.message, "field": exc.field}, status=400)
     return JsonResponse(_result_json(result))
@@ -437,3 +445,45 @@ def compare_list(request):
 def compare_export(request):
     return excel_response(f"自查与检查得分对照-{timezone.localdate():%Y%m%d}.xlsx", "自查与检查对照",
                           COMPARE_HEADERS, _compare_rows(request.user))
+
+
+# ---------------------------------------------------------------- 政务新媒体: self-check and inspection
+
+def media_index(request):
+    """The accounts to self-check (the unit's own) and to inspect (the units directly below), each with its
+    card to go on filling; the cards themselves are the websites' card page (kind "media")."""
+    user = request.user
+    policy.MEDIA_SCORE.check(policy.own_sites_of_unit(user), "只有单位的业务账号可以进行政务新媒体自查和检查")
+    context = {"own": selectors.media_self_checks(user.unit)[:500]}
+    if policy.has_inspection_queue(user):
+        queue = selectors.media_inspection_queue(user.unit)
+        context["queue"] = Paginator(queue, PAGE).get_page(request.GET.get("page"))
+    return render(request, "scoring/media_index.html", context)
+
+
+@require_POST
+def start_media_card(request, account_pk, stage):
+    account = media_policy.get_visible_account(request.user, account_pk)
+    card = services.open_media_card(actor=request.user, account=account, stage=stage, request=request)
+    return redirect("scoring:media_card", pk=card.pk)
+
+
+MEDIA_RESULT_HEADERS = ["登记编号", "平台", "账号名称", "填报单位", "环节", "评分单位", "得分", "结果", "否决项",
+                        "提交时间"]
+
+
+def media_results(request):
+    """Submitted new-media self-checks and inspections in scope; `?export=1`: the same as Excel."""
+    filters = dict(stage=request.GET.get("stage", ""), result=request.GET.get("result", ""))
+    cards = selectors.media_results(request.user, **filters)
+    if request.GET.get("export") == "1":
+        names = _names(services.media_table())
+        rows = ([c.account.media_code or "", c.account.platform, c.account.name, c.account.unit.name,
+                 c.get_stage_display(), c.scorer_unit.name, float(c.score) if c.score is not None else "", c.result,
+                 "、".join(names.get(v, v) for v in c.vetoes), c.submitted_at]
+                for c in cards.iterator(chunk_size=2000))
+        return excel_response(f"政务新媒体检查结果-{timezone.localdate():%Y%m%d}.xlsx", "政务新媒体检查结果",
+                              MEDIA_RESULT_HEADERS, rows)
+    return render(request, "scoring/media_results.html", {
+        "page": Paginator(cards, PAGE).get_page(request.GET.get("page")), "params": request.GET,
+        "stages": [s for s in Scorecard.Stage.choices if s[0] != S.SPOTCHECK], "results": ["合格", "不合格", "单项否决"]})

@@ -52,7 +52,8 @@ def notice_pdf(notice) -> bytes:
     story += [Spacer(1, 6), para("三、典型问题", s["head"])]
     for t in notice.typical:
         story.append(para(f"{t['indicator']}：{t['sites']} 个网站", s["body"]))
-    story += _rounds_story(notice, s, width)
+    story += _media_story(notice, s, width)
+    story += _rounds_story(notice, s, width, "五" if (notice.figures or {}).get("media", {}).get("sampled") else "四")
     story.append(KeepTogether([Spacer(1, 24), para(parts["issuer"], s["right"]), para(parts["date"], s["right"])]))
     story.append(KeepTogether([
         Spacer(1, 30), HRFlowable(width="100%", thickness=1, color=colors.black, spaceAfter=4),
@@ -62,13 +63,37 @@ def notice_pdf(notice) -> bytes:
     return out.getvalue()
 
 
-def _rounds_story(notice, s, width) -> list:
+def _rate(value) -> str:
+    return f"{value}%" if value is not None else "—"
+
+
+def _media_story(notice, s, width) -> list:
+    """四、政务新媒体抽查情况, as the HTML and public notice show it (spotcheck/_notice_media.html)."""
+    m = (notice.figures or {}).get("media") or {}
+    if not m.get("sampled"):
+        return []
+    story = [Spacer(1, 6), para("四、政务新媒体抽查情况", s["head"]),
+             para(f"抽查政务新媒体 {m['sampled']} 个，复核 {m['checked']} 个，合格 {m['passed']} 个，"
+                  f"合格率 {_rate(m.get('pass_rate'))}。", s["body"])]
+    rows = [["平台", "抽查数", "合格数", "合格率"]]
+    rows += [[r["key"], r["sampled"], r["passed"], _rate(r["rate"])] for r in m.get("by_platform", [])]
+    story.append(table(rows, s["cell"], [width - 75 * mm, 25 * mm, 25 * mm, 25 * mm]))
+    rows = [["登记编号", "平台", "账号名称", "主办单位", "结果", "主要问题"]]
+    rows += [[p["media_code"], p["platform"], p["name"], p["unit"], p["result"], "、".join(p["problems"])]
+             for p in m.get("problem_accounts", [])]
+    if len(rows) == 1:
+        rows.append(["无", "", "", "", "", ""])
+    story += [Spacer(1, 4), table(rows, s["cell"], [26 * mm, 20 * mm, 30 * mm, 30 * mm, 16 * mm, width - 122 * mm])]
+    return story
+
+
+def _rounds_story(notice, s, width, number="四") -> list:
     """Issue 24: 国办's re-check of a lower level's round — the agreement and each disagreement."""
     found = (notice.figures or {}).get("reverification")
     if not found:
         return []
     rate = f"{found['rate']}%" if found.get("rate") is not None else "—"
-    story = [Spacer(1, 6), para("四、下级抽查结果复核情况", s["head"]),
+    story = [Spacer(1, 6), para(f"{number}、下级抽查结果复核情况", s["head"]),
              para(f"对{found['organizer']}“{found['source']}”中判定合格的网站随机抽取 {found['checked']} 个进行复核，"
                   f"复核结论与原结论一致 {found['agreed']} 个，一致率 {rate}。", s["body"])]
     rows = [["网站标识码", "网站名称", "原结论", "复核结论", "复核发现的问题"]]

@@ -8,7 +8,7 @@ from sitecensus.core.errors import InvalidInput, InvalidState, NotAllowed
 from sitecensus.core.lifecycle import TransitionRefused
 from sitecensus.newmedia import selectors, services
 from sitecensus.newmedia.models import MediaAccount, MediaEvent
-from sitecensus.newmedia.testing import sample_values, without_demo_accounts
+from sitecensus.newmedia.testing import approved_through as _through, sample_values, without_demo_accounts
 
 pytestmark = pytest.mark.django_db
 S = MediaAccount.Status
@@ -22,12 +22,6 @@ def _clean(db):
 def _file(users, who="laishui_lsz", **kw):
     actor = users[who]
     return services.file_account(actor=actor, unit=actor.unit, values=sample_values(unit_name=actor.unit.name, **kw))
-
-
-def _through(users, account, *levels):
-    for name in levels:
-        account = services.approve(actor=users[name], account=account)
-    return account
 
 
 def test_filing_goes_up_the_websites_chain_and_gets_a_number_of_its_own_series(demo_users):

@@ -92,14 +92,14 @@ def queries(client, path: str) -> tuple[int, int]:
 
 ORGANIZER_PAGES = ["/", "/stats/", "/sites/review/", "/sites/progress/", "/checks/", "/inbox/remind/"]
 OTHER_PAGES_BUDGET = 20  # every page but the home page, with nothing cached
-CASES = [  # (account, pages, the home page's budget)
-    ("guoban", ORGANIZER_PAGES, 24),        # national office
-    ("hebei", ORGANIZER_PAGES, 24),         # provincial office
-    ("baoding", ORGANIZER_PAGES, 24),       # city office
-    ("laishui", ORGANIZER_PAGES, 24),       # county office (its children are reporting units)
-    ("shuiwu", ORGANIZER_PAGES, 24),        # State Council department of a vertical system
-    ("hebei_tax", ORGANIZER_PAGES, 24),     # vertical branch
-    ("jiaoyubu", ORGANIZER_PAGES, 24),      # State Council department without a vertical system
+CASES = [  # (account, pages, the home page's budget: its to-dos include 待检查的政务新媒体, one count)
+    ("guoban", ORGANIZER_PAGES, 25),        # national office
+    ("hebei", ORGANIZER_PAGES, 25),         # provincial office
+    ("baoding", ORGANIZER_PAGES, 25),       # city office
+    ("laishui", ORGANIZER_PAGES, 25),       # county office (its children are reporting units)
+    ("shuiwu", ORGANIZER_PAGES, 25),        # State Council department of a vertical system
+    ("hebei_tax", ORGANIZER_PAGES, 25),     # vertical branch
+    ("jiaoyubu", ORGANIZER_PAGES, 25),      # State Council department without a vertical system
     ("hebei_fgw", ["/", "/stats/"], 12),    # reporting unit
     ("sysadmin", ["/"], 12),
     ("secadmin", ["/"], 12),
@@ -110,9 +110,12 @@ CASES = [  # (account, pages, the home page's budget)
 @pytest.mark.parametrize("username,pages,budget", CASES, ids=[c[0] for c in CASES])
 def test_page_queries_do_not_grow_with_child_units(client, demo_users, django_assert_max_num_queries,
                                                    username, pages, budget):
+    from sitecensus.core import protection
+
     user = demo_users[username]
     client.force_login(user)
     grow(user, 3)
+    protection.require()  # the once-per-process check of the guards is not the page's cost
     few = {}
     for path in pages:
         status, few[path] = queries(client, path)
@@ -127,8 +130,11 @@ def test_page_queries_do_not_grow_with_child_units(client, demo_users, django_as
 
 
 def test_site_login_home_page_budget(client, demo_users, django_assert_max_num_queries):
+    from sitecensus.core import protection
+
     site_user = next(u for u in demo_users.values() if u.role == "site" and u.is_active)
     client.force_login(site_user)
+    protection.require()  # the once-per-process check of the guards is not the page's cost
     status, few = queries(client, "/")
     assert status == 200 and few <= 12
     parent = Unit.objects.get(pk=site_user.unit_id)

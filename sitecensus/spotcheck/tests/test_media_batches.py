@@ -76,6 +76,17 @@ def test_draw_review_sign_and_notice(demo_users):
     assert {r["key"]: r["rate"] for r in section["by_platform"]} == {"微信公众号": 100.0, "抖音": 0.0, "微博": 100.0}
     (problem,) = section["problem_accounts"]
     assert problem["platform"] == "抖音" and problem["problems"] == ["内容不更新"] and problem["result"] == "单项否决"
+    # The PDF carries the same section as the HTML and public notice.
+    import io
+
+    from pypdf import PdfReader
+
+    from sitecensus.spotcheck.pdf import notice_pdf
+
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(notice_pdf(notice))).pages).replace("\n", "")
+    assert "四、政务新媒体抽查情况" in text
+    assert "抽查政务新媒体 3 个，复核 3 个，合格 2 个，合格率 66.7%" in text
+    assert problem["media_code"] in text and problem["name"] in text and "内容不更新" in text
 
 
 def test_notice_waits_for_every_account_to_be_signed(demo_users):
