@@ -91,3 +91,15 @@ def may_undo(user, account: MediaAccount, levels: list[int]) -> bool:
 def may_see_problems(user) -> bool:
     """The problem lists (closed but not cancelled, not updated): organizing units."""
     return base.is_operator(user)
+
+
+def counted_subtree(user, bucket_depth: int) -> str | None:
+    """The subtree whose kept counts are the user's whole scope: "" for the nation, an organizing unit's
+    path when its unit is at or above the counts' depth; None when the accounts are counted one by one."""
+    if not base.is_active(user):
+        return None
+    if base.is_national(user):
+        return ""
+    if base.is_operator(user) and user.unit.depth <= bucket_depth:
+        return user.unit.path
+    return None

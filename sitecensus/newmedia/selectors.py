@@ -128,13 +128,8 @@ def by_platform(user, *, region: str = "") -> list[dict]:
 def _counted_scope(user) -> Q | None:
     """The kept counts (MediaCount) that make up a user's scope — the nation, or an organizing unit's
     subtree at or above the buckets' depth — or None: count the accounts themselves (a smaller scope)."""
-    if not base_policy.is_active(user):
-        return None
-    if base_policy.is_national(user):
-        return Q()
-    if base_policy.is_operator(user) and user.unit.depth <= MediaCount.BUCKET_DEPTH:
-        return Q(bucket__startswith=user.unit.path)
-    return None
+    prefix = policy.counted_subtree(user, MediaCount.BUCKET_DEPTH)
+    return None if prefix is None else Q(bucket__startswith=prefix) if prefix else Q()
 
 
 def _platform_rows(pairs) -> list[dict]:

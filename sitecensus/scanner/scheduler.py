@@ -19,6 +19,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from sitecensus.jobs.registry import DAILY
+
 from . import schedule
 from .tasks import scan_task, send_probes
 
@@ -142,8 +144,6 @@ def _scan_in_thread(site_ids: list[int]) -> int:
 
 def _daily_in_thread() -> dict:
     """Each app's daily work in turn; one failing is logged and does not stop the others."""
-    from sitecensus.jobs.registry import DAILY
-
     done = {}
     try:
         for name, fn in DAILY.items():
