@@ -12,7 +12,7 @@ Callers keep writing `from sitecensus.scoring import services; services.submit_c
 
 from .cards import (_campaign, _no_public_services, campaign_phase, clean_entries, may_inspect,  # noqa: F401
                     may_score, may_self_check, open_inspection, open_self_check, phase_of, preview,
-                    save_entries, submit_card)
+                    save_card_page, save_entries, submit_card)
 from .media import media_table, score_account  # noqa: F401
 from .rectification import (allow_late_answer, answer_rectification, check_answer_window, issue_rectification,  # noqa: F401
                             notify_issued, rectification_phase,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from sitecensus.audit.services import record
 from sitecensus.core import lifecycle
 from sitecensus.core.errors import InvalidInput, InvalidState
+from sitecensus.evidence.services import attach_to_card
 from sitecensus.registry import campaigns
 from sitecensus.registry.models import Phase, Website
 from sitecensus.registry.services import active_websites, campaign_phase
@@ -119,6 +120,20 @@ def save_entries(*, actor, card: Scorecard, raw_entries: dict, request=None) -> 
     card.score, card.result = result.score, result.result
     card.save(update_fields=["score", "result", "updated_at"])
     return result
+
+
+@transaction.atomic
+def save_card_page(*, actor, card: Scorecard, raw_entries: dict, uploads=(), indicator: str = "",
+                   submit: bool = False, request=None) -> Scorecard:
+    """The scorecard page's one write: its entries, the evidence files sent with them and, when
+    asked, the submission — together or nothing (a refused file or submission keeps no entry).
+    Each step records its own audit event (evidence_uploaded, the submit transition)."""
+    save_entries(actor=actor, card=card, raw_entries=raw_entries, request=request)
+    if uploads:
+        attach_to_card(actor=actor, card=card, uploads=uploads, indicator=indicator, request=request)
+    if submit:
+        card = submit_card(actor=actor, card=card, request=request)
+    return card
 
 
 def _stored(raw: dict, entry: engine.Entry) -> dict:
