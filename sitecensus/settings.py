@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "sitecensus.audit",
     "sitecensus.orgs",
     "sitecensus.accounts",
+    "sitecensus.campaigns",
     "sitecensus.registry",
     "sitecensus.newmedia",  # 政务新媒体 (issue 22)
     "sitecensus.scoring",

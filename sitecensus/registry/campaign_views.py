@@ -12,7 +12,9 @@ from sitecensus.core.errors import CensusError, NotAllowed
 from sitecensus.core.views import bind_error
 
 from . import campaigns
-from .models import Campaign, Phase
+from sitecensus.campaigns.models import Campaign
+
+from .models import Phase
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -20,7 +20,9 @@ from sitecensus.core.errors import InvalidInput, InvalidState, NotAllowed
 from sitecensus.orgs.models import Unit
 from sitecensus.core.dates import cn_date
 
-from .models import Campaign, Phase, WindowException
+from sitecensus.campaigns.models import Campaign
+
+from .models import Phase, WindowException
 
 CAMPAIGN_FILE = Path(__file__).resolve().parent / "data" / "campaign.json"
 K = Phase.Kind

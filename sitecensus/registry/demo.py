@@ -8,7 +8,9 @@ from django.test.utils import override_settings
 from sitecensus.orgs.models import Unit
 
 from . import campaigns, services
-from .models import Campaign, Website
+from sitecensus.campaigns.models import Campaign
+
+from .models import Website
 from .testing import sample_filing
 
 

@@ -4,6 +4,7 @@ level-by-level review, identifier codes, and the campaign's deadlines."""
 from django.conf import settings
 from django.db import models
 
+from sitecensus.campaigns.models import Campaign
 from sitecensus.core.feed import FeedQuerySet
 from sitecensus.core.lifecycle import ConcurrentTransitionMixin, FSMField, FSMModelMixin, condition, in_states, step
 from sitecensus.orgs.models import Unit
@@ -69,30 +70,6 @@ def _closure_verified(website) -> bool:
 def _closure_kind(kind):
     return condition(f"该网站的公告登记的不是{ {'merge': '整合', 'migrate': '迁移'}[kind] }")(
         lambda website: (_closure(website) is not None and _closure(website).kind == kind))
-
-
-class Campaign(models.Model):
-    """A census campaign with phases and dates (deadlines are data, not code)."""
-
-    class Kind(models.TextChoices):
-        CENSUS = "census", "普查"
-        ROUND = "round", "抽查轮次"
-
-    name = models.CharField("普查名称", max_length=100, unique=True)
-    is_active = models.BooleanField("当前普查", default=True)
-    kind = models.CharField("类型", max_length=16, choices=Kind.choices, default=Kind.CENSUS)
-    year = models.PositiveSmallIntegerField("年度", null=True, blank=True)
-    rubric_code = models.CharField("评分表版本", max_length=16, blank=True)
-    parent = models.ForeignKey("self", verbose_name="所属普查", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="rounds")
-    created_at = models.DateTimeField("创建时间", null=True, blank=True, auto_now_add=True)
-
-    class Meta:
-        verbose_name = "普查"
-        verbose_name_plural = "普查"
-
-    def __str__(self):
-        return self.name
 
 
 class Phase(models.Model):

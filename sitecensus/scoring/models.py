@@ -9,7 +9,8 @@ from sitecensus.core import dbtriggers
 from sitecensus.core.feed import FeedQuerySet
 from sitecensus.core.lifecycle import FSMField, FSMModelMixin, in_states, step
 from sitecensus.orgs.models import Unit
-from sitecensus.registry.models import Campaign, Website
+from sitecensus.campaigns.models import Campaign
+from sitecensus.registry.models import Website
 
 IMMUTABLE = "评分表一旦提交不可更改"
 REPORT_IMMUTABLE = "已报送的检查整改情况报告不可更改"

@@ -1,10 +1,8 @@
-import json
 from datetime import datetime
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -18,7 +16,7 @@ from sitecensus.core.errors import CensusError, InvalidInput, InvalidState
 from sitecensus.core.excel import excel_response
 from sitecensus.registry.services import active_websites
 
-from . import cardkinds, panels, policy, selectors, services
+from . import cardkinds, policy, selectors, services
 from .models import Rectification, Scorecard
 
 PAGE = 50
@@ -100,17 +98,12 @@ def card_page(request, pk, kind="site"):
     if request.method == "POST":
         raw = raw_entries_from(request.POST, rubric)
         uploads = request.FILES.getlist("files")
+        submit = request.POST.get("action") == "submit"
         try:
-            with transaction.atomic():  # the entries and their evidence files together, or nothing
-                kinds.save(actor=request.user, card=card, raw_entries=raw, request=request)
-                if uploads:
-                    from sitecensus.evidence.services import attach_to_card
-
-                    attach_to_card(actor=request.user, card=card, uploads=uploads,
-                                   indicator=request.POST.get("files-indicator", ""), request=request)
-                if request.POST.get("action") == "submit":
-                    kinds.submit(actor=request.user, card=card, request=request)
-            messages.success(request, "评分表已提交" if request.POST.get("action") == "submit" else "已保存")
+            services.save_card_page(actor=request.user, card=card, raw_entries=raw, uploads=uploads,
+                                    indicator=request.POST.get("files-indicator", ""), submit=submit,
+                                    request=request)
+            messages.success(request, "评分表已提交" if submit else "已保存")
             return redirect(kinds.url, pk=card.pk)
         except CensusError as exc:
             return render_card(request, card, typed=raw, error=exc)

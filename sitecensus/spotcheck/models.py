@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from sitecensus.core.lifecycle import FSMField, FSMModelMixin, condition, in_states, step
 from sitecensus.orgs.models import Unit
-from sitecensus.registry.models import Campaign, Website
+from sitecensus.campaigns.models import Campaign
+from sitecensus.registry.models import Website
 from sitecensus.scoring.models import Scorecard
 
 from .labels import stratum_label

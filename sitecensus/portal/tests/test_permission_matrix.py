@@ -371,7 +371,7 @@ def objects(kind: str, role: str) -> tuple[dict | None, dict | None]:
         site = Website.objects.get(site_code="1306230002")
         return {"pk": site.pk, "number": site.version}, {"pk": _site("bm01040001"), "number": 1}
     if kind == "campaign":
-        from sitecensus.registry.models import Campaign
+        from sitecensus.campaigns.models import Campaign
 
         campaign = Campaign.objects.order_by("pk").first()
         return ({"pk": campaign.pk} if campaign else None), None

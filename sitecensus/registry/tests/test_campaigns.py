@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from sitecensus.core.errors import InvalidInput, InvalidState, NotAllowed
 from sitecensus.registry import campaigns, services as registry_services
-from sitecensus.registry.models import Campaign, Phase, Website
+from sitecensus.campaigns.models import Campaign
+from sitecensus.registry.models import Phase, Website
 from sitecensus.scoring import services as scoring
 from sitecensus.scoring.models import Scorecard
 

@@ -9,7 +9,8 @@ from sitecensus.accounts.models import User
 from sitecensus.core.errors import Duplicate, InvalidInput, InvalidState, NotAllowed
 from sitecensus.orgs.models import Unit
 from sitecensus.registry import selectors, services
-from sitecensus.registry.models import Campaign, Phase, ReviewEvent, Website, WebsiteVersion
+from sitecensus.campaigns.models import Campaign
+from sitecensus.registry.models import Phase, ReviewEvent, Website, WebsiteVersion
 from sitecensus.registry.testing import complete_life_change, sample_filing
 
 pytestmark = pytest.mark.django_db

@@ -15,6 +15,7 @@ from .cards import (_campaign, _no_public_services, campaign_phase, clean_entrie
                     save_entries, submit_card)
 from .media import (media_table, open_media_card, preview_media, save_media_entries,  # noqa: F401
                     score_account, submit_media_card)
+from .card_page import save_card_page  # noqa: F401
 from .rectification import (allow_late_answer, answer_rectification, check_answer_window, issue_rectification,  # noqa: F401
                             notify_issued, rectification_phase,
                             open_notice_exists, recheck_rectification, remind_overdue)

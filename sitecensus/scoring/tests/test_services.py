@@ -4,7 +4,8 @@ import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from sitecensus.core.errors import InvalidInput, InvalidState, NotAllowed
-from sitecensus.registry.models import Campaign, Phase, Website
+from sitecensus.campaigns.models import Campaign
+from sitecensus.registry.models import Phase, Website
 from sitecensus.scoring import selectors, services
 from sitecensus.scoring.testing import four_levels
 from sitecensus.scoring.models import InspectionReport, Rectification, Scorecard, ScoreEntry

@@ -17,7 +17,7 @@ from sitecensus.audit.services import record
 from sitecensus.core.errors import InvalidInput, InvalidState
 from sitecensus.orgs.selectors import province_code_for
 from sitecensus.registry import campaigns
-from sitecensus.registry.models import Campaign
+from sitecensus.campaigns.models import Campaign
 from sitecensus.scoring.models import Rectification
 
 from .. import policy

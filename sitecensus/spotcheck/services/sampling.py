@@ -16,7 +16,8 @@ from sitecensus.audit.services import record
 from sitecensus.core.errors import InvalidInput, InvalidState
 from sitecensus.orgs.models import Unit
 from sitecensus.registry import campaigns
-from sitecensus.registry.models import Campaign, Phase, Website
+from sitecensus.campaigns.models import Campaign
+from sitecensus.registry.models import Phase, Website
 from sitecensus.registry.services import active_websites
 
 from .. import policy

@@ -9,7 +9,8 @@ import pytest
 from sitecensus.accounts.models import User
 from sitecensus.audit.models import AuditEvent
 from sitecensus.core.errors import InvalidInput, InvalidState, NotAllowed
-from sitecensus.registry.models import Campaign, Website
+from sitecensus.campaigns.models import Campaign
+from sitecensus.registry.models import Website
 from sitecensus.scoring import services as scoring
 from sitecensus.spotcheck import selectors, services
 from sitecensus.spotcheck.models import Accountability, Batch, RoundReport, Schedule
