@@ -101,11 +101,11 @@ def media_list(request, response: HttpResponse, q: str = Query("", max_length=10
     return json_response(page)
 
 
-@router.get("/media/{account_id}", response={200: MediaOut, **COMMON}, tags=["政务新媒体"],
+@router.get("/media/{media_id}", response={200: MediaOut, **COMMON}, tags=["政务新媒体"],
             operation_id="get_media", summary="一个政务新媒体账号（范围外为 404）")
-def media_one(request, account_id: int = Path(..., ge=1, le=MAX_ID)):
+def media_one(request, media_id: int = Path(..., ge=1, le=MAX_ID)):
     services.require(request.auth, "registry")
-    return json_response(media_rows([media_policy.get_visible_account(request.auth, account_id).pk])[0])
+    return json_response(media_rows([media_policy.get_visible_account(request.auth, media_id).pk])[0])
 
 
 # ---------------------------------------------------------------- the change feed (kind "media")
