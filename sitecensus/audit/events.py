@@ -120,7 +120,7 @@ LABELS = {
     "notice_correction_composed": "生成更正通报",
     "public_report_submitted": "网民提交找错",
     "public_report_answered": "答复网民找错",
-    # issue 24 (helper rounds): 找错 as the rules say, supervision rounds, re-verification, accountability
+    # 找错 as the rules say, supervision rounds, re-verification, accountability
     "public_report_forwarded": "转办网民找错",
     "public_report_accepted": "受理网民找错",
     "public_report_refused": "不予受理网民找错",

@@ -293,7 +293,7 @@ class BatchAccount(FSMModelMixin, models.Model):
     def return_to_reviewer(self, *, reason: str, **audit):
         """The submitted card stays as it was (immutable); the reviewer scores a new one."""
         self.scorecard = None
-# ---------------------------------------------------------------- supervision rounds (issue 24, helper `rounds`):
+# ---------------------------------------------------------------- supervision rounds (issue 24):
 # recurring rounds from a schedule, a province's round reported up, 国办's re-verification of it, and the
 # accountability (问责) recorded per problem site. Services: services/cadence.py, reverify.py, accountability.py.
 
