@@ -54,9 +54,6 @@ class SiteCards:
     def save(self, *, actor, card, raw_entries, request):
         services.save_entries(actor=actor, card=card, raw_entries=raw_entries, request=request)
 
-    def submit(self, *, actor, card, request):
-        services.submit_card(actor=actor, card=card, request=request)
-
     def preview(self, card, raw_entries):
         return services.preview(card, raw_entries)
 
@@ -99,9 +96,6 @@ class MediaCards(SiteCards):
 
     def save(self, *, actor, card, raw_entries, request):
         services.save_media_entries(actor=actor, card=card, raw_entries=raw_entries, request=request)
-
-    def submit(self, *, actor, card, request):
-        services.submit_media_card(actor=actor, card=card, request=request)
 
     def preview(self, card, raw_entries):
         return services.preview_media(card, raw_entries)
