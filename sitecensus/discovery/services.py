@@ -27,7 +27,7 @@ from sitecensus.inbox.services import notify_after_commit
 from sitecensus.orgs.models import Unit
 from sitecensus.registry import policy as registry_policy
 from sitecensus.registry.models import Website, WebsiteDomain
-from sitecensus.registry.services import Filing, active_websites, request_change
+from sitecensus.registry.services import Filing, active_websites, do_request_change
 from sitecensus.registry.services.records import columns_snapshot
 from sitecensus.scanner.engine import discover
 from sitecensus.scanner.engine.extract import registrable
@@ -432,9 +432,10 @@ def _add_other_domain(actor, candidate: Candidate, note: str, request) -> int | 
     if not site.is_approved:
         raise InvalidState(f"{where}有待审核的登记或变更，须待其审核后再将 {candidate.key} 作为其他域名登记")
     try:
-        site = request_change(actor=actor, website=site, filing=Filing(basic=basic, columns=columns_snapshot(site)),
-                              note=f"摸清底数：新增其他域名 {candidate.key}" + (f"（{note}）" if note else ""),
-                              request=request, via="discovery")
+        site = do_request_change(actor=actor, website=site,
+                                 filing=Filing(basic=basic, columns=columns_snapshot(site)),
+                                 note=f"摸清底数：新增其他域名 {candidate.key}" + (f"（{note}）" if note else ""),
+                                 request=request)
     except InvalidState as error:
         raise InvalidState(f"{where}不能新增其他域名 {candidate.key}：{error.message}") from error
     return site.version

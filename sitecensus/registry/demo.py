@@ -32,13 +32,14 @@ def _file(users, username, name, url, site_class, *, unit=None, portal=False, co
     unit = unit or actor.unit
     filing = sample_filing(name=name, url=url, unit_name=unit.name, site_class=site_class, columns=columns,
                            email=f"{username}@example.gov.cn", portal=portal)
-    via = "online" if unit == actor.unit else "import"
-    return services.save_draft(actor=actor, unit=unit, filing=filing, via=via)
+    # An organizing unit files for a unit below it as a workbook import would (the demo is set-up code).
+    return services.do_save_draft(actor=actor, unit=unit, filing=filing,
+                                  via="online" if unit == actor.unit else "import")
 
 
 def _through(users, site, levels, *, submitter):
-    services.submit(actor=users[submitter], website=site, via="online" if users[submitter].unit == site.unit
-                    else "import")
+    services.do_submit(actor=users[submitter], website=site,
+                       via="online" if users[submitter].unit == site.unit else "import")
     for level in levels:
         services.approve(actor=users[level], website=site)
     site.refresh_from_db()

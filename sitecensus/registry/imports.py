@@ -18,7 +18,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 from openpyxl.utils import get_column_letter
 
@@ -705,20 +704,19 @@ def _apply(actor, unit: Unit, row: dict, request, existing: Website | None = Non
     filing = _row_filing(row)
     if outcome == "life":
         code = (values.get("merged_into") or "").strip()
-        services.request_life_change(
+        services.do_request_life_change(
             actor=actor, website=existing, life=LIFE_BY_LABEL[values["running_status"]],
             reason=values.get("life_reason") or "", new_url=values.get("new_url") or "",
             merged_into=Website.objects.filter(site_code=code).first() if code else None,
-            request=request, via="import")
+            request=request)
     elif outcome == "change":
-        services.request_change(actor=actor, website=existing, filing=filing, note="导入变更", request=request,
-                                via="import")
+        services.do_request_change(actor=actor, website=existing, filing=filing, note="导入变更", request=request)
     elif existing is not None and existing.in_review:
         services.replace_pending(actor=actor, website=existing, filing=filing, request=request)
     else:
-        site = services.save_draft(actor=actor, unit=unit, filing=filing, website=existing, request=request,
-                                   via="import")
-        services.submit(actor=actor, website=site, request=request, via="import")
+        site = services.do_save_draft(actor=actor, unit=unit, filing=filing, website=existing, request=request,
+                                      via="import")
+        services.do_submit(actor=actor, website=site, request=request, via="import")
 
 
 @transaction.atomic

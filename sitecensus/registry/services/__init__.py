@@ -15,11 +15,13 @@ Callers keep writing `from sitecensus.registry import services; services.submit(
 
 from ..formspec.spec import normalize_url  # noqa: F401  (the one identity of a homepage)
 from .chain import responsible_organizer, review_chain  # noqa: F401
-from .changes import LIFE_CHANGES, request_change, request_life_change  # noqa: F401
+from .changes import (LIFE_CHANGES, do_request_change, do_request_life_change, request_change,  # noqa: F401
+                      request_life_change)
 from .codes import VERIFICATION_ALPHABET, new_verification_code, reset_verification_code  # noqa: F401
 from .deadlines import (campaign_phase, check_window, grant_exception, inventory_phase,  # noqa: F401
                         remind_not_reported)
-from .filing import completeness_problems, file_new_sites, replace_pending, save_draft, submit  # noqa: F401
+from .filing import (completeness_problems, do_save_draft, do_submit, file_new_sites, replace_pending,  # noqa: F401
+                     save_draft, submit)
 from .records import (COLUMN_CODES, COLUMN_FIELDS, Clash, Filing, Twin, active_websites, find_clash,  # noqa: F401
                       find_clashes,
                       hold_keys, identity_of, is_unchanged, possible_duplicates, same_data, sync_domains)

@@ -34,12 +34,18 @@ def _start_review(actor, website: Website, version: WebsiteVersion, action: str,
 
 
 @transaction.atomic
-def request_change(*, actor, website: Website, filing: Filing, note: str = "", request=None,
-                   via: str = "online") -> Website:
-    """Any edit after approval: a new version through the same review."""
+def request_change(*, actor, website: Website, filing: Filing, note: str = "", request=None) -> Website:
+    """Checked: a person asks for a change of a site it may change."""
+    policy.check_change(actor, locked(website.pk))
+    return do_request_change(actor=actor, website=website, filing=filing, note=note, request=request)
+
+
+@transaction.atomic
+def do_request_change(*, actor, website: Website, filing: Filing, note: str = "", request=None) -> Website:
+    """Trusted: any edit after approval, a new version through the same review, for a caller that has
+    checked the actor's right itself (a workbook import; a discovery decision by the office that may
+    decide it)."""
     website = locked(website.pk)
-    if via == "online":
-        policy.check_change(actor, website)
     if not website.site_code or not website.is_approved:
         raise InvalidState("只有已通过审核且没有待审变更的网站可以提交变更")
     if website.is_gone:
@@ -101,13 +107,19 @@ def life_request(website: Website, *, life: str, reason: str, merged_into: Websi
 
 @transaction.atomic
 def request_life_change(*, actor, website: Website, life: str, reason: str,
-                        merged_into: Website | None = None, new_url: str = "", request=None,
-                        via: str = "online") -> Website:
-    """关停, 整合, 迁移, 例外: approved like any change; the code is kept. ``via="import"``:
-    the workbook's 运行状态 (the importer's right is checked by the import)."""
+                        merged_into: Website | None = None, new_url: str = "", request=None) -> Website:
+    """Checked: a person asks for a life change of a site it may change."""
+    policy.check_change(actor, locked(website.pk))
+    return do_request_life_change(actor=actor, website=website, life=life, reason=reason,
+                                  merged_into=merged_into, new_url=new_url, request=request)
+
+
+@transaction.atomic
+def do_request_life_change(*, actor, website: Website, life: str, reason: str,
+                           merged_into: Website | None = None, new_url: str = "", request=None) -> Website:
+    """Trusted: 关停, 整合, 迁移, 例外, approved like any change (the code is kept), for a caller that has
+    checked the actor's right itself (the workbook's 运行状态: the import checks the importer's right)."""
     website = locked(website.pk)
-    if via == "online":
-        policy.check_change(actor, website)
     data = life_request(website, life=life, reason=reason, merged_into=merged_into, new_url=new_url)
     version = new_version(website, actor=actor, data=data, columns=[], source="life",
                           note=f"申请{Website.Life(life).label}：{data['life_reason']}")

@@ -76,13 +76,20 @@ def check_complete(website: Website, snapshot: list[dict] | None = None) -> None
         raise InvalidInput(f"尚未填写完整，不能报送：{shown}。请修改后再报送", field="basic")
 
 
-@transaction.atomic
-def save_draft(*, actor, unit: Unit, filing: Filing, website: Website | None = None, request=None,
-               via: str = "online") -> Website:
-    """Create or edit a record that is not in review (draft or returned). A draft
-    is saved as typed, complete or not; submission applies the whole rule set."""
-    if via == "online" and not policy.may_file_for(actor, unit):
+def save_draft(*, actor, unit: Unit, filing: Filing, website: Website | None = None, request=None) -> Website:
+    """Checked: a person's own filing (page, API) — only its unit's own filer may save it."""
+    if not policy.may_file_for(actor, unit):
         raise NotAllowed("只能填报本单位的网站")
+    return do_save_draft(actor=actor, unit=unit, filing=filing, website=website, request=request, via="online")
+
+
+@transaction.atomic
+def do_save_draft(*, actor, unit: Unit, filing: Filing, website: Website | None = None, request=None,
+                  via: str) -> Website:
+    """Trusted: create or edit a record that is not in review (draft or returned), for a caller that has
+    checked the actor's right itself (a workbook import checks the importer's right over each unit; `via`
+    is recorded as the source). A draft is saved as typed, complete or not; submission applies the whole
+    rule set."""
     if website is not None:
         website = Website.objects.select_for_update().get(pk=website.pk)
         if website.unit_id != unit.pk:
@@ -107,11 +114,19 @@ def save_draft(*, actor, unit: Unit, filing: Filing, website: Website | None = N
 
 
 @transaction.atomic
-def submit(*, actor, website: Website, request=None, via: str = "online") -> Website:
-    """Submit a draft or returned record into review at its organizing unit."""
+def submit(*, actor, website: Website, request=None) -> Website:
+    """Checked: a person submits its own unit's record."""
     website = Website.objects.select_for_update(of=("self",)).select_related("unit").get(pk=website.pk)
-    if via == "online" and not policy.may_file_for(actor, website.unit):
+    if not policy.may_file_for(actor, website.unit):
         raise NotAllowed("只能报送本单位的网站")
+    return do_submit(actor=actor, website=website, request=request, via="online")
+
+
+@transaction.atomic
+def do_submit(*, actor, website: Website, request=None, via: str) -> Website:
+    """Trusted: submit a draft or returned record into review at its organizing unit, for a caller that
+    has checked the actor's right itself (see do_save_draft)."""
+    website = Website.objects.select_for_update(of=("self",)).select_related("unit").get(pk=website.pk)
     if not website.is_editable or website.site_code:
         raise InvalidState(f"该网站当前状态为“{website.get_status_display()}”，不能报送")
     check_complete(website)

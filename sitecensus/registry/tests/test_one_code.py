@@ -65,7 +65,7 @@ def test_same_url_filed_twice_is_refused_whatever_the_first_ones_status(demo_use
     # A third filing of it is refused at once, online …
     town = Unit.objects.get(name="赵各庄镇人民政府")
     with pytest.raises(Duplicate, match="同一网站只能登记一次"):
-        services.save_draft(actor=u["laishui"], unit=town, via="import",
+        services.do_save_draft(actor=u["laishui"], unit=town, via="import",
                             filing=sample_filing(name="x", url="https://same.laishui.gov.cn/", unit_name=town.name))
     # … and at the web check and the dry run, located at the row's 首页网址.
     data = fill_workbook(imports.workbook_for(town), [sample_filing(name="同站", url="http://same.laishui.gov.cn",
@@ -94,10 +94,10 @@ def test_no_spelling_of_a_coded_homepage_gets_a_second_code(demo_users, client):
     spellings = HIDDEN_SPELLINGS + ["http://XN--WCVN6M94AI48B.laishui.gov.cn/index.html"]
     for url in spellings:  # online, and as an other domain of a new site
         with pytest.raises(Duplicate, match="网站标识码"):
-            services.save_draft(actor=u["laishui"], unit=town, via="import",
+            services.do_save_draft(actor=u["laishui"], unit=town, via="import",
                                 filing=sample_filing(name="x", url=url, unit_name=town.name))
         with pytest.raises(Duplicate, match="网站标识码"):
-            services.save_draft(actor=u["laishui"], unit=town, via="import", filing=with_domains(
+            services.do_save_draft(actor=u["laishui"], unit=town, via="import", filing=with_domains(
                 sample_filing(name="x", url="http://zgz.laishui.gov.cn", unit_name=town.name), url))
     # The dry run of a workbook with each spelling (a homepage URL cell needs its http:// or https://).
     blank = imports.workbook_for(town)
@@ -175,11 +175,11 @@ def test_other_domains_are_the_same_site_everywhere(demo_users, client, capsys, 
     town = Unit.objects.get(name="赵各庄镇人民政府")
     # Online save: its other domain as a homepage, its homepage as an other domain.
     with pytest.raises(Duplicate, match=f"已由“{clerk.unit.name}”登记为.*的其他域名（网站标识码 {coded.site_code}）") as e:
-        services.save_draft(actor=u["laishui"], unit=town, via="import",
+        services.do_save_draft(actor=u["laishui"], unit=town, via="import",
                             filing=sample_filing(name="x", url="https://ALIAS.lsz.laishui.gov.cn/", unit_name=town.name))
     assert e.value.field == "homepage_url"
     with pytest.raises(Duplicate, match="的首页网址（网站标识码") as e:
-        services.save_draft(actor=u["laishui"], unit=town, via="import", filing=with_domains(
+        services.do_save_draft(actor=u["laishui"], unit=town, via="import", filing=with_domains(
             sample_filing(name="x", url="http://zgz.laishui.gov.cn", unit_name=town.name), "portal.lsz.laishui.gov.cn"))
     assert e.value.field == "other_domains"
     # A change request of another approved site that adds it as an other domain.
