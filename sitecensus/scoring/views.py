@@ -467,6 +467,7 @@ MEDIA_RESULT_HEADERS = ["登记编号", "平台", "账号名称", "填报单位"
 
 def media_results(request):
     """Submitted new-media self-checks and inspections in scope; `?export=1`: the same as Excel."""
+    policy.MEDIA_SCORE.check(policy.own_sites_of_unit(request.user), "只有单位的业务账号可以查看政务新媒体检查结果")
     filters = dict(stage=request.GET.get("stage", ""), result=request.GET.get("result", ""))
     cards = selectors.media_results(request.user, **filters)
     if request.GET.get("export") == "1":

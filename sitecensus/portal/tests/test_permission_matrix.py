@@ -127,6 +127,14 @@ PAGES: dict[str, tuple[str, frozenset, str | None]] = {
     "scoring:card_print": (GET, UNIT_PEOPLE, "card"),
     "scoring:card_pdf": (GET, UNIT_PEOPLE, "card"),
     "scoring:card_api": (GET, UNIT_PEOPLE, "card"),
+    # 政务新媒体 self-check and inspection (the websites' card pages, kind "media")
+    "scoring:media_index": (GET, BUSINESS, None),
+    "scoring:media_results": (GET, BUSINESS, None),
+    "scoring:start_media_card": (POST, {REPORTER}, "media_start"),  # a self-check: the account's own unit
+    "scoring:media_card": (GET, BUSINESS, "mcard"),
+    "scoring:media_card_preview": (POST, BUSINESS, "mcard"),
+    "scoring:media_card_print": (GET, BUSINESS, "mcard"),
+    "scoring:media_card_pdf": (GET, BUSINESS, "mcard"),
     "scoring:rectify": (POST, UNIT_PEOPLE, "card"),  # reaches the service, which refuses a self-check
     "scoring:rectification_list": (GET, LOGGED_IN, None),
     "scoring:rectification_export": (GET, LOGGED_IN, None),
@@ -385,6 +393,20 @@ def objects(kind: str, role: str) -> tuple[dict | None, dict | None]:
 
         return ({"pk": MediaAccount.objects.get(unit__name="涞水镇人民政府", name="涞水镇发布").pk},
                 {"pk": MediaAccount.objects.get(name="涞水税务").pk})
+    if kind == "media_start":  # a self-check of 涞水镇's own account; out of scope: the tax-system account
+        inside, outside = objects("media", role)
+        return {**inside, "stage": "self"}, {**outside, "stage": "self"}
+    if kind == "mcard":  # 涞水镇's self-check of its account; out of scope: the tax-system account's
+        from sitecensus.newmedia.models import MediaAccount
+        from sitecensus.scoring.models import MediaScorecard
+        from sitecensus.scoring.services import media_table
+
+        def card(account):
+            return MediaScorecard.objects.create(account=account, stage="self", rubric=media_table(),
+                                                 scorer_unit=account.unit,
+                                                 created_by=User.objects.get(username="laishui_lsz")).pk
+        return ({"pk": card(MediaAccount.objects.get(unit__name="涞水镇人民政府", name="涞水镇发布"))},
+                {"pk": card(MediaAccount.objects.get(name="涞水税务"))})
     if kind == "baccount":
         from sitecensus.spotcheck import services as spot
 
@@ -530,7 +552,7 @@ def prepare(kind: str | None) -> None:
 
 
 # Roles that see every object of a kind: for them "out of scope" does not exist.
-WHOLE = {"site": {NATIONAL}, "media": {NATIONAL}, "unit": {NATIONAL, SYSTEM, SECURITY}, "card": {NATIONAL},
+WHOLE = {"site": {NATIONAL}, "media": {NATIONAL}, "mcard": {NATIONAL}, "unit": {NATIONAL, SYSTEM, SECURITY}, "card": {NATIONAL},
          "candidate": {NATIONAL}, "account": {SECURITY}, "version": {NATIONAL}, "inspection_report": {NATIONAL},
          "public_report": {NATIONAL}, "flag": {NATIONAL}, "annual_report": {NATIONAL}}
 
