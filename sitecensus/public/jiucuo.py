@@ -10,6 +10,8 @@ from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
+from django.utils import timezone
+
 RULES_FILE = Path(__file__).resolve().parent / "data" / "jiucuo.json"
 
 
@@ -35,8 +37,9 @@ def add_months(day: date, months: int) -> date:
 
 def is_late(received: datetime | date, answered: datetime | date) -> bool:
     """Answered after more than `late_after_months` month(s) from receipt."""
-    received = received.date() if isinstance(received, datetime) else received
-    answered = answered.date() if isinstance(answered, datetime) else answered
+    # Days in the census's time zone (an aware time's UTC day is the day before until 08:00 in Beijing).
+    received = timezone.localdate(received) if isinstance(received, datetime) else received
+    answered = timezone.localdate(answered) if isinstance(answered, datetime) else answered
     return answered > add_months(received, int(rules()["late_after_months"]))
 
 

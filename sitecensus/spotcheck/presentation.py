@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils import timezone
+
 from sitecensus.core.dates import cn_date
 
 from .labels import region_label, stratum_label  # noqa: F401  (views and pages read them here)
@@ -20,7 +22,8 @@ def figure_rows(notice) -> list[tuple[str, dict]]:
 
 def issuer_and_date(notice, today: date) -> tuple[str, date]:
     """The 落款: the organizing unit, and the day of publication (or today, for a draft)."""
-    published = notice.published_at.date() if notice.published_at else today
+    # The day in the census's time zone: a notice published at 01:00 in Beijing is dated that day, not the UTC one.
+    published = timezone.localdate(notice.published_at) if notice.published_at else today
     return notice.batch.organizer.name, published
 
 
