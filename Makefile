@@ -38,8 +38,9 @@ chromium:
 # suite's order (tests that flush the database after those that share the demo, browser tests
 # last); an idle worker takes tests from the end of a busy one's share (--dist worksteal).
 # The order is random (pytest-randomly); the seed is printed: `make test TEST_SEED=N` repeats it.
-# SITECENSUS_TEST_BROWSERS=0 make test: every test but the browser tests (CI's SQLite run: .ci/run
-# runs those once, on PostgreSQL, and every other test on both databases).
+# SITECENSUS_TEST_BROWSERS=0 make test: every test but the browser tests; =1/2 (or 2/2): every test but
+# the other half of the browser tests (CI's runs: .ci/run runs each browser test once, half on each
+# database, and every other test on both).
 TEST_WORKERS ?= auto
 TEST_SEED ?=
 test: $(STAMP) chromium

@@ -8,6 +8,7 @@ created by the owner and every test then runs as the application role (row
 access only), as in production: `SET ROLE` on each connection."""
 
 import os
+import zlib
 
 import pytest
 from django.db import connections
@@ -249,10 +250,20 @@ def live_demo(transactional_db):
     return True
 
 
-# SITECENSUS_TEST_BROWSERS=0 leaves out the browser tests (those that drive Chromium: they need
-# pytest-playwright's `browser`, through `page`) and nothing else. CI (.ci/run) runs them once, on PostgreSQL; every other test
-# runs on both databases.
-BROWSERS = os.environ.get("SITECENSUS_TEST_BROWSERS", "1") != "0"
+# SITECENSUS_TEST_BROWSERS: which browser tests (those that drive Chromium: they need pytest-playwright's
+# `browser`, through `page`) this run keeps — "1" (the default) all, "0" none, "K/N" the K-th of N shares
+# (a stable split by the test's id). Nothing else is left out. CI (.ci/run) runs share 1/2 on SQLite and 2/2
+# on PostgreSQL: each browser test once, every other test on both databases.
+BROWSERS = os.environ.get("SITECENSUS_TEST_BROWSERS", "1").strip() or "1"
+
+
+def keeps_browser_test(nodeid: str, setting: str = BROWSERS) -> bool:
+    if setting in ("0", "1"):
+        return setting == "1"
+    share, _, shares = setting.partition("/")
+    if not (share.isdigit() and shares.isdigit() and 1 <= int(share) <= int(shares)):
+        raise pytest.UsageError(f"SITECENSUS_TEST_BROWSERS={setting}：应为 0、1 或“第几份/共几份”（如 1/2）")
+    return zlib.crc32(nodeid.encode("utf-8")) % int(shares) == int(share) - 1
 
 
 def is_browser_test(item) -> bool:
@@ -261,16 +272,16 @@ def is_browser_test(item) -> bool:
 
 def pytest_report_header(config):
     return [f"database: {connections['default'].vendor}"] + \
-        ([] if BROWSERS else ["browser tests: not run here (SITECENSUS_TEST_BROWSERS=0)"])
+        ([] if BROWSERS == "1" else [f"browser tests: share {BROWSERS} (SITECENSUS_TEST_BROWSERS)"])
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     """Browser tests last: Playwright keeps an event loop in the main thread for
     the rest of the session, which asyncio.run() in later tests would trip on."""
-    if not BROWSERS:
-        left_out = [item for item in items if is_browser_test(item)]
+    if BROWSERS != "1":
+        left_out = [item for item in items if is_browser_test(item) and not keeps_browser_test(item.nodeid)]
         if left_out:
             config.hook.pytest_deselected(items=left_out)
-            items[:] = [item for item in items if not is_browser_test(item)]
+            items[:] = [item for item in items if not is_browser_test(item) or keeps_browser_test(item.nodeid)]
     items.sort(key=lambda item: "e2e" in item.nodeid.split("::")[0].split("/"))

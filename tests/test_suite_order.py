@@ -43,3 +43,18 @@ def test_leaving_out_browser_tests_leaves_out_only_those_that_drive_a_browser():
     assert is_browser_test(SimpleNamespace(fixturenames=["site", "page", "context", "browser", "live_server"]))
     assert not is_browser_test(SimpleNamespace(fixturenames=["live_server", "live_demo", "client"]))
     assert not is_browser_test(SimpleNamespace(fixturenames=["client", "page"]))  # a parameter named page
+
+
+def test_the_browser_shares_run_each_browser_test_once():
+    import pytest
+
+    from conftest import keeps_browser_test
+
+    ids = [f"tests/e2e/test_{n}.py::test_{m}[chromium]" for n in range(12) for m in range(5)]
+    halves = [{i for i in ids if keeps_browser_test(i, f"{k}/2")} for k in (1, 2)]
+    assert halves[0] and halves[1] and not halves[0] & halves[1] and halves[0] | halves[1] == set(ids)
+    thirds = [{i for i in ids if keeps_browser_test(i, f"{k}/3")} for k in (1, 2, 3)]
+    assert sum(map(len, thirds)) == len(ids) and set().union(*thirds) == set(ids)
+    assert all(keeps_browser_test(i, "1") for i in ids) and not any(keeps_browser_test(i, "0") for i in ids)
+    with pytest.raises(pytest.UsageError):
+        keeps_browser_test(ids[0], "3/2")
