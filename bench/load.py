@@ -216,30 +216,35 @@ async def importer(rec, base, cookie, files, until):
                                                  headers={"Referer": base + "/sites/import/"})
             if status != 302:
                 continue
-            batch = base + location
+            # The dry run is a job: follow it as its page does, to the batch's summary page.
+            job = await follow_job(rec, http, base, location, until)
+            if job is None or job["status"] != "done":
+                continue
+            batch = base + job["next"]
             token = TOKEN.search(await rec.get(http, "导入：批次页", batch))
             if token is None:
                 return
             token = token.group(1)
-            for _ in range(20):
-                async with http.post(batch + "step/", data={"csrfmiddlewaretoken": token},
-                                     headers={"Accept": "application/json", "Referer": batch}) as r:
-                    state = (await r.json())["state"]
-                if state != "analysing":
-                    break
             status, location, _ = await rec.post(http, "导入：确认（排队）", batch,
                                                  {"csrfmiddlewaretoken": token, "action": "commit", "valid_only": "1"},
                                                  headers={"Referer": batch})
-            match = re.search(r"/jobs/(\d+)/", location)
-            while match and time.time() < until + 60:
-                async with http.get(f"{base}/jobs/{match.group(1)}.json") as r:
-                    job = await r.json()
-                if job["status"] in ("done", "failed"):
-                    if job["status"] == "failed":
-                        rec.errors.append(f"import job failed: {job['error']}")
-                    rec.times["导入：完成（条）"].append(job["done"])
-                    break
-                await asyncio.sleep(0.5)
+            job = await follow_job(rec, http, base, location, until)
+            if job is not None and job["status"] == "done":
+                rec.times["导入：完成（条）"].append(job["done"])
+
+
+async def follow_job(rec, http, base, location, until):
+    """Poll a job's status as its page does until it ends; a failed job is an error."""
+    match = re.search(r"/jobs/(\d+)/", location or "")
+    while match and time.time() < until + 60:
+        async with http.get(f"{base}/jobs/{match.group(1)}.json") as r:
+            job = await r.json()
+        if job["status"] in ("done", "failed"):
+            if job["status"] == "failed":
+                rec.errors.append(f"import job failed: {job['error']}")
+            return job
+        await asyncio.sleep(0.5)
+    return None
 
 
 async def approver(rec, base, cookie, until, after):
