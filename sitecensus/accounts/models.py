@@ -14,10 +14,10 @@ credentials_reset = Signal()
 
 class CensusUserManager(UserManager):
     def create_superuser(self, *args, **kwargs):
-        from sitecensus.core.errors import NotAllowed
+        from sitecensus.accounts.policy import SUPERUSER
 
         # No all-powerful accounts: the three separated administrators instead (三员分立).
-        raise NotAllowed("本系统不设超级用户，请使用 bootstrap 命令创建三员账号")
+        raise SUPERUSER.refuse()
 
 
 class User(AbstractUser):
