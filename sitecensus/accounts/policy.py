@@ -19,7 +19,6 @@ MANAGE = base.rule("accounts.manage", "您无权管理账号")
 HANDOVER = base.rule("accounts.handover", "您无权导出账号交接表")
 UNLOCK = base.rule("accounts.unlock", "只有安全管理员可以解除锁定")
 GRANT = base.rule("accounts.grant", "您无权授予该角色")
-SUPERUSER = base.rule("accounts.superuser", "本系统不设超级用户，请使用 bootstrap 命令创建三员账号")
 # 三员分立: nobody acts alone on a 三员 or 国办 account.
 PRIVILEGED = base.rule("accounts.privileged", "三员与国办管理员账号不能由他人直接管理：重置密码须由安全管理员申请、"
                        "另一名国办管理员批准，或由服务器端命令 sitecensus reset-password 执行")
