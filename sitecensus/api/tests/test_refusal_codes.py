@@ -46,3 +46,17 @@ def test_a_refused_page_leaves_the_rules_code_in_the_audit_log(client, demo_user
     rows = list(AuditEvent.objects.filter(action="request_refused").order_by("id")[before:])
     assert [(r.details["code"], r.details["status"]) for r in rows] == [("registry.file", 403)], \
         json.dumps([r.details for r in rows], ensure_ascii=False)
+
+
+def test_the_schema_lists_every_declared_code_and_no_bare_not_allowed():
+    """The catalogue is generated from the declaring modules: every code a policy.py or errors.py
+    declares is listed (whatever was imported before), and "not_allowed" is gone."""
+    from sitecensus.core.tests import codes
+
+    every = catalogue()
+    typed = codes.typed_error_names()
+    declared = {code for rel, source in codes.modules() for code, _ in codes.check_source(source, rel, typed, set())[1]}
+    assert {"registry.file", "registry.import_stale", "evidence.upload", "campaigns.needs_confirmation",
+            "accounts.superuser", "public.rate_limited", "scoring.recheck", "token_scope"} <= declared
+    assert declared <= set(every), declared - set(every)
+    assert "not_allowed" not in every
