@@ -6,6 +6,7 @@ from django.dispatch import Signal
 from sitecensus.core.lifecycle import in_states
 
 from . import roles
+from .errors import SuperuserRefused
 
 # Sent (inside the reset's transaction) when an account's password or second factor is
 # reset: other apps end what the old credentials opened (the API revokes its tokens).
@@ -14,10 +15,7 @@ credentials_reset = Signal()
 
 class CensusUserManager(UserManager):
     def create_superuser(self, *args, **kwargs):
-        from sitecensus.core.errors import NotAllowed
-
-        # No all-powerful accounts: the three separated administrators instead (三员分立).
-        raise NotAllowed("本系统不设超级用户，请使用 bootstrap 命令创建三员账号")
+        raise SuperuserRefused()
 
 
 class User(AbstractUser):

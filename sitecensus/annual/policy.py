@@ -18,6 +18,7 @@ COMPILE = base.rule("annual.compile", "只有省级政府办公厅或国务院�
 DEADLINE = base.rule("annual.deadline", "只有国务院办公厅可以设置年度报表发布期限")
 SEE = base.rule("annual.see", "您的账号不能查看年度报表")
 CHECK = base.rule("annual.check", "只有审核单位或上级组织单位可以检查首页链接")
+STEP = base.rule("annual.step", "没有这个操作")
 
 COMPILER_KINDS = {Unit.Kind.PROVINCIAL_OFFICE, Unit.Kind.MINISTRY_OFFICE}
 

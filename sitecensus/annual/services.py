@@ -15,7 +15,7 @@ from django.utils import timezone
 from sitecensus.audit.services import record
 from sitecensus.core import lifecycle, publiccache
 from sitecensus.core.dates import cn_date
-from sitecensus.core.errors import InvalidInput, InvalidState, NotAllowed
+from sitecensus.core.errors import InvalidInput, InvalidState
 from sitecensus.inbox.models import Message
 from sitecensus.inbox.services import notify
 from sitecensus.orgs.models import Unit
@@ -358,7 +358,7 @@ def save_supervision_values(*, actor, report: SupervisionReport, data, request=N
 def supervision_step(*, actor, report: SupervisionReport, name: str, request=None) -> SupervisionReport:
     """approve / reopen / publish (publishing after 31 January marks it late)."""
     if name not in ("approve", "reopen", "publish"):
-        raise NotAllowed("没有这个操作")
+        raise policy.STEP.refuse()
     report = _locked_supervision(report)
     policy.check_compile(actor, report.unit)
     lifecycle.fire(report, name, actor=actor, request=request, year=report.year)

@@ -1,6 +1,8 @@
 """Every API error in Chinese with a stable code: the same codes the UI's typed
-refusals carry (sitecensus.core.errors), plus the API's own (token_*, bad_request,
-method_not_allowed, idempotency_*). Body: {"detail": 中文, "code": ..., "errors": [...]}."""
+refusals carry (the generic kinds of sitecensus.core.errors, each app's `<app>.<what>` rules
+and errors), plus the API's own protocol codes, declared here (token_*, bad_request,
+method_not_allowed, idempotency_*: unprefixed, as clients have always read them).
+Body: {"detail": 中文, "code": ..., "errors": [...]}."""
 
 from __future__ import annotations
 
@@ -12,14 +14,38 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Val
 from ninja.operation import PathView
 from ninja.parser import Parser as NinjaParser
 
-from sitecensus.core.errors import CensusError, InvalidInput
+from sitecensus.core.errors import CensusError, InvalidInput, NotAllowed
+
+
+# ---------------------------------------------------------------- the API's own typed errors
+
+class TokenInvalid(CensusError):
+    code = "token_invalid"
+    http_status = 401
+
+
+class TokenExpired(CensusError):
+    code = "token_expired"
+    http_status = 401
+
+
+class TokenScopeMissing(NotAllowed):
+    """The token lacks the grant (its owner's role may still allow the act): the API's own 403."""
+
+    code = "token_scope"
+
+
+class IdempotencyConflict(CensusError):
+    code = "idempotency_conflict"
+    http_status = 409
+
 
 LOCATIONS = {"query": "查询参数", "path": "路径参数", "body": "请求体", "header": "请求头", "form": "表单",
              "file": "文件", "cookie": "Cookie"}
 HTTP_MESSAGES = {400: "请求有误", 401: "未提供有效的接口令牌", 403: "无权执行此操作", 404: "对象不存在或不在您的权限范围内",
                  405: "不支持该请求方法", 409: "与当前状态冲突", 413: "请求体过大", 422: "参数有误",
                  429: "请求过于频繁，请稍后再试"}
-HTTP_CODES = {400: "bad_request", 401: "token_invalid", 403: "not_allowed", 404: "not_found",
+HTTP_CODES = {400: "bad_request", 401: "token_invalid", 403: "token_scope", 404: "not_found",
               405: "method_not_allowed", 409: "invalid_state", 413: "too_large", 422: "invalid", 429: "throttled"}
 
 
@@ -140,7 +166,7 @@ def install(api) -> None:
             response["WWW-Authenticate"] = 'Bearer realm="sitecensus"'
             return response
         if isinstance(exc, AuthorizationError):
-            return api.create_response(request, body(HTTP_MESSAGES[403], "not_allowed"), status=403)
+            return api.create_response(request, body(HTTP_MESSAGES[403], TokenScopeMissing.code), status=403)
         message = str(exc) if any("\u4e00" <= ch <= "\u9fff" for ch in str(exc)) else HTTP_MESSAGES.get(
             status, "请求有误")
         return api.create_response(request, body(message, HTTP_CODES.get(status, "error")), status=status)
@@ -209,7 +235,6 @@ API_CODES = {
     "token_invalid": "未提供接口令牌，或令牌无效、已吊销（401）",
     "token_expired": "令牌已过期（401）",
     "token_scope": "令牌未获该业务范围的授权（403）",
-    "not_allowed": "账号的角色不能执行此操作（403）",
     "not_found": "对象不存在或不在令牌所属账号的范围内（404）",
     "method_not_allowed": "不支持该请求方法（405）",
     "invalid": "参数或填报内容有误：details 与 errors 指明字段（422 为不符合接口定义，400 为不符合填报规则）",
@@ -228,17 +253,33 @@ def _subclasses(cls):
         yield from _subclasses(sub)
 
 
+def declaring_modules() -> None:
+    """Import every app's declaring modules (policy.py: its rules; errors.py: its typed errors), so
+    the catalogue is whole whatever was imported before."""
+    import importlib
+    import importlib.util
+
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        if config.name.startswith("sitecensus."):
+            for module in ("policy", "errors"):
+                if importlib.util.find_spec(f"{config.name}.{module}") is not None:
+                    importlib.import_module(f"{config.name}.{module}")
+
+
 def catalogue() -> dict[str, str]:
     """Every `code` an API error may carry, with its meaning: the API's own codes, every typed error
-    class (sitecensus.core.errors and its subclasses), every policy rule (sitecensus/<app>/policy.py,
-    core.policy.RULES) and every declared lifecycle transition and condition (core.lifecycle).
-    Generated at run time, so a new rule or transition is documented without a line here."""
+    class (the generic kinds in sitecensus.core.errors, each app's errors.py), every policy rule
+    (each app's policy.py, core.policy.RULES) and every declared lifecycle transition and condition
+    (core.lifecycle). Generated at run time, so a new rule or transition is documented without a line here."""
     from sitecensus.core import lifecycle
     from sitecensus.core.policy import RULES
 
+    declaring_modules()
     codes = dict(API_CODES)
     for cls in _subclasses(CensusError):
-        code = getattr(cls, "code", None)
+        code = cls.__dict__.get("code")  # its own: NotAllowed and Refusal have none (the rules name theirs)
         if code and code not in codes:
             codes[code] = (cls.__doc__ or cls.__name__).strip().splitlines()[0]
     for code, rule in sorted(RULES.items()):

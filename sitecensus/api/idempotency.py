@@ -15,14 +15,10 @@ from django.db import IntegrityError, transaction
 from django.http.request import RawPostDataException
 from django.http import HttpResponse
 
-from sitecensus.core.errors import CensusError, InvalidInput
+from sitecensus.core.errors import InvalidInput
 
+from .errors import IdempotencyConflict
 from .models import IdempotencyKey
-
-
-class IdempotencyConflict(CensusError):
-    code = "idempotency_conflict"
-    http_status = 409
 
 
 def _fingerprint(request) -> str:

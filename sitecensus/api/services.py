@@ -15,9 +15,10 @@ from django.utils import timezone
 from sitecensus.core import roles
 from sitecensus.audit.services import record
 from sitecensus.core.clientip import client_ip
-from sitecensus.core.errors import CensusError, InvalidInput, InvalidState, NotAllowed, NotFound
+from sitecensus.core.errors import InvalidInput, InvalidState, NotFound
 
 from . import policy
+from .errors import TokenExpired, TokenInvalid, TokenScopeMissing  # noqa: F401  (the views raise them from here)
 from .models import ApiToken
 
 TOKEN_PREFIX = "sc_"
@@ -45,27 +46,13 @@ SCOPE_LABELS = {f"{area}:{mode}": f"{label}（{'读写' if mode == 'write' else 
                 for area, label in AREAS.items() for mode in ("read", "write")}
 
 
-class TokenInvalid(CensusError):
-    code = "token_invalid"
-    http_status = 401
-
-
-class TokenExpired(CensusError):
-    code = "token_expired"
-    http_status = 401
-
-
-class TokenScopeMissing(NotAllowed):
-    code = "token_scope"
-
-
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def check_token_user(user) -> None:
     if not policy.may_hold_tokens(user):
-        raise NotAllowed("只有国办、组织单位、填报单位和审计管理员可以管理接口令牌")
+        raise policy.TOKENS.refuse()
 
 
 def scopes_for(user) -> list[str]:

@@ -1,5 +1,9 @@
 """Typed errors. Every refusal is one of these, with a Chinese message naming
-what is wrong and where; views show the message, nothing is half-saved."""
+what is wrong and where; views show the message, nothing is half-saved.
+
+The codes here are the generic kinds. A domain's own codes are `<app>.<what>`, each declared once:
+permission rules in the app's `policy.py` (`rule(...)`, refused as a `core.policy.Refusal`), other
+domain errors as subclasses in the app's `errors.py` (checked by core/tests/test_error_codes.py)."""
 
 from __future__ import annotations
 
@@ -29,9 +33,9 @@ class NotFound(CensusError):
 
 
 class NotAllowed(CensusError):
-    """The user's role may not do this."""
+    """The user's role may not do this. Never raised bare: a named policy rule refuses
+    (`core.policy.Rule.refuse`), so the code says which rule."""
 
-    code = "not_allowed"
     http_status = 403
 
 

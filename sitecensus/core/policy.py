@@ -26,9 +26,10 @@ WHOLE_TREE_ROLES = frozenset({roles.NATIONAL_ADMIN, roles.SYSTEM_ADMIN, roles.SE
 
 
 class Refusal(NotAllowed):
-    """A policy's refusal: a stable `code` (e.g. "spotcheck.not_reviewer") and a Chinese message."""
+    """A policy's refusal: its rule's stable `code` (e.g. "spotcheck.review") and a Chinese message.
+    Made only by `Rule.refuse`: a refusal always names its rule."""
 
-    def __init__(self, message: str, *, code: str = "not_allowed", **kwargs):
+    def __init__(self, message: str, *, code: str, **kwargs):
         super().__init__(message, **kwargs)
         self.code = code
 

@@ -11,11 +11,12 @@ from django.conf import settings
 from django.db import transaction
 
 from sitecensus.audit.services import record
-from sitecensus.core.errors import InvalidInput, InvalidState, NotAllowed
+from sitecensus.core.errors import InvalidInput, InvalidState
 from sitecensus.scoring import policy as scoring_policy
 from sitecensus.scoring.models import IMMUTABLE, MEDIA_CARD_IMMUTABLE, MediaScorecard, Rectification, Scorecard
 from sitecensus.scoring.services.rubrics import rubric_of
 
+from . import policy
 from .models import EvidenceFile
 
 K = EvidenceFile.Kind
@@ -98,7 +99,7 @@ def attach_to_card(*, actor, card, uploads, indicator: str = "", request=None) -
     if card.is_submitted:
         raise InvalidState(immutable)
     if not _may_fill(actor, card):
-        raise NotAllowed("您不能为这份评分表上传证据")
+        raise policy.UPLOAD.refuse()
     if indicator and indicator not in rubric_of(card).codes:
         raise InvalidInput(f"评分表中没有指标“{indicator}”", field="indicator")
     made = [_make(u, **{owner: card}, indicator=indicator, uploaded_by=actor) for u in uploads]
@@ -131,7 +132,7 @@ def remove_from_card(*, actor, file: EvidenceFile, request=None) -> None:
     if card.is_submitted:
         raise InvalidState(immutable)
     if not _may_fill(actor, card):
-        raise NotAllowed("您不能删除这份评分表的证据")
+        raise policy.DELETE.refuse()
     file.delete()
     card.save(update_fields=["updated_at"])
     record("evidence_removed", actor=actor, request=request, obj=card, file=file.name)

@@ -21,6 +21,7 @@ from sitecensus.core.errors import InvalidInput, InvalidState, NotFound
 from sitecensus.registry.services import active_websites
 
 from . import jiucuo, policy
+from .errors import RateLimited
 from .models import NewsPost, PublicReport
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
@@ -31,13 +32,6 @@ ANSWER_MAX = 2000
 TITLE_MAX = 100
 BODY_MAX = 20000
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-class RateLimited(InvalidState):
-    """Too many reports from one address within the window."""
-
-    code = "rate_limited"
-    http_status = 429
 
 
 # ---------------------------------------------------------------- settings

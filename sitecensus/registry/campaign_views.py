@@ -8,10 +8,10 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from sitecensus.core.errors import CensusError, NotAllowed
+from sitecensus.core.errors import CensusError
 from sitecensus.core.views import bind_error
 
-from . import campaigns
+from . import campaigns, policy
 from sitecensus.campaigns.models import Campaign
 
 from .models import Phase
@@ -69,7 +69,7 @@ class RoundForm(forms.Form):
 
 def _check_view(user) -> None:
     if not campaigns.may_edit_calendar(user):
-        raise NotAllowed("只有国办管理员或系统管理员可以管理普查日程")
+        raise policy.CAMPAIGN_CALENDAR.refuse("只有国办管理员或系统管理员可以管理普查日程")
 
 
 def campaign_list(request):
@@ -82,7 +82,7 @@ def campaign_list(request):
 
 def campaign_new(request):
     if not campaigns.may_create(request.user):
-        raise NotAllowed("只有国办管理员可以创建普查")
+        raise policy.CAMPAIGN_CREATE.refuse()
     from django.conf import settings
 
     today = timezone.localdate()
@@ -152,7 +152,7 @@ def campaign_edit(request, pk):
 
 def round_new(request, pk):
     if not campaigns.may_create(request.user):
-        raise NotAllowed("只有国办管理员可以安排抽查轮次")
+        raise policy.CAMPAIGN_CREATE.refuse("只有国办管理员可以安排抽查轮次")
     parent = get_object_or_404(Campaign, pk=pk, kind=Campaign.Kind.CENSUS)
     name, phases = campaigns.default_round(parent, timezone.localdate())
     form = RoundForm(request.POST or None, phases_initial=phases, initial={"name": name})

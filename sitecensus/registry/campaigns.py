@@ -16,10 +16,11 @@ from django.utils import timezone
 
 from . import policy
 from sitecensus.audit.services import record
-from sitecensus.core.errors import InvalidInput, InvalidState, NotAllowed
+from sitecensus.core.errors import InvalidInput, InvalidState
 from sitecensus.orgs.models import Unit
 from sitecensus.core.dates import cn_date
 
+from sitecensus.campaigns.errors import NeedsConfirmation  # noqa: F401  (the pages catch it here)
 from sitecensus.campaigns.models import Campaign
 
 from .models import Phase, WindowException
@@ -187,17 +188,6 @@ def is_late(kind: str, *, today: date | None = None) -> bool:
 
 # ---------------------------------------------------------------- consequences
 
-class NeedsConfirmation(InvalidState):
-    """A campaign change whose consequences the national office must confirm first:
-    ``consequences`` names each one (a phase already over, the census it replaces)."""
-
-    code = "needs_confirmation"
-
-    def __init__(self, consequences: list[str]):
-        super().__init__("请确认以下后果后再保存：" + "；".join(consequences), field="confirm")
-        self.consequences = consequences
-
-
 def unconfirmed(found: list[str], confirmed) -> list[str]:
     """The consequences not confirmed: ``confirmed`` is True (all) or the texts confirmed
     one by one (a consequence that changed since it was shown is not confirmed)."""
@@ -275,7 +265,7 @@ def create_campaign(*, actor, year: int, name: str, rubric_code: str, phases: di
     """A new census campaign, by default a draft (not current). Replacing the current
     census or dates already past need ``confirmed`` (NeedsConfirmation names why)."""
     if not may_create(actor):
-        raise NotAllowed("只有国办管理员可以创建普查")
+        raise policy.CAMPAIGN_CREATE.refuse()
     if not isinstance(year, int) or not 2000 <= year <= 2100:
         raise InvalidInput("请填写年度（如 2015）", field="year")
     name = (name or "").strip()
@@ -307,7 +297,7 @@ def create_campaign(*, actor, year: int, name: str, rubric_code: str, phases: di
 def create_round(*, actor, parent: Campaign, name: str, phases: dict, request=None) -> Campaign:
     """A later round (e.g. a quarterly spot check) under a census campaign."""
     if not may_create(actor):
-        raise NotAllowed("只有国办管理员可以安排抽查轮次")
+        raise policy.CAMPAIGN_CREATE.refuse("只有国办管理员可以安排抽查轮次")
     if parent.kind != Campaign.Kind.CENSUS:
         raise InvalidState("抽查轮次只能建在普查之下")
     name = (name or "").strip()
@@ -340,13 +330,13 @@ def update_campaign(*, actor, campaign: Campaign, phases: dict, name: str | None
     another census, or closing phases of the current one by dates already past, need
     ``confirmed``."""
     if not may_edit_calendar(actor):
-        raise NotAllowed("只有国办管理员或系统管理员可以调整普查日程")
+        raise policy.CAMPAIGN_CALENDAR.refuse()
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     changes = {}
     if not policy.may_edit_campaign_settings(actor) and (
             (name is not None and name.strip() != campaign.name)
             or (rubric_code is not None and rubric_code != campaign.rubric_code) or activate is not None):
-        raise NotAllowed("系统管理员只能调整日程")
+        raise policy.CAMPAIGN_SETTINGS.refuse()
     if name is not None and name.strip() != campaign.name:
         if not name.strip():
             raise InvalidInput("请填写普查名称", field="name")

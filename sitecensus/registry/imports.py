@@ -29,6 +29,7 @@ from sitecensus.core.errors import CensusError, InvalidInput, InvalidState, NotF
 from sitecensus.orgs.models import Unit
 
 from . import policy, selectors, services, siteclass
+from .errors import AnalysisStale  # noqa: F401  (callers catch it here)
 from .formspec.parser import MAX_FILE_BYTES, CellError, ParsedWorkbook
 from .formspec.spec import homepage_key, load_forms
 from .services.changes import LIFE_BY_LABEL, LIFE_FIELDS, life_request
@@ -40,12 +41,6 @@ from .models import ImportBatch, ImportFile, Website, WebsiteDomain
 LIMITS = {"files": 50, "zip_bytes": 100 * 1024 * 1024, "file_bytes": MAX_FILE_BYTES}
 COLUMN_MAP = services.COLUMN_CODES
 WRITES = ("create", "update", "change", "life")  # the outcomes a confirm writes
-
-
-class AnalysisStale(InvalidState):
-    """The confirm found a file or a record other than the dry run saw: nothing written; run the dry run again."""
-
-    code = "import_stale"
 
 
 def unit_code(unit: Unit) -> str:

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from sitecensus.campaigns.policy import CALENDAR as CAMPAIGN_CALENDAR  # noqa: F401  (campaign pages ask here)
+from sitecensus.campaigns.policy import CREATE as CAMPAIGN_CREATE  # noqa: F401
+from sitecensus.campaigns.policy import SETTINGS as CAMPAIGN_SETTINGS  # noqa: F401
 from sitecensus.core import policy as base
 from sitecensus.core.errors import NotFound
 from sitecensus.orgs.policy import may_manage_unit
@@ -24,9 +27,6 @@ WORKBOOK = base.rule("registry.workbook", "只能下载本单位或直属下级�
 WORKBOOK_CHECK = base.rule("registry.workbook_check", "网站标识码账号不能检查填报文件")
 RESET_CODE = base.rule("registry.reset_code", "只有填报单位或其直属组织单位可以重置验证码")
 EXCEPTION = base.rule("registry.exception", "只有组织单位可以批准补报")
-CAMPAIGN_CREATE = base.rule("campaigns.create", "只有国办管理员可以创建普查")
-CAMPAIGN_CALENDAR = base.rule("campaigns.calendar", "只有国办管理员或系统管理员可以调整普查日程")
-CAMPAIGN_SETTINGS = base.rule("campaigns.settings", "系统管理员只能调整日程")
 
 
 # ---------------------------------------------------------------- scope

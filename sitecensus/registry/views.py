@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from sitecensus.audit.services import record
 from sitecensus.orgs import policy as orgs_policy
 from sitecensus.core import lifecycle
-from sitecensus.core.errors import CensusError, InvalidInput, NotAllowed
+from sitecensus.core.errors import CensusError, InvalidInput
 from sitecensus.core.excel import excel_sheets_response
 from sitecensus.core.paging import paginate
 from sitecensus.jobs.services import enqueue, latest_job
@@ -158,7 +158,7 @@ def _filing_page(request, *, unit, site=None, mode="new"):
 def site_new(request):
     unit = request.user.unit
     if not policy.may_file_for(request.user, unit):
-        raise NotAllowed("只能填报本单位的网站")
+        raise policy.FILE.refuse("只能填报本单位的网站")
     return _filing_page(request, unit=unit)
 
 
@@ -167,7 +167,7 @@ def site_edit(request, pk):
     if site.site_code:
         return _filing_page(request, unit=site.unit, site=site, mode="change")
     if not policy.may_file_for(request.user, site.unit):
-        raise NotAllowed("只能修改本单位的网站")
+        raise policy.FILE.refuse("只能修改本单位的网站")
     return _filing_page(request, unit=site.unit, site=site, mode="edit")
 
 

@@ -6,6 +6,8 @@ from sitecensus.core import policy as base
 from sitecensus.registry import policy as registry_policy
 
 SCAN = base.rule("scanner.scan", "只有组织单位可以发起扫描")
+COMPLIANCE = base.rule("scanner.compliance", "只有填写该评分表的单位可以处理这条合规提示")
+SUGGESTION = base.rule("scanner.suggestion", "请先由检查单位开始检查打分，再处理扫描建议")
 
 
 def may_scan(user) -> bool:

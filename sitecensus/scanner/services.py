@@ -18,13 +18,14 @@ from django.utils import timezone
 
 from sitecensus.audit.services import record
 from sitecensus.core import lifecycle
-from sitecensus.core.errors import InvalidInput, InvalidState, NotAllowed
+from sitecensus.core.errors import InvalidInput, InvalidState
 from sitecensus.registry.models import Website
 from sitecensus.registry.services import active_websites
 from sitecensus.scoring import selectors as scoring_selectors
 from sitecensus.scoring import services as scoring_services
 from sitecensus.scoring.models import Scorecard
 
+from . import policy
 from .engine import ScanConfig, parse_targets, probe_sites, scan_sites_sync
 from .engine.checks import Probe as EngineProbe
 from .engine.checks import availability_verdict
@@ -400,7 +401,7 @@ def decide_compliance(*, actor, suggestion: Suggestion, card: Scorecard, accept:
                                                                      Scorecard.Stage.INSPECTION):
         raise InvalidInput("该评分表不能处理这条合规提示", field="card")
     if card.scorer_unit_id != actor.unit_id:
-        raise NotAllowed("只有填写该评分表的单位可以处理这条合规提示")
+        raise policy.COMPLIANCE.refuse()
     if not card.is_draft:
         raise InvalidState("评分表已提交，不能再处理合规提示")
     reason = (reason or "").strip()
@@ -434,7 +435,7 @@ def decide(*, actor, suggestion: Suggestion, accept: bool, reason: str = "", typ
         raise InvalidInput("该评分表不能处理这条扫描建议", field="card")
     card = card or scoring_selectors.card(suggestion.website, Scorecard.Stage.INSPECTION)
     if card is None or card.scorer_unit_id != actor.unit_id:
-        raise NotAllowed("请先由检查单位开始检查打分，再处理扫描建议")
+        raise policy.SUGGESTION.refuse()
     if not card.is_draft:
         raise InvalidState("评分表已提交，不能再处理扫描建议")
     if suggestion.rubric_code and suggestion.rubric_code != card.rubric.code:

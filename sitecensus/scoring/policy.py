@@ -19,6 +19,7 @@ WITHDRAW_REPORT = base.rule("scoring.withdraw_report", "只有报送单位的组
 RETURN_REPORT = base.rule("scoring.return_report", "只有接收报告的上一级组织单位可以退回检查整改情况报告")
 ISSUE = base.rule("scoring.issue", "只有检查单位可以下发整改通知")
 ANSWER = base.rule("scoring.answer", "只有网站的填报单位可以反馈整改情况")
+RECHECK = base.rule("scoring.recheck", "只有下发整改通知的单位可以复查")
 
 
 def may_self_check(user, website) -> bool:
@@ -119,6 +120,7 @@ def sees_unreleased_spot_checks(user) -> bool:
 # ---------------------------------------------------------------- 政务新媒体 (issue 22)
 
 MEDIA_SCORE = base.rule("scoring.media", "只有账号的主办单位（自查）、其上级组织单位（检查）或组织抽查的国办、省级办公厅（抽查）可以为政务新媒体评分")
+MEDIA_FILL = base.rule("scoring.media_fill", "您不能填写这份政务新媒体评分表")
 
 
 def may_score_media(user, account, stage: str) -> bool:

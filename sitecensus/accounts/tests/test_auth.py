@@ -214,8 +214,9 @@ def test_idle_timeout_is_sliding_thirty_minutes_without_a_write_per_request(clie
 
 
 def test_no_superusers():
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed) as refused:
         User.objects.create_superuser("root", password="Xx#12345678a")
+    assert refused.value.code == "accounts.superuser" and "三员" in refused.value.message
 
 
 def test_separated_roles_are_exclusive_by_construction(demo_users):

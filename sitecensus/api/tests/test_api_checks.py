@@ -117,7 +117,7 @@ def test_inspection_evidence_by_the_inspecting_unit(client, demo_users):
     # The site's own unit sees the card but does not score it (the UI's rule).
     owner = client.post(f"/api/scorecards/{card_id}/files", {"files": files(("x.png", png_bytes()))},
                         **bearer(token(demo_users["hebei_fgw"])))
-    assert owner.status_code == 403 and owner.json()["code"] == "not_allowed"
+    assert owner.status_code == 403 and owner.json()["code"] == "evidence.upload"
 
 
 def test_rectification_answer_with_files(client, demo_users):
@@ -181,7 +181,7 @@ def test_suggestions_accepted_or_rejected_on_the_inspection_card(client, demo_us
                                       rubric_code=card.rubric.code)
     owner = client.post(f"{url}/{other.pk}", {"accept": True}, content_type="application/json",
                         **bearer(token(demo_users["hebei_fgw"])))
-    assert owner.status_code == 403 and owner.json()["code"] == "not_allowed"
+    assert owner.status_code == 403 and owner.json()["code"] == "scanner.suggestion"
     stranger = client.post(f"{url}/{other.pk}", {"accept": True}, content_type="application/json",
                            **bearer(token(demo_users["hebei_jyt"])))
     assert stranger.status_code == 404

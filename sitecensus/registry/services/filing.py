@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from sitecensus.audit.services import record
 from sitecensus.core import lifecycle
-from sitecensus.core.errors import CensusError, Duplicate, InvalidInput, InvalidState, NotAllowed
+from sitecensus.core.errors import CensusError, Duplicate, InvalidInput, InvalidState
 from sitecensus.orgs.models import Unit
 
 from .. import policy
@@ -79,7 +79,7 @@ def check_complete(website: Website, snapshot: list[dict] | None = None) -> None
 def save_draft(*, actor, unit: Unit, filing: Filing, website: Website | None = None, request=None) -> Website:
     """Checked: a person's own filing (page, API) — only its unit's own filer may save it."""
     if not policy.may_file_for(actor, unit):
-        raise NotAllowed("只能填报本单位的网站")
+        raise policy.FILE.refuse("只能填报本单位的网站")
     return do_save_draft(actor=actor, unit=unit, filing=filing, website=website, request=request, via="online")
 
 
@@ -118,7 +118,7 @@ def submit(*, actor, website: Website, request=None) -> Website:
     """Checked: a person submits its own unit's record."""
     website = Website.objects.select_for_update(of=("self",)).select_related("unit").get(pk=website.pk)
     if not policy.may_file_for(actor, website.unit):
-        raise NotAllowed("只能报送本单位的网站")
+        raise policy.FILE.refuse("只能报送本单位的网站")
     return do_submit(actor=actor, website=website, request=request, via="online")
 
 

@@ -24,23 +24,13 @@ from sitecensus.core import lifecycle, publiccache
 from sitecensus.core.errors import InvalidInput, InvalidState
 
 from .. import opening, policy
+from ..errors import OpeningIncomplete  # noqa: F401  (re-exported by services)
 from ..formspec.spec import _check_url, normalize_url
 from ..models import OpeningChecklist, SiteClosure, Website
 from .chain import locked
 from .records import sync_domains
 
 L = Website.Life
-
-
-class OpeningIncomplete(InvalidState):
-    """A new site's final approval refused: its 开办 checklist lacks the items named."""
-
-    code = "registry.website.opening_incomplete"
-
-    def __init__(self, website: Website, missing: list[str]):
-        super().__init__(f"新开办网站“{website.name}”的开办核对清单尚未完成，不能终审通过（赋网站标识码）："
-                         f"缺少{'、'.join(missing)}", field="opening")
-        self.missing = missing
 
 
 def notice_days() -> int:

@@ -80,7 +80,7 @@ def test_a_file_changed_since_the_dry_run_is_refused(demo_users):
     ImportFile.objects.filter(batch=batch).update(content=other)
     with pytest.raises(imports.AnalysisStale, match="文件 胡家庄.xlsx 在预检之后已改变（摘要不符）") as refused:
         imports.commit(actor=laishui, batch=batch)
-    assert refused.value.code == "import_stale" and refused.value.where == {"file": "胡家庄.xlsx"}
+    assert refused.value.code == "registry.import_stale" and refused.value.where == {"file": "胡家庄.xlsx"}
     assert not Website.objects.filter(unit=town).exists()
     assert ImportBatch.objects.get(pk=batch.pk).state == "dry_run"  # nothing lost: cancel or upload again
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from sitecensus.audit.services import record
 from sitecensus.core import lifecycle
-from sitecensus.core.errors import InvalidInput, InvalidState, NotAllowed
+from sitecensus.core.errors import InvalidInput, InvalidState
 
 from .. import engine, policy
 from ..models import MEDIA_CARD_IMMUTABLE, MediaScorecard, RubricTable
@@ -70,7 +70,7 @@ def _locked(actor, card: MediaScorecard) -> MediaScorecard:
     if card.is_submitted:
         raise InvalidState(f"{MEDIA_CARD_IMMUTABLE}（已于 {timezone.localtime(card.submitted_at):%Y-%m-%d %H:%M} 提交）")
     if not policy.may_fill_media(actor, card):
-        raise NotAllowed("您不能填写这份政务新媒体评分表")
+        raise policy.MEDIA_FILL.refuse()
     return card
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from sitecensus.audit.services import record
 from sitecensus.core import lifecycle
-from sitecensus.core.errors import InvalidInput, InvalidState, NotAllowed
+from sitecensus.core.errors import InvalidInput, InvalidState
 from sitecensus.registry import campaigns
 from sitecensus.registry.models import Phase
 from sitecensus.registry.services import grant_exception
@@ -33,7 +33,7 @@ def issue_rectification(*, actor, card: Scorecard, indicator: str, requirement: 
                         request=None) -> Rectification:
     card = Scorecard.objects.select_related("website", "rubric").get(pk=card.pk)
     if card.stage == S.SELF or card.scorer_unit_id != actor.unit_id:
-        raise NotAllowed("只有检查单位可以下发整改通知")
+        raise policy.ISSUE.refuse()
     if not card.is_submitted:
         raise InvalidState("请先提交检查评分表，再下发整改通知")
     entry = ScoreEntry.objects.filter(scorecard=card, indicator=indicator).first()
@@ -112,7 +112,7 @@ def allow_late_answer(*, actor, notice: Rectification, until: date, reason: str,
 def answer_rectification(*, actor, notice: Rectification, answer: str, evidence: list[str], files=(),
                          request=None):
     if not policy.may_self_check(actor, notice.website):
-        raise NotAllowed("只有网站的填报单位可以反馈整改情况")
+        raise policy.ANSWER.refuse()
     notice = Rectification.objects.select_for_update(of=("self",)).select_related(
         "scorecard__campaign", "website__unit").get(pk=notice.pk)
     lifecycle.check(notice, "answer_with")
@@ -142,7 +142,7 @@ def answer_rectification(*, actor, notice: Rectification, answer: str, evidence:
 def recheck_rectification(*, actor, notice: Rectification, close: bool, comment: str = "", request=None):
     """The inspector re-checks: closes it, or reopens it with why."""
     if notice.issuer_unit_id != actor.unit_id:
-        raise NotAllowed("只有下发整改通知的单位可以复查")
+        raise policy.RECHECK.refuse()
     notice = Rectification.objects.select_for_update().get(pk=notice.pk)
     lifecycle.check(notice, "close")
     if not close and not (comment or "").strip():

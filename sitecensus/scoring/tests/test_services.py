@@ -175,9 +175,10 @@ def test_rectification_only_for_a_problem(demo_users):
     with pytest.raises(InvalidInput, match="只能就扣分"):
         services.issue_rectification(actor=demo_users["laishui"], card=card, indicator="B1", requirement="x",
                                      deadline=date.today() + timedelta(days=3))
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed) as refused:
         services.issue_rectification(actor=demo_users["baoding"], card=card, indicator="A2", requirement="x",
                                      deadline=date.today() + timedelta(days=3))
+    assert refused.value.code == "scoring.issue" and refused.value.message == "只有检查单位可以下发整改通知"
 
 
 def test_overdue_rectifications_are_listed_and_reminded(demo_users, mailoutbox):
