@@ -255,14 +255,6 @@ def rectification_export(request):
     return excel_response(f"整改通知-{timezone.localdate():%Y%m%d}.xlsx", "整改通知", RECT_HEADERS, rows)
 
 
-@require_POST
-def rectification_remind(request):
-    policy.REMIND.check(policy.may_remind(request.user))
-    sent = services.remind_overdue(actor=request.user, request=request)
-    messages.success(request, f"已发送 {sent} 封整改逾期提醒")
-    return redirect("scoring:rectification_list")
-
-
 def _rect_context(request, notice, **extra):
     from sitecensus.evidence import selectors as evidence
 
