@@ -18,6 +18,7 @@ from sitecensus.registry.services import grant_exception
 from sitecensus.core.dates import cn_date
 
 from .. import policy
+from ..attachments import files_for_answer
 from ..models import Rectification, RectificationEvent, Scorecard, ScoreEntry
 from ..signals import rectifications_issued
 from .rubrics import rubric_of
@@ -117,8 +118,6 @@ def answer_rectification(*, actor, notice: Rectification, answer: str, evidence:
             raise InvalidInput(f"证据网址应以 http:// 或 https:// 开头：“{url}”", field="evidence")
     made = []
     if files:
-        from sitecensus.evidence.services import files_for_answer
-
         made = files_for_answer(actor=actor, notice=notice, uploads=files)
     notice.is_late = late
     lifecycle.fire(notice, "answer_with", actor=actor, request=request, text=answer.strip(), evidence=evidence,
