@@ -10,7 +10,7 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on pages without a <link rel=icon> (PDFs, JSON): the same icon.
     path("favicon.ico", portal_views.favicon, name="favicon"),
     path("accounts/", include("sitecensus.accounts.urls")),
-    path("units/", include("sitecensus.orgs.urls")),
+    path("units/", include("sitecensus.accounts.unit_urls")),
     path("audit/", include("sitecensus.audit.urls")),
     path("sites/", include("sitecensus.registry.urls")),
     path("media/", include("sitecensus.newmedia.urls")),  # 政务新媒体 (issue 22)

@@ -24,33 +24,34 @@ class BulkOut(Schema):
     refused: list[dict]
 
 
+def _review_step(request, site_id: int, step, **details):
+    """One site's review step (approve, return, undo): the token may write the registry, the site is in
+    the caller's scope, the registry's service takes the step; the site as it now is."""
+    services.require(request.auth, "registry", "write")
+    website = registry_policy.get_visible_website(request.auth, site_id)
+    return Status(200, _site_json(step(actor=request.auth, website=website, request=request, **details)))
+
+
 @router.post("/sites/{site_id}/approve", response={200: SiteOut, **WRITE}, tags=["审核"],
              summary="审核通过（逐级）", operation_id="approve_site",
              openapi_extra=links(UndoSite=("undo_site", {"site_id": "$response.body#/id"})))
 @idempotent
 def site_approve(request, site_id: int = Path(..., ge=1, le=MAX_ID)):
-    services.require(request.auth, "registry", "write")
-    website = registry_policy.get_visible_website(request.auth, site_id)
-    return Status(200, _site_json(registry_services.approve(actor=request.auth, website=website, request=request)))
+    return _review_step(request, site_id, registry_services.approve)
 
 
 @router.post("/sites/{site_id}/return", response={200: SiteOut, **WRITE}, tags=["审核"],
              summary="退回并说明原因", operation_id="return_site")
 @idempotent
 def site_return(request, payload: ReturnIn, site_id: int = Path(..., ge=1, le=MAX_ID)):
-    services.require(request.auth, "registry", "write")
-    website = registry_policy.get_visible_website(request.auth, site_id)
-    return Status(200, _site_json(registry_services.return_record(actor=request.auth, website=website,
-                                                           reason=payload.reason, request=request)))
+    return _review_step(request, site_id, registry_services.return_record, reason=payload.reason)
 
 
 @router.post("/sites/{site_id}/undo", response={200: SiteOut, **WRITE}, tags=["审核"],
              summary="撤销本级的审核通过（上级尚未处理时）", operation_id="undo_site")
 @idempotent
 def site_undo(request, site_id: int = Path(..., ge=1, le=MAX_ID)):
-    services.require(request.auth, "registry", "write")
-    website = registry_policy.get_visible_website(request.auth, site_id)
-    return Status(200, _site_json(registry_services.undo_approval(actor=request.auth, website=website, request=request)))
+    return _review_step(request, site_id, registry_services.undo_approval)
 
 
 @router.post("/review/bulk", response={200: BulkOut, **WRITE}, tags=["审核"],

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from sitecensus.core.errors import NotFound
@@ -41,4 +42,8 @@ def remind(request):
     _check_organizer(request.user)
     units, mails = services.remind(actor=request.user, which=request.POST.get("which", ""), request=request)
     messages.success(request, f"已向 {units} 个单位发出催办（站内消息 {units} 条，邮件 {mails} 封）")
-    return redirect("inbox:remind_page")
+    # Back where the button was (the 催办 page, or the rectification list's 整改提醒).
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "inbox:remind_page"
+    return redirect(target)

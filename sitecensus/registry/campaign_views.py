@@ -12,6 +12,7 @@ from sitecensus.core.errors import CensusError
 from sitecensus.core.views import bind_error
 
 from . import campaigns, policy
+from sitecensus.campaigns import tables
 from sitecensus.campaigns.models import Campaign
 
 from .models import Phase
@@ -47,9 +48,7 @@ class CampaignForm(forms.Form):
 
     def __init__(self, *args, phases_initial=None, calendar_only=False, rubric_locked=False, **kwargs):
         super().__init__(*args, **kwargs)
-        from sitecensus.scoring.rubric import load_rubric, rubric_codes
-
-        self.fields["rubric_code"].choices = [(c, f"{c} · {load_rubric(c).name}") for c in rubric_codes()]
+        self.fields["rubric_code"].choices = [(c, f"{c} · {tables.name(c)}") for c in tables.codes()]
         if rubric_locked:
             self.fields["rubric_code"].disabled = True
             self.fields["rubric_code"].help_text = "已有评分表按此版本填写，不能再更改"

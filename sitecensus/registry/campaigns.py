@@ -21,6 +21,7 @@ from sitecensus.orgs.models import Unit
 from sitecensus.core.dates import cn_date
 
 from sitecensus.campaigns.errors import NeedsConfirmation  # noqa: F401  (the pages catch it here)
+from sitecensus.campaigns import tables
 from sitecensus.campaigns.models import Campaign
 
 from .models import Phase, WindowException
@@ -231,9 +232,7 @@ may_edit_calendar = policy.may_edit_calendar
 
 
 def _rubric_codes() -> list[str]:
-    from sitecensus.scoring.rubric import rubric_codes
-
-    return rubric_codes()
+    return tables.codes()
 
 
 def _clean_phases(phases: dict, kinds: list[str]) -> dict[str, tuple[date, date]]:
@@ -316,9 +315,7 @@ def create_round(*, actor, parent: Campaign, name: str, phases: dict, request=No
 
 
 def rubric_in_use(campaign: Campaign) -> bool:
-    from sitecensus.scoring.models import Scorecard
-
-    return Scorecard.objects.filter(campaign=campaign).exists()
+    return tables.in_use(campaign)
 
 
 @transaction.atomic

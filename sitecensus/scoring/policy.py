@@ -12,7 +12,6 @@ from sitecensus.registry import policy as registry_policy
 SELF_CHECK = base.rule("scoring.self_check", "只有网站的填报单位可以自查")
 INSPECT = base.rule("scoring.inspect", "该网站不在本单位的检查范围内")
 SCORE = base.rule("scoring.score", "您不能填写这份评分表")
-REMIND = base.rule("scoring.remind", "只有组织单位可以发送整改提醒")
 REPORT = base.rule("scoring.report", "只有组织单位报送检查整改情况")
 REPORT_NATIONAL = base.rule("scoring.report_national", "国务院办公厅汇总全国情况，不向上级报送")
 WITHDRAW_REPORT = base.rule("scoring.withdraw_report", "只有报送单位的组织人员可以撤回本单位报送的检查整改情况报告")

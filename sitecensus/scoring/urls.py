@@ -22,7 +22,6 @@ urlpatterns = [
     path("card/<int:pk>/rectify/", views.rectify, name="rectify"),
     path("rectifications/", views.rectification_list, name="rectification_list"),
     path("rectifications/export/", views.rectification_export, name="rectification_export"),
-    path("rectifications/remind/", views.rectification_remind, name="rectification_remind"),
     path("rectifications/<int:pk>/", views.rectification_detail, name="rectification_detail"),
     path("results/", views.result_list, name="result_list"),
     path("compare/", views.compare_list, name="compare_list"),

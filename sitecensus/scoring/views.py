@@ -16,6 +16,7 @@ from sitecensus.core.errors import CensusError, InvalidInput, InvalidState
 from sitecensus.core.excel import excel_response
 from sitecensus.registry.services import active_websites
 
+from . import attachments as evidence
 from . import cardkinds, policy, selectors, services
 from .models import Rectification, Scorecard
 
@@ -132,8 +133,6 @@ def render_card(request, card, *, typed: dict | None = None, error=None):
     rows = _rows(rubric, entries, other, deductions)
     for row in rows:
         row["other_points"] = self_deductions.get(row["i"].code)
-    from sitecensus.evidence import selectors as evidence
-
     names = {i.code: i.name for i in rubric.indicators}
     files = [(f, names.get(f.indicator, "")) for f in evidence.of_card(card)]
     self_files = [(f, names.get(f.indicator, "")) for f in evidence.of_card(self_card)] if self_card else []
@@ -150,8 +149,6 @@ def render_card(request, card, *, typed: dict | None = None, error=None):
 
 def card_print(request, pk, kind="site"):
     """The card as it is printed, signed and sealed."""
-    from sitecensus.evidence import selectors as evidence
-
     from .printing import SIGNATURES, card_rows
 
     kinds = cardkinds.KINDS[kind]
@@ -166,8 +163,6 @@ def card_pdf(request, pk, kind="site"):
     from urllib.parse import quote
 
     from django.http import HttpResponse
-
-    from sitecensus.evidence import selectors as evidence
 
     from .printing import card_pdf as build
 
@@ -255,17 +250,7 @@ def rectification_export(request):
     return excel_response(f"整改通知-{timezone.localdate():%Y%m%d}.xlsx", "整改通知", RECT_HEADERS, rows)
 
 
-@require_POST
-def rectification_remind(request):
-    policy.REMIND.check(policy.may_remind(request.user))
-    sent = services.remind_overdue(actor=request.user, request=request)
-    messages.success(request, f"已发送 {sent} 封整改逾期提醒")
-    return redirect("scoring:rectification_list")
-
-
 def _rect_context(request, notice, **extra):
-    from sitecensus.evidence import selectors as evidence
-
     today = timezone.localdate()
     return {"notice": notice, "events": notice.events.select_related("actor__unit"),
             "owner": services.may_self_check(request.user, notice.website),

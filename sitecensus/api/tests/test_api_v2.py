@@ -174,6 +174,30 @@ def test_review_return_and_bulk_follow_the_ui_rules(client, demo_users):
     assert bulk["done"] == [] and {r["id"] for r in bulk["refused"]} == {pending.pk, 2**40}
 
 
+def test_approve_return_and_undo_are_checked_alike_and_undo_takes_back_an_approval(client, demo_users):
+    """The three review steps share one shape: a token that may not write the registry is refused on
+    each, a site outside the caller's scope is not found on each, and undo restores the site to the
+    level that approved it."""
+    pending = Website.objects.filter(status="submitted", pending_at__depth__gt=1).select_related("pending_at").first()
+    reviewer = next(u for u in demo_users.values() if u.unit_id == pending.pending_at_id and u.role == "organizer")
+    read_only, raw = token(reviewer, scopes=["registry:read"]), token(reviewer)
+    elsewhere = Website.objects.exclude(unit__path__startswith=reviewer.unit.path).first()
+    for step in ("approve", "return", "undo"):
+        refused = client.post(f"/api/sites/{pending.pk}/{step}", {"reason": "栏目不全"},
+                              content_type="application/json", **bearer(read_only))
+        assert refused.status_code == 403 and refused.json()["code"] == "token_scope", step
+        unseen = client.post(f"/api/sites/{elsewhere.pk}/{step}", {"reason": "栏目不全"},
+                             content_type="application/json", **bearer(raw))
+        assert unseen.status_code == 404, step
+    approved = client.post(f"/api/sites/{pending.pk}/approve", **bearer(raw))
+    assert approved.status_code == 200 and approved.json()["id"] == pending.pk
+    above = Website.objects.get(pk=pending.pk)
+    assert above.in_review and above.pending_at_id != pending.pending_at_id  # now with the level above
+    undone = client.post(f"/api/sites/{pending.pk}/undo", **bearer(raw))
+    assert undone.status_code == 200 and undone.json()["status"] == "submitted"
+    assert Website.objects.get(pk=pending.pk).pending_at_id == pending.pending_at_id
+
+
 def test_audit_log_for_the_audit_administrator_only(client, demo_users):
     audit = token(demo_users["auditadmin"], scopes=["audit:read"])
     page = client.get("/api/audit/events", {"limit": 5}, **bearer(audit)).json()

@@ -53,8 +53,27 @@ def test_only_organizers_remind(demo_users):
 def test_overdue_rectification_reminded(demo_users, mailoutbox):
     notice = Rectification.objects.get(website__name="涞水镇人民政府网站")
     Rectification.objects.filter(pk=notice.pk).update(deadline=timezone.localdate() - timedelta(days=1))
-    assert scoring.remind_overdue(actor=demo_users["laishui"]) == 1
+    assert services.remind(actor=demo_users["laishui"], which="rectification")[1] == 1
     assert Message.objects.filter(unit=demo_users["laishui_lsz"].unit, kind="remind_rectification").exists()
+
+
+def test_rectification_list_reminds_through_the_inbox_and_comes_back(client, demo_users):
+    """The rectification list's 整改提醒 button is the inbox's 催办 of that list (one route, one rule),
+    and the page it was pressed on is where the user lands again; never another site."""
+    notice = Rectification.objects.get(website__name="涞水镇人民政府网站")
+    Rectification.objects.filter(pk=notice.pk).update(deadline=timezone.localdate() - timedelta(days=1))
+    client.force_login(demo_users["laishui"])
+    page = client.get("/checks/rectifications/?overdue=1").content.decode()
+    form = re.search(r'<form method="post" action="([^"]+)" class="toolbar">(.*?)</form>', page, re.S)
+    assert form and form.group(1) == "/inbox/remind/send/"
+    assert 'name="which" value="rectification"' in form.group(2)
+    assert 'name="next" value="/checks/rectifications/?overdue=1"' in form.group(2)
+    response = client.post("/inbox/remind/send/", {"which": "rectification",
+                                                  "next": "/checks/rectifications/?overdue=1"})
+    assert response.status_code == 302 and response["Location"] == "/checks/rectifications/?overdue=1"
+    assert Message.objects.filter(unit=demo_users["laishui_lsz"].unit, kind="remind_rectification").exists()
+    elsewhere = client.post("/inbox/remind/send/", {"which": "rectification", "next": "https://example.com/"})
+    assert elsewhere["Location"] == "/inbox/remind/"
 
 
 def test_unit_notified_when_a_rectification_is_issued(demo_users, mailoutbox, django_capture_on_commit_callbacks):

@@ -138,7 +138,6 @@ PAGES: dict[str, tuple[str, frozenset, str | None]] = {
     "scoring:rectify": (POST, UNIT_PEOPLE, "card"),  # reaches the service, which refuses a self-check
     "scoring:rectification_list": (GET, LOGGED_IN, None),
     "scoring:rectification_export": (GET, LOGGED_IN, None),
-    "scoring:rectification_remind": (POST, OPERATORS, None),
     "scoring:rectification_detail": (GET, UNIT_PEOPLE, "rectification"),
     "scoring:result_list": (GET, LOGGED_IN, None),
     "scoring:compare_list": (GET, LOGGED_IN, None),

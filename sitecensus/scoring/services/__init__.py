@@ -18,6 +18,6 @@ from .media import (media_table, open_media_card, preview_media, save_media_entr
 from .card_page import save_card_page  # noqa: F401
 from .rectification import (allow_late_answer, answer_rectification, check_answer_window, issue_rectification,  # noqa: F401
                             notify_issued, rectification_phase,
-                            open_notice_exists, recheck_rectification, remind_overdue)
+                            open_notice_exists, recheck_rectification)
 from .rubrics import current_code, current_table, load_rubric_table, rubric_of, rubric_of_table  # noqa: F401
 from .upward import return_report, save_report, withdraw_report  # noqa: F401

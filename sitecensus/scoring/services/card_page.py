@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from sitecensus.evidence.services import attach_to_card
-
+from ..attachments import attach_to_card
 from ..models import MediaScorecard
 from .cards import save_entries, submit_card
 from .media import save_media_entries, submit_media_card

@@ -1,6 +1,6 @@
 """Rectification notices: issued by the inspecting unit on a deducted or vetoed
 indicator (the unit told by inbox and mail), answered with evidence by the site's
-unit, re-checked (closed or reopened) by the issuer; overdue ones reminded."""
+unit, re-checked (closed or reopened) by the issuer; overdue ones are reminded from the inbox's 催办."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ from sitecensus.registry.services import grant_exception
 from sitecensus.core.dates import cn_date
 
 from .. import policy
+from ..attachments import files_for_answer
 from ..models import Rectification, RectificationEvent, Scorecard, ScoreEntry
+from ..signals import rectifications_issued
 from .rubrics import rubric_of
 
 S = Scorecard.Stage
@@ -61,17 +63,8 @@ def open_notice_exists(website, indicator: str) -> bool:
 
 
 def notify_issued(notices, *, sender) -> None:
-    """The unit hears of each rectification issued to it (inbox + mail), once committed."""
-    from sitecensus.inbox.models import Message
-    from sitecensus.inbox.services import notify_after_commit
-
-    for notice in notices:
-        notify_after_commit(
-            units=[notice.website.unit], kind=Message.Kind.RECTIFICATION_ISSUED,
-            title=f"整改通知：{notice.website.name}（{notice.indicator_name}）",
-            body=(f"{{unit}}：{notice.website.name}（{notice.website.site_code}）需就“{notice.indicator_name}”进行整改，"
-                  f"整改要求：{notice.requirement}。请于 {cn_date(notice.deadline)} 前整改并在系统中反馈整改情况。"),
-            link=f"/checks/rectifications/{notice.pk}/", sender=sender)
+    """The unit hears of each rectification issued to it: the inbox (above scoring) listens."""
+    rectifications_issued.send(sender=Rectification, notices=list(notices), sender_user=sender)
 
 
 def rectification_phase(notice: Rectification) -> Phase | None:
@@ -125,8 +118,6 @@ def answer_rectification(*, actor, notice: Rectification, answer: str, evidence:
             raise InvalidInput(f"证据网址应以 http:// 或 https:// 开头：“{url}”", field="evidence")
     made = []
     if files:
-        from sitecensus.evidence.services import files_for_answer
-
         made = files_for_answer(actor=actor, notice=notice, uploads=files)
     notice.is_late = late
     lifecycle.fire(notice, "answer_with", actor=actor, request=request, text=answer.strip(), evidence=evidence,
@@ -152,10 +143,3 @@ def recheck_rectification(*, actor, notice: Rectification, close: bool, comment:
     notice.save()
     _event(notice, "close" if close else "reopen", actor, comment)
     return notice
-
-
-def remind_overdue(*, actor, request=None) -> int:
-    """催办 the units whose rectification is overdue (inbox + mail); returns the mails sent."""
-    from sitecensus.inbox.services import remind
-
-    return remind(actor=actor, which="rectification", request=request)[1]

@@ -188,7 +188,9 @@ def test_overdue_rectifications_are_listed_and_reminded(demo_users, mailoutbox):
     Rectification.objects.filter(pk=notice.pk).update(deadline=date.today() - timedelta(days=1))
     assert notice in selectors.rectifications(demo_users["laishui"], overdue=True)
     User.objects.filter(username="laishui_lsz").update(email="lsz@example.gov.cn")
-    assert services.remind_overdue(actor=demo_users["laishui"]) == 1
+    from sitecensus.inbox.services import remind
+
+    assert remind(actor=demo_users["laishui"], which="rectification")[1] == 1
     assert "整改逾期提醒" in mailoutbox[-1].subject
 
 

@@ -1,16 +1,20 @@
+"""The pages of the tree of units: browsing, export, and each unit's page with its accounts, where
+an organizing unit sets up a unit below it with its first account or issues another account.
+They live here, above orgs, because they are pages over both apps (orgs knows nothing of accounts)."""
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from sitecensus.accounts import services as account_services
-from sitecensus.accounts.forms import AccountForm, UnitWithAccountForm
 from sitecensus.core.errors import CensusError
 from sitecensus.core.excel import excel_response
 from sitecensus.core.views import bind_error
+from sitecensus.orgs import policy, selectors, services
 
-from . import policy, selectors, services
+from . import services as account_services
+from .forms import AccountForm, UnitWithAccountForm
 
 PAGE_SIZE = 100
 

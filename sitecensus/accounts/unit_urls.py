@@ -1,7 +1,8 @@
 from django.urls import path
 
-from . import views
+from . import unit_views as views
 
+# The units' pages keep the orgs namespace (orgs:unit_detail, ...); their views are in accounts.
 app_name = "orgs"
 urlpatterns = [
     path("", views.unit_list, name="unit_list"),
