@@ -104,9 +104,13 @@ def _flush_with_triggers_lifted(self, sql_list):
         _set_app_role(self.connection)
     if _demo_shared and self.connection.alias == "default":
         # A transactional test emptied the tables: the tests after it (in whatever order the
-        # suite runs, and on whichever worker) find the demo as the first test did.
+        # suite runs, and on whichever worker) find the demo as the first test did; on SQLite
+        # under xdist the run's template database is copied back instead (tests/demo_database.py).
         from sitecensus.portal.demo import load_demo
+        from tests import demo_database
 
+        if demo_database.restore(self.connection):
+            return
         _reload_divisions_if_changed()
         load_demo()
 

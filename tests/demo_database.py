@@ -28,6 +28,7 @@ import pytest
 WORKER_INPUT = "sitecensus_demo_database"  # the shared folder, as the controller hands it to each worker
 READY = "ready.json"  # written once the template exists: how to copy it
 _folder: Path | None = None  # in the controller: the folder it made
+_template: str | None = None  # in a worker on SQLite: the template's file (restore() copies it back)
 
 
 # ---------------------------------------------------------------- the controller
@@ -77,14 +78,19 @@ def install(config, connection, load_demo) -> None:
     def create_test_db(verbosity=1, autoclobber=False, serialize=True, keepdb=False):
         if keepdb or serialize:  # a kept database is the developer's; a serialized one is read back as built
             return original(verbosity=verbosity, autoclobber=autoclobber, serialize=serialize, keepdb=keepdb)
+        global _template
         with _locked(Path(folder)):
             ready = _ready(Path(folder))
             if ready:
-                return _copy(connection, ready)
-            name = original(verbosity=verbosity, autoclobber=autoclobber, serialize=serialize, keepdb=keepdb)
-            load_demo()
-            _write_ready(Path(folder), _leave_template(connection, Path(folder)))
-            return name
+                name = _copy(connection, ready)
+            else:
+                name = original(verbosity=verbosity, autoclobber=autoclobber, serialize=serialize, keepdb=keepdb)
+                load_demo()
+                ready = _leave_template(connection, Path(folder))
+                _write_ready(Path(folder), ready)
+        if ready["vendor"] == "sqlite":
+            _template = ready["template"]
+        return name
 
     connection.creation.create_test_db = create_test_db
 
@@ -163,6 +169,21 @@ def _copy(connection, ready: dict) -> str:
         source.close()
         target.close()
     return name
+
+
+def restore(connection) -> bool:
+    """After a flush (a transactional test's end), SQLite: the worker's database made the template's
+    again (every page copied back: the demo as it was loaded, in milliseconds rather than loading it
+    anew). False where there is no template to copy (one process, or PostgreSQL: a database in use
+    cannot be made from a template): the caller loads the demo."""
+    if _template is None or connection.vendor != "sqlite":
+        return False
+    source = sqlite3.connect(f"file:{_template}?mode=ro", uri=True)
+    try:
+        source.backup(connection.connection)
+    finally:
+        source.close()
+    return True
 
 
 def _use(connection, settings, name: str) -> None:
