@@ -18,8 +18,9 @@ from django.db.backends.base.operations import BaseDatabaseOperations
 
 from sitecensus.core import dbtriggers
 
-# Hermetic tests: no name look-up, no connection but to loopback (tests/hermetic.py).
-pytest_plugins = ["tests.hermetic"]
+# Hermetic tests: no name look-up, no connection but to loopback (tests/hermetic.py). One test
+# database built per run and copied for each xdist worker (tests/demo_database.py).
+pytest_plugins = ["tests.hermetic", "tests.demo_database"]
 
 
 def _historical_fsm_fields_collect_nothing():
@@ -103,9 +104,13 @@ def _flush_with_triggers_lifted(self, sql_list):
         _set_app_role(self.connection)
     if _demo_shared and self.connection.alias == "default":
         # A transactional test emptied the tables: the tests after it (in whatever order the
-        # suite runs, and on whichever worker) find the demo as the first test did.
+        # suite runs, and on whichever worker) find the demo as the first test did; on SQLite
+        # under xdist the run's template database is copied back instead (tests/demo_database.py).
         from sitecensus.portal.demo import load_demo
+        from tests import demo_database
 
+        if demo_database.restore(self.connection):
+            return
         _reload_divisions_if_changed()
         load_demo()
 
@@ -180,9 +185,22 @@ def _ensure_app_role(connection):
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request):
+    """The worker's test database: a copy of the run's first, which had the demo loaded when built."""
+    from tests import demo_database
+
+    def load_demo():
+        from sitecensus.portal.demo import load_demo
+
+        load_demo()
+
+    demo_database.install(request.config, connections["default"], load_demo)
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """The demo, loaded once; tests roll back their changes, and a transactional test's flush
-    loads it again (see _flush_with_triggers_lifted)."""
+    """The demo, loaded once (or found in the copy of the run's first test database); tests roll
+    back their changes, and a transactional test's flush loads it again (see _flush_with_triggers_lifted)."""
     from sitecensus.portal.demo import load_demo
 
     from sitecensus.orgs.models import Division

@@ -58,3 +58,32 @@ def test_the_browser_shares_run_each_browser_test_once():
     assert all(keeps_browser_test(i, "1") for i in ids) and not any(keeps_browser_test(i, "0") for i in ids)
     with pytest.raises(pytest.UsageError):
         keeps_browser_test(ids[0], "3/2")
+
+
+def test_a_worker_database_is_named_after_the_run_s_template():
+    from tests.demo_database import template_name
+
+    assert template_name("test_sitecensus_ci_gw0") == template_name("test_sitecensus_ci_gw12") \
+        == "test_sitecensus_ci_template"
+    assert template_name("test_sitecensus") == "test_sitecensus_template"  # no worker suffix
+    assert len(template_name("t" * 80 + "_gw0")) == 63  # PostgreSQL's longest name
+
+
+def test_after_a_flush_a_sqlite_worker_gets_the_template_back(tmp_path, monkeypatch):
+    import sqlite3
+    from types import SimpleNamespace
+
+    from tests import demo_database
+
+    template = tmp_path / "template.sqlite3"
+    with sqlite3.connect(template) as built:
+        built.execute("CREATE TABLE unit (name TEXT)")
+        built.execute("INSERT INTO unit VALUES ('涞水县人民政府办公室')")
+    worker = SimpleNamespace(vendor="sqlite", connection=sqlite3.connect(":memory:"))
+    worker.connection.execute("CREATE TABLE unit (name TEXT)")  # emptied by the flush
+    monkeypatch.setattr(demo_database, "_template", None)
+    assert not demo_database.restore(worker)  # no template (one process): the caller loads the demo
+    monkeypatch.setattr(demo_database, "_template", str(template))
+    assert not demo_database.restore(SimpleNamespace(vendor="postgresql", connection=None))
+    assert demo_database.restore(worker)
+    assert worker.connection.execute("SELECT name FROM unit").fetchall() == [("涞水县人民政府办公室",)]

@@ -83,6 +83,21 @@ def test_every_unregistered_site_is_found_attributed_and_no_other_host(web, regi
     assert {"link", "dns"} <= set(found[f"jyj.{DOMAIN}"].sources.values_list("kind", flat=True))
 
 
+def test_guesses_resolve_through_the_host_map_only(web, demo_users):
+    """A DNS guess asks the scanner's host map (the synthetic web on loopback) and nothing else
+    (DISCOVERY_SYSTEM_DNS off): of the common host names under every registered domain (the demo's
+    and the web's), only those the map names are candidates, at the map's address. Had a guess
+    reached the system's resolver, the hermetic guard would fail this test."""
+    office = Unit.objects.get(name="涞水县人民政府办公室")
+    register(web, office, office)
+    result = services.guess_dns()
+    guessed = {source.candidate.key.split(":")[0]: source.detail
+               for source in Source.objects.filter(kind=Source.Kind.DNS).select_related("candidate")}
+    assert result["domains"] > 1  # the demo's domains were guessed under too
+    assert {f"zwfw.{DOMAIN}", f"jyj.{DOMAIN}"} <= set(guessed) <= set(web.host_map())
+    assert all(detail.endswith("解析到 127.0.0.1") for detail in guessed.values())
+
+
 def test_decisions_are_audited_counted_and_not_proposed_again(web, registered, demo_users,
                                                                 django_capture_on_commit_callbacks):
     services.run_discovery(actor=demo_users["guoban"])

@@ -13,6 +13,7 @@ DENY = refused (403), hidden (404), 401, or sent to the login page.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 
@@ -285,8 +286,10 @@ API: dict[str, tuple[frozenset, str | None]] = {
 }
 
 
+@functools.cache
 def api_operations() -> dict[str, tuple[str, str]]:
-    """operationId → (method, path template) for every operation of the API's schema."""
+    """operationId → (method, path template) for every operation of the API's schema (built once per
+    process: generating the schema takes half a second of CPU, and every API row asks for it)."""
     from sitecensus.api.api import api
 
     schema = api.get_openapi_schema(path_prefix="/api/")
@@ -357,7 +360,7 @@ def _batch(organizer_username):
     return services.draw(actor=actor, batch=batch)
 
 
-def objects(kind: str, role: str) -> tuple[dict | None, dict | None]:
+def objects(kind: str, role: str | None) -> tuple[dict | None, dict | None]:
     """URL kwargs for an object in the role's scope and one outside it (None: no such object)."""
     if kind == "site":
         inside = {"pk": _site("1306230002")}
@@ -550,6 +553,15 @@ def prepare(kind: str | None) -> None:
         _PREPARED[kind] = (made("1306230002"), made("bm01040001"))
 
 
+def shared_objects(kind: str | None) -> tuple[dict | None, dict | None] | None:
+    """The objects of a kind that is nobody's own, made once per row before the roles (a spot-check
+    batch is two draws): each role's savepoint, rolled back after it, gives every role the objects as
+    made. None for someone's own objects (PERSONAL): those are made for each role in its savepoint."""
+    if not kind:
+        return {}, None
+    return None if kind in PERSONAL else objects(kind, None)
+
+
 # Roles that see every object of a kind: for them "out of scope" does not exist.
 WHOLE = {"site": {NATIONAL}, "media": {NATIONAL}, "mcard": {NATIONAL}, "unit": {NATIONAL, SYSTEM, SECURITY}, "card": {NATIONAL},
          "candidate": {NATIONAL}, "account": {SECURITY}, "version": {NATIONAL}, "inspection_report": {NATIONAL},
@@ -588,9 +600,10 @@ def test_page_permissions(client, demo_users, name, settings, tmp_path, hosts_on
 
     settings.VAR_DIR = tmp_path
     prepare(kind)
+    shared = shared_objects(kind)
     for role in ROLES:
         savepoint = transaction.savepoint()  # each role starts from the same data (no side effects)
-        inside, outside = objects(kind, role) if kind else ({}, None)
+        inside, outside = shared or objects(kind, role)
         client.logout()
         _login(client, role)
         if inside is not None:
@@ -650,11 +663,12 @@ def test_api_permissions(client, demo_users, name, settings, tmp_path):
     failures = []
     settings.VAR_DIR = tmp_path
     prepare(kind)
+    shared = shared_objects(kind)
     for role in ROLES:
         savepoint = transaction.savepoint()
         raw = _token(role)
         headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"} if raw else {}
-        inside, outside = objects(kind, role) if kind else ({}, None)
+        inside, outside = shared or objects(kind, role)
         if inside is not None:
             response = _api_call(client, method, path, inside, body, headers)
             got = "DENY" if response.status_code in (401, 403, 404) else "OK"

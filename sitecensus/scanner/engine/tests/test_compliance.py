@@ -105,16 +105,21 @@ def test_two_english_domains_is_not_one_main_domain():
 
 def test_a_host_the_host_maps_name_is_never_asked_of_real_dns():
     """A lab or test web's host (in the IPv4 map, absent from or empty in the IPv6 map) has no AAAA record:
-    answered from the maps, never by the system's resolver (the hermetic guard would fail this test)."""
-    from sitecensus.scanner.engine.compliance import NoAAAA, v6_resolver_class
-
+    a scan answers that from the maps, never by asking the system's resolver (the hermetic guard would fail
+    this test), and a host the IPv6 map gives an address is reached there."""
     async def go():
-        r = v6_resolver_class()({"www.b.gov.cn": "", "www.c.gov.cn": "::1"}, {"www.a.gov.cn": "127.0.0.1"}, True)
-        try:
-            for host in ("www.a.gov.cn", "www.b.gov.cn"):
-                with pytest.raises(NoAAAA):
-                    await r.resolve(host)
-            return [x["host"] for x in await r.resolve("www.c.gov.cn")]
-        finally:
-            await r.close()
-    assert asyncio.run(go()) == ["::1"]
+        async with ComplianceWeb() as web:
+            by_name = {s.name: s for s in web.sites}
+            absent = by_name["jiucuo-code"].host  # in the IPv4 map only
+            host_map6 = {h: a for h, a in web.host_map6().items() if h != absent}
+            assert absent in web.host_map() and host_map6[by_name["no-aaaa"].host] == ""
+            chosen = {by_name[n].code for n in ("good", "no-aaaa", "jiucuo-code")}
+            targets = [t for t in web.targets() if t["site_code"] in chosen]
+            cfg = ScanConfig(allow_private=True, host_map=web.host_map(), host_map6=host_map6, as_of=web.as_of,
+                             render=False, check_https=False, retries=0, check_compliance=True)
+            results = await scan_sites(parse_targets(targets), cfg)
+            return {web.site_by_code(r.site_code).name: r.ipv6 for r in results}
+    ipv6 = asyncio.run(go())
+    assert ipv6["jiucuo-code"]["reason"] == ipv6["no-aaaa"]["reason"] == "no_aaaa"
+    assert ipv6["jiucuo-code"]["pages"] == ipv6["no-aaaa"]["pages"] == []
+    assert ipv6["good"]["aaaa"] == ["::1"] and ipv6["good"]["supported"] is True
