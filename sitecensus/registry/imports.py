@@ -628,15 +628,15 @@ def commit(*, actor, batch: ImportBatch, valid_only: bool = False, request=None,
     difference refuses the whole confirm (`AnalysisStale`, saying which file and row), and
     the user runs the dry run again.
 
-    The sites are written in chunks, one short transaction each (no pause between them), each
-    sized by the pace of the one before to take about IMPORT_COMMIT_SECONDS (at most
-    IMPORT_COMMIT_CHUNK rows), so that on the embedded SQLite database other users' writes
-    wait for one chunk at most, however slow the machine. Each chunk holds its rows' identity keys and compares
+    The sites are written in chunks of at most IMPORT_COMMIT_CHUNK, one short transaction each
+    (no pause between them); on the embedded SQLite database each is sized by the pace of the
+    one before to take about IMPORT_COMMIT_SECONDS, so that other users' writes wait for one
+    chunk at most, however slow the machine. Each chunk holds its rows' identity keys and compares
     its targets again: a record another user saved in the seconds of the confirm stops it
     (已导入的保持不变, 批次回到待确认)."""
     # A chunk size given by the caller is kept as it is (no timing); the settings' is a ceiling.
     ceiling = chunk or getattr(settings, "IMPORT_COMMIT_CHUNK", 0) or 100
-    budget = None if chunk else getattr(settings, "IMPORT_COMMIT_SECONDS", 1.0)
+    budget = None if chunk else (getattr(settings, "IMPORT_COMMIT_SECONDS", 0) or None)
     batch = ImportBatch.objects.get(pk=batch.pk)
     check_committable(batch, valid_only=valid_only)
     plan, unchanged = _stored_plan(batch)

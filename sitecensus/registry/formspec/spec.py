@@ -349,6 +349,8 @@ def _nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+# Pure: the confirm (a job in the same process) checks again every URL its dry run checked.
+@lru_cache(maxsize=65536)
 def _check_url(text: str) -> tuple[str | None, str | None]:
     """(clean url, None) or (None, reason). Requires an http/https scheme."""
     candidate = _nfkc(text).strip()
