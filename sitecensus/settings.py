@@ -370,8 +370,13 @@ if len(SCANNER_VANTAGES) > 1 and os.environ.get("AVAILABILITY_REQUIRE_AGREEMENT"
 JOBS_MODE = os.environ.get("JOBS_MODE", "")
 JOBS_EMBEDDED_WORKERS = env_int("JOBS_EMBEDDED_WORKERS", 2)
 EXPORT_INLINE_MAX = env_int("EXPORT_INLINE_MAX", 5000)  # larger list exports are written by a job
-# Sites per write transaction of an import (0: 25 on SQLite, where a write locks the whole file, else 100).
+# An import's confirm writes in transactions of at most IMPORT_COMMIT_CHUNK sites (0: 100). On SQLite,
+# where a write locks the whole file, each is also sized by the pace of the one before to take about
+# IMPORT_COMMIT_SECONDS, so others' writes wait that long at most (0: by count only, as on PostgreSQL,
+# whose row locks keep others' writes going and where small chunks would only cost more).
 IMPORT_COMMIT_CHUNK = env_int("IMPORT_COMMIT_CHUNK", 0)
+IMPORT_COMMIT_SECONDS = float(os.environ.get(
+    "IMPORT_COMMIT_SECONDS", "1.0" if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else "0"))
 # Statistics summary tables: rebuilt every STATISTICS_MAX_AGE seconds by the scheduler (a task),
 # never by a page view; anonymous public pages are cached PUBLIC_CACHE_SECONDS.
 STATISTICS_MAX_AGE = env_int("STATISTICS_MAX_AGE", 300)

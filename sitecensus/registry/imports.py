@@ -14,10 +14,11 @@ re-importing the same file creates no duplicate (identity: unit + homepage URL).
 from __future__ import annotations
 
 import hashlib
+import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from openpyxl.utils import get_column_letter
 
@@ -598,6 +599,22 @@ def _changed_since(rows: list[dict]) -> tuple[dict[int, Website], dict[int, str]
     return targets, stale
 
 
+_clock = time.monotonic  # (tests give commit a clock of their own)
+FIRST_CHUNK = 5  # rows of the first write transaction, which measures how long a row takes
+
+
+def next_chunk(rows: int, seconds: float, *, budget: float, ceiling: int) -> int:
+    """Rows for the next write transaction of a confirm: as many as fit in ``budget`` seconds at the
+    pace of the last transaction (``rows`` written in ``seconds``), at least one, at most ``ceiling``.
+    On SQLite a transaction holds the whole file's write lock, so a login waiting for it waits about
+    one budget, far below the busy timeout, however loaded the machine is."""
+    if rows <= 0:
+        return max(1, min(ceiling, FIRST_CHUNK))
+    if seconds <= 0:
+        return ceiling
+    return max(1, min(ceiling, int(budget * rows / seconds)))
+
+
 def commit(*, actor, batch: ImportBatch, valid_only: bool = False, request=None, progress=None,
            chunk: int | None = None) -> dict:
     """Write what the dry run stored — all of it, or only its valid sites — without parsing
@@ -606,12 +623,15 @@ def commit(*, actor, batch: ImportBatch, valid_only: bool = False, request=None,
     difference refuses the whole confirm (`AnalysisStale`, saying which file and row), and
     the user runs the dry run again.
 
-    The sites are written in chunks of IMPORT_COMMIT_CHUNK, one short transaction each
-    (no pause between them), so that on the embedded SQLite database other users' writes
-    wait for one chunk at most. Each chunk holds its rows' identity keys and compares
+    The sites are written in chunks of at most IMPORT_COMMIT_CHUNK, one short transaction each
+    (no pause between them); on the embedded SQLite database each is sized by the pace of the
+    one before to take about IMPORT_COMMIT_SECONDS, so that other users' writes wait for one
+    chunk at most, however slow the machine. Each chunk holds its rows' identity keys and compares
     its targets again: a record another user saved in the seconds of the confirm stops it
     (已导入的保持不变, 批次回到待确认)."""
-    chunk = chunk or getattr(settings, "IMPORT_COMMIT_CHUNK", 0) or (25 if connection.vendor == "sqlite" else 100)
+    # A chunk size given by the caller is kept as it is (no timing); the settings' is a ceiling.
+    ceiling = chunk or getattr(settings, "IMPORT_COMMIT_CHUNK", 0) or 100
+    budget = None if chunk else (getattr(settings, "IMPORT_COMMIT_SECONDS", 0) or None)
     batch = ImportBatch.objects.get(pk=batch.pk)
     check_committable(batch, valid_only=valid_only)
     plan, unchanged = _stored_plan(batch)
@@ -631,11 +651,14 @@ def commit(*, actor, batch: ImportBatch, valid_only: bool = False, request=None,
     done = {"created": 0, "updated": 0, "unchanged": unchanged,
             "skipped": totals.get("sites", 0) - len(plan) - unchanged}
     units = {u.pk: u for u in Unit.objects.filter(pk__in={row["unit"] for row in plan})}
+    start, size, last = 0, 0, (0, 0.0)
     try:
-        for start in range(0, len(plan), chunk):
+        while start < len(plan):
+            size = ceiling if budget is None else next_chunk(*last, budget=budget, ceiling=ceiling)
+            began = _clock()
             # The chunk's audit events are chained at its end: the log's lock is not held through it.
             with transaction.atomic(), audit_deferred():
-                part = plan[start:start + chunk]
+                part = plan[start:start + size]
                 # One site, one record: the chunk's keys are held from here to its commit, and its rows'
                 # records compared again under them; every save checks identity again under the keys.
                 services.hold_keys([key for row in part for key in row["keys"]])
@@ -668,8 +691,10 @@ def commit(*, actor, batch: ImportBatch, valid_only: bool = False, request=None,
                         done.setdefault("refused", []).extend(reasons[:3])
                         continue
                     done["created" if row["outcome"] == "create" else "updated"] += 1
+            last = (len(part), _clock() - began)
+            start += len(part)
             if progress is not None:
-                progress(min(len(plan), start + chunk), len(plan))
+                progress(start, len(plan))
             let_waiting_writers_in()  # SQLite: a login's or a session's write waiting goes first (no pause)
     except BaseException:
         with transaction.atomic():

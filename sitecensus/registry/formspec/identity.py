@@ -55,6 +55,7 @@ def rules() -> dict:
     }
 
 
+@lru_cache(maxsize=4096)  # a site's columns share its host
 def _host(host: str) -> str:
     host = host.strip().lower()
     for dot in _DOTS:

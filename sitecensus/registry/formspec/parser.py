@@ -7,7 +7,8 @@ unit's file, too many rows) returns a workbook with no sites and that one error.
 
 The workbook is read with openpyxl in read-only mode with formulas *not*
 evaluated (``data_only=False``): a formula cell is an error naming the cell,
-its cached value is never used. No Django here.
+its cached value is never used; the data rows' cells are decoded by sheetrows.py
+(openpyxl's own cell objects cost most of an import's time). No Django here.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from . import limits
+from .sheetrows import data_rows
 from .spec import (CURRENT_VERSION, FormSpec, TemplateVersion, check_rules, check_site_rules, homepage_key,
                    identity_keys, layouts_stamped, load_forms, normalize_url, orphan_parents, validate_value, version_key)
 from .workbook import CODE_ROW, FIRST_DATA_ROW, INSTRUCTIONS_SHEET, META_SHEET, OPTIONS_SHEET, header_checksum
@@ -251,6 +253,7 @@ class _SheetReader:
         self.tops: set[tuple[int, int]] = set()
         self.merge_errors: dict[int, list[CellError]] = {}
         self.notices: list[str] = []
+        self.checked: dict[tuple, tuple] = {}  # (column, type, raw value) → validate_value's answer
 
     def merges(self, ranges) -> None:
         """Merged cells in the data rows: one column over several rows is filled (each row gets the
@@ -278,15 +281,14 @@ class _SheetReader:
         count = 0
         out = []
         top_values: dict[tuple[int, int], object] = {}
-        for r, cells in enumerate(ws.iter_rows(min_row=FIRST_DATA_ROW, max_col=width), start=FIRST_DATA_ROW):
+        # Only rows holding a cell come back: a row openpyxl would give as empty is blank here too.
+        for r, cells in data_rows(ws, min_row=FIRST_DATA_ROW, max_col=width):
             values = [None] * width
             special = None
             blank = True
-            for i, cell in enumerate(cells):
-                v = cell.value
+            for i, (v, dt) in cells.items():
                 if v is None:
                     continue
-                dt = cell.data_type
                 if dt == "f" or dt == "e":
                     special = special or {}
                     special[i] = (dt, v)
@@ -338,7 +340,7 @@ class _SheetReader:
                 clean[f.code] = None
                 errored.add(f.code)
                 continue
-            value, msg = validate_value(f, values[i])
+            value, msg = self.check(f, i, values[i])
             clean[f.code] = value
             if msg:
                 errors.append(CellError(self.filename, self.sheet, r, letter, f.label, msg))
@@ -350,6 +352,19 @@ class _SheetReader:
             if code in self.present:
                 errors.append(self.error(r, code, msg))
         return clean, errors, errored
+
+    def check(self, f, i: int, raw):
+        """validate_value, once per distinct value of a column in this sheet (a column sheet repeats
+        its site's URL, 是/否 and choices on every row). Only immutable answers are kept: a list
+        (several URLs) is made anew for each row."""
+        key = (i, type(raw), raw)
+        known = self.checked.get(key)
+        if known is not None:
+            return known
+        answer = validate_value(f, raw)
+        if answer[0] is None or type(answer[0]) in (str, int, bool):
+            self.checked[key] = answer
+        return answer
 
     def letter(self, code: str) -> str:
         for f, _i, letter in self.layout:

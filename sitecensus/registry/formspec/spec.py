@@ -349,6 +349,8 @@ def _nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+# Pure: the confirm (a job in the same process) checks again every URL its dry run checked.
+@lru_cache(maxsize=65536)
 def _check_url(text: str) -> tuple[str | None, str | None]:
     """(clean url, None) or (None, reason). Requires an http/https scheme."""
     candidate = _nfkc(text).strip()
@@ -688,9 +690,17 @@ def check_filed(forms: dict[str, FormSpec], basic: dict, columns: list[dict]) ->
     problems += [(None, code, message) for code, message in check_rules(basic_form, basic, errored)]
     problems += [(None, code, message) for code, message in check_site_rules(basic_form, column_count=len(columns))]
     own = [spec for spec in column_form.fields if not (spec.link and spec.link.get("form") == "basic_info")]
+    said: dict[tuple, str | None] = {}  # a site's columns repeat their class, period, 是/否: checked once each
     for number, column in enumerate(columns, start=1):
         for spec in own:
-            _value, message = validate_value(spec, column.get(spec.code))
+            raw = column.get(spec.code)
+            key = (spec.code, type(raw), raw) if isinstance(raw, (str, bool, int, type(None))) else None
+            if key is not None and key in said:
+                message = said[key]
+            else:
+                _value, message = validate_value(spec, raw)
+                if key is not None:
+                    said[key] = message
             if message:
                 problems.append((number, spec.code, message))
     problems += [(number, "parent_column", message) for number, message in orphan_parents(

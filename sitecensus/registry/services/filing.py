@@ -229,9 +229,17 @@ def file_new_sites(*, actor, filings: list[tuple[Unit, Filing]], request=None,
         events.append(ReviewEvent(website=w, version=1, action=A.SUBMIT, actor=actor, level=chain[0],
                                   reason="逾期报送" if late else ""))
     WebsiteVersion.objects.bulk_create(versions, batch_size=2000)
-    # Submitted: the states the transitions set above, saved together (one statement per chunk).
-    Website.objects.bulk_update([w for w, _filing in written],
-                                ["status", "pending_at", "return_reason", "submitted_at", "is_late", "version"],
-                                batch_size=500)
+    # Submitted: the states the transitions set above, saved with one UPDATE per set of values (a
+    # unit's sites share theirs), not bulk_update's CASE per row and field (most of the time of a commit).
+    submitted: dict[tuple, list[Website]] = {}
+    for w, _filing in written:
+        submitted.setdefault((w.status, w.pending_at_id, w.return_reason, w.submitted_at, w.is_late, w.version),
+                             []).append(w)
+    for (status, pending_at, reason, submitted_at, late, number), sites in submitted.items():
+        for w in sites:
+            w.updated_at = now
+        Website.objects.filter(pk__in=[w.pk for w in sites]).update(
+            status=status, pending_at_id=pending_at, return_reason=reason, submitted_at=submitted_at, is_late=late,
+            version=number, updated_at=now)
     ReviewEvent.objects.bulk_create(events, batch_size=2000)
     return results

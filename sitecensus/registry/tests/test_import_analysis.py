@@ -180,3 +180,29 @@ def test_the_confirm_takes_the_stored_keys(demo_users, monkeypatch):
     assert imports.commit(actor=laishui, batch=batch)["created"] == 2
     keys = [key for row in ImportFile.objects.get(batch=batch).analysis["rows"] for key in row["keys"]]
     assert keys and not {key: calls[key] for key in keys if calls[key]}
+
+
+def test_the_confirm_sizes_its_chunks_by_the_time_they_take(demo_users, monkeypatch, settings):
+    """Each write transaction is sized to take about IMPORT_COMMIT_SECONDS at the pace of the one
+    before: on a slow (loaded) machine the chunks shrink to one site, so a login waiting for
+    SQLite's write lock waits about one budget, never the busy timeout. The test's own clock:
+    each reading 4 s after the last, so every chunk "takes" 4 s."""
+    laishui = demo_users["laishui"]
+    town = Unit.objects.get(name="赵各庄镇人民政府")
+    batch = dry_run(laishui, town, filings(town, 9, "paced"))
+    readings = iter(range(0, 1000, 4))
+    monkeypatch.setattr(imports, "_clock", lambda: next(readings))
+    settings.IMPORT_COMMIT_SECONDS, settings.IMPORT_COMMIT_CHUNK = 2.0, 0
+    chunks = []
+    result = imports.commit(actor=laishui, batch=batch, progress=lambda done, total: chunks.append(done))
+    # 5 sites in 4 s: 2 fit in 2 s; 2 in 4 s: 1 fits; then one at a time.
+    assert result["created"] == 9 and chunks == [5, 7, 8, 9]
+
+
+def test_the_next_chunk_fits_the_budget_within_its_bounds():
+    assert imports.next_chunk(0, 0.0, budget=1.0, ceiling=100) == imports.FIRST_CHUNK
+    assert imports.next_chunk(0, 0.0, budget=1.0, ceiling=3) == 3
+    assert imports.next_chunk(5, 0.5, budget=1.0, ceiling=100) == 10
+    assert imports.next_chunk(5, 0.01, budget=1.0, ceiling=100) == 100  # fast: the ceiling
+    assert imports.next_chunk(1, 30.0, budget=1.0, ceiling=100) == 1  # very slow: still one site
+    assert imports.next_chunk(4, 0.0, budget=1.0, ceiling=40) == 40

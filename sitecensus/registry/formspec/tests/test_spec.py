@@ -153,3 +153,16 @@ def test_offline_modules_do_not_import_django():
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True, timeout=600)
+
+
+def test_check_filed_names_every_column_with_a_repeated_bad_value():
+    """A site's columns repeat their class and period: each value is checked once, and every
+    column holding a bad one is still named."""
+    from .helpers import good_site
+
+    basic = {k: v for k, v in good_site(0).items()}
+    columns = [{"column_name": f"栏目{n}", "column_url": f"http://www0.lsx.gov.cn/col{n}/", "is_homepage": "是",
+                "column_class": "不存在的分类" if n != 2 else "通知公告", "update_period": "每周"} for n in range(1, 5)]
+    problems = spec.check_filed(load_forms(), basic, columns)
+    assert [(number, code) for number, code, _message in problems] == \
+           [(1, "column_class"), (3, "column_class"), (4, "column_class")]
