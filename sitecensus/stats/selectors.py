@@ -10,17 +10,15 @@ from datetime import datetime, time, timedelta
 from django.core.cache import cache
 from django.db.models import (
     BooleanField,
-    Case,
     Count,
     Exists,
+    Expression,
     ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
     Q,
     Sum,
-    Value,
-    When,
 )
 from django.db.models.functions import Substr
 from django.utils import timezone
@@ -396,10 +394,37 @@ def _scoped(qs, sites, prefix: str):
     return qs.filter(**{f"{prefix}__in": sites})
 
 
-def _week_case(name: str, weeks: list) -> Case:
+class WeekIndex(Expression):
+    """The week index (0 = oldest) of a date column, -1 before the first week or NULL: a CASE
+    over the week boundaries (plain comparisons, newest first, fast on both databases; no per-row
+    date function), written as one expression. Built of Case/When, its 26 branches were resolved,
+    hashed and compiled one by one, twice per query (select and group by): a third of the CPU of
+    computing a scope's statistics (the rebuild's warm-up computes 94 of them)."""
+
+    def __init__(self, column, weeks):
+        super().__init__(output_field=IntegerField())
+        self.column = F(column) if isinstance(column, str) else column
+        self.weeks = tuple(weeks)
+
+    def get_source_expressions(self):
+        return [self.column]
+
+    def set_source_expressions(self, exprs):
+        (self.column,) = exprs
+
+    def as_sql(self, compiler, connection):
+        column, column_params = compiler.compile(self.column)
+        field = self.column.output_field
+        sql, params = [], []
+        for i in range(len(self.weeks) - 1, -1, -1):
+            sql.append(f"WHEN {column} >= %s THEN {i}")
+            params += [*column_params, field.get_db_prep_value(self.weeks[i], connection)]
+        return f"CASE {' '.join(sql)} ELSE -1 END", params
+
+
+def _week_case(name: str, weeks: list) -> WeekIndex:
     """The week index (0 = oldest) of a date column, -1 before the first week or NULL."""
-    return Case(*[When(**{f"{name}__gte": start}, then=Value(i)) for i, start in reversed(list(enumerate(weeks)))],
-                default=Value(-1), output_field=IntegerField())
+    return WeekIndex(name, weeks)
 
 
 def _weekly(qs, name: str, weeks: list) -> dict:

@@ -260,3 +260,29 @@ def test_after_a_rebuild_requests_meanwhile_get_the_previous_figures(demo_users)
     cache.delete(f"{key}:lock")
     fresh = selectors.statistics(user)
     assert fresh.as_of == second_at and fresh.summary["submitted"] == old.summary["submitted"] + 1
+
+
+def test_the_week_index_counts_each_boundary_into_the_week_it_starts(demo_users):
+    """WeekIndex (one expression for the trend's week CASE): a time at a week's first instant is
+    in that week, an instant earlier in the week before, before the first week -1, no time -1."""
+    from datetime import timedelta
+
+    from django.db.models import Count
+
+    from sitecensus.registry.models import Website
+
+    weeks = selectors._week_starts(4)
+    sites = list(Website.objects.order_by("id").values_list("id", flat=True)[:6])
+    assert len(sites) == 6
+    times = [weeks[0] - timedelta(microseconds=1), weeks[0], weeks[2] - timedelta(seconds=1), weeks[2],
+             weeks[3] + timedelta(days=2), None]
+    expected = [-1, 0, 1, 2, 3, -1]
+    for pk, at in zip(sites, times):
+        Website.objects.filter(pk=pk).update(submitted_at=at)
+    got = dict(Website.objects.filter(pk__in=sites).annotate(wk=selectors.WeekIndex("submitted_at", weeks))
+               .values_list("id", "wk"))
+    assert [got[pk] for pk in sites] == expected
+    # Grouped by it, as the trend table's queries are.
+    grouped = dict(Website.objects.filter(pk__in=sites).order_by().annotate(
+        wk=selectors.WeekIndex("submitted_at", weeks)).values("wk").annotate(n=Count("id")).values_list("wk", "n"))
+    assert grouped == {-1: 2, 0: 1, 1: 1, 2: 1, 3: 1}
