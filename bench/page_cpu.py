@@ -127,12 +127,33 @@ def login(figures, client, username):
         "登录：登录页", "登录：密码", "登录：动态口令页", "登录：动态口令", "首页：登录后"))
 
 
+def rebuild(times: int) -> None:
+    """The statistics job as the worker runs it (sitecensus.stats.jobs): the rebuild, then the
+    warm-up of the national and provincial scopes; this process's CPU (the worker's, niced on
+    the stack) and the database backend's (not niced: what page views compete with)."""
+    from sitecensus.core.db import background
+    from sitecensus.stats.selectors import warm_cache
+    from sitecensus.stats.services import refresh_tallies
+
+    for _ in range(times):
+        with background():
+            for name, work in (("rebuild", lambda: refresh_tallies(force=True)), ("warm-up", warm_cache)):
+                db, cpu, wall = backend_cpu_ms(), time.process_time(), time.perf_counter()
+                with CaptureQueriesContext(connection) as ctx:
+                    work()
+                print(f"  statistics {name}: cpu {(time.process_time() - cpu) * 1000:.0f} ms, "
+                      f"db {backend_cpu_ms() - db:.0f} ms, wall {(time.perf_counter() - wall) * 1000:.0f} ms, "
+                      f"{len(ctx.captured_queries)} queries", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=9, help="timed views per page after one warm-up")
     parser.add_argument("--logins", type=int, default=5, help="timed logins (a different account each)")
     parser.add_argument("--only", default="", help="pages whose label contains this text")
     parser.add_argument("--profile", default="", metavar="LABEL", help="cProfile this page's timed views")
+    parser.add_argument("--rebuild", type=int, default=0, metavar="N",
+                        help="also time the statistics job N times: the rebuild and its warm-up of the large scopes")
     parser.add_argument("--sql", action="store_true", help="print each page's queries (its last view)")
     parser.add_argument("--sort", default="cumulative", help="the profile's order (cumulative, tottime)")
     args = parser.parse_args()
@@ -184,6 +205,8 @@ def main():
             for label, path in load.AFTER_LOGIN:  # the organizing unit's pages, as the logged-in person sees them
                 page(figures, client, label, path, args.runs)
                 print(figures.row(label), flush=True)
+    if args.rebuild:
+        rebuild(args.rebuild)
     labels = [k for k in figures.cpu if k != "登录：全程（四步 + 首页）"]
     print(f"pages: {len(labels)}; per request, mean over the pages: "
           f"CPU {statistics.mean(statistics.median(figures.cpu[k]) for k in labels):.1f} ms, "
