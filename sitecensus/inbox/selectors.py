@@ -41,6 +41,15 @@ def not_inspected(unit: Unit) -> list[tuple[Unit, int]]:
     return [(child, waiting[child.path]) for child in _child_organizers(unit).filter(path__in=list(waiting))]
 
 
+def not_inspected_count(unit: Unit) -> int:
+    """The sum of not_inspected's counts, without loading the child units (the home page)."""
+    waiting = scoring.inspection_queue_counts(unit)
+    if not waiting:
+        return 0
+    return sum(waiting[path] for path in
+               _child_organizers(unit).filter(path__in=list(waiting)).values_list("path", flat=True))
+
+
 def not_reported(unit: Unit) -> list[Unit]:
     return [child for child, report in scoring.child_reports(unit)
             if report is None or not report.is_submitted]
@@ -64,7 +73,7 @@ def reminder_units(user, which: str) -> list[Unit]:
 
 
 def pending_counts(user) -> dict:
-    """The counts an organizing unit's home page shows."""
+    """The counts an organizing unit's home page shows, counted by the database (no rows loaded)."""
     unit = user.unit
-    return {"selfcheck": not_self_checked(unit).count(), "inspection": sum(n for _, n in not_inspected(unit)),
-            "report": len(not_reported(unit)), "rectification": rectification_overdue(user).count()}
+    return {"selfcheck": not_self_checked(unit).count(), "inspection": not_inspected_count(unit),
+            "report": scoring.not_reported_count(unit), "rectification": rectification_overdue(user).count()}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Substr
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
 from sitecensus.core.errors import NotFound
@@ -184,6 +184,16 @@ def child_reports(organizer: Unit) -> list[tuple[Unit, InspectionReport | None]]
                                         is_organizer=True, closed_at__isnull=True).order_by("path"))
     reports = {r.organizer_id: r for r in current_reports().filter(organizer__in=children).order_by("id")}
     return [(child, reports.get(child.pk)) for child in children]
+
+
+def not_reported_count(organizer: Unit) -> int:
+    """How many of child_reports' children have no current report or whose latest one is not
+    submitted, counted by the database (the home page: no report rows, no figures read)."""
+    latest = current_reports().filter(organizer=OuterRef("pk")).order_by("-id").values("status")[:1]
+    children = Unit.objects.filter(path__startswith=organizer.path, depth=organizer.depth + 1,
+                                   is_organizer=True, closed_at__isnull=True)
+    return (children.annotate(latest=Coalesce(Subquery(latest), Value("")))
+            .exclude(latest=InspectionReport.Status.SUBMITTED).count())
 
 
 def rolled_up(organizer: Unit, own: dict) -> dict:

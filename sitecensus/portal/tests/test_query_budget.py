@@ -161,6 +161,31 @@ def test_pending_counts_match_the_queues_they_count(demo_users):
     assert inbox.pending_counts(user)["inspection"] == sum(expected.values())
 
 
+def test_not_reported_count_is_the_lists_length(demo_users):
+    """The home page's count of children not reported is the length of the 催办 list, whatever
+    their reports: none, a draft, a submitted one, a submitted one withdrawn with a newer draft."""
+    from sitecensus.inbox import selectors as inbox
+    from sitecensus.scoring import selectors as scoring
+    from sitecensus.scoring.models import InspectionReport, ReportWithdrawal
+
+    user = demo_users["guoban"]
+    grow(user, 4)
+    children = [child for child, _ in scoring.child_reports(user.unit)]
+    R = InspectionReport.Status
+    InspectionReport.objects.create(organizer=children[0], status=R.DRAFT)
+    InspectionReport.objects.create(organizer=children[1], status=R.SUBMITTED)
+    old = InspectionReport.objects.create(organizer=children[2], status=R.SUBMITTED)
+    ReportWithdrawal.objects.create(report=old, kind=ReportWithdrawal.Kind.WITHDRAWN, actor=user, actor_unit=user.unit)
+    InspectionReport.objects.create(organizer=children[2], status=R.DRAFT, sequence=2)
+    InspectionReport.objects.create(organizer=children[3], status=R.DRAFT)
+    InspectionReport.objects.create(organizer=children[3], status=R.SUBMITTED, sequence=2)
+    listed = inbox.not_reported(user.unit)
+    assert children[1] not in listed and children[3] not in listed and {children[0], children[2]} <= set(listed)
+    assert scoring.not_reported_count(user.unit) == len(listed)
+    assert inbox.pending_counts(user)["report"] == len(listed)
+    assert inbox.not_inspected_count(user.unit) == sum(n for _, n in inbox.not_inspected(user.unit))
+
+
 def _scope_counts(ctx) -> list[str]:
     return [q["sql"] for q in ctx.captured_queries
             if q["sql"].startswith('SELECT COUNT(*)') and 'FROM "orgs_unit"' in q["sql"] and '"depth"' not in q["sql"]]
