@@ -304,3 +304,42 @@ def test_a_scopes_trend_builds_no_case_branch_per_week(demo_users, monkeypatch):
     stats = selectors.statistics(demo_users["guoban"], live=True)  # computed, not from the cache
     assert stats.table("trend").rows
     assert len(built) < selectors.TREND_WEEKS
+
+
+def _trend_queries(ctx) -> int:
+    return sum(f"THEN {selectors.TREND_WEEKS - 1} WHEN" in q["sql"] for q in ctx.captured_queries)
+
+
+def test_the_warm_up_counts_every_scopes_trend_in_two_queries_whatever_their_number(demo_users):
+    """The rebuild's warm-up reads the trend of all its scopes (the country and each province) in
+    two grouped queries, not two per scope, and each scope's trend is the one it computes alone."""
+    from django.core.cache import cache
+
+    from sitecensus.accounts.models import User
+    from sitecensus.core import roles
+    from sitecensus.orgs.models import Unit
+    from sitecensus.portal.tests.test_query_budget import grow
+    from sitecensus.stats.services import refresh_tallies
+
+    def warm() -> tuple[int, int]:
+        cache.clear()
+        refresh_tallies(force=True)
+        with CaptureQueriesContext(connection) as ctx:
+            scopes = selectors.warm_cache()
+        return scopes, _trend_queries(ctx)
+
+    few, trend_queries = warm()
+    assert trend_queries == 2
+    grow(demo_users["guoban"], 3)  # three more offices one level down (scopes), each with recent sites
+    more, trend_queries = warm()
+    assert more == few + 3 and trend_queries == 2
+    as_of = selectors.services.tallies_time()
+    scopes = [User(role=roles.NATIONAL_ADMIN, unit=Unit.objects.get(depth=1))]
+    scopes += [User(role=roles.ORGANIZER, unit=u) for u in Unit.objects.filter(depth=2, is_organizer=True)]
+    seen_activity = 0
+    for user in scopes:
+        warmed = cache.get(selectors.cache_key(user))[1].table("trend").rows
+        alone = selectors._statistics(user, unit=user.unit, live=False, as_of=as_of).table("trend").rows
+        assert warmed == alone, user.unit.name
+        seen_activity += bool(alone)
+    assert seen_activity >= 4  # the country and the three new offices at least
