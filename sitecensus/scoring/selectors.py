@@ -186,14 +186,18 @@ def child_reports(organizer: Unit) -> list[tuple[Unit, InspectionReport | None]]
     return [(child, reports.get(child.pk)) for child in children]
 
 
-def not_reported_count(organizer: Unit) -> int:
-    """How many of child_reports' children have no current report or whose latest one is not
-    submitted, counted by the database (the home page: no report rows, no figures read)."""
+def not_reported_children(organizer: Unit) -> QuerySet:
+    """child_reports' children with no current report or whose latest one is not submitted, as a
+    queryset (the home page counts it in the database: no report rows, no figures read)."""
     latest = current_reports().filter(organizer=OuterRef("pk")).order_by("-id").values("status")[:1]
     children = Unit.objects.filter(path__startswith=organizer.path, depth=organizer.depth + 1,
                                    is_organizer=True, closed_at__isnull=True)
     return (children.annotate(latest=Coalesce(Subquery(latest), Value("")))
-            .exclude(latest=InspectionReport.Status.SUBMITTED).count())
+            .exclude(latest=InspectionReport.Status.SUBMITTED))
+
+
+def not_reported_count(organizer: Unit) -> int:
+    return not_reported_children(organizer).count()
 
 
 def rolled_up(organizer: Unit, own: dict) -> dict:
