@@ -45,15 +45,6 @@ def not_inspected(unit: Unit) -> list[tuple[Unit, int]]:
     return [(child, waiting[child.path]) for child in _child_organizers(unit).filter(path__in=list(waiting))]
 
 
-def not_inspected_count(unit: Unit) -> int:
-    """The sum of not_inspected's counts, without loading the child units (the home page)."""
-    waiting = scoring.inspection_queue_counts(unit)
-    if not waiting:
-        return 0
-    return sum(waiting[path] for path in
-               _child_organizers(unit).filter(path__in=list(waiting)).values_list("path", flat=True))
-
-
 def not_reported(unit: Unit) -> list[Unit]:
     return [child for child, report in scoring.child_reports(unit)
             if report is None or not report.is_submitted]
@@ -77,16 +68,13 @@ def reminder_units(user, which: str) -> list[Unit]:
 
 
 def pending_lists(user) -> dict[str, QuerySet]:
-    """What pending_counts counts but the inspection queues, as querysets (the home page counts
-    them with its other counts in one statement)."""
+    """What pending_counts counts, as querysets (the home page counts them with its other counts
+    in one statement)."""
     unit = user.unit
-    return {"selfcheck": not_self_checked(unit), "report": scoring.not_reported_children(unit),
-            "rectification": rectification_overdue(user)}
+    return {"selfcheck": not_self_checked(unit), "inspection": scoring.awaiting_child_inspection(unit),
+            "report": scoring.not_reported_children(unit), "rectification": rectification_overdue(user)}
 
 
-def pending_counts(user, counted: dict | None = None) -> dict:
-    """The counts an organizing unit's home page shows, counted by the database (no rows loaded);
-    `counted` holds pending_lists' counts when the caller counted them already."""
-    counted = counted if counted is not None else {k: qs.count() for k, qs in pending_lists(user).items()}
-    return {"selfcheck": counted["selfcheck"], "inspection": not_inspected_count(user.unit),
-            "report": counted["report"], "rectification": counted["rectification"]}
+def pending_counts(user) -> dict:
+    """The counts an organizing unit's home page shows, counted by the database (no rows loaded)."""
+    return {name: qs.count() for name, qs in pending_lists(user).items()}

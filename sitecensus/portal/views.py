@@ -56,8 +56,7 @@ def home(request):
     to_count.update(_own_lists(user))
     counted = db.counts(to_count)
     if pending:
-        context["pending"] = inbox.pending_counts(
-            user, {k.split(":", 1)[1]: n for k, n in counted.items() if k.startswith("pending:")})
+        context["pending"] = {k.split(":", 1)[1]: n for k, n in counted.items() if k.startswith("pending:")}
     context.update({k: n for k, n in counted.items() if not k.startswith("pending:")})
     context["todos"] = todos(user, context)
     return render(request, "core/home.html", context)

@@ -57,6 +57,16 @@ def inspection_queue_counts(organizer: Unit) -> dict[str, int]:
     return dict(rows)
 
 
+def awaiting_child_inspection(organizer: Unit) -> QuerySet:
+    """The sites in the inspection queues of the open organizing units directly below `organizer`
+    (the sum of inspection_queue_counts over those units), as one queryset the home page counts."""
+    child_len = Unit.steplen * (organizer.depth + 1)
+    sites = active_websites().filter(unit__path__startswith=organizer.path, unit__depth=organizer.depth + 2)
+    inspector = Unit.objects.filter(path=Substr(OuterRef("unit__path"), 1, child_len), is_organizer=True,
+                                    closed_at__isnull=True)
+    return _awaiting_inspection(sites).filter(Exists(inspector))
+
+
 def inspections_in_progress(unit: Unit) -> QuerySet:
     """The unit's inspection cards not submitted yet."""
     return Scorecard.objects.filter(scorer_unit=unit, stage=Scorecard.Stage.INSPECTION,
