@@ -380,6 +380,9 @@ IMPORT_COMMIT_SECONDS = float(os.environ.get(
 # Statistics summary tables: rebuilt every STATISTICS_MAX_AGE seconds by the scheduler (a task),
 # never by a page view; anonymous public pages are cached PUBLIC_CACHE_SECONDS.
 STATISTICS_MAX_AGE = env_int("STATISTICS_MAX_AGE", 300)
+# Sort memory of one background job's database session (PostgreSQL's work_mem syntax): the
+# statistics rebuild sorts every site and every unit once; at the server's default (4MB) to disk.
+BACKGROUND_WORK_MEM = os.environ.get("BACKGROUND_WORK_MEM", "32MB")
 # 我为政府网站找错: reports per client address ("N/s|m|h|d") and the answer deadline in working days.
 PUBLIC_REPORT_RATE = os.environ.get("PUBLIC_REPORT_RATE", "5/h")
 PUBLIC_REPORT_DAYS = env_int("PUBLIC_REPORT_DAYS", 5)

@@ -17,8 +17,12 @@ def inbox(user) -> QuerySet:
     return Message.objects.filter(unit_id=user.unit_id).select_related("sender_unit")
 
 
+def unread(user) -> QuerySet:
+    return inbox(user).filter(read_at__isnull=True) if user.unit_id else Message.objects.none()
+
+
 def unread_count(user) -> int:
-    return inbox(user).filter(read_at__isnull=True).count() if user.unit_id else 0
+    return unread(user).count()
 
 
 def _child_organizers(unit: Unit) -> QuerySet:
@@ -63,8 +67,14 @@ def reminder_units(user, which: str) -> list[Unit]:
     return []
 
 
-def pending_counts(user) -> dict:
-    """The counts an organizing unit's home page shows."""
+def pending_lists(user) -> dict[str, QuerySet]:
+    """What pending_counts counts, as querysets (the home page counts them with its other counts
+    in one statement)."""
     unit = user.unit
-    return {"selfcheck": not_self_checked(unit).count(), "inspection": sum(n for _, n in not_inspected(unit)),
-            "report": len(not_reported(unit)), "rectification": rectification_overdue(user).count()}
+    return {"selfcheck": not_self_checked(unit), "inspection": scoring.awaiting_child_inspection(unit),
+            "report": scoring.not_reported_children(unit), "rectification": rectification_overdue(user)}
+
+
+def pending_counts(user) -> dict:
+    """The counts an organizing unit's home page shows, counted by the database (no rows loaded)."""
+    return {name: qs.count() for name, qs in pending_lists(user).items()}

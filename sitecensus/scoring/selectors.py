@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Substr
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
 from sitecensus.core.errors import NotFound
@@ -55,6 +55,16 @@ def inspection_queue_counts(organizer: Unit) -> dict[str, int]:
     rows = (_awaiting_inspection(sites).annotate(child=Substr("unit__path", 1, child_len))
             .values("child").annotate(n=Count("id")).values_list("child", "n"))
     return dict(rows)
+
+
+def awaiting_child_inspection(organizer: Unit) -> QuerySet:
+    """The sites in the inspection queues of the open organizing units directly below `organizer`
+    (the sum of inspection_queue_counts over those units), as one queryset the home page counts."""
+    child_len = Unit.steplen * (organizer.depth + 1)
+    sites = active_websites().filter(unit__path__startswith=organizer.path, unit__depth=organizer.depth + 2)
+    inspector = Unit.objects.filter(path=Substr(OuterRef("unit__path"), 1, child_len), is_organizer=True,
+                                    closed_at__isnull=True)
+    return _awaiting_inspection(sites).filter(Exists(inspector))
 
 
 def inspections_in_progress(unit: Unit) -> QuerySet:
@@ -184,6 +194,20 @@ def child_reports(organizer: Unit) -> list[tuple[Unit, InspectionReport | None]]
                                         is_organizer=True, closed_at__isnull=True).order_by("path"))
     reports = {r.organizer_id: r for r in current_reports().filter(organizer__in=children).order_by("id")}
     return [(child, reports.get(child.pk)) for child in children]
+
+
+def not_reported_children(organizer: Unit) -> QuerySet:
+    """child_reports' children with no current report or whose latest one is not submitted, as a
+    queryset (the home page counts it in the database: no report rows, no figures read)."""
+    latest = current_reports().filter(organizer=OuterRef("pk")).order_by("-id").values("status")[:1]
+    children = Unit.objects.filter(path__startswith=organizer.path, depth=organizer.depth + 1,
+                                   is_organizer=True, closed_at__isnull=True)
+    return (children.annotate(latest=Coalesce(Subquery(latest), Value("")))
+            .exclude(latest=InspectionReport.Status.SUBMITTED))
+
+
+def not_reported_count(organizer: Unit) -> int:
+    return not_reported_children(organizer).count()
 
 
 def rolled_up(organizer: Unit, own: dict) -> dict:

@@ -260,3 +260,86 @@ def test_after_a_rebuild_requests_meanwhile_get_the_previous_figures(demo_users)
     cache.delete(f"{key}:lock")
     fresh = selectors.statistics(user)
     assert fresh.as_of == second_at and fresh.summary["submitted"] == old.summary["submitted"] + 1
+
+
+def test_the_week_index_counts_each_boundary_into_the_week_it_starts(demo_users):
+    """WeekIndex (one expression for the trend's week CASE): a time at a week's first instant is
+    in that week, an instant earlier in the week before, before the first week -1, no time -1."""
+    from datetime import timedelta
+
+    from django.db.models import Count
+
+    from sitecensus.registry.models import Website
+
+    weeks = selectors._week_starts(4)
+    sites = list(Website.objects.order_by("id").values_list("id", flat=True)[:6])
+    assert len(sites) == 6
+    times = [weeks[0] - timedelta(microseconds=1), weeks[0], weeks[2] - timedelta(seconds=1), weeks[2],
+             weeks[3] + timedelta(days=2), None]
+    expected = [-1, 0, 1, 2, 3, -1]
+    for pk, at in zip(sites, times):
+        Website.objects.filter(pk=pk).update(submitted_at=at)
+    got = dict(Website.objects.filter(pk__in=sites).annotate(wk=selectors.WeekIndex("submitted_at", weeks))
+               .values_list("id", "wk"))
+    assert [got[pk] for pk in sites] == expected
+    # Grouped by it, as the trend table's queries are.
+    grouped = dict(Website.objects.filter(pk__in=sites).order_by().annotate(
+        wk=selectors.WeekIndex("submitted_at", weeks)).values("wk").annotate(n=Count("id")).values_list("wk", "n"))
+    assert grouped == {-1: 2, 0: 1, 1: 1, 2: 1, 3: 1}
+
+
+def test_a_scopes_trend_builds_no_case_branch_per_week(demo_users, monkeypatch):
+    """The trend's weeks are one WeekIndex per column, not a Case of 26 When branches (each
+    branch resolved, hashed and compiled twice per query: a third of a scope's CPU)."""
+    from django.db.models import When
+
+    built = []
+    original = When.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(1)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(When, "__init__", counting)
+    stats = selectors.statistics(demo_users["guoban"], live=True)  # computed, not from the cache
+    assert stats.table("trend").rows
+    assert len(built) < selectors.TREND_WEEKS
+
+
+def _trend_queries(ctx) -> int:
+    return sum(f"THEN {selectors.TREND_WEEKS - 1} WHEN" in q["sql"] for q in ctx.captured_queries)
+
+
+def test_the_warm_up_counts_every_scopes_trend_in_two_queries_whatever_their_number(demo_users):
+    """The rebuild's warm-up reads the trend of all its scopes (the country and each province) in
+    two grouped queries, not two per scope, and each scope's trend is the one it computes alone."""
+    from django.core.cache import cache
+
+    from sitecensus.accounts.models import User
+    from sitecensus.core import roles
+    from sitecensus.orgs.models import Unit
+    from sitecensus.portal.tests.test_query_budget import grow
+    from sitecensus.stats.services import refresh_tallies
+
+    def warm() -> tuple[int, int]:
+        cache.clear()
+        refresh_tallies(force=True)
+        with CaptureQueriesContext(connection) as ctx:
+            scopes = selectors.warm_cache()
+        return scopes, _trend_queries(ctx)
+
+    few, trend_queries = warm()
+    assert trend_queries == 2
+    grow(demo_users["guoban"], 3)  # three more offices one level down (scopes), each with recent sites
+    more, trend_queries = warm()
+    assert more == few + 3 and trend_queries == 2
+    as_of = selectors.services.tallies_time()
+    scopes = [User(role=roles.NATIONAL_ADMIN, unit=Unit.objects.get(depth=1))]
+    scopes += [User(role=roles.ORGANIZER, unit=u) for u in Unit.objects.filter(depth=2, is_organizer=True)]
+    seen_activity = 0
+    for user in scopes:
+        warmed = cache.get(selectors.cache_key(user))[1].table("trend").rows
+        alone = selectors._statistics(user, unit=user.unit, live=False, as_of=as_of).table("trend").rows
+        assert warmed == alone, user.unit.name
+        seen_activity += bool(alone)
+    assert seen_activity >= 4  # the country and the three new offices at least
