@@ -315,6 +315,22 @@ async def rebuild_midway(delay):
     await asyncio.to_thread(start_refresh)
 
 
+def page_users() -> dict:
+    """The four people of the single-user page benches (load_pages.py, page_cpu.py), their deep pages resolved:
+    the national office, Hebei's office, Hebei's first county office and one of its reporting units."""
+    root = Unit.objects.get(depth=1)
+    hebei = Unit.objects.get(org_code=QUEUE_PROVINCE)
+    county = Unit.objects.filter(kind=Unit.Kind.COUNTY_OFFICE, path__startswith=hebei.path).order_by("path").first()
+    users = {"national": account("load_guoban", root, roles.NATIONAL_ADMIN),
+             "province": account("load_hebei", hebei, roles.ORGANIZER),
+             "county": account("load_county", county, roles.ORGANIZER),
+             "reporter": account("load_reporter", Unit.objects.filter(
+                 path__startswith=county.path, depth=county.depth + 1, is_organizer=False).order_by("path").first(),
+                 roles.REPORTER)}
+    resolve_pages(deep_pages(users["national"], users["province"]))
+    return users
+
+
 def pct(values, p):
     values = sorted(values)
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]

@@ -18,10 +18,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from national import QUEUE_PROVINCE
 
-from sitecensus.accounts import roles
-from sitecensus.orgs.models import Unit
 
 
 def views(client, path, runs):
@@ -47,16 +44,7 @@ def main():
     if args.prepare:
         load.prepare()
     load._setup.serve_pages()
-    root = Unit.objects.get(depth=1)
-    hebei = Unit.objects.get(org_code=QUEUE_PROVINCE)
-    county = Unit.objects.filter(kind=Unit.Kind.COUNTY_OFFICE, path__startswith=hebei.path).order_by("path").first()
-    users = {"national": load.account("load_guoban", root, roles.NATIONAL_ADMIN),
-             "province": load.account("load_hebei", hebei, roles.ORGANIZER),
-             "county": load.account("load_county", county, roles.ORGANIZER),
-             "reporter": load.account("load_reporter", Unit.objects.filter(
-                 path__startswith=county.path, depth=county.depth + 1, is_organizer=False).order_by("path").first(),
-                 roles.REPORTER)}
-    load.resolve_pages(load.deep_pages(users["national"], users["province"]))
+    users = load.page_users()
     print(f"database: {load._setup.describe_database()}")
     print(f"  {'page':<22}{'cold':>8}{'warm':>8}{'queries':>9}  slowest queries (ms)")
     for kind, pages in load.PAGES.items():

@@ -35,10 +35,8 @@ import load  # noqa: F401 - sets the stack's environment (Redis cache and sessio
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from national import BENCH_PASSWORD, QUEUE_PROVINCE
+from national import BENCH_PASSWORD
 
-from sitecensus.accounts import roles
-from sitecensus.orgs.models import Unit
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 HOST = {"HTTP_HOST": "localhost", "secure": True}
@@ -160,16 +158,7 @@ def main():
     if connection.vendor != "postgresql":
         raise SystemExit("bench/page_cpu.py runs on PostgreSQL (a copy of the national data set): set DATABASE_URL")
     load._setup.serve_pages()
-    root = Unit.objects.get(depth=1)
-    hebei = Unit.objects.get(org_code=QUEUE_PROVINCE)
-    county = Unit.objects.filter(kind=Unit.Kind.COUNTY_OFFICE, path__startswith=hebei.path).order_by("path").first()
-    users = {"national": load.account("load_guoban", root, roles.NATIONAL_ADMIN),
-             "province": load.account("load_hebei", hebei, roles.ORGANIZER),
-             "county": load.account("load_county", county, roles.ORGANIZER),
-             "reporter": load.account("load_reporter", Unit.objects.filter(
-                 path__startswith=county.path, depth=county.depth + 1, is_organizer=False).order_by("path").first(),
-                 roles.REPORTER)}
-    load.resolve_pages(load.deep_pages(users["national"], users["province"]))
+    users = load.page_users()
     figures = Figures(args.profile)
     print(f"database: {load._setup.describe_database()}; {args.runs} views per page after one warm-up")
     print(f"  {'page':<24}{'cpu ms':>8}{'db ms':>8}{'wall ms':>9}{'queries':>9}{'n':>5}   "
