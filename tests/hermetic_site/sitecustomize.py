@@ -10,6 +10,10 @@ if os.environ.get("SITECENSUS_HERMETIC_LOG"):
     if _root not in sys.path:
         sys.path.append(_root)
     try:
+        if os.environ.get("SITECENSUS_HERMETIC_LOOPBACK_DNS"):  # the guard's own proof: no real resolver below it
+            from tests import loopback_resolver as _loopback_resolver
+
+            _loopback_resolver.install()
         from tests import hermetic as _hermetic
 
         _hermetic.install(log=os.environ["SITECENSUS_HERMETIC_LOG"])
