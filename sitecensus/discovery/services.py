@@ -5,7 +5,6 @@ scan); decisions fire the declared lifecycle (models.Candidate) and are audited.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections import Counter
 from datetime import timedelta
@@ -36,6 +35,7 @@ from sitecensus.scanner.services import engine_config
 
 from . import policy
 from .models import Candidate, Source
+from sitecensus.scanner.engine import aio
 
 DATA = Path(__file__).resolve().parent / "data"
 CHUNK = 500          # rows read per pass step (scans, candidates read at once)
@@ -211,7 +211,7 @@ def guess_dns(*, resolver=None, progress=None) -> dict:
             key = discover.host_key(host + domains[registrable(host)])
             found.append(discover.Named(key, f"http://{key}/", Source.Kind.DNS,
                                         f"{host.split('.', 1)[0]} 解析到 {', '.join(addrs[:3])}"))
-    asyncio.run(run())
+    aio.run(run())
     counts = record_named(found)
     if progress:
         progress(len(domains), len(domains), f"已猜测 {len(domains)} 个域名下的常用主机名")
@@ -297,7 +297,7 @@ def read_and_attribute(*, progress=None, config=None) -> dict:
 
         async def read(urls):
             return [r async for r in discover.read_homepages(urls, config)]
-        readings = {r.url: r for r in asyncio.run(read([c.url for c in chunk]))}
+        readings = {r.url: r for r in aio.run(read([c.url for c in chunk]))}
         now = timezone.now()
         with transaction.atomic():
             for candidate in chunk:

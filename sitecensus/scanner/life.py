@@ -31,6 +31,7 @@ from .engine import closure as engine
 from .engine.fetch import Fetcher
 from .models import Probe, RegistryFlag, SiteScan
 from .services import engine_config
+from sitecensus.scanner.engine import aio
 
 log = logging.getLogger(__name__)
 L = Website.Life
@@ -69,7 +70,7 @@ def verify_closures(*, today: date | None = None) -> dict:
                                                     site_name=c.website.name) for c in gone_for])
             return looks, held, dict(zip([c.pk for c in gone_for], gone))
 
-    looks, held, gone = asyncio.run(run()) if closures else ([], {}, {})
+    looks, held, gone = aio.run(run()) if closures else ([], {}, {})
     for closure, look in zip(watching, looks):
         registry_life.record_closure_check(closure=closure, observation=look.as_dict())
     for closure in ended:
@@ -142,7 +143,7 @@ def _web_findings(today: date) -> list[tuple[Website, str, dict]]:
             homes = await _gather([fetcher.fetch(s.homepage_url) for s in to_fetch])
             return gone, homes
 
-    gone, homes = asyncio.run(run()) if (closed or migrated or to_fetch) else ([], [])
+    gone, homes = aio.run(run()) if (closed or migrated or to_fetch) else ([], [])
     found = []
     for site, verdict in zip(closed + [c.website for c in migrated], gone):
         if verdict.verdict == "serving":

@@ -4,7 +4,6 @@ suggested scorecard entries that a person accepts or rejects."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 from dataclasses import replace
@@ -30,6 +29,7 @@ from .engine import ScanConfig, parse_targets, probe_sites, scan_sites_sync
 from .engine.checks import Probe as EngineProbe
 from .engine.checks import availability_verdict
 from .models import ColumnScan, DeadLink, Probe, ScanRun, SiteScan, Suggestion
+from sitecensus.scanner.engine import aio
 
 INDICATOR_MAP = json.loads((Path(__file__).resolve().parent / "data" / "indicator_map.json").read_text("utf-8"))
 
@@ -171,7 +171,7 @@ def probe(website_ids: list[int], *, round_id: str = "", vantage: str | None = N
     vantage = settings.SITECENSUS_VANTAGE if vantage is None else vantage
     sites = list(Website.objects.filter(pk__in=website_ids).only("id", "homepage_url"))
     run = _start_run(ScanRun.Kind.PROBE, len(sites), trigger=trigger, vantage=vantage)
-    results = asyncio.run(probe_sites([s.homepage_url for s in sites], engine_config(check_links=False)))
+    results = aio.run(probe_sites([s.homepage_url for s in sites], engine_config(check_links=False)))
     Probe.objects.bulk_create([
         Probe(website=s, at=r.at, round=round_id, vantage=vantage, success=r.success, latency_ms=r.latency_ms,
               status=r.status, error=r.error or "") for s, r in zip(sites, results)])

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from .config import ScanConfig
 from .extract import PageInfo, parse_page
 from .fetch import Fetcher
+from . import aio
 
 HINT = re.compile(r"年度报表|年报|年度工作报表|ndbb|nianbao|annual", re.I)
 MAX_FOLLOW = 3
@@ -133,4 +134,4 @@ async def check_report_links(items: list[tuple], config: ScanConfig) -> dict:
 
 
 def check_report_links_sync(items: list[tuple], config: ScanConfig) -> dict:
-    return asyncio.run(check_report_links(items, config))
+    return aio.run(check_report_links(items, config))

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from datetime import date
@@ -11,6 +10,7 @@ from .config import ScanConfig
 from .extract import parse_page
 from .results import UNDETERMINED_MESSAGES, TargetError, parse_targets
 from .scan import iter_scan
+from . import aio
 
 
 def _as_of(s: str) -> date:
@@ -151,7 +151,7 @@ def scan_main(argv: list[str]) -> int:
         print(f"错误：无法写入结果文件 {a.out}：{e.strerror}", file=sys.stderr)
         return 2
     with out:
-        asyncio.run(_stream(targets, cfg, out, _Bar(len(targets))))
+        aio.run(_stream(targets, cfg, out, _Bar(len(targets))))
     return 0
 
 

@@ -32,6 +32,7 @@ from selectolax.lexbor import LexborHTMLParser
 from . import dates as D
 from .config import ScanConfig
 from .encoding import decode_html
+from . import aio
 
 READ, UNDECIDABLE = "read", "undecidable"
 LABELS = {READ: "已读取", UNDECIDABLE: "无法判定"}
@@ -244,7 +245,7 @@ async def read_accounts(urls: list[str], config: ScanConfig) -> list[MediaReadin
 
 
 def read_accounts_sync(urls: list[str], config: ScanConfig) -> list[MediaReading]:
-    return asyncio.run(read_accounts(urls, config))
+    return aio.run(read_accounts(urls, config))
 
 
 # ---------------------------------------------------------------- a site's 政务新媒体矩阵 page

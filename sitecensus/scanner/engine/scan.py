@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from typing import AsyncIterator, Callable, Iterable
 from urllib.parse import urlsplit, urlunsplit
 
-from . import checks, compliance, discover
+from . import aio, checks, compliance, discover
 from .config import ScanConfig
 from .encoding import looks_binary
 from .config import subtract_period
@@ -959,4 +959,4 @@ async def probe_sites(urls: Iterable[str], config: ScanConfig) -> list[checks.Pr
 def scan_sites_sync(targets: Iterable[Target], config: ScanConfig, *,
                     progress: Progress | None = None) -> list[SiteResult]:
     """Blocking wrapper for callers without an event loop (Celery task, management command)."""
-    return asyncio.run(scan_sites(targets, config, progress=progress))
+    return aio.run(scan_sites(targets, config, progress=progress))
