@@ -30,6 +30,37 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+# A browser test whose Chromium died under it (Playwright's TargetClosedError: the page, context or
+# browser "has been closed") runs once more, in a browser started anew; pytest shows the rerun as R.
+CRASH_RERUN = pytest.mark.flaky(reruns=1, only_rerun=["TargetClosedError"])
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "browser" in item.fixturenames:
+            item.add_marker(CRASH_RERUN)
+
+
+@pytest.fixture(scope="session")
+def _chromium(launch_browser):
+    """The session's Chromium, in a holder so that a browser which died can be replaced."""
+    held = {}
+    yield held
+    if held.get("browser") and held["browser"].is_connected():
+        held["browser"].close()
+
+
+@pytest.fixture
+def browser(_chromium, launch_browser):
+    """pytest-playwright's one browser per session, started again when it has died: on a loaded
+    machine Chromium can crash, and the session-wide browser then failed every later test of the
+    worker at setup ("Target page, context or browser has been closed"). The test that saw the crash
+    runs once more (CRASH_RERUN below); nothing else is retried."""
+    if not (_chromium.get("browser") and _chromium["browser"].is_connected()):
+        _chromium["browser"] = launch_browser()
+    return _chromium["browser"]
+
+
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
