@@ -438,6 +438,13 @@ def report(modes: dict) -> None:
             print(f"  ! {error}")
         print(f"  [{name}] slowest requests (started at second): " + ", ".join(
             f"{label} {seconds:.1f} s @{at:.0f}" for seconds, at, label in sorted(rec.slow, reverse=True)[:6]))
+        # Every page's requests by the 10 seconds they started in: a stall (the rebuild midway) shows as one window.
+        windows = defaultdict(list)
+        for seconds, at, label in rec.slow:
+            if not label.endswith("（条）"):
+                windows[int(at // 10) * 10].append(seconds)
+        print(f"  [{name}] p95 by start time: " + ", ".join(
+            f"{at}–{at + 10} s {pct(v, 95) * 1000:.0f} ms (n {len(v)})" for at, v in sorted(windows.items())))
 
 
 def main():

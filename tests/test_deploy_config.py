@@ -38,6 +38,16 @@ def test_local_stack_runs_its_worker_niced_and_can_pin_its_ports(monkeypatch):
     assert dict(spawned)["gunicorn"][0].endswith("gunicorn")
 
 
+def test_a_gunicorn_worker_takes_no_more_connections_than_it_has_threads(monkeypatch):
+    import runpy
+
+    for threads in ("4", "7"):
+        monkeypatch.setenv("GUNICORN_THREADS", threads)
+        conf = runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))
+        assert conf["worker_class"] == "gthread"
+        assert conf["worker_connections"] == conf["threads"] == int(threads)
+
+
 @pytest.mark.django_db
 def test_gunicorn_forks_warm_workers_from_a_preloaded_application(monkeypatch):
     """The shipped config preloads the application; the WSGI module warms what a first
