@@ -184,7 +184,6 @@ class Website(ReviewedRecord):
     is_portal = models.BooleanField("门户网站", default=False)
     data = models.JSONField("基本信息", default=dict)
     site_code = models.CharField("网站标识码", max_length=10, null=True, blank=True, unique=True)
-    verification_hash = models.CharField("校验码（散列）", max_length=200, blank=True)
     life = FSMField("运行状态", max_length=16, choices=Life.choices, default=Life.OPEN, db_index=True,
                     protected=True)
     life_until = models.DateField("计划恢复日期", null=True, blank=True)  # 临时下线

@@ -5,12 +5,13 @@ from __future__ import annotations
 from sitecensus.core.db import background
 from sitecensus.jobs.registry import job
 
-from .selectors import warm_cache
+from .selectors import warm_cache, warm_scopes, warming
 from .services import refresh_tallies
 
 
 @job("statistics_refresh")
 def statistics_refresh(job) -> dict:
-    with background():
+    scopes = warm_scopes()
+    with background(), warming(scopes):
         at = refresh_tallies(force=True)
-        return {"refreshed_at": at.isoformat(), "scopes_warmed": warm_cache()}
+        return {"refreshed_at": at.isoformat(), "scopes_warmed": warm_cache(scopes)}

@@ -4,6 +4,7 @@ and orders the grouped rows, it never loops over websites."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
@@ -173,15 +174,33 @@ def _compute_and_cache(user, as_of, *, trend=None) -> Stats:
     return stats
 
 
-def warm_cache() -> int:
+def warm_scopes() -> list:
+    """The scopes the rebuild computes itself: the country and every province (the largest)."""
+    scopes = [User(role=roles.NATIONAL_ADMIN, unit=u) for u in Unit.objects.filter(depth=1)]
+    return scopes + [User(role=roles.ORGANIZER, unit=u) for u in Unit.objects.filter(depth=2, is_organizer=True,
+                                                                                    closed_at__isnull=True)]
+
+
+@contextmanager
+def warming(scopes: list):
+    """Held across a rebuild and its warm-up: the scopes' locks, taken before the new tallies are
+    visible, so that pages keep serving the previous figures until the worker has computed each
+    scope (warm_cache frees a scope's lock as soon as its figures are in), instead of computing the
+    country and the provinces a second time at once — the stall a rebuild used to cause."""
+    held = [cache_key(user) for user in scopes if cache.add(f"{cache_key(user)}:lock", 1, 60)]
+    try:
+        yield
+    finally:
+        cache.delete_many([f"{key}:lock" for key in held])
+
+
+def warm_cache(scopes: list | None = None) -> int:
     """Compute the national and provincial scopes' statistics after a rebuild (in the
     job worker), so no page view pays for the largest scopes. Returns scopes warmed."""
     as_of = services.tallies_time()
     if as_of is None:
         return 0
-    scopes = [User(role=roles.NATIONAL_ADMIN, unit=u) for u in Unit.objects.filter(depth=1)]
-    scopes += [User(role=roles.ORGANIZER, unit=u) for u in Unit.objects.filter(depth=2, is_organizer=True,
-                                                                               closed_at__isnull=True)]
+    scopes = warm_scopes() if scopes is None else scopes
     # The trend of every scope from two grouped queries, not two reads of the websites per scope.
     by_province = _trends(Website.objects.all(), _week_starts(TREND_WEEKS), Unit.steplen * 2)
     for user in scopes:
@@ -190,6 +209,7 @@ def warm_cache() -> int:
         else:
             trend = by_province.get(user.unit.path, ({}, {}))
         _compute_and_cache(user, as_of, trend=trend)
+        cache.delete(f"{cache_key(user)}:lock")
     return len(scopes)
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -71,8 +70,7 @@ def approve(*, actor, website: Website, request=None) -> Website:
     verification = None
     if not website.site_code:
         website.site_code = allocate_code(website.organizer)
-        verification = new_verification_code()
-        website.verification_hash = make_password(verification)
+        verification = new_verification_code()  # its one hash is the code login's password
     website.pending_at = None
     website.approved_at = timezone.now()
     lifecycle.fire(website, "approve_final", actor=actor, request=request, site_code=website.site_code)

@@ -262,6 +262,46 @@ def test_after_a_rebuild_requests_meanwhile_get_the_previous_figures(demo_users)
     assert fresh.as_of == second_at and fresh.summary["submitted"] == old.summary["submitted"] + 1
 
 
+def test_during_the_rebuild_job_pages_serve_the_previous_figures_of_the_scopes_it_warms(demo_users, monkeypatch):
+    """Between the new tallies becoming visible and the worker's warm-up of a scope, a page of that
+    scope serves the previous figures (its own 数据时间) and computes nothing: the country and the
+    provinces are computed once per rebuild, by the worker, not again by the first pages."""
+    from django.core.cache import cache
+
+    from sitecensus.jobs.services import enqueue
+    from sitecensus.registry.models import Website
+    from sitecensus.stats import jobs
+    from sitecensus.stats.services import refresh_tallies
+
+    cache.clear()
+    first_at = refresh_tallies(force=True)
+    users = [demo_users["guoban"], demo_users["hebei"]]
+    before = {u.username: selectors.statistics(u).summary for u in users}
+    Website.objects.filter(name="石亭镇人民政府网站").update(status="submitted")
+    seen = {}
+    real_warm = jobs.warm_cache
+
+    def warm_after_a_page_view(scopes):
+        assert selectors.services.tallies_time() > first_at  # the new tallies are visible
+        for user in users:
+            with CaptureQueriesContext(connection) as queries:
+                stats = selectors.statistics(user)
+            seen[user.username] = (stats.as_of, stats.summary, [q["sql"] for q in queries.captured_queries
+                                                                if "stats_sitetally" in q["sql"]])
+        return real_warm(scopes)
+
+    monkeypatch.setattr(jobs, "warm_cache", warm_after_a_page_view)
+    job = enqueue("statistics_refresh", label="刷新统计汇总表", total=1)
+    job.refresh_from_db()
+    assert job.status == "done", job.result
+    for user in users:
+        as_of, summary, tally_reads = seen[user.username]
+        assert as_of == first_at and summary == before[user.username] and tally_reads == [], user.username
+        fresh = selectors.statistics(user)  # after the warm-up: the new figures, from the cache
+        assert fresh.as_of > first_at and fresh.summary["submitted"] == before[user.username]["submitted"] + 1
+    assert not cache.get(f"{selectors.cache_key(users[0])}:lock")  # every lock freed
+
+
 def test_the_week_index_counts_each_boundary_into_the_week_it_starts(demo_users):
     """WeekIndex (one expression for the trend's week CASE): a time at a week's first instant is
     in that week, an instant earlier in the week before, before the first week -1, no time -1."""
