@@ -40,7 +40,8 @@ chromium:
 # The order is random (pytest-randomly); the seed is printed: `make test TEST_SEED=N` repeats it.
 # SITECENSUS_TEST_BROWSERS=0 make test: every test but the browser tests; =1/2 (or 2/2): every test but
 # the other half of the browser tests (CI's runs: .ci/run runs each browser test once, half on each
-# database, and every other test on both).
+# database, and every other test on both). SITECENSUS_TEST_DJANGO_FREE=0 leaves out the tests of the
+# packages that import no Django (CI's PostgreSQL run: they open no database, the SQLite run has them).
 TEST_WORKERS ?= auto
 TEST_SEED ?=
 test: $(STAMP) chromium

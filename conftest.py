@@ -288,9 +288,31 @@ def is_browser_test(item) -> bool:
     return "browser" in getattr(item, "fixturenames", ())
 
 
+# SITECENSUS_TEST_DJANGO_FREE=0 leaves out the tests of the packages that import no Django (the
+# `django-free` contract of .importlinter: the scanner engine, the workbook formspec): they open no
+# database and run the same on both, so CI (.ci/run) runs them in its SQLite run only. Default 1: all.
+DJANGO_FREE = os.environ.get("SITECENSUS_TEST_DJANGO_FREE", "1").strip() or "1"
+
+
+def django_free_packages() -> list[str]:
+    """The packages the import contract keeps free of Django (read from .importlinter, its one home)."""
+    import configparser
+    from pathlib import Path
+
+    contracts = configparser.ConfigParser()
+    contracts.read(Path(__file__).resolve().parent / ".importlinter", encoding="utf-8")
+    return contracts["importlinter:contract:django-free"]["source_modules"].split()
+
+
+def is_django_free(nodeid: str, packages: list[str]) -> bool:
+    module = nodeid.split("::")[0].removesuffix(".py").replace("/", ".")
+    return any(module == package or module.startswith(package + ".") for package in packages)
+
+
 def pytest_report_header(config):
     return [f"database: {connections['default'].vendor}"] + \
-        ([] if BROWSERS == "1" else [f"browser tests: share {BROWSERS} (SITECENSUS_TEST_BROWSERS)"])
+        ([] if BROWSERS == "1" else [f"browser tests: share {BROWSERS} (SITECENSUS_TEST_BROWSERS)"]) + \
+        ([] if DJANGO_FREE == "1" else ["Django-free packages' tests left out (SITECENSUS_TEST_DJANGO_FREE=0)"])
 
 
 @pytest.hookimpl(trylast=True)
@@ -302,4 +324,12 @@ def pytest_collection_modifyitems(config, items):
         if left_out:
             config.hook.pytest_deselected(items=left_out)
             items[:] = [item for item in items if not is_browser_test(item) or keeps_browser_test(item.nodeid)]
+    if DJANGO_FREE not in ("0", "1"):
+        raise pytest.UsageError(f"SITECENSUS_TEST_DJANGO_FREE={DJANGO_FREE}：应为 0 或 1")
+    if DJANGO_FREE == "0":
+        packages = django_free_packages()
+        left_out = [item for item in items if is_django_free(item.nodeid, packages)]
+        if left_out:
+            config.hook.pytest_deselected(items=left_out)
+            items[:] = [item for item in items if not is_django_free(item.nodeid, packages)]
     items.sort(key=lambda item: "e2e" in item.nodeid.split("::")[0].split("/"))

@@ -60,6 +60,28 @@ def test_the_browser_shares_run_each_browser_test_once():
         keeps_browser_test(ids[0], "3/2")
 
 
+def test_the_django_free_tests_are_the_contract_s_packages_and_open_no_database():
+    """What SITECENSUS_TEST_DJANGO_FREE=0 leaves out (CI's PostgreSQL run): the tests under the packages
+    .importlinter keeps free of Django, and nothing else."""
+    import re
+    from pathlib import Path
+
+    from conftest import django_free_packages, is_django_free
+
+    packages = django_free_packages()
+    assert packages == ["sitecensus.scanner.engine", "sitecensus.registry.formspec"]
+    root = Path(__file__).resolve().parents[1]
+    free = [p.relative_to(root).as_posix() for package in packages
+            for p in (root / package.replace(".", "/")).rglob("test_*.py")]
+    assert len(free) > 20 and all(is_django_free(f"{f}::test_x", packages) for f in free)
+    for path in free:  # the contract covers the tests too: not one of them can reach a database
+        assert not re.search(r"^\s*(import|from)\s+(django|pytest_django)\b|django_db|\bdb\b\s*[,)]",
+                             (root / path).read_text(encoding="utf-8"), re.M), path
+    for kept in ("sitecensus/scanner/tests/test_scanner.py::test_x", "sitecensus/registry/tests/test_imports.py::t",
+                 "sitecensus/scanner/engine_extra/test_a.py::t", "tests/test_hermetic.py::t"):
+        assert not is_django_free(kept, packages), kept
+
+
 def test_a_worker_database_is_named_after_the_run_s_template():
     from tests.demo_database import template_name
 
