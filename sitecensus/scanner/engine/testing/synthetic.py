@@ -31,6 +31,7 @@ from functools import lru_cache
 
 from aiohttp import web
 
+from .. import aio
 from ..config import load_rules, subtract_period
 from .served import Served
 
@@ -1029,7 +1030,7 @@ def main(argv: list[str] | None = None) -> None:
         await asyncio.Event().wait()
 
     try:
-        asyncio.run(run())
+        aio.run(run())
     except KeyboardInterrupt:
         pass
 

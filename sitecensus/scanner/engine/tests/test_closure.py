@@ -12,6 +12,7 @@ from sitecensus.scanner.engine.closure import (check_gone, find_notice, observe_
                                                redirects_elsewhere)
 from sitecensus.scanner.engine.fetch import Fetcher
 from sitecensus.scanner.engine.testing.lifeweb import LifeWeb, closed_port
+from sitecensus.scanner.engine import aio
 
 from . import closure_heldout, closure_tuning
 
@@ -43,7 +44,7 @@ async def _observe_all(shapes, notice_path):
 
 
 def _score(shapes, notice_path, label):
-    observed = asyncio.run(_observe_all(shapes, notice_path))
+    observed = aio.run(_observe_all(shapes, notice_path))
     wrong = [(s["name"], s["truth"], o.status, o.how, o.excerpt, o.reason)
              for s, o in zip(shapes, observed) if o.status != s["truth"]]
     print(f"\nclosure notices, {label}: {len(shapes) - len(wrong)}/{len(shapes)} right")
@@ -70,7 +71,7 @@ def test_an_unreachable_homepage_is_undetermined():
         async with Fetcher(_cfg(["gone.gov.cn"])) as fetcher:
             url = f"http://gone.gov.cn:{closed_port()}/"
             return await observe_notice(fetcher, url, url + "gg.html", on=DAY)
-    obs = asyncio.run(go())
+    obs = aio.run(go())
     assert obs.status == "unknown" and "无法判定" in obs.reason
 
 
@@ -123,7 +124,7 @@ def test_after_the_period_the_old_site_is_gone_redirected_or_still_serving():
                     check_gone(fetcher, web.url("old-a.gov.cn", "/nothing")))
         finally:
             await web.stop()
-    a, b, c, d, e, f, g = asyncio.run(go())
+    a, b, c, d, e, f, g = aio.run(go())
     assert (a.verdict, a.verified) == ("tombstone", True)
     assert (b.verdict, b.verified) == ("redirected", True) and b.redirects
     assert (c.verdict, c.verified) == ("serving", False) and c.excerpt

@@ -1,6 +1,5 @@
 """Every compliance item right on a synthetic web of sites built to pass it and to fail it (IPv6 over ::1
 included), each finding with its evidence; and the parts the scan reads without a request."""
-import asyncio
 import socket
 
 import pytest
@@ -8,6 +7,7 @@ import pytest
 from sitecensus.scanner.engine import ScanConfig, parse_targets, scan_sites
 from sitecensus.scanner.engine.compliance import judge_domain, norm_icp, norm_psb
 from sitecensus.scanner.engine.testing.compliance_web import ComplianceWeb
+from sitecensus.scanner.engine import aio
 
 pytestmark = pytest.mark.skipif(not socket.has_ipv6, reason="no IPv6 on this machine")
 
@@ -20,7 +20,7 @@ def _scan(check_compliance=True):
                              check_compliance=check_compliance)
             results = await scan_sites(parse_targets(web.targets()), cfg)
             return web, results
-    return asyncio.run(go())
+    return aio.run(go())
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +119,7 @@ def test_a_host_the_host_maps_name_is_never_asked_of_real_dns():
                              render=False, check_https=False, retries=0, check_compliance=True)
             results = await scan_sites(parse_targets(targets), cfg)
             return {web.site_by_code(r.site_code).name: r.ipv6 for r in results}
-    ipv6 = asyncio.run(go())
+    ipv6 = aio.run(go())
     assert ipv6["jiucuo-code"]["reason"] == ipv6["no-aaaa"]["reason"] == "no_aaaa"
     assert ipv6["jiucuo-code"]["pages"] == ipv6["no-aaaa"]["pages"] == []
     assert ipv6["good"]["aaaa"] == ["::1"] and ipv6["good"]["supported"] is True

@@ -2,7 +2,6 @@
 every tuning shape read right, with its evidence; what cannot be read is 无法判定 with a reason. The
 held-out shapes are checked for completeness only; their score is printed by bench/media_shapes.py."""
 
-import asyncio
 from datetime import date
 
 import pytest
@@ -10,11 +9,12 @@ import pytest
 from sitecensus.scanner.engine.media import READ, UNDECIDABLE, read_matrix, read_page
 from sitecensus.scanner.engine.testing.media import heldout, tuning
 from sitecensus.scanner.engine.testing.media.corpus import run
+from sitecensus.scanner.engine import aio
 
 
 @pytest.fixture(scope="module")
 def scored():
-    return asyncio.run(run(tuning.SHAPES))
+    return aio.run(run(tuning.SHAPES))
 
 
 @pytest.mark.parametrize("name", [s.name for s in tuning.SHAPES])

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from sitecensus.scanner.engine import ScanConfig, iter_scan, parse_targets, scan_sites
 from sitecensus.scanner.engine import fetch as fetch_mod
 from sitecensus.scanner.engine.testing.synthetic import SyntheticWeb
+from sitecensus.scanner.engine import aio
 
 
 def _cfg(web, **kw):
@@ -32,7 +33,7 @@ def test_connections_are_reused_across_a_sites_pages(monkeypatch):
         async with SyntheticWeb(3, seed=5) as web:
             res = await scan_sites(parse_targets(web.targets()), _cfg(web, check_https=False))
             return web, res
-    web, res = asyncio.run(go())
+    web, res = aio.run(go())
     for host, conns in web.connections.items():
         r = next(r for r in res if urlsplit(r.homepage.url).hostname == host)
         assert r.requests >= 20, (host, r.requests)
@@ -45,7 +46,7 @@ def test_each_page_and_not_found_probe_is_asked_once_per_site(monkeypatch):
         async with SyntheticWeb(4, seed=6, shapes=["soft404_site", "soft404_col"]) as web:
             await scan_sites(parse_targets(web.targets()), _cfg(web, check_https=False))
     asked = _recorded_scan(None, None, monkeypatch)
-    asyncio.run(go(asked))
+    aio.run(go(asked))
     dup = [k for k, n in Counter(asked).items() if n > 1]
     assert not dup, dup[:5]
     probes = Counter(urlsplit(u).netloc for u, _ in asked if "/sitecensus-" in u)
@@ -60,7 +61,7 @@ def test_a_hanging_tls_handshake_holds_no_worker_and_no_slot():
             cfg = _cfg(web, concurrency=1, https_timeout=6.0, check_links=False)
             res = await scan_sites(parse_targets(web.targets()), cfg)
             return web, res
-    web, res = asyncio.run(go())
+    web, res = aio.run(go())
     assert web.tls_hellos, "the HTTPS checks reached the hanging port"
     assert max(web.first_seen.values()) < min(web.tls_hellos) + 6.0, (web.first_seen, web.tls_hellos)
     for r in res:
@@ -84,7 +85,7 @@ def test_global_slots_go_to_the_earliest_started_site_first():
         slots.release()
         await asyncio.gather(*waiting)
         return order
-    assert asyncio.run(go()) == [1, 2, 5, 9]
+    assert aio.run(go()) == [1, 2, 5, 9]
 
 
 def test_waiting_for_the_scanners_own_slots_is_not_the_sites_timeout():
@@ -97,7 +98,7 @@ def test_waiting_for_the_scanners_own_slots_is_not_the_sites_timeout():
                 await f._global.acquire(0)          # another site holds the only slot for 1.5 s
                 asyncio.get_running_loop().call_later(1.5, f._global.release)
                 return await f.fetch(web.targets()[0]["homepage"])
-    r = asyncio.run(go())
+    r = aio.run(go())
     assert r.ok, (r.error, r.detail)
     assert r.queued_ms >= 1400 and r.latency_ms < r.queued_ms
 
@@ -134,7 +135,7 @@ def test_a_connect_that_never_completes_holds_no_page_slot():
                     break  # every reachable site is done: the filtered ones are not waited for
             return order, {t["site_code"] for t in web.targets()}
     try:
-        order, reachable = asyncio.run(go())
+        order, reachable = aio.run(go())
     finally:
         for s in keep:
             s.close()

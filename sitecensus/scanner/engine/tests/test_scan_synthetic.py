@@ -9,6 +9,7 @@ from sitecensus.scanner.engine import ScanConfig, parse_targets, scan_sites
 from sitecensus.scanner.engine import fetch as fetch_mod
 from sitecensus.scanner.engine.fetch import Fetcher
 from sitecensus.scanner.engine.testing.synthetic import BAD_KINDS, SyntheticWeb
+from sitecensus.scanner.engine import aio
 
 
 def _cfg(web, **kw):
@@ -26,7 +27,7 @@ def scanned():
         async with SyntheticWeb(40, seed=11, bad=True) as web:
             res = await scan_sites(parse_targets(web.targets()), _cfg(web))
             return web, res, None  # the run's time: bench/scan_engine.py
-    return asyncio.run(go())
+    return aio.run(go())
 
 
 def test_every_site_has_a_result_and_bad_sites_do_not_stall(scanned):
@@ -122,7 +123,7 @@ def test_ssrf_guard_refuses_private_and_rechecks_redirects(monkeypatch):
                 r5 = await f.fetch(f"http://s00000.gov.test:{web.port}/goto?u=" + quote(f"http://intranet.gov.test:{web.port}/"))
                 r6 = await f.fetch(f"http://s00000.gov.test:{web.port}/goto?u=" + quote("http://127.0.0.2/"))
             return r1, r2, r3, r4, ok, r5, r6
-    r1, r2, r3, r4, ok, r5, r6 = asyncio.run(go())
+    r1, r2, r3, r4, ok, r5, r6 = aio.run(go())
     assert [r.error for r in (r1, r2, r3, r4)] == ["ssrf_refused"] * 4
     assert ok.ok
     assert r5.error == "ssrf_refused" and r5.redirects and r6.error == "ssrf_refused"
@@ -138,7 +139,7 @@ def test_per_host_rate_limit_and_redirect_cap():
             async with Fetcher(_cfg(web, max_redirects=5)) as f:
                 loop = await f.fetch(f"http://bad-endless-redirect.gov.test:{web.port}/")
             return dt, loop
-    dt, loop = asyncio.run(go())
+    dt, loop = aio.run(go())
     assert dt >= 0.4
     assert loop.error == "too_many_redirects" and len(loop.redirects) == 6
 
@@ -150,7 +151,7 @@ def test_retry_on_transient_only():
                 flap = await f.fetch(f"http://bad-flapping.gov.test:{web.port}/")
                 nf = await f.fetch(f"http://s00000.gov.test:{web.port}/missing/1.html")
             return flap, nf
-    flap, nf = asyncio.run(go())
+    flap, nf = aio.run(go())
     assert flap.ok and flap.attempts == 2
     assert nf.error == "http_status" and nf.status == 404 and nf.attempts == 1
 
@@ -162,7 +163,7 @@ def test_probe_sites_feed_the_availability_verdict():
         async with SyntheticWeb(2, seed=1, bad_kinds=["dead", "hang"]) as web:
             urls = [web.homepage_url(h) for h in web.hosts()]
             return await probe_sites(urls, _cfg(web, timeout=1.0))
-    probes = asyncio.run(go())
+    probes = aio.run(go())
     assert [p.success for p in probes] == [True, True, False, False]
     assert [p.error for p in probes[2:]] == ["http_status", "timeout"]
     v = availability_verdict(probes)

@@ -1,7 +1,6 @@
 """The page-shape corpus (testing/corpus.py): every tuning shape gets every verdict right, served by Host
 header on 127.0.0.1 and reached through a host map only. The held-out part is checked for completeness
 here; its score is reported apart by bench/scan_shapes.py and never used to tune the engine."""
-import asyncio
 import os
 from collections import Counter
 
@@ -9,13 +8,14 @@ import pytest
 
 from sitecensus.scanner.engine.testing.corpus import run_corpus
 from sitecensus.scanner.engine.testing.shapes import heldout, tuning
+from sitecensus.scanner.engine import aio
 
 HAVE_CHROMIUM = os.access("/usr/bin/chromium", os.X_OK)
 
 
 @pytest.fixture(scope="module")
 def scored():
-    return asyncio.run(run_corpus(tuning.SHAPES))
+    return aio.run(run_corpus(tuning.SHAPES))
 
 
 @pytest.mark.parametrize("part", [tuning, heldout], ids=["tuning", "heldout"])
@@ -59,10 +59,10 @@ def test_render_budget_is_per_site_not_per_run():
     from dataclasses import replace
     base = next(s for s in tuning.SHAPES if s.name == "t3-script-column")
     shapes = [replace(base, name=f"t3-script-column-{k}") for k in range(3)]
-    out = asyncio.run(run_corpus(shapes, render_per_site=1))
+    out = aio.run(run_corpus(shapes, render_per_site=1))
     for name, (wrong, r, _) in out.items():
         assert wrong == [] and r.renders == 1 and r.columns[0].rendered, (name, wrong)
-    out = asyncio.run(run_corpus(shapes[:1], render_per_site=0))
+    out = aio.run(run_corpus(shapes[:1], render_per_site=0))
     _, r, _ = out[shapes[0].name]
     assert r.columns[0].undetermined == "render_budget" and not r.columns[0].blank and r.vetoes == []
 
@@ -81,7 +81,7 @@ def test_a_site_whose_pages_read_the_same_in_the_browser_keeps_its_column_veto_w
         cols.append((f"通知公告{k}", f"/col/t{k}/", "通知公告"))
     shape = Shape("t1-scripted-stale-columns", 1, pages=pages, columns=cols,
                   truth=Truth(vetoes={"栏目不更新"}, columns={p: "stale" for _, p, _ in cols}))
-    (wrong, r, _), = asyncio.run(run_corpus([shape], render_per_site=3)).values()
+    (wrong, r, _), = aio.run(run_corpus([shape], render_per_site=3)).values()
     assert wrong == [], wrong
     assert r.renders == 2 and sum(c.rendered for c in r.columns) == 2
     assert {v.veto: v.reading for v in r.veto_evidence} == {"栏目不更新": "rendered"}

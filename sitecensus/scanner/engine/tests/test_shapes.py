@@ -1,7 +1,6 @@
 """Page shapes of the real government web, each served as a whole synthetic site with its truth:
 every verdict right, every finding with its evidence, and 无法判定 (never a veto) where the page
 cannot be read. The render fallback drives Debian's Chromium against the local server only."""
-import asyncio
 import os
 from datetime import date
 
@@ -9,6 +8,7 @@ import pytest
 
 from sitecensus.scanner.engine import ScanConfig, parse_targets, probe_sites, scan_sites
 from sitecensus.scanner.engine.testing.synthetic import SHAPE_KINDS, SyntheticWeb
+from sitecensus.scanner.engine import aio
 
 HAVE_CHROMIUM = os.access("/usr/bin/chromium", os.X_OK)
 NEEDS_RENDER = {"js_rendered", "waf412"}
@@ -28,7 +28,7 @@ def shaped():
             res = await scan_sites(parse_targets(web.targets()), _cfg(web))
             probes = await probe_sites([web.homepage_url(h) for h in web.hosts()], _cfg(web))
             return web, {r.site_code: r for r in res}, probes
-    return asyncio.run(go())
+    return aio.run(go())
 
 
 def _kinds():
@@ -162,7 +162,7 @@ def test_without_chromium_or_past_the_cap_script_lists_are_undetermined_not_veto
     async def go():
         async with SyntheticWeb(0, seed=5, shapes=["js_rendered", "waf412"]) as web:
             return await scan_sites(parse_targets(web.targets()), _cfg(web, **overrides))
-    for r in asyncio.run(go()):
+    for r in aio.run(go()):
         assert r.vetoes == [], r.vetoes
         assert r.homepage.stale is None and r.renders == 0
         assert r.homepage.undetermined in reasons, r.homepage.undetermined
@@ -208,7 +208,7 @@ def test_tls_failure_is_reported_and_the_content_still_judged(tmp_path):
                 {"name": "要闻", "url": home, "class": "动态要闻"}]}]), cfg))[0]
         finally:
             await runner.cleanup()
-    r = asyncio.run(go())
+    r = aio.run(go())
     h = r.homepage
     assert h.error == "tls" and "证书" in h.message and h.https_ok is False
     assert h.reachable and h.latest_date is not None and h.evidence is not None and h.stale is not None
