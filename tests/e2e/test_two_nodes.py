@@ -1,7 +1,8 @@
 """The two-node layout (README, "Two app nodes"), simulated on this machine: two app nodes — each a
 gunicorn on its own port and a Celery worker — behind one nginx upstream, one PostgreSQL, one Redis.
 Under load, one node's gunicorn and the other node's worker are killed as in a crash (SIGKILL):
-no request fails (nginx passes them to the live node) and no job is lost (late acknowledgement: the
+no request fails (nginx passes them to the live node; the only loss it cannot mend is a page the
+killed node had begun to send, at most one per connection at the kill) and no job is lost (late acknowledgement: the
 broker hands the killed worker's jobs to the live one)."""
 
 import http.client
@@ -121,8 +122,12 @@ def test_an_app_node_and_a_worker_killed_under_load_fail_no_request_and_lose_no_
                 # A POST the dead node never received goes to the live node.
                 logins = [_login_post(stack, "127.0.0.1", "laishui", DEMO_PASSWORD) for _ in range(4)]
                 load.wait_for(20)
+            # The one answer nginx can neither complete nor pass on: a page the killed node had begun to
+            # send (its headers out, its body not: gunicorn writes the two apart). At most one per client
+            # connection, at the kill; any other failure (refused, reset before an answer, 502…) fails the test.
             failed = [a for a in load.answers if a != 200]
-            assert not failed and logins == [302] * 4, (failed[:5], logins)
+            cut = [a for a in failed if isinstance(a, str) and "IncompleteRead" in a]
+            assert failed == cut and len(cut) <= load.clients and logins == [302] * 4, (failed[:5], logins)
 
             assert wait_until(lambda: Job.objects.filter(pk__in=[j.pk for j in jobs],
                                                          status=Job.Status.DONE).count() == 4,
@@ -131,7 +136,8 @@ def test_an_app_node_and_a_worker_killed_under_load_fail_no_request_and_lose_no_
             # The killed worker's jobs were run again (started after the kill) by the live node's worker.
             rerun = Job.objects.filter(pk__in=[j.pk for j in jobs], started_at__gt=_aware(killed_at))
             assert rerun.exists()
-        print(f"{len(load.answers)} requests, none failed; {rerun.count()} job(s) handed to the live worker")
+        print(f"{len(load.answers)} requests, {len(failed)} cut mid-answer by the kill, none other failed; "
+              f"{rerun.count()} job(s) handed to the live worker")
 
 
 def _aware(ts: float):
