@@ -315,21 +315,23 @@ def pytest_report_header(config):
         ([] if DJANGO_FREE == "1" else ["Django-free packages' tests left out (SITECENSUS_TEST_DJANGO_FREE=0)"])
 
 
+def _leave_out(config, items, left_out) -> None:
+    """Deselect (as -k does, so the summary counts them) the items `left_out` says."""
+    gone = [item for item in items if left_out(item)]
+    if gone:
+        config.hook.pytest_deselected(items=gone)
+        items[:] = [item for item in items if not left_out(item)]
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     """Browser tests last: Playwright keeps an event loop in the main thread for
     the rest of the session, which asyncio.run() in later tests would trip on."""
     if BROWSERS != "1":
-        left_out = [item for item in items if is_browser_test(item) and not keeps_browser_test(item.nodeid)]
-        if left_out:
-            config.hook.pytest_deselected(items=left_out)
-            items[:] = [item for item in items if not is_browser_test(item) or keeps_browser_test(item.nodeid)]
+        _leave_out(config, items, lambda item: is_browser_test(item) and not keeps_browser_test(item.nodeid))
     if DJANGO_FREE not in ("0", "1"):
         raise pytest.UsageError(f"SITECENSUS_TEST_DJANGO_FREE={DJANGO_FREE}：应为 0 或 1")
     if DJANGO_FREE == "0":
         packages = django_free_packages()
-        left_out = [item for item in items if is_django_free(item.nodeid, packages)]
-        if left_out:
-            config.hook.pytest_deselected(items=left_out)
-            items[:] = [item for item in items if not is_django_free(item.nodeid, packages)]
+        _leave_out(config, items, lambda item: is_django_free(item.nodeid, packages))
     items.sort(key=lambda item: "e2e" in item.nodeid.split("::")[0].split("/"))

@@ -12,6 +12,6 @@ from .services import refresh_tallies
 @job("statistics_refresh")
 def statistics_refresh(job) -> dict:
     scopes = warm_scopes()
-    with background(), warming(scopes):
+    with background(), warming(scopes) as held:
         at = refresh_tallies(force=True)
-        return {"refreshed_at": at.isoformat(), "scopes_warmed": warm_cache(scopes)}
+        return {"refreshed_at": at.isoformat(), "scopes_warmed": warm_cache(scopes, held)}

@@ -187,16 +187,17 @@ def warming(scopes: list):
     visible, so that pages keep serving the previous figures until the worker has computed each
     scope (warm_cache frees a scope's lock as soon as its figures are in), instead of computing the
     country and the provinces a second time at once — the stall a rebuild used to cause."""
-    held = [cache_key(user) for user in scopes if cache.add(f"{cache_key(user)}:lock", 1, 60)]
+    held = {cache_key(user) for user in scopes if cache.add(f"{cache_key(user)}:lock", 1, 60)}
     try:
-        yield
+        yield held
     finally:
         cache.delete_many([f"{key}:lock" for key in held])
 
 
-def warm_cache(scopes: list | None = None) -> int:
+def warm_cache(scopes: list | None = None, held: set | None = None) -> int:
     """Compute the national and provincial scopes' statistics after a rebuild (in the
-    job worker), so no page view pays for the largest scopes. Returns scopes warmed."""
+    job worker), so no page view pays for the largest scopes; each lock in `held` (taken by
+    `warming`) is freed as soon as its scope is in. Returns scopes warmed."""
     as_of = services.tallies_time()
     if as_of is None:
         return 0
@@ -209,7 +210,8 @@ def warm_cache(scopes: list | None = None) -> int:
         else:
             trend = by_province.get(user.unit.path, ({}, {}))
         _compute_and_cache(user, as_of, trend=trend)
-        cache.delete(f"{cache_key(user)}:lock")
+        if held and cache_key(user) in held:
+            cache.delete(f"{cache_key(user)}:lock")
     return len(scopes)
 
 

@@ -281,14 +281,14 @@ def test_during_the_rebuild_job_pages_serve_the_previous_figures_of_the_scopes_i
     seen = {}
     real_warm = jobs.warm_cache
 
-    def warm_after_a_page_view(scopes):
+    def warm_after_a_page_view(scopes, held):
         assert selectors.services.tallies_time() > first_at  # the new tallies are visible
         for user in users:
             with CaptureQueriesContext(connection) as queries:
                 stats = selectors.statistics(user)
             seen[user.username] = (stats.as_of, stats.summary, [q["sql"] for q in queries.captured_queries
                                                                 if "stats_sitetally" in q["sql"]])
-        return real_warm(scopes)
+        return real_warm(scopes, held)
 
     monkeypatch.setattr(jobs, "warm_cache", warm_after_a_page_view)
     job = enqueue("statistics_refresh", label="刷新统计汇总表", total=1)
