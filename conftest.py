@@ -94,25 +94,31 @@ def _flush_with_triggers_lifted(self, sql_list):
         for table in dbtriggers.PROTECTED_TABLES:
             for statement in dbtriggers.drop_sql(vendor, table):
                 cursor.execute(statement)
+    from tests import demo_database
+
+    # A transactional test emptied the tables: the tests after it (in whatever order the suite runs,
+    # and on whichever worker) find the demo as the first test did. Under xdist it is copied back
+    # (tests/demo_database.py): on PostgreSQL from the snapshot, here, while the triggers are lifted
+    # (rows of submitted scorecards come back); on SQLite the run's template file, below.
+    restored = False
     try:
         _original_flush(self, sql_list)
+        if _demo_shared and self.connection.alias == "default":
+            restored = demo_database.restore_snapshot(self.connection, keep=_kept_by_flush())
     finally:
         with self.connection.cursor() as cursor:
             for table in dbtriggers.PROTECTED_TABLES:
                 for statement in dbtriggers.create_registered_sql(vendor, table, self.connection):
                     cursor.execute(statement)
         _set_app_role(self.connection)
-    if _demo_shared and self.connection.alias == "default":
-        # A transactional test emptied the tables: the tests after it (in whatever order the
-        # suite runs, and on whichever worker) find the demo as the first test did; on SQLite
-        # under xdist the run's template database is copied back instead (tests/demo_database.py).
-        from sitecensus.portal.demo import load_demo
-        from tests import demo_database
+    if restored or not (_demo_shared and self.connection.alias == "default"):
+        return
+    from sitecensus.portal.demo import load_demo
 
-        if demo_database.restore(self.connection):
-            return
-        _reload_divisions_if_changed()
-        load_demo()
+    if demo_database.restore(self.connection):
+        return
+    _kept_by_flush()
+    load_demo()
 
 
 BaseDatabaseOperations.execute_sql_flush = _flush_with_triggers_lifted
@@ -134,12 +140,16 @@ def _sql_flush_keeping_reference_data(style, connection, reset_sequences=True, a
 flush_command.sql_flush = _sql_flush_keeping_reference_data
 
 
-def _reload_divisions_if_changed():
+def _kept_by_flush() -> tuple[str, ...]:
+    """The reference tables the flush kept as the demo loaded them; should a test have changed how
+    many divisions there are, they are deleted (one statement: the flush emptied every table that
+    refers to them) for the demo to be put back whole."""
     from sitecensus.orgs.models import Division
 
     if Division.objects.count() != _divisions_loaded:
-        # One statement (the flush emptied every table that refers to them); load_demo loads them.
         Division.objects.all()._raw_delete(Division.objects.db)
+        return ()
+    return KEPT_BY_FLUSH
 
 
 def _login_with_second_factor(original):

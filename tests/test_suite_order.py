@@ -109,3 +109,39 @@ def test_after_a_flush_a_sqlite_worker_gets_the_template_back(tmp_path, monkeypa
     assert not demo_database.restore(SimpleNamespace(vendor="postgresql", connection=None))
     assert demo_database.restore(worker)
     assert worker.connection.execute("SELECT name FROM unit").fetchall() == [("涞水县人民政府办公室",)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_flush_a_postgresql_worker_gets_the_demo_back_from_its_snapshot():
+    from django.db import connection
+
+    from sitecensus.accounts.models import User
+    from tests import demo_database
+
+    if connection.vendor != "postgresql" or not demo_database._snapshot_tables:
+        pytest.skip("PostgreSQL 的 pytest-xdist 工作进程才有演示数据快照")
+    User.objects.filter(username="laishui").update(email="changed@example.test")
+    call_command("flush", "--noinput")
+
+    def differing(cursor, table):
+        cursor.execute(f'SELECT (SELECT count(*) FROM (SELECT * FROM public."{table}" EXCEPT ALL '
+                       f'SELECT * FROM {demo_database.SNAPSHOT}."{table}") gained), '
+                       f'(SELECT count(*) FROM (SELECT * FROM {demo_database.SNAPSHOT}."{table}" EXCEPT ALL '
+                       f'SELECT * FROM public."{table}") lost)')
+        return cursor.fetchone()
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_user")
+        role = cursor.fetchone()[0]
+        cursor.execute("RESET ROLE")
+        try:
+            assert {table: differing(cursor, table) for table in demo_database._snapshot_tables} == \
+                {table: (0, 0) for table in demo_database._snapshot_tables}
+            assert "accounts_user" in demo_database._snapshot_tables
+        finally:
+            cursor.execute(f'SET ROLE "{role}"')
+    assert User.objects.get(username="laishui").email != "changed@example.test"
+    # Each id sequence continues past the rows put back: a new row takes a free id.
+    laishui = User.objects.get(username="laishui")
+    added = User.objects.create(username="after_flush", unit=laishui.unit, role=laishui.role)
+    assert added.pk > max(User.objects.exclude(pk=added.pk).values_list("pk", flat=True))

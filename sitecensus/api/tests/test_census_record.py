@@ -6,6 +6,7 @@ accepts (cursors, dates, integers sent as 3.0) accepted, NUL characters refused 
 typed 400 in Chinese (PostgreSQL cannot store them)."""
 
 import io
+import functools
 import json
 import re
 from datetime import date, datetime, timedelta, timezone
@@ -236,6 +237,7 @@ def test_every_error_code_served_is_in_the_schema(client, demo_users):
 
 # ---------------------------------------------------------------- inputs the schema accepts are accepted
 
+@functools.cache  # the schema is built once (a second a build): the patterns do not change between examples
 def _pattern(path, name):
     for param in schema()["paths"][path]["get"]["parameters"]:
         if param["name"] == name:

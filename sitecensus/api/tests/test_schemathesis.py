@@ -48,7 +48,7 @@ def caller(request, db, demo_users):
     user = demo_users[request.param]
     raw = services.create_token(actor=user, name="schemathesis", scopes=ROLES[request.param])[1]
     visible = set(scope.visible_websites(user).values_list("id", flat=True))
-    return raw, visible
+    return request.param, raw, visible
 
 
 def check_scope(response, visible: set[int]) -> None:
@@ -98,7 +98,13 @@ FAST = settings(max_examples=6, deadline=None, suppress_health_check=list(Health
 @schema.exclude(path="/api/public/sites").parametrize()
 @FAST
 def test_api_conforms(case, db, keep_connection, caller):
-    raw, visible = caller
+    username, raw, visible = caller
+    if username != "guoban" and case.meta.phase.name == "coverage" and not case.meta.generation.mode.is_positive:
+        # The coverage phase's invalid requests (three in five of all: every bound of every parameter broken)
+        # are answered by routing and validation, nine in ten of them 405 or 422 before any view or scope runs, the
+        # same whoever asks: sent once, with the national token. Valid ones and every fuzzed request go with
+        # each token.
+        return
     # schemathesis' own "positive data accepted" counts a 400 as a refusal; ours allows the
     # business rules' 400 and refuses any 422 for a schema-valid request.
     response = case.call_and_validate(headers={"Authorization": f"Bearer {raw}"},

@@ -38,7 +38,7 @@ from sitecensus.registry.testing import fill_workbook, sample_filing
 county = User.objects.get(username="laishui")
 units = list(Unit.objects.filter(path__startswith=county.unit.path, depth=county.unit.depth + 1,
                                  is_organizer=False, closed_at__isnull=True).order_by("path")[:8])
-per_unit = 1600 // len(units)  # a confirm of several seconds even on a fast machine: logins land inside it
+per_unit = 800 // len(units)  # a confirm of over a second even on a fast machine: logins land inside it
 archive = io.BytesIO()
 with zipfile.ZipFile(archive, "w") as zf:
     for n, unit in enumerate(units):
@@ -105,7 +105,7 @@ def test_logins_answer_during_a_large_import(live_demo, tmp_path):
               f"(alone: {baseline:.2f} s)")
         # Every login succeeded (login() checks it; before, one failed with "database is locked"),
         # and several of them while the confirm was still writing: it does not hold the file.
-        assert len(timings) >= 3, timings
+        assert len(timings) >= 2, timings
     finally:
         for proc in (importer, server):
             if proc is not None and proc.poll() is None:
