@@ -31,6 +31,7 @@ _folder: Path | None = None  # in the controller: the folder it made
 _template: str | None = None  # in a worker on SQLite: the template's file (restore() copies it back)
 SNAPSHOT = "demo_snapshot"  # PostgreSQL: the schema that keeps the demo's rows as loaded
 _snapshot_tables: list[str] = []  # in a worker on PostgreSQL: the tables the snapshot holds rows of
+_sequences: dict[str, str] = {}  # table → its id column with a sequence (PostgreSQL)
 
 
 # ---------------------------------------------------------------- the controller
@@ -218,7 +219,9 @@ def restore_snapshot(connection, keep: tuple[str, ...] = ()) -> bool:
         return False
     from django.db import transaction
 
-    sequences = {item["table"]: item["column"] for item in connection.introspection.sequence_list()}
+    if not _sequences:  # introspected once: the schema does not change during a run
+        _sequences.update((item["table"], item["column"]) for item in connection.introspection.sequence_list())
+    sequences = _sequences
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         for table in _snapshot_tables:
