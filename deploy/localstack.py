@@ -9,9 +9,13 @@ Used by the smoke test (tests/e2e/test_production_stack.py) and by bench/load.py
 Ports are free ones picked at start; STACK_PORT_BASE=N (or ports=(https, http, app)) pins them to
 N, N+1, N+2 instead. The Celery worker runs at the lower CPU priority of its systemd unit (Nice=5).
 
-nodes=2 simulates the two-node layout (README, "Two app nodes"): two app nodes — each its own gunicorn
-on its own port and its own Celery worker — behind one nginx upstream, one PostgreSQL, one Redis.
-kill_app(i) and kill_worker(i) end a node's process as a crash would (SIGKILL, whole process group).
+Each node also runs the reports lane (a one-worker gunicorn on its own port, as
+deploy/systemd/sitecensus-reports.service) that nginx sends statistics and public pages to;
+reports=False leaves it out (nginx then sends those pages to the app nodes).
+
+nodes=2 simulates the two-node layout (README, "Two app nodes"): two app nodes — each its own gunicorns
+on their own ports and its own Celery worker — behind one nginx, one PostgreSQL, one Redis.
+kill_app(i) and kill_worker(i) end a node's processes as a crash would (SIGKILL, whole process group).
 """
 
 from __future__ import annotations
@@ -55,7 +59,7 @@ class LocalStack:
     def __init__(self, database_url: str, *, redis_db: int = 14, workers: int | None = None,
                  threads: int | None = None,
                  celery: bool = True, extra_env: dict | None = None, ports: tuple[int, int, int] | None = None,
-                 nodes: int = 1):
+                 nodes: int = 1, reports: bool = True):
         self.database_url, self.redis_db = database_url, redis_db
         self.workers, self.threads, self.celery = workers, threads, celery
         self.extra_env = extra_env or {}
@@ -67,6 +71,8 @@ class LocalStack:
         self.https_port, self.http_port, self.app_port = ports or (free_port(), free_port(), free_port())
         # Node i's gunicorn listens on app_ports[i] (node 0 on app_port).
         self.app_ports = [self.app_port] + [free_port() for _ in range(max(1, nodes) - 1)]
+        # Each node's reports lane (deploy/systemd/sitecensus-reports.service): statistics and public pages.
+        self.reports_ports = [free_port() for _ in self.app_ports] if reports else []
         self.url = f"https://localhost:{self.https_port}"
         self.procs: list[subprocess.Popen] = []
         self.node_procs: list[dict[str, subprocess.Popen]] = [{} for _ in self.app_ports]
@@ -123,8 +129,14 @@ class LocalStack:
         return name if len(self.app_ports) == 1 else f"{name}{i + 1}"
 
     def kill_app(self, i: int) -> None:
-        """Node i's gunicorn (master and workers) dies as in a crash."""
-        self._kill(self.node_procs[i]["gunicorn"])
+        """Node i's gunicorns (masters and workers: the app's and the reports lane's) die as in a crash."""
+        for name in ("gunicorn", "reports"):
+            if name in self.node_procs[i]:
+                self._kill(self.node_procs[i][name])
+
+    def kill_reports(self, i: int) -> None:
+        """Node i's reports lane alone dies (nginx then sends its pages to the app nodes)."""
+        self._kill(self.node_procs[i]["reports"])
 
     def kill_worker(self, i: int) -> None:
         """Node i's Celery worker (main process and pool) dies as in a crash, mid-task."""
@@ -148,6 +160,13 @@ class LocalStack:
                                            str(ROOT / "deploy" / "gunicorn.conf.py"),
                                            env={"GUNICORN_BIND": f"127.0.0.1:{port}",
                                                 "GUNICORN_ACCESS_LOG": str(self.dir / f"{gunicorn}.log")})
+            if self.reports_ports:
+                # As deploy/systemd/sitecensus-reports.service: one worker of the shipped config, its own port.
+                reports = self._node_name(i, "reports")
+                node["reports"] = self._spawn(reports, str(BIN / "gunicorn"), "-c",
+                                              str(ROOT / "deploy" / "gunicorn.conf.py"),
+                                              "--bind", f"127.0.0.1:{self.reports_ports[i]}", "--workers", "1", "--name", "sitecensus-reports",
+                                              "--access-logfile", str(self.dir / f"{reports}.log"))
             if self.celery:
                 # As deploy/systemd/sitecensus-worker.service: background work yields the CPU to page views.
                 node["worker"] = self._spawn(
@@ -158,7 +177,8 @@ class LocalStack:
         conf = self.dir / "nginx.conf"
         subprocess.run([str(ROOT / "deploy" / "render-nginx"), str(conf), "localhost", str(self.https_port),
                         str(self.http_port), str(cert), str(key), str(self.dir / "var" / "static"),
-                        ",".join(f"127.0.0.1:{port}" for port in self.app_ports), str(self.dir / "nginx")],
+                        ",".join(f"127.0.0.1:{port}" for port in self.app_ports), str(self.dir / "nginx"),
+                        ",".join(f"127.0.0.1:{port}" for port in self.reports_ports)],
                        check=True)
         self._spawn("nginx", nginx_binary(), "-c", str(conf), "-g", "daemon off;")
         self._wait()
@@ -170,7 +190,7 @@ class LocalStack:
         context = ssl.create_default_context()
         context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
         deadline = time.time() + seconds
-        waiting = list(self.app_ports)
+        waiting = [*self.app_ports, *self.reports_ports]
         while time.time() < deadline:
             try:
                 # Every app node listens (gunicorn binds once its preloaded application is ready) …

@@ -100,3 +100,33 @@ def test_nginx_names_every_app_node_and_passes_requests_on_when_a_node_fails(tmp
     assert re.findall(r"server (\S+) max_fails=1 fail_timeout=10s;", upstream) == ["10.0.0.11:8000", "10.0.0.12:8000"]
     assert re.search(r"^\s*proxy_next_upstream error timeout http_502 http_503 http_504;", text, re.M)
     assert "non_idempotent" not in text.split("proxy_next_upstream", 1)[1].split(";", 1)[0]
+
+
+def test_statistics_and_public_pages_have_a_lane_of_their_own_with_the_app_nodes_as_backups(tmp_path):
+    """nginx sends /stats/ and /pucha/ to the reports lane (sitecensus-reports: the shipped gunicorn
+    config, one worker, its own port) and every other path to the app nodes; the app nodes back the
+    lane up. Without a lane the app nodes serve those pages too."""
+    import subprocess
+
+    def render(*lanes):
+        out = tmp_path / "nginx.conf"
+        subprocess.run([str(DEPLOY / "render-nginx"), str(out), "localhost", "8443", "8080", "/c", "/k", "/static",
+                        "10.0.0.11:8000,10.0.0.12:8000", str(tmp_path / "run"), *lanes], check=True)
+        text = out.read_text()
+        return text, re.search(r"upstream sitecensus_reports \{([^}]*)\}", text).group(1)
+
+    text, reports = render("10.0.0.11:8001,10.0.0.12:8001")
+    assert re.findall(r"server (\S+) max_fails=1 fail_timeout=10s( backup)?;", reports) == [
+        ("10.0.0.11:8001", ""), ("10.0.0.12:8001", ""), ("10.0.0.11:8000", " backup"), ("10.0.0.12:8000", " backup")]
+    passes = dict(re.findall(r"location (\S+) \{\s*proxy_pass http://(\w+);\s*\}", text))
+    assert passes == {"/": "sitecensus", "/stats/": "sitecensus_reports", "/pucha/": "sitecensus_reports"}
+    _, without = render()
+    assert re.findall(r"server (\S+) max_fails", without) == ["10.0.0.11:8000", "10.0.0.12:8000"]
+
+    unit = (DEPLOY / "systemd" / "sitecensus-reports.service").read_text()
+    start = re.search(r"^ExecStart=(.*)$", unit, re.M).group(1).split()
+    assert start[1:3] == ["-c", "/opt/sitecensus/deploy/gunicorn.conf.py"]
+    assert start[start.index("--bind") + 1] == "127.0.0.1:8001" and start[start.index("--workers") + 1] == "1"
+    readme = (DEPLOY.parent / "README.md").read_text(encoding="utf-8")
+    assert "127.0.0.1:8000 /run/sitecensus-nginx 127.0.0.1:8001\n" in readme  # the set-up's render-nginx line
+    assert re.search(r"systemctl enable --now sitecensus-web sitecensus-reports ", readme)

@@ -1,8 +1,8 @@
 """Smoke test of the production set-up (deploy/): nginx with TLS and the static files,
 gunicorn with the shipped config, PostgreSQL with reused connections, Redis for the
-cache, the sessions and the broker, a Celery worker for the jobs. A browser logs in
-over HTTPS, imports a workbook (the confirm runs on the worker, the page follows its
-progress) and reads the public pages."""
+cache, the sessions and the broker, a Celery worker for the jobs, the reports lane. A browser
+logs in over HTTPS, imports a workbook (the confirm runs on the worker, the page follows its
+progress) and reads the public pages and the statistics (served by the reports lane)."""
 
 import ssl
 import urllib.parse
@@ -80,6 +80,18 @@ def test_production_stack_smoke(page, stack, tmp_path):
     assert Website.objects.filter(unit=town, name="龙门乡人民政府网站", status="submitted").exists()
     page.goto(f"{stack.url}/pucha/")
     expect(page.locator("h1").first).to_be_visible()
+
+    # Statistics and the public pages are served by the reports lane, every other page by the app's
+    # gunicorn; with the lane down the app serves them too (nginx's backup servers).
+    page.goto(f"{stack.url}/stats/")
+    expect(page.locator("h1").first).to_be_visible()
+    lane, app = (stack.dir / "reports.log").read_text(), (stack.dir / "gunicorn.log").read_text()
+    assert '"GET /pucha/ ' in lane and '"GET /stats/ ' in lane, lane
+    assert '"GET /pucha/ ' not in app and '"GET /stats/ ' not in app and '"GET /accounts/login/ ' in app
+    stack.kill_reports(0)
+    with urllib.request.urlopen(f"{stack.url}/pucha/sites/", context=context) as r:
+        assert r.status == 200
+    assert '"GET /pucha/sites/ ' in (stack.dir / "gunicorn.log").read_text()
 
 
 def _login_post(stack, source: str, username: str, password: str) -> int:
