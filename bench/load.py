@@ -458,6 +458,9 @@ def main():
                         help="the paced mode's pause between a person's clicks, uniformly drawn (default 1-3 s)")
     parser.add_argument("--gunicorn-workers", type=int, default=None, help="default: the shipped config's")
     parser.add_argument("--gunicorn-threads", type=int, default=None, help="default: the shipped config's")
+    parser.add_argument("--reports-lane", action=argparse.BooleanOptionalAction, default=True,
+                        help="the statistics pages on their own gunicorn, as shipped (--no-reports-lane: "
+                             "every page on the app's)")
     args = parser.parse_args()
     global THINK
     lo, _, hi = args.think.partition("-")
@@ -479,7 +482,7 @@ def main():
                                          is_organizer=False).order_by("path").first()
     used: set = set()
     with LocalStack(os.environ["DATABASE_URL"], redis_db=REDIS_DB, workers=args.gunicorn_workers,
-                    threads=args.gunicorn_threads, extra_env=STACK_ENV) as stack:
+                    threads=args.gunicorn_threads, extra_env=STACK_ENV, reports=args.reports_lane) as stack:
         national_user = account("load_guoban", root, roles.NATIONAL_ADMIN)
         province_user = account("load_hebei", hebei, roles.ORGANIZER)
         deep = deep_pages(national_user, province_user)
@@ -490,7 +493,9 @@ def main():
         reporter = session_for(account("load_reporter", reporting_unit, roles.REPORTER))
         approvers = [session_for(account(f"load_review{k}", hebei, roles.ORGANIZER)) for k in range(2)]
         shape = stack.gunicorn_shape()
-        print(f"stack: {stack.url} (nginx → gunicorn {shape[0]} workers × {shape[1]} threads, "
+        lane = (f", statistics pages: reports lane, 1 worker × {shape[1]} threads" if args.reports_lane
+                else ", no reports lane (switched off)")
+        print(f"stack: {stack.url} (nginx → gunicorn {shape[0]} workers × {shape[1]} threads{lane}, "
               f"Redis db {REDIS_DB}, Celery job worker at nice {WORKER_NICE}); settings at their defaults but "
               f"LOGIN_RATE_PER_ADDRESS={STACK_ENV['LOGIN_RATE_PER_ADDRESS']} (one client address for everyone)")
         print(f"{args.users} users per mode, {args.seconds} s each; {args.logins} timed logins within each mode's "

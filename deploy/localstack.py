@@ -10,7 +10,7 @@ Ports are free ones picked at start; STACK_PORT_BASE=N (or ports=(https, http, a
 N, N+1, N+2 instead. The Celery worker runs at the lower CPU priority of its systemd unit (Nice=5).
 
 Each node also runs the reports lane (a one-worker gunicorn on its own port, as
-deploy/systemd/sitecensus-reports.service) that nginx sends statistics and public pages to;
+deploy/systemd/sitecensus-reports.service) that nginx sends the statistics pages to;
 reports=False leaves it out (nginx then sends those pages to the app nodes).
 
 nodes=2 simulates the two-node layout (README, "Two app nodes"): two app nodes — each its own gunicorns
@@ -71,7 +71,7 @@ class LocalStack:
         self.https_port, self.http_port, self.app_port = ports or (free_port(), free_port(), free_port())
         # Node i's gunicorn listens on app_ports[i] (node 0 on app_port).
         self.app_ports = [self.app_port] + [free_port() for _ in range(max(1, nodes) - 1)]
-        # Each node's reports lane (deploy/systemd/sitecensus-reports.service): statistics and public pages.
+        # Each node's reports lane (deploy/systemd/sitecensus-reports.service): the statistics pages.
         self.reports_ports = [free_port() for _ in self.app_ports] if reports else []
         self.url = f"https://localhost:{self.https_port}"
         self.procs: list[subprocess.Popen] = []

@@ -102,8 +102,8 @@ def test_nginx_names_every_app_node_and_passes_requests_on_when_a_node_fails(tmp
     assert "non_idempotent" not in text.split("proxy_next_upstream", 1)[1].split(";", 1)[0]
 
 
-def test_statistics_and_public_pages_have_a_lane_of_their_own_with_the_app_nodes_as_backups(tmp_path):
-    """nginx sends /stats/ and /pucha/ to the reports lane (sitecensus-reports: the shipped gunicorn
+def test_the_statistics_pages_have_a_lane_of_their_own_with_the_app_nodes_as_backups(tmp_path):
+    """nginx sends /stats/ to the reports lane (sitecensus-reports: the shipped gunicorn
     config, one worker, its own port) and every other path to the app nodes; the app nodes back the
     lane up. Without a lane the app nodes serve those pages too."""
     import subprocess
@@ -119,7 +119,7 @@ def test_statistics_and_public_pages_have_a_lane_of_their_own_with_the_app_nodes
     assert re.findall(r"server (\S+) max_fails=1 fail_timeout=10s( backup)?;", reports) == [
         ("10.0.0.11:8001", ""), ("10.0.0.12:8001", ""), ("10.0.0.11:8000", " backup"), ("10.0.0.12:8000", " backup")]
     passes = dict(re.findall(r"location (\S+) \{\s*proxy_pass http://(\w+);\s*\}", text))
-    assert passes == {"/": "sitecensus", "/stats/": "sitecensus_reports", "/pucha/": "sitecensus_reports"}
+    assert passes == {"/": "sitecensus", "/stats/": "sitecensus_reports"}
     _, without = render()
     assert re.findall(r"server (\S+) max_fails", without) == ["10.0.0.11:8000", "10.0.0.12:8000"]
 
