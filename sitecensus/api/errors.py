@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import json
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.operation import PathView
 from ninja.parser import Parser as NinjaParser
 
 from sitecensus.core.errors import CensusError, InvalidInput, NotAllowed
+from sitecensus.core.errorviews import unreadable_request
 
 
 # ---------------------------------------------------------------- the API's own typed errors
@@ -174,10 +177,17 @@ def install(api) -> None:
     def not_found(request, exc):
         return api.create_response(request, body(HTTP_MESSAGES[404], "not_found"), status=404)
 
+    def unreadable(request, exc):
+        # Django's own answer would be the HTML error page.
+        message, field = unreadable_request(exc)
+        return api.create_response(request, body(message, "bad_request", field), status=400)
+
     api.add_exception_handler(CensusError, census)
     api.add_exception_handler(ValidationError, validation)
     api.add_exception_handler(HttpError, http_error)
     api.add_exception_handler(Http404, not_found)
+    for refusal in (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent, MultiPartParserError):
+        api.add_exception_handler(refusal, unreadable)
 
 
 def _not_allowed(self) -> HttpResponse:

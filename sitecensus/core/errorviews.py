@@ -34,8 +34,28 @@ def forbidden(request, exception=None):
     return _page(request, 403, "您无权访问此页面")
 
 
+def unreadable_request(exception) -> tuple[str, str] | None:
+    """(message, field) for a request Django would not read — past one of its DATA_UPLOAD_* limits or a
+    broken multipart body — else None. One home for the wording: the error page and the API say the same."""
+    from django.conf import settings
+    from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+    from django.http.multipartparser import MultiPartParserError
+
+    if isinstance(exception, TooManyFilesSent):
+        return f"一次上传的文件过多：最多 {settings.DATA_UPLOAD_MAX_NUMBER_FILES} 个，请分批上传（或压缩为一个 ZIP）", "files"
+    if isinstance(exception, TooManyFieldsSent):
+        return f"请求中的字段过多：最多 {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} 个", "body"
+    if isinstance(exception, RequestDataTooBig):
+        return (f"请求中的表单内容过大：文件以外最多 {settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)} MB",
+                "body")
+    if isinstance(exception, MultiPartParserError):
+        return "请求体不是有效的 multipart/form-data，无法读取上传的内容", "body"
+    return None
+
+
 def bad_request(request, exception=None):
-    return _page(request, 400, "请求无效")
+    unreadable = unreadable_request(exception)
+    return _page(request, 400, unreadable[0] if unreadable else "请求无效")
 
 
 def server_error(request):

@@ -60,3 +60,30 @@ def test_the_schema_lists_every_declared_code_and_no_bare_not_allowed():
             "accounts.superuser", "public.rate_limited", "scoring.recheck", "token_scope"} <= declared
     assert declared <= set(every), declared - set(every)
     assert "not_allowed" not in every
+
+
+@pytest.mark.parametrize("how", ["too_many_files", "too_many_fields", "broken_multipart"])
+def test_a_request_django_will_not_read_is_refused_in_chinese_as_json_and_on_the_page(client, demo_users, settings,
+                                                                                      how):
+    """Past one of Django's DATA_UPLOAD_* limits, or a multipart body cut short: the API answers its own
+    typed 400 (not Django's HTML page), and the web page names the limit (not a bare "请求无效")."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES, settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 3, 5
+    if how == "too_many_files":
+        data = {"files": [SimpleUploadedFile(f"单位{i}.xlsx", b"PK") for i in range(4)]}
+        kwargs, expected, field = {}, "一次上传的文件过多：最多 3 个", "files"
+    elif how == "too_many_fields":
+        data = {f"字段{i}": "1" for i in range(6)}
+        kwargs, expected, field = {}, "请求中的字段过多：最多 5 个", "body"
+    else:
+        data = "--x\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.xlsx\"\r\n\r\nPK"
+        kwargs, expected, field = {"content_type": "multipart/form-data"}, "不是有效的 multipart/form-data", "body"
+    raw = token(demo_users["laishui"], scopes=["registry:write"])
+    refused = client.post("/api/imports", data, **kwargs, **bearer(raw))
+    assert refused.status_code == 400 and refused["Content-Type"].startswith("application/json"), refused.content
+    body = refused.json()
+    assert expected in body["detail"] and (body["code"], body["field"]) == ("bad_request", field), body
+    client.force_login(demo_users["laishui"])
+    page = client.post("/sites/import/", data, **kwargs)
+    assert page.status_code == 400 and expected in page.content.decode()
