@@ -55,7 +55,9 @@ def test_county_report_prefilled_completed_approved_published_and_linked(page, s
         login(page, site, "laishui", DEMO_PASSWORD)
         page.click("nav.mainnav >> text=年度报表")
         page.get_by_test_id("annual-generate").click()
-        page.goto(f"{site}/annual/?year={YEAR}")
+        # Generation is a job: its progress page moves on to the list when the job is done (opening the
+        # list at once raced it on a loaded machine and found no report yet).
+        page.wait_for_url(f"{site}/annual/?year={YEAR}", timeout=60_000)
         page.get_by_test_id("annual-table").get_by_role("link", name=PORTAL).click()
         form = page.get_by_test_id("report-form")
         expect(form.locator("input[name=site_name]")).to_have_value(PORTAL)
