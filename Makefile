@@ -41,7 +41,8 @@ chromium:
 # SITECENSUS_TEST_BROWSERS=0 make test: every test but the browser tests; =1/2 (or 2/2): every test but
 # the other half of the browser tests (CI's runs: .ci/run runs each browser test once, half on each
 # database, and every other test on both). SITECENSUS_TEST_DJANGO_FREE=0 leaves out the tests of the
-# packages that import no Django (CI's PostgreSQL run: they open no database, the SQLite run has them).
+# packages that import no Django (CI's PostgreSQL run: they open no database, the SQLite run has them);
+# SITECENSUS_TEST_ONCE=0 the tests marked `once` (CI's SQLite run: the PostgreSQL run has them).
 TEST_WORKERS ?= auto
 TEST_SEED ?=
 test: $(STAMP) chromium

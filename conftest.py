@@ -49,6 +49,8 @@ _historical_fsm_fields_collect_nothing()
 def pytest_configure(config):
     from django.conf import settings
 
+    config.addinivalue_line("markers", "once: run in one of CI's two runs only (SITECENSUS_TEST_ONCE below)")
+
     settings.PASSWORD_HASHERS = ["sitecensus.core.testing.QuickArgon2PasswordHasher"]
     settings.SECURE_SSL_REDIRECT = False
     settings.SESSION_COOKIE_SECURE = False
@@ -342,10 +344,17 @@ def is_django_free(nodeid: str, packages: list[str]) -> bool:
     return any(module == package or module.startswith(package + ".") for package in packages)
 
 
+# SITECENSUS_TEST_ONCE=0 leaves out the tests marked `once`: tests whose subject is not the database
+# (schemathesis' fuzzing of the API's answers, the command line's help in subprocesses) and that cost
+# minutes. CI runs them in its PostgreSQL run only, the production database (the SQLite run sets 0).
+ONCE = os.environ.get("SITECENSUS_TEST_ONCE", "1").strip() or "1"
+
+
 def pytest_report_header(config):
     return [f"database: {connections['default'].vendor}"] + \
         ([] if BROWSERS == "1" else [f"browser tests: share {BROWSERS} (SITECENSUS_TEST_BROWSERS)"]) + \
-        ([] if DJANGO_FREE == "1" else ["Django-free packages' tests left out (SITECENSUS_TEST_DJANGO_FREE=0)"])
+        ([] if DJANGO_FREE == "1" else ["Django-free packages' tests left out (SITECENSUS_TEST_DJANGO_FREE=0)"]) + \
+        ([] if ONCE == "1" else ["tests marked once left out (SITECENSUS_TEST_ONCE=0)"])
 
 
 def _leave_out(config, items, left_out) -> None:
@@ -362,8 +371,11 @@ def pytest_collection_modifyitems(config, items):
     the rest of the session, which asyncio.run() in later tests would trip on."""
     if BROWSERS != "1":
         _leave_out(config, items, lambda item: is_browser_test(item) and not keeps_browser_test(item.nodeid))
-    if DJANGO_FREE not in ("0", "1"):
-        raise pytest.UsageError(f"SITECENSUS_TEST_DJANGO_FREE={DJANGO_FREE}：应为 0 或 1")
+    for name, value in (("DJANGO_FREE", DJANGO_FREE), ("ONCE", ONCE)):
+        if value not in ("0", "1"):
+            raise pytest.UsageError(f"SITECENSUS_TEST_{name}={value}：应为 0 或 1")
+    if ONCE == "0":
+        _leave_out(config, items, lambda item: item.get_closest_marker("once") is not None)
     if DJANGO_FREE == "0":
         packages = django_free_packages()
         _leave_out(config, items, lambda item: is_django_free(item.nodeid, packages))

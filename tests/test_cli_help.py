@@ -7,6 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+# The help opens no database (subprocesses, a Django start-up each): CI runs it once (conftest's SITECENSUS_TEST_ONCE).
+pytestmark = pytest.mark.once
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -18,6 +18,10 @@ from schemathesis.specs.openapi.checks import ignored_auth, positive_data_accept
 from sitecensus.api import services
 from sitecensus.registry import policy as scope
 
+# Its subject is the API layer's answers to any input; it costs minutes: CI fuzzes on PostgreSQL,
+# the production database, only (conftest's SITECENSUS_TEST_ONCE).
+pytestmark = pytest.mark.once
+
 # account → grants; a national organizer, a county organizer, a reporting unit,
 # a read-only provincial token and the audit administrator.
 ROLES = {
