@@ -350,6 +350,10 @@ def is_django_free(nodeid: str, packages: list[str]) -> bool:
 ONCE = os.environ.get("SITECENSUS_TEST_ONCE", "1").strip() or "1"
 
 
+def keeps_once_test(item, setting: str = ONCE) -> bool:
+    return setting == "1" or item.get_closest_marker("once") is None
+
+
 def pytest_report_header(config):
     return [f"database: {connections['default'].vendor}"] + \
         ([] if BROWSERS == "1" else [f"browser tests: share {BROWSERS} (SITECENSUS_TEST_BROWSERS)"]) + \
@@ -375,7 +379,7 @@ def pytest_collection_modifyitems(config, items):
         if value not in ("0", "1"):
             raise pytest.UsageError(f"SITECENSUS_TEST_{name}={value}：应为 0 或 1")
     if ONCE == "0":
-        _leave_out(config, items, lambda item: item.get_closest_marker("once") is not None)
+        _leave_out(config, items, lambda item: not keeps_once_test(item))
     if DJANGO_FREE == "0":
         packages = django_free_packages()
         _leave_out(config, items, lambda item: is_django_free(item.nodeid, packages))

@@ -150,25 +150,20 @@ def test_after_a_flush_a_postgresql_worker_gets_the_demo_back_from_its_snapshot(
 def test_the_once_tests_run_in_ci_s_postgresql_run_and_are_left_out_of_its_sqlite_run():
     """What SITECENSUS_TEST_ONCE=0 leaves out: the tests marked `once` and nothing else; .ci/run sets it
     in its SQLite run and not in its PostgreSQL run, so each runs exactly once in CI."""
-    import os
     import re
-    import subprocess
-    import sys
     from pathlib import Path
+    from types import SimpleNamespace
 
+    from conftest import keeps_once_test
+
+    def item(*marks):
+        return SimpleNamespace(get_closest_marker=lambda name: name if name in marks else None)
+
+    assert keeps_once_test(item("once"), "1") and keeps_once_test(item(), "1") and keeps_once_test(item(), "0")
+    assert not keeps_once_test(item("once"), "0") and keeps_once_test(item("django_db"), "0")
     root = Path(__file__).resolve().parents[1]
-    files = ["tests/test_cli_help.py", "sitecensus/api/tests/test_schemathesis.py", "tests/test_deploy_config.py"]
-
-    def collected(once: str) -> set[str]:
-        env = {**os.environ, "PYTHONPATH": str(root), "SITECENSUS_TEST_ONCE": once}
-        env.pop("DATABASE_URL", None)
-        done = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:randomly", *files],
-                              capture_output=True, text=True, cwd=root, env=env, timeout=600)
-        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-        return {line.split("::")[0] for line in done.stdout.splitlines() if "::" in line}
-
-    assert collected("1") == set(files)
-    assert collected("0") == {"tests/test_deploy_config.py"}
+    for path in ("tests/test_cli_help.py", "sitecensus/api/tests/test_schemathesis.py"):
+        assert re.search(r"^pytestmark = pytest\.mark\.once$", (root / path).read_text(encoding="utf-8"), re.M), path
     ci = (root / ".ci" / "run").read_text(encoding="utf-8")
     sqlite = next(line for line in ci.splitlines() if line.startswith("run sqlite "))
     postgresql = next(line for line in ci.splitlines() if "SITECENSUS_TEST_BROWSERS=2/2" in line)

@@ -615,6 +615,9 @@ def next_chunk(rows: int, seconds: float, *, budget: float, ceiling: int) -> int
     return max(1, min(ceiling, int(budget * rows / seconds)))
 
 
+BATCH_TAKEN = "该批次正在导入或已导入"
+
+
 def commit(*, actor, batch: ImportBatch, valid_only: bool = False, request=None, progress=None,
            chunk: int | None = None) -> dict:
     """Write what the dry run stored — all of it, or only its valid sites — without parsing
@@ -637,6 +640,11 @@ def commit(*, actor, batch: ImportBatch, valid_only: bool = False, request=None,
     plan, unchanged = _stored_plan(batch)
     _targets, stale = _changed_since(plan)
     if stale:
+        # A second confirm of this batch, started with the first, sees the first's new sites as changes
+        # made since the dry run: it is told the batch was taken, not to run the dry run again.
+        batch.refresh_from_db(fields=["state"])
+        if not lifecycle.can(batch, "start_commit"):
+            raise InvalidState(BATCH_TAKEN)
         first = list(stale.values())[:3]
         raise AnalysisStale(f"预检之后登记情况已变化，未导入任何数据，请重新预检（{'；'.join(first)}"
                             f"{'；等' if len(stale) > len(first) else ''}）")
@@ -646,7 +654,7 @@ def commit(*, actor, batch: ImportBatch, valid_only: bool = False, request=None,
             lifecycle.fire(batch, "start_commit", actor=actor, request=request, rows=len(plan))
             batch.save(update_fields=["state"])
     except (lifecycle.ConcurrentTransition, lifecycle.TransitionRefused) as error:
-        raise InvalidState("该批次正在导入或已导入") from error
+        raise InvalidState(BATCH_TAKEN) from error
     totals = batch.summary.get("totals") or {}
     done = {"created": 0, "updated": 0, "unchanged": unchanged,
             "skipped": totals.get("sites", 0) - len(plan) - unchanged}

@@ -116,6 +116,27 @@ def test_a_site_registered_since_the_dry_run_refuses_its_creation(demo_users):
     assert not Website.objects.filter(unit=town).exists()  # not even the other, untouched site
 
 
+def test_a_confirm_that_ran_behind_another_confirm_of_its_batch_is_told_the_batch_was_taken(demo_users, monkeypatch):
+    """Two confirms of one batch at once: the one behind passes the state check before the other takes
+    the batch, then finds the other's new sites; it is told the batch was taken, not to dry-run again
+    (test_races runs it for real on PostgreSQL; here the other confirm runs whole in between)."""
+    laishui = demo_users["laishui"]
+    town = Unit.objects.get(name="赵各庄镇人民政府")
+    batch = dry_run(laishui, town, filings(town, 2, "twice"))
+    real = imports._stored_plan
+
+    def other_confirm_meanwhile(stored):
+        planned = real(stored)
+        monkeypatch.setattr(imports, "_stored_plan", real)
+        assert imports.commit(actor=laishui, batch=batch)["created"] == 2
+        return planned
+
+    monkeypatch.setattr(imports, "_stored_plan", other_confirm_meanwhile)
+    with pytest.raises(imports.InvalidState, match="该批次正在导入或已导入"):
+        imports.commit(actor=laishui, batch=batch)
+    assert Website.objects.filter(unit=town).count() == 2
+
+
 def test_a_rows_identity_goes_through_site_key_once(demo_users, monkeypatch):
     laishui = demo_users["laishui"]
     town = Unit.objects.get(name="九龙镇人民政府")
